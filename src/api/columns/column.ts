@@ -1,0 +1,42 @@
+// A printer column: what `kubectl get` shows for one kind, as data. The CLI's table printer and
+// the apiserver's Table responses both read these.
+import type { KubeObject } from '../types.js';
+import { age } from '../duration.js';
+
+/** One column of a kind's table. `wide` columns appear only with `-o wide` (Table priority 1). */
+export interface Column {
+  header: string;
+  value: (obj: KubeObject, now: number) => string | number;
+  wide?: boolean;
+  /** `name` marks the column that gets the `kind/` prefix when several kinds are printed. */
+  format?: 'name';
+  type?: 'string' | 'integer' | 'date';
+}
+
+/** The NAME column every kind starts with. */
+export const nameColumn: Column = { header: 'NAME', value: (o) => o.metadata.name ?? '', format: 'name' };
+
+/** The AGE column, from metadata.creationTimestamp. */
+export const ageColumn: Column = { header: 'AGE', value: (o, now) => age(o.metadata.creationTimestamp, now) };
+
+/** `<none>` for empty values, as kubectl prints them. */
+export function orNone(v: string | undefined | null): string {
+  return v ? v : '<none>';
+}
+
+/** Names of a pod template's containers, comma-joined (the wide CONTAINERS column). */
+export const containersColumn: Column = {
+  header: 'CONTAINERS',
+  wide: true,
+  value: (o) => ((o.spec?.template?.spec?.containers ?? []) as { name: string }[]).map((c) => c.name).join(','),
+};
+
+/** Images of a pod template's containers, comma-joined (the wide IMAGES column). */
+export const imagesColumn: Column = {
+  header: 'IMAGES',
+  wide: true,
+  value: (o) => ((o.spec?.template?.spec?.containers ?? []) as { image?: string }[]).map((c) => c.image ?? '').join(','),
+};
+
+/** The default columns for kinds with no printer of their own. */
+export const defaultColumns: Column[] = [nameColumn, ageColumn];

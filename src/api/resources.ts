@@ -1,0 +1,167 @@
+// The one resource table: every kind minik serves, with its group, version, plural, short names,
+// scope, subresources and printer columns. The router, discovery, the CLI's argument parser, the
+// printers and validation all read it.
+import type { Column } from './columns/column.js';
+import { defaultColumns } from './columns/column.js';
+import { podColumns } from './columns/pod.js';
+import * as core from './columns/core.js';
+import * as workloads from './columns/workloads.js';
+
+/** Everything minik knows about one resource type. */
+export interface ResourceInfo {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  namespaced: boolean;
+  categories: string[];
+  subresources: string[];
+  columns: Column[];
+  /** metadata.generation is set and moves on spec changes (as the kind's registry strategy does). */
+  tracksGeneration: boolean;
+}
+
+type Entry = Partial<ResourceInfo> & Pick<ResourceInfo, 'kind' | 'plural'>;
+
+function entry(e: Entry): ResourceInfo {
+  return {
+    group: '',
+    version: 'v1',
+    singular: e.kind.toLowerCase(),
+    shortNames: [],
+    namespaced: true,
+    categories: [],
+    subresources: [],
+    columns: defaultColumns,
+    tracksGeneration: false,
+    ...e,
+  };
+}
+
+const ALL = ['all'];
+
+/** Served resources, in discovery order (which is also `get all` order within a group). */
+export const RESOURCES: ResourceInfo[] = [
+  // core/v1
+  entry({ kind: 'Pod', plural: 'pods', shortNames: ['po'], categories: ALL, subresources: ['status', 'binding', 'log', 'eviction'], columns: podColumns }),
+  entry({ kind: 'ReplicationController', plural: 'replicationcontrollers', shortNames: ['rc'], categories: ALL, subresources: ['status', 'scale'], columns: workloads.replicationControllerColumns, tracksGeneration: true }),
+  entry({ kind: 'Service', plural: 'services', shortNames: ['svc'], categories: ALL, subresources: ['status'], columns: core.serviceColumns }),
+  entry({ kind: 'Namespace', plural: 'namespaces', shortNames: ['ns'], namespaced: false, subresources: ['status', 'finalize'], columns: core.namespaceColumns }),
+  entry({ kind: 'Node', plural: 'nodes', shortNames: ['no'], namespaced: false, subresources: ['status'], columns: core.nodeColumns }),
+  entry({ kind: 'ConfigMap', plural: 'configmaps', shortNames: ['cm'], columns: core.configMapColumns }),
+  entry({ kind: 'Secret', plural: 'secrets', columns: core.secretColumns }),
+  entry({ kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], columns: core.serviceAccountColumns }),
+  entry({ kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints', shortNames: ['ep'], columns: core.endpointsColumns }),
+  entry({ kind: 'Event', plural: 'events', shortNames: ['ev'], columns: core.eventColumns }),
+  entry({ kind: 'PersistentVolume', plural: 'persistentvolumes', shortNames: ['pv'], namespaced: false, subresources: ['status'] }),
+  entry({ kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', shortNames: ['pvc'], subresources: ['status'] }),
+  entry({ kind: 'ResourceQuota', plural: 'resourcequotas', shortNames: ['quota'], subresources: ['status'] }),
+  entry({ kind: 'LimitRange', plural: 'limitranges', shortNames: ['limits'] }),
+  // apps/v1
+  entry({ group: 'apps', kind: 'DaemonSet', plural: 'daemonsets', shortNames: ['ds'], categories: ALL, subresources: ['status'], columns: workloads.daemonSetColumns, tracksGeneration: true }),
+  entry({ group: 'apps', kind: 'Deployment', plural: 'deployments', shortNames: ['deploy'], categories: ALL, subresources: ['status', 'scale'], columns: workloads.deploymentColumns, tracksGeneration: true }),
+  entry({ group: 'apps', kind: 'ReplicaSet', plural: 'replicasets', shortNames: ['rs'], categories: ALL, subresources: ['status', 'scale'], columns: workloads.replicaSetColumns, tracksGeneration: true }),
+  entry({ group: 'apps', kind: 'StatefulSet', plural: 'statefulsets', shortNames: ['sts'], categories: ALL, subresources: ['status', 'scale'], columns: workloads.statefulSetColumns, tracksGeneration: true }),
+  entry({ group: 'apps', kind: 'ControllerRevision', plural: 'controllerrevisions' }),
+  // autoscaling/v2
+  entry({ group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', shortNames: ['hpa'], categories: ALL, subresources: ['status'], columns: workloads.hpaColumns, tracksGeneration: true }),
+  // batch/v1
+  entry({ group: 'batch', kind: 'CronJob', plural: 'cronjobs', shortNames: ['cj'], categories: ALL, subresources: ['status'], columns: workloads.cronJobColumns, tracksGeneration: true }),
+  entry({ group: 'batch', kind: 'Job', plural: 'jobs', categories: ALL, subresources: ['status'], columns: workloads.jobColumns, tracksGeneration: true }),
+  // networking.k8s.io/v1
+  entry({ group: 'networking.k8s.io', kind: 'Ingress', plural: 'ingresses', shortNames: ['ing'], subresources: ['status'], columns: core.ingressColumns, tracksGeneration: true }),
+  entry({ group: 'networking.k8s.io', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false }),
+  entry({ group: 'networking.k8s.io', kind: 'NetworkPolicy', plural: 'networkpolicies', shortNames: ['netpol'], tracksGeneration: true }),
+  // discovery.k8s.io/v1
+  entry({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices' }),
+  // coordination.k8s.io/v1
+  entry({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', columns: core.leaseColumns }),
+  // policy/v1
+  entry({ group: 'policy', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', shortNames: ['pdb'], subresources: ['status'], tracksGeneration: true }),
+  // rbac.authorization.k8s.io/v1
+  entry({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false }),
+  entry({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false }),
+  entry({ group: 'rbac.authorization.k8s.io', kind: 'Role', plural: 'roles' }),
+  entry({ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', plural: 'rolebindings' }),
+  // storage.k8s.io/v1
+  entry({ group: 'storage.k8s.io', kind: 'StorageClass', plural: 'storageclasses', shortNames: ['sc'], namespaced: false }),
+];
+
+/** `apps/v1` or `v1`. */
+export function groupVersion(r: Pick<ResourceInfo, 'group' | 'version'>): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+/** `deployments.apps`, or `pods` for the core group: how kubectl names a resource in messages. */
+export function qualifiedPlural(r: ResourceInfo): string {
+  return r.group ? `${r.plural}.${r.group}` : r.plural;
+}
+
+/** `deployment.apps`, or `pod`: the prefix of `deployment.apps/web created`. */
+export function qualifiedSingular(r: ResourceInfo): string {
+  return r.group ? `${r.kind.toLowerCase()}.${r.group}` : r.kind.toLowerCase();
+}
+
+const byGvk = new Map<string, ResourceInfo>();
+const byGroupPlural = new Map<string, ResourceInfo>();
+for (const r of RESOURCES) {
+  byGvk.set(`${groupVersion(r)}/${r.kind}`, r);
+  byGroupPlural.set(`${r.group}/${r.plural}`, r);
+}
+
+/** The resource of an apiVersion + kind, or undefined if minik does not serve it. */
+export function resourceForKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+  return byGvk.get(`${apiVersion}/${kind}`);
+}
+
+/** The resource served at /apis/GROUP/VERSION/PLURAL (group '' for /api/v1). */
+export function resourceForPath(group: string, version: string, plural: string): ResourceInfo | undefined {
+  const r = byGroupPlural.get(`${group}/${plural}`);
+  return r && r.version === version ? r : undefined;
+}
+
+/** All resources of one group-version, in table order. */
+export function resourcesOf(group: string, version: string): ResourceInfo[] {
+  return RESOURCES.filter((r) => r.group === group && r.version === version);
+}
+
+/** Served group-versions: [{group, version}], core first. */
+export function groupVersions(): { group: string; version: string }[] {
+  const seen = new Set<string>();
+  const out: { group: string; version: string }[] = [];
+  for (const r of RESOURCES) {
+    const k = groupVersion(r);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push({ group: r.group, version: r.version });
+    }
+  }
+  return out;
+}
+
+/**
+ * Resolves what a user types (`po`, `pods`, `pod`, `Pod`, `deployments.apps`, `deploy.v1.apps`)
+ * to resources, as kubectl's RESTMapper does. Categories (`all`) expand to several.
+ */
+export function resolveResource(arg: string): ResourceInfo[] {
+  const lower = arg.toLowerCase();
+  const dot = lower.indexOf('.');
+  const name = dot < 0 ? lower : lower.slice(0, dot);
+  const rest = dot < 0 ? '' : lower.slice(dot + 1);
+  const fits = (r: ResourceInfo) => {
+    if (!rest) return true;
+    if (rest === r.group) return true;
+    return rest === `${r.version}.${r.group}` || (r.group === '' && rest === r.version);
+  };
+  const exact = RESOURCES.filter(
+    (r) => fits(r) && (r.plural === name || r.singular === name || r.kind.toLowerCase() === name || r.shortNames.includes(name)),
+  );
+  if (exact.length > 0) return exact.slice(0, 1);
+  if (!rest) {
+    const cat = RESOURCES.filter((r) => r.categories.includes(name));
+    if (cat.length > 0) return cat;
+  }
+  return [];
+}

@@ -1,0 +1,215 @@
+// Validation of the controllers' kinds: Deployment, ReplicaSet, ReplicationController, DaemonSet,
+// StatefulSet, Job, CronJob, HorizontalPodAutoscaler.
+import { fromLabelSelector, matches } from '../labels.js';
+import type { KubeObject, LabelSelector } from '../types.js';
+import { type FieldError, Path } from './field-errors.js';
+import { validateLabels } from './meta.js';
+import { validatePodSpec } from './pod.js';
+
+const spec = new Path('spec');
+
+function nonNegative(v: unknown, p: Path): FieldError[] {
+  return typeof v === 'number' && v < 0 ? [p.invalid(v, 'must be greater than or equal to 0')] : [];
+}
+
+function validateSelector(sel: LabelSelector | undefined, p: Path): FieldError[] {
+  const errs: FieldError[] = [];
+  errs.push(...validateLabels(sel?.matchLabels, p.child('matchLabels')));
+  (sel?.matchExpressions ?? []).forEach((e, i) => {
+    const ep = p.child('matchExpressions').index(i);
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) errs.push(ep.child('operator').invalid(e.operator, 'not a valid selector operator'));
+    if ((e.operator === 'In' || e.operator === 'NotIn') && (e.values ?? []).length === 0)
+      errs.push(ep.child('values').required('must be specified when `operator` is \'In\' or \'NotIn\''));
+    if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && (e.values ?? []).length > 0)
+      errs.push(ep.child('values').forbidden('may not be specified when `operator` is \'Exists\' or \'DoesNotExist\''));
+  });
+  return errs;
+}
+
+/** A selector plus a template whose labels it must select (Deployment, ReplicaSet, DaemonSet, StatefulSet). */
+function validateSelectorAndTemplate(o: KubeObject, restartPolicies?: string[]): FieldError[] {
+  const s = o.spec ?? {};
+  const errs: FieldError[] = [];
+  const sel: LabelSelector | undefined = s.selector;
+  const empty = !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+  if (!sel) errs.push(spec.child('selector').required());
+  else {
+    errs.push(...validateSelector(sel, spec.child('selector')));
+    if (empty) errs.push(spec.child('selector').invalid(sel, 'empty selector is invalid for deployment'));
+  }
+  const tp = spec.child('template');
+  const labels = s.template?.metadata?.labels;
+  if (!s.template) return [...errs, tp.required()];
+  errs.push(...validateLabels(labels, tp.child('metadata').child('labels')));
+  if (sel && !empty && !matches(fromLabelSelector(sel), labels))
+    errs.push(tp.child('metadata').child('labels').invalid(labels ?? {}, '`selector` does not match template `labels`'));
+  errs.push(...validatePodSpec(s.template.spec, tp.child('spec'), restartPolicies ?? ['Always']));
+  return errs;
+}
+
+function intOrPercent(v: unknown, p: Path): FieldError[] {
+  if (v === undefined) return [];
+  if (typeof v === 'number') return nonNegative(v, p);
+  if (typeof v === 'string' && /^\d+%$/.test(v)) return Number(v.slice(0, -1)) > 100 ? [p.invalid(v, 'must not be greater than 100%')] : [];
+  return [p.invalid(v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")];
+}
+
+function isZero(v: unknown): boolean {
+  return v === 0 || v === '0%';
+}
+
+export function validateDeployment(o: KubeObject): FieldError[] {
+  const s = o.spec;
+  if (!s || typeof s !== 'object') return [spec.required()];
+  const errs = [...nonNegative(s.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(o)];
+  const st = s.strategy ?? {};
+  const sp = spec.child('strategy');
+  if (st.type && !['RollingUpdate', 'Recreate'].includes(st.type)) errs.push(sp.child('type').notSupported(st.type, ['Recreate', 'RollingUpdate']));
+  if (st.type === 'Recreate' && st.rollingUpdate) errs.push(sp.child('rollingUpdate').forbidden('may not be specified when strategy `type` is \'Recreate\''));
+  if (st.rollingUpdate) {
+    const rp = sp.child('rollingUpdate');
+    errs.push(...intOrPercent(st.rollingUpdate.maxUnavailable, rp.child('maxUnavailable')), ...intOrPercent(st.rollingUpdate.maxSurge, rp.child('maxSurge')));
+    if (isZero(st.rollingUpdate.maxUnavailable) && isZero(st.rollingUpdate.maxSurge))
+      errs.push(rp.child('maxUnavailable').invalid(st.rollingUpdate.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
+  }
+  errs.push(...nonNegative(s.revisionHistoryLimit, spec.child('revisionHistoryLimit')), ...nonNegative(s.minReadySeconds, spec.child('minReadySeconds')));
+  if (typeof s.progressDeadlineSeconds === 'number' && typeof s.minReadySeconds === 'number' && s.progressDeadlineSeconds <= s.minReadySeconds)
+    errs.push(spec.child('progressDeadlineSeconds').invalid(s.progressDeadlineSeconds, 'must be greater than minReadySeconds'));
+  return errs;
+}
+
+export function validateReplicaSet(o: KubeObject): FieldError[] {
+  if (!o.spec || typeof o.spec !== 'object') return [spec.required()];
+  return [...nonNegative(o.spec.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(o)];
+}
+
+export function validateReplicationController(o: KubeObject): FieldError[] {
+  const s = o.spec;
+  if (!s || typeof s !== 'object') return [spec.required()];
+  const errs = nonNegative(s.replicas, spec.child('replicas'));
+  const sel: Record<string, string> = s.selector ?? {};
+  if (Object.keys(sel).length === 0) errs.push(spec.child('selector').required());
+  else errs.push(...validateLabels(sel, spec.child('selector')));
+  if (!s.template) errs.push(spec.child('template').required());
+  else {
+    const labels = s.template.metadata?.labels;
+    if (Object.keys(sel).length > 0 && !matches(fromLabelSelector({ matchLabels: sel }), labels))
+      errs.push(spec.child('template').child('metadata').child('labels').invalid(labels ?? {}, '`selector` does not match template `labels`'));
+    errs.push(...validatePodSpec(s.template.spec, spec.child('template').child('spec'), ['Always']));
+  }
+  return errs;
+}
+
+export function validateDaemonSet(o: KubeObject): FieldError[] {
+  const s = o.spec;
+  if (!s || typeof s !== 'object') return [spec.required()];
+  const errs = validateSelectorAndTemplate(o);
+  const us = s.updateStrategy ?? {};
+  if (us.type && !['RollingUpdate', 'OnDelete'].includes(us.type)) errs.push(spec.child('updateStrategy').child('type').notSupported(us.type, ['OnDelete', 'RollingUpdate']));
+  if (us.rollingUpdate) {
+    const rp = spec.child('updateStrategy').child('rollingUpdate');
+    errs.push(...intOrPercent(us.rollingUpdate.maxUnavailable, rp.child('maxUnavailable')), ...intOrPercent(us.rollingUpdate.maxSurge, rp.child('maxSurge')));
+    if (isZero(us.rollingUpdate.maxUnavailable) && isZero(us.rollingUpdate.maxSurge ?? 0))
+      errs.push(rp.child('maxUnavailable').invalid(us.rollingUpdate.maxUnavailable, 'cannot be 0 when maxSurge is 0'));
+  }
+  return errs;
+}
+
+export function validateStatefulSet(o: KubeObject): FieldError[] {
+  const s = o.spec;
+  if (!s || typeof s !== 'object') return [spec.required()];
+  const errs = [...nonNegative(s.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(o)];
+  if (s.podManagementPolicy && !['OrderedReady', 'Parallel'].includes(s.podManagementPolicy))
+    errs.push(spec.child('podManagementPolicy').invalid(s.podManagementPolicy, "must be 'OrderedReady' or 'Parallel'"));
+  const us = s.updateStrategy ?? {};
+  if (us.type && !['RollingUpdate', 'OnDelete'].includes(us.type)) errs.push(spec.child('updateStrategy').child('type').notSupported(us.type, ['OnDelete', 'RollingUpdate']));
+  errs.push(...nonNegative(us.rollingUpdate?.partition, spec.child('updateStrategy').child('rollingUpdate').child('partition')));
+  return errs;
+}
+
+function validateJobSpec(js: any, p: Path): FieldError[] {
+  if (!js || typeof js !== 'object') return [p.required()];
+  const errs: FieldError[] = [];
+  for (const f of ['parallelism', 'completions', 'backoffLimit']) errs.push(...nonNegative(js[f], p.child(f)));
+  if (typeof js.activeDeadlineSeconds === 'number' && js.activeDeadlineSeconds <= 0)
+    errs.push(p.child('activeDeadlineSeconds').invalid(js.activeDeadlineSeconds, 'must be greater than 0'));
+  if (js.completionMode && !['NonIndexed', 'Indexed'].includes(js.completionMode))
+    errs.push(p.child('completionMode').notSupported(js.completionMode, ['NonIndexed', 'Indexed']));
+  if (js.completionMode === 'Indexed' && js.completions == null) errs.push(p.child('completions').required('when completion mode is Indexed'));
+  const tp = p.child('template');
+  if (!js.template) return [...errs, tp.required()];
+  if (js.selector && js.template.metadata?.labels && !matches(fromLabelSelector(js.selector), js.template.metadata.labels))
+    errs.push(tp.child('metadata').child('labels').invalid(js.template.metadata.labels, '`selector` does not match template `labels`'));
+  const rp = js.template.spec?.restartPolicy;
+  if (js.template.spec && rp !== 'OnFailure' && rp !== 'Never')
+    errs.push(tp.child('spec').child('restartPolicy').notSupported(rp ?? 'Always', ['OnFailure', 'Never']));
+  errs.push(...validatePodSpec(js.template.spec, tp.child('spec'), ['OnFailure', 'Never']).filter((e) => e.field !== `${tp.path}.spec.restartPolicy`));
+  return errs;
+}
+
+export function validateJob(o: KubeObject): FieldError[] {
+  return validateJobSpec(o.spec, spec);
+}
+
+const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+
+/** True when a cron schedule has five fields (or is a macro or `@every`), each made of valid tokens. */
+export function isValidSchedule(schedule: string): boolean {
+  const s = schedule.trim().replace(/^(CRON_)?TZ=\S+\s+/, '');
+  if (CRON_MACROS.includes(s)) return true;
+  if (/^@every\s+\d+(ns|us|ms|s|m|h)(\d+(ns|us|ms|s|m|h))*$/.test(s)) return true;
+  const fields = s.split(/\s+/);
+  if (fields.length !== 5) return false;
+  const names = [[], [], [], ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'], ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']];
+  const ranges = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+  return fields.every((f, i) =>
+    f.split(',').every((part) => {
+      const m = /^(\*|\?|[0-9a-z]+(?:-[0-9a-z]+)?)(?:\/(\d+))?$/i.exec(part);
+      if (!m) return false;
+      if (m[1] === '*' || m[1] === '?') return true;
+      return m[1].split('-').every((v) => {
+        const idx = names[i].indexOf(v.toLowerCase());
+        const n = idx >= 0 ? idx + (i === 3 ? 1 : 0) : Number(v);
+        return Number.isInteger(n) && n >= ranges[i][0] && n <= ranges[i][1];
+      });
+    }),
+  );
+}
+
+export function validateCronJob(o: KubeObject): FieldError[] {
+  const s = o.spec;
+  if (!s || typeof s !== 'object') return [spec.required()];
+  const errs: FieldError[] = [];
+  if (!s.schedule) errs.push(spec.child('schedule').required());
+  else if (!isValidSchedule(s.schedule)) errs.push(spec.child('schedule').invalid(s.schedule, 'unparseable schedule'));
+  if (s.concurrencyPolicy && !['Allow', 'Forbid', 'Replace'].includes(s.concurrencyPolicy))
+    errs.push(spec.child('concurrencyPolicy').notSupported(s.concurrencyPolicy, ['Allow', 'Forbid', 'Replace']));
+  if (s.timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: s.timeZone });
+    } catch {
+      errs.push(spec.child('timeZone').invalid(s.timeZone, 'unknown time zone ' + s.timeZone));
+    }
+  }
+  for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'startingDeadlineSeconds']) errs.push(...nonNegative(s[f], spec.child(f)));
+  if (!s.jobTemplate) errs.push(spec.child('jobTemplate').required());
+  else errs.push(...validateJobSpec(s.jobTemplate.spec, spec.child('jobTemplate').child('spec')));
+  return errs;
+}
+
+export function validateHPA(o: KubeObject): FieldError[] {
+  const s = o.spec;
+  if (!s || typeof s !== 'object') return [spec.required()];
+  const errs: FieldError[] = [];
+  const ref = s.scaleTargetRef;
+  if (!ref) errs.push(spec.child('scaleTargetRef').required());
+  else {
+    if (!ref.kind) errs.push(spec.child('scaleTargetRef').child('kind').required());
+    if (!ref.name) errs.push(spec.child('scaleTargetRef').child('name').required());
+  }
+  if (typeof s.minReplicas === 'number' && s.minReplicas < 1) errs.push(spec.child('minReplicas').invalid(s.minReplicas, 'must be greater than or equal to 1'));
+  if (s.maxReplicas == null) errs.push(spec.child('maxReplicas').required());
+  else if (typeof s.minReplicas === 'number' && s.maxReplicas < s.minReplicas)
+    errs.push(spec.child('maxReplicas').invalid(s.maxReplicas, 'must be greater than or equal to `minReplicas`'));
+  return errs;
+}
