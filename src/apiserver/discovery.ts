@@ -1,0 +1,66 @@
+// Discovery documents (/api, /apis, /api/v1, /apis/GROUP/VERSION) built from the resource table.
+import { RESOURCES, type ResourceInfo, groupVersion, groupVersions, resourcesOf } from '../api/resources.js';
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** Verbs of a subresource, as the apiserver lists them. */
+const SUB_VERBS: Record<string, string[]> = {
+  status: ['get', 'patch', 'update'],
+  scale: ['get', 'patch', 'update'],
+  binding: ['create'],
+  eviction: ['create'],
+  log: ['get'],
+  finalize: ['update'],
+};
+
+/** GET /api */
+export function apiVersions(serverAddress: string): object {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+function groupEntry(group: string): object {
+  const versions = groupVersions()
+    .filter((gv) => gv.group === group)
+    .map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
+  return { name: group, versions, preferredVersion: versions[0] };
+}
+
+/** GET /apis */
+export function apiGroupList(): object {
+  const groups = [...new Set(groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(groupEntry) };
+}
+
+/** GET /apis/GROUP, or undefined if not served. */
+export function apiGroup(group: string): object | undefined {
+  if (!RESOURCES.some((r) => r.group === group)) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group) };
+}
+
+/** GET /api/v1 or /apis/GROUP/VERSION, or undefined if not served. */
+export function apiResourceList(group: string, version: string): object | undefined {
+  const rs = resourcesOf(group, version);
+  if (rs.length === 0) return undefined;
+  const resources: object[] = [];
+  for (const r of rs) {
+    resources.push({
+      name: r.plural,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: VERBS,
+      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+      ...(r.categories.length ? { categories: r.categories } : {}),
+    });
+    for (const sub of r.subresources) resources.push(subresourceEntry(r, sub));
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };
+}
+
+function subresourceEntry(r: ResourceInfo, sub: string): object {
+  const base = { name: `${r.plural}/${sub}`, singularName: '', namespaced: r.namespaced, verbs: SUB_VERBS[sub] ?? ['get'] };
+  if (sub === 'scale') return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale' };
+  if (sub === 'binding') return { ...base, kind: 'Binding' };
+  if (sub === 'eviction') return { ...base, group: 'policy', version: 'v1', kind: 'Eviction' };
+  return { ...base, kind: r.kind };
+}

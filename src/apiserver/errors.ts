@@ -1,0 +1,60 @@
+// The one error type on the wire: a Kubernetes `Status`. Every failure of the API becomes a
+// StatusError with Kubernetes' reason, code and message.
+import type { ResourceInfo } from '../api/resources.js';
+import { qualifiedPlural } from '../api/resources.js';
+import type { Status, StatusCause } from '../api/types.js';
+import { type FieldError, causeReason, formatFieldError } from '../api/validation/index.js';
+
+/** A failure that is answered with a `kind: Status` body. */
+export class StatusError extends Error {
+  constructor(readonly status: Status) {
+    super(status.message);
+  }
+  get code(): number {
+    return this.status.code;
+  }
+  get reason(): string {
+    return this.status.reason ?? '';
+  }
+}
+
+function make(code: number, reason: string, message: string, details?: Status['details']): StatusError {
+  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+  if (details) s.details = details;
+  return new StatusError(s);
+}
+
+export const notFound = (r: ResourceInfo, name: string) =>
+  make(404, 'NotFound', `${qualifiedPlural(r)} "${name}" not found`, { name, ...(r.group ? { group: r.group } : {}), kind: r.plural });
+
+export const alreadyExists = (r: ResourceInfo, name: string) =>
+  make(409, 'AlreadyExists', `${qualifiedPlural(r)} "${name}" already exists`, { name, ...(r.group ? { group: r.group } : {}), kind: r.plural });
+
+export const conflict = (r: ResourceInfo, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again') =>
+  make(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedPlural(r)} "${name}": ${why}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.plural });
+
+/** 422 Invalid with one cause per field error; the message lists them as the apiserver does. */
+export function invalid(r: ResourceInfo, name: string, errs: FieldError[]): StatusError {
+  const kind = r.group ? `${r.kind}.${r.group}` : r.kind;
+  const msgs = errs.map(formatFieldError);
+  const list = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
+  const causes: StatusCause[] = errs.map((e) => ({ reason: causeReason(e.type), message: formatFieldError(e).slice(e.field.length + 2), field: e.field }));
+  return make(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.kind, causes });
+}
+
+export const badRequest = (message: string, causes?: StatusCause[]) => make(400, 'BadRequest', message, causes ? { causes } : undefined);
+export const unauthorized = () => make(401, 'Unauthorized', 'Unauthorized');
+export const forbidden = (r: ResourceInfo, name: string, why: string, causes?: StatusCause[]) =>
+  make(403, 'Forbidden', `${qualifiedPlural(r)} "${name}" is forbidden: ${why}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.plural, ...(causes ? { causes } : {}) });
+export const methodNotSupported = (r: ResourceInfo, verb: string) =>
+  make(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualifiedPlural(r)}"`, { ...(r.group ? { group: r.group } : {}), kind: r.plural });
+export const gone = (message: string) => make(410, 'Expired', message);
+export const tooLarge = (message = 'Request entity too large: limit is 3145728') => make(413, 'RequestEntityTooLarge', message);
+export const unsupportedMediaType = (ct: string) => make(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${ct})`);
+export const notFoundPath = () => make(404, 'NotFound', 'the server could not find the requested resource');
+export const internal = (message: string) => make(500, 'InternalError', `Internal error occurred: ${message}`);
+
+/** A `status: Success` body, as DELETE may answer. */
+export function success(details?: Status['details']): Status {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200, ...(details ? { details } : {}) };
+}

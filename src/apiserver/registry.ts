@@ -1,0 +1,420 @@
+// The API as in-process calls: get, list, watch, create, update, patch, delete and
+// deletecollection for every served resource, with admission (defaults, validation, namespace
+// lifecycle), the per-kind strategy and dry runs. The HTTP server and the control loop both go
+// through it; it is the only code that touches the store.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../api/clock.js';
+import { rfc3339 } from '../api/duration.js';
+import { FieldSelectorError, fieldMatcher, parseFieldSelector } from '../api/fields.js';
+import { SelectorParseError, matches, parseSelector } from '../api/labels.js';
+import { PatchError, jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
+import { type ResourceInfo, groupVersion, qualifiedPlural } from '../api/resources.js';
+import { checkSchema } from '../api/schema.js';
+import { applyDefaults } from '../api/defaults.js';
+import type { KubeList, KubeObject } from '../api/types.js';
+import { validateCreate, validateUpdate } from '../api/validation/index.js';
+import { type Change, Store, StoreError } from '../store/store.js';
+import { allocateClusterIP, allocateNodePort, inServiceRange, usedNodePorts } from './allocators.js';
+import * as E from './errors.js';
+import { StatusError } from './errors.js';
+import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate } from './strategy.js';
+
+/** How unknown fields in a request body are treated (`?fieldValidation=`). */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** Options common to writes. */
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldValidation?: FieldValidation;
+  fieldManager?: string;
+  subresource?: 'status';
+  /** Warnings for the client (the HTTP layer sends them as `Warning:` headers). */
+  warnings?: string[];
+}
+
+/** Options of a list or watch. */
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** Options of a delete (metav1.DeleteOptions). */
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+/** The patch content types the API accepts. */
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+/** A watch event as the registry delivers it. */
+export interface RegistryEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+}
+
+/** Largest object the store accepts, like etcd's request limit. */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
+const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The store key of a resource: `pods`, `deployments.apps`. */
+export const storeKey = qualifiedPlural;
+
+/** The API, in process. */
+export class Registry {
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock,
+    private random: () => number = Math.random,
+  ) {}
+
+  // ---- reads ----
+
+  /** One object; NotFound when absent. */
+  get(r: ResourceInfo, namespace: string, name: string): KubeObject {
+    const o = this.store.get(storeKey(r), r.namespaced ? namespace : '', name);
+    if (!o) throw E.notFound(r, name);
+    return o;
+  }
+
+  /** Like get, but undefined when absent. */
+  find(r: ResourceInfo, namespace: string, name: string): KubeObject | undefined {
+    return this.store.get(storeKey(r), r.namespaced ? namespace : '', name);
+  }
+
+  /** A predicate for label and field selectors; BadRequest when they do not parse. */
+  filter(r: ResourceInfo, opts: ListOptions): (o: KubeObject) => boolean {
+    try {
+      const sel = parseSelector(opts.labelSelector ?? '');
+      const fields = fieldMatcher(r.kind, r.plural, parseFieldSelector(opts.fieldSelector ?? ''));
+      return (o) => (sel.length === 0 || matches(sel, o.metadata.labels)) && fields(o);
+    } catch (e) {
+      if (e instanceof SelectorParseError || e instanceof FieldSelectorError) throw E.badRequest(e.message);
+      throw e;
+    }
+  }
+
+  /** A list, in one namespace or all (namespace undefined), as `<Kind>List`. */
+  list(r: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): KubeList {
+    const keep = this.filter(r, opts);
+    const items = this.store.list(storeKey(r), r.namespaced ? namespace : undefined).filter(keep);
+    return { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(this.store.revision) }, items };
+  }
+
+  /**
+   * Watches a resource from `resourceVersion` (replaying later changes from the change log), or,
+   * when it is empty or "0", from now after synthetic ADDED events for what exists. Gone (410)
+   * when that revision was compacted. Returns a function that stops the watch.
+   */
+  watch(r: ResourceInfo, namespace: string | undefined, opts: ListOptions & { resourceVersion?: string }, send: (e: RegistryEvent) => void): () => void {
+    const keep = this.filter(r, opts);
+    const key = storeKey(r);
+    const inScope = (c: Change) => c.resource === key && (namespace === undefined || !r.namespaced || c.namespace === namespace);
+    const matched = new Set<string>();
+    const deliver = (c: Change) => {
+      if (!inScope(c)) return;
+      const id = `${c.namespace}/${c.name}`;
+      const now = keep(c.object);
+      const before = matched.has(id);
+      if (c.type === 'DELETED') {
+        if (before || now) send({ type: 'DELETED', object: c.object });
+        matched.delete(id);
+      } else if (now) {
+        matched.add(id);
+        send({ type: before ? 'MODIFIED' : 'ADDED', object: c.object });
+      } else if (before) {
+        matched.delete(id);
+        send({ type: 'DELETED', object: c.object });
+      }
+    };
+    const rv = opts.resourceVersion;
+    const current = this.store.list(key, r.namespaced ? namespace : undefined).filter(keep);
+    if (!rv || rv === '0') {
+      for (const o of current) send({ type: 'ADDED', object: o });
+    } else {
+      const from = Number(rv);
+      if (!Number.isInteger(from) || from < 0) throw E.badRequest(`invalid resource version: ${rv}`);
+      let replay: Change[];
+      try {
+        replay = this.store.changesSince(from);
+      } catch (e) {
+        if (e instanceof StoreError && e.code === 'Compacted') throw E.gone(e.message);
+        throw e;
+      }
+      // History is replayed with the types it was written with; selectors filter each version.
+      for (const c of replay) if (inScope(c) && keep(c.object)) send({ type: c.type, object: c.object });
+    }
+    for (const o of current) matched.add(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    return this.store.subscribe((changes) => changes.forEach(deliver));
+  }
+
+  // ---- writes ----
+
+  /** Decodes a request body for a resource: kind/apiVersion, types and unknown fields. */
+  private decode(r: ResourceInfo, body: unknown, opts: WriteOptions): KubeObject {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: the body is not an object`);
+    const o = body as KubeObject;
+    const gv = groupVersion(r);
+    if (o.apiVersion !== undefined && o.apiVersion !== gv) {
+      throw E.badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${gv})`);
+    }
+    if (o.kind !== undefined && o.kind !== r.kind) {
+      throw E.badRequest(`${o.kind} in version "${r.version}" cannot be handled as a ${r.kind}: no kind "${o.kind}" is registered for version "${gv}" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`);
+    }
+    const problems = checkSchema(r.kind, o);
+    if (problems.typeError) throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${problems.typeError}`);
+    if (problems.unknownFields.length > 0) {
+      const list = problems.unknownFields.map((f) => `unknown field "${f}"`);
+      if (opts.fieldValidation === 'Strict') throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${list.join(', ')}`);
+      if (opts.fieldValidation !== 'Ignore') opts.warnings?.push(...list);
+    }
+    const copy: KubeObject = structuredClone(o);
+    copy.apiVersion = gv;
+    copy.kind = r.kind;
+    copy.metadata = copy.metadata && typeof copy.metadata === 'object' ? copy.metadata : {};
+    return copy;
+  }
+
+  private checkNamespace(r: ResourceInfo, namespace: string, name: string): void {
+    if (!r.namespaced) return;
+    const ns = this.store.get('namespaces', '', namespace);
+    if (!ns) throw E.notFound(this.namespaceInfo, namespace);
+    if (ns.status?.phase === 'Terminating') {
+      throw E.forbidden(r, name, `unable to create new content in namespace ${namespace} because it is being terminated`, [
+        { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' },
+      ]);
+    }
+  }
+
+  private get namespaceInfo(): ResourceInfo {
+    return { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces' } as ResourceInfo;
+  }
+
+  private checkSize(r: ResourceInfo, o: KubeObject): string {
+    const json = JSON.stringify(o);
+    if (json.length > MAX_OBJECT_BYTES) throw E.tooLarge(`${qualifiedPlural(r)} "${o.metadata.name}" is too large: etcdserver: request is too large`);
+    return json;
+  }
+
+  private generateName(prefix: string): string {
+    let s = '';
+    for (let i = 0; i < 5; i++) s += GENERATE_CHARS[Math.floor(this.random() * GENERATE_CHARS.length)];
+    return `${prefix}${s}`;
+  }
+
+  private allocate(r: ResourceInfo, o: KubeObject): void {
+    if (r.kind !== 'Service' || !o.spec) return;
+    const s = o.spec;
+    const services = this.store.list('services');
+    if (s.type !== 'ExternalName') {
+      if (!s.clusterIP) {
+        s.clusterIP = allocateClusterIP(services, this.random);
+        s.clusterIPs = [s.clusterIP];
+      } else if (s.clusterIP !== 'None') {
+        if (!inServiceRange(s.clusterIP))
+          throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.clusterIPs', value: [s.clusterIP], detail: 'failed to allocate IP ' + s.clusterIP + ': the provided IP (' + s.clusterIP + ') is not in the valid range. The range of valid IPs is 10.96.0.0/12' }]);
+        if (services.some((x) => x.spec?.clusterIP === s.clusterIP && x.metadata.name !== o.metadata.name))
+          throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.clusterIPs', value: [s.clusterIP], detail: `failed to allocate IP ${s.clusterIP}: provided IP is already allocated` }]);
+        s.clusterIPs ??= [s.clusterIP];
+      } else {
+        s.clusterIPs ??= ['None'];
+      }
+    }
+    if (s.type === 'NodePort' || s.type === 'LoadBalancer') {
+      const used = usedNodePorts(services.filter((x) => !(x.metadata.namespace === o.metadata.namespace && x.metadata.name === o.metadata.name)));
+      for (const p of s.ports ?? []) {
+        if (p.nodePort) {
+          if (used.has(p.nodePort)) throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.ports[0].nodePort', value: p.nodePort, detail: 'provided port is already allocated' }]);
+        } else p.nodePort = allocateNodePort(used, this.random);
+        used.add(p.nodePort);
+      }
+    }
+  }
+
+  private invalidIfErrors(r: ResourceInfo, o: KubeObject, errs: ReturnType<typeof validateCreate>): void {
+    if (errs.length > 0) throw E.invalid(r, o.metadata.name ?? o.metadata.generateName ?? '', errs);
+  }
+
+  /** Creates an object (POST). */
+  create(r: ResourceInfo, namespace: string, body: unknown, opts: WriteOptions = {}): KubeObject {
+    const o = this.decode(r, body, opts);
+    const m = o.metadata;
+    if (r.namespaced) {
+      if (m.namespace && m.namespace !== namespace) throw E.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      m.namespace = namespace;
+    } else delete m.namespace;
+    if (m.resourceVersion) throw E.badRequest('resourceVersion should not be set on objects to be created');
+    if (!m.name && m.generateName) m.name = this.generateName(m.generateName);
+    const name = m.name ?? '';
+    // Validate metadata first: a bad name is reported before anything else.
+    m.uid = randomUUID();
+    m.creationTimestamp = rfc3339(this.clock.now());
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+    delete m.selfLink;
+    prepareForCreate(r, o);
+    applyDefaults(r.kind, o);
+    this.invalidIfErrors(r, o, validateCreate(r, o));
+    this.checkNamespace(r, namespace, name);
+    if (this.find(r, namespace, name)) throw E.alreadyExists(r, name);
+    this.allocate(r, o);
+    this.checkSize(r, o);
+    if (opts.dryRun) return o;
+    return this.store.create(storeKey(r), o);
+  }
+
+  /** Replaces an object (PUT), or its status with `subresource: 'status'`. */
+  update(r: ResourceInfo, namespace: string, name: string, body: unknown, opts: WriteOptions = {}): KubeObject {
+    const o = this.decode(r, body, opts);
+    if (o.metadata.name !== undefined && o.metadata.name !== name) throw E.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
+    if (r.namespaced && o.metadata.namespace && o.metadata.namespace !== namespace)
+      throw E.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    o.metadata.name = name;
+    if (r.namespaced) o.metadata.namespace = namespace;
+    return this.commitUpdate(r, namespace, name, o, opts, o.metadata.resourceVersion || undefined);
+  }
+
+  /** Applies a patch of the given type (PATCH), to the object or its status. */
+  patch(r: ResourceInfo, namespace: string, name: string, type: PatchType, patch: unknown, opts: WriteOptions = {}): KubeObject {
+    const cur = this.get(r, namespace, name);
+    let next: unknown;
+    try {
+      if (type === 'json') next = jsonPatch(cur, patch);
+      else {
+        if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new PatchError('patch must be a JSON object');
+        next = type === 'merge' ? mergePatch(cur, patch) : strategicMerge(cur, patch);
+      }
+    } catch (e) {
+      if (e instanceof PatchError) throw E.badRequest(e.message);
+      throw e;
+    }
+    const o = this.decode(r, next, opts);
+    if (o.metadata.name !== name) throw E.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
+    if (r.namespaced) o.metadata.namespace = namespace;
+    // A patch that carries a resourceVersion is a precondition; one without never conflicts.
+    const rv = (patch as KubeObject)?.metadata?.resourceVersion;
+    return this.commitUpdate(r, namespace, name, o, opts, typeof rv === 'string' && rv ? rv : undefined);
+  }
+
+  private commitUpdate(r: ResourceInfo, namespace: string, name: string, o: KubeObject, opts: WriteOptions, expectedRv: string | undefined): KubeObject {
+    const old = this.get(r, namespace, name);
+    if (expectedRv !== undefined && expectedRv !== old.metadata.resourceVersion) throw E.conflict(r, name);
+    let next: KubeObject;
+    if (opts.subresource === 'status') {
+      next = prepareForStatusUpdate(o, old);
+    } else {
+      next = o;
+      prepareForUpdate(r, next, old);
+      applyDefaults(r.kind, next);
+      this.invalidIfErrors(r, next, validateUpdate(r, next, old));
+      if (old.metadata.deletionTimestamp) {
+        const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
+        if (added.length > 0)
+          throw E.invalid(r, name, [{ type: 'Forbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }]);
+      }
+      this.allocate(r, next);
+    }
+    next.metadata.resourceVersion = old.metadata.resourceVersion;
+    if (!next.metadata.finalizers?.length) delete next.metadata.finalizers;
+    this.checkSize(r, next);
+    // A no-op update is not written: the resourceVersion stays, so clients see "no change".
+    if (JSON.stringify(next) === JSON.stringify(old)) return old;
+    if (opts.dryRun) return next;
+    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
+      return this.store.delete(storeKey(r), r.namespaced ? namespace : '', name);
+    }
+    return this.store.update(storeKey(r), next);
+  }
+
+  /**
+   * Deletes an object. Objects with finalizers (including those the propagation policy adds)
+   * and pods still running on a node are only marked (deletionTimestamp) and returned with
+   * `deleted: false`; the rest are removed at once.
+   */
+  delete(r: ResourceInfo, namespace: string, name: string, opts: DeleteOptions = {}): { object: KubeObject; deleted: boolean } {
+    const cur = this.get(r, namespace, name);
+    const pre = opts.preconditions ?? {};
+    if (pre.uid && pre.uid !== cur.metadata.uid)
+      throw E.conflict(r, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`);
+    if (pre.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion)
+      throw E.conflict(r, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
+    const ns = r.namespaced ? namespace : '';
+    const now = this.clock.now();
+    const finalizers = [...(cur.metadata.finalizers ?? [])];
+    const policy = opts.propagationPolicy ?? (r.kind === 'Namespace' ? 'Background' : 'Background');
+    if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+    if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+
+    let grace = 0;
+    if (r.kind === 'Pod') {
+      const terminal = cur.status?.phase === 'Succeeded' || cur.status?.phase === 'Failed';
+      grace = opts.gracePeriodSeconds ?? cur.spec?.terminationGracePeriodSeconds ?? 30;
+      // A pod that never reached a node, or has finished, has nothing to stop: it goes at once.
+      if (!cur.spec?.nodeName || terminal) grace = 0;
+    }
+    if (r.kind === 'Namespace') {
+      if (cur.metadata.deletionTimestamp) return { object: cur, deleted: false };
+      const next: KubeObject = {
+        ...cur,
+        metadata: { ...cur.metadata, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0, finalizers: finalizers.length ? finalizers : undefined },
+        status: { ...cur.status, phase: 'Terminating' },
+      };
+      if (!next.metadata.finalizers) delete next.metadata.finalizers;
+      if (opts.dryRun) return { object: next, deleted: false };
+      return { object: this.store.update(storeKey(r), next), deleted: false };
+    }
+    if (finalizers.length === 0 && grace === 0) {
+      if (opts.dryRun) return { object: cur, deleted: true };
+      return { object: this.store.delete(storeKey(r), ns, name), deleted: true };
+    }
+    if (cur.metadata.deletionTimestamp) {
+      // Already terminating: a shorter grace period shortens it, and a policy can add its finalizer.
+      const curGrace = cur.metadata.deletionGracePeriodSeconds ?? 0;
+      const shorter = r.kind === 'Pod' && opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < curGrace;
+      const newFinalizers = finalizers.length !== (cur.metadata.finalizers ?? []).length;
+      if (!shorter && !newFinalizers) return { object: cur, deleted: false };
+      if (shorter && opts.gracePeriodSeconds === 0 && finalizers.length === 0) return { object: this.store.delete(storeKey(r), ns, name), deleted: true };
+      const next: KubeObject = {
+        ...cur,
+        metadata: {
+          ...cur.metadata,
+          finalizers,
+          ...(shorter ? { deletionGracePeriodSeconds: opts.gracePeriodSeconds, deletionTimestamp: rfc3339(now + opts.gracePeriodSeconds! * 1000) } : {}),
+        },
+      };
+      if (opts.dryRun) return { object: next, deleted: false };
+      return { object: this.store.update(storeKey(r), next), deleted: false };
+    }
+    const next: KubeObject = {
+      ...cur,
+      metadata: {
+        ...cur.metadata,
+        deletionTimestamp: rfc3339(now + grace * 1000),
+        deletionGracePeriodSeconds: grace,
+        ...(finalizers.length ? { finalizers } : {}),
+      },
+    };
+    if (r.tracksGeneration) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
+    if (opts.dryRun) return { object: next, deleted: false };
+    return { object: this.store.update(storeKey(r), next), deleted: false };
+  }
+
+  /** Deletes every object matching the selectors in a namespace (or all); returns what was deleted or marked. */
+  deleteCollection(r: ResourceInfo, namespace: string | undefined, list: ListOptions, opts: DeleteOptions = {}): KubeObject[] {
+    const items = this.list(r, namespace, list).items;
+    const out: KubeObject[] = [];
+    this.store.batch(() => {
+      for (const o of items) {
+        try {
+          out.push(this.delete(r, o.metadata.namespace ?? '', o.metadata.name!, opts).object);
+        } catch (e) {
+          if (!(e instanceof StatusError && e.code === 404)) throw e;
+        }
+      }
+    });
+    return out;
+  }
+}

@@ -1,0 +1,50 @@
+// The /scale subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets, StatefulSets and
+// ReplicationControllers.
+import { mapSelectorString, selectorString } from '../api/labels.js';
+import { jsonPatch, mergePatch } from '../api/patch.js';
+import type { ResourceInfo } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import * as E from './errors.js';
+import type { PatchType, Registry, WriteOptions } from './registry.js';
+
+function toScale(r: ResourceInfo, o: KubeObject): KubeObject {
+  const sel = r.kind === 'ReplicationController' ? mapSelectorString(o.spec?.selector) : selectorString(o.spec?.selector);
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: o.metadata.name,
+      namespace: o.metadata.namespace,
+      uid: o.metadata.uid,
+      resourceVersion: o.metadata.resourceVersion,
+      creationTimestamp: o.metadata.creationTimestamp,
+    },
+    spec: { replicas: o.spec?.replicas ?? 0 },
+    status: { replicas: o.status?.replicas ?? 0, selector: sel },
+  };
+}
+
+/** GET .../scale */
+export function getScale(reg: Registry, r: ResourceInfo, ns: string, name: string): KubeObject {
+  return toScale(r, reg.get(r, ns, name));
+}
+
+/** PUT or PATCH .../scale: sets spec.replicas of the parent object. */
+export function updateScale(reg: Registry, r: ResourceInfo, ns: string, name: string, how: 'put' | PatchType, body: unknown, opts: WriteOptions): KubeObject {
+  const cur = reg.get(r, ns, name);
+  const scale = toScale(r, cur);
+  let next: any;
+  try {
+    next = how === 'put' ? body : how === 'json' ? jsonPatch(scale, body) : mergePatch(scale, body);
+  } catch (e) {
+    throw E.badRequest((e as Error).message);
+  }
+  const replicas = next?.spec?.replicas;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas))
+    throw E.badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
+  if (replicas < 0) throw E.invalid({ ...r, kind: 'Scale', group: 'autoscaling' } as ResourceInfo, name, [{ type: 'Invalid', field: 'spec.replicas', value: replicas, detail: 'must be greater than or equal to 0' }]);
+  const rv = next?.metadata?.resourceVersion;
+  if (how === 'put' && rv && rv !== cur.metadata.resourceVersion) throw E.conflict(r, name);
+  const updated = reg.patch(r, ns, name, 'merge', { spec: { replicas } }, { dryRun: opts.dryRun, fieldManager: opts.fieldManager });
+  return toScale(r, updated);
+}

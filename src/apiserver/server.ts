@@ -1,0 +1,365 @@
+// The HTTP edge of the apiserver: authentication, routing, body limits, content negotiation
+// (JSON, YAML bodies, Table), watch streams and Status errors. All semantics live in the registry.
+import { timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ResourceInfo, groupVersion } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import * as E from './errors.js';
+import { StatusError } from './errors.js';
+import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
+import { type DeleteOptions, type FieldValidation, type PatchType, Registry, type WriteOptions } from './registry.js';
+import { parsePath } from './routes.js';
+import { getScale, updateScale } from './scale.js';
+import { type IncludeObject, toTable } from './table.js';
+
+/** Largest request body accepted, as the apiserver's limit (3 MiB). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** The `/version` answer: minor "32" keeps the kubectl dispatcher on its built-in v1.32 client. */
+export const VERSION_INFO = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-minik',
+  gitCommit: 'minik',
+  gitTreeState: 'clean',
+  buildDate: '2026-11-23T00:00:00Z',
+  goVersion: 'go1.23.4',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+/** Options of the HTTP server. */
+export interface ServerOptions {
+  /** Bearer token required on every request but the public ones; none = no auth (tests only). */
+  token?: string;
+  /** Called for each request, for the daemon's log. */
+  log?: (line: string) => void;
+}
+
+/** Thrown by body reading for a body over the limit. */
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function parseBody(buf: Buffer, contentType: string): Promise<unknown> {
+  const text = buf.toString('utf8');
+  if (text.trim() === '') throw E.badRequest('the request body is empty');
+  const ct = contentType.split(';')[0].trim().toLowerCase();
+  if (ct === 'application/yaml' || ct === 'application/apply-patch+yaml') {
+    const { parse } = await import('yaml');
+    try {
+      return parse(text, { maxAliasCount: 100 });
+    } catch (e) {
+      throw E.badRequest(`error decoding YAML: ${(e as Error).message}`);
+    }
+  }
+  if (ct.includes('protobuf')) throw E.unsupportedMediaType(ct);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw E.badRequest(`error decoding JSON: ${(e as Error).message}`);
+  }
+}
+
+const PATCH_TYPES: Record<string, PatchType | 'apply'> = {
+  'application/merge-patch+json': 'merge',
+  'application/json-patch+json': 'json',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+};
+
+function send(res: http.ServerResponse, code: number, body: unknown, extra: Record<string, string> = {}): void {
+  const json = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...extra });
+  res.end(json);
+}
+
+function sendError(res: http.ServerResponse, e: StatusError): void {
+  send(res, e.code, e.status);
+}
+
+function wantsTable(accept: string | undefined): boolean {
+  return !!accept && /as=Table/.test(accept);
+}
+
+/** The Kubernetes API over HTTP on top of a registry. */
+export class ApiServer {
+  private server: http.Server;
+  private watches = new Set<() => void>();
+
+  constructor(
+    readonly registry: Registry,
+    private opts: ServerOptions = {},
+  ) {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((e) => {
+        const err = e instanceof StatusError ? e : E.internal((e as Error).message);
+        if (!(e instanceof StatusError)) this.opts.log?.(`internal error: ${(e as Error).stack}`);
+        if (!res.headersSent) sendError(res, err);
+        else res.end();
+      });
+    });
+    this.server.keepAliveTimeout = 30_000;
+  }
+
+  /** Starts listening on 127.0.0.1 (port 0 picks a free one); resolves with the port. */
+  listen(port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve((this.server.address() as AddressInfo).port));
+    });
+  }
+
+  /** Stops accepting requests and ends open watches. */
+  close(): Promise<void> {
+    for (const stop of this.watches) stop();
+    this.watches.clear();
+    this.server.closeAllConnections?.();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private tokenMatches(candidate: string): boolean {
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(this.opts.token ?? '');
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private authorized(req: http.IncomingMessage): boolean {
+    if (!this.opts.token) return true;
+    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    return !!m && this.tokenMatches(m[1].trim());
+  }
+
+  /**
+   * client-go sends no bearer token over plain HTTP, so the kubeconfig's server URL carries the
+   * token as a path prefix (`/t/<token>`). Returns the path without it, and whether it matched.
+   */
+  private stripTokenPrefix(pathname: string): { path: string; ok: boolean } {
+    const m = /^\/t\/([^/]+)(\/.*)?$/.exec(pathname);
+    if (!m) return { path: pathname, ok: false };
+    return { path: m[2] ?? '/', ok: this.tokenMatches(decodeURIComponent(m[1])) };
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const q = url.searchParams;
+    const prefixed = this.stripTokenPrefix(url.pathname);
+    const route = parsePath(prefixed.path);
+    const method = req.method ?? 'GET';
+    this.opts.log?.(`${method} ${prefixed.path}${url.search}`);
+    const isPublic = route.type === 'version' || route.type === 'health';
+    if (!isPublic && !prefixed.ok && !this.authorized(req)) return sendError(res, E.unauthorized());
+
+    switch (route.type) {
+      case 'version':
+        return send(res, 200, VERSION_INFO);
+      case 'health':
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('ok');
+        return;
+      case 'openapi-v2':
+        return sendError(res, E.notFoundPath());
+      case 'openapi-v3':
+        return send(res, 200, openapiV3Index());
+      case 'openapi-v3-gv': {
+        const doc = openapiV3GroupVersion(route.path);
+        return doc ? send(res, 200, doc) : sendError(res, E.notFoundPath());
+      }
+      case 'discovery': {
+        let doc: object | undefined;
+        if (route.what === 'api') doc = apiVersions(req.headers.host ?? '127.0.0.1');
+        else if (route.what === 'apis') doc = apiGroupList();
+        else if (route.what === 'group') doc = apiGroup(route.group);
+        else doc = apiResourceList(route.group, route.version);
+        return doc ? send(res, 200, doc) : sendError(res, E.notFoundPath());
+      }
+      case 'unknown':
+        return sendError(res, E.notFoundPath());
+    }
+
+    const { r, name, subresource } = route;
+    const namespace = route.namespace;
+    const ns = namespace ?? '';
+    const reg = this.registry;
+    const accept = req.headers.accept;
+    const warnings: string[] = [];
+    const writeOpts = (): WriteOptions => ({
+      dryRun: q.getAll('dryRun').includes('All'),
+      fieldValidation: (q.get('fieldValidation') as FieldValidation | null) ?? 'Warn',
+      fieldManager: q.get('fieldManager') ?? undefined,
+      subresource: subresource === 'status' ? 'status' : undefined,
+      warnings,
+    });
+    const reply = (code: number, obj: KubeObject | object) => {
+      const headers: Record<string, string> = {};
+      if (warnings.length) headers['Warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+      if (wantsTable(accept) && (obj as KubeObject).metadata && (obj as KubeObject).kind === r.kind)
+        return send(res, code, toTable(r, [obj as KubeObject], reg.clock.now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata'), headers);
+      send(res, code, obj, headers);
+    };
+    const body = async () => {
+      try {
+        return await parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
+      } catch (e) {
+        if (e instanceof BodyTooLarge) throw E.tooLarge();
+        throw e;
+      }
+    };
+
+    if (r.namespaced && namespace === undefined && name !== undefined) return sendError(res, E.notFoundPath());
+
+    if (subresource === 'scale') {
+      if (method === 'GET') return send(res, 200, getScale(reg, r, ns, name!));
+      if (method === 'PUT' || method === 'PATCH') {
+        const ct = req.headers['content-type'] ?? 'application/json';
+        return send(res, 200, updateScale(reg, r, ns, name!, method === 'PUT' ? 'put' : (PATCH_TYPES[ct.split(';')[0]] as PatchType) ?? 'merge', await body(), writeOpts()));
+      }
+      return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+    }
+    if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());
+
+    if (name === undefined) {
+      const listOpts = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined };
+      if (method === 'GET') {
+        if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, r, namespace, { ...listOpts, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
+        const list = reg.list(r, namespace, listOpts);
+        if (wantsTable(accept)) return send(res, 200, toTable(r, list.items, reg.clock.now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata', list.metadata.resourceVersion));
+        return send(res, 200, list);
+      }
+      if (method === 'POST') {
+        if (r.namespaced && namespace === undefined) return sendError(res, E.notFoundPath());
+        return reply(201, reg.create(r, ns, await body(), writeOpts()));
+      }
+      if (method === 'DELETE') {
+        const opts = await this.deleteOptions(req, q);
+        const items = reg.deleteCollection(r, namespace, listOpts, opts);
+        return send(res, 200, { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(reg.store.revision) }, items });
+      }
+      return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+    }
+
+    switch (method) {
+      case 'GET':
+        if (q.get('watch') === 'true') return this.watch(req, res, r, namespace, { fieldSelector: `metadata.name=${name}`, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
+        return reply(200, reg.get(r, ns, name));
+      case 'PUT':
+        return reply(200, reg.update(r, ns, name, await body(), writeOpts()));
+      case 'PATCH': {
+        const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+        const type = PATCH_TYPES[ct];
+        if (!type) return sendError(res, E.unsupportedMediaType(ct || 'none'));
+        const patch = await body();
+        if (type === 'apply') return this.apply(res, r, ns, name, patch, writeOpts(), q, reply);
+        return reply(200, reg.patch(r, ns, name, type, patch, writeOpts()));
+      }
+      case 'DELETE': {
+        const opts = await this.deleteOptions(req, q);
+        const { object, deleted } = reg.delete(r, ns, name, opts);
+        if (deleted && r.kind !== 'Pod' && !['Namespace'].includes(r.kind) && object.kind === undefined)
+          return send(res, 200, E.success({ name, kind: r.plural, uid: object.metadata.uid }));
+        return reply(200, object);
+      }
+      default:
+        return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+    }
+  }
+
+  /** Server-side apply: creates the object when absent, else merges the applied configuration into it. */
+  private apply(res: http.ServerResponse, r: ResourceInfo, ns: string, name: string, patch: unknown, opts: WriteOptions, q: URLSearchParams, reply: (code: number, o: object) => void): void {
+    if (!q.get('fieldManager')) return sendError(res, E.badRequest('PATCH, application/apply-patch+yaml requests require a fieldManager to be set'));
+    const existing = this.registry.find(r, ns, name);
+    if (!existing) {
+      const body = { ...(patch as KubeObject), metadata: { ...((patch as KubeObject).metadata ?? {}), name } };
+      return reply(201, this.registry.create(r, ns, body, opts));
+    }
+    reply(200, this.registry.patch(r, ns, name, 'strategic', patch, opts));
+  }
+
+  private async deleteOptions(req: http.IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
+    const buf = await readBody(req).catch(() => Buffer.alloc(0));
+    let opts: DeleteOptions = {};
+    if (buf.length > 0) {
+      try {
+        opts = JSON.parse(buf.toString('utf8'));
+      } catch {
+        throw E.badRequest('error decoding DeleteOptions');
+      }
+    }
+    if (q.get('gracePeriodSeconds') !== null) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+    if (q.get('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
+    if (q.getAll('dryRun').includes('All') || ((opts as { dryRun?: unknown }).dryRun as string[] | undefined)?.includes?.('All')) opts.dryRun = true;
+    else delete opts.dryRun;
+    const orphan = (opts as { orphanDependents?: boolean }).orphanDependents;
+    if (orphan !== undefined && !opts.propagationPolicy) opts.propagationPolicy = orphan ? 'Orphan' : 'Background';
+    return opts;
+  }
+
+  private watch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    r: ResourceInfo,
+    namespace: string | undefined,
+    opts: { labelSelector?: string; fieldSelector?: string; resourceVersion?: string },
+    q: URLSearchParams,
+    accept: string | undefined,
+  ): void {
+    const table = wantsTable(accept);
+    const now = () => this.registry.clock.now();
+    let stop: (() => void) | undefined;
+    const write = (type: string, obj: KubeObject) => {
+      const object = table ? toTable(r, [obj], now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata') : obj;
+      res.write(JSON.stringify({ type, object }) + '\n');
+    };
+    const buffered: [string, KubeObject][] = [];
+    let started = false;
+    try {
+      stop = this.registry.watch(r, namespace, opts, (e) => (started ? write(e.type, e.object) : buffered.push([e.type, e.object])));
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 410) {
+        // As the apiserver does: a 200 stream carrying one ERROR event, then the end.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ type: 'ERROR', object: e.status }) + '\n');
+        return;
+      }
+      throw e;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    // Node sends no headers until the first write: flush them so clients know the watch is open.
+    res.flushHeaders();
+    started = true;
+    for (const [t, o] of buffered) write(t, o);
+    const timeout = Number(q.get('timeoutSeconds') ?? 0);
+    const end = () => {
+      if (!stop) return;
+      stop();
+      stop = undefined;
+      this.watches.delete(end);
+      clearTimeout(timer);
+      res.end();
+    };
+    const timer = timeout > 0 ? setTimeout(end, timeout * 1000) : undefined;
+    timer?.unref();
+    this.watches.add(end);
+    res.on('close', end);
+    void req;
+  }
+}

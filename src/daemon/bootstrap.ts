@@ -1,0 +1,24 @@
+// What a new cluster has before anyone applies anything: the system namespaces and the
+// `kubernetes` Service, as kube-apiserver's bootstrap controllers create them.
+import { resolveResource } from '../api/resources.js';
+import type { Registry } from '../apiserver/registry.js';
+
+const ns = resolveResource('namespaces')[0];
+const svc = resolveResource('services')[0];
+
+/** Creates whatever of the bootstrap objects is missing (idempotent). */
+export function bootstrap(reg: Registry): void {
+  reg.store.batch(() => {
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      if (!reg.find(ns, '', name)) reg.create(ns, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+    if (!reg.find(svc, 'default', 'kubernetes')) {
+      reg.create(svc, 'default', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
+      });
+    }
+  });
+}

@@ -1,0 +1,102 @@
+// The daemon: one process that is the cluster. Opens the store, serves the API, writes the
+// token, kubeconfig and daemon.json, and shuts down cleanly. startDaemon() runs it in-process
+// (tests); main.ts runs it as its own process.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { type Clock, realClock } from '../api/clock.js';
+import { ApiServer } from '../apiserver/server.js';
+import { Registry } from '../apiserver/registry.js';
+import { Store } from '../store/store.js';
+import { bootstrap } from './bootstrap.js';
+import { acquireLock } from './lock.js';
+import { type DaemonInfo, kubeconfig, statePaths } from './state.js';
+
+/** How to run a daemon. */
+export interface DaemonOptions {
+  home: string;
+  /** 0 (default) picks a free port; MINIK_PORT sets one. */
+  port?: number;
+  clock?: Clock;
+  log?: (line: string) => void;
+  /** Log every request (the daemon log's verbose mode). */
+  logRequests?: boolean;
+}
+
+/** A running daemon. */
+export interface Daemon {
+  port: number;
+  registry: Registry;
+  stop(): Promise<void>;
+}
+
+/** How long the change log keeps history for watches (etcd's default compaction keeps about 5 min). */
+const HISTORY_MS = 5 * 60 * 1000;
+
+function readOrCreateToken(file: string): string {
+  try {
+    const t = fs.readFileSync(file, 'utf8').trim();
+    if (t) return t;
+  } catch {
+    // created below
+  }
+  const token = randomBytes(32).toString('hex');
+  fs.writeFileSync(file, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+/** Starts a daemon on a state dir; fails if another one holds it. */
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const paths = statePaths(opts.home);
+  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const release = acquireLock(paths.lock);
+  const log = opts.log ?? (() => {});
+  let store: Store | undefined;
+  try {
+    const clock = opts.clock ?? realClock;
+    store = new Store(paths.db);
+    const registry = new Registry(store, clock);
+    bootstrap(registry);
+    const token = readOrCreateToken(paths.token);
+    const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined });
+    const port = await server.listen(opts.port ?? 0);
+    fs.writeFileSync(paths.kubeconfig, kubeconfig(port, token), { mode: 0o600 });
+    fs.chmodSync(paths.kubeconfig, 0o600);
+    const info: DaemonInfo = { pid: process.pid, port, startedAt: new Date(clock.now()).toISOString() };
+    fs.writeFileSync(paths.daemon, JSON.stringify(info) + '\n');
+    log(`minik daemon listening on 127.0.0.1:${port} (pid ${process.pid}, state ${paths.home})`);
+
+    // Compaction: remember the revision each minute; drop history older than HISTORY_MS.
+    const marks: { at: number; rev: number }[] = [];
+    const compactor = setInterval(() => {
+      const now = clock.now();
+      marks.push({ at: now, rev: store!.revision });
+      while (marks.length > 0 && now - marks[0].at > HISTORY_MS) store!.compact(marks.shift()!.rev);
+    }, 60_000);
+    compactor.unref();
+
+    let stopped = false;
+    return {
+      port,
+      registry,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(compactor);
+        await server.close();
+        store!.close();
+        try {
+          const cur = JSON.parse(fs.readFileSync(paths.daemon, 'utf8')) as DaemonInfo;
+          if (cur.pid === process.pid) fs.unlinkSync(paths.daemon);
+        } catch {
+          // already gone
+        }
+        release();
+        log('minik daemon stopped');
+      },
+    };
+  } catch (e) {
+    store?.close();
+    release();
+    throw e;
+  }
+}

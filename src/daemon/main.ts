@@ -1,0 +1,43 @@
+// The daemon process: `node dist/daemon/main.js` (started by `minikctl daemon start` or by any
+// command when no daemon runs). Logs to stdout, which the starter points at daemon.log.
+import { LockHeld } from './lock.js';
+import { startDaemon } from './daemon.js';
+import { stateHome } from './state.js';
+
+const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+
+async function main(): Promise<void> {
+  const port = process.env.MINIK_PORT ? Number(process.env.MINIK_PORT) : 0;
+  let daemon;
+  try {
+    daemon = await startDaemon({ home: stateHome(), port, log, logRequests: process.env.MINIK_LOG_REQUESTS === '1' });
+  } catch (e) {
+    if (e instanceof LockHeld) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(3);
+    }
+    throw e;
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`received ${signal}, shutting down`);
+    daemon.stop().then(
+      () => process.exit(0),
+      (e) => {
+        log(`shutdown failed: ${(e as Error).stack}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('uncaughtException', (e) => log(`uncaught exception (daemon stays up): ${e.stack}`));
+  process.on('unhandledRejection', (e) => log(`unhandled rejection (daemon stays up): ${(e as Error)?.stack ?? e}`));
+}
+
+main().catch((e) => {
+  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exit(1);
+});

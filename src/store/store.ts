@@ -1,0 +1,260 @@
+// The store: Kubernetes objects in SQLite (our etcd). One revision counter for the whole store;
+// every write bumps it and the object's metadata.resourceVersion is that revision. Updates and
+// deletes are compare-and-swap on it. A change log serves watches and is compacted.
+//
+// Objects are also held in memory (parsed), so reads never touch SQLite; SQLite is the durable
+// copy. Every write runs inside a transaction; on failure both SQLite and memory roll back, and
+// watchers hear of a change only after its transaction commits.
+import Database from 'better-sqlite3';
+import type { KubeObject } from '../api/types.js';
+
+/** The kinds of store failure the apiserver turns into Status errors. */
+export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Compacted';
+
+/** A failed store operation. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One committed change, as the watch machinery sees it. */
+export interface Change {
+  rev: number;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  resource: string;
+  namespace: string;
+  name: string;
+  object: KubeObject;
+}
+
+type Listener = (changes: Change[]) => void;
+
+interface Undo {
+  resource: string;
+  key: string;
+  before: KubeObject | undefined;
+}
+
+const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
+
+/** Kubernetes objects in SQLite with an in-memory index. */
+export class Store {
+  private db: Database.Database;
+  private objects = new Map<string, Map<string, KubeObject>>();
+  private rev = 0;
+  private compactedRev = 0;
+  private listeners = new Set<Listener>();
+  private depth = 0;
+  private undo: Undo[] = [];
+  private pending: Change[] = [];
+  private revBefore = 0;
+  private stmts: {
+    upsert: Database.Statement;
+    remove: Database.Statement;
+    change: Database.Statement;
+    since: Database.Statement;
+    compact: Database.Statement;
+    setMeta: Database.Statement;
+  };
+
+  /** Opens (or creates) the store at a file path, or in memory for `:memory:`. */
+  constructor(path: string) {
+    this.db = new Database(path);
+    if (path !== ':memory:') {
+      this.db.pragma('journal_mode = WAL');
+      // NORMAL keeps every committed transaction across a process crash (kill -9); only a power
+      // loss could lose the last ones, as with etcd's batched fsync.
+      this.db.pragma('synchronous = NORMAL');
+    }
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS objects (
+        resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+        rv INTEGER NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS changes (
+        rev INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL,
+        namespace TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+    this.stmts = {
+      upsert: this.db.prepare('INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)'),
+      remove: this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
+      change: this.db.prepare('INSERT INTO changes (rev, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      since: this.db.prepare('SELECT rev, type, resource, namespace, name, data FROM changes WHERE rev > ? ORDER BY rev'),
+      compact: this.db.prepare('DELETE FROM changes WHERE rev <= ?'),
+      setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+    };
+    this.load();
+  }
+
+  private load(): void {
+    for (const row of this.db.prepare('SELECT resource, namespace, name, data FROM objects').iterate() as Iterable<{ resource: string; namespace: string; name: string; data: string }>) {
+      this.bucket(row.resource).set(keyOf(row.namespace, row.name), JSON.parse(row.data));
+    }
+    const maxObj = (this.db.prepare('SELECT max(rv) AS m FROM objects').get() as { m: number | null }).m ?? 0;
+    const maxChange = (this.db.prepare('SELECT max(rev) AS m FROM changes').get() as { m: number | null }).m ?? 0;
+    const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'compacted'").get() as { value: string } | undefined;
+    this.compactedRev = meta ? Number(meta.value) : 0;
+    this.rev = Math.max(maxObj, maxChange, this.compactedRev);
+  }
+
+  private bucket(resource: string): Map<string, KubeObject> {
+    let b = this.objects.get(resource);
+    if (!b) this.objects.set(resource, (b = new Map()));
+    return b;
+  }
+
+  /** The current revision: the resourceVersion of the newest write. */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** The newest revision that is no longer in the change log. */
+  get compacted(): number {
+    return this.compactedRev;
+  }
+
+  /** One object, or undefined. The returned object must not be mutated. */
+  get(resource: string, namespace: string, name: string): KubeObject | undefined {
+    return this.objects.get(resource)?.get(keyOf(namespace, name));
+  }
+
+  /** Objects of a resource, in one namespace or all (namespace undefined), ordered by namespace then name. */
+  list(resource: string, namespace?: string): KubeObject[] {
+    const b = this.objects.get(resource);
+    if (!b) return [];
+    const out: KubeObject[] = [];
+    for (const o of b.values()) if (namespace === undefined || (o.metadata.namespace ?? '') === namespace) out.push(o);
+    return out.sort((a, c) => {
+      const an = a.metadata.namespace ?? '';
+      const cn = c.metadata.namespace ?? '';
+      if (an !== cn) return an < cn ? -1 : 1;
+      return a.metadata.name! < c.metadata.name! ? -1 : a.metadata.name! > c.metadata.name! ? 1 : 0;
+    });
+  }
+
+  /** Number of objects of a resource (cheap). */
+  count(resource: string): number {
+    return this.objects.get(resource)?.size ?? 0;
+  }
+
+  /** Runs `fn` in one transaction: all its writes commit together or not at all. Nested calls join the outer one. */
+  batch<T>(fn: () => T): T {
+    if (this.depth > 0) {
+      this.depth++;
+      try {
+        return fn();
+      } finally {
+        this.depth--;
+      }
+    }
+    this.depth = 1;
+    this.revBefore = this.rev;
+    this.db.exec('BEGIN');
+    let result: T;
+    try {
+      result = fn();
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      for (let i = this.undo.length - 1; i >= 0; i--) {
+        const u = this.undo[i];
+        if (u.before) this.bucket(u.resource).set(u.key, u.before);
+        else this.bucket(u.resource).delete(u.key);
+      }
+      this.rev = this.revBefore;
+      this.undo = [];
+      this.pending = [];
+      this.depth = 0;
+      throw e;
+    }
+    this.depth = 0;
+    this.undo = [];
+    const changes = this.pending;
+    this.pending = [];
+    if (changes.length > 0) for (const l of this.listeners) l(changes);
+    return result;
+  }
+
+  private write(type: Change['type'], resource: string, obj: KubeObject): KubeObject {
+    return this.batch(() => {
+      const ns = obj.metadata.namespace ?? '';
+      const name = obj.metadata.name!;
+      const key = keyOf(ns, name);
+      const b = this.bucket(resource);
+      const before = b.get(key);
+      const rev = ++this.rev;
+      const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+      const data = JSON.stringify(stored);
+      this.stmts.change.run(rev, type, resource, ns, name, data);
+      if (type === 'DELETED') {
+        this.stmts.remove.run(resource, ns, name);
+        b.delete(key);
+      } else {
+        this.stmts.upsert.run(resource, ns, name, rev, data);
+        b.set(key, stored);
+      }
+      this.undo.push({ resource, key, before });
+      this.pending.push({ rev, type, resource, namespace: ns, name, object: stored });
+      return stored;
+    });
+  }
+
+  /** Stores a new object; fails with AlreadyExists if one has that name. */
+  create(resource: string, obj: KubeObject): KubeObject {
+    if (this.get(resource, obj.metadata.namespace ?? '', obj.metadata.name!)) throw new StoreError('AlreadyExists', 'already exists');
+    return this.write('ADDED', resource, obj);
+  }
+
+  /**
+   * Replaces an object. When `expectedRv` is given it must equal the stored resourceVersion
+   * (compare-and-swap), else Conflict.
+   */
+  update(resource: string, obj: KubeObject, expectedRv?: string): KubeObject {
+    const cur = this.get(resource, obj.metadata.namespace ?? '', obj.metadata.name!);
+    if (!cur) throw new StoreError('NotFound', 'not found');
+    if (expectedRv !== undefined && expectedRv !== cur.metadata.resourceVersion) throw new StoreError('Conflict', 'the object has been modified');
+    return this.write('MODIFIED', resource, obj);
+  }
+
+  /** Removes an object and returns its final state (with the deletion's revision). */
+  delete(resource: string, namespace: string, name: string, expectedRv?: string): KubeObject {
+    const cur = this.get(resource, namespace, name);
+    if (!cur) throw new StoreError('NotFound', 'not found');
+    if (expectedRv !== undefined && expectedRv !== cur.metadata.resourceVersion) throw new StoreError('Conflict', 'the object has been modified');
+    return this.write('DELETED', resource, cur);
+  }
+
+  /** Committed changes after `rev`, oldest first; Compacted if the log no longer reaches back that far. */
+  changesSince(rev: number): Change[] {
+    if (rev < this.compactedRev) throw new StoreError('Compacted', `too old resource version: ${rev} (${this.compactedRev + 1})`);
+    const rows = this.stmts.since.all(rev) as { rev: number; type: Change['type']; resource: string; namespace: string; name: string; data: string }[];
+    return rows.map((r) => ({ rev: r.rev, type: r.type, resource: r.resource, namespace: r.namespace, name: r.name, object: JSON.parse(r.data) }));
+  }
+
+  /** Drops change-log entries up to and including `rev` (watches from before it then get 410 Gone). */
+  compact(rev: number): void {
+    const upTo = Math.min(rev, this.rev);
+    if (upTo <= this.compactedRev) return;
+    this.batch(() => {
+      this.stmts.compact.run(upTo);
+      this.stmts.setMeta.run('compacted', String(upTo));
+    });
+    this.compactedRev = upTo;
+  }
+
+  /** Calls `listener` with each committed transaction's changes. Returns an unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Closes the database (checkpointing the WAL). */
+  close(): void {
+    this.db.close();
+  }
+}
