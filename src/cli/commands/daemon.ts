@@ -1,0 +1,71 @@
+// `minikctl daemon start|stop|status|logs`: the background process that is the cluster.
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { readDaemonInfo, spawnDaemon } from '../../client/connect.js';
+import { processAlive } from '../../daemon/lock.js';
+import { statePaths } from '../../daemon/state.js';
+import type { Context } from '../context.js';
+import { CliError } from '../errors.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function start(ctx: Context): Promise<number> {
+  const info = readDaemonInfo(ctx.home);
+  if (info) {
+    ctx.out(`minik daemon is already running (pid ${info.pid}, listening on 127.0.0.1:${info.port})\n`);
+    return 0;
+  }
+  const started = await spawnDaemon(ctx.home, ctx.io.env);
+  ctx.out(`minik daemon started (pid ${started.pid}, listening on 127.0.0.1:${started.port}, state in ${ctx.home})\n`);
+  return 0;
+}
+
+async function stop(ctx: Context): Promise<number> {
+  const info = readDaemonInfo(ctx.home);
+  if (!info) {
+    ctx.out('minik daemon is not running\n');
+    return 0;
+  }
+  process.kill(info.pid, 'SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (processAlive(info.pid)) {
+    if (Date.now() > deadline) throw new CliError(`error: the minik daemon (pid ${info.pid}) did not stop within 15s`);
+    await sleep(20);
+  }
+  ctx.out(`minik daemon stopped (pid ${info.pid})\n`);
+  return 0;
+}
+
+function status(ctx: Context): number {
+  const info = readDaemonInfo(ctx.home);
+  if (!info) {
+    ctx.out(`minik daemon is not running (state in ${ctx.home})\n`);
+    return 1;
+  }
+  ctx.out(`minik daemon is running (pid ${info.pid}, listening on 127.0.0.1:${info.port}, since ${info.startedAt}, state in ${ctx.home})\n`);
+  return 0;
+}
+
+function logs(ctx: Context, opts: { tail?: string }): number {
+  const file = statePaths(ctx.home).log;
+  if (!fs.existsSync(file)) throw new CliError(`error: no daemon log yet at ${file}`);
+  let text = fs.readFileSync(file, 'utf8');
+  if (opts.tail !== undefined && Number(opts.tail) >= 0) {
+    const lines = text.replace(/\n$/, '').split('\n');
+    text = lines.slice(Math.max(0, lines.length - Number(opts.tail))).join('\n') + '\n';
+  }
+  ctx.out(text);
+  return 0;
+}
+
+/** Registers `daemon`. */
+export function registerDaemon(program: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
+  const d = program.command('daemon').description('Start, stop and inspect the minik daemon (the cluster)');
+  d.command('start').description('Start the daemon in the background').action(() => done(start(ctx())));
+  d.command('stop').description('Stop the daemon (SIGTERM, clean shutdown)').action(() => done(stop(ctx())));
+  d.command('status').description('Say whether the daemon runs, and where').action(() => done(Promise.resolve(status(ctx()))));
+  d.command('logs')
+    .description("Print the daemon's log")
+    .option('--tail <lines>', 'Lines of recent log to display')
+    .action((o) => done(Promise.resolve(logs(ctx(), o))));
+}

@@ -1,0 +1,195 @@
+// `minikctl get`: list or fetch objects and print them as kubectl does.
+import type { Command } from 'commander';
+import { type ResourceInfo, groupVersion } from '../../api/resources.js';
+import type { KubeList, KubeObject } from '../../api/types.js';
+import { ApiError, resourcePath } from '../../client/client.js';
+import { evalPath } from '../../printers/jsonpath.js';
+import { tableRows } from '../../printers/table.js';
+import { RememberingTable, tabulate } from '../../printers/tabwriter.js';
+import type { Context } from '../context.js';
+import { CliError, formatError } from '../errors.js';
+import { type OutputFormat, parseOutput, renderObjects } from '../output.js';
+import { type ResourceRequest, parseResourceArgs } from '../resource-args.js';
+import { namespaceOptions, resolveNamespace } from './shared.js';
+
+/** Options of `get`. */
+export interface GetOptions {
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  fieldSelector?: string;
+  output?: string;
+  showLabels?: boolean;
+  labelColumns?: string[];
+  noHeaders?: boolean;
+  sortBy?: string;
+  watch?: boolean;
+  watchOnly?: boolean;
+  ignoreNotFound?: boolean;
+}
+
+interface Fetched {
+  r: ResourceInfo;
+  objects: KubeObject[];
+  listRv?: string;
+}
+
+function sortObjects(objects: KubeObject[], sortBy: string): KubeObject[] {
+  const key = (o: KubeObject) => {
+    const v = evalPath(sortBy.startsWith('{') || sortBy.startsWith('.') ? sortBy : `.${sortBy}`, o)[0];
+    return v;
+  };
+  return [...objects].sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x === undefined) return y === undefined ? 0 : -1;
+    if (y === undefined) return 1;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    const xs = String(x);
+    const ys = String(y);
+    const xt = Date.parse(xs);
+    const yt = Date.parse(ys);
+    if (/^\d{4}-\d\d-\d\dT/.test(xs) && !Number.isNaN(xt) && !Number.isNaN(yt)) return xt - yt;
+    return xs < ys ? -1 : xs > ys ? 1 : 0;
+  });
+}
+
+/** Runs `get`; returns the exit code. */
+export async function runGet(ctx: Context, args: string[], opts: GetOptions): Promise<number> {
+  const fmt = parseOutput(opts.output);
+  const requests: ResourceRequest[] = parseResourceArgs(args, 'get');
+  const ns = resolveNamespace(opts);
+  const client = await ctx.client();
+  const fetched: Fetched[] = [];
+  let exit = 0;
+  let now = Date.now();
+  const byName = requests.some((q) => q.names.length > 0);
+  if (byName && opts.allNamespaces) {
+    // kubectl: a name with --all-namespaces is an error.
+    throw new CliError('error: a resource cannot be retrieved by name across all namespaces');
+  }
+  for (const q of requests) {
+    if (q.names.length > 0) {
+      const objects: KubeObject[] = [];
+      for (const name of q.names) {
+        try {
+          const res = await client.get(resourcePath(q.r, ns, name));
+          now = res.serverNow;
+          objects.push(res.body);
+        } catch (e) {
+          if (e instanceof ApiError && e.httpStatus === 404 && opts.ignoreNotFound) continue;
+          ctx.err(formatError(e));
+          exit = 1;
+        }
+      }
+      fetched.push({ r: q.r, objects });
+    } else {
+      const res = await client.get<KubeList>(resourcePath(q.r, q.r.namespaced ? ns : undefined), {
+        labelSelector: opts.selector,
+        fieldSelector: opts.fieldSelector,
+      });
+      now = res.serverNow;
+      fetched.push({ r: q.r, objects: res.body.items.map((o) => ({ apiVersion: groupVersion(q.r), kind: q.r.kind, ...o })), listRv: res.body.metadata.resourceVersion });
+    }
+  }
+  if (opts.sortBy) for (const f of fetched) f.objects = sortObjects(f.objects, opts.sortBy);
+
+  const total = fetched.reduce((n, f) => n + f.objects.length, 0);
+  const kinds = fetched.filter((f) => f.objects.length > 0).length;
+  if (!opts.watchOnly) {
+    if (total === 0 && !byName) {
+      if (fmt.kind === 'table' || fmt.kind === 'name' || fmt.kind === 'custom-columns') {
+        const clusterScoped = requests.every((q) => !q.r.namespaced);
+        ctx.err(opts.allNamespaces || clusterScoped ? 'No resources found' : `No resources found in ${ns} namespace.`);
+      } else if (fmt.kind !== 'jsonpath') {
+        ctx.out(renderObjects(fmt, [], false));
+      }
+    } else if (fmt.kind === 'table') {
+      const blocks: string[] = [];
+      for (const f of fetched) {
+        if (f.objects.length === 0) continue;
+        blocks.push(
+          tabulate(
+            tableRows(f.r.columns, f.objects, {
+              wide: fmt.wide,
+              noHeaders: opts.noHeaders,
+              withNamespace: opts.allNamespaces && f.r.namespaced,
+              kindPrefix: kinds > 1 || requests.length > 1 ? qualifiedKind(f.r) : undefined,
+              showLabels: opts.showLabels,
+              labelColumns: opts.labelColumns,
+              now,
+            }),
+          ),
+        );
+      }
+      ctx.out(blocks.join('\n'));
+    } else if (total > 0 || fmt.kind !== 'jsonpath') {
+      const single = byName && requests.length === 1 && requests[0].names.length === 1;
+      ctx.out(renderObjects(fmt, fetched.flatMap((f) => f.objects.map((o) => ({ r: f.r, o }))), single, opts.noHeaders));
+    }
+  }
+  if (opts.watch || opts.watchOnly) return watchChanges(ctx, fetched, fmt, ns, opts, now);
+  return exit;
+}
+
+function qualifiedKind(r: ResourceInfo): string {
+  return r.group ? `${r.kind.toLowerCase()}.${r.group}` : r.kind.toLowerCase();
+}
+
+/** `get -w`: streams a row per change until interrupted (kubectl prints no header again). */
+async function watchChanges(ctx: Context, fetched: Fetched[], fmt: OutputFormat, ns: string, opts: GetOptions, now: number): Promise<number> {
+  if (fetched.length !== 1) throw new CliError('error: you may only specify a single resource type');
+  const { r, listRv, objects } = fetched[0];
+  const client = await ctx.client();
+  const table = new RememberingTable();
+  if (fmt.kind === 'table' && !opts.watchOnly && objects.length > 0) {
+    table.write(tableRows(r.columns, objects, { wide: fmt.wide, withNamespace: opts.allNamespaces, showLabels: opts.showLabels, labelColumns: opts.labelColumns, now }));
+  }
+  let headerPrinted = !opts.watchOnly && objects.length > 0;
+  return new Promise<number>((resolve) => {
+    const w = client.watch(
+      resourcePath(r, r.namespaced && !opts.allNamespaces ? ns : undefined),
+      { resourceVersion: listRv ?? '0', labelSelector: opts.selector, fieldSelector: opts.fieldSelector, allowWatchBookmarks: undefined },
+      (e) => {
+        if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
+        const o = e.object as KubeObject;
+        if (fmt.kind === 'table') {
+          const rows = tableRows(r.columns, [o], { wide: fmt.wide, noHeaders: headerPrinted || opts.noHeaders, withNamespace: opts.allNamespaces, showLabels: opts.showLabels, labelColumns: opts.labelColumns, now: Date.now() });
+          headerPrinted = true;
+          ctx.out(table.write(rows));
+        } else {
+          ctx.out(renderObjects(fmt, [{ r, o }], true));
+        }
+      },
+      (err) => {
+        if (err) ctx.err(formatError(err));
+        resolve(err ? 1 : 0);
+      },
+    );
+    const stop = () => {
+      w.stop();
+      resolve(0);
+    };
+    process.once('SIGINT', stop);
+  });
+}
+
+/** Registers `get` on the program. */
+export function registerGet(program: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
+  namespaceOptions(
+    program
+      .command('get')
+      .description('Display one or many resources')
+      .argument('[args...]', 'TYPE[,TYPE...] [NAME...] or TYPE/NAME ...')
+      .option('-l, --selector <selector>', 'Selector (label query) to filter on')
+      .option('--field-selector <selector>', 'Selector (field query) to filter on')
+      .option('-o, --output <format>', 'Output format: json|yaml|name|wide|jsonpath=...|custom-columns=...')
+      .option('--show-labels', 'Show all labels as the last column')
+      .option('-L, --label-columns <keys>', 'Labels to show as columns (comma separated)', (v: string, prev: string[] = []) => [...prev, ...v.split(',')])
+      .option('--no-headers', 'Do not print headers')
+      .option('--sort-by <jsonpath>', 'Sort list types using this field specification')
+      .option('-w, --watch', 'After listing, watch for changes')
+      .option('--watch-only', 'Watch for changes, without listing first')
+      .option('--ignore-not-found', 'Treat "resource not found" as a successful retrieval'),
+  ).action((args: string[], o: GetOptions & { headers?: boolean }) => done(runGet(ctx(), args, { ...o, noHeaders: o.headers === false })));
+}

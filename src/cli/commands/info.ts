@@ -1,0 +1,103 @@
+// `version`, `cluster-info`, `api-resources` and `config view`: what the cluster is and how to reach it.
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { RESOURCES, groupVersion } from '../../api/resources.js';
+import { statePaths } from '../../daemon/state.js';
+import { tabulate } from '../../printers/tabwriter.js';
+import { toJson, toYaml } from '../../printers/yaml.js';
+import type { Context } from '../context.js';
+import { CliError } from '../errors.js';
+
+/** minikctl's own version (the package version). */
+export const CLIENT_VERSION = 'v0.1.0';
+
+async function runVersion(ctx: Context, opts: { client?: boolean; output?: string }): Promise<number> {
+  const clientInfo = { gitVersion: CLIENT_VERSION, platform: `${process.platform}/${process.arch}` };
+  let server: Record<string, string> | undefined;
+  if (!opts.client) server = (await (await ctx.client()).get('/version')).body as unknown as Record<string, string>;
+  if (opts.output === 'json' || opts.output === 'yaml') {
+    const doc = { clientVersion: clientInfo, ...(server ? { serverVersion: server } : {}) };
+    ctx.out(opts.output === 'json' ? toJson(doc) : toYaml(doc));
+    return 0;
+  }
+  if (opts.output) throw new CliError('error: --output must be \'yaml\' or \'json\'');
+  ctx.out(`Client Version: ${CLIENT_VERSION}\n`);
+  if (server) ctx.out(`Server Version: ${server.gitVersion}\n`);
+  return 0;
+}
+
+async function runClusterInfo(ctx: Context): Promise<number> {
+  const client = await ctx.client();
+  await client.get('/api/v1/namespaces/kube-system/services', { labelSelector: 'kubernetes.io/cluster-service=true' });
+  const c = ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR ? ctx.color : undefined;
+  const url = `http://${client.host}:${client.port}`;
+  ctx.out(`${c ? c.green('Kubernetes control plane') : 'Kubernetes control plane'} is running at ${c ? c.yellow(url) : url}\n`);
+  ctx.out(`\nTo further debug and diagnose cluster problems, use 'minikctl cluster-info dump'.\n`);
+  return 0;
+}
+
+function runApiResources(ctx: Context, opts: { output?: string; namespaced?: string; apiGroup?: string; noHeaders?: boolean }): number {
+  let rs = [...RESOURCES];
+  if (opts.namespaced !== undefined) rs = rs.filter((r) => r.namespaced === (opts.namespaced !== 'false'));
+  if (opts.apiGroup !== undefined) rs = rs.filter((r) => r.group === opts.apiGroup);
+  rs.sort((a, b) => (a.group === b.group ? (a.plural < b.plural ? -1 : 1) : a.group === '' ? -1 : b.group === '' ? 1 : a.group < b.group ? -1 : 1));
+  if (opts.output === 'name') {
+    ctx.out(rs.map((r) => (r.group ? `${r.plural}.${r.group}` : r.plural) + '\n').join(''));
+    return 0;
+  }
+  const wide = opts.output === 'wide';
+  const rows: string[][] = opts.noHeaders ? [] : [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND', ...(wide ? ['VERBS', 'CATEGORIES'] : [])]];
+  for (const r of rs) {
+    rows.push([
+      r.plural,
+      r.shortNames.join(','),
+      groupVersion(r),
+      String(r.namespaced),
+      r.kind,
+      ...(wide ? ['create,delete,deletecollection,get,list,patch,update,watch', r.categories.join(',')] : []),
+    ]);
+  }
+  ctx.out(tabulate(rows));
+  return 0;
+}
+
+function runConfigView(ctx: Context, opts: { raw?: boolean }): number {
+  const file = statePaths(ctx.home).kubeconfig;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new CliError(`error: no kubeconfig yet at ${file}: the daemon writes it when it starts (minikctl daemon start)`);
+  }
+  if (!opts.raw) text = text.replace(/(token: ).*/, '$1REDACTED').replace(/(\/t\/)[^\s/]+/, '$1REDACTED');
+  ctx.out(text);
+  return 0;
+}
+
+/** Registers `version`, `cluster-info`, `api-resources` and `config view`. */
+export function registerInfo(program: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
+  program
+    .command('version')
+    .description('Print the client and server version information')
+    .option('--client', 'If true, shows client version only (no server required)')
+    .option('-o, --output <format>', 'yaml or json')
+    .action((o) => done(runVersion(ctx(), o)));
+  program
+    .command('cluster-info')
+    .description('Display addresses of the control plane')
+    .action(() => done(runClusterInfo(ctx())));
+  program
+    .command('api-resources')
+    .description('Print the supported API resources on the server')
+    .option('-o, --output <format>', 'wide or name')
+    .option('--namespaced <bool>', 'true for namespaced resources only, false for cluster-scoped only')
+    .option('--api-group <group>', 'Limit to resources in the specified API group ("" for core)')
+    .option('--no-headers', 'Do not print headers')
+    .action((o) => done(Promise.resolve(runApiResources(ctx(), { ...o, noHeaders: o.headers === false }))));
+  const config = program.command('config').description('Show the kubeconfig that real clients use to reach minik');
+  config
+    .command('view')
+    .description('Display the kubeconfig (secrets redacted unless --raw)')
+    .option('--raw', 'Display raw byte data and secrets')
+    .action((o) => done(Promise.resolve(runConfigView(ctx(), o))));
+}

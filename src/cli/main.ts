@@ -1,0 +1,80 @@
+// minikctl: the kubectl-compatible CLI. run(argv, io) builds the commander program, runs one
+// command and returns its exit code; it never calls process.exit, so tests run it in-process.
+import { Command, CommanderError } from 'commander';
+import { registerApply } from './commands/apply.js';
+import { registerCreate } from './commands/create.js';
+import { registerDaemon } from './commands/daemon.js';
+import { registerDelete } from './commands/delete.js';
+import { registerDescribe } from './commands/describe.js';
+import { registerGet } from './commands/get.js';
+import { CLIENT_VERSION, registerInfo } from './commands/info.js';
+import { registerLabelAndAnnotate } from './commands/label.js';
+import { registerReplace } from './commands/replace.js';
+import { Context } from './context.js';
+import { formatError } from './errors.js';
+import { type IO, processIO } from './io.js';
+
+function commanderMessage(e: CommanderError): string {
+  const m = /unknown command '([^']*)'/.exec(e.message);
+  if (m) return `error: unknown command "${m[1]}" for "minikctl"\n\nRun 'minikctl --help' for usage.`;
+  const o = /unknown option '([^']*)'/.exec(e.message);
+  if (o) return `error: unknown flag: ${o[1]}\nSee 'minikctl --help' for usage.`;
+  return e.message.startsWith('error:') ? e.message : `error: ${e.message}`;
+}
+
+/** Runs minikctl with arguments (without `node` and the script) and returns the exit code. */
+export async function run(argv: string[], io: IO): Promise<number> {
+  const program = new Command('minikctl');
+  let context: Context | undefined;
+  let result: Promise<number> = Promise.resolve(0);
+  const ctx = () => (context ??= new Context(io, undefined, program.opts().color === false));
+  const done = (p: Promise<number>) => {
+    result = p;
+    return p.then(() => undefined, () => undefined);
+  };
+  program
+    .description('minikctl controls the minik cluster: a whole Kubernetes cluster in one Node.js process.')
+    .version(CLIENT_VERSION, '--version', 'Print the minikctl version')
+    .option('--no-color', 'Do not colour output (also NO_COLOR)')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
+  registerApply(program, ctx, done);
+  registerCreate(program, ctx, done);
+  registerReplace(program, ctx, done);
+  registerGet(program, ctx, done);
+  registerDescribe(program, ctx, done);
+  registerDelete(program, ctx, done);
+  registerLabelAndAnnotate(program, ctx, done);
+  registerInfo(program, ctx, done);
+  registerDaemon(program, ctx, done);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
+  for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
+
+  let code: number;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    code = await result;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(e.code)) code = 0;
+      else if (e.code === 'commander.executeSubCommandAsync' || e.exitCode === 0) code = 0;
+      else {
+        io.stderr.write(commanderMessage(e) + '\n');
+        code = 1;
+      }
+    } else {
+      const c = context ?? ctx();
+      io.stderr.write(c.color.red(formatError(e).replace(/^(error:|Error from server)/, (m) => m)) + '\n');
+      code = (e as { exitCode?: number }).exitCode ?? 1;
+    }
+  }
+  await context?.close();
+  return code;
+}
+
+/** The process entry: run with process.argv and exit with its code. */
+export async function main(): Promise<void> {
+  const code = await run(process.argv.slice(2), processIO());
+  process.exitCode = code;
+}

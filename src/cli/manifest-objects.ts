@@ -1,0 +1,123 @@
+// What apply, create, replace and delete -f share: reading manifests, mapping each object to its
+// resource and namespace, running the per-object work with bounded concurrency while keeping
+// kubectl's order of output, and collecting every error.
+import { type ResourceInfo, resourceForKind } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import type { Context } from './context.js';
+import { CliError, type Origin, formatError } from './errors.js';
+import { type ManifestObject, readManifests } from './manifests.js';
+
+/** A manifest object resolved to its resource and namespace. */
+export interface Resolved extends ManifestObject {
+  r: ResourceInfo;
+  namespace: string;
+  name: string;
+}
+
+/** Options for reading -f. */
+export interface FileOptions {
+  filename?: string[];
+  recursive?: boolean;
+  namespace?: string;
+}
+
+/** How many objects are sent at once. Namespaces are applied alone, so later objects can use them. */
+const CONCURRENCY = 8;
+
+/** Reads -f and resolves every object; errors (parse, unknown kinds, namespace mismatch) are collected. */
+export async function resolveManifests(ctx: Context, opts: FileOptions): Promise<{ objects: Resolved[]; errors: string[] }> {
+  if (!opts.filename || opts.filename.length === 0) throw new CliError('error: must specify one of -f and -k');
+  const read = await readManifests(opts.filename, !!opts.recursive, () => ctx.io.readStdin());
+  const errors = [...read.errors];
+  const objects: Resolved[] = [];
+  for (const m of read.objects) {
+    const o = m.object;
+    const name = o.metadata.name ?? '';
+    const r = resourceForKind(o.apiVersion!, o.kind!);
+    if (!r) {
+      errors.push(
+        `error: resource mapping not found for name: "${name}" namespace: "${o.metadata.namespace ?? ''}" from "${m.source}": no matches for kind "${o.kind}" in version "${o.apiVersion}"\nensure CRDs are installed first`,
+      );
+      continue;
+    }
+    let namespace = '';
+    if (r.namespaced) {
+      if (opts.namespace && o.metadata.namespace && o.metadata.namespace !== opts.namespace) {
+        errors.push(`error: the namespace from the provided object "${o.metadata.namespace}" does not match the namespace "${opts.namespace}". You must pass '--namespace=${o.metadata.namespace}' to perform this operation.`);
+        continue;
+      }
+      namespace = o.metadata.namespace || opts.namespace || 'default';
+      o.metadata.namespace = namespace;
+    }
+    objects.push({ ...m, r, namespace, name });
+  }
+  return { objects, errors };
+}
+
+/** The result line (or error) of one object's work. */
+export type Outcome = { line?: string; error?: string; warnings?: string[] };
+
+/**
+ * Runs `work` for each object, up to CONCURRENCY at a time, printing outcomes in manifest order.
+ * A Namespace waits for everything before it and holds back everything after it; two writes to
+ * the same object never overlap. Returns the number of failed objects.
+ */
+export async function forEachObject(ctx: Context, objects: Resolved[], work: (o: Resolved) => Promise<Outcome>): Promise<number> {
+  const results: (Outcome | undefined)[] = new Array(objects.length);
+  let printed = 0;
+  let failed = 0;
+  const flush = () => {
+    while (printed < objects.length && results[printed]) {
+      const res = results[printed]!;
+      for (const w of res.warnings ?? []) ctx.warn(w);
+      if (res.line) ctx.out(res.line + '\n');
+      if (res.error) {
+        ctx.err(res.error);
+        failed++;
+      }
+      printed++;
+    }
+  };
+  const inFlight = new Map<number, Promise<void>>();
+  const keys = new Map<string, Promise<void>>();
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i];
+    const key = `${o.r.plural}/${o.namespace}/${o.name}`;
+    const barrier = o.r.kind === 'Namespace' || o.r.kind === 'CustomResourceDefinition';
+    if (barrier) await Promise.all(inFlight.values());
+    while (inFlight.size >= CONCURRENCY) await Promise.race(inFlight.values());
+    const before = keys.get(key);
+    const p = (async () => {
+      if (before) await before;
+      try {
+        results[i] = await work(o);
+      } catch (e) {
+        results[i] = { error: formatError(e) };
+      }
+      flush();
+    })().finally(() => inFlight.delete(i));
+    inFlight.set(i, p);
+    keys.set(key, p);
+    if (barrier) await p;
+  }
+  await Promise.all(inFlight.values());
+  flush();
+  return failed;
+}
+
+/** The origin of an object for error messages. */
+export function originOf(o: Resolved, verb: Origin['verb']): Origin {
+  return { verb, source: o.source, document: o.document, line: o.line };
+}
+
+/** Copies an object for sending (the manifest object stays as read). */
+export function bodyOf(o: Resolved): KubeObject {
+  return structuredClone(o.object);
+}
+
+/** The `fieldValidation` query value for kubectl's --validate flag (strict by default). */
+export function fieldValidation(validate: string | boolean | undefined): string {
+  if (validate === false || validate === 'false' || validate === 'ignore') return 'Ignore';
+  if (validate === 'warn') return 'Warn';
+  return 'Strict';
+}

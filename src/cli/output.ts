@@ -1,0 +1,65 @@
+// The -o flag: which printer renders the objects a command gathered.
+import { type ResourceInfo, qualifiedSingular } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { printCustomColumns } from '../printers/custom-columns.js';
+import { JsonPathError, renderJsonPath } from '../printers/jsonpath.js';
+import { toJson, toYaml } from '../printers/yaml.js';
+import { CliError } from './errors.js';
+
+/** A parsed -o value. */
+export type OutputFormat =
+  | { kind: 'table'; wide: boolean }
+  | { kind: 'yaml' | 'json' | 'name' }
+  | { kind: 'jsonpath'; template: string }
+  | { kind: 'custom-columns'; spec: string };
+
+const ALLOWED = 'custom-columns, json, jsonpath, name, wide, yaml';
+
+/** Parses `-o`. */
+export function parseOutput(o: string | undefined): OutputFormat {
+  if (!o) return { kind: 'table', wide: false };
+  if (o === 'wide') return { kind: 'table', wide: true };
+  if (o === 'yaml' || o === 'json' || o === 'name') return { kind: o };
+  const m = /^(jsonpath|custom-columns)=(.*)$/s.exec(o);
+  if (m) return m[1] === 'jsonpath' ? { kind: 'jsonpath', template: m[2] } : { kind: 'custom-columns', spec: m[2] };
+  throw new CliError(`error: unable to match a printer suitable for the output format "${o}", allowed formats are: ${ALLOWED}`);
+}
+
+/** `deployment.apps/web`: the `-o name` form of an object. */
+export function nameOf(r: ResourceInfo, o: KubeObject): string {
+  return `${qualifiedSingular(r)}/${o.metadata.name}`;
+}
+
+/** Wraps several objects as kubectl does for -o yaml/json: a `List`, or the object itself when single. */
+export function asDocument(objects: KubeObject[], single: boolean): unknown {
+  if (single && objects.length === 1) return objects[0];
+  return { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
+}
+
+/** Renders objects in a non-table format. */
+export function renderObjects(fmt: OutputFormat, items: { r: ResourceInfo; o: KubeObject }[], single: boolean, noHeaders = false): string {
+  const objects = items.map((x) => x.o);
+  switch (fmt.kind) {
+    case 'yaml':
+      return toYaml(asDocument(objects, single));
+    case 'json':
+      return toJson(asDocument(objects, single));
+    case 'name':
+      return items.map((x) => nameOf(x.r, x.o) + '\n').join('');
+    case 'jsonpath':
+      try {
+        return renderJsonPath(fmt.template, asDocument(objects, single));
+      } catch (e) {
+        if (e instanceof JsonPathError) throw new CliError(`error: error parsing jsonpath ${fmt.template}, ${e.message}`);
+        throw e;
+      }
+    case 'custom-columns':
+      try {
+        return printCustomColumns(fmt.spec, objects, noHeaders);
+      } catch (e) {
+        throw new CliError(`error: ${(e as Error).message}`);
+      }
+    default:
+      throw new Error('table output is printed by the table printer');
+  }
+}

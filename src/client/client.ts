@@ -1,0 +1,182 @@
+// The API client minikctl uses: HTTP + JSON to the daemon, bearer token, Status errors as
+// ApiError. Knows nothing of the store or the apiserver's code; only the REST paths.
+import http from 'node:http';
+import { type ResourceInfo } from '../api/resources.js';
+import type { KubeObject, Status, WatchEvent } from '../api/types.js';
+
+/** A non-2xx answer from the API; `status` is the Status object it carried. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: Status,
+    readonly httpStatus: number,
+  ) {
+    super(status.message ?? `the server responded with HTTP ${httpStatus}`);
+  }
+  get reason(): string {
+    return this.status.reason ?? '';
+  }
+}
+
+/** A successful answer, with the server's time (from its Date header) for computing ages. */
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  serverNow: number;
+  warnings: string[];
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
+/** The path of a resource collection or object: `/apis/apps/v1/namespaces/default/deployments/web`. */
+export function resourcePath(r: ResourceInfo, namespace: string | undefined, name?: string, subresource?: string): string {
+  let p = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  if (r.namespaced && namespace !== undefined) p += `/namespaces/${encodeURIComponent(namespace)}`;
+  p += `/${r.plural}`;
+  if (name !== undefined) p += `/${encodeURIComponent(name)}`;
+  if (subresource) p += `/${subresource}`;
+  return p;
+}
+
+function toStatus(code: number, text: string): Status {
+  try {
+    const body = JSON.parse(text);
+    if (body && body.kind === 'Status') return body as Status;
+  } catch {
+    // not JSON
+  }
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code, message: text.trim() || `the server responded with HTTP ${code}`, reason: code === 404 ? 'NotFound' : 'InternalError' };
+}
+
+function parseWarnings(h: string | string[] | undefined): string[] {
+  if (!h) return [];
+  const all = Array.isArray(h) ? h.join(', ') : h;
+  const out: string[] = [];
+  const re = /299 - "((?:[^"\\]|\\.)*)"/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(all))) out.push(JSON.parse(`"${m[1]}"`));
+  return out;
+}
+
+/** A connection to one daemon. */
+export class Client {
+  private agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private token: string,
+  ) {}
+
+  /** Sends one request; resolves with the parsed JSON body, or rejects with ApiError. */
+  request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) qs.append(k, v);
+    const url = qs.toString() ? `${path}?${qs}` : path;
+    const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: this.host,
+          port: this.port,
+          method,
+          path: url,
+          agent: this.agent,
+          headers: {
+            Authorization: `Bearer ${this.token}`,
+            Accept: 'application/json',
+            ...(payload !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const code = res.statusCode ?? 0;
+            const serverNow = Date.parse(res.headers.date ?? '') || Date.now();
+            if (code < 200 || code >= 300) return reject(new ApiError(toStatus(code, text), code));
+            let body: any = text;
+            if ((res.headers['content-type'] ?? '').includes('json')) {
+              try {
+                body = JSON.parse(text);
+              } catch {
+                // leave as text
+              }
+            }
+            resolve({ status: code, body, serverNow, warnings: parseWarnings(res.headers.warning) });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** GET an object or list. */
+  get<T = KubeObject>(path: string, query?: Record<string, string | undefined>): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, { query });
+  }
+
+  /** GET a plain-text body (pod logs). */
+  async text(path: string, query?: Record<string, string | undefined>): Promise<string> {
+    const r = await this.request<string>('GET', path, { query });
+    return typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+  }
+
+  /**
+   * Opens a watch (`?watch=true`) and calls `onEvent` for each event until `stop()` is called or
+   * the server ends the stream (then `onEnd`).
+   */
+  watch(path: string, query: Record<string, string | undefined>, onEvent: (e: WatchEvent) => void, onEnd: (err?: Error) => void): { stop(): void } {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...query, watch: 'true' })) if (v !== undefined) qs.append(k, v);
+    let ended = false;
+    const finish = (err?: Error) => {
+      if (!ended) {
+        ended = true;
+        onEnd(err);
+      }
+    };
+    const req = http.request({ host: this.host, port: this.port, method: 'GET', path: `${path}?${qs}`, headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/json' } }, (res) => {
+      if ((res.statusCode ?? 0) >= 300) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => finish(new ApiError(toStatus(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')), res.statusCode ?? 0)));
+        return;
+      }
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (line) onEvent(JSON.parse(line));
+        }
+      });
+      res.on('end', () => finish());
+      res.on('error', (e) => finish(e));
+    });
+    req.on('error', (e) => finish(e));
+    req.end();
+    return {
+      stop() {
+        ended = true;
+        req.destroy();
+      },
+    };
+  }
+
+  /** Releases pooled connections so the process can exit. */
+  close(): void {
+    this.agent.destroy();
+  }
+}

@@ -1,0 +1,310 @@
+// Describers per kind, as `kubectl describe` prints them; a generic one for the rest.
+import { mapSelectorString, selectorString } from '../../api/labels.js';
+import { formatEndpoints } from '../../api/columns/core.js';
+import type { KubeObject } from '../../api/types.js';
+import { describeEvents } from './events.js';
+import { describeContainer, describePodTemplate, describeTolerations, describeVolumes } from './pod-template.js';
+import { DescribeWriter, describeTime } from './writer.js';
+
+/** What a describer may show besides the object itself. */
+export interface DescribeExtras {
+  events?: KubeObject[];
+  now: number;
+  /** ReplicaSets of a Deployment; pods of a ReplicaSet; endpoints of a Service. */
+  related?: KubeObject[];
+}
+
+type Describer = (w: DescribeWriter, o: KubeObject, x: DescribeExtras) => void;
+
+function header(w: DescribeWriter, o: KubeObject, namespaced = true): void {
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  if (namespaced) w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+}
+
+function labelsAndAnnotations(w: DescribeWriter, o: KubeObject): void {
+  w.map(0, 'Labels:', o.metadata.labels);
+  w.map(0, 'Annotations:', o.metadata.annotations, ': ', ['kubectl.kubernetes.io/last-applied-configuration']);
+}
+
+function controlledBy(w: DescribeWriter, o: KubeObject): void {
+  const c = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+  if (c) w.line(0, 'Controlled By:', `${c.kind}/${c.name}`);
+}
+
+function conditions(w: DescribeWriter, conds: any[] | undefined, withReason: boolean): void {
+  if (!conds?.length) return;
+  w.line(0, 'Conditions:');
+  if (withReason) {
+    w.line(1, 'Type', 'Status', 'Reason');
+    w.line(1, '----', '------', '------');
+    for (const c of conds) w.line(1, c.type, c.status, c.reason ?? '');
+  } else {
+    w.line(1, 'Type', 'Status');
+    for (const c of conds) w.line(1, c.type, `${c.status} `);
+  }
+}
+
+const describePod: Describer = (w, o, x) => {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  header(w, o);
+  w.line(0, 'Priority:', s.priority ?? 0);
+  if (s.priorityClassName) w.line(0, 'Priority Class Name:', s.priorityClassName);
+  w.line(0, 'Service Account:', s.serviceAccountName ?? '');
+  w.line(0, 'Node:', s.nodeName ? `${s.nodeName}/${st.hostIP ?? ''}` : '<none>');
+  if (st.startTime) w.line(0, 'Start Time:', describeTime(st.startTime));
+  labelsAndAnnotations(w, o);
+  if (o.metadata.deletionTimestamp) {
+    w.line(0, 'Status:', `Terminating (lasts ${o.metadata.deletionGracePeriodSeconds ?? 0}s)`);
+    w.line(0, 'Termination Grace Period:', `${o.metadata.deletionGracePeriodSeconds ?? 0}s`);
+  } else w.line(0, 'Status:', st.phase ?? '');
+  if (st.reason) w.line(0, 'Reason:', st.reason);
+  if (st.message) w.line(0, 'Message:', st.message);
+  w.line(0, 'IP:', st.podIP ?? '');
+  const ips: { ip: string }[] = st.podIPs ?? [];
+  if (ips.length === 0) w.line(0, 'IPs:', '<none>');
+  else {
+    w.line(0, 'IPs:');
+    for (const ip of ips) w.line(1, 'IP:', ip.ip);
+  }
+  controlledBy(w, o);
+  if (s.initContainers?.length) {
+    w.line(0, 'Init Containers:');
+    for (const c of s.initContainers) describeContainer(w, 1, c, (st.initContainerStatuses ?? []).find((cs: any) => cs.name === c.name) ?? {});
+  }
+  w.line(0, 'Containers:');
+  for (const c of s.containers ?? []) describeContainer(w, 1, c, (st.containerStatuses ?? []).find((cs: any) => cs.name === c.name) ?? (st.containerStatuses ? {} : undefined));
+  conditions(w, st.conditions, false);
+  describeVolumes(w, 0, s.volumes);
+  w.line(0, 'QoS Class:', st.qosClass ?? '');
+  w.line(0, 'Node-Selectors:', s.nodeSelector && Object.keys(s.nodeSelector).length ? mapSelectorString(s.nodeSelector) : '<none>');
+  describeTolerations(w, 0, 'Tolerations:', s.tolerations);
+  describeEvents(w, x.events, x.now);
+};
+
+function rollingUpdateText(s: any): string {
+  const ru = s.strategy?.rollingUpdate ?? {};
+  return `${ru.maxUnavailable ?? '25%'} max unavailable, ${ru.maxSurge ?? '25%'} max surge`;
+}
+
+const describeDeployment: Describer = (w, o, x) => {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  header(w, o);
+  w.line(0, 'CreationTimestamp:', describeTime(o.metadata.creationTimestamp ?? undefined));
+  labelsAndAnnotations(w, o);
+  w.line(0, 'Selector:', selectorString(s.selector));
+  w.line(0, 'Replicas:', `${s.replicas ?? 0} desired | ${st.updatedReplicas ?? 0} updated | ${st.replicas ?? 0} total | ${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable`);
+  w.line(0, 'StrategyType:', s.strategy?.type ?? 'RollingUpdate');
+  w.line(0, 'MinReadySeconds:', s.minReadySeconds ?? 0);
+  if ((s.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate') w.line(0, 'RollingUpdateStrategy:', rollingUpdateText(s));
+  describePodTemplate(w, 0, s.template);
+  conditions(w, st.conditions, true);
+  const owned = (x.related ?? []).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid));
+  if (owned.length > 0) {
+    const hash = (rs: KubeObject) => rs.metadata.labels?.['pod-template-hash'];
+    const newRs = owned.find((rs) => JSON.stringify({ ...rs.spec?.template, metadata: { ...rs.spec?.template?.metadata, labels: { ...rs.spec?.template?.metadata?.labels, 'pod-template-hash': undefined } } }) === JSON.stringify({ ...s.template, metadata: { ...s.template?.metadata, labels: { ...s.template?.metadata?.labels, 'pod-template-hash': undefined } } }) && hash(rs));
+    const old = owned.filter((rs) => rs !== newRs && (rs.spec?.replicas ?? 0) > 0);
+    const fmt = (rs: KubeObject) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`;
+    w.line(0, 'OldReplicaSets:', old.length ? old.map(fmt).join(', ') : '<none>');
+    w.line(0, 'NewReplicaSet:', newRs ? fmt(newRs) : '<none>');
+  }
+  describeEvents(w, x.events, x.now);
+};
+
+const describeReplicaSet: Describer = (w, o, x) => {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  header(w, o);
+  w.line(0, 'Selector:', o.kind === 'ReplicationController' ? mapSelectorString(s.selector) : selectorString(s.selector));
+  labelsAndAnnotations(w, o);
+  controlledBy(w, o);
+  w.line(0, 'Replicas:', `${st.replicas ?? 0} current / ${s.replicas ?? 0} desired`);
+  const pods = x.related ?? [];
+  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
+  w.line(0, 'Pods Status:', `${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`);
+  describePodTemplate(w, 0, s.template);
+  conditions(w, st.conditions, true);
+  describeEvents(w, x.events, x.now);
+};
+
+const describeService: Describer = (w, o, x) => {
+  const s = o.spec ?? {};
+  header(w, o);
+  labelsAndAnnotations(w, o);
+  w.line(0, 'Selector:', s.selector && Object.keys(s.selector).length ? mapSelectorString(s.selector) : '<none>');
+  w.line(0, 'Type:', s.type ?? 'ClusterIP');
+  if (s.type === 'ExternalName') {
+    w.line(0, 'IP Families:', '<none>');
+    w.line(0, 'IP:', '');
+    w.line(0, 'IPs:', '<none>');
+    w.line(0, 'External Name:', s.externalName ?? '');
+  } else {
+    w.line(0, 'IP Family Policy:', s.ipFamilyPolicy ?? 'SingleStack');
+    w.line(0, 'IP Families:', (s.ipFamilies ?? ['IPv4']).join(','));
+    w.line(0, 'IP:', s.clusterIP ?? '');
+    w.line(0, 'IPs:', (s.clusterIPs ?? [s.clusterIP]).join(','));
+  }
+  if (s.externalIPs?.length) w.line(0, 'External IPs:', s.externalIPs.join(','));
+  const lb: any[] = o.status?.loadBalancer?.ingress ?? [];
+  if (lb.length) w.line(0, 'LoadBalancer Ingress:', lb.map((i) => i.ip || i.hostname).join(', '));
+  for (const p of s.ports ?? []) {
+    w.line(0, 'Port:', p.name || '<unset>', `${p.port}/${p.protocol ?? 'TCP'}`);
+    if (s.type !== 'ExternalName') w.line(0, 'TargetPort:', `${p.targetPort ?? p.port}/${p.protocol ?? 'TCP'}`);
+    if (p.nodePort) w.line(0, 'NodePort:', p.name || '<unset>', `${p.nodePort}/${p.protocol ?? 'TCP'}`);
+    if (s.type !== 'ExternalName') w.line(0, 'Endpoints:', x.related?.[0] ? formatEndpoints(x.related[0]) : '<none>');
+  }
+  w.line(0, 'Session Affinity:', s.sessionAffinity ?? 'None');
+  if (s.externalTrafficPolicy) w.line(0, 'External Traffic Policy:', s.externalTrafficPolicy);
+  if (s.internalTrafficPolicy) w.line(0, 'Internal Traffic Policy:', s.internalTrafficPolicy);
+  describeEvents(w, x.events, x.now);
+};
+
+const describeNamespace: Describer = (w, o) => {
+  header(w, o, false);
+  labelsAndAnnotations(w, o);
+  w.line(0, 'Status:', o.status?.phase ?? '');
+  w.blank();
+  w.line(0, 'No resource quota.');
+  w.blank();
+  w.line(0, 'No LimitRange resource.');
+};
+
+const describeConfigMap: Describer = (w, o, x) => {
+  header(w, o);
+  labelsAndAnnotations(w, o);
+  w.blank();
+  w.line(0, 'Data');
+  w.line(0, '====');
+  for (const k of Object.keys(o.data ?? {}).sort()) {
+    w.line(0, `${k}:`);
+    w.line(0, '----');
+    w.raw(`${o.data[k]}\n`);
+    w.blank();
+  }
+  w.blank();
+  w.line(0, 'BinaryData');
+  w.line(0, '====');
+  for (const k of Object.keys(o.binaryData ?? {}).sort()) w.line(0, `${k}: ${Buffer.from(o.binaryData[k], 'base64').length} bytes`);
+  w.blank();
+  describeEvents(w, x.events ?? [], x.now);
+};
+
+const describeSecret: Describer = (w, o) => {
+  header(w, o);
+  labelsAndAnnotations(w, o);
+  w.blank();
+  w.line(0, 'Type:', o.type ?? 'Opaque');
+  w.blank();
+  w.line(0, 'Data');
+  w.line(0, '====');
+  for (const k of Object.keys(o.data ?? {}).sort()) w.line(0, `${k}:`, `${Buffer.from(o.data[k], 'base64').length} bytes`);
+};
+
+const describeNode: Describer = (w, o, x) => {
+  const st = o.status ?? {};
+  header(w, o, false);
+  const roles = Object.keys(o.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.split('/')[1]);
+  w.line(0, 'Roles:', roles.length ? roles.join(',') : '<none>');
+  labelsAndAnnotations(w, o);
+  w.line(0, 'CreationTimestamp:', describeTime(o.metadata.creationTimestamp ?? undefined));
+  const taints: any[] = o.spec?.taints ?? [];
+  if (taints.length === 0) w.line(0, 'Taints:', '<none>');
+  else taints.forEach((t, i) => w.line(0, i === 0 ? 'Taints:' : '', `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`));
+  w.line(0, 'Unschedulable:', o.spec?.unschedulable ? 'true' : 'false');
+  const conds: any[] = st.conditions ?? [];
+  if (conds.length) {
+    w.line(0, 'Conditions:');
+    w.line(1, 'Type', 'Status', 'LastHeartbeatTime', 'LastTransitionTime', 'Reason', 'Message');
+    w.line(1, '----', '------', '-----------------', '------------------', '------', '-------');
+    for (const c of conds) w.line(1, c.type, c.status, describeTime(c.lastHeartbeatTime), describeTime(c.lastTransitionTime), c.reason ?? '', c.message ?? '');
+  }
+  const addrs: any[] = st.addresses ?? [];
+  w.line(0, 'Addresses:');
+  for (const a of addrs) w.line(1, `${a.type}:`, a.address);
+  for (const [title, res] of [
+    ['Capacity:', st.capacity],
+    ['Allocatable:', st.allocatable],
+  ] as const) {
+    if (!res) continue;
+    w.line(0, title);
+    for (const k of Object.keys(res).sort()) w.line(1, `${k}:`, String(res[k]));
+  }
+  if (st.nodeInfo) {
+    w.line(0, 'System Info:');
+    const ni = st.nodeInfo;
+    for (const [k, v] of [
+      ['Machine ID', ni.machineID],
+      ['System UUID', ni.systemUUID],
+      ['Boot ID', ni.bootID],
+      ['Kernel Version', ni.kernelVersion],
+      ['OS Image', ni.osImage],
+      ['Operating System', ni.operatingSystem],
+      ['Architecture', ni.architecture],
+      ['Container Runtime Version', ni.containerRuntimeVersion],
+      ['Kubelet Version', ni.kubeletVersion],
+      ['Kube-Proxy Version', ni.kubeProxyVersion],
+    ])
+      w.line(1, `${k}:`, v ?? '');
+  }
+  if (o.spec?.podCIDR) w.line(0, 'PodCIDR:', o.spec.podCIDR);
+  describeEvents(w, x.events, x.now);
+};
+
+function titleCase(k: string): string {
+  return k.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+}
+
+function generic(w: DescribeWriter, level: number, v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      if (item && typeof item === 'object') {
+        generic(w, level, item);
+      } else w.line(level, String(item));
+    }
+    return;
+  }
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v as object)) {
+      if (x && typeof x === 'object' && Object.keys(x).length > 0) {
+        w.line(level, `${titleCase(k)}:`);
+        generic(w, level + 1, x);
+      } else w.line(level, `${titleCase(k)}:`, x && typeof x === 'object' ? '' : String(x));
+    }
+  }
+}
+
+/** kubectl's generic describer: metadata, then every other top-level field as an indented tree. */
+const describeGeneric: Describer = (w, o, x) => {
+  header(w, o, !!o.metadata.namespace);
+  labelsAndAnnotations(w, o);
+  w.line(0, 'API Version:', o.apiVersion ?? '');
+  w.line(0, 'Kind:', o.kind ?? '');
+  for (const [k, v] of Object.entries(o)) {
+    if (['apiVersion', 'kind', 'metadata'].includes(k)) continue;
+    if (v && typeof v === 'object') {
+      w.line(0, `${titleCase(k)}:`);
+      generic(w, 1, v);
+    } else w.line(0, `${titleCase(k)}:`, String(v));
+  }
+  describeEvents(w, x.events ?? [], x.now);
+};
+
+const DESCRIBERS: Record<string, Describer> = {
+  Pod: describePod,
+  Deployment: describeDeployment,
+  ReplicaSet: describeReplicaSet,
+  ReplicationController: describeReplicaSet,
+  Service: describeService,
+  Namespace: describeNamespace,
+  ConfigMap: describeConfigMap,
+  Secret: describeSecret,
+  Node: describeNode,
+};
+
+/** Describes one object as `kubectl describe` does. */
+export function describeObject(o: KubeObject, x: DescribeExtras): string {
+  const w = new DescribeWriter();
+  (DESCRIBERS[o.kind ?? ''] ?? describeGeneric)(w, o, x);
+  return w.toString();
+}

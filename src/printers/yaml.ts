@@ -1,0 +1,27 @@
+// -o yaml and -o json, as kubectl prints them: YAML with sorted keys and YAML 1.1 quoting (what
+// Go's yaml.v2 emits), JSON indented by 4 spaces.
+import { Document } from 'yaml';
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = sortKeys(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+/** One object (or List) as kubectl's `-o yaml`. */
+export function toYaml(v: unknown): string {
+  const doc = new Document(sortKeys(v), { version: '1.1' });
+  return doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, nullStr: 'null', defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN', doubleQuotedAsJSON: true });
+}
+
+/** One object (or List) as kubectl's `-o json`. */
+export function toJson(v: unknown): string {
+  return JSON.stringify(v, null, 4) + '\n';
+}
