@@ -8,7 +8,7 @@ import { rfc3339 } from '../api/duration.js';
 import { FieldSelectorError, fieldMatcher, parseFieldSelector } from '../api/fields.js';
 import { SelectorParseError, matches, parseSelector } from '../api/labels.js';
 import { PatchError, jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
-import { type ResourceInfo, groupVersion, qualifiedPlural } from '../api/resources.js';
+import { type ResourceInfo, groupVersion, qualifiedPlural, resolveResource } from '../api/resources.js';
 import { checkSchema } from '../api/schema.js';
 import { applyDefaults } from '../api/defaults.js';
 import type { KubeList, KubeObject } from '../api/types.js';
@@ -58,6 +58,7 @@ export interface RegistryEvent {
 /** Largest object the store accepts, like etcd's request limit. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
+const NAMESPACES = resolveResource('namespaces')[0];
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** The store key of a resource: `pods`, `deployments.apps`. */
@@ -190,7 +191,7 @@ export class Registry {
   }
 
   private get namespaceInfo(): ResourceInfo {
-    return { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces' } as ResourceInfo;
+    return NAMESPACES;
   }
 
   private checkSize(r: ResourceInfo, o: KubeObject): string {
@@ -400,6 +401,21 @@ export class Registry {
     if (r.tracksGeneration) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
     if (opts.dryRun) return { object: next, deleted: false };
     return { object: this.store.update(storeKey(r), next), deleted: false };
+  }
+
+  /**
+   * Removes the `kubernetes` finalizer of a terminating namespace (POST .../finalize); the
+   * namespace is deleted once no finalizers of either kind remain.
+   */
+  finalizeNamespace(name: string): void {
+    const r = this.namespaceInfo;
+    const cur = this.get(r, '', name);
+    const spec = { ...(cur.spec ?? {}), finalizers: (cur.spec?.finalizers ?? []).filter((f: string) => f !== 'kubernetes') };
+    if (cur.metadata.deletionTimestamp && spec.finalizers.length === 0 && !cur.metadata.finalizers?.length) {
+      this.store.delete('namespaces', '', name);
+      return;
+    }
+    if (JSON.stringify(spec) !== JSON.stringify(cur.spec)) this.store.update('namespaces', { ...cur, spec });
   }
 
   /** Deletes every object matching the selectors in a namespace (or all); returns what was deleted or marked. */

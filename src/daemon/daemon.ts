@@ -9,6 +9,10 @@ import { Registry } from '../apiserver/registry.js';
 import { Store } from '../store/store.js';
 import { bootstrap } from './bootstrap.js';
 import { acquireLock } from './lock.js';
+import { ControlLoop } from './loop.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { NamespaceController } from '../controllers/namespace.js';
+import { ServiceAccountController } from '../controllers/serviceaccount.js';
 import { type DaemonInfo, kubeconfig, statePaths } from './state.js';
 
 /** How to run a daemon. */
@@ -20,12 +24,15 @@ export interface DaemonOptions {
   log?: (line: string) => void;
   /** Log every request (the daemon log's verbose mode). */
   logRequests?: boolean;
+  /** Control-loop tick in ms (default 100); 0 = no automatic ticks (tests tick by hand). */
+  tickMs?: number;
 }
 
 /** A running daemon. */
 export interface Daemon {
   port: number;
   registry: Registry;
+  loop: ControlLoop;
   stop(): Promise<void>;
 }
 
@@ -74,13 +81,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }, 60_000);
     compactor.unref();
 
+    const loop = new ControlLoop(registry, [new NamespaceController(), new GarbageCollector(), new ServiceAccountController()], log);
+    loop.tick();
+    const tickMs = opts.tickMs ?? 100;
+    if (tickMs > 0) loop.start(tickMs);
+
     let stopped = false;
     return {
       port,
       registry,
+      loop,
       async stop() {
         if (stopped) return;
         stopped = true;
+        loop.stop();
         clearInterval(compactor);
         await server.close();
         store!.close();

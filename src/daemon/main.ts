@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const port = process.env.MINIK_PORT ? Number(process.env.MINIK_PORT) : 0;
   let daemon;
   try {
-    daemon = await startDaemon({ home: stateHome(), port, log, logRequests: process.env.MINIK_LOG_REQUESTS === '1' });
+    daemon = await startDaemon({ home: stateHome(), port, log, logRequests: process.env.MINIK_LOG_REQUESTS === '1', tickMs: process.env.MINIK_TICK_MS ? Number(process.env.MINIK_TICK_MS) : undefined });
   } catch (e) {
     if (e instanceof LockHeld) {
       process.stderr.write(`error: ${e.message}\n`);

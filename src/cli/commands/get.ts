@@ -84,7 +84,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
       }
       fetched.push({ r: q.r, objects });
     } else {
-      const res = await client.get<KubeList>(resourcePath(q.r, q.r.namespaced ? ns : undefined), {
+      const res = await client.get<KubeList>(resourcePath(q.r, q.r.namespaced && !opts.allNamespaces ? ns : undefined), {
         labelSelector: opts.selector,
         fieldSelector: opts.fieldSelector,
       });

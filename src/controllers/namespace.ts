@@ -1,0 +1,65 @@
+// The namespace controller: a Terminating namespace has everything in it deleted, then its
+// `kubernetes` finalizer removed, and then it is gone. Conditions say what it waits for.
+import { rfc3339 } from '../api/duration.js';
+import { RESOURCES, resolveResource } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import type { Registry } from '../apiserver/registry.js';
+import type { Controller } from './controller.js';
+
+const nsR = resolveResource('namespaces')[0];
+
+function condition(type: string, status: 'True' | 'False', reason: string, message: string, now: string) {
+  return { type, status, reason, message, lastTransitionTime: now };
+}
+
+/** Deletes the contents of terminating namespaces and finalizes them. */
+export class NamespaceController implements Controller {
+  readonly name = 'namespace';
+
+  sync(reg: Registry): void {
+    for (const ns of reg.list(nsR, undefined).items) {
+      if (!ns.metadata.deletionTimestamp) continue;
+      this.syncTerminating(reg, ns);
+    }
+  }
+
+  private syncTerminating(reg: Registry, ns: KubeObject): void {
+    const name = ns.metadata.name!;
+    let remaining = 0;
+    const byResource: string[] = [];
+    const finalizers = new Map<string, number>();
+    for (const r of RESOURCES) {
+      if (!r.namespaced) continue;
+      const items = reg.list(r, name).items;
+      if (items.length === 0) continue;
+      remaining += items.length;
+      byResource.push(`${r.group ? `${r.plural}.${r.group}` : r.plural} has ${items.length} resource instances`);
+      for (const o of items) {
+        for (const f of o.metadata.finalizers ?? []) finalizers.set(f, (finalizers.get(f) ?? 0) + 1);
+        if (!o.metadata.deletionTimestamp) reg.delete(r, name, o.metadata.name!, { propagationPolicy: 'Background' });
+      }
+    }
+    const now = rfc3339(reg.clock.now());
+    if (remaining > 0) {
+      const conds = [
+        condition('NamespaceDeletionDiscoveryFailure', 'False', 'ResourcesDiscovered', 'All resources successfully discovered', now),
+        condition('NamespaceDeletionGroupVersionParsingFailure', 'False', 'ParsedGroupVersions', 'All legacy kube types successfully parsed', now),
+        condition('NamespaceDeletionContentFailure', 'False', 'ContentDeleted', 'All content successfully deleted, may be waiting on finalization', now),
+        condition('NamespaceContentRemaining', 'True', 'SomeResourcesRemain', `Some resources are remaining: ${byResource.join(', ')}`, now),
+        finalizers.size > 0
+          ? condition('NamespaceFinalizersRemaining', 'True', 'SomeFinalizersRemain', `Some content in the namespace has finalizers remaining: ${[...finalizers].map(([f, n]) => `${f} in ${n} resource instances`).join(', ')}`, now)
+          : condition('NamespaceFinalizersRemaining', 'False', 'ContentHasNoFinalizers', 'All content-preserving finalizers finished', now),
+      ];
+      // Keep transition times of unchanged conditions, so the object only changes when the story does.
+      const old: any[] = ns.status?.conditions ?? [];
+      for (const c of conds) {
+        const prev = old.find((o) => o.type === c.type);
+        if (prev && prev.status === c.status && prev.reason === c.reason && prev.message === c.message) c.lastTransitionTime = prev.lastTransitionTime;
+      }
+      if (JSON.stringify(old) !== JSON.stringify(conds)) reg.update(nsR, '', name, { ...ns, status: { ...ns.status, conditions: conds } }, { subresource: 'status' });
+      return;
+    }
+    // Empty: drop the `kubernetes` finalizer (what POST .../finalize does); the registry then removes the namespace.
+    reg.finalizeNamespace(name);
+  }
+}

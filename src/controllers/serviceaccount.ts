@@ -1,0 +1,20 @@
+// The service account controller: every active namespace has a `default` ServiceAccount.
+import { resolveResource } from '../api/resources.js';
+import type { Registry } from '../apiserver/registry.js';
+import type { Controller } from './controller.js';
+
+const nsR = resolveResource('namespaces')[0];
+const saR = resolveResource('serviceaccounts')[0];
+
+/** Creates the `default` ServiceAccount where it is missing. */
+export class ServiceAccountController implements Controller {
+  readonly name = 'serviceaccount';
+
+  sync(reg: Registry): void {
+    for (const ns of reg.list(nsR, undefined).items) {
+      if (ns.metadata.deletionTimestamp || ns.status?.phase !== 'Active') continue;
+      const name = ns.metadata.name!;
+      if (!reg.find(saR, name, 'default')) reg.create(saR, name, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+    }
+  }
+}
