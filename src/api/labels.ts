@@ -75,6 +75,7 @@ export function parseSelector(input: string): Selector {
     if (i < toks.length) {
       if (toks[i] !== ',') fail(`found '${toks[i]}', expected: ',' or 'end of string'`);
       i++;
+      if (i === toks.length) fail(`found '', expected: identifier after ','`);
     }
   }
   return reqs;

@@ -331,11 +331,15 @@ export interface DecodeProblems {
 export function checkSchema(kindName: string, value: unknown): DecodeProblems {
   const out: DecodeProblems = { unknownFields: [] };
   const root = SCHEMAS[kindName] ?? obj(kindName, { apiVersion: str, kind: str, metadata: objectMeta }, true);
-  walk(root, value, '', kindName, out);
+  walk(root, value, '', '', kindName, out);
   return out;
 }
 
-function walk(s: Schema, v: unknown, path: string, parentGo: string, out: DecodeProblems): void {
+/**
+ * `path` is the Go decoder's field path (no list indices, as in its type errors); `ipath` keeps
+ * the indices, as strict decoding reports unknown fields (`spec.containers[0].imagePullPolicyy`).
+ */
+function walk(s: Schema, v: unknown, path: string, ipath: string, parentGo: string, out: DecodeProblems): void {
   if (v === null || v === undefined || out.typeError) return;
   const fail = (expected: string) => {
     if (!out.typeError) out.typeError = `json: cannot unmarshal ${jsonType(v)} into Go struct field ${parentGo}.${path} of type ${expected}`;
@@ -366,19 +370,20 @@ function walk(s: Schema, v: unknown, path: string, parentGo: string, out: Decode
       return;
     case 'array':
       if (!Array.isArray(v)) return fail(goType(s));
-      v.forEach((item) => walk(s.items, item, path, parentGo, out));
+      v.forEach((item, i) => walk(s.items, item, path, `${ipath}[${i}]`, parentGo, out));
       return;
     case 'map':
       if (typeof v !== 'object' || Array.isArray(v)) return fail(goType(s));
-      for (const item of Object.values(v as object)) walk(s.values, item, path, parentGo, out);
+      for (const [k, item] of Object.entries(v as object)) walk(s.values, item, path, `${ipath}[${k}]`, parentGo, out);
       return;
     case 'object': {
       if (typeof v !== 'object' || Array.isArray(v)) return fail(goType(s));
       for (const [k, item] of Object.entries(v as object)) {
         const child = s.fields[k];
         const p = path ? `${path}.${k}` : k;
-        if (child) walk(child, item, p, s.go, out);
-        else if (!s.open) out.unknownFields.push(p);
+        const ip = ipath ? `${ipath}.${k}` : k;
+        if (child) walk(child, item, p, ip, s.go, out);
+        else if (!s.open) out.unknownFields.push(ip);
       }
       return;
     }

@@ -84,10 +84,11 @@ function validateContainer(c: Container, p: Path, volumes: Set<string>, names: S
 }
 
 /** Validates a pod spec at a path (`spec` for pods, `spec.template.spec` for templates). */
-export function validatePodSpec(spec: PodSpec | undefined, p: Path, allowedRestartPolicies = RESTART_POLICIES): FieldError[] {
+export function validatePodSpec(spec: PodSpec | undefined, p: Path, allowedRestartPolicies = RESTART_POLICIES, extraVolumes: string[] = []): FieldError[] {
   if (!spec || typeof spec !== 'object') return [p.required()];
   const errs: FieldError[] = [];
   const volumes = new Set<string>();
+  const mountable = new Set<string>(extraVolumes);
   (spec.volumes ?? []).forEach((v, i) => {
     const vp = p.child('volumes').index(i);
     if (!v.name) errs.push(vp.child('name').required());
@@ -95,6 +96,7 @@ export function validatePodSpec(spec: PodSpec | undefined, p: Path, allowedResta
       for (const msg of dns1123Label(v.name)) errs.push(vp.child('name').invalid(v.name, msg));
       if (volumes.has(v.name)) errs.push(vp.child('name').duplicate(v.name));
       volumes.add(v.name);
+      mountable.add(v.name);
     }
     if (v.configMap && !v.configMap.name) errs.push(vp.child('configMap').child('name').required());
     if (v.secret && !v.secret.secretName) errs.push(vp.child('secret').child('secretName').required());
@@ -102,8 +104,8 @@ export function validatePodSpec(spec: PodSpec | undefined, p: Path, allowedResta
   });
   const names = new Set<string>();
   if (!spec.containers || spec.containers.length === 0) errs.push(p.child('containers').required());
-  (spec.initContainers ?? []).forEach((c, i) => errs.push(...validateContainer(c, p.child('initContainers').index(i), volumes, names, true)));
-  (spec.containers ?? []).forEach((c, i) => errs.push(...validateContainer(c, p.child('containers').index(i), volumes, names, false)));
+  (spec.initContainers ?? []).forEach((c, i) => errs.push(...validateContainer(c, p.child('initContainers').index(i), mountable, names, true)));
+  (spec.containers ?? []).forEach((c, i) => errs.push(...validateContainer(c, p.child('containers').index(i), mountable, names, false)));
   if (spec.restartPolicy !== undefined && !allowedRestartPolicies.includes(spec.restartPolicy))
     errs.push(p.child('restartPolicy').notSupported(spec.restartPolicy, allowedRestartPolicies));
   if (spec.dnsPolicy !== undefined && !DNS_POLICIES.includes(spec.dnsPolicy as string)) errs.push(p.child('dnsPolicy').notSupported(spec.dnsPolicy, DNS_POLICIES));

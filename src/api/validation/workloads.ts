@@ -27,7 +27,7 @@ function validateSelector(sel: LabelSelector | undefined, p: Path): FieldError[]
 }
 
 /** A selector plus a template whose labels it must select (Deployment, ReplicaSet, DaemonSet, StatefulSet). */
-function validateSelectorAndTemplate(o: KubeObject, restartPolicies?: string[]): FieldError[] {
+function validateSelectorAndTemplate(o: KubeObject, restartPolicies?: string[], extraVolumes: string[] = []): FieldError[] {
   const s = o.spec ?? {};
   const errs: FieldError[] = [];
   const sel: LabelSelector | undefined = s.selector;
@@ -43,7 +43,7 @@ function validateSelectorAndTemplate(o: KubeObject, restartPolicies?: string[]):
   errs.push(...validateLabels(labels, tp.child('metadata').child('labels')));
   if (sel && !empty && !matches(fromLabelSelector(sel), labels))
     errs.push(tp.child('metadata').child('labels').invalid(labels ?? {}, '`selector` does not match template `labels`'));
-  errs.push(...validatePodSpec(s.template.spec, tp.child('spec'), restartPolicies ?? ['Always']));
+  errs.push(...validatePodSpec(s.template.spec, tp.child('spec'), restartPolicies ?? ['Always'], extraVolumes));
   return errs;
 }
 
@@ -118,7 +118,9 @@ export function validateDaemonSet(o: KubeObject): FieldError[] {
 export function validateStatefulSet(o: KubeObject): FieldError[] {
   const s = o.spec;
   if (!s || typeof s !== 'object') return [spec.required()];
-  const errs = [...nonNegative(s.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(o)];
+  // Containers may mount the volumes that volumeClaimTemplates provide to each pod.
+  const claims = ((s.volumeClaimTemplates ?? []) as KubeObject[]).map((t) => t.metadata?.name).filter((n): n is string => !!n);
+  const errs = [...nonNegative(s.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(o, undefined, claims)];
   if (s.podManagementPolicy && !['OrderedReady', 'Parallel'].includes(s.podManagementPolicy))
     errs.push(spec.child('podManagementPolicy').invalid(s.podManagementPolicy, "must be 'OrderedReady' or 'Parallel'"));
   const us = s.updateStrategy ?? {};

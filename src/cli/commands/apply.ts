@@ -53,6 +53,16 @@ export function withLastApplied(o: KubeObject): KubeObject {
   return out;
 }
 
+/** An API error with the step of apply it happened in (kubectl names it: creating / applying patch). */
+class StepError extends Error {
+  constructor(
+    readonly step: 'creating' | 'applying patch',
+    readonly apiError: ApiError,
+  ) {
+    super(apiError.message);
+  }
+}
+
 async function applyOne(ctx: Context, o: Resolved, opts: ApplyOptions): Promise<{ verb: string; object: KubeObject; warnings: string[] }> {
   const client = await ctx.client();
   const dry = opts.dryRun === 'server' ? 'All' : undefined;
@@ -75,7 +85,7 @@ async function applyOne(ctx: Context, o: Resolved, opts: ApplyOptions): Promise<
     const res = await client.request('POST', path, { query, body: modified });
     return { verb: 'created', object: res.body, warnings: res.warnings };
   } catch (e) {
-    if (!(e instanceof ApiError && e.httpStatus === 409 && e.reason === 'AlreadyExists')) throw e;
+    if (!(e instanceof ApiError && e.httpStatus === 409 && e.reason === 'AlreadyExists')) throw e instanceof ApiError ? new StepError('creating', e) : e;
   }
   const warnings: string[] = [];
   for (let attempt = 0; ; attempt++) {
@@ -101,7 +111,7 @@ async function applyOne(ctx: Context, o: Resolved, opts: ApplyOptions): Promise<
     } catch (e) {
       // kubectl retries a conflicting patch a few times before giving up.
       if (e instanceof ApiError && e.httpStatus === 409 && attempt < 5) continue;
-      throw e;
+      throw e instanceof ApiError ? new StepError('applying patch', e) : e;
     }
   }
 }
@@ -120,7 +130,8 @@ export async function runApply(ctx: Context, opts: ApplyOptions): Promise<number
       const line = fmt && fmt.kind !== 'table' ? renderObjects(fmt, [{ r: o.r, o: object }], true).replace(/\n$/, '') : `${qualifiedSingular(o.r)}/${o.name} ${verb}${suffix}`;
       return { line, warnings };
     } catch (e) {
-      if (e instanceof ApiError) return { error: formatApiError(e, originOf(o, e.reason === 'AlreadyExists' || e.reason === 'Invalid' ? 'creating' : 'applying patch')) };
+      if (e instanceof StepError) return { error: formatApiError(e.apiError, originOf(o, e.step)) };
+      if (e instanceof ApiError) return { error: formatApiError(e, originOf(o, opts.serverSide ? 'applying patch' : 'creating')) };
       throw e;
     }
   });

@@ -1,0 +1,74 @@
+// Test helpers: an in-process daemon on port 0 in a temp state dir with a fake clock, the CLI
+// run in-process with captured output, and the built CLI run as a real process.
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeClock } from '../src/api/clock.js';
+import { type Daemon, startDaemon } from '../src/daemon/daemon.js';
+import { run } from '../src/cli/main.js';
+import type { IO } from '../src/cli/io.js';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const BIN = path.join(ROOT, 'bin', 'minikctl');
+
+/** A fresh temp state dir (MINIK_HOME). */
+export function tempHome(prefix = 'minik-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** An in-process daemon with a fake clock and no automatic ticks. */
+export async function testDaemon(): Promise<{ daemon: Daemon; home: string; clock: FakeClock; stop: () => Promise<void> }> {
+  const home = tempHome();
+  const clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
+  const daemon = await startDaemon({ home, clock, tickMs: 0 });
+  return {
+    daemon,
+    home,
+    clock,
+    stop: async () => {
+      await daemon.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The result of one CLI run. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs minikctl in-process against the state dir's daemon. */
+export async function cli(home: string, args: string[], stdin = '', env: Record<string, string> = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: IO = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    readStdin: async () => stdin,
+    env: { MINIK_HOME: home, NO_COLOR: '1', ...env },
+  };
+  const code = await run(args, io);
+  return { code, stdout, stderr };
+}
+
+/** Runs the built bin/minikctl as a child process. */
+export function cliProcess(home: string, args: string[], opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, MINIK_HOME: home, NO_COLOR: '1', ...opts.env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
+    else child.stdin!.end();
+  });
+}
+
+/** Stops the daemon of a state dir started by a child process, and removes the dir. */
+export async function stopProcessDaemon(home: string): Promise<void> {
+  await cliProcess(home, ['daemon', 'stop']);
+  fs.rmSync(home, { recursive: true, force: true });
+}
+
+export { spawn };
