@@ -1,0 +1,289 @@
+// HTTP round trips against a real server on port 0 over an in-memory store.
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/api/clock.js';
+import { Registry } from '../../src/apiserver/registry.js';
+import { ApiServer } from '../../src/apiserver/server.js';
+import { bootstrap } from '../../src/daemon/bootstrap.js';
+import { Store } from '../../src/store/store.js';
+
+const TOKEN = 'test-token';
+let server: ApiServer;
+let base: string;
+let clock: FakeClock;
+
+async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { Authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json, headers: res.headers };
+}
+
+const deploy = (name: string, replicas = 1) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, labels: { app: name } },
+  spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } },
+});
+const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
+
+beforeAll(async () => {
+  clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
+  const reg = new Registry(new Store(':memory:'), clock, () => 0.5);
+  bootstrap(reg);
+  server = new ApiServer(reg, { token: TOKEN });
+  base = `http://127.0.0.1:${await server.listen(0)}`;
+});
+afterAll(() => server.close());
+
+describe('the REST API', () => {
+  it('refuses requests without the token, with a Status', async () => {
+    const res = await fetch(base + '/api/v1/namespaces');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401 });
+  });
+
+  it('accepts the token as a path prefix (for client-go over plain HTTP)', async () => {
+    expect((await fetch(`${base}/t/${TOKEN}/api/v1/namespaces/default`)).status).toBe(200);
+    expect((await fetch(`${base}/t/wrong/api/v1/namespaces/default`)).status).toBe(401);
+  });
+
+  it('serves /version (minor 32) and /healthz without a token', async () => {
+    expect(await (await fetch(base + '/version')).json()).toMatchObject({ major: '1', minor: '32' });
+    expect(await (await fetch(base + '/healthz')).text()).toBe('ok');
+  });
+
+  it('creates with defaults, generation 1, a uid and a creationTimestamp from the clock', async () => {
+    const res = await api('POST', DEPLOYS, deploy('web', 2));
+    expect(res.status).toBe(201);
+    expect(res.body.metadata).toMatchObject({ name: 'web', namespace: 'default', generation: 1, creationTimestamp: '2026-11-23T10:00:00Z' });
+    expect(res.body.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.spec.strategy.rollingUpdate).toEqual({ maxSurge: '25%', maxUnavailable: '25%' });
+    expect(res.body.status).toEqual({});
+  });
+
+  it('answers AlreadyExists, NotFound and a missing namespace as Kubernetes does', async () => {
+    const dup = await api('POST', DEPLOYS, deploy('web'));
+    expect(dup.status).toBe(409);
+    expect(dup.body).toMatchObject({ reason: 'AlreadyExists', message: 'deployments.apps "web" already exists', details: { name: 'web', group: 'apps', kind: 'deployments' } });
+    const nf = await api('GET', DEPLOYS + '/nope');
+    expect(nf.status).toBe(404);
+    expect(nf.body.message).toBe('deployments.apps "nope" not found');
+    const ns = await api('POST', '/api/v1/namespaces/ghost/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+    expect(ns.status).toBe(404);
+    expect(ns.body.message).toBe('namespaces "ghost" not found');
+  });
+
+  it('answers 422 Invalid with one cause per field', async () => {
+    const bad = deploy('bad');
+    bad.spec.selector.matchLabels = { app: 'other' };
+    (bad.spec.template.spec.containers[0] as any).image = '';
+    const res = await api('POST', DEPLOYS, bad);
+    expect(res.status).toBe(422);
+    expect(res.body.details.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: 'Invalid value: {"app":"bad"}: `selector` does not match template `labels`', field: 'spec.template.metadata.labels' },
+      { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.template.spec.containers[0].image' },
+    ]);
+    expect(res.body.message).toMatch(/^Deployment.apps "bad" is invalid: \[spec.template.metadata.labels: Invalid value/);
+  });
+
+  it('rejects wrong types always, and unknown fields under fieldValidation=Strict', async () => {
+    const typed: any = deploy('typed');
+    typed.spec.replicas = 'three';
+    const t = await api('POST', DEPLOYS, typed);
+    expect(t.status).toBe(400);
+    expect(t.body.message).toBe('Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
+    const unknown: any = deploy('unknown');
+    unknown.spec.replica = 3;
+    const strict = await api('POST', DEPLOYS + '?fieldValidation=Strict', unknown);
+    expect(strict.body.message).toBe('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"');
+    const warn = await api('POST', DEPLOYS + '?fieldValidation=Warn', unknown);
+    expect(warn.status).toBe(201);
+    expect(warn.headers.get('warning')).toBe('299 - "unknown field \\"spec.replica\\""');
+  });
+
+  it('bumps generation only on spec changes, and 409s a stale resourceVersion', async () => {
+    const cur = (await api('GET', DEPLOYS + '/web')).body;
+    const labelled = await api('PUT', DEPLOYS + '/web', { ...cur, metadata: { ...cur.metadata, labels: { app: 'web', x: 'y' } } });
+    expect(labelled.body.metadata.generation).toBe(1);
+    const scaled = await api('PUT', DEPLOYS + '/web', { ...labelled.body, spec: { ...labelled.body.spec, replicas: 5 } });
+    expect(scaled.body.metadata.generation).toBe(2);
+    const stale = await api('PUT', DEPLOYS + '/web', cur);
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toBe('Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again');
+  });
+
+  it('writes /status without touching spec or generation', async () => {
+    const cur = (await api('GET', DEPLOYS + '/web')).body;
+    const res = await api('PUT', DEPLOYS + '/web/status', { ...cur, spec: { ...cur.spec, replicas: 99 }, status: { observedGeneration: 2, replicas: 5 } });
+    expect(res.body.spec.replicas).toBe(5);
+    expect(res.body.status).toEqual({ observedGeneration: 2, replicas: 5 });
+    expect(res.body.metadata.generation).toBe(2);
+    // A main-resource update keeps that status.
+    const upd = await api('PUT', DEPLOYS + '/web', { ...res.body, status: {} });
+    expect(upd.body.status).toEqual({ observedGeneration: 2, replicas: 5 });
+  });
+
+  it('patches: merge, JSON and strategic; a no-op patch keeps the resourceVersion', async () => {
+    const merge = await api('PATCH', DEPLOYS + '/web', { spec: { replicas: 2 } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(merge.body.spec.replicas).toBe(2);
+    const json = await api('PATCH', DEPLOYS + '/web', [{ op: 'replace', path: '/spec/replicas', value: 3 }], { 'Content-Type': 'application/json-patch+json' });
+    expect(json.body.spec.replicas).toBe(3);
+    const smp = await api('PATCH', DEPLOYS + '/web', { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:1.28' }] } } } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(smp.body.spec.template.spec.containers).toHaveLength(1);
+    expect(smp.body.spec.template.spec.containers[0]).toMatchObject({ name: 'c', image: 'nginx:1.28', imagePullPolicy: 'IfNotPresent' });
+    const noop = await api('PATCH', DEPLOYS + '/web', { spec: { replicas: 3 } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(noop.body.metadata.resourceVersion).toBe(smp.body.metadata.resourceVersion);
+  });
+
+  it('does not persist dry runs', async () => {
+    const res = await api('POST', DEPLOYS + '?dryRun=All', deploy('dry'));
+    expect(res.status).toBe(201);
+    expect((await api('GET', DEPLOYS + '/dry')).status).toBe(404);
+  });
+
+  it('lists with label and field selectors, and rejects unsupported fields', async () => {
+    await api('POST', DEPLOYS, deploy('api'));
+    const byLabel = await api('GET', DEPLOYS + '?labelSelector=' + encodeURIComponent('app in (api,nothing)'));
+    expect(byLabel.body.kind).toBe('DeploymentList');
+    expect(byLabel.body.items.map((o: any) => o.metadata.name)).toEqual(['api']);
+    const byField = await api('GET', DEPLOYS + '?fieldSelector=metadata.name%3Dweb');
+    expect(byField.body.items.map((o: any) => o.metadata.name)).toEqual(['web']);
+    const bad = await api('GET', DEPLOYS + '?fieldSelector=spec.nodeName%3Dx');
+    expect(bad.status).toBe(400);
+  });
+
+  it('serves the Table format kubectl asks for', async () => {
+    const res = await api('GET', DEPLOYS, undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+    expect(res.body.kind).toBe('Table');
+    expect(res.body.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Ready', 'Up-to-date', 'Available', 'Age', 'Containers', 'Images', 'Selector']);
+    expect(res.body.rows[0].cells.slice(0, 2)).toEqual(['api', '0/1']);
+  });
+
+  it('serves the scale subresource', async () => {
+    const res = await api('PATCH', DEPLOYS + '/web/scale', { spec: { replicas: 4 } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(res.body).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 4 }, status: { selector: 'app=web' } });
+    expect((await api('GET', DEPLOYS + '/web')).body.spec.replicas).toBe(4);
+  });
+
+  it('serves discovery from the resource table', async () => {
+    expect((await api('GET', '/api')).body.versions).toEqual(['v1']);
+    const groups = (await api('GET', '/apis')).body.groups.map((g: any) => g.name);
+    expect(groups).toEqual(expect.arrayContaining(['apps', 'batch', 'networking.k8s.io', 'autoscaling']));
+    const apps = (await api('GET', '/apis/apps/v1')).body.resources;
+    expect(apps.find((r: any) => r.name === 'deployments')).toMatchObject({ kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'] });
+    expect(apps.find((r: any) => r.name === 'deployments/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  });
+
+  it('allocates ClusterIPs and NodePorts, and keeps them when a replace omits them', async () => {
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'np' }, spec: { type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 80 }] } };
+    const res = await api('POST', '/api/v1/namespaces/default/services', svc);
+    expect(res.body.spec.clusterIP).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\./);
+    expect(res.body.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    const replaced = await api('PUT', '/api/v1/namespaces/default/services/np', svc);
+    expect(replaced.body.spec.clusterIP).toBe(res.body.spec.clusterIP);
+    expect(replaced.body.spec.ports[0].nodePort).toBe(res.body.spec.ports[0].nodePort);
+    const change = await api('PUT', '/api/v1/namespaces/default/services/np', { ...svc, spec: { ...svc.spec, clusterIP: '10.96.9.9' } });
+    expect(change.status).toBe(422);
+  });
+
+  it('folds Secret stringData into base64 data', async () => {
+    const res = await api('POST', '/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { password: 'hunter2' } });
+    expect(res.body.data).toEqual({ password: Buffer.from('hunter2').toString('base64') });
+    expect(res.body.stringData).toBeUndefined();
+    expect(res.body.type).toBe('Opaque');
+  });
+
+  it('generates names from generateName with a 5-character suffix', async () => {
+    const res = await api('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'cfg-' } });
+    expect(res.body.metadata.name).toMatch(/^cfg-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it('refuses bodies over the limit and keeps serving', async () => {
+    const big = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { x: 'a'.repeat(4 * 1024 * 1024) } };
+    const res = await api('POST', '/api/v1/namespaces/default/configmaps', big);
+    expect(res.status).toBe(413);
+    const tooBigObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { x: 'a'.repeat(2 * 1024 * 1024) } };
+    const res2 = await api('POST', '/api/v1/namespaces/default/configmaps', tooBigObject);
+    expect([413, 422]).toContain(res2.status);
+    expect((await api('GET', '/api/v1/namespaces/default/configmaps/big')).status).toBe(404);
+    expect((await fetch(base + '/healthz')).status).toBe(200);
+  });
+
+  it('finalizers hold a delete until they are removed', async () => {
+    await api('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fin', finalizers: ['example.com/hold'] } });
+    const del = await api('DELETE', '/api/v1/namespaces/default/configmaps/fin');
+    expect(del.status).toBe(200);
+    expect(del.body.metadata.deletionTimestamp).toBeDefined();
+    const add = await api('PATCH', '/api/v1/namespaces/default/configmaps/fin', { metadata: { finalizers: ['example.com/hold', 'x/y'] } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(add.status).toBe(422);
+    await api('PATCH', '/api/v1/namespaces/default/configmaps/fin', { metadata: { finalizers: null } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect((await api('GET', '/api/v1/namespaces/default/configmaps/fin')).status).toBe(404);
+  });
+});
+
+describe('watch', () => {
+  function watch(path: string): Promise<{ lines: any[]; close: () => void; next: (n: number) => Promise<any[]> }> {
+    return new Promise((resolve) => {
+      const lines: any[] = [];
+      let waiters: { n: number; resolve: (v: any[]) => void }[] = [];
+      const req = http.get(base + path, { headers: { Authorization: `Bearer ${TOKEN}` } }, (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          let i: number;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            lines.push(JSON.parse(buf.slice(0, i)));
+            buf = buf.slice(i + 1);
+          }
+          waiters = waiters.filter((w) => (lines.length >= w.n ? (w.resolve(lines.slice(0, w.n)), false) : true));
+        });
+        resolve({
+          lines,
+          close: () => req.destroy(),
+          next: (n) => new Promise((r) => (lines.length >= n ? r(lines.slice(0, n)) : waiters.push({ n, resolve: r }))),
+        });
+      });
+    });
+  }
+
+  it('streams ADDED, MODIFIED and DELETED from a resourceVersion, honouring selectors', async () => {
+    const list = await api('GET', '/api/v1/namespaces/default/configmaps');
+    const w = await watch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${list.body.metadata.resourceVersion}&labelSelector=w%3D1`);
+    await api('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w1', labels: { w: '1' } } });
+    await api('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' } });
+    await api('PATCH', '/api/v1/namespaces/default/configmaps/w1', { data: { a: 'b' } }, { 'Content-Type': 'application/merge-patch+json' });
+    await api('DELETE', '/api/v1/namespaces/default/configmaps/w1');
+    const events = await w.next(3);
+    w.close();
+    expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED w1', 'MODIFIED w1', 'DELETED w1']);
+  });
+
+  it('replays history after a resourceVersion', async () => {
+    const created = await api('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'replay' } });
+    const rv = Number(created.body.metadata.resourceVersion);
+    await api('PATCH', '/api/v1/namespaces/default/configmaps/replay', { data: { x: '1' } }, { 'Content-Type': 'application/merge-patch+json' });
+    const w = await watch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv - 1}&fieldSelector=metadata.name%3Dreplay`);
+    const events = await w.next(2);
+    w.close();
+    expect(events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED']);
+  });
+
+  it('answers a compacted resourceVersion with an ERROR event carrying 410 Expired', async () => {
+    server.registry.store.compact(server.registry.store.revision);
+    const w = await watch('/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1');
+    const [e] = await w.next(1);
+    w.close();
+    expect(e).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
+  });
+});

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Store, StoreError } from '../../src/store/store.js';
+import { tempHome } from '../helpers.js';
+
+const cm = (name: string, data: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
+
+describe('store', () => {
+  it('gives every write the next global revision as resourceVersion', () => {
+    const s = new Store(':memory:');
+    const a = s.create('configmaps', cm('a'));
+    const b = s.create('configmaps', cm('b'));
+    const a2 = s.update('configmaps', { ...a, data: { x: '1' } });
+    expect([a.metadata.resourceVersion, b.metadata.resourceVersion, a2.metadata.resourceVersion]).toEqual(['1', '2', '3']);
+    expect(s.revision).toBe(3);
+    const gone = s.delete('configmaps', 'default', 'b');
+    expect(gone.metadata.resourceVersion).toBe('4');
+    expect(s.get('configmaps', 'default', 'b')).toBeUndefined();
+  });
+
+  it('refuses duplicates and stale compare-and-swap updates', () => {
+    const s = new Store(':memory:');
+    const a = s.create('configmaps', cm('a'));
+    expect(() => s.create('configmaps', cm('a'))).toThrow(StoreError);
+    s.update('configmaps', { ...a, data: { x: '1' } }, '1');
+    expect(() => s.update('configmaps', { ...a, data: { x: '2' } }, '1')).toThrowError(expect.objectContaining({ code: 'Conflict' }));
+    expect(() => s.delete('configmaps', 'default', 'a', '1')).toThrowError(expect.objectContaining({ code: 'Conflict' }));
+  });
+
+  it('rolls back a failed transaction in SQLite and in memory, and tells watchers nothing', () => {
+    const s = new Store(':memory:');
+    const seen: string[] = [];
+    s.subscribe((changes) => changes.forEach((c) => seen.push(`${c.type} ${c.name}`)));
+    s.create('configmaps', cm('keep'));
+    expect(() =>
+      s.batch(() => {
+        s.create('configmaps', cm('x'));
+        s.create('configmaps', cm('keep'));
+      }),
+    ).toThrow(StoreError);
+    expect(s.get('configmaps', 'default', 'x')).toBeUndefined();
+    expect(s.revision).toBe(1);
+    expect(seen).toEqual(['ADDED keep']);
+    expect(s.create('configmaps', cm('y')).metadata.resourceVersion).toBe('2');
+  });
+
+  it('serves the change log from a revision, and 410-style Compacted once compacted', () => {
+    const s = new Store(':memory:');
+    s.create('configmaps', cm('a'));
+    s.create('configmaps', cm('b'));
+    s.delete('configmaps', 'default', 'a');
+    expect(s.changesSince(1).map((c) => `${c.rev} ${c.type} ${c.name}`)).toEqual(['2 ADDED b', '3 DELETED a']);
+    s.compact(2);
+    expect(() => s.changesSince(1)).toThrowError(expect.objectContaining({ code: 'Compacted' }));
+    expect(s.changesSince(2).map((c) => c.rev)).toEqual([3]);
+  });
+
+  it('keeps everything across a reopen, revision included', () => {
+    const home = tempHome();
+    const file = path.join(home, 'db');
+    const s = new Store(file);
+    s.create('configmaps', cm('a', { k: 'v' }));
+    s.create('configmaps', cm('b'));
+    s.delete('configmaps', 'default', 'b');
+    s.close();
+    const t = new Store(file);
+    expect(t.revision).toBe(3);
+    expect(t.get('configmaps', 'default', 'a')?.data).toEqual({ k: 'v' });
+    expect(t.list('configmaps').map((o) => o.metadata.name)).toEqual(['a']);
+    expect(t.create('configmaps', cm('c')).metadata.resourceVersion).toBe('4');
+    t.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('lists sorted by namespace, then name', () => {
+    const s = new Store(':memory:');
+    for (const [ns, n] of [['b', 'x'], ['a', 'z'], ['a', 'y']]) s.create('configmaps', { ...cm(n), metadata: { name: n, namespace: ns } });
+    expect(s.list('configmaps').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['a/y', 'a/z', 'b/x']);
+    expect(s.list('configmaps', 'a')).toHaveLength(2);
+  });
+});
