@@ -132,7 +132,7 @@ export async function parseManifest(source: string, text: string, out: ManifestR
   const lc = new LineCounter();
   let docs;
   try {
-    docs = parseAllDocuments(trimmed, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+    docs = parseAllDocuments(trimmed, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
   } catch (e) {
     out.errors.push(`error: error parsing ${source}: ${(e as Error).message}`);
     return;

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ManifestRead, parseManifest, readManifests } from '../../src/cli/manifests.js';
+import { tempHome } from '../helpers.js';
+
+async function parse(text: string): Promise<ManifestRead> {
+  const out: ManifestRead = { objects: [], errors: [] };
+  await parseManifest('m.yaml', text, out);
+  return out;
+}
+
+const names = (r: ManifestRead) => r.objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`);
+
+describe('reading manifests', () => {
+  it('reads multi-document YAML with comments, a leading ---, and empty documents', async () => {
+    const r = await parse('---\n# a comment\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n');
+    expect(names(r)).toEqual(['ConfigMap/a', 'ConfigMap/b']);
+    expect(r.objects.map((o) => [o.document, o.line])).toEqual([
+      [1, 3],
+      [4, 11],
+    ]);
+    expect(r.errors).toEqual([]);
+  });
+
+  it('reads CRLF line ends', async () => {
+    const r = await parse('apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: crlf\r\ndata:\r\n  a: "1"\r\n');
+    expect(r.objects[0].object).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'crlf' }, data: { a: '1' } });
+  });
+
+  it('expands anchors and merge keys', async () => {
+    const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: &l {app: web}\n  annotations: *l\ndata:\n  <<: {a: "1"}\n  b: "2"\n');
+    expect(r.objects[0].object.metadata.annotations).toEqual({ app: 'web' });
+    expect(r.objects[0].object.data).toEqual({ a: '1', b: '2' });
+  });
+
+  it('reads JSON, and expands List kinds', async () => {
+    const r = await parse(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'j1' } }, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'j2' } }] }));
+    expect(names(r)).toEqual(['ConfigMap/j1', 'Secret/j2']);
+  });
+
+  it('names the file, line and column of a YAML syntax error, and keeps the good documents', async () => {
+    const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n   labels: x\n');
+    expect(names(r)).toEqual(['ConfigMap/good']);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(/^error: error parsing m\.yaml: yaml: line [89], column \d+: \S/);
+  });
+
+  it('reports a document without apiVersion and kind with its position', async () => {
+    const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nfoo: bar\n');
+    expect(r.errors).toEqual(['error: error validating "m.yaml" (document 2, line 5): error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false']);
+  });
+
+  it('refuses an alias bomb without hanging', async () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n' + bomb.join('\n') + '\n');
+    expect(r.objects).toEqual([]);
+    expect(r.errors[0]).toMatch(/error parsing m\.yaml.*(alias|resource exhaustion)/i);
+  });
+
+  it('reads folders (with -R for sub-folders), in name order, and refuses huge files', async () => {
+    const dir = tempHome('minik-manifests-');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n');
+    fs.writeFileSync(path.join(dir, 'a.json'), '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'ignored');
+    fs.writeFileSync(path.join(dir, 'sub', 'c.yml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    fs.writeFileSync(path.join(dir, 'sub', 'huge.yaml'), Buffer.alloc(17 * 1024 * 1024, 'a'));
+    const flat = await readManifests([dir], false, async () => '');
+    expect(names(flat)).toEqual(['ConfigMap/a', 'ConfigMap/b']);
+    const deep = await readManifests([dir], true, async () => '');
+    expect(names(deep)).toEqual(['ConfigMap/a', 'ConfigMap/b', 'ConfigMap/c']);
+    expect(deep.errors).toEqual([expect.stringMatching(/huge\.yaml is too large \(17\.0 MiB\)/)]);
+    const missing = await readManifests([path.join(dir, 'nope.yaml')], false, async () => '');
+    expect(missing.errors).toEqual([`error: the path "${path.join(dir, 'nope.yaml')}" does not exist`]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads stdin for -f -', async () => {
+    const r = await readManifests(['-'], false, async () => 'apiVersion: v1\nkind: Namespace\nmetadata: {name: from-stdin}\n');
+    expect(r.objects[0].source).toBe('STDIN');
+    expect(names(r)).toEqual(['Namespace/from-stdin']);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { podColumns, podSummary } from '../../src/api/columns/pod.js';
+import { printCustomColumns } from '../../src/printers/custom-columns.js';
+import { renderJsonPath } from '../../src/printers/jsonpath.js';
+import { printTable } from '../../src/printers/table.js';
+import { describeLayout, tabulate } from '../../src/printers/tabwriter.js';
+import { toYaml } from '../../src/printers/yaml.js';
+
+const now = Date.parse('2026-11-23T10:00:00Z');
+
+describe('tabwriter (kubectl layout)', () => {
+  it('pads columns to the widest cell plus 3, at least 6, and leaves the last column alone', () => {
+    expect(tabulate([
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+      ['nginx', '1/1', 'Running', '0', '5m'],
+    ])).toBe('NAME    READY   STATUS    RESTARTS   AGE\nnginx   1/1     Running   0          5m\n');
+    expect(tabulate([['A', 'B'], ['x', 'y']])).toBe('A     B\nx     y\n');
+  });
+  it('aligns describe blocks separately (Go tabwriter semantics)', () => {
+    expect(describeLayout('Name:\tweb\nService Account:\tdefault\nContainers:\n  c:\n    Image:\tnginx\n')).toBe(
+      'Name:             web\nService Account:  default\nContainers:\n  c:\n    Image:  nginx\n',
+    );
+  });
+});
+
+describe('pod STATUS, READY and RESTARTS (kubectl printPod)', () => {
+  const pod = (status: any, extra: any = {}) => ({ metadata: { name: 'p', creationTimestamp: '2026-11-23T09:55:00Z', ...extra }, spec: { containers: [{ name: 'a' }, { name: 'b' }], initContainers: extra.init }, status });
+  it.each([
+    ['Pending', pod({ phase: 'Pending' }), { ready: '0/2', status: 'Pending', restarts: '0' }],
+    [
+      'Running, one ready',
+      pod({ phase: 'Running', containerStatuses: [{ name: 'a', ready: true, restartCount: 0, state: { running: {} } }, { name: 'b', ready: false, restartCount: 0, state: { running: {} } }] }),
+      { ready: '1/2', status: 'Running', restarts: '0' },
+    ],
+    [
+      'CrashLoopBackOff with restarts',
+      pod({ phase: 'Running', containerStatuses: [{ name: 'a', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, finishedAt: '2026-11-23T09:58:00Z' } } }] }),
+      { ready: '0/2', status: 'CrashLoopBackOff', restarts: '3 (2m ago)' },
+    ],
+    ['terminating', pod({ phase: 'Running' }, { deletionTimestamp: '2026-11-23T10:00:30Z' }), { ready: '0/2', status: 'Terminating', restarts: '0' }],
+    ['a signal kill without reason', pod({ phase: 'Failed', containerStatuses: [{ name: 'a', ready: false, restartCount: 0, state: { terminated: { exitCode: 137, signal: 9 } } }] }), { ready: '0/2', status: 'Signal:9', restarts: '0' }],
+    [
+      'initialising',
+      pod({ phase: 'Pending', initContainerStatuses: [{ name: 'i1', ready: false, restartCount: 0, state: { terminated: { exitCode: 0 } } }, { name: 'i2', ready: false, restartCount: 0, state: { running: {} } }] }, { init: [{ name: 'i1' }, { name: 'i2' }] }),
+      { ready: '0/2', status: 'Init:1/2', restarts: '0' },
+    ],
+  ])('%s', (_n, p, expected) => {
+    expect(podSummary(p as any, now)).toEqual(expected);
+  });
+
+  it('prints the wide columns with <none> for what is unset', () => {
+    const out = printTable(podColumns, [pod({ phase: 'Pending' }) as any], { wide: true, now });
+    expect(out).toBe('NAME   READY   STATUS    RESTARTS   AGE   IP       NODE     NOMINATED NODE   READINESS GATES\np      0/2     Pending   0          5m    <none>   <none>   <none>           <none>\n');
+  });
+
+  it('adds NAMESPACE, kind prefixes, labels and label columns', () => {
+    const p = { ...pod({ phase: 'Pending' }), metadata: { name: 'p', namespace: 'ns1', creationTimestamp: '2026-11-23T09:59:00Z', labels: { app: 'web', tier: 'fe' } } };
+    const out = printTable(podColumns, [p as any], { withNamespace: true, kindPrefix: 'pod', showLabels: true, labelColumns: ['app'], now });
+    expect(out.split('\n')[0]).toBe('NAMESPACE   NAME    READY   STATUS    RESTARTS   AGE   APP   LABELS');
+    expect(out.split('\n')[1]).toBe('ns1         pod/p   0/2     Pending   0          60s   web   app=web,tier=fe');
+  });
+});
+
+describe('output formats', () => {
+  const list = { items: [{ metadata: { name: 'a', labels: { x: '1' } }, spec: { containers: [{ image: 'i1' }, { image: 'i2' }] } }, { metadata: { name: 'b' }, spec: { containers: [{ image: 'i3' }] } }] };
+  it.each([
+    ['{.items[*].metadata.name}', 'a b'],
+    ['{.items[0].spec.containers[*].image}', 'i1 i2'],
+    ['{range .items[*]}{.metadata.name}{"\\n"}{end}', 'a\nb\n'],
+    ['{.items[?(@.metadata.name=="b")].spec.containers[0].image}', 'i3'],
+    ['{.items[0].metadata.labels}', '{"x":"1"}'],
+    ['{..image}', 'i1 i2 i3'],
+    ['{.items[-1:].metadata.name}', 'b'],
+    ['name={.items[1].metadata.name}', 'name=b'],
+  ])('jsonpath %s', (tpl, expected) => expect(renderJsonPath(tpl, list)).toBe(expected));
+
+  it('custom-columns', () => {
+    expect(printCustomColumns('NAME:.metadata.name,IMAGES:.spec.containers[*].image,X:.metadata.labels.x', list.items as any, false)).toBe('NAME   IMAGES   X\na      i1,i2    1\nb      i3       <none>\n');
+  });
+
+  it('yaml: sorted keys, sequences not indented, YAML 1.1 quoting, literal blocks for multi-line strings', () => {
+    expect(toYaml({ metadata: { name: 'x', creationTimestamp: '2026-01-01T00:00:00Z', annotations: { a: '{"k":1}\n', y: 'yes' } }, apiVersion: 'v1', kind: 'ConfigMap', spec: { args: ['on', '1'] } })).toBe(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    a: |\n      {"k":1}\n    "y": "yes"\n  creationTimestamp: "2026-01-01T00:00:00Z"\n  name: x\nspec:\n  args:\n  - "on"\n  - "1"\n',
+    );
+  });
+});
