@@ -160,6 +160,8 @@ export class ApiServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Clients compute ages from the server's time: it comes from the cluster clock (fake in tests).
+    res.setHeader('Date', new Date(this.registry.clock.now()).toUTCString());
     const url = new URL(req.url ?? '/', 'http://localhost');
     const q = url.searchParams;
     const prefixed = this.stripTokenPrefix(url.pathname);
