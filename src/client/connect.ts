@@ -8,8 +8,10 @@ import { type DaemonInfo, statePaths } from '../daemon/state.js';
 import { processAlive } from '../daemon/lock.js';
 import { Client } from './client.js';
 
-/** Where the daemon's entry point is, next to this file in dist/. */
-export const DAEMON_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../daemon/main.js');
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Where the daemon's entry point is: next to this file in dist/ (or in dist/ when run from src/ by tests). */
+export const DAEMON_MAIN = fs.existsSync(path.join(here, '../daemon/main.js')) ? path.resolve(here, '../daemon/main.js') : path.resolve(here, '../../dist/daemon/main.js');
 
 /** The running daemon of a state dir, or undefined (a stale daemon.json counts as none). */
 export function readDaemonInfo(home: string): DaemonInfo | undefined {

@@ -26,6 +26,7 @@ export interface GetOptions {
   watch?: boolean;
   watchOnly?: boolean;
   ignoreNotFound?: boolean;
+  raw?: string;
 }
 
 interface Fetched {
@@ -56,6 +57,11 @@ function sortObjects(objects: KubeObject[], sortBy: string): KubeObject[] {
 
 /** Runs `get`; returns the exit code. */
 export async function runGet(ctx: Context, args: string[], opts: GetOptions): Promise<number> {
+  if (opts.raw !== undefined) {
+    if (args.length > 0) throw new CliError('error: arguments may not be passed when --raw is specified');
+    ctx.out(await (await ctx.client()).text(opts.raw));
+    return 0;
+  }
   const fmt = parseOutput(opts.output);
   const requests: ResourceRequest[] = parseResourceArgs(args, 'get');
   const ns = resolveNamespace(opts);
@@ -190,6 +196,7 @@ export function registerGet(program: Command, ctx: () => Context, done: (p: Prom
       .option('--sort-by <jsonpath>', 'Sort list types using this field specification')
       .option('-w, --watch', 'After listing, watch for changes')
       .option('--watch-only', 'Watch for changes, without listing first')
-      .option('--ignore-not-found', 'Treat "resource not found" as a successful retrieval'),
+      .option('--ignore-not-found', 'Treat "resource not found" as a successful retrieval')
+      .option('--raw <uri>', 'Raw URI to request from the server (e.g. /healthz)'),
   ).action((args: string[], o: GetOptions & { headers?: boolean }) => done(runGet(ctx(), args, { ...o, noHeaders: o.headers === false })));
 }

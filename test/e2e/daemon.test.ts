@@ -1,0 +1,51 @@
+// The daemon as a real process: auto-start, one per state dir, token, kubeconfig, SIGTERM.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAEMON_MAIN, readDaemonInfo } from '../../src/client/connect.js';
+import { cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
+
+let home: string;
+
+beforeAll(() => {
+  home = tempHome();
+});
+afterAll(() => stopProcessDaemon(home));
+
+describe('the daemon', () => {
+  it('is started by the first command, which says so on stderr', async () => {
+    const r = await cliProcess(home, ['get', 'ns']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^minik daemon started \(pid \d+, listening on 127\.0\.0\.1:\d+, state in .*\)\n$/);
+    expect(r.stdout).toMatch(/^NAME              STATUS   AGE\ndefault           Active   \d+s\nkube-node-lease   Active/);
+    const again = await cliProcess(home, ['daemon', 'status']);
+    expect(again.stdout).toMatch(/^minik daemon is running \(pid \d+/);
+  });
+
+  it('keeps its token and kubeconfig private (mode 0600) and refuses requests without the token', async () => {
+    for (const f of ['token', 'kubeconfig']) expect(fs.statSync(path.join(home, f)).mode & 0o777).toBe(0o600);
+    const info = readDaemonInfo(home)!;
+    const res = await fetch(`http://127.0.0.1:${info.port}/api/v1/namespaces`);
+    expect(res.status).toBe(401);
+    expect((await res.json()).reason).toBe('Unauthorized');
+  });
+
+  it('refuses a second daemon on the same state dir', () => {
+    const r = spawnSync(process.execPath, [DAEMON_MAIN], { env: { ...process.env, MINIK_HOME: home }, encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/^error: another minik daemon \(pid \d+\) is already running on this state dir/);
+  });
+
+  it('shuts down cleanly on SIGTERM and keeps its data for the next start', async () => {
+    await cliProcess(home, ['apply', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: persisted}\ndata: {k: v}\n' });
+    const info = readDaemonInfo(home)!;
+    const stop = await cliProcess(home, ['daemon', 'stop']);
+    expect(stop.stdout).toBe(`minik daemon stopped (pid ${info.pid})\n`);
+    expect(fs.existsSync(path.join(home, 'daemon.json'))).toBe(false);
+    expect(fs.existsSync(path.join(home, 'daemon.lock'))).toBe(false);
+    expect(fs.readFileSync(path.join(home, 'daemon.log'), 'utf8')).toMatch(/received SIGTERM, shutting down\n.*minik daemon stopped/);
+    const r = await cliProcess(home, ['get', 'cm', 'persisted', '-o', 'jsonpath={.data.k}']);
+    expect(r.stdout).toBe('v');
+  });
+});

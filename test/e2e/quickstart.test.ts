@@ -1,0 +1,46 @@
+// What a new user does first, with the built CLI against a real daemon: the README's Quick start.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
+
+let home: string;
+beforeAll(() => {
+  home = tempHome();
+});
+afterAll(() => stopProcessDaemon(home));
+
+describe('quick start', () => {
+  it('applies manifests/, shows the objects, and deletes them again', async () => {
+    const apply = await cliProcess(home, ['apply', '-f', 'manifests/']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toBe('namespace/demo created\nconfigmap/web-config created\ndeployment.apps/web created\nservice/web created\n');
+    const again = await cliProcess(home, ['apply', '-f', 'manifests/']);
+    expect(again.stdout).toBe('namespace/demo unchanged\nconfigmap/web-config unchanged\ndeployment.apps/web unchanged\nservice/web unchanged\n');
+    const svc = await cliProcess(home, ['get', 'svc', 'web', '-n', 'demo', '-o', 'wide']);
+    expect(svc.stdout).toMatch(/^NAME   TYPE        CLUSTER-IP\s+EXTERNAL-IP   PORT\(S\)   AGE   SELECTOR\nweb    ClusterIP   10\.\d+\.\d+\.\d+\s+<none>        80\/TCP    \d+s\s+app=web\n$/);
+    const del = await cliProcess(home, ['delete', '-f', 'manifests/']);
+    expect(del.code).toBe(0);
+    expect(del.stdout).toBe('namespace "demo" deleted\nconfigmap "web-config" deleted\ndeployment.apps "web" deleted\nservice "web" deleted\n');
+    expect((await cliProcess(home, ['get', 'ns', 'demo'])).stderr).toBe('Error from server (NotFound): namespaces "demo" not found\n');
+  });
+
+  it('reports errors with kubectl wording and exit code 1', async () => {
+    const r = await cliProcess(home, ['get', 'pods', 'nope']);
+    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'Error from server (NotFound): pods "nope" not found\n' });
+    const bad = await cliProcess(home, ['apply', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: [\n' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: error parsing STDIN: yaml: line \d+, column \d+: /);
+  });
+
+  it('survives a 100 MB manifest and an alias bomb', async () => {
+    const huge = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: huge}\ndata:\n  x: "' + 'a'.repeat(100 * 1024 * 1024) + '"\n';
+    const r = await cliProcess(home, ['apply', '-f', '-'], { stdin: huge });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/STDIN is too large \(100\.0 MiB\)/);
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    const bomb = await cliProcess(home, ['apply', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n' + lines.map((l) => '  ' + l).join('\n') + '\n' });
+    expect(bomb.code).toBe(1);
+    expect((await cliProcess(home, ['get', '--raw', '/healthz'])).stdout).toBe('ok');
+    expect((await cliProcess(home, ['get', 'ns', 'default', '-o', 'name'])).stdout).toBe('namespace/default\n');
+  });
+});
