@@ -324,7 +324,9 @@ export class Registry {
     // A no-op update is not written: the resourceVersion stays, so clients see "no change".
     if (JSON.stringify(next) === JSON.stringify(old)) return old;
     if (opts.dryRun) return next;
-    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
+    // A namespace also waits for its spec.finalizers (`kubernetes`), which the namespace controller removes.
+    const specFinalizers = r.kind === 'Namespace' ? (next.spec?.finalizers ?? []).length : 0;
+    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && specFinalizers === 0 && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
       return this.store.delete(storeKey(r), r.namespaced ? namespace : '', name);
     }
     return this.store.update(storeKey(r), next);

@@ -83,12 +83,6 @@ async function readSources(names: string[], recursive: boolean, stdin: () => Pro
   return { texts, errors };
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 /** Checks the minimum every object needs: apiVersion and kind (as kubectl's client-side check does). */
 function typeProblems(o: unknown): string | undefined {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'error validating data: the document is not an object';
@@ -141,7 +135,7 @@ export async function parseManifest(source: string, text: string, out: ManifestR
   list.forEach((doc, i) => {
     const document = i + 1;
     const start = doc.range?.[0] ?? 0;
-    const line = lineOf(trimmed, doc.contents?.range?.[0] ?? start);
+    const line = lc.linePos(doc.contents?.range?.[0] ?? start).line;
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const pos = lc.linePos(e.pos[0]);

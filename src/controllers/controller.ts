@@ -2,6 +2,21 @@
 // with what should be, and acts. It may run any number of times with the same result.
 import type { Registry } from '../apiserver/registry.js';
 
+/**
+ * Remembers the store revision a controller last synced at, so a controller whose decisions
+ * depend only on stored state can skip ticks where nothing changed.
+ */
+export class RevisionGate {
+  private seen = -1;
+  /** True when the store changed since the last call that returned true. */
+  changed(reg: Registry): boolean {
+    const rev = reg.store.revision;
+    if (rev === this.seen) return false;
+    this.seen = rev;
+    return true;
+  }
+}
+
 /** One component of the control loop. */
 export interface Controller {
   readonly name: string;

@@ -4,7 +4,7 @@
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject, OwnerReference } from '../api/types.js';
 import { type Registry, storeKey } from '../apiserver/registry.js';
-import type { Controller } from './controller.js';
+import { type Controller, RevisionGate } from './controller.js';
 
 interface Entry {
   r: ResourceInfo;
@@ -27,11 +27,14 @@ function ownerPresent(ref: OwnerReference, dependent: Entry, byUid: Map<string, 
 export class GarbageCollector implements Controller {
   readonly name = 'garbage-collector';
 
+  private gate = new RevisionGate();
+
   sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
     const all: Entry[] = [];
     const byUid = new Map<string, Entry>();
     for (const r of RESOURCES) {
-      for (const o of reg.store.list(storeKey(r))) {
+      for (const o of reg.store.values(storeKey(r))) {
         const e = { r, o };
         all.push(e);
         if (o.metadata.uid) byUid.set(o.metadata.uid, e);

@@ -4,7 +4,7 @@ import { rfc3339 } from '../api/duration.js';
 import { RESOURCES, resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import type { Controller } from './controller.js';
+import { type Controller, RevisionGate } from './controller.js';
 
 const nsR = resolveResource('namespaces')[0];
 
@@ -16,7 +16,10 @@ function condition(type: string, status: 'True' | 'False', reason: string, messa
 export class NamespaceController implements Controller {
   readonly name = 'namespace';
 
+  private gate = new RevisionGate();
+
   sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
     for (const ns of reg.list(nsR, undefined).items) {
       if (!ns.metadata.deletionTimestamp) continue;
       this.syncTerminating(reg, ns);

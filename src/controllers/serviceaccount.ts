@@ -1,7 +1,7 @@
 // The service account controller: every active namespace has a `default` ServiceAccount.
 import { resolveResource } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
-import type { Controller } from './controller.js';
+import { type Controller, RevisionGate } from './controller.js';
 
 const nsR = resolveResource('namespaces')[0];
 const saR = resolveResource('serviceaccounts')[0];
@@ -10,7 +10,10 @@ const saR = resolveResource('serviceaccounts')[0];
 export class ServiceAccountController implements Controller {
   readonly name = 'serviceaccount';
 
+  private gate = new RevisionGate();
+
   sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
     for (const ns of reg.list(nsR, undefined).items) {
       if (ns.metadata.deletionTimestamp || ns.status?.phase !== 'Active') continue;
       const name = ns.metadata.name!;

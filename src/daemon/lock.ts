@@ -2,13 +2,19 @@
 // dead process (kill -9) is taken over.
 import fs from 'node:fs';
 
-/** True when a process with this pid exists. */
+/** True when a process with this pid exists and has not exited (a zombie counts as gone). */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; state Z is an exited process nobody has reaped yet.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

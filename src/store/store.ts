@@ -137,6 +137,11 @@ export class Store {
     });
   }
 
+  /** Objects of a resource in no particular order (cheap: for controllers that scan everything). */
+  values(resource: string): IterableIterator<KubeObject> {
+    return (this.objects.get(resource) ?? new Map<string, KubeObject>()).values();
+  }
+
   /** Number of objects of a resource (cheap). */
   count(resource: string): number {
     return this.objects.get(resource)?.size ?? 0;

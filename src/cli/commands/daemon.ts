@@ -28,7 +28,10 @@ async function stop(ctx: Context): Promise<number> {
   }
   process.kill(info.pid, 'SIGTERM');
   const deadline = Date.now() + 15_000;
-  while (processAlive(info.pid)) {
+  // The lock is released as the last step of a clean shutdown. (A detached daemon may linger as
+  // an unreaped zombie after exiting, so the pid alone says little.)
+  const lock = statePaths(ctx.home).lock;
+  while (processAlive(info.pid) && fs.existsSync(lock)) {
     if (Date.now() > deadline) throw new CliError(`error: the minik daemon (pid ${info.pid}) did not stop within 15s`);
     await sleep(20);
   }
