@@ -1,0 +1,67 @@
+// Manifests written by others (../shared/corpus): each example folder is applied the way a user
+// would, then deleted. Everything real Kubernetes v1.32 accepts must be created; the refusals
+// are exactly those the corpus notes describe.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
+
+const CORPUS = path.resolve(ROOT, '../shared/corpus/k8s-examples');
+const present = fs.existsSync(CORPUS);
+
+/** Refusals the corpus README says Kubernetes v1.32 gives, as kubectl words them. */
+const EXPECTED_REFUSALS: [string, RegExp][] = [
+  ['removed API version', /no matches for kind "PodDisruptionBudget" in version "policy\/v1beta1"/],
+  ['CRD not installed', /no matches for kind "(ServiceMonitor|PrometheusRule)" in version "monitoring\.coreos\.com\/v1"/],
+  ['aggregated API not installed', /no matches for kind "APIService" in version "apiregistration\.k8s\.io\/v1"/],
+  ['configuration file beside the manifests', /error validating data: \[apiVersion not set, kind not set\]/],
+  ['namespace the example expects to exist', /namespaces "(monitoring|gke-managed-system)" not found/],
+];
+
+/** The examples: second-level folders (`web/guestbook`), each applied with -R as its README says. */
+function examples(dir: string): string[] {
+  const out: string[] = [];
+  for (const category of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!category.isDirectory()) continue;
+    for (const ex of fs.readdirSync(path.join(dir, category.name), { withFileTypes: true })) if (ex.isDirectory()) out.push(path.join(dir, category.name, ex.name));
+  }
+  return out.sort();
+}
+
+let home: string;
+beforeAll(() => {
+  home = tempHome();
+});
+afterAll(() => stopProcessDaemon(home));
+
+describe.skipIf(!present)('the corpus of real manifests', () => {
+  const dirs = present ? examples(CORPUS) : [];
+  const seen = new Set<string>();
+
+  it.each(dirs.map((d) => [path.relative(CORPUS, d), d]))('%s applies as Kubernetes takes it', async (_rel, dir) => {
+    const apply = await cliProcess(home, ['apply', '-R', '-f', dir]);
+    // An example may define the same object in two files (a second apply then configures it).
+    const applied = apply.stdout.split('\n').filter(Boolean);
+    expect(applied.filter((l) => !/ (created|configured|unchanged)$/.test(l))).toEqual([]);
+    const created = applied.filter((l) => / created$/.test(l));
+    expect(created.length).toBeGreaterThan(0);
+    // Every error is one of the expected refusals; `ensure CRDs are installed first` belongs to the line before.
+    const errors = apply.stderr.split('\n').filter((l) => l && !l.startsWith('minik daemon started') && l !== 'ensure CRDs are installed first');
+    for (const e of errors) {
+      const kind = EXPECTED_REFUSALS.find(([, re]) => re.test(e));
+      expect(kind, `unexpected error: ${e}`).toBeDefined();
+      seen.add(kind![0]);
+    }
+    expect(apply.code).toBe(errors.length > 0 ? 1 : 0);
+    // What was created can be read back and deleted again.
+    const names = created.map((l) => l.replace(/ created$/, ''));
+    if (names.length > 0) {
+      const del = await cliProcess(home, ['delete', '-R', '-f', dir, '--ignore-not-found', '--timeout=60s']);
+      expect(del.stderr.split('\n').filter((l) => l && !/no matches for kind|ensure CRDs|apiVersion not set|resource mapping not found/.test(l))).toEqual([]);
+    }
+  });
+
+  it('met every refusal the corpus notes describe', () => {
+    expect([...seen].sort()).toEqual(EXPECTED_REFUSALS.map(([k]) => k).sort());
+  });
+});

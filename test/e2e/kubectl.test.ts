@@ -1,0 +1,132 @@
+// Real kubectl against minik, with the kubeconfig the daemon wrote: it must work with no extra
+// flags, and print exactly what minikctl prints for the same objects.
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
+
+function findKubectl(): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+const KUBECTL = findKubectl();
+if (!KUBECTL) console.warn('kubectl is not on PATH: skipping the real-kubectl tests');
+
+let home: string;
+let kubeHome: string;
+
+function kubectl(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(KUBECTL!, args, { cwd: ROOT, env: { ...process.env, KUBECONFIG: path.join(home, 'kubeconfig'), HOME: kubeHome } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin!.end(stdin ?? '');
+  });
+}
+
+const APP = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kweb
+  labels: {app: kweb}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: kweb}}
+  template:
+    metadata: {labels: {app: kweb}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kweb}
+spec:
+  type: NodePort
+  selector: {app: kweb}
+  ports: [{port: 80, targetPort: 80}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: kpod, labels: {app: kpod}}
+spec:
+  containers: [{name: c, image: busybox, command: [sleep, "3600"], env: [{name: A, value: "1"}]}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kcm}
+data: {a: "1", b: "two"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: ksecret}
+stringData: {password: hunter2}
+`;
+
+beforeAll(async () => {
+  home = tempHome();
+  kubeHome = tempHome('minik-kubehome-');
+  if (KUBECTL) await cliProcess(home, ['daemon', 'start']);
+});
+afterAll(async () => {
+  await stopProcessDaemon(home);
+  fs.rmSync(kubeHome, { recursive: true, force: true });
+});
+
+describe.skipIf(!KUBECTL)('real kubectl', () => {
+  it('applies with its default validation (openapi v3), then reports unchanged and configured', async () => {
+    const first = await kubectl(['apply', '-f', '-'], APP);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe('deployment.apps/kweb created\nservice/kweb created\npod/kpod created\nconfigmap/kcm created\nsecret/ksecret created\n');
+    // stringData is write-only (folded into data), so the three-way patch always carries it and a
+    // Secret written with stringData reads `configured` on every apply, as with real Kubernetes.
+    expect((await kubectl(['apply', '-f', '-'], APP)).stdout).toBe('deployment.apps/kweb unchanged\nservice/kweb unchanged\npod/kpod unchanged\nconfigmap/kcm unchanged\nsecret/ksecret configured\n');
+    expect((await cliProcess(home, ['apply', '-f', '-'], { stdin: APP })).stdout).toBe('deployment.apps/kweb unchanged\nservice/kweb unchanged\npod/kpod unchanged\nconfigmap/kcm unchanged\nsecret/ksecret configured\n');
+    const changed = await kubectl(['apply', '-f', '-'], APP.replace('replicas: 2', 'replicas: 3').replace('b: "two"', 'c: "3"'));
+    expect(changed.stdout).toBe('deployment.apps/kweb configured\nservice/kweb unchanged\npod/kpod unchanged\nconfigmap/kcm configured\nsecret/ksecret configured\n');
+    const cm = JSON.parse((await kubectl(['get', 'cm', 'kcm', '-o', 'json'])).stdout);
+    expect(cm.data).toEqual({ a: '1', c: '3' });
+  });
+
+  it.each([
+    ['get', 'pods'],
+    ['get', 'pods', '-o', 'wide'],
+    ['get', 'deploy,svc'],
+    ['get', 'all'],
+    ['get', 'svc', '-A', '-o', 'wide'],
+    ['get', 'cm,secret', '--show-labels'],
+    ['get', 'ns'],
+    ['get', 'deploy', 'kweb', '-o', 'name'],
+    ['get', 'pods', '-l', 'app=kpod', '-o', 'jsonpath={.items[*].spec.containers[0].image}'],
+    ['describe', 'deploy', 'kweb'],
+    ['describe', 'svc', 'kweb'],
+    ['describe', 'pod', 'kpod'],
+    ['describe', 'cm', 'kcm'],
+    ['describe', 'secret', 'ksecret'],
+    ['describe', 'ns', 'default'],
+    ['get', 'pods', 'nope'],
+    ['get', 'foo'],
+  ])('minikctl %s prints what kubectl prints', async (...args) => {
+    const [k, m] = await Promise.all([kubectl(args), cliProcess(home, args)]);
+    // Ages can tick over between the two runs; compare with ages masked.
+    const mask = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?)\b/g, '<age>');
+    expect(mask(m.stdout)).toBe(mask(k.stdout));
+    expect(mask(m.stderr)).toBe(mask(k.stderr));
+    expect(m.code).toBe(k.code);
+  });
+
+  it('scales, labels, annotates and deletes', async () => {
+    expect((await kubectl(['scale', 'deploy', 'kweb', '--replicas=1'])).stdout).toBe('deployment.apps/kweb scaled\n');
+    expect((await kubectl(['label', 'pod', 'kpod', 'tier=fe'])).stdout).toBe('pod/kpod labeled\n');
+    expect((await kubectl(['annotate', 'pod', 'kpod', 'note=x'])).stdout).toBe('pod/kpod annotated\n');
+    expect((await kubectl(['get', 'deploy', 'kweb', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('1');
+    expect((await kubectl(['delete', 'pod', 'kpod'])).stdout).toBe('pod "kpod" deleted\n');
+    expect((await kubectl(['get', '--raw', '/healthz'])).stdout).toBe('ok');
+  });
+});
