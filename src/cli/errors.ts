@@ -47,5 +47,6 @@ export function formatError(e: unknown, origin?: Origin): string {
   if (e instanceof CliError) return e.message;
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'ECONNREFUSED') return 'error: the minik daemon is not reachable (connection refused); see `minikctl daemon status`';
+  if (err?.code === 'ECONNRESET' || err?.code === 'EPIPE') return 'error: the minik daemon is not reachable (connection reset); see `minikctl daemon status`';
   return `error: ${err?.message ?? String(e)}`;
 }

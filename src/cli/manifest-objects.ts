@@ -66,8 +66,11 @@ export async function forEachObject(ctx: Context, objects: Resolved[], work: (o:
   const results: (Outcome | undefined)[] = new Array(objects.length);
   let printed = 0;
   let failed = 0;
+  // When the daemon itself goes away, the rest is not sent: one clear error instead of thousands.
+  let unreachable: string | undefined;
+  let launched = 0;
   const flush = () => {
-    while (printed < objects.length && results[printed]) {
+    while (printed < launched && results[printed]) {
       const res = results[printed]!;
       for (const w of res.warnings ?? []) ctx.warn(w);
       if (res.line) ctx.out(res.line + '\n');
@@ -80,19 +83,25 @@ export async function forEachObject(ctx: Context, objects: Resolved[], work: (o:
   };
   const inFlight = new Map<number, Promise<void>>();
   const keys = new Map<string, Promise<void>>();
-  for (let i = 0; i < objects.length; i++) {
+  for (let i = 0; i < objects.length && !unreachable; i++) {
     const o = objects[i];
     const key = `${o.r.plural}/${o.namespace}/${o.name}`;
     const barrier = o.r.kind === 'Namespace' || o.r.kind === 'CustomResourceDefinition';
     if (barrier) await Promise.all(inFlight.values());
     while (inFlight.size >= CONCURRENCY) await Promise.race(inFlight.values());
+    if (unreachable) break;
     const before = keys.get(key);
+    launched = i + 1;
     const p = (async () => {
       if (before) await before;
       try {
         results[i] = await work(o);
       } catch (e) {
-        results[i] = { error: formatError(e) };
+        if (isConnectionError(e)) {
+          unreachable ??= formatError(e);
+          results[i] = {};
+          failed++;
+        } else results[i] = { error: formatError(e) };
       }
       flush();
     })().finally(() => inFlight.delete(i));
@@ -102,7 +111,18 @@ export async function forEachObject(ctx: Context, objects: Resolved[], work: (o:
   }
   await Promise.all(inFlight.values());
   flush();
+  if (unreachable) {
+    const notSent = objects.length - launched + results.slice(0, launched).filter((r) => r && !r.line && !r.error).length;
+    ctx.err(`${unreachable}; ${notSent} of ${objects.length} objects were not sent`);
+    failed += objects.length - launched;
+  }
   return failed;
+}
+
+/** A failure of the connection itself (daemon gone), as opposed to an API answer. */
+function isConnectionError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 /** The origin of an object for error messages. */

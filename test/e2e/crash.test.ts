@@ -39,7 +39,13 @@ describe('crash safety', () => {
           process.kill(readDaemonInfo(home)!.pid, 'SIGKILL');
         }
       });
-      child.on('exit', () => resolve());
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('exit', () => {
+        // Once the daemon is gone, the CLI stops sending and says so once.
+        expect(stderr).toMatch(/error: the minik daemon is not reachable .*; \d+ of 2000 objects were not sent\n$/);
+        resolve();
+      });
     });
     expect(acknowledged.length).toBeGreaterThanOrEqual(300);
     expect(acknowledged.length).toBeLessThan(2000);
