@@ -1,25 +1,41 @@
 // What every command gets: the IO streams, the state dir, the namespace, colour, and the API
 // client (connected on first use, starting the daemon if needed).
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { Client } from '../client/client.js';
 import { connect } from '../client/connect.js';
 import { stateHome } from '../daemon/state.js';
 import type { IO } from './io.js';
 
+/** The colours the CLI uses. */
+export interface Colors {
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+}
+
+const plain: Colors = { red: (s) => s, yellow: (s) => s, green: (s) => s };
+
+/**
+ * Colours for a stream: chalk on a TTY unless NO_COLOR or --no-color, else plain text. chalk is
+ * loaded only then, so scripts and pipes never pay for it.
+ */
+export async function loadColors(io: IO, stream: 'stdout' | 'stderr', noColor: boolean): Promise<Colors> {
+  if (noColor || io.env.NO_COLOR || !io[stream].isTTY) return plain;
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 });
+}
+
 /** The context of one CLI invocation. */
 export class Context {
   private clientPromise?: Promise<Client>;
-  /** Colours for stderr notes and errors: real only on a TTY without NO_COLOR / --no-color. */
-  readonly color: ChalkInstance;
 
   constructor(
     readonly io: IO,
+    /** Colours for stderr notes and errors. */
+    readonly color: Colors = plain,
+    /** --no-color was given. */
+    readonly noColor = false,
     readonly home: string = stateHome(io.env),
-    noColor = false,
-  ) {
-    const enabled = !noColor && !io.env.NO_COLOR && !!io.stderr.isTTY;
-    this.color = new Chalk({ level: enabled ? 1 : 0 });
-  }
+  ) {}
 
   /** The API client; the daemon is started (and that noted on stderr) if it is not running. */
   client(): Promise<Client> {

@@ -10,7 +10,7 @@ import { registerGet } from './commands/get.js';
 import { CLIENT_VERSION, registerInfo } from './commands/info.js';
 import { registerLabelAndAnnotate } from './commands/label.js';
 import { registerReplace } from './commands/replace.js';
-import { Context } from './context.js';
+import { Context, loadColors } from './context.js';
 import { formatError } from './errors.js';
 import { type IO, processIO } from './io.js';
 
@@ -25,9 +25,11 @@ function commanderMessage(e: CommanderError): string {
 /** Runs minikctl with arguments (without `node` and the script) and returns the exit code. */
 export async function run(argv: string[], io: IO): Promise<number> {
   const program = new Command('minikctl');
-  let context: Context | undefined;
+  const noColor = argv.includes('--no-color');
+  const colors = await loadColors(io, 'stderr', noColor);
+  const context = new Context(io, colors, noColor);
   let result: Promise<number> = Promise.resolve(0);
-  const ctx = () => (context ??= new Context(io, undefined, program.opts().color === false));
+  const ctx = () => context;
   const done = (p: Promise<number>) => {
     result = p;
     return p.then(() => undefined, () => undefined);
@@ -64,12 +66,11 @@ export async function run(argv: string[], io: IO): Promise<number> {
         code = 1;
       }
     } else {
-      const c = context ?? ctx();
-      io.stderr.write(c.color.red(formatError(e).replace(/^(error:|Error from server)/, (m) => m)) + '\n');
+      io.stderr.write(colors.red(formatError(e)) + '\n');
       code = (e as { exitCode?: number }).exitCode ?? 1;
     }
   }
-  await context?.close();
+  await context.close();
   return code;
 }
 

@@ -1,8 +1,9 @@
-// Reading manifests for -f: files, folders (-R), `-` for stdin and URLs; YAML (multi-document,
+// Reading manifests for -f (loaded only by commands that take -f: it pulls in the yaml library): files, folders (-R), `-` for stdin and URLs; YAML (multi-document,
 // anchors, CRLF) or JSON; `List` kinds expanded. Every problem is collected with its file, line
 // and column, so one bad document never hides the good ones.
 import fs from 'node:fs';
 import path from 'node:path';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../api/types.js';
 
 /** One object read from a manifest, with where it came from. */
@@ -122,7 +123,6 @@ export async function parseManifest(source: string, text: string, out: ManifestR
       // Not strict JSON: YAML (a superset of JSON flow style) gets its turn and a precise error.
     }
   }
-  const { parseAllDocuments, LineCounter } = await import('yaml');
   const lc = new LineCounter();
   let docs;
   try {

@@ -3,7 +3,7 @@ import { type ResourceInfo, qualifiedSingular } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { printCustomColumns } from '../printers/custom-columns.js';
 import { JsonPathError, renderJsonPath } from '../printers/jsonpath.js';
-import { toJson, toYaml } from '../printers/yaml.js';
+import { toJson } from '../printers/json.js';
 import { CliError } from './errors.js';
 
 /** A parsed -o value. */
@@ -14,6 +14,16 @@ export type OutputFormat =
   | { kind: 'custom-columns'; spec: string };
 
 const ALLOWED = 'custom-columns, json, jsonpath, name, wide, yaml';
+
+/** The YAML printer, loaded by preparePrinter() when `-o yaml` asks for it (it is slow to load). */
+let yaml: typeof import('../printers/yaml.js') | undefined;
+
+/** Parses `-o` and loads the printer it needs. */
+export async function preparePrinter(o: string | undefined): Promise<OutputFormat> {
+  const fmt = parseOutput(o);
+  if (fmt.kind === 'yaml') yaml ??= await import('../printers/yaml.js');
+  return fmt;
+}
 
 /** Parses `-o`. */
 export function parseOutput(o: string | undefined): OutputFormat {
@@ -41,7 +51,8 @@ export function renderObjects(fmt: OutputFormat, items: { r: ResourceInfo; o: Ku
   const objects = items.map((x) => x.o);
   switch (fmt.kind) {
     case 'yaml':
-      return toYaml(asDocument(objects, single));
+      if (!yaml) throw new Error('the YAML printer was not loaded (preparePrinter)');
+      return yaml.toYaml(asDocument(objects, single));
     case 'json':
       return toJson(asDocument(objects, single));
     case 'name':

@@ -8,12 +8,21 @@ import type { Registry } from '../apiserver/registry.js';
  */
 export class RevisionGate {
   private seen = -1;
-  /** True when the store changed since the last call that returned true. */
+  private wake = Infinity;
+
+  /** True when the store changed since the last call that returned true, or a wake-up time came. */
   changed(reg: Registry): boolean {
     const rev = reg.store.revision;
-    if (rev === this.seen) return false;
+    const now = reg.clock.now();
+    if (rev === this.seen && now < this.wake) return false;
     this.seen = rev;
+    this.wake = Infinity;
     return true;
+  }
+
+  /** Asks for a sync at clock time `t` even if nothing changes by then. */
+  wakeAt(t: number): void {
+    this.wake = Math.min(this.wake, t);
   }
 }
 

@@ -12,6 +12,13 @@ function condition(type: string, status: 'True' | 'False', reason: string, messa
   return { type, status, reason, message, lastTransitionTime: now };
 }
 
+/**
+ * How long after a namespace is marked for deletion its content starts to go. The real
+ * controller needs a moment (discovery, its work queue); without it, `delete -f dir/` would race
+ * the controller for the objects it is itself deleting.
+ */
+export const NAMESPACE_DELETE_DELAY_MS = 1000;
+
 /** Deletes the contents of terminating namespaces and finalizes them. */
 export class NamespaceController implements Controller {
   readonly name = 'namespace';
@@ -20,8 +27,14 @@ export class NamespaceController implements Controller {
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
+    const now = reg.clock.now();
     for (const ns of reg.list(nsR, undefined).items) {
       if (!ns.metadata.deletionTimestamp) continue;
+      const start = Date.parse(ns.metadata.deletionTimestamp) + NAMESPACE_DELETE_DELAY_MS;
+      if (now < start) {
+        this.gate.wakeAt(start);
+        continue;
+      }
       this.syncTerminating(reg, ns);
     }
   }

@@ -176,8 +176,11 @@ describe('label, annotate, describe, delete', () => {
 
   it('deletes a namespace and everything in it through the namespace controller', async () => {
     const del = cli(env.home, ['delete', 'ns', 'team-a', '--timeout=10s']);
-    // The namespace controller runs on the loop; this test ticks it by hand.
-    const ticker = setInterval(() => env.daemon.loop.tick(), 20);
+    // The namespace controller runs on the loop; this test moves the clock and ticks by hand.
+    const ticker = setInterval(() => {
+      env.clock.advance(500);
+      env.daemon.loop.tick();
+    }, 20);
     const r = await del;
     clearInterval(ticker);
     expect(r).toEqual({ code: 0, stdout: 'namespace "team-a" deleted\n', stderr: '' });

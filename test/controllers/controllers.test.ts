@@ -13,9 +13,11 @@ import { Store } from '../../src/store/store.js';
 const [cmR, nsR, saR, deployR] = ['cm', 'ns', 'sa', 'deploy'].map((n) => resolveResource(n)[0]);
 let reg: Registry;
 let loop: ControlLoop;
+let clock: FakeClock;
 
 beforeEach(() => {
-  reg = new Registry(new Store(':memory:'), new FakeClock());
+  clock = new FakeClock();
+  reg = new Registry(new Store(':memory:'), clock);
   bootstrap(reg);
   loop = new ControlLoop(reg, [new NamespaceController(), new GarbageCollector(), new ServiceAccountController()]);
 });
@@ -91,6 +93,10 @@ describe('namespace controller', () => {
     reg.delete(nsR, '', 'team');
     expect(reg.get(nsR, '', 'team').status.phase).toBe('Terminating');
     expect(() => cm('late', 'team')).toThrowError(expect.objectContaining({ status: expect.objectContaining({ code: 403, message: 'configmaps "late" is forbidden: unable to create new content in namespace team because it is being terminated' }) }));
+    // Content goes only after the controller's delay, as a real namespace controller takes a moment.
+    loop.tick();
+    expect(names('team')).toEqual(['a']);
+    clock.advance(1000);
     loop.tick();
     loop.tick();
     expect(reg.find(nsR, '', 'team')).toBeUndefined();
@@ -101,6 +107,7 @@ describe('namespace controller', () => {
     reg.create(nsR, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'stuck' } });
     reg.create(cmR, 'stuck', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', finalizers: ['example.com/hold'] } });
     reg.delete(nsR, '', 'stuck');
+    clock.advance(1000);
     loop.tick();
     loop.tick();
     const ns = reg.get(nsR, '', 'stuck');

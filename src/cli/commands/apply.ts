@@ -4,13 +4,12 @@
 // manifest is removed from the object. `--server-side` sends an apply patch instead.
 import type { Command } from 'commander';
 import { qualifiedSingular } from '../../api/resources.js';
-import { threeWayPatch } from '../../api/patch.js';
 import type { KubeObject } from '../../api/types.js';
 import { ApiError, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatApiError } from '../errors.js';
 import { type Resolved, bodyOf, fieldValidation, forEachObject, originOf, resolveManifests } from '../manifest-objects.js';
-import { parseOutput, renderObjects } from '../output.js';
+import { preparePrinter, renderObjects } from '../output.js';
 import { collect } from './shared.js';
 
 /** The annotation client-side apply keeps the applied manifest in. */
@@ -103,6 +102,7 @@ async function applyOne(ctx: Context, o: Resolved, opts: ApplyOptions): Promise<
         `resource ${o.r.plural}/${o.name} is missing the ${LAST_APPLIED} annotation which is required by minikctl apply. minikctl apply should only be used on resources created declaratively by either minikctl create --save-config or minikctl apply. The missing annotation will be patched automatically.`,
       );
     }
+    const { threeWayPatch } = await import('../../api/patch.js');
     const patch = threeWayPatch(original, modified, live);
     if (Object.keys(patch).length === 0) return { verb: 'unchanged', object: live, warnings };
     try {
@@ -118,7 +118,7 @@ async function applyOne(ctx: Context, o: Resolved, opts: ApplyOptions): Promise<
 
 /** Runs `apply`; returns the exit code. */
 export async function runApply(ctx: Context, opts: ApplyOptions): Promise<number> {
-  const fmt = opts.output ? parseOutput(opts.output) : undefined;
+  const fmt = opts.output ? await preparePrinter(opts.output) : undefined;
   if (opts.dryRun && !['client', 'server', 'none'].includes(opts.dryRun))
     throw new CliError(`error: Invalid dry-run value (${opts.dryRun}). Must be "none", "server", or "client".`);
   const { objects, errors } = await resolveManifests(ctx, opts);

@@ -5,7 +5,7 @@ import { ApiError, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { formatApiError } from '../errors.js';
 import { bodyOf, fieldValidation, forEachObject, originOf, resolveManifests } from '../manifest-objects.js';
-import { parseOutput, renderObjects } from '../output.js';
+import { preparePrinter, renderObjects } from '../output.js';
 import { withLastApplied } from './apply.js';
 import { collect } from './shared.js';
 
@@ -21,7 +21,7 @@ interface CreateOptions {
 
 /** Runs `create -f`; returns the exit code. */
 export async function runCreate(ctx: Context, opts: CreateOptions): Promise<number> {
-  const fmt = opts.output ? parseOutput(opts.output) : undefined;
+  const fmt = opts.output ? await preparePrinter(opts.output) : undefined;
   const { objects, errors } = await resolveManifests(ctx, opts);
   const client = await ctx.client();
   const suffix = opts.dryRun === 'server' ? ' (server dry run)' : opts.dryRun === 'client' ? ' (dry run)' : '';

@@ -4,7 +4,6 @@ import { resolveResource } from '../../api/resources.js';
 import { selectorString } from '../../api/labels.js';
 import type { KubeList, KubeObject } from '../../api/types.js';
 import { ApiError, type Client, resourcePath } from '../../client/client.js';
-import { describeObject } from '../../printers/describe/kinds.js';
 import type { Context } from '../context.js';
 import { formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
@@ -87,6 +86,7 @@ export async function runDescribe(ctx: Context, args: string[], opts: DescribeOp
     ctx.err(opts.allNamespaces ? 'No resources found' : `No resources found in ${ns} namespace.`);
     return 0;
   }
+  const { describeObject } = await import('../../printers/describe/kinds.js');
   const texts: string[] = [];
   for (const o of objects) {
     const events = opts.showEvents === false ? undefined : await eventsFor(client, o);

@@ -8,7 +8,7 @@ import { tableRows } from '../../printers/table.js';
 import { RememberingTable, tabulate } from '../../printers/tabwriter.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
-import { type OutputFormat, parseOutput, renderObjects } from '../output.js';
+import { type OutputFormat, preparePrinter, renderObjects } from '../output.js';
 import { type ResourceRequest, parseResourceArgs } from '../resource-args.js';
 import { namespaceOptions, resolveNamespace } from './shared.js';
 
@@ -62,7 +62,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
     ctx.out(await (await ctx.client()).text(opts.raw));
     return 0;
   }
-  const fmt = parseOutput(opts.output);
+  const fmt = await preparePrinter(opts.output);
   const requests: ResourceRequest[] = parseResourceArgs(args, 'get');
   const ns = resolveNamespace(opts);
   const client = await ctx.client();

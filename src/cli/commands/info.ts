@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { RESOURCES, groupVersion } from '../../api/resources.js';
 import { statePaths } from '../../daemon/state.js';
 import { tabulate } from '../../printers/tabwriter.js';
-import { toJson, toYaml } from '../../printers/yaml.js';
-import type { Context } from '../context.js';
+import { toJson } from '../../printers/json.js';
+import { type Context, loadColors } from '../context.js';
 import { CliError } from '../errors.js';
 
 /** minikctl's own version (the package version). */
@@ -17,7 +17,7 @@ async function runVersion(ctx: Context, opts: { client?: boolean; output?: strin
   if (!opts.client) server = (await (await ctx.client()).get('/version')).body as unknown as Record<string, string>;
   if (opts.output === 'json' || opts.output === 'yaml') {
     const doc = { clientVersion: clientInfo, ...(server ? { serverVersion: server } : {}) };
-    ctx.out(opts.output === 'json' ? toJson(doc) : toYaml(doc));
+    ctx.out(opts.output === 'json' ? toJson(doc) : (await import('../../printers/yaml.js')).toYaml(doc));
     return 0;
   }
   if (opts.output) throw new CliError('error: --output must be \'yaml\' or \'json\'');
@@ -29,9 +29,9 @@ async function runVersion(ctx: Context, opts: { client?: boolean; output?: strin
 async function runClusterInfo(ctx: Context): Promise<number> {
   const client = await ctx.client();
   await client.get('/api/v1/namespaces/kube-system/services', { labelSelector: 'kubernetes.io/cluster-service=true' });
-  const c = ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR ? ctx.color : undefined;
+  const c = await loadColors(ctx.io, 'stdout', ctx.noColor);
   const url = `http://${client.host}:${client.port}`;
-  ctx.out(`${c ? c.green('Kubernetes control plane') : 'Kubernetes control plane'} is running at ${c ? c.yellow(url) : url}\n`);
+  ctx.out(`${c.green('Kubernetes control plane')} is running at ${c.yellow(url)}\n`);
   ctx.out(`\nTo further debug and diagnose cluster problems, use 'minikctl cluster-info dump'.\n`);
   return 0;
 }
