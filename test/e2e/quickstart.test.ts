@@ -44,3 +44,55 @@ describe('quick start', () => {
     expect((await cliProcess(home, ['get', 'ns', 'default', '-o', 'name'])).stdout).toBe('namespace/default\n');
   });
 });
+
+describe('get -w', () => {
+  it('streams one row per change, with no second header, until interrupted', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers.js');
+    await cliProcess(home, ['apply', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w0}\n' });
+    const child = spawn(process.execPath, [BIN, 'get', 'cm', '-w'], { env: { ...process.env, MINIK_HOME: home } });
+    let out = '';
+    const lines = (n: number) =>
+      new Promise<string[]>((resolve) => {
+        const check = () => {
+          const ls = out.split('\n').filter(Boolean);
+          if (ls.length >= n) resolve(ls);
+          else setTimeout(check, 20);
+        };
+        check();
+      });
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    await lines(2);
+    await cliProcess(home, ['apply', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w1}\ndata: {a: b}\n' });
+    await cliProcess(home, ['delete', 'cm', 'w0']);
+    const ls = await lines(4);
+    child.kill('SIGINT');
+    expect(ls[0]).toMatch(/^NAME\s+DATA\s+AGE$/);
+    expect(ls.slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(['w0 0', 'w1 1', 'w0 0']);
+  });
+});
+
+describe('colour', () => {
+  it('colours errors only on a terminal, and never with NO_COLOR or --no-color', async () => {
+    const { run } = await import('../../src/cli/main.js');
+    const io = (tty: boolean, env: Record<string, string> = {}) => {
+      let err = '';
+      return {
+        io: { stdout: { write: () => true, isTTY: tty }, stderr: { write: (s: string) => (err += s), isTTY: tty }, readStdin: async () => '', env: { MINIK_HOME: home, ...env } },
+        err: () => err,
+      };
+    };
+    const tty = io(true);
+    await run(['get', 'nosuchtype'], tty.io);
+    expect(tty.err()).toBe('\u001b[31merror: the server doesn\'t have a resource type "nosuchtype"\u001b[39m\n');
+    for (const [t, args, env] of [
+      [false, [], {}],
+      [true, [], { NO_COLOR: '1' }],
+      [true, ['--no-color'], {}],
+    ] as const) {
+      const x = io(t, env);
+      await run([...args, 'get', 'nosuchtype'], x.io);
+      expect(x.err()).toBe('error: the server doesn\'t have a resource type "nosuchtype"\n');
+    }
+  });
+});
