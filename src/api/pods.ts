@@ -1,0 +1,63 @@
+// Facts about pods that the scheduler, the controllers and the kubelet all need.
+import { milliCPU, parseQuantity } from './quantity.js';
+import type { KubeObject, Pod } from './types.js';
+
+/** True when the pod's Ready condition is True. */
+export function isPodReady(p: KubeObject): boolean {
+  return ((p.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** True for pods that count towards a controller's replicas: not finished and not being deleted. */
+export function isPodActive(p: KubeObject): boolean {
+  const phase = p.status?.phase;
+  return phase !== 'Succeeded' && phase !== 'Failed' && !p.metadata.deletionTimestamp;
+}
+
+/** The time a pod became Ready (ms), or undefined. */
+export function readySince(p: KubeObject): number | undefined {
+  const c = ((p.status?.conditions ?? []) as { type: string; status: string; lastTransitionTime?: string }[]).find((x) => x.type === 'Ready' && x.status === 'True');
+  return c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : undefined;
+}
+
+/** True when the pod has been Ready for at least minReadySeconds at `now`. */
+export function isPodAvailable(p: KubeObject, minReadySeconds: number, now: number): boolean {
+  if (!isPodReady(p)) return false;
+  if (minReadySeconds <= 0) return true;
+  const since = readySince(p);
+  return since !== undefined && since + minReadySeconds * 1000 <= now;
+}
+
+/** A pod's resource requests as the scheduler counts them: millicores, bytes, and one pod slot. */
+export interface PodRequests {
+  milliCPU: number;
+  memory: number;
+}
+
+/**
+ * Effective requests (the scheduler's rule): the sum over containers, or the largest init
+ * container if that is bigger; a container's request defaults to its limit.
+ */
+export function podRequests(p: Pod | KubeObject): PodRequests {
+  const sum = { milliCPU: 0, memory: 0 };
+  const of = (c: any) => {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    return { milliCPU: milliCPU(req.cpu ?? lim.cpu ?? 0), memory: parseQuantity(req.memory ?? lim.memory ?? 0) };
+  };
+  for (const c of p.spec?.containers ?? []) {
+    const r = of(c);
+    sum.milliCPU += r.milliCPU;
+    sum.memory += r.memory;
+  }
+  for (const c of p.spec?.initContainers ?? []) {
+    const r = of(c);
+    sum.milliCPU = Math.max(sum.milliCPU, r.milliCPU);
+    sum.memory = Math.max(sum.memory, r.memory);
+  }
+  return sum;
+}
+
+/** The controller owner reference of an object, if any. */
+export function controllerOf(o: KubeObject): { kind: string; name: string; uid: string } | undefined {
+  return (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+}
