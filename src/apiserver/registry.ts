@@ -59,6 +59,7 @@ export interface RegistryEvent {
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
 const NAMESPACES = resolveResource('namespaces')[0];
+const PODS = resolveResource('pods')[0];
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** The store key of a resource: `pods`, `deployments.apps`. */
@@ -403,6 +404,23 @@ export class Registry {
     if (r.tracksGeneration) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
     if (opts.dryRun) return { object: next, deleted: false };
     return { object: this.store.update(storeKey(r), next), deleted: false };
+  }
+
+  /**
+   * Binds a pod to a node (POST pods/NAME/binding): sets spec.nodeName once, and the
+   * PodScheduled condition. A pod already bound elsewhere is a Conflict, as in Kubernetes.
+   */
+  bind(namespace: string, name: string, nodeName: string, opts: { dryRun?: boolean } = {}): KubeObject {
+    const r = PODS;
+    const cur = this.get(r, namespace, name);
+    if (cur.metadata.deletionTimestamp) throw E.conflict(r, name, 'pod is being deleted, cannot be assigned to a host');
+    if (cur.spec?.nodeName) throw E.conflict(r, name, `pod ${name} is already assigned to node "${cur.spec.nodeName}"`);
+    const now = rfc3339(this.clock.now());
+    const conditions = (cur.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
+    const next: KubeObject = { ...cur, spec: { ...cur.spec, nodeName }, status: { ...cur.status, conditions } };
+    if (opts.dryRun) return next;
+    return this.store.update(storeKey(r), next);
   }
 
   /**

@@ -237,6 +237,13 @@ export class ApiServer {
       }
       return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
     }
+    if (subresource === 'binding') {
+      if (method !== 'POST') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+      const b = (await body()) as { target?: { name?: string }; metadata?: { name?: string } };
+      if (!b?.target?.name) return sendError(res, E.badRequest('Binding.target.name: Required value'));
+      reg.bind(ns, name!, b.target.name, { dryRun: q.getAll('dryRun').includes('All') });
+      return send(res, 201, E.success());
+    }
     if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());
 
     if (name === undefined) {

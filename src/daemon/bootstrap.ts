@@ -2,13 +2,21 @@
 // `kubernetes` Service, as kube-apiserver's bootstrap controllers create them.
 import { resolveResource } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
+import { type NodeSpec, nodeObject } from '../kubelet/node-template.js';
 
 const ns = resolveResource('namespaces')[0];
 const svc = resolveResource('services')[0];
+const nodesR = resolveResource('nodes')[0];
 
-/** Creates whatever of the bootstrap objects is missing (idempotent). */
-export function bootstrap(reg: Registry): void {
+/**
+ * Creates whatever of the bootstrap objects is missing (idempotent). Nodes are created only in a
+ * cluster that has none: their count and size are chosen when the daemon first starts.
+ */
+export function bootstrap(reg: Registry, nodes?: NodeSpec): void {
   reg.store.batch(() => {
+    if (nodes && reg.list(nodesR, undefined).items.length === 0) {
+      for (let i = 1; i <= nodes.count; i++) reg.create(nodesR, '', nodeObject(i, nodes));
+    }
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       if (!reg.find(ns, '', name)) reg.create(ns, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }

@@ -10,7 +10,12 @@ import { Store } from '../store/store.js';
 import { bootstrap } from './bootstrap.js';
 import { acquireLock } from './lock.js';
 import { ControlLoop } from './loop.js';
+import { DeploymentController } from '../controllers/deployment.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { ReplicaSetController } from '../controllers/replicaset.js';
+import { Kubelets } from '../kubelet/kubelet.js';
+import { DEFAULT_NODES, type NodeSpec } from '../kubelet/node-template.js';
+import { Scheduler } from '../scheduler/scheduler.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { ServiceAccountController } from '../controllers/serviceaccount.js';
 import { type DaemonInfo, kubeconfig, statePaths } from './state.js';
@@ -26,6 +31,8 @@ export interface DaemonOptions {
   logRequests?: boolean;
   /** Control-loop tick in ms (default 100); 0 = no automatic ticks (tests tick by hand). */
   tickMs?: number;
+  /** Simulated nodes of a new cluster (default 3 x 4 CPU / 8Gi / 110 pods). */
+  nodes?: NodeSpec;
 }
 
 /** A running daemon. */
@@ -62,7 +69,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const clock = opts.clock ?? realClock;
     store = new Store(paths.db);
     const registry = new Registry(store, clock);
-    bootstrap(registry);
+    const nodes = opts.nodes ?? DEFAULT_NODES;
+    bootstrap(registry, nodes);
     const token = readOrCreateToken(paths.token);
     const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined });
     const port = await server.listen(opts.port ?? 0);
@@ -81,7 +89,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }, 60_000);
     compactor.unref();
 
-    const loop = new ControlLoop(registry, [new NamespaceController(), new GarbageCollector(), new ServiceAccountController()], log);
+    // Every tick: the scheduler, then the controllers, then the kubelets (as the design has it).
+    const loop = new ControlLoop(
+      registry,
+      [
+        new Scheduler(),
+        new DeploymentController(),
+        new ReplicaSetController('ReplicaSet'),
+        new ReplicaSetController('ReplicationController'),
+        new NamespaceController(),
+        new GarbageCollector(),
+        new ServiceAccountController(),
+        new Kubelets(nodes),
+      ],
+      log,
+    );
     loop.tick();
     const tickMs = opts.tickMs ?? 100;
     if (tickMs > 0) loop.start(tickMs);

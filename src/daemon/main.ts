@@ -1,5 +1,6 @@
 // The daemon process: `node dist/daemon/main.js` (started by `minikctl daemon start` or by any
 // command when no daemon runs). Logs to stdout, which the starter points at daemon.log.
+import { DEFAULT_NODES } from '../kubelet/node-template.js';
 import { LockHeld } from './lock.js';
 import { startDaemon } from './daemon.js';
 import { stateHome } from './state.js';
@@ -8,9 +9,17 @@ const log = (line: string) => process.stdout.write(`${new Date().toISOString()} 
 
 async function main(): Promise<void> {
   const port = process.env.MINIK_PORT ? Number(process.env.MINIK_PORT) : 0;
+  const env = process.env;
+  // Only a new cluster (no nodes yet) takes these; later starts keep the nodes it has.
+  const nodes = {
+    count: env.MINIK_NODES ? Number(env.MINIK_NODES) : DEFAULT_NODES.count,
+    cpu: env.MINIK_NODE_CPU ?? DEFAULT_NODES.cpu,
+    memory: env.MINIK_NODE_MEMORY ?? DEFAULT_NODES.memory,
+    pods: env.MINIK_NODE_PODS ? Number(env.MINIK_NODE_PODS) : DEFAULT_NODES.pods,
+  };
   let daemon;
   try {
-    daemon = await startDaemon({ home: stateHome(), port, log, logRequests: process.env.MINIK_LOG_REQUESTS === '1', tickMs: process.env.MINIK_TICK_MS ? Number(process.env.MINIK_TICK_MS) : undefined });
+    daemon = await startDaemon({ home: stateHome(), port, log, logRequests: process.env.MINIK_LOG_REQUESTS === '1', tickMs: process.env.MINIK_TICK_MS ? Number(process.env.MINIK_TICK_MS) : undefined, nodes });
   } catch (e) {
     if (e instanceof LockHeld) {
       process.stderr.write(`error: ${e.message}\n`);

@@ -1,0 +1,233 @@
+// The Deployment controller: one ReplicaSet per pod template (named <deployment>-<hash>),
+// RollingUpdate within maxSurge/maxUnavailable or Recreate, revisions for rollback, history
+// cleanup, pause, and status with the Available and Progressing conditions.
+import { rfc3339 } from '../api/duration.js';
+import { fromLabelSelector, matches } from '../api/labels.js';
+
+import { resolveResource } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import type { Registry } from '../apiserver/registry.js';
+import { StatusError } from '../apiserver/errors.js';
+import { type Controller, RevisionGate } from './controller.js';
+import { recordEvent } from './events.js';
+import { controllerRef } from './replicaset.js';
+import { maxScaleDown, newRSReplicas, podTemplateHash, resolveFenceposts, sameTemplate } from './rollout.js';
+
+const [deployR, rsR] = ['deployments', 'replicasets'].map((n) => resolveResource(n)[0]);
+const REVISION = 'deployment.kubernetes.io/revision';
+const SOURCE = { component: 'deployment-controller' };
+
+const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
+const specReplicas = (rs: KubeObject) => rs.spec?.replicas ?? 0;
+
+/** Syncs Deployments. */
+export class DeploymentController implements Controller {
+  readonly name = 'deployment-controller';
+  private gate = new RevisionGate();
+
+  sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
+    for (const d of reg.list(deployR, undefined).items) {
+      if (d.metadata.deletionTimestamp) continue;
+      try {
+        this.syncOne(reg, d);
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+      }
+    }
+  }
+
+  /** ReplicaSets this Deployment controls, adopting matching orphans. */
+  private ownedReplicaSets(reg: Registry, d: KubeObject): KubeObject[] {
+    const sel = fromLabelSelector(d.spec?.selector);
+    const out: KubeObject[] = [];
+    for (const rs of reg.list(rsR, d.metadata.namespace).items) {
+      const ctrl = (rs.metadata.ownerReferences ?? []).find((r) => r.controller);
+      if (ctrl?.uid === d.metadata.uid) out.push(rs);
+      else if (!ctrl && !rs.metadata.deletionTimestamp && sel.length > 0 && matches(sel, rs.metadata.labels)) {
+        out.push(reg.patch(rsR, rs.metadata.namespace!, rs.metadata.name!, 'merge', { metadata: { ownerReferences: [...(rs.metadata.ownerReferences ?? []), controllerRef(d)] } }));
+      }
+    }
+    return out;
+  }
+
+  private scale(reg: Registry, d: KubeObject, rs: KubeObject, to: number): KubeObject {
+    const from = specReplicas(rs);
+    if (from === to) return rs;
+    const updated = reg.patch(rsR, rs.metadata.namespace!, rs.metadata.name!, 'merge', {
+      metadata: { annotations: { 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1), 'deployment.kubernetes.io/max-replicas': String(maxReplicas(d)) } },
+      spec: { replicas: to },
+    });
+    recordEvent(reg, SOURCE, d, 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`);
+    return updated;
+  }
+
+  private syncOne(reg: Registry, d: KubeObject): void {
+    const replicas = d.spec?.replicas ?? 1;
+    let all = this.ownedReplicaSets(reg, d);
+    let newRS = all.find((rs) => sameTemplate(rs.spec?.template, d.spec?.template));
+    const maxOldRevision = Math.max(0, ...all.filter((rs) => rs !== newRS).map(revisionOf));
+    let createdNew = false;
+
+    if (!newRS && !d.spec?.paused) {
+      newRS = this.createReplicaSet(reg, d, maxOldRevision + 1);
+      createdNew = true;
+      all = [...all, newRS];
+    } else if (newRS && revisionOf(newRS) <= maxOldRevision && !d.spec?.paused) {
+      // Rolling back to an old template: its ReplicaSet becomes the newest revision.
+      newRS = reg.patch(rsR, newRS.metadata.namespace!, newRS.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: String(maxOldRevision + 1) } } });
+      all = all.map((rs) => (rs.metadata.uid === newRS!.metadata.uid ? newRS! : rs));
+    }
+    const old = all.filter((rs) => rs !== newRS);
+
+    if (d.spec?.paused || !newRS) {
+      // Paused: scaling is still honoured proportionally, no rollout progresses.
+      if (newRS && old.every((rs) => specReplicas(rs) === 0)) this.scale(reg, d, newRS, replicas);
+    } else if ((d.spec?.strategy?.type ?? 'RollingUpdate') === 'Recreate') {
+      for (const rs of old) this.scale(reg, d, rs, 0);
+      const oldPodsLeft = old.some((rs) => (rs.status?.replicas ?? 0) > 0);
+      if (!oldPodsLeft) newRS = this.scale(reg, d, newRS, replicas);
+    } else {
+      newRS = this.rollingUpdate(reg, d, newRS, old, replicas);
+    }
+
+    all = this.ownedReplicaSets(reg, d);
+    this.cleanup(reg, d, all, newRS);
+    this.updateStatus(reg, d, all, newRS, createdNew);
+  }
+
+  private createReplicaSet(reg: Registry, d: KubeObject, revision: number): KubeObject {
+    const collisions = d.status?.collisionCount ?? 0;
+    const hash = podTemplateHash(d.spec.template, collisions);
+    const template = structuredClone(d.spec.template);
+    template.metadata ??= {};
+    template.metadata.labels = { ...(template.metadata.labels ?? {}), 'pod-template-hash': hash };
+    const selector = structuredClone(d.spec.selector);
+    selector.matchLabels = { ...(selector.matchLabels ?? {}), 'pod-template-hash': hash };
+    // A surge-sized start: the rolling update arithmetic decides the real count right after.
+    const rs = reg.create(rsR, d.metadata.namespace!, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: `${d.metadata.name}-${hash}`,
+        labels: template.metadata.labels,
+        annotations: { 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1), 'deployment.kubernetes.io/max-replicas': String(maxReplicas(d)), [REVISION]: String(revision) },
+        ownerReferences: [controllerRef(d)],
+      },
+      spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
+    });
+    return rs;
+  }
+
+  /**
+   * One step of a rolling update (rolloutRolling): grow the new ReplicaSet within maxSurge, then
+   * shrink old ones within maxUnavailable, first their unhealthy replicas
+   * (cleanupUnhealthyReplicas), then available ones (scaleDownOldReplicaSetsForRollingUpdate),
+   * oldest revision first.
+   */
+  private rollingUpdate(reg: Registry, d: KubeObject, newRS: KubeObject, old: KubeObject[], replicas: number): KubeObject {
+    const { surge, unavailable } = resolveFenceposts(d.spec.strategy?.rollingUpdate?.maxSurge, d.spec.strategy?.rollingUpdate?.maxUnavailable, replicas);
+    const oldest = old.map((rs) => ({ rs, replicas: specReplicas(rs) })).sort((a, b) => revisionOf(a.rs) - revisionOf(b.rs));
+    const total = () => specReplicas(newRS) + oldest.reduce((n, o) => n + o.replicas, 0);
+    const want = specReplicas(newRS) > replicas ? replicas : newRSReplicas(replicas, surge, total(), specReplicas(newRS));
+    newRS = this.scale(reg, d, newRS, want);
+    if (oldest.every((o) => o.replicas === 0)) return newRS;
+
+    const minAvailable = replicas - unavailable;
+    const newUnavailable = Math.max(0, specReplicas(newRS) - (newRS.status?.availableReplicas ?? 0));
+    let cleanup = maxScaleDown(replicas, unavailable, total(), newUnavailable);
+    for (const o of oldest) {
+      if (cleanup <= 0) break;
+      const unhealthy = Math.max(0, o.replicas - (o.rs.status?.availableReplicas ?? 0));
+      const cut = Math.min(unhealthy, cleanup);
+      if (cut === 0) continue;
+      o.rs = this.scale(reg, d, o.rs, o.replicas - cut);
+      o.replicas -= cut;
+      cleanup -= cut;
+    }
+    const availableNow = (newRS.status?.availableReplicas ?? 0) + oldest.reduce((n, o) => n + (o.rs.status?.availableReplicas ?? 0), 0);
+    let scaleDown = availableNow - minAvailable;
+    for (const o of oldest) {
+      if (scaleDown <= 0) break;
+      const cut = Math.min(o.replicas, scaleDown);
+      if (cut === 0) continue;
+      this.scale(reg, d, o.rs, o.replicas - cut);
+      o.replicas -= cut;
+      scaleDown -= cut;
+    }
+    return newRS;
+  }
+
+  /** Old ReplicaSets at 0 replicas beyond revisionHistoryLimit are deleted, oldest first. */
+  private cleanup(reg: Registry, d: KubeObject, all: KubeObject[], newRS: KubeObject | undefined): void {
+    const limit = d.spec?.revisionHistoryLimit ?? 10;
+    const candidates = all
+      .filter((rs) => rs.metadata.uid !== newRS?.metadata.uid && specReplicas(rs) === 0 && (rs.status?.replicas ?? 0) === 0 && !rs.metadata.deletionTimestamp)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const rs of candidates.slice(0, Math.max(0, candidates.length - limit))) reg.delete(rsR, rs.metadata.namespace!, rs.metadata.name!);
+  }
+
+  private updateStatus(reg: Registry, d: KubeObject, all: KubeObject[], newRS: KubeObject | undefined, createdNew: boolean): void {
+    const cur = reg.find(deployR, d.metadata.namespace!, d.metadata.name!);
+    if (!cur) return;
+    const replicas = cur.spec?.replicas ?? 1;
+    const sum = (f: (rs: KubeObject) => number) => all.reduce((n, rs) => n + f(rs), 0);
+    const totalReplicas = sum((rs) => rs.status?.replicas ?? 0);
+    const available = sum((rs) => rs.status?.availableReplicas ?? 0);
+    const { unavailable: maxUnavailable } = resolveFenceposts(cur.spec?.strategy?.rollingUpdate?.maxSurge, cur.spec?.strategy?.rollingUpdate?.maxUnavailable, replicas);
+    const now = rfc3339(reg.clock.now());
+    const old: any[] = cur.status?.conditions ?? [];
+    const keep = (c: any) => {
+      const prev = old.find((o) => o.type === c.type);
+      if (prev && prev.status === c.status && prev.reason === c.reason) return { ...c, lastTransitionTime: prev.lastTransitionTime, lastUpdateTime: prev.message === c.message ? prev.lastUpdateTime : now };
+      return c;
+    };
+    const minAvailable = (cur.spec?.strategy?.type ?? 'RollingUpdate') === 'Recreate' ? replicas : replicas - maxUnavailable;
+    const availableCond = available >= minAvailable
+      ? { type: 'Available', status: 'True', lastUpdateTime: now, lastTransitionTime: now, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+      : { type: 'Available', status: 'False', lastUpdateTime: now, lastTransitionTime: now, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' };
+    const newName = newRS?.metadata.name ?? '';
+    const newStatus = newRS?.status ?? {};
+    const complete = newRS && specReplicas(newRS) === replicas && (newStatus.availableReplicas ?? 0) >= replicas && totalReplicas === (newStatus.replicas ?? 0);
+    const prevProgress = old.find((c) => c.type === 'Progressing');
+    let progressing: any;
+    if (cur.spec?.paused) progressing = { type: 'Progressing', status: 'Unknown', lastUpdateTime: now, lastTransitionTime: now, reason: 'DeploymentPaused', message: 'Deployment is paused' };
+    else if (complete) progressing = { type: 'Progressing', status: 'True', lastUpdateTime: now, lastTransitionTime: now, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${newName}" has successfully progressed.` };
+    else if (createdNew) progressing = { type: 'Progressing', status: 'True', lastUpdateTime: now, lastTransitionTime: now, reason: 'NewReplicaSetCreated', message: `Created new replica set "${newName}"` };
+    else {
+      const deadline = cur.spec?.progressDeadlineSeconds ?? 600;
+      const lastProgress = Date.parse(prevProgress?.lastUpdateTime ?? cur.metadata.creationTimestamp ?? now);
+      const moved = !prevProgress || JSON.stringify(cur.status?.updatedReplicas) !== JSON.stringify(newStatus.replicas) || (cur.status?.availableReplicas ?? 0) !== available;
+      if (!moved && reg.clock.now() - lastProgress > deadline * 1000)
+        progressing = { type: 'Progressing', status: 'False', lastUpdateTime: now, lastTransitionTime: now, reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newName}" has timed out progressing.` };
+      else {
+        progressing = { type: 'Progressing', status: 'True', lastUpdateTime: moved ? now : prevProgress.lastUpdateTime, lastTransitionTime: now, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newName}" is progressing.` };
+        this.gate.wakeAt(Date.parse(progressing.lastUpdateTime) + deadline * 1000 + 1);
+      }
+    }
+    const status: any = {
+      observedGeneration: cur.metadata.generation,
+      replicas: totalReplicas,
+      updatedReplicas: newStatus.replicas ?? 0,
+      readyReplicas: sum((rs) => rs.status?.readyReplicas ?? 0),
+      availableReplicas: available,
+      unavailableReplicas: Math.max(0, sum(specReplicas) - available),
+      conditions: [keep(availableCond), keep(progressing)],
+    };
+    if (cur.status?.collisionCount) status.collisionCount = cur.status.collisionCount;
+    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (status[k] === 0) delete status[k];
+    const annotations = newRS ? { ...(cur.metadata.annotations ?? {}), [REVISION]: newRS.metadata.annotations?.[REVISION] ?? '1' } : cur.metadata.annotations;
+    if (annotations && annotations[REVISION] !== cur.metadata.annotations?.[REVISION]) {
+      reg.patch(deployR, cur.metadata.namespace!, cur.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: annotations[REVISION] } } });
+    }
+    const fresh = reg.get(deployR, cur.metadata.namespace!, cur.metadata.name!);
+    if (JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) reg.update(deployR, cur.metadata.namespace!, cur.metadata.name!, { ...fresh, status }, { subresource: 'status' });
+  }
+}
+
+/** replicas + maxSurge: the most pods a rollout may run at once. */
+function maxReplicas(d: KubeObject): number {
+  const replicas = d.spec?.replicas ?? 1;
+  if ((d.spec?.strategy?.type ?? 'RollingUpdate') === 'Recreate') return replicas;
+  return replicas + resolveFenceposts(d.spec?.strategy?.rollingUpdate?.maxSurge, d.spec?.strategy?.rollingUpdate?.maxUnavailable, replicas).surge;
+}

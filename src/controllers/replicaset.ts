@@ -1,0 +1,150 @@
+// The ReplicaSet controller (and ReplicationController's, with a map selector): keeps the number
+// of active pods equal to spec.replicas, adopting matching orphans and releasing pods that no
+// longer match, and always recomputes status.
+
+import { fromLabelSelector, matches } from '../api/labels.js';
+import { isPodActive, isPodAvailable, isPodReady, readySince } from '../api/pods.js';
+import { type ResourceInfo, resolveResource } from '../api/resources.js';
+import type { KubeObject, OwnerReference } from '../api/types.js';
+import type { Registry } from '../apiserver/registry.js';
+import { StatusError } from '../apiserver/errors.js';
+import { type Controller, RevisionGate } from './controller.js';
+import { recordEvent } from './events.js';
+import { podsToDelete, slowStartBatches } from './pod-ranking.js';
+
+const podsR = resolveResource('pods')[0];
+
+/** The most pods one sync creates or deletes (kube-controller-manager's burstReplicas). */
+const BURST = 500;
+
+/** The controller owner reference to a ReplicaSet-like object. */
+export function controllerRef(owner: KubeObject): OwnerReference {
+  return { apiVersion: owner.apiVersion!, kind: owner.kind!, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
+}
+
+/** A pod for a template, owned by `owner` (generateName `<owner>-`). */
+export function podFromTemplate(owner: KubeObject, template: any): KubeObject {
+  const meta = template?.metadata ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: `${owner.metadata.name}-`,
+      namespace: owner.metadata.namespace,
+      labels: { ...(meta.labels ?? {}) },
+      ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
+      ownerReferences: [controllerRef(owner)],
+      ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
+    },
+    spec: structuredClone(template?.spec ?? {}),
+  };
+}
+
+/** Syncs ReplicaSets or ReplicationControllers. */
+export class ReplicaSetController implements Controller {
+  readonly name: string;
+  private r: ResourceInfo;
+  private gate = new RevisionGate();
+
+  constructor(kind: 'ReplicaSet' | 'ReplicationController') {
+    this.r = resolveResource(kind === 'ReplicaSet' ? 'replicasets' : 'replicationcontrollers')[0];
+    this.name = kind === 'ReplicaSet' ? 'replicaset-controller' : 'replication-controller';
+  }
+
+  sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
+    const byNs = new Map<string, KubeObject[]>();
+    for (const p of reg.store.values('pods')) byNs.set(p.metadata.namespace!, [...(byNs.get(p.metadata.namespace!) ?? []), p]);
+    for (const rs of reg.list(this.r, undefined).items) {
+      try {
+        this.syncOne(reg, rs, byNs.get(rs.metadata.namespace!) ?? []);
+      } catch (e) {
+        // One broken object never stops the others; it is retried on the next change.
+        if (!(e instanceof StatusError)) throw e;
+      }
+    }
+  }
+
+  private selector(rs: KubeObject) {
+    return this.r.kind === 'ReplicationController' ? fromLabelSelector({ matchLabels: rs.spec?.selector ?? {} }) : fromLabelSelector(rs.spec?.selector);
+  }
+
+  private syncOne(reg: Registry, rs: KubeObject, nsPods: KubeObject[]): void {
+    const sel = this.selector(rs);
+    const uid = rs.metadata.uid;
+    const source = { component: this.name };
+    let owned: KubeObject[] = [];
+    for (const p of nsPods) {
+      const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
+      const match = sel.length > 0 && matches(sel, p.metadata.labels);
+      if (ctrl?.uid === uid) {
+        if (match || p.metadata.deletionTimestamp) owned.push(p);
+        else {
+          // Release: labels no longer match.
+          const refs = (p.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+          reg.patch(podsR, p.metadata.namespace!, p.metadata.name!, 'merge', { metadata: { ownerReferences: refs.length ? refs : null } });
+        }
+      } else if (!ctrl && match && isPodActive(p) && !rs.metadata.deletionTimestamp) {
+        // Adopt an orphan that matches.
+        const adopted = reg.patch(podsR, p.metadata.namespace!, p.metadata.name!, 'merge', { metadata: { ownerReferences: [...(p.metadata.ownerReferences ?? []), controllerRef(rs)] } });
+        owned.push(adopted);
+      }
+    }
+    const active = owned.filter(isPodActive);
+    if (!rs.metadata.deletionTimestamp) {
+      const want = rs.spec?.replicas ?? 1;
+      const diff = active.length - want;
+      if (diff < 0) {
+        let left = Math.min(-diff, BURST);
+        outer: for (const batch of slowStartBatches(left)) {
+          for (let i = 0; i < batch; i++) {
+            try {
+              const pod = reg.create(podsR, rs.metadata.namespace!, podFromTemplate(rs, rs.spec?.template));
+              active.push(pod);
+              owned.push(pod);
+              recordEvent(reg, source, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+            } catch (e) {
+              const msg = e instanceof StatusError ? e.message : String(e);
+              recordEvent(reg, source, rs, 'Warning', 'FailedCreate', `Error creating: ${msg}`);
+              break outer; // the rest of this and later batches are skipped, as slow start does
+            }
+          }
+          left -= batch;
+        }
+      } else if (diff > 0) {
+        for (const p of podsToDelete(active, Math.min(diff, BURST))) {
+          reg.delete(podsR, p.metadata.namespace!, p.metadata.name!);
+          recordEvent(reg, source, rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+        }
+      }
+    }
+    this.updateStatus(reg, rs, owned);
+  }
+
+  private updateStatus(reg: Registry, rs: KubeObject, owned: KubeObject[]): void {
+    const now = reg.clock.now();
+    const minReady = rs.spec?.minReadySeconds ?? 0;
+    const current = reg.find(this.r, rs.metadata.namespace!, rs.metadata.name!);
+    if (!current) return;
+    // Only pods that are neither terminating nor finished count (calculateStatus).
+    const pods = owned.map((p) => reg.find(podsR, p.metadata.namespace!, p.metadata.name!)).filter((p): p is KubeObject => !!p && isPodActive(p));
+    const templateLabels = current.spec?.template?.metadata?.labels ?? {};
+    const status: any = {
+      replicas: pods.length,
+      fullyLabeledReplicas: pods.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+      readyReplicas: pods.filter(isPodReady).length,
+      availableReplicas: pods.filter((p) => isPodAvailable(p, minReady, now)).length,
+      observedGeneration: current.metadata.generation,
+    };
+    for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (status[k] === 0) delete status[k];
+    if (current.status?.conditions) status.conditions = current.status.conditions;
+    // A ready pod becomes available after minReadySeconds: come back then.
+    for (const p of pods) {
+      const since = readySince(p);
+      if (since !== undefined && minReady > 0 && since + minReady * 1000 > now) this.gate.wakeAt(since + minReady * 1000);
+    }
+    if (JSON.stringify(status) !== JSON.stringify(current.status ?? {})) {
+      reg.update(this.r, current.metadata.namespace!, current.metadata.name!, { ...current, status }, { subresource: 'status' });
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// The arithmetic of a Deployment rollout, as pure functions (kube-controller-manager's
+// deployment util). Tested with the examples from the Kubernetes docs.
+/**
+ * Resolves maxSurge/maxUnavailable against the replica count: maxSurge rounds up,
+ * maxUnavailable rounds down, and they are never both 0 (then maxUnavailable becomes 1).
+ * Worked example (the defaults, 25%/25%, 10 replicas): surge ceil(2.5) = 3, unavailable floor(2.5) = 2.
+ * With 1 replica: surge ceil(0.25) = 1, unavailable floor(0.25) = 0.
+ */
+export function resolveFenceposts(maxSurge: number | string | undefined, maxUnavailable: number | string | undefined, replicas: number): { surge: number; unavailable: number } {
+  const scaled = (v: number | string | undefined, def: string, roundUp: boolean) => {
+    const x = v ?? def;
+    if (typeof x === 'number') return x;
+    const pct = Number(x.replace('%', ''));
+    const raw = (pct * replicas) / 100;
+    return roundUp ? Math.ceil(raw) : Math.floor(raw);
+  };
+  const surge = scaled(maxSurge, '25%', true);
+  let unavailable = scaled(maxUnavailable, '25%', false);
+  if (surge === 0 && unavailable === 0) unavailable = 1;
+  return { surge, unavailable };
+}
+
+/**
+ * How many replicas the new ReplicaSet should have now during a rolling update: it may grow
+ * until all ReplicaSets together reach replicas + maxSurge.
+ * Worked example: 10 replicas, surge 3, old RS at 10, new RS at 0 -> max total 13, room 3 -> new RS 3.
+ */
+export function newRSReplicas(replicas: number, surge: number, totalCurrent: number, newCurrent: number): number {
+  const maxTotal = replicas + surge;
+  if (totalCurrent >= maxTotal) return newCurrent;
+  const scaleUp = Math.min(maxTotal - totalCurrent, replicas - newCurrent);
+  return newCurrent + Math.max(0, scaleUp);
+}
+
+/**
+ * How many old replicas may go now: enough to keep replicas - maxUnavailable available,
+ * counting the new ReplicaSet's not-yet-available pods as unavailable.
+ * Worked example: 10 replicas, unavailable 2, 13 pods in total (10 old available, 3 new not
+ * yet available) -> min available 8; 13 - 8 - 3 = 2 old pods may be scaled down.
+ */
+export function maxScaleDown(replicas: number, unavailable: number, totalCurrent: number, newRSUnavailable: number): number {
+  const minAvailable = replicas - unavailable;
+  return Math.max(0, totalCurrent - minAvailable - newRSUnavailable);
+}
+
+const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** FNV-1a 32-bit. */
+function fnv32a(s: string): number {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(s, 'utf8')) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined && x !== null) out[k] = canonical(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+/** A pod template without what does not make it different (the hash label, nulls, key order). */
+export function normalizeTemplate(template: any): unknown {
+  const t = structuredClone(template ?? {});
+  if (t.metadata?.labels) delete t.metadata.labels['pod-template-hash'];
+  return canonical(t);
+}
+
+/**
+ * The pod-template-hash: FNV-1a of the normalised template (plus the collision count), its
+ * decimal digits mapped through the API's "safe" alphabet (rand.SafeEncodeString), which is how
+ * Kubernetes gets names like `web-7d4b9c8f5`.
+ */
+export function podTemplateHash(template: any, collisionCount = 0): string {
+  const h = fnv32a(JSON.stringify(normalizeTemplate(template)) + (collisionCount ? String(collisionCount) : ''));
+  return [...String(h)].map((ch) => SAFE[ch.charCodeAt(0) % SAFE.length]).join('');
+}
+
+/** True when two pod templates are the same for rollout purposes. */
+export function sameTemplate(a: any, b: any): boolean {
+  return JSON.stringify(normalizeTemplate(a)) === JSON.stringify(normalizeTemplate(b));
+}

@@ -1,0 +1,154 @@
+// The kubelets: one agent per Node object. Each keeps its node's status and Lease fresh
+// (heartbeats) and runs the pods bound to it through the lifecycle stages.
+import { rfc3339 } from '../api/duration.js';
+import { resolveResource } from '../api/resources.js';
+import type { Container, KubeObject } from '../api/types.js';
+import { type Registry, storeKey } from '../apiserver/registry.js';
+import { type Controller, RevisionGate } from '../controllers/controller.js';
+import { recordEvent } from '../controllers/events.js';
+import { STAGES, type StageContext } from './lifecycle.js';
+import { type NodeSpec, nodeStatus } from './node-template.js';
+
+const [podsR, nodesR, leasesR, cmR, secretR] = ['pods', 'nodes', 'leases', 'configmaps', 'secrets'].map((n) => resolveResource(n)[0]);
+
+/** How often a kubelet renews its node's Lease and Ready condition. */
+export const HEARTBEAT_MS = 10_000;
+
+/** Runs every node's kubelet. */
+export class Kubelets implements Controller {
+  readonly name = 'kubelet';
+  private gate = new RevisionGate();
+
+  constructor(private spec: NodeSpec) {}
+
+  sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
+    const now = reg.clock.now();
+    const nodes = reg.list(nodesR, undefined).items;
+    const podsByNode = new Map<string, KubeObject[]>();
+    for (const p of reg.store.values('pods')) if (p.spec?.nodeName) podsByNode.set(p.spec.nodeName, [...(podsByNode.get(p.spec.nodeName) ?? []), p]);
+    nodes.forEach((node, i) => {
+      if (node.metadata.deletionTimestamp) return;
+      const index = Number(/(\d+)$/.exec(node.metadata.name!)?.[1] ?? i + 1);
+      const fresh = this.heartbeat(reg, node, index, now);
+      if (!this.isStopped(fresh)) for (const pod of podsByNode.get(node.metadata.name!) ?? []) this.syncPod(reg, fresh, pod, now);
+    });
+  }
+
+  /** A node whose kubelet has been stopped (annotation set by tests and `minik.dev/kubelet: stopped`) sends no heartbeats. */
+  private isStopped(node: KubeObject): boolean {
+    return node.metadata.annotations?.['minik.dev/kubelet'] === 'stopped';
+  }
+
+  private heartbeat(reg: Registry, node: KubeObject, index: number, now: number): KubeObject {
+    if (this.isStopped(node)) return node;
+    const ready = (node.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+    const last = ready ? Date.parse(ready.lastHeartbeatTime) : 0;
+    if (ready?.status === 'True' && now - last < HEARTBEAT_MS) {
+      this.gate.wakeAt(last + HEARTBEAT_MS);
+      return node;
+    }
+    const ts = rfc3339(now);
+    const transition = (type: string, status: string) => {
+      const old = (node.status?.conditions ?? []).find((c: any) => c.type === type);
+      return old && old.status === status ? old.lastTransitionTime : ts;
+    };
+    const c = (type: string, status: string, reason: string, message: string) => ({ type, status, lastHeartbeatTime: ts, lastTransitionTime: transition(type, status), reason, message });
+    const status = {
+      ...nodeStatus(node, index, this.spec),
+      conditions: [
+        c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      ],
+    };
+    const updated = reg.update(nodesR, '', node.metadata.name!, { ...node, status }, { subresource: 'status' });
+    if (ready?.status !== 'True') recordEvent(reg, { component: 'kubelet', host: node.metadata.name }, updated, 'Normal', 'NodeReady', `Node ${node.metadata.name} status is now: NodeReady`);
+    const lease = reg.find(leasesR, 'kube-node-lease', node.metadata.name!);
+    const leaseSpec = { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: new Date(now).toISOString().replace('Z', '000Z') };
+    if (!lease) {
+      reg.create(leasesR, 'kube-node-lease', {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: node.metadata.name, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name!, uid: node.metadata.uid! }] },
+        spec: leaseSpec,
+      });
+    } else reg.store.update('leases.coordination.k8s.io', { ...lease, spec: { ...lease.spec, ...leaseSpec } });
+    this.gate.wakeAt(now + HEARTBEAT_MS);
+    return updated;
+  }
+
+  private context(reg: Registry, node: KubeObject, pod: KubeObject, now: number): StageContext {
+    const ns = pod.metadata.namespace!;
+    const hostIP = (node.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '';
+    return {
+      now,
+      hostIP,
+      podIP: () => allocatePodIP(reg, node),
+      configProblem: (c: Container) => configProblem(reg, ns, c),
+      mountProblem: () => {
+        for (const v of pod.spec?.volumes ?? []) {
+          if (v.configMap && !v.configMap.optional && !reg.find(cmR, ns, v.configMap.name)) return `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found`;
+          if (v.secret && !v.secret.optional && !reg.find(secretR, ns, v.secret.secretName)) return `MountVolume.SetUp failed for volume "${v.name}" : secret "${v.secret.secretName}" not found`;
+        }
+        return undefined;
+      },
+    };
+  }
+
+  /** Runs the first lifecycle stage that applies to the pod, if it is due; else asks to be woken then. */
+  private syncPod(reg: Registry, node: KubeObject, pod: KubeObject, now: number): void {
+    const ctx = this.context(reg, node, pod, now);
+    const stage = STAGES.find((s) => s.applies(pod, ctx));
+    if (!stage) return;
+    const due = stage.dueAt?.(pod, ctx) ?? now;
+    if (due > now) {
+      this.gate.wakeAt(due);
+      return;
+    }
+    const { status, events, remove } = stage.run(pod, ctx);
+    const source = { component: 'kubelet', host: node.metadata.name };
+    for (const e of events) recordEvent(reg, source, pod, e.type, e.reason, e.message, e.fieldPath);
+    if (remove) {
+      reg.store.delete(storeKey(podsR), pod.metadata.namespace!, pod.metadata.name!);
+      return;
+    }
+    if (JSON.stringify(status) !== JSON.stringify(pod.status)) reg.update(podsR, pod.metadata.namespace!, pod.metadata.name!, { ...pod, status }, { subresource: 'status' });
+    // The next stage may be due later: come back then (or at once, if it is due now).
+    this.gate.wakeAt(now);
+  }
+}
+
+/** The first free IP of the node's pod CIDR (10.244.N.0/24), from .2 up. */
+function allocatePodIP(reg: Registry, node: KubeObject): string {
+  const cidr: string = node.spec?.podCIDR ?? '10.244.0.0/24';
+  const base = cidr.split('/')[0].split('.').slice(0, 3).join('.');
+  const used = new Set<string>();
+  for (const p of reg.store.values('pods')) if (p.spec?.nodeName === node.metadata.name && p.status?.podIP) used.add(p.status.podIP);
+  for (let i = 2; i < 255; i++) if (!used.has(`${base}.${i}`)) return `${base}.${i}`;
+  return `${base}.254`;
+}
+
+/** Why a container cannot be configured: a missing ConfigMap/Secret (or key) its env refers to. */
+export function configProblem(reg: Registry, ns: string, c: Container): string | undefined {
+  for (const e of c.env ?? []) {
+    const cm = e.valueFrom?.configMapKeyRef;
+    if (cm && !cm.optional) {
+      const o = reg.find(cmR, ns, cm.name);
+      if (!o) return `configmap "${cm.name}" not found`;
+      if (!(cm.key in (o.data ?? {}))) return `couldn't find key ${cm.key} in ConfigMap ${ns}/${cm.name}`;
+    }
+    const sk = e.valueFrom?.secretKeyRef;
+    if (sk && !sk.optional) {
+      const o = reg.find(secretR, ns, sk.name);
+      if (!o) return `secret "${sk.name}" not found`;
+      if (!(sk.key in (o.data ?? {}))) return `couldn't find key ${sk.key} in Secret ${ns}/${sk.name}`;
+    }
+  }
+  for (const f of c.envFrom ?? []) {
+    if (f.configMapRef && !f.configMapRef.optional && !reg.find(cmR, ns, f.configMapRef.name)) return `configmap "${f.configMapRef.name}" not found`;
+    if (f.secretRef && !f.secretRef.optional && !reg.find(secretR, ns, f.secretRef.name)) return `secret "${f.secretRef.name}" not found`;
+  }
+  return undefined;
+}

@@ -1,0 +1,58 @@
+// What a simulated node looks like: its labels, capacity, addresses and node info.
+import type { KubeObject } from '../api/types.js';
+
+/** Sizes of the simulated nodes (configurable when the daemon first starts). */
+export interface NodeSpec {
+  count: number;
+  cpu: string;
+  memory: string;
+  pods: number;
+}
+
+export const DEFAULT_NODES: NodeSpec = { count: 3, cpu: '4', memory: '8Gi', pods: 110 };
+
+/** The node object for simulated node number `i` (1-based). */
+export function nodeObject(i: number, spec: NodeSpec): KubeObject {
+  const name = `node-${i}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        'beta.kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+      },
+    },
+    spec: { podCIDR: `10.244.${i}.0/24`, podCIDRs: [`10.244.${i}.0/24`] },
+  };
+}
+
+/** The status a kubelet reports for its node (capacity defaults when the node object has none). */
+export function nodeStatus(node: KubeObject, index: number, spec: NodeSpec): any {
+  const capacity = node.status?.capacity ?? { cpu: spec.cpu, memory: spec.memory, pods: String(spec.pods), 'ephemeral-storage': '100Gi' };
+  return {
+    capacity,
+    allocatable: node.status?.allocatable ?? capacity,
+    addresses: [
+      { type: 'InternalIP', address: `172.18.0.${index + 1}` },
+      { type: 'Hostname', address: node.metadata.name },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      architecture: 'amd64',
+      bootID: '',
+      containerRuntimeVersion: 'minik://0.1.0',
+      kernelVersion: 'minik',
+      kubeProxyVersion: 'v1.32.0',
+      kubeletVersion: 'v1.32.0',
+      machineID: '',
+      operatingSystem: 'linux',
+      osImage: 'minik simulated node',
+      systemUUID: '',
+    },
+  };
+}

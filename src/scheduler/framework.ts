@@ -1,0 +1,58 @@
+// The scheduling framework, as kube-scheduler has it: filter plugins say why a node cannot take a
+// pod, score plugins rank the nodes that can. One small file per plugin under plugins/.
+import { parseQuantity, milliCPU } from '../api/quantity.js';
+import { podRequests } from '../api/pods.js';
+import type { KubeObject } from '../api/types.js';
+
+/** A node with what is already on it. */
+export interface NodeInfo {
+  node: KubeObject;
+  pods: KubeObject[];
+  requested: { milliCPU: number; memory: number; pods: number };
+  allocatable: { milliCPU: number; memory: number; pods: number };
+  usedPorts: Set<string>;
+}
+
+/** Says why a node cannot run a pod (a kube-scheduler reason), or undefined if it can. */
+export interface FilterPlugin {
+  name: string;
+  filter(pod: KubeObject, node: NodeInfo): string | undefined;
+}
+
+/** Scores a feasible node from 0 to 100; higher is better. */
+export interface ScorePlugin {
+  name: string;
+  weight: number;
+  score(pod: KubeObject, node: NodeInfo, all: NodeInfo[]): number;
+}
+
+/** `protocol/hostIP/port` keys of a pod's host ports. */
+export function hostPorts(pod: KubeObject): string[] {
+  const out: string[] = [];
+  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.hostPort) out.push(`${p.protocol ?? 'TCP'}/${p.hostIP ?? '0.0.0.0'}/${p.hostPort}`);
+  return out;
+}
+
+/** Builds a NodeInfo from a node and the pods bound to it. */
+export function nodeInfo(node: KubeObject, pods: KubeObject[]): NodeInfo {
+  const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
+  const info: NodeInfo = {
+    node,
+    pods: [],
+    requested: { milliCPU: 0, memory: 0, pods: 0 },
+    allocatable: { milliCPU: milliCPU(alloc.cpu ?? 0), memory: parseQuantity(alloc.memory ?? 0), pods: Number(alloc.pods ?? 110) },
+    usedPorts: new Set(),
+  };
+  for (const p of pods) addPod(info, p);
+  return info;
+}
+
+/** Accounts a pod on a node (after binding, so later decisions in the same pass see it). */
+export function addPod(info: NodeInfo, pod: KubeObject): void {
+  const r = podRequests(pod);
+  info.pods.push(pod);
+  info.requested.milliCPU += r.milliCPU;
+  info.requested.memory += r.memory;
+  info.requested.pods += 1;
+  for (const hp of hostPorts(pod)) info.usedPorts.add(hp);
+}

@@ -1,0 +1,18 @@
+// NodePorts: a pod's host ports must be free on the node.
+import { type FilterPlugin, hostPorts } from '../framework.js';
+
+export const REASON_PORTS = "node(s) didn't have free ports for the requested pod ports";
+
+export const nodePorts: FilterPlugin = {
+  name: 'NodePorts',
+  filter(pod, n) {
+    for (const hp of hostPorts(pod)) {
+      const [proto, , port] = hp.split('/');
+      for (const used of n.usedPorts) {
+        const [uproto, , uport] = used.split('/');
+        if (uproto === proto && uport === port) return REASON_PORTS;
+      }
+    }
+    return undefined;
+  },
+};

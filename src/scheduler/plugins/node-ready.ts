@@ -1,0 +1,15 @@
+// Nodes that are not Ready carry the not-ready taint in Kubernetes; minik checks the condition
+// directly, with the same wording, so pods do not land on a node whose kubelet is gone.
+import type { FilterPlugin } from '../framework.js';
+import { tolerates } from './taint-toleration.js';
+
+export const REASON_NOT_READY = 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
+
+export const nodeReady: FilterPlugin = {
+  name: 'NodeReady',
+  filter(pod, n) {
+    const ready = (n.node.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
+    if (ready?.status === 'True') return undefined;
+    return tolerates(pod.spec?.tolerations ?? [], { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }) ? undefined : REASON_NOT_READY;
+  },
+};

@@ -1,0 +1,51 @@
+// Choosing a node for a pod: run every filter, score the feasible nodes, break ties by name.
+// Pure: the scheduler controller does the I/O.
+import type { KubeObject } from '../api/types.js';
+import type { FilterPlugin, NodeInfo, ScorePlugin } from './framework.js';
+import { leastAllocated } from './plugins/least-allocated.js';
+import { nodeAffinity } from './plugins/node-affinity.js';
+import { nodePorts } from './plugins/node-ports.js';
+import { nodeReady } from './plugins/node-ready.js';
+import { nodeResourcesFit } from './plugins/node-resources-fit.js';
+import { nodeUnschedulable } from './plugins/node-unschedulable.js';
+import { spreadByOwner } from './plugins/spread.js';
+import { taintToleration } from './plugins/taint-toleration.js';
+
+/** Filters in kube-scheduler's order. */
+export const FILTERS: FilterPlugin[] = [nodeUnschedulable, nodeReady, nodeAffinity, nodePorts, taintToleration, nodeResourcesFit];
+/** Scores with their weights. */
+export const SCORES: ScorePlugin[] = [leastAllocated, spreadByOwner];
+
+/** The outcome for one pod: a node, or per-reason node counts for the FailedScheduling message. */
+export type ScheduleResult = { node: string } | { reasons: Map<string, number>; total: number };
+
+/** Picks the best node for a pod, or says why none fits. */
+export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS, scores = SCORES): ScheduleResult {
+  const feasible: NodeInfo[] = [];
+  const reasons = new Map<string, number>();
+  const wanted = pod.spec?.nodeName;
+  for (const n of nodes) {
+    if (wanted && n.node.metadata.name !== wanted) {
+      reasons.set("node(s) didn't match the requested node name", (reasons.get("node(s) didn't match the requested node name") ?? 0) + 1);
+      continue;
+    }
+    const why = filters.map((f) => f.filter(pod, n)).find((r) => r !== undefined);
+    if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
+    else feasible.push(n);
+  }
+  if (feasible.length === 0) return { reasons, total: nodes.length };
+  let best: { name: string; score: number } | undefined;
+  for (const n of feasible) {
+    const score = scores.reduce((s, p) => s + p.weight * p.score(pod, n, feasible), 0);
+    const name = n.node.metadata.name!;
+    if (!best || score > best.score || (score === best.score && name < best.name)) best = { name, score };
+  }
+  return { node: best!.name };
+}
+
+/** kube-scheduler's message: `0/3 nodes are available: 1 node(s) didn't match ..., 2 Insufficient cpu.` */
+export function unschedulableMessage(reasons: Map<string, number>, total: number): string {
+  if (total === 0) return 'no nodes available to schedule pods';
+  const parts = [...reasons].map(([reason, count]) => `${count} ${reason}`).sort();
+  return `0/${total} nodes are available: ${parts.join(', ')}.`;
+}

@@ -1,0 +1,54 @@
+// The scheduler: every pod without a node gets one through the binding subresource, with a
+// Scheduled event; a pod that fits nowhere gets PodScheduled=False/Unschedulable and a
+// FailedScheduling event, and is retried whenever the cluster changes.
+import { rfc3339 } from '../api/duration.js';
+import { resolveResource } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import type { Registry } from '../apiserver/registry.js';
+import { RevisionGate, type Controller } from '../controllers/controller.js';
+import { recordEvent } from '../controllers/events.js';
+import { type NodeInfo, addPod, nodeInfo } from './framework.js';
+import { selectHost, unschedulableMessage } from './schedule.js';
+
+const podsR = resolveResource('pods')[0];
+const nodesR = resolveResource('nodes')[0];
+const SOURCE = { component: 'default-scheduler' };
+
+/** Binds pending pods to nodes. */
+export class Scheduler implements Controller {
+  readonly name = 'scheduler';
+  private gate = new RevisionGate();
+
+  sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
+    const pods = reg.store.list('pods');
+    const pending = pods.filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    if (pending.length === 0) return;
+    const byNode = new Map<string, KubeObject[]>();
+    for (const p of pods) {
+      const n = p.spec?.nodeName;
+      if (n && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') byNode.set(n, [...(byNode.get(n) ?? []), p]);
+    }
+    const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? []));
+    for (const pod of pending) this.scheduleOne(reg, pod, infos);
+  }
+
+  private scheduleOne(reg: Registry, pod: KubeObject, infos: NodeInfo[]): void {
+    const ns = pod.metadata.namespace!;
+    const name = pod.metadata.name!;
+    const result = selectHost(pod, infos);
+    if ('node' in result) {
+      const bound = reg.bind(ns, name, result.node);
+      addPod(infos.find((i) => i.node.metadata.name === result.node)!, bound);
+      recordEvent(reg, SOURCE, bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.node}`);
+      return;
+    }
+    const message = unschedulableMessage(result.reasons, result.total);
+    const cond = (pod.status?.conditions ?? []).find((c: { type: string }) => c.type === 'PodScheduled');
+    if (cond?.status === 'False' && cond.message === message) return; // nothing new to say
+    const conditions = (pod.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
+    conditions.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(reg.clock.now()) });
+    const updated = reg.update(podsR, ns, name, { ...pod, status: { ...pod.status, conditions } }, { subresource: 'status' });
+    recordEvent(reg, SOURCE, updated, 'Warning', 'FailedScheduling', message);
+  }
+}
