@@ -92,6 +92,9 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     expect(changed.stdout).toBe('deployment.apps/kweb configured\nservice/kweb unchanged\npod/kpod unchanged\nconfigmap/kcm configured\nsecret/ksecret configured\n');
     const cm = JSON.parse((await kubectl(['get', 'cm', 'kcm', '-o', 'json'])).stdout);
     expect(cm.data).toEqual({ a: '1', c: '3' });
+    // Let the cluster settle before comparing outputs.
+    expect((await kubectl(['rollout', 'status', 'deploy/kweb', '--timeout=60s'])).stdout).toMatch(/deployment "kweb" successfully rolled out\n$/);
+    expect((await kubectl(['wait', '--for=condition=Ready', 'pod/kpod', '--timeout=60s'])).stdout).toBe('pod/kpod condition met\n');
   });
 
   it.each([

@@ -40,7 +40,8 @@ function conditions(w: DescribeWriter, conds: any[] | undefined, withReason: boo
     for (const c of conds) w.line(1, c.type, c.status, c.reason ?? '');
   } else {
     w.line(1, 'Type', 'Status');
-    for (const c of conds) w.line(1, c.type, `${c.status} `);
+    // kubectl writes "%v \t%v \n": both cells carry a trailing space.
+    for (const c of conds) w.line(1, `${c.type} `, `${c.status} `);
   }
 }
 
