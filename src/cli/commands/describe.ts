@@ -16,7 +16,7 @@ interface DescribeOptions {
   showEvents?: boolean;
 }
 
-const [eventsR, rsR, podsR, epR] = ['events', 'replicasets', 'pods', 'endpoints'].map((n) => resolveResource(n)[0]);
+const [eventsR, rsR, podsR, epR, leaseR] = ['events', 'replicasets', 'pods', 'endpoints', 'leases'].map((n) => resolveResource(n)[0]);
 
 async function related(client: Client, o: KubeObject): Promise<KubeObject[] | undefined> {
   const ns = o.metadata.namespace;
@@ -29,6 +29,8 @@ async function related(client: Client, o: KubeObject): Promise<KubeObject[] | un
       const pods = (await client.get<KubeList>(resourcePath(podsR, ns), { labelSelector: sel })).body.items;
       return pods.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid));
     }
+    case 'Node':
+      return (await client.get<KubeList>(resourcePath(podsR, undefined), { fieldSelector: `spec.nodeName=${o.metadata.name},status.phase!=Succeeded,status.phase!=Failed` })).body.items;
     case 'Service':
       try {
         return [(await client.get(resourcePath(epR, ns, o.metadata.name))).body];
@@ -90,7 +92,8 @@ export async function runDescribe(ctx: Context, args: string[], opts: DescribeOp
   const texts: string[] = [];
   for (const o of objects) {
     const events = opts.showEvents === false ? undefined : await eventsFor(client, o);
-    texts.push(describeObject(o, { events, now, related: await related(client, o) }));
+    const lease = o.kind === 'Node' ? await client.get(resourcePath(leaseR, 'kube-node-lease', o.metadata.name)).then((r) => r.body, () => undefined) : undefined;
+    texts.push(describeObject(o, { events, now, related: await related(client, o), lease }));
   }
   ctx.out(texts.join('\n\n'));
   return exit;

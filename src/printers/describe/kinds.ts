@@ -2,6 +2,8 @@
 import { mapSelectorString, selectorString } from '../../api/labels.js';
 import { formatEndpoints } from '../../api/columns/core.js';
 import type { KubeObject } from '../../api/types.js';
+import { age } from '../../api/duration.js';
+import { milliCPU, parseQuantity } from '../../api/quantity.js';
 import { describeEvents } from './events.js';
 import { describeContainer, describePodTemplate, describeTolerations, describeVolumes } from './pod-template.js';
 import { DescribeWriter, describeTime } from './writer.js';
@@ -10,8 +12,10 @@ import { DescribeWriter, describeTime } from './writer.js';
 export interface DescribeExtras {
   events?: KubeObject[];
   now: number;
-  /** ReplicaSets of a Deployment; pods of a ReplicaSet; endpoints of a Service. */
+  /** ReplicaSets of a Deployment; pods of a ReplicaSet or a Node; endpoints of a Service. */
   related?: KubeObject[];
+  /** A Node's Lease. */
+  lease?: KubeObject;
 }
 
 type Describer = (w: DescribeWriter, o: KubeObject, x: DescribeExtras) => void;
@@ -213,12 +217,19 @@ const describeNode: Describer = (w, o, x) => {
   if (taints.length === 0) w.line(0, 'Taints:', '<none>');
   else taints.forEach((t, i) => w.line(0, i === 0 ? 'Taints:' : '', `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`));
   w.line(0, 'Unschedulable:', o.spec?.unschedulable ? 'true' : 'false');
+  if (x.lease) {
+    w.line(0, 'Lease:');
+    w.line(1, 'HolderIdentity:', x.lease.spec?.holderIdentity ?? '<unset>');
+    w.line(1, 'AcquireTime:', x.lease.spec?.acquireTime ? describeTime(x.lease.spec.acquireTime) : '<unset>');
+    w.line(1, 'RenewTime:', x.lease.spec?.renewTime ? describeTime(x.lease.spec.renewTime) : '<unset>');
+  }
   const conds: any[] = st.conditions ?? [];
   if (conds.length) {
     w.line(0, 'Conditions:');
     w.line(1, 'Type', 'Status', 'LastHeartbeatTime', 'LastTransitionTime', 'Reason', 'Message');
     w.line(1, '----', '------', '-----------------', '------------------', '------', '-------');
-    for (const c of conds) w.line(1, c.type, c.status, describeTime(c.lastHeartbeatTime), describeTime(c.lastTransitionTime), c.reason ?? '', c.message ?? '');
+    // kubectl writes "%v \t%v \t%s \t%s \t%v \t%v": the first five cells carry a trailing space.
+    for (const c of conds) w.line(1, `${c.type} `, `${c.status} `, `${describeTime(c.lastHeartbeatTime)} `, `${describeTime(c.lastTransitionTime)} `, `${c.reason ?? ''} `, c.message ?? '');
   }
   const addrs: any[] = st.addresses ?? [];
   w.line(0, 'Addresses:');
@@ -249,8 +260,55 @@ const describeNode: Describer = (w, o, x) => {
       w.line(1, `${k}:`, v ?? '');
   }
   if (o.spec?.podCIDR) w.line(0, 'PodCIDR:', o.spec.podCIDR);
+  if (o.spec?.podCIDRs?.length) w.line(0, 'PodCIDRs:', o.spec.podCIDRs.join(','));
+  if (x.related) describeNodePods(w, x.related, st.allocatable ?? {}, x.now);
   describeEvents(w, x.events, x.now);
 };
+
+/** The node's pods and what they request, as kubectl's node describer prints them. */
+function describeNodePods(w: DescribeWriter, pods: KubeObject[], allocatable: Record<string, string>, now: number): void {
+  const running = pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  const allocCPU = milliCPU(allocatable.cpu ?? 0);
+  const allocMem = parseQuantity(allocatable.memory ?? 0);
+  const pct = (v: number, total: number) => (total > 0 ? Math.trunc((v / total) * 100) : 0);
+  const sum = (p: KubeObject, kind: 'requests' | 'limits', res: string) =>
+    ((p.spec?.containers ?? []) as any[]).reduce((n, c) => n + (res === 'cpu' ? milliCPU(c.resources?.[kind]?.cpu ?? 0) : parseQuantity(c.resources?.[kind]?.[res] ?? 0)), 0);
+  w.line(0, 'Non-terminated Pods:', `(${running.length} in total)`);
+  // kubectl's format has an empty column after Name ("%s\t%s\t\t%s ...").
+  w.line(1, 'Namespace', 'Name', '', 'CPU Requests', 'CPU Limits', 'Memory Requests', 'Memory Limits', 'Age');
+  w.line(1, '---------', '----', '', '------------', '----------', '---------------', '-------------', '---');
+  const totals = { cpuReq: 0, cpuLim: 0, memReq: 0, memLim: 0 };
+  for (const p of running) {
+    const cr = sum(p, 'requests', 'cpu');
+    const cl = sum(p, 'limits', 'cpu');
+    const mr = sum(p, 'requests', 'memory');
+    const ml = sum(p, 'limits', 'memory');
+    totals.cpuReq += cr;
+    totals.cpuLim += cl;
+    totals.memReq += mr;
+    totals.memLim += ml;
+    w.line(1, p.metadata.namespace ?? '', p.metadata.name ?? '', '', `${formatCPU(cr)} (${pct(cr, allocCPU)}%)`, `${formatCPU(cl)} (${pct(cl, allocCPU)}%)`, `${formatBytes(mr)} (${pct(mr, allocMem)}%)`, `${formatBytes(ml)} (${pct(ml, allocMem)}%)`, age(p.metadata.creationTimestamp, now));
+  }
+  w.line(0, 'Allocated resources:');
+  w.line(1, '(Total limits may be over 100 percent, i.e., overcommitted.)');
+  w.line(1, 'Resource', 'Requests', 'Limits');
+  w.line(1, '--------', '--------', '------');
+  w.line(1, 'cpu', `${formatCPU(totals.cpuReq)} (${pct(totals.cpuReq, allocCPU)}%)`, `${formatCPU(totals.cpuLim)} (${pct(totals.cpuLim, allocCPU)}%)`);
+  w.line(1, 'memory', `${formatBytes(totals.memReq)} (${pct(totals.memReq, allocMem)}%)`, `${formatBytes(totals.memLim)} (${pct(totals.memLim, allocMem)}%)`);
+  w.line(1, 'ephemeral-storage', '0 (0%)', '0 (0%)');
+}
+
+/** Millicores as a quantity: `0`, `250m`, `2`. */
+function formatCPU(m: number): string {
+  return m === 0 ? '0' : m % 1000 === 0 ? String(m / 1000) : `${m}m`;
+}
+
+/** Bytes as a quantity with the largest exact binary suffix: `64Mi`, `1Gi`, `1500`. */
+function formatBytes(b: number): string {
+  if (b === 0) return '0';
+  for (const [suffix, size] of [['Ei', 2 ** 60], ['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) if (b % size === 0) return `${b / size}${suffix}`;
+  return String(b);
+}
 
 function titleCase(k: string): string {
   return k.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
