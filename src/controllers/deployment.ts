@@ -13,7 +13,7 @@ import { recordEvent } from './events.js';
 import { controllerRef } from './replicaset.js';
 import { maxScaleDown, newRSReplicas, podTemplateHash, resolveFenceposts, sameTemplate } from './rollout.js';
 
-const [deployR, rsR] = ['deployments', 'replicasets'].map((n) => resolveResource(n)[0]);
+const [deployR, rsR, podsR] = ['deployments', 'replicasets', 'pods'].map((n) => resolveResource(n)[0]);
 const REVISION = 'deployment.kubernetes.io/revision';
 const SOURCE = { component: 'deployment-controller' };
 
@@ -85,7 +85,11 @@ export class DeploymentController implements Controller {
       if (newRS && old.every((rs) => specReplicas(rs) === 0)) this.scale(reg, d, newRS, replicas);
     } else if ((d.spec?.strategy?.type ?? 'RollingUpdate') === 'Recreate') {
       for (const rs of old) this.scale(reg, d, rs, 0);
-      const oldPodsLeft = old.some((rs) => (rs.status?.replicas ?? 0) > 0);
+      // Recreate waits until no pod of an old ReplicaSet runs, terminating ones included.
+      const oldUids = new Set(old.map((rs) => rs.metadata.uid));
+      const oldPodsLeft = reg
+        .list(podsR, d.metadata.namespace)
+        .items.some((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && (p.metadata.ownerReferences ?? []).some((r) => r.controller && oldUids.has(r.uid)));
       if (!oldPodsLeft) newRS = this.scale(reg, d, newRS, replicas);
     } else {
       newRS = this.rollingUpdate(reg, d, newRS, old, replicas);

@@ -9,15 +9,9 @@ import { Registry } from '../apiserver/registry.js';
 import { Store } from '../store/store.js';
 import { bootstrap } from './bootstrap.js';
 import { acquireLock } from './lock.js';
+import { controlPlane } from './components.js';
 import { ControlLoop } from './loop.js';
-import { DeploymentController } from '../controllers/deployment.js';
-import { GarbageCollector } from '../controllers/garbage-collector.js';
-import { ReplicaSetController } from '../controllers/replicaset.js';
-import { Kubelets } from '../kubelet/kubelet.js';
 import { DEFAULT_NODES, type NodeSpec } from '../kubelet/node-template.js';
-import { Scheduler } from '../scheduler/scheduler.js';
-import { NamespaceController } from '../controllers/namespace.js';
-import { ServiceAccountController } from '../controllers/serviceaccount.js';
 import { type DaemonInfo, kubeconfig, statePaths } from './state.js';
 
 /** How to run a daemon. */
@@ -89,21 +83,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }, 60_000);
     compactor.unref();
 
-    // Every tick: the scheduler, then the controllers, then the kubelets (as the design has it).
-    const loop = new ControlLoop(
-      registry,
-      [
-        new Scheduler(),
-        new DeploymentController(),
-        new ReplicaSetController('ReplicaSet'),
-        new ReplicaSetController('ReplicationController'),
-        new NamespaceController(),
-        new GarbageCollector(),
-        new ServiceAccountController(),
-        new Kubelets(nodes),
-      ],
-      log,
-    );
+    const loop = new ControlLoop(registry, controlPlane(nodes), log);
     loop.tick();
     const tickMs = opts.tickMs ?? 100;
     if (tickMs > 0) loop.start(tickMs);

@@ -1,0 +1,25 @@
+// The control loop's components, in the order they run each tick: the scheduler, then the
+// controllers, then the kubelets (as the design has it).
+import type { Controller } from '../controllers/controller.js';
+import { DeploymentController } from '../controllers/deployment.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { NamespaceController } from '../controllers/namespace.js';
+import { ReplicaSetController } from '../controllers/replicaset.js';
+import { ServiceAccountController } from '../controllers/serviceaccount.js';
+import { Kubelets } from '../kubelet/kubelet.js';
+import type { NodeSpec } from '../kubelet/node-template.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+
+/** A fresh set of control-plane components. */
+export function controlPlane(nodes: NodeSpec): Controller[] {
+  return [
+    new Scheduler(),
+    new DeploymentController(),
+    new ReplicaSetController('ReplicaSet'),
+    new ReplicaSetController('ReplicationController'),
+    new NamespaceController(),
+    new GarbageCollector(),
+    new ServiceAccountController(),
+    new Kubelets(nodes),
+  ];
+}

@@ -1,0 +1,193 @@
+// The whole control plane on an in-memory store with a fake clock: time moves only when the test
+// says so, and every step is checked.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/api/clock.js';
+import { isPodReady } from '../../src/api/pods.js';
+import { resolveResource } from '../../src/api/resources.js';
+import type { KubeObject } from '../../src/api/types.js';
+import { Registry } from '../../src/apiserver/registry.js';
+import { bootstrap } from '../../src/daemon/bootstrap.js';
+import { controlPlane } from '../../src/daemon/components.js';
+import { ControlLoop } from '../../src/daemon/loop.js';
+import { DEFAULT_NODES } from '../../src/kubelet/node-template.js';
+import { Store } from '../../src/store/store.js';
+
+const [podsR, deployR, rsR, cmR, eventsR, nodesR] = ['pods', 'deployments', 'replicasets', 'configmaps', 'events', 'nodes'].map((n) => resolveResource(n)[0]);
+let reg: Registry;
+let clock: FakeClock;
+let loop: ControlLoop;
+
+beforeEach(() => {
+  clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
+  reg = new Registry(new Store(':memory:'), clock);
+  bootstrap(reg, DEFAULT_NODES);
+  loop = new ControlLoop(reg, controlPlane(DEFAULT_NODES));
+});
+
+/** Moves the clock in 100 ms ticks, checking `each` after every tick. */
+function run(ms: number, each?: () => void): void {
+  for (let t = 0; t < ms; t += 100) {
+    clock.advance(100);
+    loop.tick();
+    each?.();
+  }
+}
+
+const pods = (ns = 'default') => reg.list(podsR, ns).items;
+const events = (reason: string) => reg.list(eventsR, undefined).items.filter((e) => e.reason === reason);
+const deployment = (image = 'nginx:1.27', replicas = 3, extra: any = {}): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image }] } }, ...extra },
+});
+
+describe('nodes and kubelets', () => {
+  it('starts with 3 Ready nodes of 4 CPU / 8Gi / 110 pods, each with a Lease', () => {
+    run(100);
+    const nodes = reg.list(nodesR, undefined).items;
+    expect(nodes.map((n) => n.metadata.name)).toEqual(['node-1', 'node-2', 'node-3']);
+    for (const n of nodes) {
+      expect(n.status.capacity).toMatchObject({ cpu: '4', memory: '8Gi', pods: '110' });
+      expect(n.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
+      expect(n.metadata.labels).toMatchObject({ 'kubernetes.io/hostname': n.metadata.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' });
+    }
+    expect(reg.list(resolveResource('leases')[0], 'kube-node-lease').items).toHaveLength(3);
+  });
+});
+
+describe('a Deployment', () => {
+  it('gets pods that are scheduled, spread over the nodes, Running and Ready', () => {
+    reg.create(deployR, 'default', deployment());
+    run(2000);
+    const ps = pods();
+    expect(ps).toHaveLength(3);
+    expect(new Set(ps.map((p) => p.spec.nodeName)).size).toBe(3);
+    for (const p of ps) {
+      expect(p.status.phase).toBe('Running');
+      expect(isPodReady(p)).toBe(true);
+      expect(p.status.podIP).toMatch(/^10\.244\.[123]\.\d+$/);
+      expect(p.metadata.ownerReferences[0]).toMatchObject({ kind: 'ReplicaSet', controller: true, blockOwnerDeletion: true });
+    }
+    const d = reg.get(deployR, 'default', 'web');
+    expect(d.status).toMatchObject({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
+    expect(d.status.conditions.map((c: any) => `${c.type}=${c.status}/${c.reason}`)).toEqual(['Available=True/MinimumReplicasAvailable', 'Progressing=True/NewReplicaSetAvailable']);
+    expect(d.metadata.annotations['deployment.kubernetes.io/revision']).toBe('1');
+    expect(events('Scheduled')).toHaveLength(3);
+    expect(events('ScalingReplicaSet').map((e) => e.message)).toEqual([expect.stringMatching(/^Scaled up replica set web-[a-z0-9]+ from 0 to 3$/)]);
+  });
+
+  it('rolls out a new template within maxSurge and maxUnavailable, then rolls back to the old ReplicaSet', () => {
+    reg.create(deployR, 'default', deployment('nginx:1.27', 4));
+    run(2000);
+    reg.patch(deployR, 'default', 'web', 'strategic', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] } } } });
+    // 25%/25% of 4: at most 5 pods in total, at least 3 available, at every moment.
+    run(10_000, () => {
+      const active = pods().filter((p) => !p.metadata.deletionTimestamp);
+      expect(active.length).toBeLessThanOrEqual(5);
+      expect(active.filter(isPodReady).length).toBeGreaterThanOrEqual(3);
+    });
+    const rss = reg.list(rsR, 'default').items;
+    expect(rss).toHaveLength(2);
+    const byRev = Object.fromEntries(rss.map((rs) => [rs.metadata.annotations['deployment.kubernetes.io/revision'], rs]));
+    expect(byRev['1'].spec.replicas).toBe(0);
+    expect(byRev['2'].spec.replicas).toBe(4);
+    expect(pods().every((p) => p.spec.containers[0].image === 'nginx:1.28')).toBe(true);
+    // Rollback: the old template comes back, and its ReplicaSet is reused as revision 3.
+    reg.patch(deployR, 'default', 'web', 'strategic', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.27' }] } } } });
+    run(10_000);
+    const after = reg.list(rsR, 'default').items;
+    expect(after).toHaveLength(2);
+    expect(after.find((rs) => rs.metadata.name === byRev['1'].metadata.name)!.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
+    expect(pods().filter((p) => !p.metadata.deletionTimestamp).every((p) => p.spec.containers[0].image === 'nginx:1.27')).toBe(true);
+    expect(reg.get(deployR, 'default', 'web').status.updatedReplicas).toBe(4);
+  });
+
+  it('with Recreate, stops every old pod before starting new ones', () => {
+    reg.create(deployR, 'default', deployment('nginx:1.27', 2, { strategy: { type: 'Recreate' } }));
+    run(2000);
+    reg.patch(deployR, 'default', 'web', 'strategic', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] } } } });
+    run(6000, () => {
+      const images = new Set(pods().map((p) => p.spec.containers[0].image));
+      expect(images.size).toBeLessThanOrEqual(1);
+    });
+    expect(pods().map((p) => p.spec.containers[0].image)).toEqual(['nginx:1.28', 'nginx:1.28']);
+  });
+
+  it('scales down, deleting pods gracefully (Terminating, then gone)', () => {
+    reg.create(deployR, 'default', deployment('nginx:1.27', 3));
+    run(2000);
+    reg.patch(deployR, 'default', 'web', 'merge', { spec: { replicas: 1 } });
+    run(200);
+    const terminating = pods().filter((p) => p.metadata.deletionTimestamp);
+    expect(terminating).toHaveLength(2);
+    expect(terminating[0].metadata.deletionGracePeriodSeconds).toBe(30);
+    run(1500);
+    expect(pods()).toHaveLength(1);
+    expect(reg.get(deployR, 'default', 'web').metadata.generation).toBe(2);
+  });
+});
+
+describe('pods', () => {
+  it('that fit nowhere stay Pending with kube-scheduler\'s reasons, and are scheduled once they fit', () => {
+    run(100); // the nodes' first heartbeat
+    reg.create(podsR, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'big' }, spec: { containers: [{ name: 'c', image: 'i', resources: { requests: { cpu: '6' } } }] } });
+    run(300);
+    const p = reg.get(podsR, 'default', 'big');
+    expect(p.status.phase).toBe('Pending');
+    expect(p.status.conditions).toEqual([expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' })]);
+    expect(events('FailedScheduling').map((e) => [e.type, e.message])).toEqual([['Warning', '0/3 nodes are available: 3 Insufficient cpu.']]);
+    // A bigger node joins: the pod is retried and lands there.
+    reg.create(nodesR, '', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-4' }, status: { capacity: { cpu: '8', memory: '16Gi', pods: '110' } } });
+    run(1000);
+    expect(reg.get(podsR, 'default', 'big').spec.nodeName).toBe('node-4');
+  });
+
+  it('referring to a missing ConfigMap get CreateContainerConfigError, and recover when it appears', () => {
+    reg.create(podsR, 'default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'cfg' },
+      spec: { containers: [{ name: 'c', image: 'i', env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'settings', key: 'a' } } }] }] },
+    });
+    run(1000);
+    let p = reg.get(podsR, 'default', 'cfg');
+    expect(p.status.phase).toBe('Pending');
+    expect(p.status.containerStatuses[0].state).toEqual({ waiting: { reason: 'CreateContainerConfigError', message: 'configmap "settings" not found' } });
+    reg.create(cmR, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } });
+    run(300);
+    p = reg.get(podsR, 'default', 'cfg');
+    expect(p.status.phase).toBe('Running');
+    expect(isPodReady(p)).toBe(true);
+  });
+
+  it('become Ready only after the readiness probe\'s initial delay', () => {
+    reg.create(podsR, 'default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'slow' },
+      spec: { containers: [{ name: 'c', image: 'i', readinessProbe: { httpGet: { path: '/', port: 80 }, initialDelaySeconds: 5 } }] },
+    });
+    run(1000);
+    expect(reg.get(podsR, 'default', 'slow').status.phase).toBe('Running');
+    expect(isPodReady(reg.get(podsR, 'default', 'slow'))).toBe(false);
+    run(5000);
+    expect(isPodReady(reg.get(podsR, 'default', 'slow'))).toBe(true);
+  });
+
+  it('take the app\'s exit time to terminate, at most the grace period; --grace-period 0 is immediate', () => {
+    for (const [name, seconds] of [['quick', '1'], ['stubborn', '600']] as const) {
+      reg.create(podsR, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name, annotations: { 'minik.dev/termination-seconds': seconds } }, spec: { terminationGracePeriodSeconds: 10, containers: [{ name: 'c', image: 'i' }] } });
+    }
+    run(1000);
+    reg.delete(podsR, 'default', 'quick');
+    reg.delete(podsR, 'default', 'stubborn');
+    run(1500);
+    expect(pods().map((p) => p.metadata.name)).toEqual(['stubborn']);
+    run(9000);
+    expect(pods()).toEqual([]);
+    reg.create(podsR, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'forced' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    run(1000);
+    expect(reg.delete(podsR, 'default', 'forced', { gracePeriodSeconds: 0 }).deleted).toBe(true);
+  });
+});

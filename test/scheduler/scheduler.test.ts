@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../src/api/types.js';
+import { nodeInfo } from '../../src/scheduler/framework.js';
+import { nodeAffinity } from '../../src/scheduler/plugins/node-affinity.js';
+import { nodePorts } from '../../src/scheduler/plugins/node-ports.js';
+import { nodeResourcesFit } from '../../src/scheduler/plugins/node-resources-fit.js';
+import { nodeUnschedulable } from '../../src/scheduler/plugins/node-unschedulable.js';
+import { taintToleration } from '../../src/scheduler/plugins/taint-toleration.js';
+import { selectHost, unschedulableMessage } from '../../src/scheduler/schedule.js';
+
+const node = (name: string, extra: { labels?: Record<string, string>; taints?: any[]; unschedulable?: boolean; cpu?: string; pods?: string } = {}): KubeObject => ({
+  metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(extra.labels ?? {}) } },
+  spec: { taints: extra.taints, unschedulable: extra.unschedulable },
+  status: { allocatable: { cpu: extra.cpu ?? '4', memory: '8Gi', pods: extra.pods ?? '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+});
+const pod = (spec: any = {}, name = 'p'): KubeObject => ({ metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i', ...(spec.container ?? {}) }], ...spec } });
+const cpu = (c: string) => ({ container: { resources: { requests: { cpu: c } } } });
+
+describe('filter plugins', () => {
+  it.each([
+    ['fits', nodeResourcesFit, pod(cpu('1')), nodeInfo(node('n'), [pod(cpu('2'))]), undefined],
+    ['too much cpu', nodeResourcesFit, pod(cpu('3')), nodeInfo(node('n'), [pod(cpu('2'))]), 'Insufficient cpu'],
+    ['too many pods', nodeResourcesFit, pod(), nodeInfo(node('n', { pods: '1' }), [pod()]), 'Too many pods'],
+    ['cordoned', nodeUnschedulable, pod(), nodeInfo(node('n', { unschedulable: true }), []), 'node(s) were unschedulable'],
+    ['cordoned but tolerated', nodeUnschedulable, pod({ tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] }), nodeInfo(node('n', { unschedulable: true }), []), undefined],
+    ['nodeSelector matches', nodeAffinity, pod({ nodeSelector: { disk: 'ssd' } }), nodeInfo(node('n', { labels: { disk: 'ssd' } }), []), undefined],
+    ['nodeSelector does not match', nodeAffinity, pod({ nodeSelector: { disk: 'ssd' } }), nodeInfo(node('n'), []), "node(s) didn't match Pod's node affinity/selector"],
+    [
+      'required affinity by matchFields (DaemonSet style)',
+      nodeAffinity,
+      pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n2'] }] }] } } } }),
+      nodeInfo(node('n1'), []),
+      "node(s) didn't match Pod's node affinity/selector",
+    ],
+    ['untolerated taint', taintToleration, pod(), nodeInfo(node('n', { taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }] }), []), 'node(s) had untolerated taint {gpu: true}'],
+    ['tolerated taint', taintToleration, pod({ tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] }), nodeInfo(node('n', { taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }] }), []), undefined],
+    ['PreferNoSchedule is not a filter', taintToleration, pod(), nodeInfo(node('n', { taints: [{ key: 'x', effect: 'PreferNoSchedule' }] }), []), undefined],
+    ['host port in use', nodePorts, pod({ container: { ports: [{ containerPort: 80, hostPort: 8080 }] } }), nodeInfo(node('n'), [pod({ container: { ports: [{ containerPort: 80, hostPort: 8080 }] } })]), "node(s) didn't have free ports for the requested pod ports"],
+  ])('%s', (_name, plugin, p, info, expected) => {
+    expect(plugin.filter(p, info)).toBe(expected);
+  });
+});
+
+describe('selectHost', () => {
+  it('prefers the least allocated node and breaks ties by name', () => {
+    const nodes = [nodeInfo(node('b'), []), nodeInfo(node('a'), []), nodeInfo(node('c'), [pod(cpu('1'))])];
+    expect(selectHost(pod(cpu('1')), nodes)).toEqual({ node: 'a' });
+  });
+
+  it('spreads the pods of one owner', () => {
+    const owned = (name: string) => ({ ...pod({}, name), metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }] } });
+    const nodes = [nodeInfo(node('a'), [owned('x')]), nodeInfo(node('b'), [])];
+    expect(selectHost(owned('y'), nodes)).toEqual({ node: 'b' });
+  });
+
+  it('explains why no node fits, in kube-scheduler words', () => {
+    const nodes = [nodeInfo(node('a', { cpu: '1' }), []), nodeInfo(node('b', { cpu: '1' }), []), nodeInfo(node('c', { labels: { zone: 'x' } }), [])];
+    const r = selectHost(pod({ nodeSelector: { 'kubernetes.io/hostname': 'a' }, container: { resources: { requests: { cpu: '2' } } } }), nodes);
+    expect('reasons' in r && unschedulableMessage(r.reasons, r.total)).toBe("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.");
+    const cpuOnly = selectHost(pod(cpu('100')), nodes);
+    expect('reasons' in cpuOnly && unschedulableMessage(cpuOnly.reasons, cpuOnly.total)).toBe('0/3 nodes are available: 3 Insufficient cpu.');
+  });
+});
