@@ -1,0 +1,167 @@
+// `minikctl rollout status|history|undo|restart|pause|resume` for Deployments, worded as kubectl.
+import type { Command } from 'commander';
+import { rfc3339 } from '../../api/duration.js';
+import { selectorString } from '../../api/labels.js';
+import { type ResourceInfo, qualifiedPlural, qualifiedSingular, resolveResource } from '../../api/resources.js';
+import type { KubeList, KubeObject } from '../../api/types.js';
+import { type Client, resourcePath } from '../../client/client.js';
+import { layoutCells } from '../../printers/tabwriter.js';
+import type { Context } from '../context.js';
+import { CliError } from '../errors.js';
+import { parseResourceArgs } from '../resource-args.js';
+import { parseDuration, waitFor } from '../waiting.js';
+import { resolveNamespace } from './shared.js';
+
+const rsR = resolveResource('replicasets')[0];
+const REVISION = 'deployment.kubernetes.io/revision';
+
+interface RolloutOptions {
+  namespace?: string;
+  timeout?: string;
+  watch?: boolean;
+  revision?: string;
+  toRevision?: string;
+}
+
+/** kubectl's rollout status message for a Deployment, and whether it is done (or failed). */
+export function deploymentStatus(d: KubeObject): { message: string; done: boolean; failed?: boolean } {
+  const name = d.metadata.name;
+  const st = d.status ?? {};
+  if ((d.metadata.generation ?? 0) > (st.observedGeneration ?? 0)) return { message: 'Waiting for deployment spec update to be observed...', done: false };
+  const progressing = (st.conditions ?? []).find((c: any) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') return { message: `deployment "${name}" exceeded its progress deadline`, done: false, failed: true };
+  const replicas = d.spec?.replicas ?? 1;
+  const updated = st.updatedReplicas ?? 0;
+  if (updated < replicas) return { message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${replicas} new replicas have been updated...`, done: false };
+  if ((st.replicas ?? 0) > updated) return { message: `Waiting for deployment "${name}" rollout to finish: ${(st.replicas ?? 0) - updated} old replicas are pending termination...`, done: false };
+  if ((st.availableReplicas ?? 0) < updated) return { message: `Waiting for deployment "${name}" rollout to finish: ${st.availableReplicas ?? 0} of ${updated} updated replicas are available...`, done: false };
+  return { message: `deployment "${name}" successfully rolled out`, done: true };
+}
+
+function onlyDeployments(r: ResourceInfo): void {
+  if (r.kind !== 'Deployment') throw new CliError(`error: no rollout support has been implemented for ${qualifiedPlural(r)} yet in minik (Deployments only)`);
+}
+
+async function target(ctx: Context, args: string[], opts: RolloutOptions): Promise<{ client: Client; r: ResourceInfo; ns: string; name: string; d: KubeObject }> {
+  const [q] = parseResourceArgs(args, 'rollout');
+  if (!q || q.names.length !== 1) throw new CliError('error: required resource not specified');
+  onlyDeployments(q.r);
+  const ns = resolveNamespace(opts);
+  const client = await ctx.client();
+  const d = (await client.get(resourcePath(q.r, ns, q.names[0]))).body as KubeObject;
+  return { client, r: q.r, ns, name: q.names[0], d };
+}
+
+async function status(ctx: Context, args: string[], opts: RolloutOptions): Promise<number> {
+  const { client, r, ns, name, d } = await target(ctx, args, opts);
+  let last = '';
+  let failed = false;
+  const show = (o: KubeObject) => {
+    const s = deploymentStatus(o);
+    if (s.failed) {
+      failed = true;
+      return true;
+    }
+    if (s.message !== last) ctx.out(`${s.message}\n`);
+    last = s.message;
+    return s.done || opts.watch === false;
+  };
+  if (show(d)) return failed ? fail(ctx, d) : 0;
+  const deadline = opts.timeout && opts.timeout !== '0s' && opts.timeout !== '0' ? Date.now() + parseDuration(opts.timeout) : undefined;
+  const ok = await waitFor(client, r, ns, name, (o) => !o || show(o), deadline);
+  if (failed) return fail(ctx, d);
+  if (!ok) throw new CliError('error: timed out waiting for the condition');
+  return 0;
+}
+
+function fail(ctx: Context, d: KubeObject): number {
+  ctx.err(`error: deployment "${d.metadata.name}" exceeded its progress deadline`);
+  return 1;
+}
+
+async function ownedReplicaSets(client: Client, d: KubeObject): Promise<KubeObject[]> {
+  const list = (await client.get<KubeList>(resourcePath(rsR, d.metadata.namespace), { labelSelector: selectorString(d.spec?.selector) })).body.items;
+  return list.filter((rs) => (rs.metadata.ownerReferences ?? []).some((o) => o.uid === d.metadata.uid)).sort((a, b) => revision(a) - revision(b));
+}
+
+const revision = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
+
+function templateWithoutHash(rs: KubeObject): any {
+  const t = structuredClone(rs.spec?.template ?? {});
+  if (t.metadata?.labels) delete t.metadata.labels['pod-template-hash'];
+  return t;
+}
+
+async function history(ctx: Context, args: string[], opts: RolloutOptions): Promise<number> {
+  const { client, r, name, d } = await target(ctx, args, opts);
+  const rss = await ownedReplicaSets(client, d);
+  if (rss.length === 0) throw new CliError(`error: no rollout history found for deployment "${name}"`);
+  if (opts.revision) {
+    const rs = rss.find((x) => revision(x) === Number(opts.revision));
+    if (!rs) throw new CliError(`error: unable to find the specified revision`);
+    const { toYaml } = await import('../../printers/yaml.js');
+    ctx.out(`${qualifiedSingular(r)}/${name} with revision #${opts.revision}\nPod Template:\n${toYaml(templateWithoutHash(rs)).replace(/^/gm, '  ')}\n`);
+    return 0;
+  }
+  const rows = [['REVISION', 'CHANGE-CAUSE'], ...rss.map((rs) => [String(revision(rs)), rs.metadata.annotations?.['kubernetes.io/change-cause'] ?? '<none>'])];
+  // kubectl's history table is laid out with padding 2, and ends with a blank line.
+  ctx.out(`${qualifiedSingular(r)}/${name} \n${layoutCells(rows, 0, 2)}\n`);
+  return 0;
+}
+
+async function undo(ctx: Context, args: string[], opts: RolloutOptions): Promise<number> {
+  const { client, r, ns, name, d } = await target(ctx, args, opts);
+  const rss = await ownedReplicaSets(client, d);
+  if (rss.length === 0) throw new CliError(`error: no rollout history found for deployment "${name}"`);
+  const current = Number(d.metadata.annotations?.[REVISION] ?? 0);
+  let to: KubeObject | undefined;
+  if (opts.toRevision && Number(opts.toRevision) !== 0) {
+    to = rss.find((rs) => revision(rs) === Number(opts.toRevision));
+    if (!to) throw new CliError(`error: unable to find specified revision ${opts.toRevision} in history`);
+  } else {
+    to = [...rss].reverse().find((rs) => revision(rs) < current);
+    if (!to) throw new CliError('error: no rollout history found for deployment "' + name + '"');
+  }
+  const tpl = templateWithoutHash(to);
+  if (JSON.stringify(tpl) === JSON.stringify(d.spec?.template)) {
+    ctx.out(`${qualifiedSingular(r)}/${name} skipped rollback (current template already matches revision ${revision(to)})\n`);
+    return 0;
+  }
+  await client.request('PATCH', resourcePath(r, ns, name), { body: [{ op: 'replace', path: '/spec/template', value: tpl }], contentType: 'application/json-patch+json' });
+  ctx.out(`${qualifiedSingular(r)}/${name} rolled back\n`);
+  return 0;
+}
+
+async function patchTemplate(ctx: Context, args: string[], opts: RolloutOptions, verb: string, patch: (d: KubeObject) => object | CliError): Promise<number> {
+  const { client, r, ns, name, d } = await target(ctx, args, opts);
+  const p = patch(d);
+  if (p instanceof CliError) throw p;
+  await client.request('PATCH', resourcePath(r, ns, name), { body: p, contentType: 'application/strategic-merge-patch+json' });
+  ctx.out(`${qualifiedSingular(r)}/${name} ${verb}\n`);
+  return 0;
+}
+
+/** Registers `rollout`. */
+export function registerRollout(program: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
+  const rollout = program.command('rollout').description('Manage the rollout of a resource');
+  const ns = (c: Command) => c.option('-n, --namespace <namespace>', 'If present, the namespace scope for this CLI request');
+  ns(rollout.command('status').description('Show the status of the rollout').argument('<args...>'))
+    .option('--timeout <duration>', 'The length of time to wait before ending watch (e.g. 60s)')
+    .option('-w, --watch [bool]', 'Watch the status of the rollout until it is done (default true)', (v: string) => v !== 'false')
+    .action((args: string[], o: RolloutOptions) => done(status(ctx(), args, o)));
+  ns(rollout.command('history').description('View rollout history').argument('<args...>'))
+    .option('--revision <n>', 'See the details of this revision')
+    .action((args: string[], o: RolloutOptions) => done(history(ctx(), args, o)));
+  ns(rollout.command('undo').description('Undo a previous rollout').argument('<args...>'))
+    .option('--to-revision <n>', 'The revision to roll back to (default: the previous one)')
+    .action((args: string[], o: RolloutOptions) => done(undo(ctx(), args, o)));
+  ns(rollout.command('restart').description('Restart a resource').argument('<args...>')).action((args: string[], o: RolloutOptions) =>
+    done(patchTemplate(ctx(), args, o, 'restarted', () => ({ spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': rfc3339(Date.now()) } } } } }))),
+  );
+  ns(rollout.command('pause').description('Mark the provided resource as paused').argument('<args...>')).action((args: string[], o: RolloutOptions) =>
+    done(patchTemplate(ctx(), args, o, 'paused', (d) => (d.spec?.paused ? new CliError(`error: deployments.apps "${d.metadata.name}" is already paused`) : { spec: { paused: true } }))),
+  );
+  ns(rollout.command('resume').description('Resume a paused resource').argument('<args...>')).action((args: string[], o: RolloutOptions) =>
+    done(patchTemplate(ctx(), args, o, 'resumed', (d) => (!d.spec?.paused ? new CliError(`error: deployments.apps "${d.metadata.name}" is not paused`) : { spec: { paused: null } }))),
+  );
+}
