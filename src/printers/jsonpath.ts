@@ -28,12 +28,14 @@ function parsePath(src: string): Step[] {
       steps.push({ t: 'recurse', name: m[0] });
       i += 2 + m[0].length;
     } else if (c === '.') {
-      const m = /^[^.[\]]+/.exec(s.slice(i + 1));
+      // A field name runs to the next unescaped `.` or `[`; `\.` is a literal dot (annotation keys).
+      const m = /^(?:\\.|[^.[\]\\])+/.exec(s.slice(i + 1));
       if (!m) {
         i++;
         continue;
       }
-      steps.push(m[0] === '*' ? { t: 'all' } : { t: 'field', name: m[0] });
+      const name = m[0].replace(/\\(.)/g, '$1');
+      steps.push(name === '*' ? { t: 'all' } : { t: 'field', name });
       i += 1 + m[0].length;
     } else if (c === '[') {
       let depth = 0;

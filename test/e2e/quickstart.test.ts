@@ -15,6 +15,13 @@ describe('quick start', () => {
     expect(apply.stdout).toBe('namespace/demo created\nconfigmap/web-config created\ndeployment.apps/web created\nservice/web created\n');
     const again = await cliProcess(home, ['apply', '-f', 'manifests/']);
     expect(again.stdout).toBe('namespace/demo unchanged\nconfigmap/web-config unchanged\ndeployment.apps/web unchanged\nservice/web unchanged\n');
+    const status = await cliProcess(home, ['rollout', 'status', 'deployment/web', '-n', 'demo']);
+    expect(status.stdout).toMatch(/deployment "web" successfully rolled out\n$/);
+    const pods = await cliProcess(home, ['get', 'pods', '-n', 'demo', '-o', 'wide']);
+    const rows = pods.stdout.trim().split('\n');
+    expect(rows[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/);
+    expect(rows.slice(1).map((r) => r.split(/\s+/).slice(1, 3).join(' '))).toEqual(['1/1 Running', '1/1 Running', '1/1 Running']);
+    expect(new Set(rows.slice(1).map((r) => r.split(/\s+/)[6])).size).toBe(3);
     const svc = await cliProcess(home, ['get', 'svc', 'web', '-n', 'demo', '-o', 'wide']);
     expect(svc.stdout).toMatch(/^NAME   TYPE        CLUSTER-IP\s+EXTERNAL-IP   PORT\(S\)   AGE   SELECTOR\nweb    ClusterIP   10\.\d+\.\d+\.\d+\s+<none>        80\/TCP    \d+s\s+app=web\n$/);
     const del = await cliProcess(home, ['delete', '-f', 'manifests/']);

@@ -72,7 +72,12 @@ describe('output formats', () => {
     ['{..image}', 'i1 i2 i3'],
     ['{.items[-1:].metadata.name}', 'b'],
     ['name={.items[1].metadata.name}', 'name=b'],
+    ['{.items[0].metadata.labels.x}', '1'],
   ])('jsonpath %s', (tpl, expected) => expect(renderJsonPath(tpl, list)).toBe(expected));
+
+  it('escaped dots in field names', () => {
+    expect(renderJsonPath('{.metadata.annotations.deployment\\.kubernetes\\.io/revision}', { metadata: { annotations: { 'deployment.kubernetes.io/revision': '3' } } })).toBe('3');
+  });
 
   it('custom-columns', () => {
     expect(printCustomColumns('NAME:.metadata.name,IMAGES:.spec.containers[*].image,X:.metadata.labels.x', list.items as any, false)).toBe('NAME   IMAGES   X\na      i1,i2    1\nb      i3       <none>\n');
