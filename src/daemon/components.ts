@@ -2,6 +2,7 @@
 // controllers, then the kubelets (as the design has it).
 import type { Controller } from '../controllers/controller.js';
 import { DeploymentController } from '../controllers/deployment.js';
+import { EndpointsController } from '../controllers/endpoints.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
@@ -17,6 +18,7 @@ export function controlPlane(nodes: NodeSpec): Controller[] {
     new DeploymentController(),
     new ReplicaSetController('ReplicaSet'),
     new ReplicaSetController('ReplicationController'),
+    new EndpointsController(),
     new NamespaceController(),
     new GarbageCollector(),
     new ServiceAccountController(),

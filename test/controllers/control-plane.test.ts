@@ -191,3 +191,50 @@ describe('pods', () => {
     expect(reg.delete(podsR, 'default', 'forced', { gracePeriodSeconds: 0 }).deleted).toBe(true);
   });
 });
+
+describe('services', () => {
+  const svc = (extra: any = {}) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }], ...extra } });
+  const withPort = (image = 'nginx:1.27', replicas = 2) => {
+    const d = deployment(image, replicas);
+    d.spec.template.spec.containers[0].ports = [{ name: 'http', containerPort: 8080 }];
+    return d;
+  };
+  const [epR, sliceR] = ['endpoints', 'endpointslices'].map((n) => resolveResource(n)[0]);
+
+  it('list ready pods as endpoints, with named target ports resolved, in Endpoints and EndpointSlices', () => {
+    reg.create(resolveResource('services')[0], 'default', svc());
+    reg.create(deployR, 'default', withPort());
+    run(300);
+    let ep = reg.get(epR, 'default', 'web');
+    // Running but not yet Ready: not-ready addresses.
+    expect((ep.subsets ?? []).flatMap((s: any) => s.addresses ?? [])).toEqual([]);
+    run(2000);
+    ep = reg.get(epR, 'default', 'web');
+    expect(ep.subsets).toHaveLength(1);
+    expect(ep.subsets[0].ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    expect(ep.subsets[0].addresses.map((a: any) => a.targetRef.kind)).toEqual(['Pod', 'Pod']);
+    const slices = reg.list(sliceR, 'default').items.filter((s) => s.metadata.labels['kubernetes.io/service-name'] === 'web');
+    expect(slices).toHaveLength(1);
+    expect(slices[0].endpoints.map((e: any) => e.conditions)).toEqual([
+      { ready: true, serving: true, terminating: false },
+      { ready: true, serving: true, terminating: false },
+    ]);
+    // A terminating pod leaves Endpoints at once, and stays in the slice as terminating.
+    const victim = pods()[0];
+    reg.delete(podsR, 'default', victim.metadata.name!);
+    run(100);
+    ep = reg.get(epR, 'default', 'web');
+    expect(ep.subsets[0].addresses.map((a: any) => a.ip)).not.toContain(victim.status.podIP);
+    const slice = reg.list(sliceR, 'default').items.find((s) => s.metadata.labels['kubernetes.io/service-name'] === 'web')!;
+    expect(slice.endpoints.find((e: any) => e.addresses[0] === victim.status.podIP).conditions).toEqual({ ready: false, serving: true, terminating: true });
+  });
+
+  it('publishNotReadyAddresses lists pods before they are ready', () => {
+    reg.create(resolveResource('services')[0], 'default', svc({ publishNotReadyAddresses: true }));
+    const d = withPort();
+    d.spec.template.spec.containers[0].readinessProbe = { httpGet: { path: '/', port: 8080 }, initialDelaySeconds: 60 };
+    reg.create(deployR, 'default', d);
+    run(1500);
+    expect(reg.get(epR, 'default', 'web').subsets[0].addresses).toHaveLength(2);
+  });
+});
