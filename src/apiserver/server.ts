@@ -244,6 +244,13 @@ export class ApiServer {
       reg.bind(ns, name!, b.target.name, { dryRun: q.getAll('dryRun').includes('All') });
       return send(res, 201, E.success());
     }
+    if (subresource === 'eviction') {
+      if (method !== 'POST') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+      const b = (await body()) as { deleteOptions?: DeleteOptions };
+      // No PodDisruptionBudgets are enforced yet: an eviction is a graceful delete.
+      reg.delete(r, ns, name!, { ...(b?.deleteOptions ?? {}), dryRun: q.getAll('dryRun').includes('All') });
+      return send(res, 201, E.success());
+    }
     if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());
 
     if (name === undefined) {

@@ -5,6 +5,7 @@ import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../controllers/endpoints.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace.js';
+import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
 import { ServiceAccountController } from '../controllers/serviceaccount.js';
 import { Kubelets } from '../kubelet/kubelet.js';
@@ -19,6 +20,7 @@ export function controlPlane(nodes: NodeSpec): Controller[] {
     new ReplicaSetController('ReplicaSet'),
     new ReplicaSetController('ReplicationController'),
     new EndpointsController(),
+    new NodeLifecycleController(),
     new NamespaceController(),
     new GarbageCollector(),
     new ServiceAccountController(),

@@ -11,8 +11,8 @@ import { nodeUnschedulable } from './plugins/node-unschedulable.js';
 import { spreadByOwner } from './plugins/spread.js';
 import { taintToleration } from './plugins/taint-toleration.js';
 
-/** Filters in kube-scheduler's order. */
-export const FILTERS: FilterPlugin[] = [nodeUnschedulable, nodeReady, nodeAffinity, nodePorts, taintToleration, nodeResourcesFit];
+/** Filters in kube-scheduler's default order (a node reports the first that fails). */
+export const FILTERS: FilterPlugin[] = [nodeUnschedulable, taintToleration, nodeReady, nodeAffinity, nodePorts, nodeResourcesFit];
 /** Scores with their weights. */
 export const SCORES: ScorePlugin[] = [leastAllocated, spreadByOwner];
 

@@ -238,3 +238,29 @@ describe('services', () => {
     expect(reg.get(epR, 'default', 'web').subsets[0].addresses).toHaveLength(2);
   });
 });
+
+describe('node failure', () => {
+  it('a silent node becomes NotReady, and after the toleration its pods are replaced elsewhere', () => {
+    reg.create(deployR, 'default', deployment('nginx:1.27', 3));
+    run(2000);
+    const victim = pods()[0].spec.nodeName;
+    reg.patch(nodesR, '', victim, 'merge', { metadata: { annotations: { 'minik.dev/kubelet': 'stopped' } } });
+    run(41_000);
+    const node = reg.get(nodesR, '', victim);
+    expect(node.status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown' });
+    expect(node.spec.taints.map((t: any) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
+    expect(pods().filter((p) => !p.metadata.deletionTimestamp)).toHaveLength(3);
+    // Pods tolerate `unreachable` for 300 s (DefaultTolerationSeconds); then they are evicted and replaced.
+    run(301_000);
+    const live = pods().filter((p) => !p.metadata.deletionTimestamp);
+    expect(live).toHaveLength(3);
+    expect(live.every((p) => p.spec.nodeName !== victim && p.status.phase === 'Running')).toBe(true);
+    // The evicted pod stays Terminating while its kubelet is gone, as in Kubernetes.
+    expect(pods().filter((p) => p.metadata.deletionTimestamp).map((p) => p.spec.nodeName)).toEqual([victim]);
+    // The kubelet comes back: the node is Ready again, untainted, and the old pod is cleaned up.
+    reg.patch(nodesR, '', victim, 'merge', { metadata: { annotations: { 'minik.dev/kubelet': null } } });
+    run(3000);
+    expect(reg.get(nodesR, '', victim).spec.taints).toBeUndefined();
+    expect(pods()).toHaveLength(3);
+  });
+});
