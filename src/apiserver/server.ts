@@ -10,6 +10,7 @@ import * as E from './errors.js';
 import { StatusError } from './errors.js';
 import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
 import { type DeleteOptions, type FieldValidation, type PatchType, Registry, type WriteOptions } from './registry.js';
+import { containerLog } from './logs.js';
 import { parsePath } from './routes.js';
 import { getScale, updateScale } from './scale.js';
 import { type IncludeObject, toTable } from './table.js';
@@ -243,6 +244,29 @@ export class ApiServer {
       if (!b?.target?.name) return sendError(res, E.badRequest('Binding.target.name: Required value'));
       reg.bind(ns, name!, b.target.name, { dryRun: q.getAll('dryRun').includes('All') });
       return send(res, 201, E.success());
+    }
+    if (subresource === 'log') {
+      if (method !== 'GET') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+      const logOpts = { container: q.get('container') ?? undefined, timestamps: q.get('timestamps') === 'true', tailLines: q.get('tailLines') !== null ? Number(q.get('tailLines')) : undefined, previous: q.get('previous') === 'true' };
+      const text = containerLog(reg.get(r, ns, name!), logOpts);
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      if (q.get('follow') !== 'true') {
+        res.end(text);
+        return;
+      }
+      // Follow: the (simulated) log gains no lines; the stream ends when the pod goes away.
+      res.write(text);
+      res.flushHeaders();
+      let stop: (() => void) | undefined;
+      stop = reg.watch(r, ns, { fieldSelector: `metadata.name=${name}` }, (e) => {
+        if (e.type === 'DELETED' || e.object.status?.phase === 'Succeeded' || e.object.status?.phase === 'Failed') {
+          stop?.();
+          stop = undefined;
+          res.end();
+        }
+      });
+      res.on('close', () => stop?.());
+      return;
     }
     if (subresource === 'eviction') {
       if (method !== 'POST') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));

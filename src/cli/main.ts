@@ -9,6 +9,7 @@ import { registerDescribe } from './commands/describe.js';
 import { registerGet } from './commands/get.js';
 import { CLIENT_VERSION, registerInfo } from './commands/info.js';
 import { registerLabelAndAnnotate } from './commands/label.js';
+import { registerLogs } from './commands/logs.js';
 import { registerNodeCommands } from './commands/node.js';
 import { registerReplace } from './commands/replace.js';
 import { registerRollout } from './commands/rollout.js';
@@ -58,6 +59,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerSet(program, ctx, done);
   registerWait(program, ctx, done);
   registerNodeCommands(program, ctx, done);
+  registerLogs(program, ctx, done);
   registerInfo(program, ctx, done);
   registerDaemon(program, ctx, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });

@@ -72,3 +72,17 @@ describe('rollouts with minikctl', () => {
     expect(d.stdout).toMatch(/Warning  FailedScheduling  \S+\s+default-scheduler  0\/3 nodes are available: 3 Insufficient cpu\.\n/);
   });
 });
+
+describe('logs', () => {
+  it('prints a simulated container\'s lifecycle, by pod or by workload, as kubectl words its errors', async () => {
+    const pod = (await cli(env.home, ['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+    const r = await cli(env.home, ['logs', pod]);
+    expect(r.stdout).toMatch(/^minik: container nginx started \(image nginx:\S+, simulated: no process runs\)\nminik: container nginx is ready\n$/);
+    const ts = await cli(env.home, ['logs', pod, '--timestamps', '--tail=1']);
+    expect(ts.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z minik: container nginx is ready\n$/);
+    const byDeploy = await cli(env.home, ['logs', 'deploy/web']);
+    expect(byDeploy.stderr).toMatch(/^Found \d+ pods, using pod\/web-/);
+    expect((await cli(env.home, ['logs', 'nope'])).stderr).toBe('error: error from server (NotFound): pods "nope" not found in namespace "default"\n');
+    expect((await cli(env.home, ['logs', 'huge'])).stderr).toBe('Error from server (BadRequest): container "c" in pod "huge" is waiting to start: ContainerCreating\n');
+  });
+});

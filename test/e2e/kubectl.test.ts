@@ -116,6 +116,8 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     ['describe', 'cm', 'kcm'],
     ['describe', 'secret', 'ksecret'],
     ['describe', 'ns', 'default'],
+    ['logs', 'kpod'],
+    ['logs', 'kpod', '--timestamps', '--tail=1'],
     ['get', 'pods', 'nope'],
     ['get', 'foo'],
   ])('minikctl %s prints what kubectl prints', async (...args) => {

@@ -99,6 +99,8 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
     }
   }
   if (opts.sortBy) for (const f of fetched) f.objects = sortObjects(f.objects, opts.sortBy);
+  // Events read best oldest first (as `kubectl events` shows them), not in name order.
+  else for (const f of fetched) if (f.r.kind === 'Event') f.objects = sortEvents(f.objects);
 
   const total = fetched.reduce((n, f) => n + f.objects.length, 0);
   const kinds = fetched.filter((f) => f.objects.length > 0).length;
@@ -136,6 +138,12 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
   }
   if (opts.watch || opts.watchOnly) return watchChanges(ctx, fetched, fmt, ns, opts, now);
   return exit;
+}
+
+/** Events by last occurrence, then first occurrence, then creation (resourceVersion). */
+function sortEvents(events: KubeObject[]): KubeObject[] {
+  const t = (e: KubeObject, k: string) => Date.parse(e[k] ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0;
+  return [...events].sort((a, b) => t(a, 'lastTimestamp') - t(b, 'lastTimestamp') || t(a, 'firstTimestamp') - t(b, 'firstTimestamp') || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
 }
 
 function qualifiedKind(r: ResourceInfo): string {

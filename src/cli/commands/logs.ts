@@ -1,0 +1,90 @@
+// `minikctl logs`: a container's log (for simulated containers, its lifecycle lines), by pod name,
+// TYPE/NAME of a workload (one of its pods), or -l selector.
+import type { Command } from 'commander';
+import { mapSelectorString, selectorString } from '../../api/labels.js';
+import { resolveResource } from '../../api/resources.js';
+import type { KubeList, KubeObject } from '../../api/types.js';
+import { ApiError, resourcePath } from '../../client/client.js';
+import { deletionOrder } from '../../controllers/pod-ranking.js';
+import type { Context } from '../context.js';
+import { CliError } from '../errors.js';
+import { parseResourceArgs } from '../resource-args.js';
+import { resolveNamespace } from './shared.js';
+
+const podsR = resolveResource('pods')[0];
+
+interface LogsOptions {
+  namespace?: string;
+  container?: string;
+  selector?: string;
+  tail?: string;
+  timestamps?: boolean;
+  previous?: boolean;
+  follow?: boolean;
+  allContainers?: boolean;
+}
+
+/** Runs `logs`; returns the exit code. */
+export async function runLogs(ctx: Context, args: string[], opts: LogsOptions): Promise<number> {
+  const ns = resolveNamespace(opts);
+  const client = await ctx.client();
+  let pods: KubeObject[] = [];
+  if (opts.selector) {
+    pods = (await client.get<KubeList>(resourcePath(podsR, ns), { labelSelector: opts.selector })).body.items;
+    if (pods.length === 0) {
+      ctx.err(`No resources found in ${ns} namespace.`);
+      return 0;
+    }
+  } else {
+    if (args.length === 0) throw new CliError("error: expected POD or TYPE/NAME is a required argument for the logs command\nSee 'minikctl logs -h' for help and examples");
+    const [q] = parseResourceArgs(args[0].includes('/') ? [args[0]] : ['pods', args[0]], 'logs');
+    try {
+      const obj = (await client.get(resourcePath(q.r, ns, q.names[0]))).body as KubeObject;
+      if (q.r.kind === 'Pod') pods = [obj];
+      else {
+        const sel = q.r.kind === 'ReplicationController' ? mapSelectorString(obj.spec?.selector) : selectorString(obj.spec?.selector);
+        const all = (await client.get<KubeList>(resourcePath(podsR, ns), { labelSelector: sel })).body.items;
+        if (all.length === 0) throw new CliError(`error: timed out waiting for the condition`);
+        // kubectl uses the most active pod: the last one a scale-down would delete.
+        const best = [...all].sort(deletionOrder).pop()!;
+        if (all.length > 1) ctx.err(`Found ${all.length} pods, using pod/${best.metadata.name}`);
+        pods = [best];
+      }
+    } catch (e) {
+      if (e instanceof ApiError && e.httpStatus === 404 && q.r.kind === 'Pod') throw new CliError(`error: error from server (NotFound): pods "${q.names[0]}" not found in namespace "${ns}"`);
+      throw e;
+    }
+    if (args[1] && !opts.container) opts.container = args[1];
+  }
+  for (const pod of pods) {
+    const names = opts.allContainers || (opts.selector && !opts.container) ? (pod.spec?.containers ?? []).map((c: { name: string }) => c.name) : [opts.container ?? (pod.spec?.containers?.length === 1 ? pod.spec.containers[0].name : undefined)];
+    for (const container of names) {
+      const text = await client.text(resourcePath(podsR, ns, pod.metadata.name, 'log'), {
+        container,
+        tailLines: opts.tail ?? (opts.selector ? '10' : undefined),
+        timestamps: opts.timestamps ? 'true' : undefined,
+        previous: opts.previous ? 'true' : undefined,
+        follow: opts.follow ? 'true' : undefined,
+      });
+      ctx.out(text);
+    }
+  }
+  return 0;
+}
+
+/** Registers `logs`. */
+export function registerLogs(program: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
+  program
+    .command('logs')
+    .description("Print the logs for a container in a pod (for minik's simulated containers: their lifecycle)")
+    .argument('[args...]', 'POD [CONTAINER], or TYPE/NAME')
+    .option('-n, --namespace <namespace>', 'If present, the namespace scope for this CLI request')
+    .option('-c, --container <name>', 'Print the logs of this container')
+    .option('-l, --selector <selector>', 'Selector (label query) to filter on')
+    .option('--tail <lines>', 'Lines of recent log file to display')
+    .option('--timestamps', 'Include timestamps on each line')
+    .option('-p, --previous', 'Print the logs for the previous instance of the container')
+    .option('-f, --follow', 'Specify if the logs should be streamed')
+    .option('--all-containers', 'Get all containers\' logs in the pod(s)')
+    .action((args: string[], o: LogsOptions) => done(runLogs(ctx(), args, o)));
+}
