@@ -10,7 +10,7 @@ import type { Registry } from '../apiserver/registry.js';
 import { StatusError } from '../apiserver/errors.js';
 import { type Controller, RevisionGate } from './controller.js';
 import { recordEvent } from './events.js';
-import { podsToDelete, slowStartBatches } from './pod-ranking.js';
+import { podsToDelete, slowStartBatches } from '../api/pod-ranking.js';
 
 const podsR = resolveResource('pods')[0];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
-import { podsToDelete, slowStartBatches } from '../../src/controllers/pod-ranking.js';
+import { podsToDelete, slowStartBatches } from '../../src/api/pod-ranking.js';
 import { maxScaleDown, newRSReplicas, podTemplateHash, resolveFenceposts, sameTemplate } from '../../src/controllers/rollout.js';
 
 describe('rollout arithmetic', () => {

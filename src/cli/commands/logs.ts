@@ -5,7 +5,7 @@ import { mapSelectorString, selectorString } from '../../api/labels.js';
 import { resolveResource } from '../../api/resources.js';
 import type { KubeList, KubeObject } from '../../api/types.js';
 import { ApiError, resourcePath } from '../../client/client.js';
-import { deletionOrder } from '../../controllers/pod-ranking.js';
+import { deletionOrder } from '../../api/pod-ranking.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';

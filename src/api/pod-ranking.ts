@@ -2,8 +2,8 @@
 // ActivePods ranking): unscheduled before scheduled, Pending before Unknown before Running, not
 // ready before ready, ready for less time before longer, more restarts before fewer, newer
 // before older. Pure, and tested with a table.
-import { isPodReady, readySince } from '../api/pods.js';
-import type { KubeObject } from '../api/types.js';
+import { isPodReady, readySince } from './pods.js';
+import type { KubeObject } from './types.js';
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
