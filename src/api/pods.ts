@@ -38,6 +38,8 @@ export interface PodRequests {
  * container if that is bigger; a container's request defaults to its limit.
  */
 export function podRequests(p: Pod | KubeObject): PodRequests {
+  const cached = requestsCache.get(p);
+  if (cached) return cached;
   const sum = { milliCPU: 0, memory: 0 };
   const of = (c: any) => {
     const req = c.resources?.requests ?? {};
@@ -54,8 +56,12 @@ export function podRequests(p: Pod | KubeObject): PodRequests {
     sum.milliCPU = Math.max(sum.milliCPU, r.milliCPU);
     sum.memory = Math.max(sum.memory, r.memory);
   }
+  requestsCache.set(p, sum);
   return sum;
 }
+
+/** Stored objects never change in place, so a pod's requests can be remembered by identity. */
+const requestsCache = new WeakMap<object, PodRequests>();
 
 /** The controller owner reference of an object, if any. */
 export function controllerOf(o: KubeObject): { kind: string; name: string; uid: string } | undefined {

@@ -407,6 +407,18 @@ export class Registry {
   }
 
   /**
+   * Writes an object's status for a trusted in-process component (scheduler, controllers,
+   * kubelets). The status is built by minik itself, so it skips request decoding (the clone and
+   * schema walk of a client body); otherwise it is PUT .../status: spec and metadata stay as
+   * stored, a no-op writes nothing, and the write gets a new resourceVersion and a watch event.
+   */
+  writeStatus(r: ResourceInfo, namespace: string, name: string, status: unknown): KubeObject {
+    const old = this.get(r, namespace, name);
+    if (JSON.stringify(old.status ?? null) === JSON.stringify(status ?? null)) return old;
+    return this.store.update(storeKey(r), { ...old, status });
+  }
+
+  /**
    * Binds a pod to a node (POST pods/NAME/binding): sets spec.nodeName once, and the
    * PodScheduled condition. A pod already bound elsewhere is a Conflict, as in Kubernetes.
    */

@@ -225,7 +225,7 @@ export class DeploymentController implements Controller {
       reg.patch(deployR, cur.metadata.namespace!, cur.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: annotations[REVISION] } } });
     }
     const fresh = reg.get(deployR, cur.metadata.namespace!, cur.metadata.name!);
-    if (JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) reg.update(deployR, cur.metadata.namespace!, cur.metadata.name!, { ...fresh, status }, { subresource: 'status' });
+    if (JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) reg.writeStatus(deployR, cur.metadata.namespace!, cur.metadata.name!, status);
   }
 }
 

@@ -8,6 +8,7 @@ import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from './controller.js';
+import { pushTo } from '../api/collections.js';
 
 const [svcR, epR, sliceR] = ['services', 'endpoints', 'endpointslices'].map((n) => resolveResource(n)[0]);
 
@@ -95,7 +96,7 @@ export class EndpointsController implements Controller {
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
     const podsByNs = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) podsByNs.set(p.metadata.namespace!, [...(podsByNs.get(p.metadata.namespace!) ?? []), p]);
+    for (const p of reg.store.values('pods')) pushTo(podsByNs, p.metadata.namespace!, p);
     const services = reg.list(svcR, undefined).items;
     const wanted = new Set<string>();
     for (const svc of services) {

@@ -5,6 +5,7 @@ import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject, OwnerReference } from '../api/types.js';
 import { type Registry, storeKey } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from './controller.js';
+import { pushTo } from '../api/collections.js';
 
 interface Entry {
   r: ResourceInfo;
@@ -41,7 +42,7 @@ export class GarbageCollector implements Controller {
       }
     }
     const dependents = new Map<string, Entry[]>();
-    for (const e of all) for (const ref of e.o.metadata.ownerReferences ?? []) dependents.set(ref.uid, [...(dependents.get(ref.uid) ?? []), e]);
+    for (const e of all) for (const ref of e.o.metadata.ownerReferences ?? []) pushTo(dependents, ref.uid, e);
 
     for (const e of all) {
       const refs = e.o.metadata.ownerReferences ?? [];

@@ -72,7 +72,7 @@ export class NamespaceController implements Controller {
         const prev = old.find((o) => o.type === c.type);
         if (prev && prev.status === c.status && prev.reason === c.reason && prev.message === c.message) c.lastTransitionTime = prev.lastTransitionTime;
       }
-      if (JSON.stringify(old) !== JSON.stringify(conds)) reg.update(nsR, '', name, { ...ns, status: { ...ns.status, conditions: conds } }, { subresource: 'status' });
+      if (JSON.stringify(old) !== JSON.stringify(conds)) reg.writeStatus(nsR, '', name, { ...ns.status, conditions: conds });
       return;
     }
     // Empty: drop the `kubernetes` finalizer (what POST .../finalize does); the registry then removes the namespace.

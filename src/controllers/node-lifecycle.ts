@@ -52,7 +52,7 @@ export class NodeLifecycleController implements Controller {
   private markUnreachable(reg: Registry, node: KubeObject, now: number): void {
     const ts = rfc3339(now);
     const conditions = (node.status?.conditions ?? []).map((c: any) => ({ ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: ts }));
-    const updated = reg.update(nodesR, '', node.metadata.name!, { ...node, status: { ...node.status, conditions } }, { subresource: 'status' });
+    const updated = reg.writeStatus(nodesR, '', node.metadata.name!, { ...node.status, conditions });
     const taints = [...(updated.spec?.taints ?? []).filter((t: any) => t.key !== UNREACHABLE), { key: UNREACHABLE, effect: 'NoSchedule' }, { key: UNREACHABLE, effect: 'NoExecute', timeAdded: ts }];
     reg.patch(nodesR, '', node.metadata.name!, 'merge', { spec: { taints } });
     recordEvent(reg, { component: 'node-controller' }, updated, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`);

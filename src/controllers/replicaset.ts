@@ -11,6 +11,7 @@ import { StatusError } from '../apiserver/errors.js';
 import { type Controller, RevisionGate } from './controller.js';
 import { recordEvent } from './events.js';
 import { podsToDelete, slowStartBatches } from '../api/pod-ranking.js';
+import { pushTo } from '../api/collections.js';
 
 const podsR = resolveResource('pods')[0];
 
@@ -54,7 +55,7 @@ export class ReplicaSetController implements Controller {
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
     const byNs = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) byNs.set(p.metadata.namespace!, [...(byNs.get(p.metadata.namespace!) ?? []), p]);
+    for (const p of reg.store.values('pods')) pushTo(byNs, p.metadata.namespace!, p);
     for (const rs of reg.list(this.r, undefined).items) {
       try {
         this.syncOne(reg, rs, byNs.get(rs.metadata.namespace!) ?? []);
@@ -144,7 +145,7 @@ export class ReplicaSetController implements Controller {
       if (since !== undefined && minReady > 0 && since + minReady * 1000 > now) this.gate.wakeAt(since + minReady * 1000);
     }
     if (JSON.stringify(status) !== JSON.stringify(current.status ?? {})) {
-      reg.update(this.r, current.metadata.namespace!, current.metadata.name!, { ...current, status }, { subresource: 'status' });
+      reg.writeStatus(this.r, current.metadata.namespace!, current.metadata.name!, status);
     }
   }
 }

@@ -26,12 +26,22 @@ export class Kubelets implements Controller {
     const now = reg.clock.now();
     const nodes = reg.list(nodesR, undefined).items;
     const podsByNode = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) if (p.spec?.nodeName) podsByNode.set(p.spec.nodeName, [...(podsByNode.get(p.spec.nodeName) ?? []), p]);
+    for (const p of reg.store.values('pods')) {
+      const n = p.spec?.nodeName;
+      if (!n) continue;
+      let list = podsByNode.get(n);
+      if (!list) podsByNode.set(n, (list = []));
+      list.push(p);
+    }
     nodes.forEach((node, i) => {
       if (node.metadata.deletionTimestamp) return;
       const index = Number(/(\d+)$/.exec(node.metadata.name!)?.[1] ?? i + 1);
       const fresh = this.heartbeat(reg, node, index, now);
-      if (!this.isStopped(fresh)) for (const pod of podsByNode.get(node.metadata.name!) ?? []) this.syncPod(reg, fresh, pod, now);
+      if (this.isStopped(fresh)) return;
+      const pods = podsByNode.get(node.metadata.name!) ?? [];
+      const usedIPs = new Set<string>();
+      for (const p of pods) if (p.status?.podIP) usedIPs.add(p.status.podIP);
+      for (const pod of pods) this.syncPod(reg, fresh, pod, now, usedIPs);
     });
   }
 
@@ -63,7 +73,7 @@ export class Kubelets implements Controller {
         c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
       ],
     };
-    const updated = reg.update(nodesR, '', node.metadata.name!, { ...node, status }, { subresource: 'status' });
+    const updated = reg.writeStatus(nodesR, '', node.metadata.name!, status);
     if (ready?.status !== 'True') recordEvent(reg, { component: 'kubelet', host: node.metadata.name }, updated, 'Normal', 'NodeReady', `Node ${node.metadata.name} status is now: NodeReady`);
     const lease = reg.find(leasesR, 'kube-node-lease', node.metadata.name!);
     const leaseSpec = { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: new Date(now).toISOString().replace('Z', '000Z') };
@@ -79,13 +89,13 @@ export class Kubelets implements Controller {
     return updated;
   }
 
-  private context(reg: Registry, node: KubeObject, pod: KubeObject, now: number): StageContext {
+  private context(reg: Registry, node: KubeObject, pod: KubeObject, now: number, usedIPs: Set<string>): StageContext {
     const ns = pod.metadata.namespace!;
     const hostIP = (node.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '';
     return {
       now,
       hostIP,
-      podIP: () => allocatePodIP(reg, node),
+      podIP: () => allocatePodIP(node, usedIPs),
       configProblem: (c: Container) => configProblem(reg, ns, c),
       mountProblem: () => {
         for (const v of pod.spec?.volumes ?? []) {
@@ -98,8 +108,8 @@ export class Kubelets implements Controller {
   }
 
   /** Runs the first lifecycle stage that applies to the pod, if it is due; else asks to be woken then. */
-  private syncPod(reg: Registry, node: KubeObject, pod: KubeObject, now: number): void {
-    const ctx = this.context(reg, node, pod, now);
+  private syncPod(reg: Registry, node: KubeObject, pod: KubeObject, now: number, usedIPs: Set<string>): void {
+    const ctx = this.context(reg, node, pod, now, usedIPs);
     const stage = STAGES.find((s) => s.applies(pod, ctx));
     if (!stage) return;
     const due = stage.dueAt?.(pod, ctx) ?? now;
@@ -114,19 +124,23 @@ export class Kubelets implements Controller {
       reg.store.delete(storeKey(podsR), pod.metadata.namespace!, pod.metadata.name!);
       return;
     }
-    if (JSON.stringify(status) !== JSON.stringify(pod.status)) reg.update(podsR, pod.metadata.namespace!, pod.metadata.name!, { ...pod, status }, { subresource: 'status' });
+    reg.writeStatus(podsR, pod.metadata.namespace!, pod.metadata.name!, status);
     // The next stage may be due later: come back then (or at once, if it is due now).
     this.gate.wakeAt(now);
   }
 }
 
-/** The first free IP of the node's pod CIDR (10.244.N.0/24), from .2 up. */
-function allocatePodIP(reg: Registry, node: KubeObject): string {
+/** The first free IP of the node's pod CIDR (10.244.N.0/24), from .2 up; marks it used. */
+function allocatePodIP(node: KubeObject, used: Set<string>): string {
   const cidr: string = node.spec?.podCIDR ?? '10.244.0.0/24';
   const base = cidr.split('/')[0].split('.').slice(0, 3).join('.');
-  const used = new Set<string>();
-  for (const p of reg.store.values('pods')) if (p.spec?.nodeName === node.metadata.name && p.status?.podIP) used.add(p.status.podIP);
-  for (let i = 2; i < 255; i++) if (!used.has(`${base}.${i}`)) return `${base}.${i}`;
+  for (let i = 2; i < 255; i++) {
+    const ip = `${base}.${i}`;
+    if (!used.has(ip)) {
+      used.add(ip);
+      return ip;
+    }
+  }
   return `${base}.254`;
 }
 

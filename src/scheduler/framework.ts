@@ -1,7 +1,7 @@
 // The scheduling framework, as kube-scheduler has it: filter plugins say why a node cannot take a
 // pod, score plugins rank the nodes that can. One small file per plugin under plugins/.
 import { parseQuantity, milliCPU } from '../api/quantity.js';
-import { podRequests } from '../api/pods.js';
+import { controllerOf, podRequests } from '../api/pods.js';
 import type { KubeObject } from '../api/types.js';
 
 /** A node with what is already on it. */
@@ -11,6 +11,8 @@ export interface NodeInfo {
   requested: { milliCPU: number; memory: number; pods: number };
   allocatable: { milliCPU: number; memory: number; pods: number };
   usedPorts: Set<string>;
+  /** Pods on the node per controller uid (for spreading). */
+  byOwner: Map<string, number>;
 }
 
 /** Says why a node cannot run a pod (a kube-scheduler reason), or undefined if it can. */
@@ -19,11 +21,15 @@ export interface FilterPlugin {
   filter(pod: KubeObject, node: NodeInfo): string | undefined;
 }
 
-/** Scores a feasible node from 0 to 100; higher is better. */
+/**
+ * Scores a feasible node from 0 to 100; higher is better. `preScore` runs once per pod over the
+ * feasible nodes (kube-scheduler's PreScore) and its result is passed to every `score` call.
+ */
 export interface ScorePlugin {
   name: string;
   weight: number;
-  score(pod: KubeObject, node: NodeInfo, all: NodeInfo[]): number;
+  preScore?(pod: KubeObject, feasible: NodeInfo[]): unknown;
+  score(pod: KubeObject, node: NodeInfo, state: unknown): number;
 }
 
 /** `protocol/hostIP/port` keys of a pod's host ports. */
@@ -42,6 +48,7 @@ export function nodeInfo(node: KubeObject, pods: KubeObject[]): NodeInfo {
     requested: { milliCPU: 0, memory: 0, pods: 0 },
     allocatable: { milliCPU: milliCPU(alloc.cpu ?? 0), memory: parseQuantity(alloc.memory ?? 0), pods: Number(alloc.pods ?? 110) },
     usedPorts: new Set(),
+    byOwner: new Map(),
   };
   for (const p of pods) addPod(info, p);
   return info;
@@ -55,4 +62,6 @@ export function addPod(info: NodeInfo, pod: KubeObject): void {
   info.requested.memory += r.memory;
   info.requested.pods += 1;
   for (const hp of hostPorts(pod)) info.usedPorts.add(hp);
+  const owner = controllerOf(pod)?.uid;
+  if (owner) info.byOwner.set(owner, (info.byOwner.get(owner) ?? 0) + 1);
 }

@@ -9,6 +9,7 @@ import { RevisionGate, type Controller } from '../controllers/controller.js';
 import { recordEvent } from '../controllers/events.js';
 import { type NodeInfo, addPod, nodeInfo } from './framework.js';
 import { selectHost, unschedulableMessage } from './schedule.js';
+import { pushTo } from '../api/collections.js';
 
 const podsR = resolveResource('pods')[0];
 const nodesR = resolveResource('nodes')[0];
@@ -18,6 +19,8 @@ const SOURCE = { component: 'default-scheduler' };
 export class Scheduler implements Controller {
   readonly name = 'scheduler';
   private gate = new RevisionGate();
+  /** Where the next search over the nodes starts (kube-scheduler's nextStartNodeIndex). */
+  private nextStart = 0;
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
@@ -27,7 +30,7 @@ export class Scheduler implements Controller {
     const byNode = new Map<string, KubeObject[]>();
     for (const p of pods) {
       const n = p.spec?.nodeName;
-      if (n && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') byNode.set(n, [...(byNode.get(n) ?? []), p]);
+      if (n && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') pushTo(byNode, n, p);
     }
     const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? []));
     for (const pod of pending) this.scheduleOne(reg, pod, infos);
@@ -36,8 +39,9 @@ export class Scheduler implements Controller {
   private scheduleOne(reg: Registry, pod: KubeObject, infos: NodeInfo[]): void {
     const ns = pod.metadata.namespace!;
     const name = pod.metadata.name!;
-    const result = selectHost(pod, infos);
+    const result = selectHost(pod, infos, undefined, undefined, this.nextStart);
     if ('node' in result) {
+      this.nextStart = (this.nextStart + (result.processed ?? 0)) % Math.max(1, infos.length);
       const bound = reg.bind(ns, name, result.node);
       addPod(infos.find((i) => i.node.metadata.name === result.node)!, bound);
       recordEvent(reg, SOURCE, bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.node}`);
@@ -48,7 +52,7 @@ export class Scheduler implements Controller {
     if (cond?.status === 'False' && cond.message === message) return; // nothing new to say
     const conditions = (pod.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(reg.clock.now()) });
-    const updated = reg.update(podsR, ns, name, { ...pod, status: { ...pod.status, conditions } }, { subresource: 'status' });
+    const updated = reg.writeStatus(podsR, ns, name, { ...pod.status, conditions });
     recordEvent(reg, SOURCE, updated, 'Warning', 'FailedScheduling', message);
   }
 }

@@ -44,13 +44,13 @@ describe('filter plugins', () => {
 describe('selectHost', () => {
   it('prefers the least allocated node and breaks ties by name', () => {
     const nodes = [nodeInfo(node('b'), []), nodeInfo(node('a'), []), nodeInfo(node('c'), [pod(cpu('1'))])];
-    expect(selectHost(pod(cpu('1')), nodes)).toEqual({ node: 'a' });
+    expect(selectHost(pod(cpu('1')), nodes)).toMatchObject({ node: 'a' });
   });
 
   it('spreads the pods of one owner', () => {
     const owned = (name: string) => ({ ...pod({}, name), metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }] } });
     const nodes = [nodeInfo(node('a'), [owned('x')]), nodeInfo(node('b'), [])];
-    expect(selectHost(owned('y'), nodes)).toEqual({ node: 'b' });
+    expect(selectHost(owned('y'), nodes)).toMatchObject({ node: 'b' });
   });
 
   it('explains why no node fits, in kube-scheduler words', () => {
@@ -59,5 +59,19 @@ describe('selectHost', () => {
     expect('reasons' in r && unschedulableMessage(r.reasons, r.total)).toBe("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.");
     const cpuOnly = selectHost(pod(cpu('100')), nodes);
     expect('reasons' in cpuOnly && unschedulableMessage(cpuOnly.reasons, cpuOnly.total)).toBe('0/3 nodes are available: 3 Insufficient cpu.');
+  });
+});
+
+describe('percentageOfNodesToScore', () => {
+  it.each([
+    [3, 3],
+    [99, 99],
+    [100, 100],
+    [500, 230],
+    [5000, 500],
+    [10000, 500],
+  ])('%d nodes -> stop after %d feasible ones', async (total, expected) => {
+    const { numFeasibleNodesToFind } = await import('../../src/scheduler/schedule.js');
+    expect(numFeasibleNodesToFind(total)).toBe(expected);
   });
 });

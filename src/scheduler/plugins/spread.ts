@@ -6,11 +6,17 @@ import type { ScorePlugin } from '../framework.js';
 export const spreadByOwner: ScorePlugin = {
   name: 'PodTopologySpread',
   weight: 2,
-  score(pod, n, all) {
-    const owner = controllerOf(pod);
-    if (!owner) return 100;
-    const count = (pods: typeof n.pods) => pods.filter((p) => controllerOf(p)?.uid === owner.uid).length;
-    const max = Math.max(...all.map((x) => count(x.pods)));
-    return 100 * (1 - count(n.pods) / (max + 1));
+  // Once per pod: its owner, and the most pods of that owner on any feasible node.
+  preScore(pod, feasible) {
+    const owner = controllerOf(pod)?.uid;
+    if (!owner) return undefined;
+    let max = 0;
+    for (const n of feasible) max = Math.max(max, n.byOwner.get(owner) ?? 0);
+    return { owner, max };
+  },
+  score(_pod, n, state) {
+    const s = state as { owner: string; max: number } | undefined;
+    if (!s) return 100;
+    return 100 * (1 - (n.byOwner.get(s.owner) ?? 0) / (s.max + 1));
   },
 };
