@@ -1,0 +1,98 @@
+// Scheduler and controller throughput on a large simulated cluster (issue 3's benchmark):
+//   node bench/scale.mjs [--nodes 5000] [--pods 150000]
+// One daemon (store on disk, as users run it) with N nodes; pods come from Deployments of 100
+// replicas. The control loop is ticked as fast as it goes while the cluster clock moves 100 ms per
+// tick, so the simulated delays (container start, readiness) cost no wall time. Reports pods
+// scheduled per second, wall time until every pod is Running, peak RSS, and `minikctl get pods -A`
+// latency at that size. Targets: >= 10,000 pods/s scheduled, all Running within 60 s, < 2 GiB.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FakeClock } from '../dist/api/clock.js';
+import { resolveResource } from '../dist/api/resources.js';
+import { startDaemon } from '../dist/daemon/daemon.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const NODES = arg('nodes', 5000);
+const PODS = arg('pods', 150000);
+const REPLICAS = 100;
+const DEPLOYS = Math.ceil(PODS / REPLICAS);
+
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'minik-scale-'));
+const clock = new FakeClock();
+let peak = 0;
+const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+const t0 = Date.now();
+const daemon = await startDaemon({ home, clock, tickMs: 0, nodes: { count: NODES, cpu: '32', memory: '256Gi', pods: 110 } });
+const reg = daemon.registry;
+// Time spent inside the scheduler, for its own throughput.
+let schedulerMs = 0;
+const scheduler = daemon.loop.controllers.find((c) => c.name === 'scheduler');
+const schedulerSync = scheduler.sync.bind(scheduler);
+scheduler.sync = (r) => {
+  const t = performance.now();
+  schedulerSync(r);
+  schedulerMs += performance.now() - t;
+};
+daemon.loop.tick();
+console.log(`${NODES} nodes up in ${Date.now() - t0} ms`);
+
+const deployR = resolveResource('deployments')[0];
+reg.store.batch(() => {
+  for (let i = 0; i < DEPLOYS; i++) {
+    const replicas = Math.min(REPLICAS, PODS - i * REPLICAS);
+    reg.create(deployR, 'default', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `app-${i}` },
+      spec: { replicas, selector: { matchLabels: { app: `app-${i}` } }, template: { metadata: { labels: { app: `app-${i}` } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } },
+    });
+  }
+});
+
+const start = Date.now();
+let ticks = 0;
+for (;;) {
+  clock.advance(100);
+  daemon.loop.tick();
+  ticks++;
+  sample();
+  let bound = 0;
+  let running = 0;
+  for (const p of reg.store.values('pods')) {
+    if (p.spec?.nodeName) bound++;
+    if (p.status?.phase === 'Running') running++;
+  }
+  if (ticks % 5 === 0) console.log(`  tick ${ticks}: ${bound} bound, ${running} running, ${((Date.now() - start) / 1000).toFixed(1)} s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+  if (running === PODS) break;
+  if (Date.now() - start > 600_000) throw new Error('gave up after 10 minutes');
+}
+const allRunning = Date.now() - start;
+const schedSeconds = schedulerMs / 1000;
+
+// `minikctl get pods -A` against this daemon, as a separate process (median of 5).
+const env = { ...process.env, MINIK_HOME: home, NO_COLOR: '1' };
+const lat = [];
+for (let i = 0; i < 5; i++) {
+  const t = Date.now();
+  // Asynchronous: the daemon answering it runs in this very process.
+  await promisify(execFile)(process.execPath, [path.join(ROOT, 'bin/minikctl'), 'get', 'pods', '-A', '--no-headers'], { env, maxBuffer: 1 << 30 });
+  lat.push(Date.now() - t);
+}
+lat.sort((a, b) => a - b);
+await daemon.stop();
+fs.rmSync(home, { recursive: true, force: true });
+
+console.log(`\n| measure | value | target |\n|---|---|---|`);
+console.log(`| nodes / pods | ${NODES} / ${PODS} | 5,000 / 150,000 |`);
+console.log(`| pods scheduled per second (time inside the scheduler) | ${Math.round(PODS / schedSeconds)} (${schedSeconds.toFixed(1)} s in all) | >= 10,000 |`);
+console.log(`| wall time until all Running | ${(allRunning / 1000).toFixed(1)} s (${ticks} ticks) | < 60 s |`);
+console.log(`| peak RSS | ${(peak / 2 ** 20).toFixed(0)} MiB | < 2 GiB |`);
+console.log(`| \`minikctl get pods -A\` | ${lat[2]} ms median of 5 | |`);
