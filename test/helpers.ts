@@ -33,6 +33,18 @@ export async function testDaemon(): Promise<{ daemon: Daemon; home: string; cloc
   };
 }
 
+/**
+ * Fast-forwards a test daemon: 200 ms of cluster time and one control-loop tick every 5 ms of
+ * real time, so rollouts and graceful deletions take milliseconds. Returns a stop function.
+ */
+export function fastForward(env: { daemon: Daemon; clock: FakeClock }): () => void {
+  const ticker = setInterval(() => {
+    env.clock.advance(200);
+    env.daemon.loop.tick();
+  }, 5);
+  return () => clearInterval(ticker);
+}
+
 /** The result of one CLI run. */
 export interface CliResult {
   code: number;

@@ -1,19 +1,16 @@
 // Node maintenance through the CLI, against a daemon whose fake clock is fast-forwarded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, testDaemon } from '../helpers.js';
+import { cli, fastForward, testDaemon } from '../helpers.js';
 
 let env: Awaited<ReturnType<typeof testDaemon>>;
-let ticker: NodeJS.Timeout;
+let stopTicking: () => void;
 
 beforeAll(async () => {
   env = await testDaemon();
-  ticker = setInterval(() => {
-    env.clock.advance(200);
-    env.daemon.loop.tick();
-  }, 5);
+  stopTicking = fastForward(env);
 });
 afterAll(async () => {
-  clearInterval(ticker);
+  stopTicking();
   await env.stop();
 });
 

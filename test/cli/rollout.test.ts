@@ -1,10 +1,10 @@
 // Rollouts through the CLI, in-process, against a daemon whose fake clock is fast-forwarded:
 // 200 ms of cluster time every 5 ms, so a rollout takes milliseconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, testDaemon } from '../helpers.js';
+import { cli, fastForward, testDaemon } from '../helpers.js';
 
 let env: Awaited<ReturnType<typeof testDaemon>>;
-let ticker: NodeJS.Timeout;
+let stopTicking: () => void;
 
 const DEPLOY = `apiVersion: apps/v1
 kind: Deployment
@@ -20,13 +20,10 @@ spec:
 
 beforeAll(async () => {
   env = await testDaemon();
-  ticker = setInterval(() => {
-    env.clock.advance(200);
-    env.daemon.loop.tick();
-  }, 5);
+  stopTicking = fastForward(env);
 });
 afterAll(async () => {
-  clearInterval(ticker);
+  stopTicking();
   await env.stop();
 });
 

@@ -68,17 +68,21 @@ async function deleteTargets(ctx: Context, client: Client, targets: Target[], op
       exit = 1;
     }
   }
-  if (opts.wait !== false && !forced) {
-    const deadline = opts.timeout ? Date.now() + parseDuration(opts.timeout) : undefined;
-    for (const t of waitFor) {
-      const ok = await waitUntilGone(client, t.r, t.namespace, t.name, t.uid, deadline);
-      if (!ok) {
-        ctx.err(`error: timed out waiting for the condition on ${t.r.plural}/${t.name}`);
-        exit = 1;
-      }
+  if (opts.wait !== false && !forced && !(await waitAllGone(ctx, client, waitFor, opts.timeout))) exit = 1;
+  return exit;
+}
+
+/** Waits (kubectl's --wait) until every deleted object is gone, sharing one --timeout. */
+async function waitAllGone(ctx: Context, client: Client, targets: Target[], timeout: string | undefined): Promise<boolean> {
+  const deadline = timeout ? Date.now() + parseDuration(timeout) : undefined;
+  let ok = true;
+  for (const t of targets) {
+    if (!(await waitUntilGone(client, t.r, t.namespace, t.name, t.uid, deadline))) {
+      ctx.err(`error: timed out waiting for the condition on ${t.r.plural}/${t.name}`);
+      ok = false;
     }
   }
-  return exit;
+  return ok;
 }
 
 /** Runs `delete`; returns the exit code. */
@@ -103,15 +107,7 @@ export async function runDelete(ctx: Context, args: string[], opts: DeleteOption
     });
     for (const e of errors) ctx.err(e);
     let exit = failed > 0 || errors.length > 0 ? 1 : 0;
-    if (opts.wait !== false && body.gracePeriodSeconds !== 0) {
-      const deadline = opts.timeout ? Date.now() + parseDuration(opts.timeout) : undefined;
-      for (const t of targets) {
-        if (!(await waitUntilGone(client, t.r, t.namespace, t.name, t.uid, deadline))) {
-          ctx.err(`error: timed out waiting for the condition on ${t.r.plural}/${t.name}`);
-          exit = 1;
-        }
-      }
-    }
+    if (opts.wait !== false && body.gracePeriodSeconds !== 0 && !(await waitAllGone(ctx, client, targets, opts.timeout))) exit = 1;
     return exit;
   }
   const requests = parseResourceArgs(args, 'delete');
