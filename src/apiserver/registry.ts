@@ -407,6 +407,21 @@ export class Registry {
   }
 
   /**
+   * Creates an object built by a trusted in-process component (an Event from the scheduler or a
+   * kubelet): the same system metadata, namespace check and store write as create(), without
+   * decoding a client body. Validation still runs, so a component bug cannot store nonsense.
+   */
+  createTrusted(r: ResourceInfo, namespace: string, o: KubeObject): KubeObject {
+    const name = o.metadata.name!;
+    this.checkNamespace(r, namespace, name);
+    const obj: KubeObject = { ...o, apiVersion: groupVersion(r), kind: r.kind, metadata: { ...o.metadata, namespace: r.namespaced ? namespace : undefined, uid: randomUUID(), creationTimestamp: rfc3339(this.clock.now()) } };
+    if (!r.namespaced) delete obj.metadata.namespace;
+    this.invalidIfErrors(r, obj, validateCreate(r, obj));
+    if (this.find(r, namespace, name)) throw E.alreadyExists(r, name);
+    return this.store.create(storeKey(r), obj);
+  }
+
+  /**
    * Writes an object's status for a trusted in-process component (scheduler, controllers,
    * kubelets). The status is built by minik itself, so it skips request decoding (the clone and
    * schema walk of a client body); otherwise it is PUT .../status: spec and metadata stay as

@@ -26,7 +26,7 @@ export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject,
       reg.store.update('events', { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now });
       return;
     }
-    reg.create(eventsR, ns, {
+    reg.createTrusted(eventsR, ns, {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace: ns },

@@ -44,7 +44,9 @@ export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS
       reasons.set("node(s) didn't match the requested node name", (reasons.get("node(s) didn't match the requested node name") ?? 0) + 1);
       continue;
     }
-    const why = filters.map((f) => f.filter(pod, n)).find((r) => r !== undefined);
+    // The first filter that fails decides (kube-scheduler stops there too).
+    let why: string | undefined;
+    for (const f of filters) if ((why = f.filter(pod, n)) !== undefined) break;
     if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
     else feasible.push(n);
   }

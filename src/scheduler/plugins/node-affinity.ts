@@ -32,9 +32,11 @@ function requirementMatches(r: NodeSelectorRequirement, value: string | undefine
 
 /** True when a node satisfies a pod's nodeSelector and requiredDuringScheduling node affinity. */
 export function nodeMatchesPod(pod: { spec?: any }, node: { metadata: { name?: string; labels?: Record<string, string> } }): boolean {
+  const sel: Record<string, string> | undefined = pod.spec?.nodeSelector;
+  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (!required && (!sel || Object.keys(sel).length === 0)) return true; // the common case, per node per pod
   const labels = node.metadata.labels ?? {};
-  const sel: Record<string, string> = pod.spec?.nodeSelector ?? {};
-  if (!matches(Object.entries(sel).map(([key, v]) => ({ key, op: '=' as const, values: [v] })), labels)) return false;
+  if (sel && !matches(Object.entries(sel).map(([key, v]) => ({ key, op: '=' as const, values: [v] })), labels)) return false;
   const terms: { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }[] =
     pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   if (terms.length === 0) return true;
