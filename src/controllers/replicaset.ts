@@ -54,11 +54,17 @@ export class ReplicaSetController implements Controller {
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
-    const byNs = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) pushTo(byNs, p.metadata.namespace!, p);
+    // One pass over the pods: by controller uid, and the orphans (no controller) by namespace.
+    const byOwner = new Map<string, KubeObject[]>();
+    const orphans = new Map<string, KubeObject[]>();
+    for (const p of reg.store.values('pods')) {
+      const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
+      if (ctrl) pushTo(byOwner, ctrl.uid, p);
+      else pushTo(orphans, p.metadata.namespace!, p);
+    }
     for (const rs of reg.list(this.r, undefined).items) {
       try {
-        this.syncOne(reg, rs, byNs.get(rs.metadata.namespace!) ?? []);
+        this.syncOne(reg, rs, [...(byOwner.get(rs.metadata.uid!) ?? []), ...(orphans.get(rs.metadata.namespace!) ?? [])]);
       } catch (e) {
         // One broken object never stops the others; it is retried on the next change.
         if (!(e instanceof StatusError)) throw e;
@@ -70,12 +76,13 @@ export class ReplicaSetController implements Controller {
     return this.r.kind === 'ReplicationController' ? fromLabelSelector({ matchLabels: rs.spec?.selector ?? {} }) : fromLabelSelector(rs.spec?.selector);
   }
 
-  private syncOne(reg: Registry, rs: KubeObject, nsPods: KubeObject[]): void {
+  /** `candidates`: the pods this ReplicaSet controls, and the namespace's orphans it might adopt. */
+  private syncOne(reg: Registry, rs: KubeObject, candidates: KubeObject[]): void {
     const sel = this.selector(rs);
     const uid = rs.metadata.uid;
     const source = { component: this.name };
     let owned: KubeObject[] = [];
-    for (const p of nsPods) {
+    for (const p of candidates) {
       const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
       const match = sel.length > 0 && matches(sel, p.metadata.labels);
       if (ctrl?.uid === uid) {
