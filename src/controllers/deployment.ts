@@ -202,7 +202,9 @@ export class DeploymentController implements Controller {
       const deadline = cur.spec?.progressDeadlineSeconds ?? 600;
       const lastProgress = Date.parse(prevProgress?.lastUpdateTime ?? cur.metadata.creationTimestamp ?? now);
       const moved = !prevProgress || JSON.stringify(cur.status?.updatedReplicas) !== JSON.stringify(newStatus.replicas) || (cur.status?.availableReplicas ?? 0) !== available;
-      if (!moved && reg.clock.now() - lastProgress > deadline * 1000)
+      // Once exceeded, the condition stays until the rollout moves again (the controller keeps trying).
+      if (!moved && prevProgress?.reason === 'ProgressDeadlineExceeded') progressing = prevProgress;
+      else if (!moved && reg.clock.now() - lastProgress > deadline * 1000)
         progressing = { type: 'Progressing', status: 'False', lastUpdateTime: now, lastTransitionTime: now, reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newName}" has timed out progressing.` };
       else {
         progressing = { type: 'Progressing', status: 'True', lastUpdateTime: moved ? now : prevProgress.lastUpdateTime, lastTransitionTime: now, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newName}" is progressing.` };

@@ -70,6 +70,15 @@ describe('rollouts with minikctl', () => {
   });
 });
 
+describe('progress deadline', () => {
+  it('rollout status exits 1 when the deadline is exceeded', async () => {
+    await cli(env.home, ['apply', '-f', '-'], DEPLOY.replace('name: web', 'name: stuck').replace(/app: web/g, 'app: stuck').replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 10').replace('image: "nginx:1.27"', 'image: "nginx:1.27", resources: {requests: {cpu: "64"}}'));
+    const r = await cli(env.home, ['rollout', 'status', 'deploy/stuck', '--timeout=60s']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: deployment "stuck" exceeded its progress deadline\n');
+  });
+});
+
 describe('logs', () => {
   it('prints a simulated container\'s lifecycle, by pod or by workload, as kubectl words its errors', async () => {
     const pod = (await cli(env.home, ['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;

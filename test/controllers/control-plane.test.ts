@@ -264,3 +264,32 @@ describe('node failure', () => {
     expect(pods()).toHaveLength(3);
   });
 });
+
+describe('progress deadline', () => {
+  it('a rollout that cannot progress gets ProgressDeadlineExceeded after progressDeadlineSeconds', () => {
+    const d = deployment('nginx:1.27', 2, { progressDeadlineSeconds: 30 });
+    d.spec.template.spec.containers[0].resources = { requests: { cpu: '64' } };
+    reg.create(deployR, 'default', d);
+    run(10_000);
+    expect(reg.get(deployR, 'default', 'web').status.conditions.find((c: any) => c.type === 'Progressing').status).toBe('True');
+    run(25_000);
+    run(60_000); // and it stays so
+    expect(reg.get(deployR, 'default', 'web').status.conditions.find((c: any) => c.type === 'Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+      message: expect.stringMatching(/^ReplicaSet "web-[a-z0-9]+" has timed out progressing\.$/),
+    });
+  });
+
+  it('a ReplicaSet adopts matching orphans and releases pods whose labels stop matching', () => {
+    for (const n of ['o1', 'o2']) reg.create(podsR, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: n, labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    reg.create(rsR, 'default', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs' }, spec: { replicas: 2, selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } });
+    run(300);
+    expect(pods().map((p) => p.metadata.name)).toEqual(['o1', 'o2']);
+    expect(pods().every((p) => p.metadata.ownerReferences?.[0].name === 'rs')).toBe(true);
+    reg.patch(podsR, 'default', 'o1', 'merge', { metadata: { labels: { app: 'other' } } });
+    run(300);
+    expect(reg.get(podsR, 'default', 'o1').metadata.ownerReferences).toBeUndefined();
+    expect(pods().filter((p) => p.metadata.labels.app === 'x')).toHaveLength(2);
+  });
+});
