@@ -47,6 +47,9 @@ export function kubeconfig(port: number, token: string): string {
     'kind: Config',
     'clusters:',
     '- cluster:',
+    // @kubernetes/client-node refuses plain HTTP unless told to skip TLS checks (kubectl ignores
+    // this over HTTP); the daemon listens on 127.0.0.1 only.
+    '    insecure-skip-tls-verify: true',
     // client-go sends no bearer token over plain HTTP; the token rides in the URL path instead.
     `    server: http://127.0.0.1:${port}/t/${token}`,
     '  name: minik',
