@@ -67,7 +67,7 @@ const byKind: Record<string, Record<string, FieldGetter>> = {
 };
 
 /** Builds a predicate for a kind; unsupported fields are an error worded like the apiserver's. */
-export function fieldMatcher(kind: string, plural: string, reqs: FieldRequirement[]): (o: KubeObject) => boolean {
+export function fieldMatcher(kind: string, reqs: FieldRequirement[]): (o: KubeObject) => boolean {
   const getters = reqs.map((r) => {
     const g = byKind[kind]?.[r.field] ?? common[r.field];
     if (!g) throw new FieldSelectorError(`field label not supported: ${r.field}`);

@@ -91,7 +91,7 @@ export class Registry {
   filter(r: ResourceInfo, opts: ListOptions): (o: KubeObject) => boolean {
     try {
       const sel = parseSelector(opts.labelSelector ?? '');
-      const fields = fieldMatcher(r.kind, r.plural, parseFieldSelector(opts.fieldSelector ?? ''));
+      const fields = fieldMatcher(r.kind, parseFieldSelector(opts.fieldSelector ?? ''));
       return (o) => (sel.length === 0 || matches(sel, o.metadata.labels)) && fields(o);
     } catch (e) {
       if (e instanceof SelectorParseError || e instanceof FieldSelectorError) throw E.badRequest(e.message);

@@ -5,7 +5,7 @@
 import { fromLabelSelector, matches } from '../api/labels.js';
 import { isPodActive, isPodAvailable, isPodReady, readySince } from '../api/pods.js';
 import { type ResourceInfo, resolveResource } from '../api/resources.js';
-import type { KubeObject, OwnerReference } from '../api/types.js';
+import type { KubeObject, OwnerReference, PodTemplateSpec } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { StatusError } from '../apiserver/errors.js';
 import { type Controller, RevisionGate } from './controller.js';
@@ -24,7 +24,7 @@ export function controllerRef(owner: KubeObject): OwnerReference {
 }
 
 /** A pod for a template, owned by `owner` (generateName `<owner>-`). */
-export function podFromTemplate(owner: KubeObject, template: any): KubeObject {
+export function podFromTemplate(owner: KubeObject, template: PodTemplateSpec | undefined): KubeObject {
   const meta = template?.metadata ?? {};
   return {
     apiVersion: 'v1',

@@ -1,5 +1,7 @@
 // The arithmetic of a Deployment rollout, as pure functions (kube-controller-manager's
 // deployment util). Tested with the examples from the Kubernetes docs.
+import type { PodTemplateSpec } from '../api/types.js';
+
 /**
  * Resolves maxSurge/maxUnavailable against the replica count: maxSurge rounds up,
  * maxUnavailable rounds down, and they are never both 0 (then maxUnavailable becomes 1).
@@ -69,8 +71,8 @@ function canonical(v: unknown): unknown {
 }
 
 /** A pod template without what does not make it different (the hash label, nulls, key order). */
-export function normalizeTemplate(template: any): unknown {
-  const t = structuredClone(template ?? {});
+export function normalizeTemplate(template: PodTemplateSpec | undefined): unknown {
+  const t: Partial<PodTemplateSpec> = structuredClone(template ?? {});
   if (t.metadata?.labels) delete t.metadata.labels['pod-template-hash'];
   return canonical(t);
 }
@@ -80,12 +82,12 @@ export function normalizeTemplate(template: any): unknown {
  * decimal digits mapped through the API's "safe" alphabet (rand.SafeEncodeString), which is how
  * Kubernetes gets names like `web-7d4b9c8f5`.
  */
-export function podTemplateHash(template: any, collisionCount = 0): string {
+export function podTemplateHash(template: PodTemplateSpec | undefined, collisionCount = 0): string {
   const h = fnv32a(JSON.stringify(normalizeTemplate(template)) + (collisionCount ? String(collisionCount) : ''));
   return [...String(h)].map((ch) => SAFE[ch.charCodeAt(0) % SAFE.length]).join('');
 }
 
 /** True when two pod templates are the same for rollout purposes. */
-export function sameTemplate(a: any, b: any): boolean {
+export function sameTemplate(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
   return JSON.stringify(normalizeTemplate(a)) === JSON.stringify(normalizeTemplate(b));
 }

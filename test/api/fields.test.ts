@@ -12,15 +12,15 @@ describe('field selectors', () => {
     ['status.phase!=Pending', true],
     ['spec.nodeName==node-1', true],
   ])('%s on a pod is %s', (sel, expected) => {
-    expect(fieldMatcher('Pod', 'pods', parseFieldSelector(sel))(pod)).toBe(expected);
+    expect(fieldMatcher('Pod', parseFieldSelector(sel))(pod)).toBe(expected);
   });
 
   it('rejects fields the kind does not support, as the apiserver does', () => {
-    expect(() => fieldMatcher('ConfigMap', 'configmaps', parseFieldSelector('spec.nodeName=x'))).toThrow(new FieldSelectorError('field label not supported: spec.nodeName'));
+    expect(() => fieldMatcher('ConfigMap', parseFieldSelector('spec.nodeName=x'))).toThrow(new FieldSelectorError('field label not supported: spec.nodeName'));
   });
 
   it('selects events by involvedObject', () => {
     const ev = { metadata: { name: 'e' }, involvedObject: { kind: 'Pod', name: 'p1', namespace: 'default' } };
-    expect(fieldMatcher('Event', 'events', parseFieldSelector('involvedObject.name=p1,involvedObject.kind=Pod'))(ev)).toBe(true);
+    expect(fieldMatcher('Event', parseFieldSelector('involvedObject.name=p1,involvedObject.kind=Pod'))(ev)).toBe(true);
   });
 });
