@@ -240,9 +240,23 @@ export class Registry {
     if (errs.length > 0) throw E.invalid(r, o.metadata.name ?? o.metadata.generateName ?? '', errs);
   }
 
-  /** Creates an object (POST). */
+  /** Creates an object (POST): decodes the body, then admits and stores it. */
   create(r: ResourceInfo, namespace: string, body: unknown, opts: WriteOptions = {}): KubeObject {
-    const o = this.decode(r, body, opts);
+    return this.admitCreate(r, namespace, this.decode(r, body, opts), opts);
+  }
+
+  /**
+   * Creates an object built by a trusted in-process component (a controller's pod, a recorder's
+   * Event): the same admission as create() (system metadata, defaults, validation, namespace
+   * lifecycle, allocation), without decoding a client body. The object is taken over, not copied.
+   */
+  createTrusted(r: ResourceInfo, namespace: string, o: KubeObject): KubeObject {
+    o.apiVersion = groupVersion(r);
+    o.kind = r.kind;
+    return this.admitCreate(r, namespace, o, {});
+  }
+
+  private admitCreate(r: ResourceInfo, namespace: string, o: KubeObject, opts: WriteOptions): KubeObject {
     const m = o.metadata;
     if (r.namespaced) {
       if (m.namespace && m.namespace !== namespace) throw E.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -251,7 +265,6 @@ export class Registry {
     if (m.resourceVersion) throw E.badRequest('resourceVersion should not be set on objects to be created');
     if (!m.name && m.generateName) m.name = this.generateName(m.generateName);
     const name = m.name ?? '';
-    // Validate metadata first: a bad name is reported before anything else.
     m.uid = randomUUID();
     m.creationTimestamp = rfc3339(this.clock.now());
     delete m.deletionTimestamp;
@@ -404,21 +417,6 @@ export class Registry {
     if (r.tracksGeneration) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
     if (opts.dryRun) return { object: next, deleted: false };
     return { object: this.store.update(storeKey(r), next), deleted: false };
-  }
-
-  /**
-   * Creates an object built by a trusted in-process component (an Event from the scheduler or a
-   * kubelet): the same system metadata, namespace check and store write as create(), without
-   * decoding a client body. Validation still runs, so a component bug cannot store nonsense.
-   */
-  createTrusted(r: ResourceInfo, namespace: string, o: KubeObject): KubeObject {
-    const name = o.metadata.name!;
-    this.checkNamespace(r, namespace, name);
-    const obj: KubeObject = { ...o, apiVersion: groupVersion(r), kind: r.kind, metadata: { ...o.metadata, namespace: r.namespaced ? namespace : undefined, uid: randomUUID(), creationTimestamp: rfc3339(this.clock.now()) } };
-    if (!r.namespaced) delete obj.metadata.namespace;
-    this.invalidIfErrors(r, obj, validateCreate(r, obj));
-    if (this.find(r, namespace, name)) throw E.alreadyExists(r, name);
-    return this.store.create(storeKey(r), obj);
   }
 
   /**

@@ -107,7 +107,7 @@ export class ReplicaSetController implements Controller {
         outer: for (const batch of slowStartBatches(left)) {
           for (let i = 0; i < batch; i++) {
             try {
-              const pod = reg.create(podsR, rs.metadata.namespace!, podFromTemplate(rs, rs.spec?.template));
+              const pod = reg.createTrusted(podsR, rs.metadata.namespace!, podFromTemplate(rs, rs.spec?.template));
               active.push(pod);
               owned.push(pod);
               recordEvent(reg, source, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
