@@ -11,10 +11,12 @@ import { StatusError } from '../apiserver/errors.js';
 import { type Controller, RevisionGate } from './controller.js';
 import { recordEvent } from './events.js';
 import { controllerRef } from './replicaset.js';
-import { maxScaleDown, newRSReplicas, podTemplateHash, resolveFenceposts, sameTemplate } from './rollout.js';
+import { maxScaleDown, newRSReplicas, podTemplateHash, proportion, resolveFenceposts, sameTemplate } from './rollout.js';
 
 const [deployR, rsR, podsR] = ['deployments', 'replicasets', 'pods'].map((n) => resolveResource(n)[0]);
 const REVISION = 'deployment.kubernetes.io/revision';
+const DESIRED = 'deployment.kubernetes.io/desired-replicas';
+const MAX = 'deployment.kubernetes.io/max-replicas';
 const SOURCE = { component: 'deployment-controller' };
 
 const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
@@ -51,15 +53,51 @@ export class DeploymentController implements Controller {
     return out;
   }
 
+  /** Sets a ReplicaSet's size and its desired/max-replicas annotations (scaleReplicaSet). */
   private scale(reg: Registry, d: KubeObject, rs: KubeObject, to: number): KubeObject {
     const from = specReplicas(rs);
-    if (from === to) return rs;
-    const updated = reg.patch(rsR, rs.metadata.namespace!, rs.metadata.name!, 'merge', {
-      metadata: { annotations: { 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1), 'deployment.kubernetes.io/max-replicas': String(maxReplicas(d)) } },
-      spec: { replicas: to },
-    });
-    recordEvent(reg, SOURCE, d, 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`);
+    const annotations = { [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String(maxReplicas(d)) };
+    const stale = rs.metadata.annotations?.[DESIRED] !== annotations[DESIRED] || rs.metadata.annotations?.[MAX] !== annotations[MAX];
+    if (from === to && !stale) return rs;
+    const updated = reg.patch(rsR, rs.metadata.namespace!, rs.metadata.name!, 'merge', { metadata: { annotations }, spec: { replicas: to } });
+    if (from !== to) recordEvent(reg, SOURCE, d, 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`);
     return updated;
+  }
+
+  /**
+   * A scaling event (spec.replicas changed, seen as ReplicaSets annotated with another desired
+   * count) or a paused Deployment: resize without rolling (the controller's scale()). One active
+   * ReplicaSet takes the whole count; a saturated new one leaves the old at 0; otherwise, in a
+   * rolling update, the change is spread over the ReplicaSets in proportion to their sizes.
+   */
+  private scaleProportionally(reg: Registry, d: KubeObject, newRS: KubeObject | undefined, old: KubeObject[]): void {
+    const replicas = d.spec?.replicas ?? 1;
+    const all = [...(newRS ? [newRS] : []), ...old];
+    const active = all.filter((rs) => specReplicas(rs) > 0);
+    if (active.length <= 1) {
+      const target = active[0] ?? newRS ?? [...old].sort((a, b) => revisionOf(b) - revisionOf(a))[0];
+      if (target) this.scale(reg, d, target, replicas);
+      return;
+    }
+    if (newRS && specReplicas(newRS) === replicas && (newRS.status?.availableReplicas ?? 0) === replicas) {
+      for (const rs of old) this.scale(reg, d, rs, 0);
+      return;
+    }
+    if ((d.spec?.strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return;
+    const allowed = replicas > 0 ? maxReplicas(d) : 0;
+    const toAdd = allowed - active.reduce((n, rs) => n + specReplicas(rs), 0);
+    // Biggest first; on ties newer first when growing, older first when shrinking.
+    const sorted = [...active].sort((a, b) => specReplicas(b) - specReplicas(a) || (toAdd > 0 ? revisionOf(b) - revisionOf(a) : revisionOf(a) - revisionOf(b)));
+    let added = 0;
+    const sizes = sorted.map((rs) => {
+      const annotated = Number(rs.metadata.annotations?.[MAX] ?? d.status?.replicas ?? specReplicas(rs)) || specReplicas(rs);
+      const p = toAdd !== 0 ? proportion(specReplicas(rs), annotated, allowed, toAdd, added, replicas) : 0;
+      added += p;
+      return specReplicas(rs) + p;
+    });
+    // Leftovers go to the largest ReplicaSet.
+    if (toAdd !== 0) sizes[0] = Math.max(0, sizes[0] + toAdd - added);
+    sorted.forEach((rs, i) => this.scale(reg, d, rs, sizes[i]));
   }
 
   private syncOne(reg: Registry, d: KubeObject): void {
@@ -79,10 +117,11 @@ export class DeploymentController implements Controller {
       all = all.map((rs) => (rs.metadata.uid === newRS!.metadata.uid ? newRS! : rs));
     }
     const old = all.filter((rs) => rs !== newRS);
+    const scalingEvent = all.some((rs) => specReplicas(rs) > 0 && rs.metadata.annotations?.[DESIRED] !== undefined && rs.metadata.annotations[DESIRED] !== String(replicas));
 
-    if (d.spec?.paused || !newRS) {
-      // Paused: scaling is still honoured proportionally, no rollout progresses.
-      if (newRS && old.every((rs) => specReplicas(rs) === 0)) this.scale(reg, d, newRS, replicas);
+    if (d.spec?.paused || !newRS || scalingEvent) {
+      // Paused, or spec.replicas changed: resize (proportionally in mid-rollout); no rollout step this pass.
+      this.scaleProportionally(reg, d, newRS, old);
     } else if ((d.spec?.strategy?.type ?? 'RollingUpdate') === 'Recreate') {
       for (const rs of old) this.scale(reg, d, rs, 0);
       // Recreate waits until no pod of an old ReplicaSet runs, terminating ones included.
@@ -115,7 +154,7 @@ export class DeploymentController implements Controller {
       metadata: {
         name: `${d.metadata.name}-${hash}`,
         labels: template.metadata.labels,
-        annotations: { 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1), 'deployment.kubernetes.io/max-replicas': String(maxReplicas(d)), [REVISION]: String(revision) },
+        annotations: { [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String(maxReplicas(d)), [REVISION]: String(revision) },
         ownerReferences: [controllerRef(d)],
       },
       spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },

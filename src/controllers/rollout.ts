@@ -91,3 +91,17 @@ export function podTemplateHash(template: PodTemplateSpec | undefined, collision
 export function sameTemplate(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
   return JSON.stringify(normalizeTemplate(a)) === JSON.stringify(normalizeTemplate(b));
 }
+
+/**
+ * A ReplicaSet's share of a scaling event (getProportion): its size times the new total over the
+ * total it was sized for (the max-replicas annotation), rounded, minus its size; never more than
+ * what is left to hand out. Worked example from the Deployment docs: 10 replicas (surge 3) scaled
+ * to 15 mid-rollout, old RS 8 and new RS 5, both annotated max-replicas 13: 18 allowed, 5 to add;
+ * old 8 * 18 / 13 = 11.08 -> +3, new 5 * 18 / 13 = 6.92 -> +2.
+ */
+export function proportion(rsReplicas: number, annotatedMax: number, allowedTotal: number, toAdd: number, added: number, deploymentReplicas: number): number {
+  if (rsReplicas === 0 || toAdd === 0 || toAdd === added) return 0;
+  const fraction = deploymentReplicas === 0 ? -rsReplicas : Math.round((rsReplicas * allowedTotal) / annotatedMax) - rsReplicas;
+  const allowed = toAdd - added;
+  return toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
+}

@@ -103,6 +103,22 @@ describe('a Deployment', () => {
     expect(reg.get(deployR, 'default', 'web').status.updatedReplicas).toBe(4);
   });
 
+  it('spreads a scale during a stuck rollout over the ReplicaSets in proportion (the docs example)', () => {
+    reg.create(deployR, 'default', deployment('nginx:1.27', 10, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+    run(2000);
+    // A new template whose pods never become ready: the rollout stops at old 8 / new 5.
+    reg.patch(deployR, 'default', 'web', 'strategic', {
+      spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:broken', readinessProbe: { httpGet: { path: '/', port: 80 }, initialDelaySeconds: 100000 } }] } } },
+    });
+    run(5000);
+    const sizes = () => Object.fromEntries(reg.list(rsR, 'default').items.map((rs) => [rs.spec.template.spec.containers[0].image, rs.spec.replicas]));
+    expect(sizes()).toEqual({ 'nginx:1.27': 8, 'nginx:broken': 5 });
+    reg.patch(deployR, 'default', 'web', 'merge', { spec: { replicas: 15 } });
+    run(300);
+    expect(sizes()).toEqual({ 'nginx:1.27': 11, 'nginx:broken': 7 });
+    expect(events('ScalingReplicaSet').map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/from 8 to 11$/), expect.stringMatching(/from 5 to 7$/)]));
+  });
+
   it('with Recreate, stops every old pod before starting new ones', () => {
     reg.create(deployR, 'default', deployment('nginx:1.27', 2, { strategy: { type: 'Recreate' } }));
     run(2000);

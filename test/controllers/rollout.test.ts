@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import { podsToDelete, slowStartBatches } from '../../src/api/pod-ranking.js';
-import { maxScaleDown, newRSReplicas, podTemplateHash, resolveFenceposts, sameTemplate } from '../../src/controllers/rollout.js';
+import { maxScaleDown, newRSReplicas, podTemplateHash, proportion, resolveFenceposts, sameTemplate } from '../../src/controllers/rollout.js';
 
 describe('rollout arithmetic', () => {
   it.each([
@@ -34,6 +34,17 @@ describe('rollout arithmetic', () => {
     [3, 0, 4, 0, 1],
   ])('%d replicas, unavailable %d, %d total, %d new unavailable -> %d may go', (replicas, unavailable, total, newUnavailable, expected) => {
     expect(maxScaleDown(replicas, unavailable, total, newUnavailable)).toBe(expected);
+  });
+
+  it.each([
+    // The Deployment docs' example: 10 -> 15 replicas (surge 3) mid-rollout, old RS 8, new RS 5.
+    ['old RS of 8', 8, 13, 18, 5, 0, 15, 3],
+    ['then the new RS of 5', 5, 13, 18, 5, 3, 15, 2],
+    ['scaling down to 5: old RS of 8', 8, 13, 8, -5, 0, 5, -3],
+    ['scaling to 0 takes everything', 8, 13, 0, -13, 0, 0, -8],
+    ['an empty RS gets nothing', 0, 13, 18, 5, 0, 15, 0],
+  ])('proportion: %s', (_name, size, annotated, allowed, toAdd, added, replicas, expected) => {
+    expect(proportion(size, annotated, allowed, toAdd, added, replicas)).toBe(expected);
   });
 
   it('hashes templates stably, ignoring the hash label and key order', () => {
