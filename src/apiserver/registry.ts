@@ -361,7 +361,7 @@ export class Registry {
     const ns = r.namespaced ? namespace : '';
     const now = this.clock.now();
     const finalizers = [...(cur.metadata.finalizers ?? [])];
-    const policy = opts.propagationPolicy ?? (r.kind === 'Namespace' ? 'Background' : 'Background');
+    const policy = opts.propagationPolicy ?? 'Background';
     if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
 

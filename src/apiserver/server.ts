@@ -313,10 +313,7 @@ export class ApiServer {
       }
       case 'DELETE': {
         const opts = await this.deleteOptions(req, q);
-        const { object, deleted } = reg.delete(r, ns, name, opts);
-        if (deleted && r.kind !== 'Pod' && !['Namespace'].includes(r.kind) && object.kind === undefined)
-          return send(res, 200, E.success({ name, kind: r.plural, uid: object.metadata.uid }));
-        return reply(200, object);
+        return reply(200, reg.delete(r, ns, name, opts).object);
       }
       default:
         return sendError(res, E.methodNotSupported(r, method.toLowerCase()));

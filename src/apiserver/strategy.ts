@@ -101,8 +101,5 @@ export function prepareForStatusUpdate(o: KubeObject, old: KubeObject): KubeObje
   const next: KubeObject = { ...old, status: o.status };
   // Status writers may update labels and annotations only through the main resource.
   next.metadata = { ...old.metadata };
-  if (old.kind === 'Node' || old.kind === 'Namespace') {
-    // Node and Namespace status updates carry no extra rules here.
-  }
   return next;
 }

@@ -23,7 +23,7 @@ export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject,
   try {
     const existing = reg.find(eventsR, ns, name);
     if (existing) {
-      reg.store.update('events', { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now });
+      reg.patch(eventsR, ns, name, 'merge', { count: (existing.count ?? 1) + 1, lastTimestamp: now });
       return;
     }
     reg.createTrusted(eventsR, ns, {

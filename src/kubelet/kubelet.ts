@@ -3,7 +3,7 @@
 import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
 import type { Container, KubeObject } from '../api/types.js';
-import { type Registry, storeKey } from '../apiserver/registry.js';
+import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from '../controllers/controller.js';
 import { recordEvent } from '../controllers/events.js';
 import { STAGES, type StageContext } from './lifecycle.js';
@@ -84,7 +84,7 @@ export class Kubelets implements Controller {
         metadata: { name: node.metadata.name, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name!, uid: node.metadata.uid! }] },
         spec: leaseSpec,
       });
-    } else reg.store.update('leases.coordination.k8s.io', { ...lease, spec: { ...lease.spec, ...leaseSpec } });
+    } else reg.patch(leasesR, 'kube-node-lease', node.metadata.name!, 'merge', { spec: leaseSpec });
     this.gate.wakeAt(now + HEARTBEAT_MS);
     return updated;
   }
@@ -107,26 +107,34 @@ export class Kubelets implements Controller {
     };
   }
 
-  /** Runs the first lifecycle stage that applies to the pod, if it is due; else asks to be woken then. */
+  /**
+   * Runs every lifecycle stage that is due for the pod, one after another, and writes the result
+   * once (a pod without a readiness delay starts and becomes Ready in one write); then asks to be
+   * woken when the next stage is due.
+   */
   private syncPod(reg: Registry, node: KubeObject, pod: KubeObject, now: number, usedIPs: Set<string>): void {
     const ctx = this.context(reg, node, pod, now, usedIPs);
-    const stage = STAGES.find((s) => s.applies(pod, ctx));
-    if (!stage) return;
-    const due = stage.dueAt?.(pod, ctx) ?? now;
-    if (due > now) {
-      this.gate.wakeAt(due);
-      return;
-    }
-    const { status, events, remove } = stage.run(pod, ctx);
     const source = { component: 'kubelet', host: node.metadata.name };
-    for (const e of events) recordEvent(reg, source, pod, e.type, e.reason, e.message, e.fieldPath);
-    if (remove) {
-      reg.store.delete(storeKey(podsR), pod.metadata.namespace!, pod.metadata.name!);
-      return;
+    let cur = pod;
+    for (let step = 0; step < STAGES.length; step++) {
+      const stage = STAGES.find((s) => s.applies(cur, ctx));
+      if (!stage) break;
+      const due = stage.dueAt?.(cur, ctx) ?? now;
+      if (due > now) {
+        this.gate.wakeAt(due);
+        break;
+      }
+      const { status, events, remove } = stage.run(cur, ctx);
+      for (const e of events) recordEvent(reg, source, pod, e.type, e.reason, e.message, e.fieldPath);
+      if (remove) {
+        // The kubelet's final delete: grace 0, through the API, so finalizers still hold the pod.
+        reg.delete(podsR, pod.metadata.namespace!, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+        return;
+      }
+      if (JSON.stringify(status) === JSON.stringify(cur.status)) break; // nothing moved: wait for a change
+      cur = { ...cur, status };
     }
-    reg.writeStatus(podsR, pod.metadata.namespace!, pod.metadata.name!, status);
-    // The next stage may be due later: come back then (or at once, if it is due now).
-    this.gate.wakeAt(now);
+    if (cur !== pod) reg.writeStatus(podsR, pod.metadata.namespace!, pod.metadata.name!, cur.status);
   }
 }
 

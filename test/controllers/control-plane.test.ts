@@ -309,3 +309,26 @@ describe('progress deadline', () => {
     expect(pods().filter((p) => p.metadata.labels.app === 'x')).toHaveLength(2);
   });
 });
+
+describe('kubelet writes', () => {
+  it('a pod without a readiness delay is Running and Ready in the same write', () => {
+    run(100);
+    const from = reg.store.revision;
+    reg.create(podsR, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'quick' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    run(1000);
+    const versions = reg.store.changesSince(from).filter((c) => c.resource === 'pods' && c.name === 'quick').map((c) => c.object);
+    const firstRunning = versions.find((p) => p.status?.phase === 'Running')!;
+    expect(isPodReady(firstRunning)).toBe(true);
+  });
+
+  it('the final delete goes through the API, so a finalizer still holds the pod', () => {
+    reg.create(podsR, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'held', finalizers: ['example.com/hold'] }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    run(1000);
+    reg.delete(podsR, 'default', 'held');
+    run(3000);
+    expect(reg.get(podsR, 'default', 'held').metadata.deletionTimestamp).toBeDefined();
+    reg.patch(podsR, 'default', 'held', 'merge', { metadata: { finalizers: null } });
+    run(200);
+    expect(reg.find(podsR, 'default', 'held')).toBeUndefined();
+  });
+});
