@@ -1,7 +1,8 @@
 // pods/NAME/log for simulated containers: there is no real process, so the log is the
 // container's lifecycle as the kubelet recorded it in its status (started, ready, stopped), one
 // line per step, with RFC 3339 timestamps on request.
-import type { KubeObject } from '../api/types.js';
+import type { Container, KubeObject } from '../api/types.js';
+import { programOf } from '../kubelet/program.js';
 import * as E from './errors.js';
 
 /** Options of a log request (the query parameters kubectl sends). */
@@ -30,7 +31,12 @@ export function containerLog(pod: KubeObject, opts: LogOptions): string {
   if (!state || state.waiting) throw E.badRequest(`container "${cname}" in pod "${name}" is waiting to start: ${state?.waiting?.reason ?? 'ContainerCreating'}`);
   const lines: [string, string][] = [];
   const started = state.running?.startedAt ?? state.terminated?.startedAt;
-  if (started) lines.push([started, `minik: container ${cname} started (image ${c.image ?? ''}, simulated: no process runs)`]);
+  if (started) {
+    lines.push([started, `minik: container ${cname} started (image ${c.image ?? ''}, simulated: no process runs)`]);
+    // What its command echoes, as far as a reading of it tells.
+    const kind = (pod.spec?.containers ?? []).some((x: Container) => x.name === cname) ? 'app' : (c as Container).restartPolicy === 'Always' ? 'sidecar' : 'init';
+    for (const line of programOf(pod, c as Container, kind).output) lines.push([started, line]);
+  }
   if (!opts.previous && st?.ready) {
     const ready = (pod.status?.conditions ?? []).find((x: any) => x.type === 'ContainersReady' && x.status === 'True');
     lines.push([ready?.lastTransitionTime ?? started, `minik: container ${cname} is ready`]);

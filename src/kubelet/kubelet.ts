@@ -116,7 +116,7 @@ export class Kubelets implements Controller {
     const ctx = this.context(reg, node, pod, now, usedIPs);
     const source = { component: 'kubelet', host: node.metadata.name };
     let cur = pod;
-    for (let step = 0; step < STAGES.length; step++) {
+    for (let step = 0; step < STAGES.length + 2; step++) {
       const stage = STAGES.find((s) => s.applies(cur, ctx));
       if (!stage) break;
       const due = stage.dueAt?.(cur, ctx) ?? now;
@@ -124,14 +124,18 @@ export class Kubelets implements Controller {
         this.gate.wakeAt(due);
         break;
       }
-      const { status, events, remove } = stage.run(cur, ctx);
+      const { status, events, remove, wakeAt } = stage.run(cur, ctx);
       for (const e of events) recordEvent(reg, source, pod, e.type, e.reason, e.message, e.fieldPath);
       if (remove) {
         // The kubelet's final delete: grace 0, through the API, so finalizers still hold the pod.
         reg.delete(podsR, pod.metadata.namespace!, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
         return;
       }
-      if (JSON.stringify(status) === JSON.stringify(cur.status)) break; // nothing moved: wait for a change
+      if (JSON.stringify(status) === JSON.stringify(cur.status)) {
+        // Nothing moved: wait for a change, or for the time the stage said something happens.
+        if (wakeAt !== undefined && wakeAt !== Infinity) this.gate.wakeAt(Math.max(wakeAt, now + 1));
+        break;
+      }
       cur = { ...cur, status };
     }
     if (cur !== pod) reg.writeStatus(podsR, pod.metadata.namespace!, pod.metadata.name!, cur.status);

@@ -2,7 +2,8 @@
 // how long after the pod's last step it waits, and what the pod's status becomes. The kubelet is
 // a small engine that runs the first stage due for each pod.
 import { rfc3339 } from '../api/duration.js';
-import type { Container, KubeObject } from '../api/types.js';
+import type { Container, ContainerStatus, KubeObject } from '../api/types.js';
+import { isFinished, stepContainer, waitingStatus } from './containers.js';
 
 /** What a stage sees about the cluster. */
 export interface StageContext {
@@ -31,7 +32,16 @@ export interface Stage {
   /** The clock time at which it may run (default: now). */
   dueAt?(pod: KubeObject, ctx: StageContext): number;
   /** The pod's new status, and events to record; `remove` deletes the pod object. */
-  run(pod: KubeObject, ctx: StageContext): { status: any; events: StageEvent[]; remove?: boolean };
+  run(pod: KubeObject, ctx: StageContext): StageResult;
+}
+
+/** What a stage does: the pod's new status, events, removal, and when it next wants to run. */
+export interface StageResult {
+  status: any;
+  events: StageEvent[];
+  remove?: boolean;
+  /** When something happens next without any outside change (Infinity or absent: never). */
+  wakeAt?: number;
 }
 
 /**
@@ -66,11 +76,6 @@ function setConditions(old: any[] | undefined, updates: any[]): any[] {
   return out.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
 }
 
-const imageRef = (image = '') => (image.includes('/') ? image : `docker.io/library/${image}`);
-
-function readyAfter(c: Container): number {
-  return (c.readinessProbe?.initialDelaySeconds ?? 0) * 1000;
-}
 
 /** The stages every simulated pod goes through, in order of precedence. */
 export const STAGES: Stage[] = [
@@ -95,7 +100,7 @@ export const STAGES: Stage[] = [
     // period): the pod object is removed.
     name: 'remove',
     applies: (p) => !!p.metadata.deletionTimestamp,
-    dueAt: (p) => stoppedAt(p),
+    dueAt: (p, ctx) => (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? ctx.now : stoppedAt(p)),
     run: (p) => ({ status: p.status, events: [], remove: true }),
   },
   {
@@ -104,6 +109,8 @@ export const STAGES: Stage[] = [
     applies: (p) => !p.status?.startTime,
     run(p, ctx) {
       const now = rfc3339(ctx.now);
+      const inits: Container[] = p.spec?.initContainers ?? [];
+      const names = [...inits.filter((c) => c.restartPolicy === 'Always'), ...containers(p)].map((c) => c.name).join(' ');
       return {
         status: {
           ...p.status,
@@ -113,11 +120,14 @@ export const STAGES: Stage[] = [
           startTime: now,
           conditions: setConditions(p.status?.conditions, [
             cond('PodReadyToStartContainers', 'False', now),
-            cond('Initialized', 'True', now),
-            cond('Ready', 'False', now, { reason: 'ContainersNotReady', message: `containers with unready status: [${containers(p).map((c) => c.name).join(' ')}]` }),
-            cond('ContainersReady', 'False', now, { reason: 'ContainersNotReady', message: `containers with unready status: [${containers(p).map((c) => c.name).join(' ')}]` }),
+            inits.length
+              ? cond('Initialized', 'False', now, { reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${inits.map((c) => c.name).join(' ')}]` })
+              : cond('Initialized', 'True', now),
+            cond('Ready', 'False', now, { reason: 'ContainersNotReady', message: `containers with unready status: [${names}]` }),
+            cond('ContainersReady', 'False', now, { reason: 'ContainersNotReady', message: `containers with unready status: [${names}]` }),
           ]),
-          containerStatuses: containers(p).map((c) => ({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} })),
+          ...(inits.length ? { initContainerStatuses: inits.map((c) => waitingStatus(c, 'PodInitializing')) } : {}),
+          containerStatuses: containers(p).map((c) => waitingStatus(c, inits.length ? 'PodInitializing' : 'ContainerCreating')),
         },
         events: [],
       };
@@ -137,68 +147,103 @@ export const STAGES: Stage[] = [
     },
   },
   {
-    // Containers start once created; a missing env/envFrom reference is CreateContainerConfigError.
-    name: 'start',
-    applies: (p) => (p.status?.containerStatuses ?? []).some((s: any) => s.state?.waiting),
+    // The containers run: init containers one by one, then the app containers (with the
+    // sidecars), each through its own life (containers.ts); the pod's phase and conditions follow.
+    name: 'containers',
+    applies: (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp,
     dueAt: (p) => Date.parse(p.status.startTime) + CONTAINER_START_MS,
-    run(p, ctx) {
-      const now = rfc3339(ctx.now);
-      const events: StageEvent[] = [];
-      const podIP = p.status?.podIP ?? ctx.podIP();
-      const statuses = containers(p).map((c) => {
-        const prev = (p.status?.containerStatuses ?? []).find((s: any) => s.name === c.name) ?? {};
-        if (prev.state?.running) return prev;
-        const fieldPath = `spec.containers{${c.name}}`;
-        const problem = ctx.configProblem(c);
-        if (problem) {
-          if (prev.state?.waiting?.message !== problem) {
-            events.push({ type: 'Normal', reason: 'Pulled', message: `Container image "${c.image}" already present on machine`, fieldPath });
-            events.push({ type: 'Warning', reason: 'Failed', message: `Error: ${problem}`, fieldPath });
-          }
-          return { ...prev, name: c.name, image: c.image, ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'CreateContainerConfigError', message: problem } } };
-        }
-        events.push(
-          { type: 'Normal', reason: 'Pulling', message: `Pulling image "${c.image}"`, fieldPath },
-          { type: 'Normal', reason: 'Pulled', message: `Successfully pulled image "${c.image}" in 412ms (412ms including waiting). Image size: 72188133 bytes.`, fieldPath },
-          { type: 'Normal', reason: 'Created', message: `Created container ${c.name}`, fieldPath },
-          { type: 'Normal', reason: 'Started', message: `Started container ${c.name}`, fieldPath },
-        );
-        const id = `minik://${p.metadata.uid!.replace(/-/g, '').slice(0, 12)}${c.name}`;
-        return { name: c.name, image: c.image, imageID: `${imageRef(c.image)}@sha256:${'0'.repeat(64)}`, containerID: id, ready: false, started: true, restartCount: 0, state: { running: { startedAt: now } }, lastState: {} };
-      });
-      const allRunning = statuses.every((s: any) => s.state?.running);
-      return {
-        status: {
-          ...p.status,
-          phase: allRunning ? 'Running' : 'Pending',
-          ...(allRunning ? { podIP, podIPs: [{ ip: podIP }] } : {}),
-          conditions: setConditions(p.status.conditions, allRunning ? [cond('PodReadyToStartContainers', 'True', now)] : []),
-          containerStatuses: statuses,
-        },
-        events,
-      };
-    },
-  },
-  {
-    // Ready once every container's readiness probe has passed its initial delay.
-    name: 'ready',
-    applies: (p) => p.status?.phase === 'Running' && (p.status?.containerStatuses ?? []).some((s: any) => !s.ready),
-    dueAt(p) {
-      return Math.max(...containers(p).map((c) => {
-        const s = (p.status?.containerStatuses ?? []).find((x: any) => x.name === c.name);
-        return Date.parse(s?.state?.running?.startedAt ?? p.status.startTime) + readyAfter(c);
-      }));
-    },
-    run(p, ctx) {
-      const now = rfc3339(ctx.now);
-      return {
-        status: {
-          ...p.status,
-          containerStatuses: (p.status.containerStatuses ?? []).map((s: any) => ({ ...s, ready: true })),
-          conditions: setConditions(p.status.conditions, [cond('Ready', 'True', now), cond('ContainersReady', 'True', now)]),
-        },
-        events: [],
-      };
-    },
+    run: (p, ctx) => runContainers(p, ctx),
   },
 ];
+
+/** One pass of every container of a running pod; the pod's status that follows from them. */
+export function runContainers(p: KubeObject, ctx: StageContext): StageResult {
+  const now = rfc3339(ctx.now);
+  const policy = p.spec?.restartPolicy ?? 'Always';
+  const inits: Container[] = p.spec?.initContainers ?? [];
+  const apps = containers(p);
+  const events: StageEvent[] = [];
+  let wakeAt = Infinity;
+  const cctx = { now: ctx.now, configProblem: ctx.configProblem };
+  const step = (c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app') => {
+    const r = stepContainer(p, c, prev, restartPolicy, kind, cctx);
+    events.push(...r.events);
+    wakeAt = Math.min(wakeAt, r.wakeAt);
+    return r.status;
+  };
+  const prevOf = (list: ContainerStatus[] | undefined, name: string) => (list ?? []).find((s) => s.name === name);
+
+  // Init containers in order: each must succeed (a sidecar: start) before the next one runs.
+  const initStatuses: ContainerStatus[] = [];
+  let initialized = true;
+  let initFailed = false;
+  for (const c of inits) {
+    const prev = prevOf(p.status?.initContainerStatuses, c.name);
+    if (!initialized) {
+      initStatuses.push(prev ?? waitingStatus(c, 'PodInitializing'));
+      continue;
+    }
+    const sidecar = c.restartPolicy === 'Always';
+    const alreadyDone = !sidecar && prev?.state?.terminated?.exitCode === 0;
+    const st = alreadyDone ? prev! : step(c, prev?.state?.waiting?.reason === 'PodInitializing' ? waitingStatus(c, 'PodInitializing') : prev, sidecar ? 'Always' : policy === 'Never' ? 'Never' : 'OnFailure', sidecar ? 'sidecar' : 'init');
+    initStatuses.push(st);
+    if (sidecar ? !st.started : st.state?.terminated?.exitCode !== 0) {
+      initialized = false;
+      if (!sidecar && policy === 'Never' && st.state?.terminated) initFailed = true;
+    }
+  }
+
+  // App containers once initialized.
+  let appStatuses: ContainerStatus[] = apps.map((c) => {
+    const prev = prevOf(p.status?.containerStatuses, c.name);
+    if (!initialized) return prev ?? waitingStatus(c, inits.length ? 'PodInitializing' : 'ContainerCreating');
+    return step(c, prev?.state?.waiting?.reason === 'PodInitializing' ? waitingStatus(c, 'ContainerCreating') : prev, policy, 'app');
+  });
+
+  // Phase: Failed/Succeeded once every app container has exited for good.
+  const allFinished = initialized && appStatuses.every((s) => isFinished(s, policy));
+  let phase: string;
+  if (initFailed) phase = 'Failed';
+  else if (allFinished) phase = appStatuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
+  else if (initialized && appStatuses.some((s) => s.started || s.state?.terminated || s.lastState?.terminated)) phase = 'Running';
+  else phase = 'Pending';
+  const terminal = phase === 'Succeeded' || phase === 'Failed';
+
+  // A finished pod's sidecars are stopped; nothing runs any more.
+  const stopSidecars = (list: ContainerStatus[]) =>
+    list.map((s) => {
+      const running = s.state?.running;
+      if (!running) return s.state?.waiting ? { ...s, ready: false, started: false } : s;
+      return { ...s, ready: false, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: running.startedAt, finishedAt: now, containerID: s.containerID } } };
+    });
+  if (terminal) {
+    wakeAt = Infinity;
+    appStatuses = appStatuses.map((s) => ({ ...s, ready: false, started: false }));
+  }
+  const finalInits = terminal ? stopSidecars(initStatuses) : initStatuses;
+
+  const sandbox = [...finalInits, ...appStatuses].some((s) => s.started || s.state?.terminated || s.lastState?.terminated);
+  const podIP = p.status?.podIP ?? (sandbox ? ctx.podIP() : undefined);
+  const sidecarNames = new Set(inits.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+  const unready = [...finalInits.filter((s) => sidecarNames.has(s.name)), ...appStatuses].filter((s) => !s.ready).map((s) => s.name);
+  const incomplete = inits.filter((c, i) => !sidecarNames.has(c.name) && finalInits[i]?.state?.terminated?.exitCode !== 0).map((c) => c.name);
+  const readyCond = terminal
+    ? cond('Ready', 'False', now, { reason: 'PodCompleted' })
+    : unready.length
+      ? cond('Ready', 'False', now, { reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` })
+      : cond('Ready', 'True', now);
+  const status: any = {
+    ...p.status,
+    phase,
+    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
+    conditions: setConditions(p.status?.conditions, [
+      cond('PodReadyToStartContainers', sandbox && !terminal ? 'True' : 'False', now),
+      incomplete.length && !initialized ? cond('Initialized', 'False', now, { reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incomplete.join(' ')}]` }) : cond('Initialized', 'True', now),
+      readyCond,
+      { ...readyCond, type: 'ContainersReady' },
+    ]),
+    containerStatuses: appStatuses,
+  };
+  if (inits.length) status.initContainerStatuses = finalInits;
+  return { status, events, wakeAt };
+}

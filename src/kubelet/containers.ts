@@ -1,0 +1,176 @@
+// One container's life on a simulated node: created, started, probed, exited, restarted with
+// CrashLoopBackOff. Pure: given the container's last status and the time, it says what the status
+// is now, which events the kubelet records, and when something happens next.
+import { rfc3339 } from '../api/duration.js';
+import type { Container, ContainerStatus, KubeObject, Probe } from '../api/types.js';
+import { OOM_AFTER_SECONDS, exceedsMemoryLimit, programOf } from './program.js';
+
+/** What the kubelet needs from the node to start a container. */
+export interface ContainerContext {
+  now: number;
+  /** Why the container cannot be configured (a missing ConfigMap/Secret reference), if so. */
+  configProblem: (c: Container) => string | undefined;
+}
+
+export interface ContainerEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  fieldPath: string;
+}
+
+export interface ContainerStep {
+  status: ContainerStatus;
+  events: ContainerEvent[];
+  /** When this container next changes on its own (Infinity: not by itself). */
+  wakeAt: number;
+}
+
+/** Kubelet's restart back-off: 10 s doubling to 5 min (the first restart is immediate). */
+export const BACKOFF_INITIAL_MS = 10_000;
+export const BACKOFF_MAX_MS = 300_000;
+/** A container that ran this long before exiting has its back-off reset. */
+export const BACKOFF_RESET_MS = 600_000;
+
+/** The wait before restarting a container that has restarted `restartCount` times and just ran `ranMs`. */
+export function backoffDelay(restartCount: number, ranMs: number): number {
+  if (restartCount === 0 || ranMs >= BACKOFF_RESET_MS) return 0;
+  return Math.min(BACKOFF_INITIAL_MS * 2 ** (restartCount - 1), BACKOFF_MAX_MS);
+}
+
+/** When a failing liveness probe has failed `failureThreshold` times, from the container's start. */
+export function livenessKillAfterMs(p: Probe): number {
+  return ((p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3)) * 1000;
+}
+
+function probeFailure(p: Probe): string {
+  if (p.httpGet) return 'HTTP probe failed with statuscode: 500';
+  if (p.tcpSocket) return `dial tcp: connect: connection refused`;
+  if (p.grpc) return 'service unhealthy (responded with "NOT_SERVING")';
+  return 'command terminated with non-zero exit code: 1';
+}
+
+const imageRef = (image = '') => (image.includes('/') ? image : `docker.io/library/${image}`);
+const podKey = (pod: KubeObject) => `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+
+/** The status of a container that has not started yet. */
+export function waitingStatus(c: Container, reason: string): ContainerStatus {
+  return { name: c.name, image: c.image ?? '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason } }, lastState: {} };
+}
+
+/** True when the container has exited and will not be restarted. */
+export function isFinished(st: ContainerStatus | undefined, restartPolicy: string): boolean {
+  const t = st?.state?.terminated;
+  if (!t) return false;
+  return restartPolicy === 'Never' || (restartPolicy === 'OnFailure' && t.exitCode === 0);
+}
+
+/**
+ * Advances one container. `restartPolicy` is its effective policy (init containers of an
+ * `Always` pod restart `OnFailure`; sidecars `Always`); `kind` says how its program runs.
+ */
+export function stepContainer(pod: KubeObject, c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app', ctx: ContainerContext): ContainerStep {
+  const now = ctx.now;
+  const ts = rfc3339(now);
+  const fieldPath = kind === 'app' ? `spec.containers{${c.name}}` : `spec.initContainers{${c.name}}`;
+  const ev = (type: 'Normal' | 'Warning', reason: string, message: string): ContainerEvent => ({ type, reason, message, fieldPath });
+  const st: ContainerStatus = prev ?? waitingStatus(c, 'ContainerCreating');
+  const program = programOf(pod, c, kind);
+  const containerID = `minik://${(pod.metadata.uid ?? '').replace(/-/g, '').slice(0, 12)}${c.name}${st.restartCount ? `-${st.restartCount}` : ''}`;
+
+  const start = (restartCount: number, lastState: ContainerStatus['lastState'], events: ContainerEvent[]): ContainerStep => {
+    const status: ContainerStatus = {
+      name: c.name,
+      image: c.image ?? '',
+      imageID: `${imageRef(c.image)}@sha256:${'0'.repeat(64)}`,
+      containerID: containerID.replace(/-\d+$/, '') + (restartCount ? `-${restartCount}` : ''),
+      ready: false,
+      started: true,
+      restartCount,
+      state: { running: { startedAt: ts } },
+      lastState: lastState ?? {},
+    };
+    const next = stepContainer(pod, c, status, restartPolicy, kind, ctx);
+    return { status: next.status, events: [...events, ...next.events], wakeAt: next.wakeAt };
+  };
+
+  const waiting = st.state?.waiting;
+  if (waiting && waiting.reason !== 'CrashLoopBackOff') {
+    // First start: configuration problems keep it waiting (and are retried on every change).
+    const problem = ctx.configProblem(c);
+    if (problem) {
+      if (waiting.message === problem) return { status: st, events: [], wakeAt: Infinity };
+      return {
+        status: { ...st, state: { waiting: { reason: 'CreateContainerConfigError', message: problem } } },
+        events: [ev('Normal', 'Pulled', `Container image "${c.image}" already present on machine`), ev('Warning', 'Failed', `Error: ${problem}`)],
+        wakeAt: Infinity,
+      };
+    }
+    return start(0, {}, [
+      ev('Normal', 'Pulling', `Pulling image "${c.image}"`),
+      ev('Normal', 'Pulled', `Successfully pulled image "${c.image}" in 412ms (412ms including waiting). Image size: 72188133 bytes.`),
+      ev('Normal', 'Created', `Created container ${c.name}`),
+      ev('Normal', 'Started', `Started container ${c.name}`),
+      ...(program.readinessFails ? [ev('Warning', 'Unhealthy', `Readiness probe failed: ${probeFailure(c.readinessProbe!)}`)] : []),
+    ]);
+  }
+
+  const running = st.state?.running;
+  if (running) {
+    const startedAt = Date.parse(running.startedAt ?? ts);
+    // How it ends: its own exit, an OOM kill, or the kubelet acting on a failing liveness probe.
+    const ends: { at: number; exitCode: number; reason: string; events: ContainerEvent[] }[] = [];
+    if (program.runSeconds !== Infinity) ends.push({ at: startedAt + program.runSeconds * 1000, exitCode: program.exitCode, reason: program.exitCode === 0 ? 'Completed' : 'Error', events: [] });
+    if (exceedsMemoryLimit(pod, c)) ends.push({ at: startedAt + OOM_AFTER_SECONDS * 1000, exitCode: 137, reason: 'OOMKilled', events: [] });
+    if (program.livenessFails && c.livenessProbe) {
+      const msg = `Liveness probe failed: ${probeFailure(c.livenessProbe)}`;
+      ends.push({ at: startedAt + livenessKillAfterMs(c.livenessProbe), exitCode: 143, reason: 'Error', events: [ev('Warning', 'Unhealthy', msg), ev('Normal', 'Killing', `Container ${c.name} failed liveness probe, will be restarted`)] });
+    }
+    ends.sort((a, b) => a.at - b.at);
+    const end = ends[0];
+    if (end && end.at <= now) {
+      const terminated = { exitCode: end.exitCode, reason: end.reason, startedAt: running.startedAt, finishedAt: rfc3339(end.at), containerID: st.containerID };
+      // A finished init container counts as ready once it has succeeded.
+      const next = stepContainer(pod, c, { ...st, ready: kind === 'init' && end.exitCode === 0, started: false, state: { terminated } }, restartPolicy, kind, ctx);
+      return { status: next.status, events: [...end.events, ...next.events], wakeAt: next.wakeAt };
+    }
+    let wakeAt = end?.at ?? Infinity;
+    // Readiness: after the probe's initial delay, unless the probe is set to fail (then never;
+    // the failure was reported when the container started).
+    if (!st.ready && !program.readinessFails && kind !== 'init') {
+      const readyAt = startedAt + (c.readinessProbe?.initialDelaySeconds ?? 0) * 1000;
+      if (readyAt <= now) return { status: { ...st, ready: true }, events: [], wakeAt };
+      wakeAt = Math.min(wakeAt, readyAt);
+    }
+    return { status: st, events: [], wakeAt };
+  }
+
+  // Exited (or waiting in back-off): restart per policy.
+  const last = st.state?.terminated ?? st.lastState?.terminated;
+  if (!last) return { status: st, events: [], wakeAt: Infinity };
+  const restarts = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && last.exitCode !== 0);
+  if (!restarts) return { status: st, events: [], wakeAt: Infinity };
+  const finishedAt = Date.parse(last.finishedAt ?? ts);
+  const ranMs = finishedAt - Date.parse(last.startedAt ?? last.finishedAt ?? ts);
+  const delay = backoffDelay(st.restartCount, ranMs);
+  const lastState = { terminated: last };
+  if (finishedAt + delay <= now) {
+    return start(st.restartCount + 1, lastState, [
+      ev('Normal', 'Pulled', `Container image "${c.image}" already present on machine`),
+      ev('Normal', 'Created', `Created container ${c.name}`),
+      ev('Normal', 'Started', `Started container ${c.name}`),
+    ]);
+  }
+  if (waiting?.reason === 'CrashLoopBackOff') return { status: st, events: [], wakeAt: finishedAt + delay };
+  return {
+    status: { ...st, ready: false, started: false, state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${formatBackoff(delay)} restarting failed container=${c.name} pod=${podKey(pod)}` } }, lastState },
+    events: [ev('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podKey(pod)}`)],
+    wakeAt: finishedAt + delay,
+  };
+}
+
+/** Go's duration text for a back-off: `10s`, `1m20s`, `5m0s`. */
+function formatBackoff(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`;
+}

@@ -1,0 +1,72 @@
+// An in-memory cluster for component tests: store, registry, every control-plane component and a
+// fake clock that moves only when the test says so.
+import { FakeClock } from '../src/api/clock.js';
+import { podSummary } from '../src/api/columns/pod.js';
+import { resolveResource, resourceForKind } from '../src/api/resources.js';
+import type { KubeObject } from '../src/api/types.js';
+import { Registry } from '../src/apiserver/registry.js';
+import { bootstrap } from '../src/daemon/bootstrap.js';
+import { controlPlane } from '../src/daemon/components.js';
+import { ControlLoop } from '../src/daemon/loop.js';
+import { DEFAULT_NODES } from '../src/kubelet/node-template.js';
+import { Store } from '../src/store/store.js';
+
+export class TestCluster {
+  readonly clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
+  readonly reg = new Registry(new Store(':memory:'), this.clock);
+  readonly loop: ControlLoop;
+
+  constructor() {
+    bootstrap(this.reg, DEFAULT_NODES);
+    this.loop = new ControlLoop(this.reg, controlPlane(DEFAULT_NODES));
+  }
+
+  /** Moves the clock in `tick` ms steps for `ms`, running the loop after each step. */
+  run(ms: number, tick = 100): void {
+    for (let t = 0; t < ms; t += tick) {
+      this.clock.advance(tick);
+      this.loop.tick();
+    }
+  }
+
+  /** Runs until `done()` holds (checked every tick), at most `maxMs`; returns the time it took. */
+  until(done: () => boolean, maxMs = 600_000, tick = 100): number {
+    let t = 0;
+    while (!done()) {
+      if (t >= maxMs) throw new Error(`condition not met within ${maxMs} ms of simulated time`);
+      this.clock.advance(tick);
+      this.loop.tick();
+      t += tick;
+    }
+    return t;
+  }
+
+  create(obj: KubeObject, ns = 'default'): KubeObject {
+    const r = resourceForKind(obj.apiVersion!, obj.kind!)!;
+    return this.reg.create(r, r.namespaced ? (obj.metadata.namespace ?? ns) : '', obj);
+  }
+
+  list(resource: string, ns: string | undefined = 'default'): KubeObject[] {
+    return this.reg.list(resolveResource(resource)[0], ns).items;
+  }
+
+  get(resource: string, name: string, ns = 'default'): KubeObject | undefined {
+    const r = resolveResource(resource)[0];
+    return this.reg.find(r, r.namespaced ? ns : '', name);
+  }
+
+  /** `kubectl get pods`' STATUS of a pod. */
+  podStatus(name: string, ns = 'default'): string {
+    const p = this.get('pods', name, ns);
+    return p ? podSummary(p, this.clock.now()).status : '<gone>';
+  }
+
+  events(reason?: string): KubeObject[] {
+    return this.list('events', undefined).filter((e) => !reason || e.reason === reason);
+  }
+}
+
+/** A bare pod with the given containers and spec fields. */
+export function pod(name: string, spec: Record<string, unknown>, annotations?: Record<string, string>): KubeObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, ...(annotations ? { annotations } : {}) }, spec: { containers: [{ name: 'app', image: 'busybox' }], ...spec } };
+}
