@@ -55,6 +55,12 @@ export class TestCluster {
     return this.reg.find(r, r.namespaced ? ns : '', name);
   }
 
+  /** A merge patch, as `kubectl patch --type merge` sends. */
+  patch(resource: string, name: string, patch: object, ns = 'default'): KubeObject {
+    const r = resolveResource(resource)[0];
+    return this.reg.patch(r, r.namespaced ? ns : '', name, 'merge', patch);
+  }
+
   /** `kubectl get pods`' STATUS of a pod. */
   podStatus(name: string, ns = 'default'): string {
     const p = this.get('pods', name, ns);

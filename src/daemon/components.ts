@@ -3,6 +3,8 @@
 import type { Controller } from '../controllers/controller.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../controllers/endpoints.js';
+import { JobController } from '../controllers/job.js';
+import { CronJobController } from '../controllers/cronjob.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
@@ -19,6 +21,8 @@ export function controlPlane(nodes: NodeSpec): Controller[] {
     new DeploymentController(),
     new ReplicaSetController('ReplicaSet'),
     new ReplicaSetController('ReplicationController'),
+    new CronJobController(),
+    new JobController(),
     new EndpointsController(),
     new NodeLifecycleController(),
     new NamespaceController(),

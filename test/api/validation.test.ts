@@ -3,7 +3,7 @@ import { applyDefaults } from '../../src/api/defaults.js';
 import { resolveResource } from '../../src/api/resources.js';
 import { checkSchema } from '../../src/api/schema.js';
 import { formatFieldError, validateCreate, validateUpdate } from '../../src/api/validation/index.js';
-import { isValidSchedule } from '../../src/api/validation/workloads.js';
+import { scheduleProblem } from '../../src/api/validation/workloads.js';
 
 function errorsOf(kind: string, obj: any): string[] {
   const r = resolveResource(kind)[0];
@@ -66,7 +66,7 @@ describe('validation', () => {
       { metadata: { name: 'j', uid: 'u1' }, spec: { template: { spec: { restartPolicy: 'Always', containers: [{ name: 'c', image: 'busybox' }] } } } },
       ['spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"'],
     ],
-    ['a cronjob with a bad schedule', 'cronjob', { metadata: { name: 'c' }, spec: { schedule: '61 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'b' }] } } } } } }, ['spec.schedule: Invalid value: "61 * * * *": unparseable schedule']],
+    ['a cronjob with a bad schedule', 'cronjob', { metadata: { name: 'c' }, spec: { schedule: '61 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'b' }] } } } } } }, ['spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61']],
     [
       'a statefulset mounting its claim template',
       'statefulset',
@@ -95,8 +95,14 @@ describe('validation', () => {
     expect(validateUpdate(r, next, old).map(formatFieldError)).toEqual(['spec.selector: Invalid value: {"matchLabels":{"app":"web","v":"2"}}: field is immutable']);
   });
 
-  it.each(['*/5 * * * *', '0 2 * * *', '@hourly', '@daily', '0 0 1 jan-mar mon-fri', 'CRON_TZ=UTC 0 * * * *'])('%s is a valid schedule', (s) => expect(isValidSchedule(s)).toBe(true));
-  it.each(['* * * *', '60 * * * *', '@sometimes', '* * * * * *'])('%s is not a valid schedule', (s) => expect(isValidSchedule(s)).toBe(false));
+  it.each(['*/5 * * * *', '0 2 * * *', '@hourly', '@daily', '0 0 1 jan-mar mon-fri', '@every 1h30m', '5/15 * ? * *'])('%s is a valid schedule', (s) => expect(scheduleProblem(s)).toBeUndefined());
+  it.each([
+    ['* * * *', 'expected exactly 5 fields, found 4: * * * *'],
+    ['60 * * * *', 'end of range (60) above maximum (59): 60'],
+    ['@sometimes', 'unrecognized descriptor: @sometimes'],
+    ['* * * * * *', 'expected exactly 5 fields, found 6: * * * * * *'],
+    ['CRON_TZ=UTC 0 * * * *', 'CRON_TZ or TZ used in schedule is not supported, please use the field timeZone instead'],
+  ])('%s is not a valid schedule', (s, why) => expect(scheduleProblem(s)).toBe(why));
 });
 
 describe('schema (strict decoding)', () => {

@@ -1,5 +1,6 @@
 // Validation of the controllers' kinds: Deployment, ReplicaSet, ReplicationController, DaemonSet,
 // StatefulSet, Job, CronJob, HorizontalPodAutoscaler.
+import { CronError, parseCron, validTimeZone } from '../cron.js';
 import { fromLabelSelector, matches } from '../labels.js';
 import type { KubeObject, LabelSelector } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
@@ -153,29 +154,15 @@ export function validateJob(o: KubeObject): FieldError[] {
   return validateJobSpec(o.spec, spec);
 }
 
-const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
-
-/** True when a cron schedule has five fields (or is a macro or `@every`), each made of valid tokens. */
-export function isValidSchedule(schedule: string): boolean {
-  const s = schedule.trim().replace(/^(CRON_)?TZ=\S+\s+/, '');
-  if (CRON_MACROS.includes(s)) return true;
-  if (/^@every\s+\d+(ns|us|ms|s|m|h)(\d+(ns|us|ms|s|m|h))*$/.test(s)) return true;
-  const fields = s.split(/\s+/);
-  if (fields.length !== 5) return false;
-  const names = [[], [], [], ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'], ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']];
-  const ranges = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
-  return fields.every((f, i) =>
-    f.split(',').every((part) => {
-      const m = /^(\*|\?|[0-9a-z]+(?:-[0-9a-z]+)?)(?:\/(\d+))?$/i.exec(part);
-      if (!m) return false;
-      if (m[1] === '*' || m[1] === '?') return true;
-      return m[1].split('-').every((v) => {
-        const idx = names[i].indexOf(v.toLowerCase());
-        const n = idx >= 0 ? idx + (i === 3 ? 1 : 0) : Number(v);
-        return Number.isInteger(n) && n >= ranges[i][0] && n <= ranges[i][1];
-      });
-    }),
-  );
+/** Why a cron schedule cannot be parsed (the CronJob controller's parser), or undefined. */
+export function scheduleProblem(schedule: string): string | undefined {
+  try {
+    parseCron(schedule);
+    return undefined;
+  } catch (e) {
+    if (e instanceof CronError) return e.message;
+    throw e;
+  }
 }
 
 export function validateCronJob(o: KubeObject): FieldError[] {
@@ -183,15 +170,15 @@ export function validateCronJob(o: KubeObject): FieldError[] {
   if (!s || typeof s !== 'object') return [spec.required()];
   const errs: FieldError[] = [];
   if (!s.schedule) errs.push(spec.child('schedule').required());
-  else if (!isValidSchedule(s.schedule)) errs.push(spec.child('schedule').invalid(s.schedule, 'unparseable schedule'));
+  else {
+    const problem = scheduleProblem(s.schedule);
+    if (problem?.startsWith('CRON_TZ')) errs.push(spec.child('schedule').invalid(s.schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead'));
+    else if (problem) errs.push(spec.child('schedule').invalid(s.schedule, problem));
+  }
   if (s.concurrencyPolicy && !['Allow', 'Forbid', 'Replace'].includes(s.concurrencyPolicy))
     errs.push(spec.child('concurrencyPolicy').notSupported(s.concurrencyPolicy, ['Allow', 'Forbid', 'Replace']));
   if (s.timeZone !== undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: s.timeZone });
-    } catch {
-      errs.push(spec.child('timeZone').invalid(s.timeZone, 'unknown time zone ' + s.timeZone));
-    }
+    if (!validTimeZone(s.timeZone)) errs.push(spec.child('timeZone').invalid(s.timeZone, 'unknown time zone ' + s.timeZone));
   }
   for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'startingDeadlineSeconds']) errs.push(...nonNegative(s[f], spec.child(f)));
   if (!s.jobTemplate) errs.push(spec.child('jobTemplate').required());

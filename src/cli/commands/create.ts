@@ -7,6 +7,7 @@ import { formatApiError } from '../errors.js';
 import { bodyOf, fieldValidation, forEachObject, originOf, resolveManifests } from '../manifest-objects.js';
 import { preparePrinter, renderObjects } from '../output.js';
 import { withLastApplied } from './apply.js';
+import { registerCreateGenerators } from './create-generators.js';
 import { collect } from './shared.js';
 
 interface CreateOptions {
@@ -48,7 +49,7 @@ export async function runCreate(ctx: Context, opts: CreateOptions): Promise<numb
 
 /** Registers `create`. */
 export function registerCreate(program: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
-  program
+  const create = program
     .command('create')
     .description('Create a resource from a file or from stdin')
     .option('-f, --filename <file>', 'Files, directories or URLs to use to create the resource (repeatable)', collect)
@@ -59,4 +60,5 @@ export function registerCreate(program: Command, ctx: () => Context, done: (p: P
     .option('--save-config', 'Store the configuration in the last-applied annotation (for later apply)')
     .option('--validate <mode>', 'strict (default), warn, or false/ignore', 'strict')
     .action((o: CreateOptions) => done(runCreate(ctx(), o)));
+  registerCreateGenerators(create, ctx, done);
 }

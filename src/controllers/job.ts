@@ -1,0 +1,255 @@
+// The Job controller: runs pods until `completions` succeed (or, without completions, until one
+// succeeds and the rest finish), `parallelism` at a time; retries failures with back-off up to
+// `backoffLimit`; enforces `activeDeadlineSeconds`; suspends; counts finished pods through the
+// `batch.kubernetes.io/job-tracking` finalizer as Kubernetes does; and (the TTL-after-finished
+// controller's part) deletes finished Jobs after `ttlSecondsAfterFinished`.
+import { pushTo } from '../api/collections.js';
+import { rfc3339 } from '../api/duration.js';
+import { isPodReady } from '../api/pods.js';
+import { resolveResource } from '../api/resources.js';
+import type { Condition, KubeObject } from '../api/types.js';
+import { StatusError } from '../apiserver/errors.js';
+import type { Registry } from '../apiserver/registry.js';
+import { type Controller, RevisionGate } from './controller.js';
+import { recordEvent } from './events.js';
+import { podFromTemplate } from './replicaset.js';
+
+const [podsR, jobsR] = ['pods', 'jobs'].map((n) => resolveResource(n)[0]);
+
+export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
+export const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
+
+/** Delay before re-creating pods after `failures` failures: 10 s doubling, capped at 6 min. */
+export function jobBackoffMs(failures: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(10_000 * 2 ** (failures - 1), 360_000);
+}
+
+/** `0-2,4`: the compact form of a set of completion indexes. */
+export function formatIndexes(indexes: number[]): string {
+  const sorted = [...new Set(indexes)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** The indexes in `0-2,4`. */
+export function parseIndexes(text: string | undefined): number[] {
+  const out: number[] = [];
+  for (const part of (text ?? '').split(',').filter(Boolean)) {
+    const [a, b] = part.split('-').map(Number);
+    for (let i = a; i <= (b ?? a); i++) out.push(i);
+  }
+  return out;
+}
+
+const isTerminal = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+const finishedCondition = (job: KubeObject) => (job.status?.conditions ?? []).find((c: Condition) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+
+export class JobController implements Controller {
+  readonly name = 'job-controller';
+  private gate = new RevisionGate();
+
+  sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
+    const byOwner = new Map<string, KubeObject[]>();
+    const tracked: KubeObject[] = [];
+    for (const p of reg.store.values('pods')) {
+      const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
+      if (ctrl) pushTo(byOwner, ctrl.uid, p);
+      if ((p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)) tracked.push(p);
+    }
+    const jobUids = new Set<string>();
+    for (const job of reg.list(jobsR, undefined).items) {
+      jobUids.add(job.metadata.uid!);
+      try {
+        this.syncJob(reg, job, byOwner.get(job.metadata.uid!) ?? []);
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+      }
+    }
+    // Pods of Jobs that are gone keep nothing to count: let them go.
+    for (const p of tracked) {
+      const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
+      if (!ctrl || !jobUids.has(ctrl.uid)) this.releasePod(reg, p);
+    }
+  }
+
+  private releasePod(reg: Registry, p: KubeObject): void {
+    const finalizers = (p.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
+    try {
+      reg.patch(podsR, p.metadata.namespace!, p.metadata.name!, 'merge', { metadata: { finalizers: finalizers.length ? finalizers : null } });
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+    }
+  }
+
+  private syncJob(reg: Registry, job: KubeObject, pods: KubeObject[]): void {
+    const now = reg.clock.now();
+    const ts = rfc3339(now);
+    const spec = job.spec ?? {};
+    const source = { component: this.name };
+    const indexed = spec.completionMode === 'Indexed';
+    const status: any = structuredClone(job.status ?? {});
+    status.succeeded ??= 0;
+    status.failed ??= 0;
+    const completed = new Set(parseIndexes(status.completedIndexes));
+
+    // Count pods that have finished (or are being deleted) once, then release their finalizer.
+    // The last failure's time, for the retry back-off: failed pods stay until the Job goes.
+    let lastFailure = 0;
+    for (const p of pods) {
+      if (p.status?.phase !== 'Failed') continue;
+      for (const s of p.status?.containerStatuses ?? []) lastFailure = Math.max(lastFailure, Date.parse(s.state?.terminated?.finishedAt ?? '') || 0);
+    }
+    const toRelease: KubeObject[] = [];
+    for (const p of pods) {
+      if (!(p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)) continue;
+      if (!isTerminal(p) && !p.metadata.deletionTimestamp) continue;
+      if (p.status?.phase === 'Succeeded') {
+        const idx = Number(p.metadata.annotations?.[COMPLETION_INDEX]);
+        if (!indexed) status.succeeded++;
+        else if (!completed.has(idx)) {
+          completed.add(idx);
+          status.succeeded++;
+        }
+      } else {
+        status.failed++;
+        if (p.status?.phase !== 'Failed') lastFailure = Math.max(lastFailure, now);
+      }
+      toRelease.push(p);
+    }
+    if (indexed) status.completedIndexes = formatIndexes([...completed]);
+
+    const active = pods.filter((p) => !isTerminal(p) && !p.metadata.deletionTimestamp);
+    const finished = finishedCondition(job);
+    const conditions: Condition[] = [...(status.conditions ?? [])];
+    const setCond = (type: string, reason: string, message: string, st: 'True' | 'False' = 'True') => {
+      const i = conditions.findIndex((c) => c.type === type);
+      const c: Condition = { type, status: st, lastProbeTime: ts, lastTransitionTime: ts, reason, message };
+      if (i < 0) conditions.push(c);
+      else if (conditions[i].status !== st) conditions[i] = c;
+    };
+
+    if (!finished) {
+      if (spec.suspend) {
+        for (const p of active) this.deletePod(reg, job, p);
+        if (!conditions.some((c) => c.type === 'Suspended' && c.status === 'True')) {
+          setCond('Suspended', 'JobSuspended', 'Job suspended');
+          recordEvent(reg, source, job, 'Normal', 'Suspended', 'Job suspended');
+        }
+        delete status.startTime;
+        active.length = 0;
+      } else {
+        if (conditions.some((c) => c.type === 'Suspended' && c.status === 'True')) {
+          setCond('Suspended', 'JobResumed', 'Job resumed', 'False');
+          recordEvent(reg, source, job, 'Normal', 'Resumed', 'Job resumed');
+        }
+        status.startTime ??= ts;
+        const failJob = (reason: string, message: string) => {
+          for (const p of active) this.deletePod(reg, job, p);
+          active.length = 0;
+          setCond('FailureTarget', reason, message);
+          setCond('Failed', reason, message);
+          recordEvent(reg, source, job, 'Warning', reason, message);
+        };
+        const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, s: any) => m + (s.restartCount ?? 0), 0), 0) : 0;
+        const deadline = spec.activeDeadlineSeconds != null ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : Infinity;
+        const completions: number | undefined = spec.completions ?? undefined;
+        const succeededEnough = completions != null ? status.succeeded >= completions : status.succeeded > 0 && active.length === 0;
+        if (succeededEnough) {
+          for (const p of active) this.deletePod(reg, job, p);
+          active.length = 0;
+          setCond('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods');
+          setCond('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods');
+          status.completionTime = ts;
+          recordEvent(reg, source, job, 'Normal', 'Completed', 'Job completed');
+        } else if (status.failed + restarts > (spec.backoffLimit ?? 6)) {
+          failJob('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
+        } else if (now >= deadline) {
+          failJob('DeadlineExceeded', 'Job was active longer than specified deadline');
+        } else {
+          if (deadline !== Infinity) this.gate.wakeAt(deadline);
+          this.createPods(reg, job, active, status, completed, lastFailure, now);
+        }
+      }
+    }
+
+    for (const p of toRelease) this.releasePod(reg, p);
+    status.active = active.length;
+    status.ready = active.filter(isPodReady).length;
+    status.terminating = pods.filter((p) => p.metadata.deletionTimestamp && !isTerminal(p)).length;
+    status.uncountedTerminatedPods ??= {};
+    if (conditions.length) status.conditions = conditions;
+    for (const k of ['active', 'succeeded', 'failed']) if (status[k] === 0) delete status[k];
+    const fresh = reg.find(jobsR, job.metadata.namespace!, job.metadata.name!);
+    if (fresh && JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) reg.writeStatus(jobsR, job.metadata.namespace!, job.metadata.name!, status);
+
+    // TTL after finished: the Job (and, in the background, its pods) goes.
+    const done = finishedCondition({ ...job, status });
+    if (done && spec.ttlSecondsAfterFinished != null) {
+      const at = Date.parse(done.lastTransitionTime!) + spec.ttlSecondsAfterFinished * 1000;
+      if (now >= at) reg.delete(jobsR, job.metadata.namespace!, job.metadata.name!, { propagationPolicy: 'Background' });
+      else this.gate.wakeAt(at);
+    }
+  }
+
+  /** Starts pods up to parallelism (and the completions left), after any failure back-off. */
+  private createPods(reg: Registry, job: KubeObject, active: KubeObject[], status: any, completed: Set<number>, lastFailure: number, now: number): void {
+    const spec = job.spec ?? {};
+    const parallelism = spec.parallelism ?? 1;
+    const completions: number | undefined = spec.completions ?? undefined;
+    let want = completions != null ? Math.min(parallelism, completions - status.succeeded) : status.succeeded > 0 ? 0 : parallelism;
+    want = Math.max(0, want);
+    if (active.length > want) {
+      for (const p of active.slice(want)) this.deletePod(reg, job, p);
+      return;
+    }
+    if (active.length === want) return;
+    const retryAt = lastFailure + jobBackoffMs(status.failed);
+    if (status.failed > 0 && now < retryAt) {
+      this.gate.wakeAt(retryAt);
+      return;
+    }
+    const indexed = spec.completionMode === 'Indexed';
+    const running = new Set(active.map((p) => Number(p.metadata.annotations?.[COMPLETION_INDEX])));
+    const freeIndexes: number[] = [];
+    if (indexed) for (let i = 0; i < (completions ?? 0); i++) if (!completed.has(i) && !running.has(i)) freeIndexes.push(i);
+    for (let n = active.length; n < want; n++) {
+      const pod = podFromTemplate(job, spec.template);
+      pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []), JOB_TRACKING_FINALIZER];
+      if (indexed) {
+        const idx = freeIndexes.shift();
+        if (idx === undefined) break;
+        pod.metadata.generateName = `${job.metadata.name}-${idx}-`;
+        pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [COMPLETION_INDEX]: String(idx) };
+        pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [COMPLETION_INDEX]: String(idx) };
+        pod.spec.hostname ??= `${job.metadata.name}-${idx}`;
+        for (const c of pod.spec.containers ?? []) c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX}']` } } }];
+      }
+      try {
+        const created = reg.createTrusted(podsR, job.metadata.namespace!, pod);
+        active.push(created);
+        recordEvent(reg, { component: this.name }, job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+        recordEvent(reg, { component: this.name }, job, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
+        break;
+      }
+    }
+  }
+
+  private deletePod(reg: Registry, job: KubeObject, p: KubeObject): void {
+    try {
+      reg.delete(podsR, p.metadata.namespace!, p.metadata.name!);
+      recordEvent(reg, { component: this.name }, job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+    }
+  }
+}
