@@ -2,11 +2,13 @@
 // `kubernetes` Service, as kube-apiserver's bootstrap controllers create them.
 import { resolveResource } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
+import { defaultStorageClass } from '../controllers/persistentvolume.js';
 import { type NodeSpec, nodeObject } from '../kubelet/node-template.js';
 
 const ns = resolveResource('namespaces')[0];
 const svc = resolveResource('services')[0];
 const nodesR = resolveResource('nodes')[0];
+const scR = resolveResource('storageclasses')[0];
 
 /**
  * Creates whatever of the bootstrap objects is missing (idempotent). Nodes are created only in a
@@ -20,6 +22,8 @@ export function bootstrap(reg: Registry, nodes?: NodeSpec): void {
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       if (!reg.find(ns, '', name)) reg.create(ns, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
+    // The default StorageClass (a simulated hostPath provisioner, as minikube has).
+    if (reg.list(scR, undefined).items.length === 0) reg.create(scR, '', defaultStorageClass());
     if (!reg.find(svc, 'default', 'kubernetes')) {
       reg.create(svc, 'default', {
         apiVersion: 'v1',

@@ -5,6 +5,9 @@ import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../controllers/endpoints.js';
 import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
+import { DaemonSetController } from '../controllers/daemonset.js';
+import { PersistentVolumeController } from '../controllers/persistentvolume.js';
+import { StatefulSetController } from '../controllers/statefulset.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
@@ -21,9 +24,12 @@ export function controlPlane(nodes: NodeSpec): Controller[] {
     new DeploymentController(),
     new ReplicaSetController('ReplicaSet'),
     new ReplicaSetController('ReplicationController'),
+    new DaemonSetController(),
+    new StatefulSetController(),
     new CronJobController(),
     new JobController(),
     new EndpointsController(),
+    new PersistentVolumeController(),
     new NodeLifecycleController(),
     new NamespaceController(),
     new GarbageCollector(),

@@ -10,6 +10,7 @@ import { recordEvent } from '../controllers/events.js';
 import { type NodeInfo, addPod, nodeInfo } from './framework.js';
 import { selectHost, unschedulableMessage } from './schedule.js';
 import { pushTo } from '../api/collections.js';
+import { claimProblem } from '../controllers/persistentvolume.js';
 
 const podsR = resolveResource('pods')[0];
 const nodesR = resolveResource('nodes')[0];
@@ -39,7 +40,9 @@ export class Scheduler implements Controller {
   private scheduleOne(reg: Registry, pod: KubeObject, infos: NodeInfo[]): void {
     const ns = pod.metadata.namespace!;
     const name = pod.metadata.name!;
-    const result = selectHost(pod, infos, undefined, undefined, this.nextStart);
+    // PreFilter (VolumeBinding): claims that are missing or unbound rule out every node at once.
+    const volumes = claimProblem(reg, pod);
+    const result = volumes ? { reasons: new Map<string, number>(), total: infos.length } : selectHost(pod, infos, undefined, undefined, this.nextStart);
     if ('node' in result) {
       this.nextStart = (this.nextStart + (result.processed ?? 0)) % Math.max(1, infos.length);
       const bound = reg.bind(ns, name, result.node);
@@ -47,7 +50,7 @@ export class Scheduler implements Controller {
       recordEvent(reg, SOURCE, bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.node}`);
       return;
     }
-    const message = unschedulableMessage(result.reasons, result.total);
+    const message = volumes ? `0/${result.total} nodes are available: ${volumes}.` : unschedulableMessage(result.reasons, result.total);
     const cond = (pod.status?.conditions ?? []).find((c: { type: string }) => c.type === 'PodScheduled');
     if (cond?.status === 'False' && cond.message === message) return; // nothing new to say
     const conditions = (pod.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');

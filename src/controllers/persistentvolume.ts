@@ -1,0 +1,165 @@
+// The PersistentVolume controller (kube-controller-manager's binder) and a simulated hostPath
+// provisioner (like minikube's): claims without a class get the default StorageClass; a claim
+// binds to the smallest Available volume that satisfies it, or a new volume is provisioned for
+// it; volumes whose claim is gone are Released (Retain) or deleted (Delete).
+import { fromLabelSelector, matches } from '../api/labels.js';
+import { parseQuantity } from '../api/quantity.js';
+import { resolveResource } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { StatusError } from '../apiserver/errors.js';
+import type { Registry } from '../apiserver/registry.js';
+import { type Controller, RevisionGate } from './controller.js';
+import { recordEvent } from './events.js';
+
+const [pvR, pvcR, scR] = ['persistentvolumes', 'persistentvolumeclaims', 'storageclasses'].map((n) => resolveResource(n)[0]);
+
+/** The provisioner of minik's default StorageClass `standard`. */
+export const PROVISIONER = 'minik.dev/hostpath';
+export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+
+/** The default StorageClass a new cluster has. */
+export function defaultStorageClass(): KubeObject {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'standard', annotations: { [DEFAULT_CLASS_ANNOTATION]: 'true' } },
+    provisioner: PROVISIONER,
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+  };
+}
+
+/** Whether a volume can satisfy a claim: class, access modes, size, selector, not taken. */
+export function volumeFits(pv: KubeObject, pvc: KubeObject): boolean {
+  if (pv.status?.phase !== 'Available' && pv.status?.phase !== undefined) return false;
+  if (pv.spec?.claimRef && (pv.spec.claimRef.name !== pvc.metadata.name || pv.spec.claimRef.namespace !== pvc.metadata.namespace)) return false;
+  if ((pv.spec?.storageClassName ?? '') !== (pvc.spec?.storageClassName ?? '')) return false;
+  const modes: string[] = pv.spec?.accessModes ?? [];
+  if (!(pvc.spec?.accessModes ?? []).every((m: string) => modes.includes(m))) return false;
+  if ((pv.spec?.volumeMode ?? 'Filesystem') !== (pvc.spec?.volumeMode ?? 'Filesystem')) return false;
+  const want = parseQuantity(pvc.spec?.resources?.requests?.storage ?? 0);
+  if (parseQuantity(pv.spec?.capacity?.storage ?? 0) < want) return false;
+  if (pvc.spec?.selector && !matches(fromLabelSelector(pvc.spec.selector), pv.metadata.labels)) return false;
+  return true;
+}
+
+export class PersistentVolumeController implements Controller {
+  readonly name = 'persistentvolume-controller';
+  private gate = new RevisionGate();
+
+  sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
+    const classes = reg.list(scR, undefined).items;
+    const defaultClass = classes.find((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
+    const claims = reg.list(pvcR, undefined).items;
+    const claimUids = new Set(claims.map((c) => c.metadata.uid));
+    // Which claims pods use (WaitForFirstConsumer classes provision only for those).
+    const used = new Set<string>();
+    for (const p of reg.store.values('pods')) for (const v of p.spec?.volumes ?? []) if (v.persistentVolumeClaim) used.add(`${p.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
+
+    for (const pvc of claims) {
+      try {
+        this.syncClaim(reg, pvc, classes, defaultClass, used);
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+      }
+    }
+    // Volumes: Available when free, Released or deleted when their claim is gone.
+    for (const pv of reg.list(pvR, undefined).items) {
+      try {
+        const ref = pv.spec?.claimRef;
+        if (ref?.uid && !claimUids.has(ref.uid)) {
+          if (pv.spec?.persistentVolumeReclaimPolicy === 'Delete') reg.delete(pvR, '', pv.metadata.name!);
+          else if (pv.status?.phase !== 'Released') reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Released', lastPhaseTransitionTime: now(reg) });
+        } else if (!ref && pv.status?.phase !== 'Available') {
+          reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Available', lastPhaseTransitionTime: now(reg) });
+        }
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+      }
+    }
+  }
+
+  private syncClaim(reg: Registry, pvc: KubeObject, classes: KubeObject[], defaultClass: KubeObject | undefined, used: Set<string>): void {
+    const ns = pvc.metadata.namespace!;
+    const name = pvc.metadata.name!;
+    if (pvc.metadata.deletionTimestamp) return;
+    // Retroactive default class: a claim created without one gets the default.
+    if (pvc.spec?.storageClassName === undefined && defaultClass) {
+      pvc = reg.patch(pvcR, ns, name, 'merge', { spec: { storageClassName: defaultClass.metadata.name } });
+    }
+    if (pvc.status?.phase === 'Bound' && pvc.spec?.volumeName) {
+      if (!reg.find(pvR, '', pvc.spec.volumeName)) reg.writeStatus(pvcR, ns, name, { ...pvc.status, phase: 'Lost' });
+      return;
+    }
+    const volumes = reg.list(pvR, undefined).items;
+    let pv = pvc.spec?.volumeName ? volumes.find((v) => v.metadata.name === pvc.spec.volumeName) : undefined;
+    if (!pv && !pvc.spec?.volumeName) {
+      pv = volumes
+        .filter((v) => volumeFits(v, pvc))
+        .sort((a, b) => parseQuantity(a.spec?.capacity?.storage ?? 0) - parseQuantity(b.spec?.capacity?.storage ?? 0))[0];
+    }
+    if (!pv) {
+      const className = pvc.spec?.storageClassName;
+      const sc = classes.find((c) => c.metadata.name === className);
+      if (!className || !sc) {
+        const message = className ? `storageclass.storage.k8s.io "${className}" not found` : 'no persistent volumes available for this claim and no storage class is set';
+        this.pending(reg, pvc, className ? 'Warning' : 'Normal', className ? 'ProvisioningFailed' : 'FailedBinding', message);
+        return;
+      }
+      if (sc.provisioner !== PROVISIONER) {
+        this.pending(reg, pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
+        return;
+      }
+      if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !used.has(`${ns}/${name}`)) {
+        this.pending(reg, pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+        return;
+      }
+      const pvName = `pvc-${pvc.metadata.uid}`;
+      pv = reg.createTrusted(pvR, '', {
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: pvName, annotations: { 'pv.kubernetes.io/provisioned-by': PROVISIONER, 'hostPathProvisionerIdentity': 'minik' } },
+        spec: {
+          accessModes: pvc.spec?.accessModes ?? ['ReadWriteOnce'],
+          capacity: { storage: pvc.spec?.resources?.requests?.storage ?? '1Gi' },
+          hostPath: { path: `/var/lib/minik/volumes/${ns}/${name}`, type: '' },
+          persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
+          storageClassName: sc.metadata.name,
+          volumeMode: pvc.spec?.volumeMode ?? 'Filesystem',
+        },
+      });
+      recordEvent(reg, { component: `${PROVISIONER}_minik` }, pvc, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${ns}/${name}"`);
+      recordEvent(reg, { component: `${PROVISIONER}_minik` }, pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`);
+    }
+    // Bind both ways.
+    const claimRef = { kind: 'PersistentVolumeClaim', namespace: ns, name, uid: pvc.metadata.uid, apiVersion: 'v1', resourceVersion: pvc.metadata.resourceVersion };
+    pv = reg.patch(pvR, '', pv.metadata.name!, 'merge', { spec: { claimRef }, metadata: { annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } } });
+    reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Bound', lastPhaseTransitionTime: now(reg) });
+    reg.patch(pvcR, ns, name, 'merge', { spec: { volumeName: pv.metadata.name }, metadata: { annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' } } });
+    reg.writeStatus(pvcR, ns, name, { phase: 'Bound', accessModes: pv.spec?.accessModes, capacity: pv.spec?.capacity });
+  }
+
+  private pending(reg: Registry, pvc: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    if (pvc.status?.phase !== 'Pending') reg.writeStatus(pvcR, pvc.metadata.namespace!, pvc.metadata.name!, { phase: 'Pending' });
+    recordEvent(reg, { component: this.name }, pvc, type, reason, message);
+  }
+}
+
+function now(reg: Registry): string {
+  return new Date(reg.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Why a pod cannot be scheduled because of its claims (kube-scheduler's VolumeBinding), or undefined. */
+export function claimProblem(reg: Registry, pod: KubeObject): string | undefined {
+  let unbound = false;
+  for (const v of pod.spec?.volumes ?? []) {
+    const ref = v.persistentVolumeClaim;
+    if (!ref) continue;
+    const pvc = reg.find(pvcR, pod.metadata.namespace!, ref.claimName);
+    if (!pvc) return `persistentvolumeclaim "${ref.claimName}" not found`;
+    if (pvc.metadata.deletionTimestamp) return `persistentvolumeclaim "${ref.claimName}" is being deleted`;
+    if (pvc.status?.phase !== 'Bound') unbound = true;
+  }
+  return unbound ? 'pod has unbound immediate PersistentVolumeClaims' : undefined;
+}
