@@ -21,6 +21,8 @@ export interface ResourceInfo {
   columns: Column[];
   /** metadata.generation is set and moves on spec changes (as the kind's registry strategy does). */
   tracksGeneration: boolean;
+  /** Computed on read (metrics.k8s.io), never stored: only get and list. */
+  readOnly?: boolean;
 }
 
 type Entry = Partial<ResourceInfo> & Pick<ResourceInfo, 'kind' | 'plural'>;
@@ -87,6 +89,9 @@ export const RESOURCES: ResourceInfo[] = [
   entry({ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', plural: 'rolebindings' }),
   // storage.k8s.io/v1
   entry({ group: 'storage.k8s.io', kind: 'StorageClass', plural: 'storageclasses', shortNames: ['sc'], namespaced: false }),
+  // metrics.k8s.io/v1beta1: simulated usage, computed on read (the metrics-server's API).
+  entry({ group: 'metrics.k8s.io', version: 'v1beta1', kind: 'NodeMetrics', plural: 'nodes', singular: '', namespaced: false, readOnly: true }),
+  entry({ group: 'metrics.k8s.io', version: 'v1beta1', kind: 'PodMetrics', plural: 'pods', singular: '', readOnly: true }),
 ];
 
 /** `apps/v1` or `v1`. */

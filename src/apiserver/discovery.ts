@@ -48,7 +48,7 @@ export function apiResourceList(group: string, version: string): object | undefi
       singularName: r.singular,
       namespaced: r.namespaced,
       kind: r.kind,
-      verbs: VERBS,
+      verbs: r.readOnly ? ['get', 'list'] : VERBS,
       ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
       ...(r.categories.length ? { categories: r.categories } : {}),
     });

@@ -16,6 +16,7 @@ import { validateCreate, validateUpdate } from '../api/validation/index.js';
 import { type Change, Store, StoreError } from '../store/store.js';
 import { allocateClusterIP, allocateNodePort, inServiceRange, usedNodePorts } from './allocators.js';
 import * as E from './errors.js';
+import { admitDefaultClasses } from './admission.js';
 import { StatusError } from './errors.js';
 import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate } from './strategy.js';
 
@@ -272,6 +273,7 @@ export class Registry {
     delete m.selfLink;
     prepareForCreate(r, o);
     applyDefaults(r.kind, o);
+    admitDefaultClasses(this, r.kind, o);
     this.invalidIfErrors(r, o, validateCreate(r, o));
     this.checkNamespace(r, namespace, name);
     if (this.find(r, namespace, name)) throw E.alreadyExists(r, name);

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { type ResourceInfo, groupVersion } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { listMetrics, readMetrics } from './metrics.js';
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
 import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
@@ -230,6 +231,12 @@ export class ApiServer {
 
     if (r.namespaced && namespace === undefined && name !== undefined) return sendError(res, E.notFoundPath());
 
+    if (r.readOnly) {
+      if (method !== 'GET' || subresource) return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+      const selector = q.get('labelSelector') ?? undefined;
+      if (name !== undefined) return reply(200, readMetrics(reg, r, ns, name));
+      return send(res, 200, listMetrics(reg, r, namespace, selector));
+    }
     if (subresource === 'scale') {
       if (method === 'GET') return send(res, 200, getScale(reg, r, ns, name!));
       if (method === 'PUT' || method === 'PATCH') {

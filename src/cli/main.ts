@@ -2,6 +2,8 @@
 // command and returns its exit code; it never calls process.exit, so tests run it in-process.
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';
+import { registerAutoscale } from './commands/autoscale.js';
+import { registerTop } from './commands/top.js';
 import { registerCreate } from './commands/create.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerDelete } from './commands/delete.js';
@@ -60,6 +62,8 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerWait(program, ctx, done);
   registerNodeCommands(program, ctx, done);
   registerLogs(program, ctx, done);
+  registerTop(program, ctx, done);
+  registerAutoscale(program, ctx, done);
   registerInfo(program, ctx, done);
   registerDaemon(program, ctx, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });

@@ -3,12 +3,14 @@
 import { resolveResource } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
 import { defaultStorageClass } from '../controllers/persistentvolume.js';
+import { defaultIngressClass } from '../controllers/ingress.js';
 import { type NodeSpec, nodeObject } from '../kubelet/node-template.js';
 
 const ns = resolveResource('namespaces')[0];
 const svc = resolveResource('services')[0];
 const nodesR = resolveResource('nodes')[0];
 const scR = resolveResource('storageclasses')[0];
+const icR = resolveResource('ingressclasses')[0];
 
 /**
  * Creates whatever of the bootstrap objects is missing (idempotent). Nodes are created only in a
@@ -24,6 +26,8 @@ export function bootstrap(reg: Registry, nodes?: NodeSpec): void {
     }
     // The default StorageClass (a simulated hostPath provisioner, as minikube has).
     if (reg.list(scR, undefined).items.length === 0) reg.create(scR, '', defaultStorageClass());
+    // The default IngressClass, served by the simulated ingress controller.
+    if (reg.list(icR, undefined).items.length === 0) reg.create(icR, '', defaultIngressClass());
     if (!reg.find(svc, 'default', 'kubernetes')) {
       reg.create(svc, 'default', {
         apiVersion: 'v1',

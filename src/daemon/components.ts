@@ -6,6 +6,9 @@ import { EndpointsController } from '../controllers/endpoints.js';
 import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
 import { DaemonSetController } from '../controllers/daemonset.js';
+import { IngressController } from '../controllers/ingress.js';
+import { ServiceLoadBalancerController } from '../controllers/service-lb.js';
+import { HorizontalPodAutoscalerController } from '../controllers/horizontal-pod-autoscaler.js';
 import { PersistentVolumeController } from '../controllers/persistentvolume.js';
 import { StatefulSetController } from '../controllers/statefulset.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
@@ -28,8 +31,11 @@ export function controlPlane(nodes: NodeSpec): Controller[] {
     new StatefulSetController(),
     new CronJobController(),
     new JobController(),
+    new HorizontalPodAutoscalerController(),
     new EndpointsController(),
     new PersistentVolumeController(),
+    new ServiceLoadBalancerController(),
+    new IngressController(),
     new NodeLifecycleController(),
     new NamespaceController(),
     new GarbageCollector(),

@@ -29,6 +29,18 @@ async function related(client: Client, o: KubeObject): Promise<KubeObject[] | un
       const pods = (await client.get<KubeList>(resourcePath(podsR, ns), { labelSelector: sel })).body.items;
       return pods.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid));
     }
+    case 'Job':
+    case 'DaemonSet':
+    case 'StatefulSet': {
+      const pods = (await client.get<KubeList>(resourcePath(podsR, ns), { labelSelector: selectorString(o.spec?.selector) })).body.items;
+      return pods.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid));
+    }
+    case 'PersistentVolumeClaim': {
+      const pods = (await client.get<KubeList>(resourcePath(podsR, ns))).body.items;
+      return pods.filter((p) => (p.spec?.volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === o.metadata.name));
+    }
+    case 'Ingress':
+      return (await client.get<KubeList>(resourcePath(epR, ns))).body.items;
     case 'Node':
       return (await client.get<KubeList>(resourcePath(podsR, undefined), { fieldSelector: `spec.nodeName=${o.metadata.name},status.phase!=Succeeded,status.phase!=Failed` })).body.items;
     case 'Service':

@@ -1,10 +1,12 @@
-// `minikctl rollout status|history|undo|restart|pause|resume` for Deployments, worded as kubectl.
+// `minikctl rollout status|history|undo|restart|pause|resume` for Deployments (and, except
+// pause/resume, DaemonSets and StatefulSets), worded as kubectl.
 import type { Command } from 'commander';
 import { rfc3339 } from '../../api/duration.js';
 import { selectorString } from '../../api/labels.js';
 import { type ResourceInfo, qualifiedPlural, qualifiedSingular, resolveResource } from '../../api/resources.js';
 import type { KubeList, KubeObject } from '../../api/types.js';
 import { type Client, resourcePath } from '../../client/client.js';
+import { sameTemplate } from '../../controllers/rollout.js';
 import { layoutCells } from '../../printers/tabwriter.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
@@ -12,7 +14,7 @@ import { parseResourceArgs } from '../resource-args.js';
 import { parseDuration, waitFor } from '../waiting.js';
 import { resolveNamespace } from './shared.js';
 
-const rsR = resolveResource('replicasets')[0];
+const [rsR, crR] = ['replicasets', 'controllerrevisions'].map((n) => resolveResource(n)[0]);
 const REVISION = 'deployment.kubernetes.io/revision';
 
 interface RolloutOptions {
@@ -38,14 +40,52 @@ export function deploymentStatus(d: KubeObject): { message: string; done: boolea
   return { message: `deployment "${name}" successfully rolled out`, done: true };
 }
 
-function onlyDeployments(r: ResourceInfo): void {
-  if (r.kind !== 'Deployment') throw new CliError(`error: no rollout support has been implemented for ${qualifiedPlural(r)} yet in minik (Deployments only)`);
+/** kubectl's rollout status message for a DaemonSet. */
+export function daemonSetStatus(o: KubeObject): { message: string; done: boolean; failed?: boolean } {
+  const name = o.metadata.name;
+  const st = o.status ?? {};
+  if ((o.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') throw new CliError('error: rollout status is only available for RollingUpdate strategy type');
+  if ((o.metadata.generation ?? 0) > (st.observedGeneration ?? 0)) return { message: 'Waiting for daemon set spec update to be observed...', done: false };
+  const desired = st.desiredNumberScheduled ?? 0;
+  if ((st.updatedNumberScheduled ?? 0) < desired) return { message: `Waiting for daemon set "${name}" rollout to finish: ${st.updatedNumberScheduled ?? 0} out of ${desired} new pods have been updated...`, done: false };
+  if ((st.numberAvailable ?? 0) < desired) return { message: `Waiting for daemon set "${name}" rollout to finish: ${st.numberAvailable ?? 0} of ${desired} updated pods are available...`, done: false };
+  return { message: `daemon set "${name}" successfully rolled out`, done: true };
+}
+
+/** kubectl's rollout status message for a StatefulSet. */
+export function statefulSetStatus(o: KubeObject): { message: string; done: boolean; failed?: boolean } {
+  const st = o.status ?? {};
+  if ((o.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') throw new CliError('error: rollout status is only available for RollingUpdate strategy type');
+  if (st.observedGeneration === undefined || (o.metadata.generation ?? 0) > st.observedGeneration) return { message: 'Waiting for statefulset spec update to be observed...', done: false };
+  const replicas = o.spec?.replicas ?? 1;
+  if ((st.readyReplicas ?? 0) < replicas) return { message: `Waiting for ${replicas - (st.readyReplicas ?? 0)} pods to be ready...`, done: false };
+  const partition = o.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+  if (partition > 0) {
+    if ((st.updatedReplicas ?? 0) < replicas - partition) return { message: `Waiting for partitioned roll out to finish: ${st.updatedReplicas ?? 0} out of ${replicas - partition} new pods have been updated...`, done: false };
+    return { message: `partitioned roll out complete: ${st.updatedReplicas ?? 0} new pods have been updated...`, done: true };
+  }
+  if (st.updateRevision !== st.currentRevision) return { message: `waiting for statefulset rolling update to complete ${st.updatedReplicas ?? 0} pods at revision ${st.updateRevision}...`, done: false };
+  return { message: `statefulset rolling update complete ${st.currentReplicas ?? 0} pods at revision ${st.currentRevision}...`, done: true };
+}
+
+const STATUS_OF: Record<string, (o: KubeObject) => { message: string; done: boolean; failed?: boolean }> = {
+  Deployment: deploymentStatus,
+  DaemonSet: daemonSetStatus,
+  StatefulSet: statefulSetStatus,
+};
+
+function rolloutSupported(r: ResourceInfo): void {
+  if (!STATUS_OF[r.kind]) throw new CliError(`error: no rollout support has been implemented for ${qualifiedPlural(r)} yet in minik (Deployments, DaemonSets and StatefulSets)`);
+}
+
+function onlyDeployments(r: ResourceInfo, name: string, verb: string): void {
+  if (r.kind !== 'Deployment') throw new CliError(`error: ${qualifiedPlural(r)} "${name}" ${verb} is not supported`);
 }
 
 async function target(ctx: Context, args: string[], opts: RolloutOptions): Promise<{ client: Client; r: ResourceInfo; ns: string; name: string; d: KubeObject }> {
   const [q] = parseResourceArgs(args, 'rollout');
   if (!q || q.names.length !== 1) throw new CliError('error: required resource not specified');
-  onlyDeployments(q.r);
+  rolloutSupported(q.r);
   const ns = resolveNamespace(opts);
   const client = await ctx.client();
   const d = (await client.get(resourcePath(q.r, ns, q.names[0]))).body as KubeObject;
@@ -57,7 +97,7 @@ async function status(ctx: Context, args: string[], opts: RolloutOptions): Promi
   let last = '';
   let failed = false;
   const show = (o: KubeObject) => {
-    const s = deploymentStatus(o);
+    const s = STATUS_OF[r.kind](o);
     if (s.failed) {
       failed = true;
       return true;
@@ -92,9 +132,26 @@ function templateWithoutHash(rs: KubeObject): any {
   return t;
 }
 
+/** A DaemonSet's or StatefulSet's ControllerRevisions, as ReplicaSet-like history entries. */
+async function ownedRevisions(client: Client, o: KubeObject): Promise<KubeObject[]> {
+  const list = (await client.get<KubeList>(resourcePath(crR, o.metadata.namespace))).body.items;
+  return list
+    .filter((cr) => (cr.metadata.ownerReferences ?? []).some((x) => x.uid === o.metadata.uid))
+    .map((cr) => {
+      const { $patch: _, ...template } = cr.data?.spec?.template ?? {};
+      return { ...cr, metadata: { ...cr.metadata, annotations: { ...(cr.metadata.annotations ?? {}), [REVISION]: String(cr.revision ?? 0) } }, spec: { template } };
+    })
+    .sort((a, b) => revision(a) - revision(b));
+}
+
+/** The history entries of a workload: ReplicaSets for Deployments, ControllerRevisions otherwise. */
+function historyOf(client: Client, r: ResourceInfo, o: KubeObject): Promise<KubeObject[]> {
+  return r.kind === 'Deployment' ? ownedReplicaSets(client, o) : ownedRevisions(client, o);
+}
+
 async function history(ctx: Context, args: string[], opts: RolloutOptions): Promise<number> {
   const { client, r, name, d } = await target(ctx, args, opts);
-  const rss = await ownedReplicaSets(client, d);
+  const rss = await historyOf(client, r, d);
   if (rss.length === 0) throw new CliError(`error: no rollout history found for deployment "${name}"`);
   if (opts.revision) {
     const rs = rss.find((x) => revision(x) === Number(opts.revision));
@@ -111,9 +168,9 @@ async function history(ctx: Context, args: string[], opts: RolloutOptions): Prom
 
 async function undo(ctx: Context, args: string[], opts: RolloutOptions): Promise<number> {
   const { client, r, ns, name, d } = await target(ctx, args, opts);
-  const rss = await ownedReplicaSets(client, d);
+  const rss = await historyOf(client, r, d);
   if (rss.length === 0) throw new CliError(`error: no rollout history found for deployment "${name}"`);
-  const current = Number(d.metadata.annotations?.[REVISION] ?? 0);
+  const current = r.kind === 'Deployment' ? Number(d.metadata.annotations?.[REVISION] ?? 0) : Math.max(...rss.filter((x) => sameTemplate(templateWithoutHash(x), d.spec?.template)).map(revision), 0);
   let to: KubeObject | undefined;
   if (opts.toRevision && Number(opts.toRevision) !== 0) {
     to = rss.find((rs) => revision(rs) === Number(opts.toRevision));
@@ -123,7 +180,7 @@ async function undo(ctx: Context, args: string[], opts: RolloutOptions): Promise
     if (!to) throw new CliError('error: no rollout history found for deployment "' + name + '"');
   }
   const tpl = templateWithoutHash(to);
-  if (JSON.stringify(tpl) === JSON.stringify(d.spec?.template)) {
+  if (sameTemplate(tpl, d.spec?.template)) {
     ctx.out(`${qualifiedSingular(r)}/${name} skipped rollback (current template already matches revision ${revision(to)})\n`);
     return 0;
   }
@@ -134,6 +191,7 @@ async function undo(ctx: Context, args: string[], opts: RolloutOptions): Promise
 
 async function patchTemplate(ctx: Context, args: string[], opts: RolloutOptions, verb: string, patch: (d: KubeObject) => object | CliError): Promise<number> {
   const { client, r, ns, name, d } = await target(ctx, args, opts);
+  if (verb !== 'restarted') onlyDeployments(r, name, verb === 'paused' ? 'pausing' : 'resuming');
   const p = patch(d);
   if (p instanceof CliError) throw p;
   await client.request('PATCH', resourcePath(r, ns, name), { body: p, contentType: 'application/strategic-merge-patch+json' });

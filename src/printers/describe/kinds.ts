@@ -7,6 +7,7 @@ import { milliCPU, parseQuantity } from '../../api/quantity.js';
 import { describeEvents } from './events.js';
 import { describeContainer, describePodTemplate, describeTolerations, describeVolumes } from './pod-template.js';
 import { DescribeWriter, describeTime } from './writer.js';
+import { describeCronJob, describeDaemonSet, describeHPA, describeIngress, describeJob, describePVC, describeStatefulSet } from './workloads.js';
 
 /** What a describer may show besides the object itself. */
 export interface DescribeExtras {
@@ -359,6 +360,13 @@ const DESCRIBERS: Record<string, Describer> = {
   ConfigMap: describeConfigMap,
   Secret: describeSecret,
   Node: describeNode,
+  Job: describeJob,
+  CronJob: describeCronJob,
+  DaemonSet: describeDaemonSet,
+  StatefulSet: describeStatefulSet,
+  HorizontalPodAutoscaler: describeHPA,
+  PersistentVolumeClaim: describePVC,
+  Ingress: describeIngress,
 };
 
 /** Describes one object as `kubectl describe` does. */

@@ -1,0 +1,51 @@
+// metrics.k8s.io/v1beta1 on read: NodeMetrics and PodMetrics computed from the simulated usage
+// of what runs now (there is nothing stored to read).
+import { matches, parseSelector } from '../api/labels.js';
+import { type ResourceInfo, resolveResource } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { nodeMetrics, podMetrics } from '../metrics/usage.js';
+import * as E from './errors.js';
+import type { Registry } from './registry.js';
+
+const [podsR, nodesR] = ['pods', 'nodes'].map((n) => resolveResource(n)[0]);
+
+function podsByNode(reg: Registry): Map<string, KubeObject[]> {
+  const out = new Map<string, KubeObject[]>();
+  for (const p of reg.store.values('pods')) {
+    const n = p.spec?.nodeName;
+    if (!n) continue;
+    const list = out.get(n) ?? [];
+    list.push(p);
+    out.set(n, list);
+  }
+  return out;
+}
+
+function all(reg: Registry, r: ResourceInfo, namespace: string | undefined): KubeObject[] {
+  const now = reg.clock.now();
+  if (r.kind === 'NodeMetrics') {
+    const byNode = podsByNode(reg);
+    return reg.list(nodesR, undefined).items.map((n) => nodeMetrics(n, byNode.get(n.metadata.name!) ?? [], now));
+  }
+  return reg
+    .list(podsR, namespace)
+    .items.map((p) => podMetrics(p, now))
+    .filter((m): m is KubeObject => !!m);
+}
+
+/** GET .../nodes or .../pods of metrics.k8s.io. */
+export function listMetrics(reg: Registry, r: ResourceInfo, namespace: string | undefined, labelSelector?: string): object {
+  let items = all(reg, r, namespace);
+  if (labelSelector) {
+    const sel = parseSelector(labelSelector);
+    items = items.filter((m) => matches(sel, m.metadata.labels));
+  }
+  return { kind: `${r.kind}List`, apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items };
+}
+
+/** GET .../nodes/NAME or .../pods/NAME of metrics.k8s.io (404 while it is not running). */
+export function readMetrics(reg: Registry, r: ResourceInfo, ns: string, name: string): KubeObject {
+  const found = all(reg, r, r.namespaced ? ns : undefined).find((m) => m.metadata.name === name);
+  if (!found) throw E.notFound(r, name);
+  return found;
+}

@@ -1,0 +1,223 @@
+// The HorizontalPodAutoscaler controller (autoscaling/v2, Resource metrics): every 15 s it reads
+// the simulated usage of the target's pods, computes desired = ceil(current * usage / target)
+// (no change within the 10 % tolerance), limits scale-up to max(2x, +4) per period, keeps the
+// highest recommendation of the scale-down stabilization window (300 s by default), clamps to
+// min/max, and writes the target's /scale.
+import { milliCPU, parseQuantity } from '../api/quantity.js';
+import { matches, parseSelector } from '../api/labels.js';
+import { isPodActive, isPodReady } from '../api/pods.js';
+import { resourceForKind, resolveResource } from '../api/resources.js';
+import type { Condition, Container, KubeObject } from '../api/types.js';
+import { StatusError } from '../apiserver/errors.js';
+import type { Registry } from '../apiserver/registry.js';
+import { getScale, updateScale } from '../apiserver/scale.js';
+import { rfc3339 } from '../api/duration.js';
+import { containerUsage } from '../kubelet/program.js';
+import { type Controller, RevisionGate } from './controller.js';
+import { recordEvent } from './events.js';
+
+const [hpaR, podsR] = ['horizontalpodautoscalers', 'pods'].map((n) => resolveResource(n)[0]);
+
+/** How often each HPA is evaluated (kube-controller-manager's --horizontal-pod-autoscaler-sync-period). */
+export const HPA_SYNC_MS = 15_000;
+export const TOLERANCE = 0.1;
+export const DEFAULT_SCALE_DOWN_WINDOW_S = 300;
+
+/**
+ * Replicas a metric asks for: ceil(ratio * current), unless within the 10 % tolerance. `ratio` is
+ * usage / target over the `ready` pods; pods not ready yet count as using nothing when scaling up
+ * and exactly the target when scaling down (so a starting pod never causes a flap).
+ */
+export function replicasForRatio(current: number, ready: number, ratio: number): number {
+  if (Math.abs(ratio - 1) <= TOLERANCE) return current;
+  const missing = Math.max(0, current - ready);
+  const total = ready + missing;
+  const adjusted = missing === 0 ? ratio : ratio < 1 ? (ratio * ready + missing) / total : (ratio * ready) / total;
+  if (Math.abs(adjusted - 1) <= TOLERANCE || (ratio < 1 && adjusted > 1) || (ratio > 1 && adjusted < 1)) return current;
+  return Math.ceil(adjusted * total);
+}
+
+/** The default scale-up limit per period: double, or four more pods, whichever is more. */
+export function scaleUpLimit(current: number): number {
+  return Math.max(2 * current, current + 4);
+}
+
+interface MetricResult {
+  desired: number;
+  current: any;
+  description: string;
+  above: boolean;
+}
+
+export class HorizontalPodAutoscalerController implements Controller {
+  readonly name = 'horizontal-pod-autoscaler';
+  private gate = new RevisionGate();
+  /** Recommendations per HPA uid: [time, replicas], for the stabilization windows. */
+  private history = new Map<string, [number, number][]>();
+  private lastRun = new Map<string, number>();
+
+  sync(reg: Registry): void {
+    if (!this.gate.changed(reg)) return;
+    const now = reg.clock.now();
+    for (const hpa of reg.list(hpaR, undefined).items) {
+      const uid = hpa.metadata.uid!;
+      const last = this.lastRun.get(uid);
+      if (last !== undefined && now - last < HPA_SYNC_MS && (hpa.status?.observedGeneration ?? 0) >= (hpa.metadata.generation ?? 0)) {
+        this.gate.wakeAt(last + HPA_SYNC_MS);
+        continue;
+      }
+      this.lastRun.set(uid, now);
+      this.gate.wakeAt(now + HPA_SYNC_MS);
+      try {
+        this.syncOne(reg, hpa, now);
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+      }
+    }
+  }
+
+  private syncOne(reg: Registry, hpa: KubeObject, now: number): void {
+    const ns = hpa.metadata.namespace!;
+    const spec = hpa.spec ?? {};
+    const ts = rfc3339(now);
+    const source = { component: this.name };
+    const conditions: Condition[] = [...(hpa.status?.conditions ?? [])];
+    const setCond = (type: string, status: 'True' | 'False', reason: string, message: string) => {
+      const i = conditions.findIndex((c) => c.type === type);
+      const prev = i >= 0 ? conditions[i] : undefined;
+      const c: Condition = { type, status, lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : ts, reason, message };
+      if (i < 0) conditions.push(c);
+      else conditions[i] = c;
+    };
+    const writeStatus = (extra: object) => {
+      const status = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation, ...extra, conditions: order(conditions) };
+      if (JSON.stringify(status) !== JSON.stringify(hpa.status ?? {})) reg.writeStatus(hpaR, ns, hpa.metadata.name!, status);
+    };
+
+    const ref = spec.scaleTargetRef ?? {};
+    const targetR = resourceForKind(ref.apiVersion ?? 'apps/v1', ref.kind ?? '');
+    let scale: KubeObject;
+    try {
+      if (!targetR || !targetR.subresources.includes('scale')) throw new Error(`the server could not find the requested resource`);
+      scale = getScale(reg, targetR, ns, ref.name);
+    } catch (e) {
+      const msg = `the HPA controller was unable to get the target's current scale: ${e instanceof StatusError ? e.message : (e as Error).message}`;
+      setCond('AbleToScale', 'False', 'FailedGetScale', msg);
+      recordEvent(reg, source, hpa, 'Warning', 'FailedGetScale', e instanceof StatusError ? e.message : (e as Error).message);
+      writeStatus({});
+      return;
+    }
+    const current: number = scale.spec?.replicas ?? 0;
+    const min = spec.minReplicas ?? 1;
+    const max = spec.maxReplicas ?? min;
+    if (current === 0 && min !== 0) {
+      setCond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+      setCond('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
+      writeStatus({ currentReplicas: 0, desiredReplicas: 0 });
+      return;
+    }
+
+    const sel = parseSelector(scale.status?.selector ?? '');
+    const pods = reg.list(podsR, ns).items.filter((p) => isPodActive(p) && matches(sel, p.metadata.labels));
+    const results: MetricResult[] = [];
+    const currentMetrics: any[] = [];
+    for (const m of spec.metrics ?? [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]) {
+      if (m.type !== 'Resource' && m.type !== 'ContainerResource') {
+        setCond('ScalingActive', 'False', 'InvalidMetricSourceType', `the HPA was unable to compute the replica count: metric type ${m.type} is not served by minik's simulated metrics`);
+        continue;
+      }
+      const src = m.resource ?? m.containerResource;
+      const r = this.resourceMetric(pods, src.name, src.target ?? {}, m.type === 'ContainerResource' ? src.container : undefined, current);
+      if (typeof r === 'string') {
+        setCond('ScalingActive', 'False', 'FailedGetResourceMetric', `the HPA was unable to compute the replica count: ${r}`);
+        recordEvent(reg, source, hpa, 'Warning', 'FailedGetResourceMetric', r);
+        continue;
+      }
+      results.push(r);
+      currentMetrics.push(m.type === 'Resource' ? { type: 'Resource', resource: { name: src.name, current: r.current } } : { type: 'ContainerResource', containerResource: { name: src.name, container: src.container, current: r.current } });
+    }
+    setCond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+    if (results.length === 0) {
+      writeStatus({ currentReplicas: current, desiredReplicas: hpa.status?.desiredReplicas ?? current });
+      return;
+    }
+    const best = results.reduce((a, b) => (b.desired > a.desired ? b : a));
+    setCond('ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${best.description}`);
+
+    // Stabilization: scale down only to the highest recommendation within the window.
+    const uid = hpa.metadata.uid!;
+    const downWindow = (spec.behavior?.scaleDown?.stabilizationWindowSeconds ?? DEFAULT_SCALE_DOWN_WINDOW_S) * 1000;
+    const upWindow = (spec.behavior?.scaleUp?.stabilizationWindowSeconds ?? 0) * 1000;
+    // A newly seen HPA starts with the current size as a recommendation (as the controller does),
+    // so it cannot scale down before the window has passed.
+    const hist = (this.history.get(uid) ?? [[now, current] as [number, number]]).filter(([t]) => now - t < Math.max(downWindow, upWindow, 1) || t === now);
+    hist.push([now, best.desired]);
+    this.history.set(uid, hist);
+    let desired = best.desired;
+    if (desired < current) desired = Math.min(current, Math.max(...hist.filter(([t]) => now - t < downWindow || t === now).map(([, d]) => d)));
+    else if (desired > current && upWindow > 0) desired = Math.max(current, Math.min(...hist.filter(([t]) => now - t < upWindow || t === now).map(([, d]) => d)));
+    if (desired > current) desired = Math.min(desired, scaleUpLimit(current));
+
+    let limited = false;
+    if (desired > max) {
+      desired = max;
+      limited = true;
+      setCond('ScalingLimited', 'True', 'TooManyReplicas', 'the desired replica count is more than the maximum replica count');
+    } else if (desired < min) {
+      desired = min;
+      limited = true;
+      setCond('ScalingLimited', 'True', 'TooFewReplicas', 'the desired replica count is less than the minimum replica count');
+    }
+    if (!limited) setCond('ScalingLimited', 'False', 'DesiredWithinRange', 'the desired count is within the acceptable range');
+
+    const extra: any = { currentReplicas: current, desiredReplicas: desired, currentMetrics };
+    if (desired !== current) {
+      updateScale(reg, targetR!, ns, ref.name, 'merge', { spec: { replicas: desired } }, {});
+      const reason = desired > current ? `${best.description} above target` : 'All metrics below target';
+      recordEvent(reg, source, hpa, 'Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`);
+      setCond('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`);
+      extra.lastScaleTime = rfc3339(now);
+    } else {
+      setCond('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
+    }
+    writeStatus(extra);
+  }
+
+  /** One Resource metric: the replicas it asks for, or why it cannot be computed. */
+  private resourceMetric(pods: KubeObject[], resource: string, target: any, container: string | undefined, current: number): MetricResult | string {
+    const measure = resource === 'cpu' ? (u: { milliCPU: number; memory: number }) => u.milliCPU : (u: { milliCPU: number; memory: number }) => u.memory;
+    const request = (c: Container) => {
+      const q = c.resources?.requests?.[resource] ?? c.resources?.limits?.[resource];
+      return q === undefined ? undefined : resource === 'cpu' ? milliCPU(q) : parseQuantity(q);
+    };
+    const ready = pods.filter((p) => p.status?.phase === 'Running' && isPodReady(p));
+    if (ready.length === 0) return `did not receive metrics for targeted pods (pods might be unready)`;
+    let usage = 0;
+    let requests = 0;
+    for (const p of ready) {
+      for (const c of (p.spec?.containers ?? []) as Container[]) {
+        if (container && c.name !== container) continue;
+        usage += measure(containerUsage(p, c));
+        const req = request(c);
+        if (target.type === 'Utilization' && req === undefined) return `failed to get ${resource} utilization: missing request for ${resource} in container ${c.name} of Pod ${p.metadata.name}`;
+        requests += req ?? 0;
+      }
+    }
+    const description = container ? `${resource} container resource utilization (percentage of request)` : `${resource} resource utilization (percentage of request)`;
+    if (target.type === 'Utilization') {
+      const utilization = requests > 0 ? Math.round((usage * 100) / requests) : 0;
+      const desired = replicasForRatio(current, ready.length, utilization / (target.averageUtilization ?? 80));
+      const avg = usage / ready.length;
+      return { desired, current: { averageUtilization: utilization, averageValue: resource === 'cpu' ? `${Math.round(avg)}m` : `${Math.round(avg)}` }, description, above: desired > current };
+    }
+    const targetAvg = resource === 'cpu' ? milliCPU(target.averageValue ?? '0') : parseQuantity(target.averageValue ?? '0');
+    const avg = usage / ready.length;
+    const desired = targetAvg > 0 ? replicasForRatio(current, ready.length, avg / targetAvg) : current;
+    return { desired, current: { averageValue: resource === 'cpu' ? `${Math.round(avg)}m` : `${Math.round(avg)}` }, description: `${resource} resource`, above: desired > current };
+  }
+}
+
+function order(conds: Condition[]): Condition[] {
+  const o = ['AbleToScale', 'ScalingActive', 'ScalingLimited'];
+  return [...conds].sort((a, b) => o.indexOf(a.type) - o.indexOf(b.type));
+}

@@ -1,0 +1,217 @@
+// Describers for the workload, autoscaling, storage and ingress kinds of the second wave:
+// Job, CronJob, DaemonSet, StatefulSet, HorizontalPodAutoscaler, PersistentVolumeClaim, Ingress.
+import { selectorString } from '../../api/labels.js';
+import { humanDuration } from '../../api/duration.js';
+import type { KubeObject } from '../../api/types.js';
+import { describeEvents } from './events.js';
+import { describePodTemplate } from './pod-template.js';
+import type { DescribeWriter } from './writer.js';
+import { describeTime } from './writer.js';
+
+interface Extras {
+  events?: KubeObject[];
+  now: number;
+  related?: KubeObject[];
+}
+
+function labelsAndAnnotations(w: DescribeWriter, o: KubeObject): void {
+  w.map(0, 'Labels:', o.metadata.labels);
+  w.map(0, 'Annotations:', o.metadata.annotations, ': ', ['kubectl.kubernetes.io/last-applied-configuration']);
+}
+
+function podsStatus(w: DescribeWriter, label: string, pods: KubeObject[]): void {
+  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
+  w.line(0, label, `${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`);
+}
+
+function conditionTable(w: DescribeWriter, conds: any[] | undefined): void {
+  if (!conds?.length) return;
+  w.line(0, 'Conditions:');
+  w.line(1, 'Type', 'Status', 'Reason', 'Message');
+  w.line(1, '----', '------', '------', '-------');
+  for (const c of conds) w.line(1, c.type, c.status, c.reason ?? '', c.message ?? '');
+}
+
+export function describeJob(w: DescribeWriter, o: KubeObject, x: Extras): void {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+  w.line(0, 'Selector:', selectorString(s.selector));
+  labelsAndAnnotations(w, o);
+  const owner = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+  if (owner) w.line(0, 'Controlled By:', `${owner.kind}/${owner.name}`);
+  w.line(0, 'Parallelism:', s.parallelism ?? 1);
+  w.line(0, 'Completions:', s.completions ?? '<unset>');
+  w.line(0, 'Completion Mode:', s.completionMode ?? 'NonIndexed');
+  w.line(0, 'Suspend:', String(!!s.suspend));
+  w.line(0, 'Backoff Limit:', s.backoffLimit ?? 6);
+  if (s.ttlSecondsAfterFinished != null) w.line(0, 'TTL Seconds After Finished:', s.ttlSecondsAfterFinished);
+  if (st.startTime) w.line(0, 'Start Time:', describeTime(st.startTime));
+  if (st.completionTime) {
+    w.line(0, 'Completed At:', describeTime(st.completionTime));
+    w.line(0, 'Duration:', humanDuration(Date.parse(st.completionTime) - Date.parse(st.startTime)));
+  }
+  if (s.activeDeadlineSeconds != null) w.line(0, 'Active Deadline Seconds:', `${s.activeDeadlineSeconds}s`);
+  w.line(0, 'Pods Statuses:', `${st.active ?? 0} Active (${st.ready ?? 0} Ready) / ${st.succeeded ?? 0} Succeeded / ${st.failed ?? 0} Failed`);
+  if (s.completionMode === 'Indexed') w.line(0, 'Completed Indexes:', st.completedIndexes || '<none>');
+  describePodTemplate(w, 0, s.template);
+  describeEvents(w, x.events, x.now);
+}
+
+export function describeCronJob(w: DescribeWriter, o: KubeObject, x: Extras): void {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+  labelsAndAnnotations(w, o);
+  w.line(0, 'Schedule:', s.schedule ?? '');
+  if (s.timeZone) w.line(0, 'Time Zone:', s.timeZone);
+  w.line(0, 'Concurrency Policy:', s.concurrencyPolicy ?? 'Allow');
+  w.line(0, 'Suspend:', s.suspend ? 'True' : 'False');
+  w.line(0, 'Successful Job History Limit:', s.successfulJobsHistoryLimit ?? 3);
+  w.line(0, 'Failed Job History Limit:', s.failedJobsHistoryLimit ?? 1);
+  w.line(0, 'Starting Deadline Seconds:', s.startingDeadlineSeconds != null ? `${s.startingDeadlineSeconds}s` : '<unset>');
+  w.line(0, 'Selector:', s.jobTemplate?.spec?.selector ? selectorString(s.jobTemplate.spec.selector) : '<unset>');
+  w.line(0, 'Parallelism:', s.jobTemplate?.spec?.parallelism ?? '<unset>');
+  w.line(0, 'Completions:', s.jobTemplate?.spec?.completions ?? '<unset>');
+  describePodTemplate(w, 0, s.jobTemplate?.spec?.template);
+  w.line(0, 'Last Schedule Time:', st.lastScheduleTime ? describeTime(st.lastScheduleTime) : '<unset>');
+  w.line(0, 'Active Jobs:', (st.active ?? []).map((r: any) => r.name).join(', ') || '<none>');
+  describeEvents(w, x.events, x.now);
+}
+
+export function describeDaemonSet(w: DescribeWriter, o: KubeObject, x: Extras): void {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+  w.line(0, 'Selector:', selectorString(s.selector));
+  const ns = s.template?.spec?.nodeSelector;
+  w.line(0, 'Node-Selector:', ns && Object.keys(ns).length ? Object.entries(ns).map(([k, v]) => `${k}=${v}`).join(',') : '<none>');
+  labelsAndAnnotations(w, o);
+  w.line(0, 'Desired Number of Nodes Scheduled:', st.desiredNumberScheduled ?? 0);
+  w.line(0, 'Current Number of Nodes Scheduled:', st.currentNumberScheduled ?? 0);
+  w.line(0, 'Number of Nodes Scheduled with Up-to-date Pods:', st.updatedNumberScheduled ?? 0);
+  w.line(0, 'Number of Nodes Scheduled with Available Pods:', st.numberAvailable ?? 0);
+  w.line(0, 'Number of Nodes Misscheduled:', st.numberMisscheduled ?? 0);
+  podsStatus(w, 'Pods Status:', x.related ?? []);
+  describePodTemplate(w, 0, s.template);
+  describeEvents(w, x.events, x.now);
+}
+
+export function describeStatefulSet(w: DescribeWriter, o: KubeObject, x: Extras): void {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+  w.line(0, 'CreationTimestamp:', describeTime(o.metadata.creationTimestamp ?? undefined));
+  w.line(0, 'Selector:', selectorString(s.selector));
+  labelsAndAnnotations(w, o);
+  w.line(0, 'Replicas:', `${s.replicas ?? 1} desired | ${st.replicas ?? 0} total`);
+  w.line(0, 'Update Strategy:', s.updateStrategy?.type ?? 'RollingUpdate');
+  if (s.updateStrategy?.rollingUpdate) w.line(1, 'Partition:', s.updateStrategy.rollingUpdate.partition ?? 0);
+  podsStatus(w, 'Pods Status:', x.related ?? []);
+  describePodTemplate(w, 0, s.template);
+  w.line(0, 'Volume Claims:', (s.volumeClaimTemplates ?? []).length ? '' : '<none>');
+  for (const t of s.volumeClaimTemplates ?? []) {
+    w.line(1, 'Name:', t.metadata?.name ?? '');
+    w.line(1, 'StorageClass:', t.spec?.storageClassName ?? '');
+    w.map(1, 'Labels:', t.metadata?.labels);
+    w.map(1, 'Annotations:', t.metadata?.annotations, ': ');
+    w.line(1, 'Capacity:', t.spec?.resources?.requests?.storage ?? '');
+    w.line(1, 'Access Modes:', `[${(t.spec?.accessModes ?? []).join(' ')}]`);
+  }
+  describeEvents(w, x.events, x.now);
+}
+
+export function describeHPA(w: DescribeWriter, o: KubeObject, x: Extras): void {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+  labelsAndAnnotations(w, o);
+  w.line(0, 'CreationTimestamp:', describeTime(o.metadata.creationTimestamp ?? undefined));
+  w.line(0, 'Reference:', `${s.scaleTargetRef?.kind}/${s.scaleTargetRef?.name}`);
+  w.line(0, 'Metrics:', '( current / target )');
+  (s.metrics ?? []).forEach((m: any, i: number) => {
+    const cur = st.currentMetrics?.[i]?.resource?.current ?? st.currentMetrics?.[i]?.containerResource?.current;
+    const src = m.resource ?? m.containerResource;
+    if (!src) return;
+    const t = src.target ?? {};
+    if (t.type === 'Utilization') {
+      const c = cur?.averageUtilization != null ? `${cur.averageUtilization}% (${cur.averageValue})` : '<unknown>';
+      w.line(1, `resource ${src.name} on pods  (as a percentage of request):`, `${c} / ${t.averageUtilization}%`);
+    } else w.line(1, `resource ${src.name} on pods:`, `${cur?.averageValue ?? '<unknown>'} / ${t.averageValue}`);
+  });
+  w.line(0, 'Min replicas:', s.minReplicas ?? 1);
+  w.line(0, 'Max replicas:', s.maxReplicas ?? 0);
+  if (s.behavior) {
+    w.line(0, 'Behavior:');
+    w.line(1, 'Scale Up:');
+    w.line(2, 'Stabilization Window:', `${s.behavior.scaleUp?.stabilizationWindowSeconds ?? 0} seconds`);
+    w.line(1, 'Scale Down:');
+    w.line(2, 'Stabilization Window:', `${s.behavior.scaleDown?.stabilizationWindowSeconds ?? 300} seconds`);
+  }
+  w.line(0, `${s.scaleTargetRef?.kind} pods:`, `${st.currentReplicas ?? 0} current / ${st.desiredReplicas ?? 0} desired`);
+  conditionTable(w, st.conditions);
+  describeEvents(w, x.events, x.now);
+}
+
+export function describePVC(w: DescribeWriter, o: KubeObject, x: Extras): void {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+  w.line(0, 'StorageClass:', s.storageClassName ?? '');
+  w.line(0, 'Status:', st.phase ?? 'Pending');
+  w.line(0, 'Volume:', s.volumeName ?? '');
+  labelsAndAnnotations(w, o);
+  w.map(0, 'Finalizers:', Object.fromEntries((o.metadata.finalizers ?? []).map((f) => [f, ''])), '');
+  w.line(0, 'Capacity:', st.capacity?.storage ?? '');
+  w.line(0, 'Access Modes:', (st.accessModes ?? []).map((m: string) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' })[m] ?? m).join(','));
+  w.line(0, 'VolumeMode:', s.volumeMode ?? 'Filesystem');
+  const users = (x.related ?? []).map((p) => p.metadata.name);
+  w.line(0, 'Used By:', users.length ? users[0]! : '<none>');
+  for (const u of users.slice(1)) w.line(0, '', u!);
+  describeEvents(w, x.events, x.now);
+}
+
+/** `svc:port (ip:port,ip:port)` for an Ingress backend, with its endpoints. */
+function backendText(b: any, endpoints: KubeObject[]): string {
+  if (!b?.service) return b?.resource ? `APIGroup: ${b.resource.apiGroup ?? ''}, Kind: ${b.resource.kind}, Name: ${b.resource.name}` : '<default>';
+  const port = b.service.port?.number ?? b.service.port?.name;
+  const ep = endpoints.find((e) => e.metadata.name === b.service.name);
+  if (!ep) return `${b.service.name}:${port} (<error: endpoints "${b.service.name}" not found>)`;
+  const addrs: string[] = [];
+  for (const sub of ep.subsets ?? []) {
+    const p = (sub.ports ?? []).find((x: any) => (b.service.port?.name ? x.name === b.service.port.name : true));
+    for (const a of sub.addresses ?? []) addrs.push(`${a.ip}:${p?.port ?? port}`);
+  }
+  return `${b.service.name}:${port} (${addrs.length ? addrs.join(',') : '<none>'})`;
+}
+
+export function describeIngress(w: DescribeWriter, o: KubeObject, x: Extras): void {
+  const s = o.spec ?? {};
+  const endpoints = x.related ?? [];
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  w.map(0, 'Labels:', o.metadata.labels);
+  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+  w.line(0, 'Address:', (o.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip || i.hostname).join(','));
+  w.line(0, 'Ingress Class:', s.ingressClassName ?? '<none>');
+  w.line(0, 'Default backend:', s.defaultBackend ? backendText(s.defaultBackend, endpoints) : '<default>');
+  if (s.tls?.length) {
+    w.line(0, 'TLS:');
+    for (const t of s.tls) w.line(1, `${t.secretName ?? 'SNI'} terminates ${(t.hosts ?? []).join(',')}`);
+  }
+  w.line(0, 'Rules:');
+  w.line(1, 'Host', 'Path', 'Backends');
+  w.line(1, '----', '----', '--------');
+  for (const r of s.rules ?? []) {
+    w.line(1, r.host || '*', '');
+    for (const p of r.http?.paths ?? []) w.line(1, '', p.path ?? '', backendText(p.backend, endpoints));
+  }
+  if (!s.rules?.length && s.defaultBackend) w.line(1, '*', '*', backendText(s.defaultBackend, endpoints));
+  w.map(0, 'Annotations:', o.metadata.annotations, ': ', ['kubectl.kubernetes.io/last-applied-configuration']);
+  describeEvents(w, x.events, x.now);
+}
