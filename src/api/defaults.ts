@@ -180,6 +180,11 @@ const PER_KIND: Record<string, (o: KubeObject) => void> = {
     } else {
       s.sessionAffinity ??= 'None';
     }
+    if (s.sessionAffinity === 'ClientIP') {
+      s.sessionAffinityConfig ??= {};
+      s.sessionAffinityConfig.clientIP ??= {};
+      s.sessionAffinityConfig.clientIP.timeoutSeconds ??= 10800;
+    }
     if (s.type === 'NodePort' || s.type === 'LoadBalancer') s.externalTrafficPolicy ??= 'Cluster';
     if (s.type === 'LoadBalancer') s.allocateLoadBalancerNodePorts ??= true;
     for (const p of s.ports ?? []) {

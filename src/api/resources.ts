@@ -6,6 +6,7 @@ import { defaultColumns } from './columns/column.js';
 import { podColumns } from './columns/pod.js';
 import * as core from './columns/core.js';
 import * as workloads from './columns/workloads.js';
+import * as storage from './columns/storage.js';
 
 /** Everything minik knows about one resource type. */
 export interface ResourceInfo {
@@ -57,8 +58,8 @@ export const RESOURCES: ResourceInfo[] = [
   entry({ kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], columns: core.serviceAccountColumns }),
   entry({ kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints', shortNames: ['ep'], columns: core.endpointsColumns }),
   entry({ kind: 'Event', plural: 'events', shortNames: ['ev'], columns: core.eventColumns }),
-  entry({ kind: 'PersistentVolume', plural: 'persistentvolumes', shortNames: ['pv'], namespaced: false, subresources: ['status'] }),
-  entry({ kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', shortNames: ['pvc'], subresources: ['status'] }),
+  entry({ kind: 'PersistentVolume', plural: 'persistentvolumes', shortNames: ['pv'], namespaced: false, subresources: ['status'], columns: storage.persistentVolumeColumns }),
+  entry({ kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', shortNames: ['pvc'], subresources: ['status'], columns: storage.persistentVolumeClaimColumns }),
   entry({ kind: 'ResourceQuota', plural: 'resourcequotas', shortNames: ['quota'], subresources: ['status'] }),
   entry({ kind: 'LimitRange', plural: 'limitranges', shortNames: ['limits'] }),
   // apps/v1
@@ -74,21 +75,21 @@ export const RESOURCES: ResourceInfo[] = [
   entry({ group: 'batch', kind: 'Job', plural: 'jobs', categories: ALL, subresources: ['status'], columns: workloads.jobColumns, tracksGeneration: true }),
   // networking.k8s.io/v1
   entry({ group: 'networking.k8s.io', kind: 'Ingress', plural: 'ingresses', shortNames: ['ing'], subresources: ['status'], columns: core.ingressColumns, tracksGeneration: true }),
-  entry({ group: 'networking.k8s.io', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false }),
+  entry({ group: 'networking.k8s.io', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false, columns: storage.ingressClassColumns }),
   entry({ group: 'networking.k8s.io', kind: 'NetworkPolicy', plural: 'networkpolicies', shortNames: ['netpol'], tracksGeneration: true }),
   // discovery.k8s.io/v1
   entry({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices' }),
   // coordination.k8s.io/v1
   entry({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', columns: core.leaseColumns }),
   // policy/v1
-  entry({ group: 'policy', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', shortNames: ['pdb'], subresources: ['status'], tracksGeneration: true }),
+  entry({ group: 'policy', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', shortNames: ['pdb'], subresources: ['status'], tracksGeneration: true, columns: storage.podDisruptionBudgetColumns }),
   // rbac.authorization.k8s.io/v1
   entry({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false }),
   entry({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false }),
   entry({ group: 'rbac.authorization.k8s.io', kind: 'Role', plural: 'roles' }),
   entry({ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', plural: 'rolebindings' }),
   // storage.k8s.io/v1
-  entry({ group: 'storage.k8s.io', kind: 'StorageClass', plural: 'storageclasses', shortNames: ['sc'], namespaced: false }),
+  entry({ group: 'storage.k8s.io', kind: 'StorageClass', plural: 'storageclasses', shortNames: ['sc'], namespaced: false, columns: storage.storageClassColumns }),
   // metrics.k8s.io/v1beta1: simulated usage, computed on read (the metrics-server's API).
   entry({ group: 'metrics.k8s.io', version: 'v1beta1', kind: 'NodeMetrics', plural: 'nodes', singular: '', namespaced: false, readOnly: true }),
   entry({ group: 'metrics.k8s.io', version: 'v1beta1', kind: 'PodMetrics', plural: 'pods', singular: '', readOnly: true }),

@@ -7,6 +7,7 @@ import { type ResourceInfo, groupVersion } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { listMetrics, readMetrics } from './metrics.js';
+import { evict } from './eviction.js';
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
 import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
@@ -278,8 +279,7 @@ export class ApiServer {
     if (subresource === 'eviction') {
       if (method !== 'POST') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
       const b = (await body()) as { deleteOptions?: DeleteOptions };
-      // No PodDisruptionBudgets are enforced yet: an eviction is a graceful delete.
-      reg.delete(r, ns, name!, { ...(b?.deleteOptions ?? {}), dryRun: q.getAll('dryRun').includes('All') });
+      evict(reg, ns, name!, b?.deleteOptions ?? {}, q.getAll('dryRun').includes('All'));
       return send(res, 201, E.success());
     }
     if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());

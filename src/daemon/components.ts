@@ -6,6 +6,7 @@ import { EndpointsController } from '../controllers/endpoints.js';
 import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
 import { DaemonSetController } from '../controllers/daemonset.js';
+import { DisruptionController } from '../controllers/disruption.js';
 import { IngressController } from '../controllers/ingress.js';
 import { ServiceLoadBalancerController } from '../controllers/service-lb.js';
 import { HorizontalPodAutoscalerController } from '../controllers/horizontal-pod-autoscaler.js';
@@ -35,6 +36,7 @@ export function controlPlane(nodes: NodeSpec): Controller[] {
     new EndpointsController(),
     new PersistentVolumeController(),
     new ServiceLoadBalancerController(),
+    new DisruptionController(),
     new IngressController(),
     new NodeLifecycleController(),
     new NamespaceController(),

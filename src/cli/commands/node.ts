@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { resolveResource } from '../../api/resources.js';
 import type { KubeList, KubeObject } from '../../api/types.js';
-import { type Client, resourcePath } from '../../client/client.js';
+import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseDuration, waitUntilGone } from '../waiting.js';
@@ -72,13 +72,27 @@ async function drain(ctx: Context, name: string, opts: DrainOptions): Promise<nu
   if (daemon.length) ctx.warn(`ignoring DaemonSet-managed Pods: ${daemon.join(', ')}`);
   if (unmanaged.length) ctx.warn(`deleting Pods that declare no controller: ${unmanaged.join(', ')}`);
   const body = opts.gracePeriod !== undefined && Number(opts.gracePeriod) >= 0 ? { deleteOptions: { gracePeriodSeconds: Number(opts.gracePeriod) } } : {};
+  const deadline = opts.timeout ? Date.now() + parseDuration(opts.timeout) : undefined;
   for (const p of evict) {
     ctx.out(`evicting pod ${p.metadata.namespace}/${p.metadata.name}\n`);
-    await client.request('POST', resourcePath(podsR, p.metadata.namespace, p.metadata.name, 'eviction'), {
-      body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace }, ...body },
-    });
+    // A PodDisruptionBudget may refuse (429): kubectl retries every 5 s until the timeout.
+    for (;;) {
+      try {
+        await client.request('POST', resourcePath(podsR, p.metadata.namespace, p.metadata.name, 'eviction'), {
+          body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace }, ...body },
+        });
+        break;
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.httpStatus !== 429) throw e;
+        if (deadline !== undefined && Date.now() + 5000 > deadline) {
+          ctx.err(`error: unable to drain node "${name}" due to error: global timeout reached: ${opts.timeout}, continuing command...`);
+          return 1;
+        }
+        ctx.err(`error when evicting pods/"${p.metadata.name}" -n "${p.metadata.namespace}" (will retry after 5s): ${e.message}`);
+        await new Promise((r) => setTimeout(r, 5000));
+      }
+    }
   }
-  const deadline = opts.timeout ? Date.now() + parseDuration(opts.timeout) : undefined;
   for (const p of evict) {
     if (!(await waitUntilGone(client, podsR, p.metadata.namespace!, p.metadata.name!, p.metadata.uid, deadline))) {
       ctx.err(`error: unable to drain node "${name}" due to error: global timeout reached: ${opts.timeout}, continuing command...`);
