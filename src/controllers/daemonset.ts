@@ -78,13 +78,15 @@ export class DaemonSetController implements Controller {
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
+    const sets = reg.list(dsR, undefined).items;
+    if (sets.length === 0) return; // nothing to do: no pass over the pods
     const nodes = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp);
     const byOwner = new Map<string, KubeObject[]>();
     for (const p of reg.store.values('pods')) {
       const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'DaemonSet');
       if (ctrl) pushTo(byOwner, ctrl.uid, p);
     }
-    for (const ds of reg.list(dsR, undefined).items) {
+    for (const ds of sets) {
       if (ds.metadata.deletionTimestamp) continue;
       try {
         this.syncOne(reg, ds, nodes, byOwner.get(ds.metadata.uid!) ?? []);

@@ -54,9 +54,15 @@ const finishedCondition = (job: KubeObject) => (job.status?.conditions ?? []).fi
 export class JobController implements Controller {
   readonly name = 'job-controller';
   private gate = new RevisionGate();
+  private hadJobs = true;
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
+    const jobs = reg.list(jobsR, undefined).items;
+    // Without Jobs (now and at the last pass, when some may have gone) there are no pods to look at.
+    const hadJobs = this.hadJobs;
+    this.hadJobs = jobs.length > 0;
+    if (jobs.length === 0 && !hadJobs) return;
     const byOwner = new Map<string, KubeObject[]>();
     const tracked: KubeObject[] = [];
     for (const p of reg.store.values('pods')) {
@@ -65,7 +71,7 @@ export class JobController implements Controller {
       if ((p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)) tracked.push(p);
     }
     const jobUids = new Set<string>();
-    for (const job of reg.list(jobsR, undefined).items) {
+    for (const job of jobs) {
       jobUids.add(job.metadata.uid!);
       try {
         this.syncJob(reg, job, byOwner.get(job.metadata.uid!) ?? []);

@@ -7,7 +7,7 @@ import { parseQuantity } from '../api/quantity.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
-import type { Registry } from '../apiserver/registry.js';
+import { type Registry, storeKey } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from './controller.js';
 import { recordEvent } from './events.js';
 
@@ -52,6 +52,7 @@ export class PersistentVolumeController implements Controller {
     const classes = reg.list(scR, undefined).items;
     const defaultClass = classes.find((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
     const claims = reg.list(pvcR, undefined).items;
+    if (claims.length === 0 && reg.store.count(storeKey(pvR)) === 0) return;
     const claimUids = new Set(claims.map((c) => c.metadata.uid));
     // Which claims pods use (WaitForFirstConsumer classes provision only for those).
     const used = new Set<string>();

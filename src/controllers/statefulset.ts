@@ -39,12 +39,14 @@ export class StatefulSetController implements Controller {
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
+    const sets = reg.list(stsR, undefined).items;
+    if (sets.length === 0) return; // nothing to do: no pass over the pods
     const byOwner = new Map<string, KubeObject[]>();
     for (const p of reg.store.values('pods')) {
       const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'StatefulSet');
       if (ctrl) pushTo(byOwner, ctrl.uid, p);
     }
-    for (const sts of reg.list(stsR, undefined).items) {
+    for (const sts of sets) {
       if (sts.metadata.deletionTimestamp) continue;
       try {
         this.syncOne(reg, sts, byOwner.get(sts.metadata.uid!) ?? []);
