@@ -324,8 +324,9 @@ export class Registry {
       next = prepareForStatusUpdate(o, old);
     } else {
       next = o;
-      prepareForUpdate(r, next, old);
+      // Defaults first, so that generation compares the spec as it will be stored.
       applyDefaults(r.kind, next);
+      prepareForUpdate(r, next, old);
       this.invalidIfErrors(r, next, validateUpdate(r, next, old));
       if (old.metadata.deletionTimestamp) {
         const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));

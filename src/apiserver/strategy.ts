@@ -4,8 +4,16 @@ import type { ResourceInfo } from '../api/resources.js';
 import { parseQuantity } from '../api/quantity.js';
 import type { Container, KubeObject } from '../api/types.js';
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Semantic equality of JSON values: key order does not matter (a re-defaulted field lands last). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a == null || b == null) return (a ?? null) === (b ?? null);
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameJson(x, (b as unknown[])[i]));
+  const ka = Object.keys(a as object).filter((k) => (a as any)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as any)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameJson((a as any)[k], (b as any)[k]));
 }
 
 /** The pod's QoS class (Guaranteed, Burstable or BestEffort), as the apiserver computes it on create. */

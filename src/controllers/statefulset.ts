@@ -62,12 +62,14 @@ export class StatefulSetController implements Controller {
     const source = { component: this.name };
     const replicas: number = sts.spec?.replicas ?? 1;
     const parallel = sts.spec?.podManagementPolicy === 'Parallel';
-    const { hash: updateRevision, revisions } = syncRevisions(reg, sts, new Set(owned.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL] ?? '')));
-    const currentRevision: string = sts.status?.currentRevision && revisions.some((r) => r.metadata.labels?.[REVISION_HASH_LABEL] === sts.status.currentRevision) ? sts.status.currentRevision : updateRevision;
-    const templateOf = (hash: string): PodTemplateSpec | undefined => {
-      if (hash === updateRevision) return sts.spec?.template;
-      const rev = revisions.find((r) => r.metadata.labels?.[REVISION_HASH_LABEL] === hash);
-      const t = rev?.data?.spec?.template;
+    // StatefulSets name revisions `<name>-<hash>` (the ControllerRevision's name), in pod labels and status.
+    const { hash, revisions } = syncRevisions(reg, sts, new Set(owned.map((p) => (p.metadata.labels?.[REVISION_HASH_LABEL] ?? '').replace(`${name}-`, ''))));
+    const updateRevision = `${name}-${hash}`;
+    const known = (rev: string) => revisions.some((r) => r.metadata.name === rev);
+    const currentRevision: string = sts.status?.currentRevision && known(sts.status.currentRevision) ? sts.status.currentRevision : updateRevision;
+    const templateOf = (rev: string): PodTemplateSpec | undefined => {
+      if (rev === updateRevision) return sts.spec?.template;
+      const t = revisions.find((r) => r.metadata.name === rev)?.data?.spec?.template;
       if (!t) return sts.spec?.template;
       const { $patch: _, ...rest } = t;
       return rest;
@@ -84,12 +86,12 @@ export class StatefulSetController implements Controller {
     }
 
     const createPod = (ord: number): boolean => {
-      const hash = revisionFor(ord);
-      const pod = podFromTemplate(sts, templateOf(hash));
+      const rev = revisionFor(ord);
+      const pod = podFromTemplate(sts, templateOf(rev));
       const podName = `${name}-${ord}`;
       delete pod.metadata.generateName;
       pod.metadata.name = podName;
-      pod.metadata.labels = { ...pod.metadata.labels, [REVISION_HASH_LABEL]: hash, [POD_NAME_LABEL]: podName, [POD_INDEX_LABEL]: String(ord) };
+      pod.metadata.labels = { ...pod.metadata.labels, [REVISION_HASH_LABEL]: rev, [POD_NAME_LABEL]: podName, [POD_INDEX_LABEL]: String(ord) };
       pod.spec.hostname = podName;
       if (sts.spec?.serviceName) pod.spec.subdomain = sts.spec.serviceName;
       const volumes = (pod.spec.volumes ?? []).filter((v: any) => !(sts.spec?.volumeClaimTemplates ?? []).some((t: any) => t.metadata?.name === v.name));

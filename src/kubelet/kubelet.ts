@@ -124,7 +124,10 @@ export class Kubelets implements Controller {
     // A pod that has settled (nothing changed it since, and nothing is due) needs no work: this
     // keeps a tick over 100,000 running pods cheap.
     const settled = this.settled.get(pod.metadata.uid!);
-    if (settled && settled.rv === pod.metadata.resourceVersion && now < settled.wakeAt) return;
+    if (settled && settled.rv === pod.metadata.resourceVersion && now < settled.wakeAt) {
+      if (settled.wakeAt !== Infinity) this.gate.wakeAt(settled.wakeAt); // every pass asks again
+      return;
+    }
     const ctx = this.context(reg, node, pod, now, usedIPs);
     const source = { component: 'kubelet', host: node.metadata.name };
     let cur = pod;

@@ -172,3 +172,19 @@ describe('pods on a simulated node', () => {
     expect(k.events('Unhealthy')[0].message).toMatch(/^Readiness probe failed/);
   });
 });
+
+describe('wake-ups', () => {
+  it('runs a due step on time after unrelated changes (a settled pod still asks to be woken)', () => {
+    const k = new TestCluster();
+    k.create(pod('job-like', { restartPolicy: 'Never', initContainers: [{ name: 'wait', image: 'busybox', command: ['sleep', '3'] }], containers: [{ name: 'app', image: 'busybox', command: ['sleep', '2'] }] }));
+    // The init container is running; an unrelated write, then quiet until it is due.
+    k.run(1500);
+    k.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'noise' } });
+    k.run(6500);
+    const st = k.get('pods', 'job-like')!.status;
+    expect(st.phase).toBe('Succeeded');
+    const init = st.initContainerStatuses[0].state.terminated;
+    const app = st.containerStatuses[0].state.terminated;
+    expect(Date.parse(app.startedAt) - Date.parse(init.finishedAt)).toBeLessThanOrEqual(1000);
+  });
+});

@@ -114,7 +114,10 @@ export async function runCreateDeployment(ctx: Context, name: string, command: s
 
 const collectImages = (v: string, prev: string[] = []) => [...prev, v];
 
-/** Registers `create job`, `create deployment` and `create namespace` under `create`. */
+/**
+ * Registers `create job`, `create deployment` and `create namespace` under `create`. `create`
+ * itself takes -n/-o/--dry-run too, so the subcommands read their options with the parent's.
+ */
 export function registerCreateGenerators(create: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
   const common = (c: Command) =>
     c
@@ -124,12 +127,12 @@ export function registerCreateGenerators(create: Command, ctx: () => Context, do
   common(create.command('job').description('Create a job with the specified name').argument('<name>').argument('[command...]'))
     .option('--image <image>', 'Image name to run')
     .option('--from <resource>', 'The name of the resource to create a Job from (only cronjob is supported)')
-    .action((name: string, command: string[], o: GeneratorOptions) => done(runCreateJob(ctx(), name, command, o)));
+    .action((name: string, command: string[], _o: GeneratorOptions, cmd: Command) => done(runCreateJob(ctx(), name, command, cmd.optsWithGlobals())));
   common(create.command('deployment').alias('deploy').description('Create a deployment with the specified name').argument('<name>').argument('[command...]'))
     .option('--image <image>', 'Image names to run (repeatable)', collectImages)
     .option('-r, --replicas <n>', 'Number of replicas to create', '1')
     .option('--port <port>', 'The containerPort that this deployment exposes')
-    .action((name: string, command: string[], o: GeneratorOptions) => done(runCreateDeployment(ctx(), name, command, o)));
+    .action((name: string, command: string[], _o: GeneratorOptions, cmd: Command) => done(runCreateDeployment(ctx(), name, command, cmd.optsWithGlobals())));
   common(create.command('namespace').alias('ns').description('Create a namespace with the specified name').argument('<name>'))
-    .action((name: string, o: GeneratorOptions) => done(createObject(ctx(), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, o)));
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(createObject(ctx(), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, cmd.optsWithGlobals())));
 }
