@@ -109,6 +109,10 @@ export class Kubelets implements Controller {
         for (const v of pod.spec?.volumes ?? []) {
           if (v.configMap && !v.configMap.optional && !reg.find(cmR, ns, v.configMap.name)) return `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found`;
           if (v.secret && !v.secret.optional && !reg.find(secretR, ns, v.secret.secretName)) return `MountVolume.SetUp failed for volume "${v.name}" : secret "${v.secret.secretName}" not found`;
+          for (const src of (v.projected as { sources?: any[] } | undefined)?.sources ?? []) {
+            if (src.configMap && !src.configMap.optional && !reg.find(cmR, ns, src.configMap.name)) return `MountVolume.SetUp failed for volume "${v.name}" : configmap "${src.configMap.name}" not found`;
+            if (src.secret && !src.secret.optional && !reg.find(secretR, ns, src.secret.name)) return `MountVolume.SetUp failed for volume "${v.name}" : secret "${src.secret.name}" not found`;
+          }
         }
         return undefined;
       },

@@ -31,7 +31,9 @@ describe('the shop example app', () => {
       const r = await shop('rollout', 'status', target, '--timeout=60s');
       expect(r.code, `${target}: ${r.stderr}`).toBe(0);
     }
-    expect((await shop('rollout', 'status', 'statefulset/db')).stdout).toMatch(/^statefulset rolling update complete 2 pods at revision db-[0-9a-f]+\.\.\.\n$/);
+    // kubectl's wording for a StatefulSet whose (defaulted) partition is 0.
+    expect((await shop('rollout', 'status', 'statefulset/db')).stdout).toBe('partitioned roll out complete: 2 new pods have been updated...\n');
+    expect((await shop('get', 'sts', 'db', '-o', 'jsonpath={.status.currentRevision}')).stdout).toMatch(/^db-[0-9a-f]+$/);
     expect((await shop('rollout', 'status', 'daemonset/log-agent')).stdout).toBe('daemon set "log-agent" successfully rolled out\n');
     const wait = await shop('wait', '--for=condition=complete', 'job/migrate', '--timeout=60s');
     expect(wait.stdout).toBe('job.batch/migrate condition met\n');

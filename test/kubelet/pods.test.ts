@@ -188,3 +188,16 @@ describe('wake-ups', () => {
     expect(Date.parse(app.startedAt) - Date.parse(init.finishedAt)).toBeLessThanOrEqual(1000);
   });
 });
+
+describe('volumes', () => {
+  it('a projected volume with a missing Secret keeps the pod in ContainerCreating until it appears', () => {
+    const k = new TestCluster();
+    k.create(pod('proj', { containers: [{ name: 'app', image: 'nginx' }], volumes: [{ name: 'creds', projected: { sources: [{ secret: { name: 'api-token' } }, { downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }] } }, { name: 'tmp', emptyDir: {} }, { name: 'logs', hostPath: { path: '/var/log' } }] }));
+    k.run(2000);
+    expect(k.podStatus('proj')).toBe('ContainerCreating');
+    expect(k.events('FailedMount')[0].message).toBe('MountVolume.SetUp failed for volume "creds" : secret "api-token" not found');
+    k.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api-token' }, stringData: { token: 'x' } });
+    k.run(1000);
+    expect(k.podStatus('proj')).toBe('Running');
+  });
+});

@@ -59,8 +59,10 @@ export function statefulSetStatus(o: KubeObject): { message: string; done: boole
   if (st.observedGeneration === undefined || (o.metadata.generation ?? 0) > st.observedGeneration) return { message: 'Waiting for statefulset spec update to be observed...', done: false };
   const replicas = o.spec?.replicas ?? 1;
   if ((st.readyReplicas ?? 0) < replicas) return { message: `Waiting for ${replicas - (st.readyReplicas ?? 0)} pods to be ready...`, done: false };
-  const partition = o.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
-  if (partition > 0) {
+  // kubectl takes the partitioned branch whenever a partition is set, and the apiserver defaults
+  // it to 0: so a plain StatefulSet reports "partitioned roll out complete", as with kubectl.
+  const partition = o.spec?.updateStrategy?.rollingUpdate?.partition;
+  if (partition !== undefined && partition !== null) {
     if ((st.updatedReplicas ?? 0) < replicas - partition) return { message: `Waiting for partitioned roll out to finish: ${st.updatedReplicas ?? 0} out of ${replicas - partition} new pods have been updated...`, done: false };
     return { message: `partitioned roll out complete: ${st.updatedReplicas ?? 0} new pods have been updated...`, done: true };
   }
