@@ -60,7 +60,10 @@ function ipCompare(a: string, b: string): number {
   return 0;
 }
 
-const address = (b: Backend) => ({ ip: b.ip, nodeName: b.pod.spec?.nodeName, targetRef: { kind: 'Pod', name: b.pod.metadata.name, namespace: b.pod.metadata.namespace, uid: b.pod.metadata.uid } });
+/** A pod's DNS hostname under a Service: set when the pod's subdomain is that Service (StatefulSets' `web-0.web`). */
+const hostnameFor = (svc: KubeObject, b: Backend) => (b.pod.spec?.hostname && b.pod.spec?.subdomain === svc.metadata.name ? { hostname: b.pod.spec.hostname } : {});
+
+const address = (svc: KubeObject, b: Backend) => ({ ip: b.ip, ...hostnameFor(svc, b), nodeName: b.pod.spec?.nodeName, targetRef: { kind: 'Pod', name: b.pod.metadata.name, namespace: b.pod.metadata.namespace, uid: b.pod.metadata.uid } });
 
 /** The Endpoints subsets: backends grouped by their port sets, ready and not ready apart. */
 export function endpointSubsets(svc: KubeObject, bs: Backend[]): { subsets: any[]; truncated: boolean } {
@@ -78,7 +81,7 @@ export function endpointSubsets(svc: KubeObject, bs: Backend[]): { subsets: any[
     const key = JSON.stringify(b.ports);
     if (!groups.has(key)) groups.set(key, { ports: b.ports, addresses: [], notReadyAddresses: [] });
     const g = groups.get(key)!;
-    (b.ready ? g.addresses : g.notReadyAddresses).push(address(b));
+    (b.ready ? g.addresses : g.notReadyAddresses).push(address(svc, b));
   }
   const subsets = [...groups.values()].map((g) => ({
     ...(g.addresses.length ? { addresses: g.addresses } : {}),
@@ -139,6 +142,7 @@ export class EndpointsController implements Controller {
     const endpoints = bs.map((b) => ({
       addresses: [b.ip],
       conditions: { ready: b.ready, serving: b.terminating ? isPodReady(b.pod) : b.ready, terminating: b.terminating },
+      ...hostnameFor(svc, b),
       nodeName: b.pod.spec?.nodeName,
       targetRef: { kind: 'Pod', name: b.pod.metadata.name, namespace: ns, uid: b.pod.metadata.uid },
     }));

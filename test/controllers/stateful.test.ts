@@ -82,6 +82,26 @@ describe('DaemonSets', () => {
   });
 });
 
+describe('DaemonSet surge', () => {
+  it('with maxSurge 1 starts the new pod beside the old one and removes the old once it is available', () => {
+    const k = new TestCluster();
+    k.create(ds('logs', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+    k.run(2000);
+    k.patch('daemonsets', 'logs', { spec: { template: { spec: { containers: [{ name: 'c', image: 'fluentd:2' }] } } } });
+    let minReady = 3;
+    let maxPods = 3;
+    k.until(() => {
+      const live = k.list('pods').filter((p) => !p.metadata.deletionTimestamp);
+      minReady = Math.min(minReady, live.filter(isPodReady).length);
+      maxPods = Math.max(maxPods, live.length);
+      const st = k.get('daemonsets', 'logs')!.status;
+      return st.observedGeneration === 2 && st.updatedNumberScheduled === 3 && st.numberAvailable === 3 && live.length === 3;
+    });
+    expect(minReady).toBe(3); // never fewer than 3 ready pods
+    expect(maxPods).toBe(4); // one extra at a time
+  });
+});
+
 describe('StatefulSets', () => {
   it('create web-0, web-1, web-2 in order, each Running and Ready first, with one bound claim each', () => {
     const k = new TestCluster();
@@ -108,6 +128,17 @@ describe('StatefulSets', () => {
     expect(pvs).toHaveLength(3);
     expect(pvs[0].status.phase).toBe('Bound');
     expect(k.get('statefulsets', 'db')!.status).toMatchObject({ replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+  });
+
+  it('are addressable by hostname through their headless governing Service', () => {
+    const k = new TestCluster();
+    k.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] } });
+    k.create(sts('db', { replicas: 2 }));
+    k.until(() => k.get('statefulsets', 'db')!.status?.readyReplicas === 2);
+    k.run(200);
+    const ep = k.get('endpoints', 'db')!;
+    expect(ep.subsets[0].addresses.map((a: any) => a.hostname).sort()).toEqual(['db-0', 'db-1']);
+    expect(k.get('services', 'db')!.spec.clusterIP).toBe('None');
   });
 
   it('scale down from the highest ordinal, keeping the claims', () => {
