@@ -5,6 +5,11 @@
 // Objects are also held in memory (parsed), so reads never touch SQLite; SQLite is the durable
 // copy. Every write runs inside a transaction; on failure both SQLite and memory roll back, and
 // watchers hear of a change only after its transaction commits.
+//
+// The change log lives in memory (references to the stored objects, no copies): a restart
+// compacts it all, so a watch from before the restart gets 410 Gone and re-lists, as after an
+// etcd compaction. Volatile resources (Events) are kept in memory only: they are many, short-lived
+// and expire in Kubernetes too; a restart forgets them.
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../api/types.js';
 
@@ -41,9 +46,17 @@ interface Undo {
 
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
+/** How many changes the in-memory log keeps at most (older ones are compacted). */
+export const MAX_CHANGE_LOG = 200_000;
+
 /** Kubernetes objects in SQLite with an in-memory index. */
 export class Store {
   private db: Database.Database;
+  /** Committed changes after `compactedRev`, oldest first. */
+  private log: Change[] = [];
+  private volatile: Set<string>;
+  /** Durable writes of the open transaction, latest per object: written to SQLite once, at commit. */
+  private dirty = new Map<string, { resource: string; ns: string; name: string; rev: number; obj: KubeObject | undefined }>();
   private objects = new Map<string, Map<string, KubeObject>>();
   private rev = 0;
   private compactedRev = 0;
@@ -55,14 +68,12 @@ export class Store {
   private stmts: {
     upsert: Database.Statement;
     remove: Database.Statement;
-    change: Database.Statement;
-    since: Database.Statement;
-    compact: Database.Statement;
     setMeta: Database.Statement;
   };
 
-  /** Opens (or creates) the store at a file path, or in memory for `:memory:`. */
-  constructor(path: string) {
+  /** Opens (or creates) the store at a file path, or in memory for `:memory:`. `volatile` resources are never written to SQLite. */
+  constructor(path: string, opts: { volatile?: string[] } = {}) {
+    this.volatile = new Set(opts.volatile ?? ['events']);
     this.db = new Database(path);
     if (path !== ':memory:') {
       this.db.pragma('journal_mode = WAL');
@@ -75,17 +86,12 @@ export class Store {
         resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
         rv INTEGER NOT NULL, data TEXT NOT NULL,
         PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS changes (
-        rev INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL,
-        namespace TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL);
+      DROP TABLE IF EXISTS changes;
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
     this.stmts = {
       upsert: this.db.prepare('INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)'),
       remove: this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
-      change: this.db.prepare('INSERT INTO changes (rev, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)'),
-      since: this.db.prepare('SELECT rev, type, resource, namespace, name, data FROM changes WHERE rev > ? ORDER BY rev'),
-      compact: this.db.prepare('DELETE FROM changes WHERE rev <= ?'),
       setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     };
     this.load();
@@ -96,10 +102,11 @@ export class Store {
       this.bucket(row.resource).set(keyOf(row.namespace, row.name), JSON.parse(row.data));
     }
     const maxObj = (this.db.prepare('SELECT max(rv) AS m FROM objects').get() as { m: number | null }).m ?? 0;
-    const maxChange = (this.db.prepare('SELECT max(rev) AS m FROM changes').get() as { m: number | null }).m ?? 0;
-    const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'compacted'").get() as { value: string } | undefined;
-    this.compactedRev = meta ? Number(meta.value) : 0;
-    this.rev = Math.max(maxObj, maxChange, this.compactedRev);
+    // The revision survives a restart even when its newest writes were volatile or deletes.
+    const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'revision'").get() as { value: string } | undefined;
+    this.rev = Math.max(maxObj, meta ? Number(meta.value) : 0);
+    // The change log does not survive: everything before now is compacted.
+    this.compactedRev = this.rev;
   }
 
   private bucket(resource: string): Map<string, KubeObject> {
@@ -163,8 +170,17 @@ export class Store {
     let result: T;
     try {
       result = fn();
+      // An object written several times in one transaction (created, bound, started) is
+      // serialised and stored once.
+      for (const d of this.dirty.values()) {
+        if (d.obj) this.stmts.upsert.run(d.resource, d.ns, d.name, d.rev, JSON.stringify(d.obj));
+        else this.stmts.remove.run(d.resource, d.ns, d.name);
+      }
+      this.dirty.clear();
+      if (this.rev !== this.revBefore) this.stmts.setMeta.run('revision', String(this.rev));
       this.db.exec('COMMIT');
     } catch (e) {
+      this.dirty.clear();
       this.db.exec('ROLLBACK');
       for (let i = this.undo.length - 1; i >= 0; i--) {
         const u = this.undo[i];
@@ -181,7 +197,11 @@ export class Store {
     this.undo = [];
     const changes = this.pending;
     this.pending = [];
-    if (changes.length > 0) for (const l of this.listeners) l(changes);
+    if (changes.length > 0) {
+      for (const c of changes) this.log.push(c);
+      if (this.log.length > MAX_CHANGE_LOG) this.compact(this.log[this.log.length - MAX_CHANGE_LOG - 1].rev);
+      for (const l of this.listeners) l(changes);
+    }
     return result;
   }
 
@@ -194,15 +214,9 @@ export class Store {
       const before = b.get(key);
       const rev = ++this.rev;
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
-      const data = JSON.stringify(stored);
-      this.stmts.change.run(rev, type, resource, ns, name, data);
-      if (type === 'DELETED') {
-        this.stmts.remove.run(resource, ns, name);
-        b.delete(key);
-      } else {
-        this.stmts.upsert.run(resource, ns, name, rev, data);
-        b.set(key, stored);
-      }
+      if (!this.volatile.has(resource)) this.dirty.set(`${resource}\u0000${key}`, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
+      if (type === 'DELETED') b.delete(key);
+      else b.set(key, stored);
       this.undo.push({ resource, key, before });
       this.pending.push({ rev, type, resource, namespace: ns, name, object: stored });
       return stored;
@@ -237,18 +251,26 @@ export class Store {
   /** Committed changes after `rev`, oldest first; Compacted if the log no longer reaches back that far. */
   changesSince(rev: number): Change[] {
     if (rev < this.compactedRev) throw new StoreError('Compacted', `too old resource version: ${rev} (${this.compactedRev + 1})`);
-    const rows = this.stmts.since.all(rev) as { rev: number; type: Change['type']; resource: string; namespace: string; name: string; data: string }[];
-    return rows.map((r) => ({ rev: r.rev, type: r.type, resource: r.resource, namespace: r.namespace, name: r.name, object: JSON.parse(r.data) }));
+    return this.log.slice(this.firstAfter(rev));
+  }
+
+  /** Index of the first log entry with a revision above `rev` (binary search: the log is in order). */
+  private firstAfter(rev: number): number {
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.log[mid].rev <= rev) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Drops change-log entries up to and including `rev` (watches from before it then get 410 Gone). */
   compact(rev: number): void {
     const upTo = Math.min(rev, this.rev);
     if (upTo <= this.compactedRev) return;
-    this.batch(() => {
-      this.stmts.compact.run(upTo);
-      this.stmts.setMeta.run('compacted', String(upTo));
-    });
+    this.log = this.log.slice(this.firstAfter(upTo));
     this.compactedRev = upTo;
   }
 
