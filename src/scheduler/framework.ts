@@ -13,6 +13,10 @@ export interface NodeInfo {
   usedPorts: Set<string>;
   /** Pods on the node per controller uid (for spreading). */
   byOwner: Map<string, number>;
+  /** The node's Ready condition is True (computed once per pass, not per pod). */
+  ready: boolean;
+  /** Its NoSchedule and NoExecute taints (the ones that filter). */
+  hardTaints: { key: string; value?: string; effect: string }[];
 }
 
 /** Says why a node cannot run a pod (a kube-scheduler reason), or undefined if it can. */
@@ -32,10 +36,15 @@ export interface ScorePlugin {
   score(pod: KubeObject, node: NodeInfo, state: unknown): number;
 }
 
-/** `protocol/hostIP/port` keys of a pod's host ports. */
+const hostPortsCache = new WeakMap<object, string[]>();
+
+/** `protocol/hostIP/port` keys of a pod's host ports (cached per pod object). */
 export function hostPorts(pod: KubeObject): string[] {
+  const cached = hostPortsCache.get(pod);
+  if (cached) return cached;
   const out: string[] = [];
   for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.hostPort) out.push(`${p.protocol ?? 'TCP'}/${p.hostIP ?? '0.0.0.0'}/${p.hostPort}`);
+  hostPortsCache.set(pod, out);
   return out;
 }
 
@@ -49,6 +58,8 @@ export function nodeInfo(node: KubeObject, pods: KubeObject[]): NodeInfo {
     allocatable: { milliCPU: milliCPU(alloc.cpu ?? 0), memory: parseQuantity(alloc.memory ?? 0), pods: Number(alloc.pods ?? 110) },
     usedPorts: new Set(),
     byOwner: new Map(),
+    ready: (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
+    hardTaints: (node.spec?.taints ?? []).filter((t: { effect: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
   };
   for (const p of pods) addPod(info, p);
   return info;

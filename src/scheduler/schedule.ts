@@ -52,14 +52,18 @@ export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS
   }
   if (feasible.length === 0) return { reasons, total: nodes.length };
   const states = scores.map((p) => p.preScore?.(pod, feasible));
-  let best: { name: string; score: number } | undefined;
+  let bestName = '';
+  let bestScore = -Infinity;
   for (const n of feasible) {
     let score = 0;
-    scores.forEach((p, i) => (score += p.weight * p.score(pod, n, states[i])));
+    for (let i = 0; i < scores.length; i++) score += scores[i].weight * scores[i].score(pod, n, states[i]);
     const name = n.node.metadata.name!;
-    if (!best || score > best.score || (score === best.score && name < best.name)) best = { name, score };
+    if (score > bestScore || (score === bestScore && name < bestName)) {
+      bestScore = score;
+      bestName = name;
+    }
   }
-  return { node: best!.name, processed };
+  return { node: bestName, processed };
 }
 
 /** kube-scheduler's message: `0/3 nodes are available: 1 node(s) didn't match ..., 2 Insufficient cpu.` */

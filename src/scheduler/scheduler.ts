@@ -25,7 +25,8 @@ export class Scheduler implements Controller {
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
-    const pods = reg.store.list('pods');
+    // Creation order (the store's insertion order) is the queue order; no sort over every pod.
+    const pods = [...reg.store.values('pods')];
     const pending = pods.filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     if (pending.length === 0) return;
     const byNode = new Map<string, KubeObject[]>();
@@ -34,10 +35,11 @@ export class Scheduler implements Controller {
       if (n && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') pushTo(byNode, n, p);
     }
     const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? []));
-    for (const pod of pending) this.scheduleOne(reg, pod, infos);
+    const byName = new Map(infos.map((i) => [i.node.metadata.name!, i]));
+    for (const pod of pending) this.scheduleOne(reg, pod, infos, byName);
   }
 
-  private scheduleOne(reg: Registry, pod: KubeObject, infos: NodeInfo[]): void {
+  private scheduleOne(reg: Registry, pod: KubeObject, infos: NodeInfo[], byName: Map<string, NodeInfo>): void {
     const ns = pod.metadata.namespace!;
     const name = pod.metadata.name!;
     // PreFilter (VolumeBinding): claims that are missing or unbound rule out every node at once.
@@ -46,7 +48,7 @@ export class Scheduler implements Controller {
     if ('node' in result) {
       this.nextStart = (this.nextStart + (result.processed ?? 0)) % Math.max(1, infos.length);
       const bound = reg.bind(ns, name, result.node);
-      addPod(infos.find((i) => i.node.metadata.name === result.node)!, bound);
+      addPod(byName.get(result.node)!, bound);
       recordEvent(reg, SOURCE, bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.node}`);
       return;
     }

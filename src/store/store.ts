@@ -41,13 +41,17 @@ type Listener = (changes: Change[]) => void;
 interface Undo {
   resource: string;
   key: string;
-  before: KubeObject | undefined;
+  before: Held | undefined;
 }
+
+/** What the in-memory index holds: the object, or for volatile resources its JSON (a third of the memory). */
+type Held = KubeObject | string;
+const unpack = (v: Held): KubeObject => (typeof v === 'string' ? JSON.parse(v) : v);
 
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
 /** How many changes the in-memory log keeps at most (older ones are compacted). */
-export const MAX_CHANGE_LOG = 200_000;
+export const MAX_CHANGE_LOG = 50_000;
 
 /** Kubernetes objects in SQLite with an in-memory index. */
 export class Store {
@@ -55,9 +59,10 @@ export class Store {
   /** Committed changes after `compactedRev`, oldest first. */
   private log: Change[] = [];
   private volatile: Set<string>;
+  private maxLog: number;
   /** Durable writes of the open transaction, latest per object: written to SQLite once, at commit. */
   private dirty = new Map<string, { resource: string; ns: string; name: string; rev: number; obj: KubeObject | undefined }>();
-  private objects = new Map<string, Map<string, KubeObject>>();
+  private objects = new Map<string, Map<string, Held>>();
   private rev = 0;
   private compactedRev = 0;
   private listeners = new Set<Listener>();
@@ -72,8 +77,9 @@ export class Store {
   };
 
   /** Opens (or creates) the store at a file path, or in memory for `:memory:`. `volatile` resources are never written to SQLite. */
-  constructor(path: string, opts: { volatile?: string[] } = {}) {
+  constructor(path: string, opts: { volatile?: string[]; maxChangeLog?: number } = {}) {
     this.volatile = new Set(opts.volatile ?? ['events']);
+    this.maxLog = opts.maxChangeLog ?? MAX_CHANGE_LOG;
     this.db = new Database(path);
     if (path !== ':memory:') {
       this.db.pragma('journal_mode = WAL');
@@ -109,7 +115,7 @@ export class Store {
     this.compactedRev = this.rev;
   }
 
-  private bucket(resource: string): Map<string, KubeObject> {
+  private bucket(resource: string): Map<string, Held> {
     let b = this.objects.get(resource);
     if (!b) this.objects.set(resource, (b = new Map()));
     return b;
@@ -127,7 +133,8 @@ export class Store {
 
   /** One object, or undefined. The returned object must not be mutated. */
   get(resource: string, namespace: string, name: string): KubeObject | undefined {
-    return this.objects.get(resource)?.get(keyOf(namespace, name));
+    const v = this.objects.get(resource)?.get(keyOf(namespace, name));
+    return v === undefined ? undefined : unpack(v);
   }
 
   /** Objects of a resource, in one namespace or all (namespace undefined), ordered by namespace then name. */
@@ -135,7 +142,10 @@ export class Store {
     const b = this.objects.get(resource);
     if (!b) return [];
     const out: KubeObject[] = [];
-    for (const o of b.values()) if (namespace === undefined || (o.metadata.namespace ?? '') === namespace) out.push(o);
+    for (const v of b.values()) {
+      const o = unpack(v);
+      if (namespace === undefined || (o.metadata.namespace ?? '') === namespace) out.push(o);
+    }
     return out.sort((a, c) => {
       const an = a.metadata.namespace ?? '';
       const cn = c.metadata.namespace ?? '';
@@ -146,7 +156,12 @@ export class Store {
 
   /** Objects of a resource in no particular order (cheap: for controllers that scan everything). */
   values(resource: string): IterableIterator<KubeObject> {
-    return (this.objects.get(resource) ?? new Map<string, KubeObject>()).values();
+    const b = this.objects.get(resource);
+    if (!b) return [][Symbol.iterator]();
+    if (!this.volatile.has(resource)) return b.values() as IterableIterator<KubeObject>;
+    return (function* () {
+      for (const v of b.values()) yield unpack(v);
+    })();
   }
 
   /** Number of objects of a resource (cheap). */
@@ -199,7 +214,7 @@ export class Store {
     this.pending = [];
     if (changes.length > 0) {
       for (const c of changes) this.log.push(c);
-      if (this.log.length > MAX_CHANGE_LOG) this.compact(this.log[this.log.length - MAX_CHANGE_LOG - 1].rev);
+      if (this.log.length > this.maxLog) this.compact(this.log[this.log.length - this.maxLog - 1].rev);
       for (const l of this.listeners) l(changes);
     }
     return result;
@@ -216,7 +231,7 @@ export class Store {
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
       if (!this.volatile.has(resource)) this.dirty.set(`${resource}\u0000${key}`, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
       if (type === 'DELETED') b.delete(key);
-      else b.set(key, stored);
+      else b.set(key, this.volatile.has(resource) ? JSON.stringify(stored) : stored);
       this.undo.push({ resource, key, before });
       this.pending.push({ rev, type, resource, namespace: ns, name, object: stored });
       return stored;

@@ -56,6 +56,35 @@ describe('store', () => {
     expect(s.changesSince(2).map((c) => c.rev)).toEqual([3]);
   });
 
+  it('keeps the change log bounded: past the cap the oldest changes are compacted', () => {
+    const s = new Store(':memory:', { maxChangeLog: 3 });
+    for (const n of ['a', 'b', 'c', 'd', 'e']) s.create('configmaps', cm(n));
+    expect(s.changesSince(2).map((c) => c.name)).toEqual(['c', 'd', 'e']);
+    expect(() => s.changesSince(1)).toThrowError(expect.objectContaining({ code: 'Compacted' }));
+  });
+
+  it('keeps Events in memory only; the revision survives a reopen; the old change log does not', () => {
+    const home = tempHome();
+    const file = path.join(home, 'db');
+    const s = new Store(file);
+    s.create('configmaps', cm('a'));
+    s.batch(() => {
+      s.update('configmaps', { ...cm('a', { k: '1' }) });
+      s.update('configmaps', { ...cm('a', { k: '2' }) }); // stored once, at commit
+    });
+    s.create('events', { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'default' } });
+    expect(s.revision).toBe(4);
+    s.close();
+    const t = new Store(file);
+    expect(t.revision).toBe(4);
+    expect(t.get('events', 'default', 'e')).toBeUndefined();
+    expect(t.get('configmaps', 'default', 'a')?.data).toEqual({ k: '2' });
+    expect(() => t.changesSince(3)).toThrowError(expect.objectContaining({ code: 'Compacted' }));
+    expect(t.changesSince(4)).toEqual([]);
+    t.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
   it('keeps everything across a reopen, revision included', () => {
     const home = tempHome();
     const file = path.join(home, 'db');

@@ -13,11 +13,14 @@ function free(requested: number, allocatable: number): number {
 export const leastAllocated: ScorePlugin = {
   name: 'NodeResourcesLeastAllocated',
   weight: 1,
-  score(pod, n) {
+  // Once per pod: its requests, where pods without requests count as the scheduler's defaults
+  // (100m CPU, 200Mi memory).
+  preScore(pod) {
     const r = podRequests(pod);
-    // Pods without requests count as the scheduler's defaults (100m CPU, 200Mi memory).
-    const cpu = r.milliCPU || 100;
-    const mem = r.memory || 200 * 1024 * 1024;
+    return { cpu: r.milliCPU || 100, mem: r.memory || 200 * 1024 * 1024 };
+  },
+  score(pod, n, state) {
+    const { cpu, mem } = (state as { cpu: number; mem: number } | undefined) ?? leastAllocated.preScore!(pod, [n]) as { cpu: number; mem: number };
     return (free(n.requested.milliCPU + cpu, n.allocatable.milliCPU) + free(n.requested.memory + mem, n.allocatable.memory)) / 2;
   },
 };

@@ -6,6 +6,7 @@ export const REASON_PORTS = "node(s) didn't have free ports for the requested po
 export const nodePorts: FilterPlugin = {
   name: 'NodePorts',
   filter(pod, n) {
+    if (n.usedPorts.size === 0) return undefined;
     for (const hp of hostPorts(pod)) {
       const [proto, , port] = hp.split('/');
       for (const used of n.usedPorts) {

@@ -8,8 +8,7 @@ export const REASON_NOT_READY = 'node(s) had untolerated taint {node.kubernetes.
 export const nodeReady: FilterPlugin = {
   name: 'NodeReady',
   filter(pod, n) {
-    const ready = (n.node.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
-    if (ready?.status === 'True') return undefined;
+    if (n.ready) return undefined;
     return tolerates(pod.spec?.tolerations ?? [], { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }) ? undefined : REASON_NOT_READY;
   },
 };

@@ -22,8 +22,7 @@ export function tolerates(tolerations: Toleration[], taint: Taint): boolean {
 export const taintToleration: FilterPlugin = {
   name: 'TaintToleration',
   filter(pod, n) {
-    for (const taint of (n.node.spec?.taints ?? []) as Taint[]) {
-      if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    for (const taint of n.hardTaints as Taint[]) {
       if (!tolerates(pod.spec?.tolerations ?? [], taint)) return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
     }
     return undefined;
