@@ -38,8 +38,15 @@ export interface Change {
 
 type Listener = (changes: Change[]) => void;
 
+/**
+ * How to undo one write of a failed transaction. Durable objects are read back from SQLite (whose
+ * transaction rolled back), so a big transaction does not keep every object's previous version
+ * alive; volatile ones keep theirs.
+ */
 interface Undo {
   resource: string;
+  ns: string;
+  name: string;
   key: string;
   before: Held | undefined;
 }
@@ -73,6 +80,7 @@ export class Store {
   private stmts: {
     upsert: Database.Statement;
     remove: Database.Statement;
+    read: Database.Statement;
     setMeta: Database.Statement;
   };
 
@@ -98,6 +106,7 @@ export class Store {
     this.stmts = {
       upsert: this.db.prepare('INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)'),
       remove: this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
+      read: this.db.prepare('SELECT data FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
       setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     };
     this.load();
@@ -199,7 +208,12 @@ export class Store {
       this.db.exec('ROLLBACK');
       for (let i = this.undo.length - 1; i >= 0; i--) {
         const u = this.undo[i];
-        if (u.before) this.bucket(u.resource).set(u.key, u.before);
+        let before = u.before;
+        if (!this.volatile.has(u.resource)) {
+          const row = this.stmts.read.get(u.resource, u.ns, u.name) as { data: string } | undefined;
+          before = row ? JSON.parse(row.data) : undefined;
+        }
+        if (before) this.bucket(u.resource).set(u.key, before);
         else this.bucket(u.resource).delete(u.key);
       }
       this.rev = this.revBefore;
@@ -214,7 +228,8 @@ export class Store {
     this.pending = [];
     if (changes.length > 0) {
       for (const c of changes) this.log.push(c);
-      if (this.log.length > this.maxLog) this.compact(this.log[this.log.length - this.maxLog - 1].rev);
+      // Compacted in steps of a quarter, so a busy log is not copied on every commit.
+      if (this.log.length > this.maxLog * 1.25) this.compact(this.log[this.log.length - this.maxLog - 1].rev);
       for (const l of this.listeners) l(changes);
     }
     return result;
@@ -226,13 +241,13 @@ export class Store {
       const name = obj.metadata.name!;
       const key = keyOf(ns, name);
       const b = this.bucket(resource);
-      const before = b.get(key);
+      const volatile = this.volatile.has(resource);
       const rev = ++this.rev;
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
-      if (!this.volatile.has(resource)) this.dirty.set(`${resource}\u0000${key}`, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
+      this.undo.push({ resource, ns, name, key, before: volatile ? b.get(key) : undefined });
+      if (!volatile) this.dirty.set(`${resource}\u0000${key}`, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
       if (type === 'DELETED') b.delete(key);
-      else b.set(key, this.volatile.has(resource) ? JSON.stringify(stored) : stored);
-      this.undo.push({ resource, key, before });
+      else b.set(key, volatile ? JSON.stringify(stored) : stored);
       this.pending.push({ rev, type, resource, namespace: ns, name, object: stored });
       return stored;
     });

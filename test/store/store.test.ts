@@ -56,10 +56,27 @@ describe('store', () => {
     expect(s.changesSince(2).map((c) => c.rev)).toEqual([3]);
   });
 
+  it('a failed transaction restores updated and deleted objects from SQLite', () => {
+    const s = new Store(':memory:');
+    s.create('configmaps', cm('a', { k: '1' }));
+    s.create('configmaps', cm('b'));
+    expect(() =>
+      s.batch(() => {
+        s.update('configmaps', cm('a', { k: '2' }));
+        s.delete('configmaps', 'default', 'b');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(s.get('configmaps', 'default', 'a')?.data).toEqual({ k: '1' });
+    expect(s.get('configmaps', 'default', 'b')).toBeDefined();
+    expect(s.revision).toBe(2);
+  });
+
   it('keeps the change log bounded: past the cap the oldest changes are compacted', () => {
-    const s = new Store(':memory:', { maxChangeLog: 3 });
-    for (const n of ['a', 'b', 'c', 'd', 'e']) s.create('configmaps', cm(n));
-    expect(s.changesSince(2).map((c) => c.name)).toEqual(['c', 'd', 'e']);
+    const s = new Store(':memory:', { maxChangeLog: 4 });
+    for (const n of ['a', 'b', 'c', 'd', 'e', 'f']) s.create('configmaps', cm(n));
+    // Past 5 (1.25 x 4) entries it keeps the newest 4.
+    expect(s.changesSince(2).map((c) => c.name)).toEqual(['c', 'd', 'e', 'f']);
     expect(() => s.changesSince(1)).toThrowError(expect.objectContaining({ code: 'Compacted' }));
   });
 
