@@ -17,6 +17,7 @@ import { type Change, Store, StoreError } from '../store/store.js';
 import { allocateClusterIP, allocateNodePort, inServiceRange, usedNodePorts } from './allocators.js';
 import * as E from './errors.js';
 import { admitDefaultClasses } from './admission.js';
+import { Interner } from './interner.js';
 import { StatusError } from './errors.js';
 import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate } from './strategy.js';
 
@@ -68,6 +69,8 @@ export const storeKey = qualifiedPlural;
 
 /** The API, in process. */
 export class Registry {
+  /** Shares identical parts of pods made from one template (stored objects are never mutated). */
+  private interner = new Interner();
   constructor(
     readonly store: Store,
     readonly clock: Clock,
@@ -281,6 +284,7 @@ export class Registry {
     this.allocate(r, o);
     if (!trusted) this.checkSize(r, o);
     if (opts.dryRun) return o;
+    if (r.kind === 'Pod') this.interner.pod(o);
     return this.store.create(storeKey(r), o);
   }
 

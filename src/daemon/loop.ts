@@ -1,5 +1,7 @@
-// The control loop: every tick, each component syncs in turn, each in one store transaction.
-// A component that throws is logged and skipped for that tick; the loop never stops for it.
+// The control loop: every tick, each component syncs in turn. A tick is one store transaction
+// (one SQLite commit, each object written once however many components touched it); each
+// component runs as a unit of it, so one that throws is logged and its own writes undone, and the
+// loop never stops for it.
 import type { Registry } from '../apiserver/registry.js';
 import type { Controller } from '../controllers/controller.js';
 
@@ -15,13 +17,16 @@ export class ControlLoop {
 
   /** One pass of every controller. */
   tick(): void {
-    for (const c of this.controllers) {
-      try {
-        this.reg.store.batch(() => c.sync(this.reg));
-      } catch (e) {
-        this.log(`controller ${c.name} failed: ${(e as Error).stack ?? e}`);
+    const store = this.reg.store;
+    store.batch(() => {
+      for (const c of this.controllers) {
+        try {
+          store.unit(() => c.sync(this.reg));
+        } catch (e) {
+          this.log(`controller ${c.name} failed: ${(e as Error).stack ?? e}`);
+        }
       }
-    }
+    });
   }
 
   /** Ticks every `ms` milliseconds until stop(). */

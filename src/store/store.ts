@@ -49,6 +49,16 @@ interface Undo {
   name: string;
   key: string;
   before: Held | undefined;
+  /** Inside a unit (see Store.unit): the object and the pending SQLite write before this write. */
+  unit?: { before: Held | undefined; dirty: Dirty | undefined };
+}
+
+interface Dirty {
+  resource: string;
+  ns: string;
+  name: string;
+  rev: number;
+  obj: KubeObject | undefined;
 }
 
 /** What the in-memory index holds: the object, or for volatile resources its JSON (a third of the memory). */
@@ -68,7 +78,8 @@ export class Store {
   private volatile: Set<string>;
   private maxLog: number;
   /** Durable writes of the open transaction, latest per object: written to SQLite once, at commit. */
-  private dirty = new Map<string, { resource: string; ns: string; name: string; rev: number; obj: KubeObject | undefined }>();
+  private dirty = new Map<string, Dirty>();
+  private unitDepth = 0;
   private objects = new Map<string, Map<string, Held>>();
   private rev = 0;
   private compactedRev = 0;
@@ -235,6 +246,45 @@ export class Store {
     return result;
   }
 
+  /**
+   * Inside a batch: runs `fn` so that if it throws, only its own writes are undone (the batch goes
+   * on and commits the rest). SQLite is written once, when the batch commits: a control-loop tick
+   * is one transaction, and an object several components wrote in it (bound, then accepted by its
+   * kubelet) is stored once. Outside a batch it is a batch.
+   */
+  unit<T>(fn: () => T): T {
+    if (this.depth === 0) return this.batch(fn);
+    const undoMark = this.undo.length;
+    const pendingMark = this.pending.length;
+    const revMark = this.rev;
+    this.unitDepth++;
+    let ok = false;
+    try {
+      const result = fn();
+      ok = true;
+      return result;
+    } finally {
+      this.unitDepth--;
+      if (!ok) {
+        for (let i = this.undo.length - 1; i >= undoMark; i--) {
+          const u = this.undo[i];
+          const b = this.bucket(u.resource);
+          if (u.unit?.before !== undefined) b.set(u.key, u.unit.before);
+          else b.delete(u.key);
+          const dk = `${u.resource}\u0000${u.key}`;
+          if (u.unit?.dirty) this.dirty.set(dk, u.unit.dirty);
+          else this.dirty.delete(dk);
+        }
+        this.undo.length = undoMark;
+        this.pending.length = pendingMark;
+        this.rev = revMark;
+      } else if (this.unitDepth === 0) {
+        // Committed to the batch: the unit's copies are no longer needed.
+        for (let i = undoMark; i < this.undo.length; i++) delete this.undo[i].unit;
+      }
+    }
+  }
+
   private write(type: Change['type'], resource: string, obj: KubeObject): KubeObject {
     return this.batch(() => {
       const ns = obj.metadata.namespace ?? '';
@@ -244,8 +294,10 @@ export class Store {
       const volatile = this.volatile.has(resource);
       const rev = ++this.rev;
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
-      this.undo.push({ resource, ns, name, key, before: volatile ? b.get(key) : undefined });
-      if (!volatile) this.dirty.set(`${resource}\u0000${key}`, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
+      const dk = `${resource}\u0000${key}`;
+      const prev = b.get(key);
+      this.undo.push({ resource, ns, name, key, before: volatile ? prev : undefined, ...(this.unitDepth > 0 ? { unit: { before: prev, dirty: this.dirty.get(dk) } } : {}) });
+      if (!volatile) this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
       if (type === 'DELETED') b.delete(key);
       else b.set(key, volatile ? JSON.stringify(stored) : stored);
       this.pending.push({ rev, type, resource, namespace: ns, name, object: stored });

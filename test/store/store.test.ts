@@ -72,6 +72,29 @@ describe('store', () => {
     expect(s.revision).toBe(2);
   });
 
+  it('a failed unit inside a batch undoes only its own writes; the batch commits the rest once', () => {
+    const s = new Store(':memory:');
+    s.create('configmaps', cm('a', { k: '0' }));
+    const seen: string[] = [];
+    s.subscribe((changes) => changes.forEach((c) => seen.push(`${c.type} ${c.name} ${c.rev}`)));
+    s.batch(() => {
+      s.unit(() => s.update('configmaps', cm('a', { k: '1' })));
+      expect(() =>
+        s.unit(() => {
+          s.update('configmaps', cm('a', { k: '2' }));
+          s.create('configmaps', cm('b'));
+          throw new Error('component failed');
+        }),
+      ).toThrow('component failed');
+      expect(s.get('configmaps', 'default', 'a')?.data).toEqual({ k: '1' });
+      expect(s.get('configmaps', 'default', 'b')).toBeUndefined();
+      s.unit(() => s.create('configmaps', cm('c')));
+    });
+    expect(seen).toEqual(['MODIFIED a 2', 'ADDED c 3']);
+    expect(s.get('configmaps', 'default', 'a')?.data).toEqual({ k: '1' });
+    expect(s.revision).toBe(3);
+  });
+
   it('keeps the change log bounded: past the cap the oldest changes are compacted', () => {
     const s = new Store(':memory:', { maxChangeLog: 4 });
     for (const n of ['a', 'b', 'c', 'd', 'e', 'f']) s.create('configmaps', cm(n));
