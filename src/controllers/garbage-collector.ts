@@ -29,12 +29,19 @@ export class GarbageCollector implements Controller {
   readonly name = 'garbage-collector';
 
   private gate = new RevisionGate();
+  private epoch = -1;
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
+    // Only deletions, deletion marks and new owned objects can give the collector work: a pass
+    // over every object is skipped while none happened (status updates, events).
+    if (reg.store.ownershipEpoch === this.epoch) return;
+    this.epoch = reg.store.ownershipEpoch;
     const all: Entry[] = [];
     const byUid = new Map<string, Entry>();
     for (const r of RESOURCES) {
+      // Events own nothing and are owned by nothing (kept as JSON: not worth parsing them all).
+      if (r.kind === 'Event' || r.readOnly) continue;
       for (const o of reg.store.values(storeKey(r))) {
         const e = { r, o };
         all.push(e);

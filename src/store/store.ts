@@ -80,6 +80,7 @@ export class Store {
   /** Durable writes of the open transaction, latest per object: written to SQLite once, at commit. */
   private dirty = new Map<string, Dirty>();
   private unitDepth = 0;
+  private ownership = 0;
   private objects = new Map<string, Map<string, Held>>();
   private rev = 0;
   private compactedRev = 0;
@@ -144,6 +145,14 @@ export class Store {
   /** The current revision: the resourceVersion of the newest write. */
   get revision(): number {
     return this.rev;
+  }
+
+  /**
+   * Moves whenever something the garbage collector cares about may have changed: an object
+   * deleted, marked for deletion, or written with ownerReferences.
+   */
+  get ownershipEpoch(): number {
+    return this.ownership;
   }
 
   /** The newest revision that is no longer in the change log. */
@@ -294,6 +303,7 @@ export class Store {
       const volatile = this.volatile.has(resource);
       const rev = ++this.rev;
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+      if (type === 'DELETED' || obj.metadata.deletionTimestamp || (type === 'ADDED' && obj.metadata.ownerReferences?.length)) this.ownership++;
       const dk = `${resource}\u0000${key}`;
       const prev = b.get(key);
       this.undo.push({ resource, ns, name, key, before: volatile ? prev : undefined, ...(this.unitDepth > 0 ? { unit: { before: prev, dirty: this.dirty.get(dk) } } : {}) });
