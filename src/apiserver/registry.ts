@@ -18,6 +18,7 @@ import { allocateClusterIP, allocateNodePort, inServiceRange, usedNodePorts } fr
 import * as E from './errors.js';
 import { admitDefaultClasses } from './admission.js';
 import { Interner } from './interner.js';
+import { type ManagedFieldsEntry, recordUpdate } from './managed-fields.js';
 import { StatusError } from './errors.js';
 import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate } from './strategy.js';
 
@@ -282,6 +283,7 @@ export class Registry {
     this.checkNamespace(r, namespace, name);
     if (this.find(r, namespace, name)) throw E.alreadyExists(r, name);
     this.allocate(r, o);
+    if (opts.fieldManager) o.metadata.managedFields = recordUpdate(undefined, undefined, o, opts.fieldManager, m.creationTimestamp);
     if (!trusted) this.checkSize(r, o);
     if (opts.dryRun) return o;
     if (r.kind === 'Pod') this.interner.pod(o);
@@ -340,8 +342,16 @@ export class Registry {
       }
       this.allocate(r, next);
     }
+    next.metadata = { ...next.metadata }; // a status write shares the stored object's metadata: never mutate it
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     if (!next.metadata.finalizers?.length) delete next.metadata.finalizers;
+    // Field ownership: kept when the request leaves it out; the writer, if it names itself, owns what it changed.
+    if (next.metadata.managedFields === undefined && old.metadata.managedFields) next.metadata.managedFields = old.metadata.managedFields;
+    if (opts.fieldManager) {
+      const entries = recordUpdate(next.metadata.managedFields as ManagedFieldsEntry[] | undefined, old, next, opts.fieldManager, rfc3339(this.clock.now()), opts.subresource);
+      if (entries.length) next.metadata.managedFields = entries;
+      else delete next.metadata.managedFields;
+    }
     const json = this.checkSize(r, next);
     // A no-op update is not written: the resourceVersion stays, so clients see "no change".
     if (json === JSON.stringify(old)) return old;

@@ -4,10 +4,13 @@ import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ResourceInfo, groupVersion } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import type { KubeObject, Status } from '../api/types.js';
+import { rfc3339 } from '../api/duration.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { listMetrics, readMetrics } from './metrics.js';
 import { evict } from './eviction.js';
+import { type ManagedFieldsEntry, conflictMessage, formatPath, planApply, removeAt } from './managed-fields.js';
+import { strategicMerge } from '../api/patch.js';
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
 import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
@@ -210,7 +213,8 @@ export class ApiServer {
     const writeOpts = (): WriteOptions => ({
       dryRun: q.getAll('dryRun').includes('All'),
       fieldValidation: (q.get('fieldValidation') as FieldValidation | null) ?? 'Warn',
-      fieldManager: q.get('fieldManager') ?? undefined,
+      // Unnamed writers are known by their user agent's product, as the apiserver does (`kubectl`, `node-fetch`).
+      fieldManager: q.get('fieldManager') ?? (req.headers['user-agent'] ? req.headers['user-agent'].split('/')[0].trim() || undefined : undefined),
       subresource: subresource === 'status' ? 'status' : undefined,
       warnings,
     });
@@ -327,15 +331,42 @@ export class ApiServer {
     }
   }
 
-  /** Server-side apply: creates the object when absent, else merges the applied configuration into it. */
+  /**
+   * Server-side apply: the applied configuration is merged into the object (created when absent);
+   * fields other managers own with a different value are conflicts (409) unless `force=true`,
+   * which takes them over; fields this manager applied before and no longer applies are removed
+   * unless someone else owns them; managedFields records the result.
+   */
   private apply(res: http.ServerResponse, r: ResourceInfo, ns: string, name: string, patch: unknown, opts: WriteOptions, q: URLSearchParams, reply: (code: number, o: object) => void): void {
-    if (!q.get('fieldManager')) return sendError(res, E.badRequest('PATCH, application/apply-patch+yaml requests require a fieldManager to be set'));
+    const manager = q.get('fieldManager');
+    if (!manager) return sendError(res, E.badRequest('PATCH, application/apply-patch+yaml requests require a fieldManager to be set'));
+    if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return sendError(res, E.badRequest('error decoding YAML: the applied configuration must be an object'));
+    const applied = patch as KubeObject;
     const existing = this.registry.find(r, ns, name);
-    if (!existing) {
-      const body = { ...(patch as KubeObject), metadata: { ...((patch as KubeObject).metadata ?? {}), name } };
-      return reply(201, this.registry.create(r, ns, body, opts));
+    const now = rfc3339(this.registry.clock.now());
+    const plan = planApply(existing?.metadata.managedFields as ManagedFieldsEntry[] | undefined, existing, applied, manager, q.get('force') === 'true', now);
+    if (plan.conflicts.length) {
+      const status: Status = {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: conflictMessage(plan.conflicts),
+        reason: 'Conflict',
+        details: { causes: plan.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: formatPath(c.path) })) },
+        code: 409,
+      };
+      return sendError(res, new StatusError(status));
     }
-    reply(200, this.registry.patch(r, ns, name, 'strategic', patch, opts));
+    const untracked = { ...opts, fieldManager: undefined };
+    if (!existing) {
+      const body = { ...applied, metadata: { ...(applied.metadata ?? {}), name, managedFields: plan.entries } };
+      return reply(201, this.registry.create(r, ns, body, untracked));
+    }
+    const merged = strategicMerge(structuredClone(existing), applied) as KubeObject;
+    for (const p of plan.remove) removeAt(merged, p);
+    merged.metadata = { ...merged.metadata, managedFields: plan.entries, resourceVersion: existing.metadata.resourceVersion };
+    reply(200, this.registry.update(r, ns, name, merged, untracked));
   }
 
   private async deleteOptions(req: http.IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {

@@ -46,9 +46,22 @@ export function asDocument(objects: KubeObject[], single: boolean): unknown {
   return { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
 }
 
+let showManagedFields = false;
+
+/** `--show-managed-fields`: kubectl leaves metadata.managedFields out of its output unless asked. */
+export function setShowManagedFields(show: boolean): void {
+  showManagedFields = show;
+}
+
+function withoutManagedFields(o: KubeObject): KubeObject {
+  if (showManagedFields || !o.metadata?.managedFields) return o;
+  const { managedFields: _, ...metadata } = o.metadata;
+  return { ...o, metadata };
+}
+
 /** Renders objects in a non-table format. */
 export function renderObjects(fmt: OutputFormat, items: { r: ResourceInfo; o: KubeObject }[], single: boolean, noHeaders = false): string {
-  const objects = items.map((x) => x.o);
+  const objects = items.map((x) => withoutManagedFields(x.o));
   switch (fmt.kind) {
     case 'yaml':
       if (!yaml) throw new Error('the YAML printer was not loaded (preparePrinter)');

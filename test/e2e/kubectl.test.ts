@@ -97,6 +97,23 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     expect((await kubectl(['wait', '--for=condition=Ready', 'pod/kpod', '--timeout=60s'])).stdout).toBe('pod/kpod condition met\n');
   });
 
+  it('server-side apply keeps managedFields and reports conflicts as Kubernetes does', async () => {
+    const d = (replicas: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ssa}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: ssa}}\n  template:\n    metadata: {labels: {app: ssa}}\n    spec:\n      containers: [{name: c, image: "nginx:1.27"}]\n`;
+    expect((await kubectl(['apply', '-f', '-'], d(1))).stdout).toBe('deployment.apps/ssa created\n');
+    const conflict = await kubectl(['apply', '--server-side', '-f', '-'], d(3));
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toMatch(/^error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps\/v1: \.spec\.replicas\n/);
+    expect((await kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], d(3))).stdout).toBe('deployment.apps/ssa serverside-applied\n');
+    const obj = JSON.parse((await kubectl(['get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields'])).stdout);
+    expect(obj.spec.replicas).toBe(3);
+    const ssa = obj.metadata.managedFields.find((e: any) => e.manager === 'kubectl' && e.operation === 'Apply');
+    expect(ssa.fieldsV1['f:spec']['f:replicas']).toEqual({});
+    // Without --show-managed-fields kubectl (and minikctl) leave them out.
+    expect(JSON.parse((await kubectl(['get', 'deploy', 'ssa', '-o', 'json'])).stdout).metadata.managedFields).toBeUndefined();
+    expect(JSON.parse((await cliProcess(home, ['get', 'deploy', 'ssa', '-o', 'json'])).stdout).metadata.managedFields).toBeUndefined();
+    await kubectl(['delete', 'deploy', 'ssa']);
+  });
+
   it.each([
     ['get', 'pods'],
     ['get', 'pods', '-o', 'wide'],

@@ -8,7 +8,7 @@ import { tableRows } from '../../printers/table.js';
 import { RememberingTable, tabulate } from '../../printers/tabwriter.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
-import { type OutputFormat, preparePrinter, renderObjects } from '../output.js';
+import { type OutputFormat, preparePrinter, renderObjects, setShowManagedFields } from '../output.js';
 import { type ResourceRequest, parseResourceArgs } from '../resource-args.js';
 import { namespaceOptions, resolveNamespace } from './shared.js';
 
@@ -20,6 +20,7 @@ export interface GetOptions {
   fieldSelector?: string;
   output?: string;
   showLabels?: boolean;
+  showManagedFields?: boolean;
   labelColumns?: string[];
   noHeaders?: boolean;
   sortBy?: string;
@@ -57,6 +58,7 @@ function sortObjects(objects: KubeObject[], sortBy: string): KubeObject[] {
 
 /** Runs `get`; returns the exit code. */
 export async function runGet(ctx: Context, args: string[], opts: GetOptions): Promise<number> {
+  setShowManagedFields(!!opts.showManagedFields);
   if (opts.raw !== undefined) {
     if (args.length > 0) throw new CliError('error: arguments may not be passed when --raw is specified');
     ctx.out(await (await ctx.client()).text(opts.raw));
@@ -199,6 +201,7 @@ export function registerGet(program: Command, ctx: () => Context, done: (p: Prom
       .option('--field-selector <selector>', 'Selector (field query) to filter on')
       .option('-o, --output <format>', 'Output format: json|yaml|name|wide|jsonpath=...|custom-columns=...')
       .option('--show-labels', 'Show all labels as the last column')
+      .option('--show-managed-fields', 'Keep metadata.managedFields in JSON and YAML output')
       .option('-L, --label-columns <keys>', 'Labels to show as columns (comma separated)', (v: string, prev: string[] = []) => [...prev, ...v.split(',')])
       .option('--no-headers', 'Do not print headers')
       .option('--sort-by <jsonpath>', 'Sort list types using this field specification')
