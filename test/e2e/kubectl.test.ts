@@ -103,6 +103,9 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     const conflict = await kubectl(['apply', '--server-side', '-f', '-'], d(3));
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toMatch(/^error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps\/v1: \.spec\.replicas\n/);
+    const mine = await cliProcess(home, ['apply', '--server-side', '-f', '-'], { stdin: d(3) });
+    expect(mine.stderr).toBe(conflict.stderr);
+    expect(mine.code).toBe(1);
     expect((await kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], d(3))).stdout).toBe('deployment.apps/ssa serverside-applied\n');
     const obj = JSON.parse((await kubectl(['get', 'deploy', 'ssa', '-o', 'json', '--show-managed-fields'])).stdout);
     expect(obj.spec.replicas).toBe(3);

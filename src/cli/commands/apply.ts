@@ -16,7 +16,20 @@ import { collect } from './shared.js';
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Options of `apply`. */
-export interface ApplyOptions {
+export /** What kubectl adds to a server-side apply conflict. */
+const CONFLICT_HELP = `Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the \`--force-conflicts\` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts`;
+
+interface ApplyOptions {
   filename?: string[];
   recursive?: boolean;
   namespace?: string;
@@ -131,6 +144,7 @@ export async function runApply(ctx: Context, opts: ApplyOptions): Promise<number
       return { line, warnings };
     } catch (e) {
       if (e instanceof StepError) return { error: formatApiError(e.apiError, originOf(o, e.step)) };
+      if (e instanceof ApiError && opts.serverSide && e.reason === 'Conflict' && (e.status.details?.causes ?? []).some((c) => c.reason === 'FieldManagerConflict')) return { error: `error: ${e.message}\n${CONFLICT_HELP}` };
       if (e instanceof ApiError) return { error: formatApiError(e, originOf(o, opts.serverSide ? 'applying patch' : 'creating')) };
       throw e;
     }
