@@ -164,3 +164,41 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     expect((await kubectl(['get', '--raw', '/healthz'])).stdout).toBe('ok');
   });
 });
+
+describe.skipIf(!KUBECTL)('real kubectl on the shop example app', () => {
+  beforeAll(async () => {
+    const r = await cliProcess(home, ['apply', '-f', 'manifests/']);
+    expect(r.code).toBe(0);
+    for (const t of ['sts/db', 'ds/log-agent', 'deploy/api']) await cliProcess(home, ['rollout', 'status', t, '-n', 'shop', '--timeout=60s']);
+    await cliProcess(home, ['wait', '--for=condition=complete', 'job/migrate', '-n', 'shop', '--timeout=60s']);
+  });
+
+  it.each([
+    ['describe', 'job', 'migrate'],
+    ['describe', 'statefulset', 'db'],
+    ['describe', 'daemonset', 'log-agent'],
+    ['describe', 'deploy', 'api'],
+    ['describe', 'ingress', 'shop'],
+    ['describe', 'hpa', 'api'],
+    ['describe', 'pvc', 'data-db-0'],
+    ['describe', 'pdb', 'api'],
+    ['describe', 'cronjob', 'nightly-report'],
+    ['get', 'sts,ds,job,cronjob,hpa,pdb,pvc,ingress'],
+    ['get', 'pv,sc,ingressclass'],
+    ['top', 'pods', '-l', 'app=api'],
+    ['rollout', 'status', 'sts/db'],
+    ['rollout', 'status', 'ds/log-agent'],
+  ])('minikctl %s prints what kubectl prints', async (...args) => {
+    const mask = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?)\b/g, '<age>');
+    let k = { code: 0, stdout: '', stderr: '' };
+    let m = k;
+    const full = [...args, '-n', 'shop'];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      [k, m] = await Promise.all([kubectl(full), cliProcess(home, full)]);
+      if (mask(m.stdout) === mask(k.stdout) && mask(m.stderr) === mask(k.stderr)) break;
+    }
+    expect(mask(m.stdout)).toBe(mask(k.stdout));
+    expect(mask(m.stderr)).toBe(mask(k.stderr));
+    expect(m.code).toBe(k.code);
+  });
+});

@@ -7,7 +7,7 @@ import { milliCPU, parseQuantity } from '../../api/quantity.js';
 import { describeEvents } from './events.js';
 import { describeContainer, describePodTemplate, describeTolerations, describeVolumes } from './pod-template.js';
 import { DescribeWriter, describeTime } from './writer.js';
-import { describeCronJob, describeDaemonSet, describeHPA, describeIngress, describeJob, describePVC, describeStatefulSet } from './workloads.js';
+import { describeCronJob, describeDaemonSet, describeHPA, describeIngress, describeJob, describePDB, describePVC, describeStatefulSet } from './workloads.js';
 
 /** What a describer may show besides the object itself. */
 export interface DescribeExtras {
@@ -367,6 +367,7 @@ const DESCRIBERS: Record<string, Describer> = {
   HorizontalPodAutoscaler: describeHPA,
   PersistentVolumeClaim: describePVC,
   Ingress: describeIngress,
+  PodDisruptionBudget: describePDB,
 };
 
 /** Describes one object as `kubectl describe` does. */

@@ -20,7 +20,7 @@ function env(w: DescribeWriter, level: number, c: Container): void {
     let v = e.value ?? '';
     if (vf?.configMapKeyRef) v = `<set to the key '${vf.configMapKeyRef.key}' of config map '${vf.configMapKeyRef.name}'>`;
     else if (vf?.secretKeyRef) v = `<set to the key '${vf.secretKeyRef.key}' in secret '${vf.secretKeyRef.name}'>`;
-    else if (vf?.fieldRef) v = `(${vf.fieldRef.apiVersion ?? 'v1'}:${vf.fieldRef.fieldPath})`;
+    else if (vf?.fieldRef) v = ` (${vf.fieldRef.apiVersion ?? 'v1'}:${vf.fieldRef.fieldPath})`; // kubectl's "%s (%s:%s)" with no resolved value
     else if (vf?.resourceFieldRef) v = `${vf.resourceFieldRef.resource}`;
     w.line(level + 1, `${e.name}:`, `${v}${vf && (vf.configMapKeyRef?.optional !== undefined || vf.secretKeyRef?.optional !== undefined) ? `  Optional: ${!!(vf.configMapKeyRef?.optional ?? vf.secretKeyRef?.optional)}` : vf?.configMapKeyRef || vf?.secretKeyRef ? '  Optional: false' : ''}`);
   }
@@ -110,8 +110,10 @@ export function describeVolumes(w: DescribeWriter, level: number, vols: Volume[]
   if (!vols || vols.length === 0) return w.line(level, 'Volumes:', '<none>');
   w.line(level, 'Volumes:');
   for (const v of vols) {
-    w.line(level + 1, `${v.name}:`);
-    const l = level + 2;
+    // A pod's volumes sit one level in; a template's one space in (kubectl's `space` prefix).
+    if (level === 0) w.line(1, `${v.name}:`);
+    else w.line(level, ` ${v.name}:`);
+    const l = level === 0 ? 2 : level + 1;
     if (v.configMap) {
       w.line(l, 'Type:', 'ConfigMap (a volume populated by a ConfigMap)');
       w.line(l, 'Name:', v.configMap.name);
@@ -128,6 +130,10 @@ export function describeVolumes(w: DescribeWriter, level: number, vols: Volume[]
       w.line(l, 'Type:', 'EmptyDir (a temporary directory that shares a pod\'s lifetime)');
       w.line(l, 'Medium:', (v.emptyDir as any).medium ?? '');
       w.line(l, 'SizeLimit:', (v.emptyDir as any).sizeLimit ?? '<unset>');
+    } else if (v.downwardAPI) {
+      w.line(l, 'Type:', 'DownwardAPI (a volume populated by information about the pod)');
+      w.line(l, 'Items:');
+      for (const item of ((v.downwardAPI as { items?: any[] }).items ?? [])) w.line(l + 1, `${item.fieldRef?.fieldPath ?? item.resourceFieldRef?.resource ?? ''} -> ${item.path}`);
     } else if (v.hostPath) {
       w.line(l, 'Type:', 'HostPath (bare host directory volume)');
       w.line(l, 'Path:', v.hostPath.path);

@@ -66,7 +66,6 @@ export function describeCronJob(w: DescribeWriter, o: KubeObject, x: Extras): vo
   w.line(0, 'Namespace:', o.metadata.namespace ?? '');
   labelsAndAnnotations(w, o);
   w.line(0, 'Schedule:', s.schedule ?? '');
-  if (s.timeZone) w.line(0, 'Time Zone:', s.timeZone);
   w.line(0, 'Concurrency Policy:', s.concurrencyPolicy ?? 'Allow');
   w.line(0, 'Suspend:', s.suspend ? 'True' : 'False');
   w.line(0, 'Successful Job History Limit:', s.successfulJobsHistoryLimit ?? 3);
@@ -85,16 +84,16 @@ export function describeDaemonSet(w: DescribeWriter, o: KubeObject, x: Extras): 
   const s = o.spec ?? {};
   const st = o.status ?? {};
   w.line(0, 'Name:', o.metadata.name ?? '');
-  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
   w.line(0, 'Selector:', selectorString(s.selector));
   const ns = s.template?.spec?.nodeSelector;
   w.line(0, 'Node-Selector:', ns && Object.keys(ns).length ? Object.entries(ns).map(([k, v]) => `${k}=${v}`).join(',') : '<none>');
   labelsAndAnnotations(w, o);
-  w.line(0, 'Desired Number of Nodes Scheduled:', st.desiredNumberScheduled ?? 0);
-  w.line(0, 'Current Number of Nodes Scheduled:', st.currentNumberScheduled ?? 0);
-  w.line(0, 'Number of Nodes Scheduled with Up-to-date Pods:', st.updatedNumberScheduled ?? 0);
-  w.line(0, 'Number of Nodes Scheduled with Available Pods:', st.numberAvailable ?? 0);
-  w.line(0, 'Number of Nodes Misscheduled:', st.numberMisscheduled ?? 0);
+  // kubectl prints these without a tab: each stands alone.
+  w.line(0, `Desired Number of Nodes Scheduled: ${st.desiredNumberScheduled ?? 0}`);
+  w.line(0, `Current Number of Nodes Scheduled: ${st.currentNumberScheduled ?? 0}`);
+  w.line(0, `Number of Nodes Scheduled with Up-to-date Pods: ${st.updatedNumberScheduled ?? 0}`);
+  w.line(0, `Number of Nodes Scheduled with Available Pods: ${st.numberAvailable ?? 0}`);
+  w.line(0, `Number of Nodes Misscheduled: ${st.numberMisscheduled ?? 0}`);
   podsStatus(w, 'Pods Status:', x.related ?? []);
   describePodTemplate(w, 0, s.template);
   describeEvents(w, x.events, x.now);
@@ -113,7 +112,8 @@ export function describeStatefulSet(w: DescribeWriter, o: KubeObject, x: Extras)
   if (s.updateStrategy?.rollingUpdate) w.line(1, 'Partition:', s.updateStrategy.rollingUpdate.partition ?? 0);
   podsStatus(w, 'Pods Status:', x.related ?? []);
   describePodTemplate(w, 0, s.template);
-  w.line(0, 'Volume Claims:', (s.volumeClaimTemplates ?? []).length ? '' : '<none>');
+  if ((s.volumeClaimTemplates ?? []).length) w.line(0, 'Volume Claims:');
+  else w.line(0, 'Volume Claims:', '<none>');
   for (const t of s.volumeClaimTemplates ?? []) {
     w.line(1, 'Name:', t.metadata?.name ?? '');
     w.line(1, 'StorageClass:', t.spec?.storageClassName ?? '');
@@ -167,7 +167,7 @@ export function describePVC(w: DescribeWriter, o: KubeObject, x: Extras): void {
   w.line(0, 'Status:', st.phase ?? 'Pending');
   w.line(0, 'Volume:', s.volumeName ?? '');
   labelsAndAnnotations(w, o);
-  w.map(0, 'Finalizers:', Object.fromEntries((o.metadata.finalizers ?? []).map((f) => [f, ''])), '');
+  w.line(0, 'Finalizers:', `[${(o.metadata.finalizers ?? []).join(' ')}]`);
   w.line(0, 'Capacity:', st.capacity?.storage ?? '');
   w.line(0, 'Access Modes:', (st.accessModes ?? []).map((m: string) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' })[m] ?? m).join(','));
   w.line(0, 'VolumeMode:', s.volumeMode ?? 'Filesystem');
@@ -208,10 +208,27 @@ export function describeIngress(w: DescribeWriter, o: KubeObject, x: Extras): vo
   w.line(1, 'Host', 'Path', 'Backends');
   w.line(1, '----', '----', '--------');
   for (const r of s.rules ?? []) {
+    // The host line ends its column block, so paths line up among themselves (Go tabwriter).
     w.line(1, r.host || '*', '');
-    for (const p of r.http?.paths ?? []) w.line(1, '', p.path ?? '', backendText(p.backend, endpoints));
+    for (const p of r.http?.paths ?? []) w.line(2, '', `${p.path ?? ''} `, backendText(p.backend, endpoints));
   }
   if (!s.rules?.length && s.defaultBackend) w.line(1, '*', '*', backendText(s.defaultBackend, endpoints));
   w.map(0, 'Annotations:', o.metadata.annotations, ': ', ['kubectl.kubernetes.io/last-applied-configuration']);
+  describeEvents(w, x.events, x.now);
+}
+
+export function describePDB(w: DescribeWriter, o: KubeObject, x: Extras): void {
+  const s = o.spec ?? {};
+  const st = o.status ?? {};
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+  if (s.minAvailable !== undefined) w.line(0, 'Min available:', String(s.minAvailable));
+  if (s.maxUnavailable !== undefined) w.line(0, 'Max unavailable:', String(s.maxUnavailable));
+  w.line(0, 'Selector:', s.selector ? selectorString(s.selector) || '<unset>' : '<unset>');
+  w.line(0, 'Status:');
+  w.line(2, 'Allowed disruptions:', st.disruptionsAllowed ?? 0);
+  w.line(2, 'Current:', st.currentHealthy ?? 0);
+  w.line(2, 'Desired:', st.desiredHealthy ?? 0);
+  w.line(2, 'Total:', st.expectedPods ?? 0);
   describeEvents(w, x.events, x.now);
 }
