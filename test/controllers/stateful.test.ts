@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPodReady } from '../../src/api/pods.js';
 import type { KubeObject } from '../../src/api/types.js';
+import { resolveResource } from '../../src/api/resources.js';
 import { TestCluster } from '../cluster.js';
 
 const template = (labels: Record<string, string>, image = 'fluentd:1', extra: any = {}) => ({ metadata: { labels }, spec: { containers: [{ name: 'c', image }], ...extra } });
@@ -221,5 +222,21 @@ describe('persistent volumes', () => {
     expect(k.get('persistentvolumeclaims', 'fast')!.status.phase).toBe('Pending');
     expect(k.events('ProvisioningFailed')[0].message).toBe('storageclass.storage.k8s.io "fast-ssd" not found');
     expect(k.get('pods', 'p')!.status.conditions[0].message).toBe('0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.');
+  });
+});
+
+describe('pods made from one template', () => {
+  it('share identical parts in memory, yet a change to one pod never shows in another', () => {
+    const k = new TestCluster();
+    k.create({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } });
+    k.run(1500);
+    const [a, b] = k.list('pods');
+    expect(a.spec.containers).toBe(b.spec.containers); // one shared instance
+    k.reg.patch(resolveResource('pods')[0], 'default', a.metadata.name!, 'strategic', { metadata: { labels: { extra: 'yes' } }, spec: { containers: [{ name: 'c', image: 'nginx:2' }] } });
+    const b2 = k.get('pods', b.metadata.name!)!;
+    expect(b2.metadata.labels).toEqual(b.metadata.labels);
+    expect(b2.metadata.labels?.extra).toBeUndefined();
+    expect(b2.spec.containers[0].image).toBe('nginx');
+    expect(k.get('pods', a.metadata.name!)!.spec.containers[0].image).toBe('nginx:2');
   });
 });
