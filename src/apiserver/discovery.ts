@@ -1,4 +1,5 @@
 // Discovery documents (/api, /apis, /api/v1, /apis/GROUP/VERSION) built from the resource table.
+import { CONVERSIONS } from '../api/conversion.js';
 import { RESOURCES, type ResourceInfo, groupVersion, groupVersions, resourcesOf } from '../api/resources.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -19,9 +20,7 @@ export function apiVersions(serverAddress: string): object {
 }
 
 function groupEntry(group: string): object {
-  const versions = groupVersions()
-    .filter((gv) => gv.group === group)
-    .map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
+  const versions = [...groupVersions().filter((gv) => gv.group === group), ...CONVERSIONS.filter((c) => c.group === group)].map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
   return { name: group, versions, preferredVersion: versions[0] };
 }
 
@@ -40,6 +39,18 @@ export function apiGroup(group: string): object | undefined {
 /** GET /api/v1 or /apis/GROUP/VERSION, or undefined if not served. */
 export function apiResourceList(group: string, version: string): object | undefined {
   const rs = resourcesOf(group, version);
+  const alternates = CONVERSIONS.filter((c) => c.group === group && c.version === version);
+  if (rs.length === 0 && alternates.length > 0) {
+    // A version served only through conversion (autoscaling/v1): no watch.
+    const resources = alternates.flatMap((c) => {
+      const stored = RESOURCES.find((r) => r.kind === c.kind && r.group === c.group)!;
+      return [
+        { name: c.plural, singularName: stored.singular, namespaced: stored.namespaced, kind: c.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'], ...(stored.shortNames.length ? { shortNames: stored.shortNames } : {}) },
+        { name: `${c.plural}/status`, singularName: '', namespaced: stored.namespaced, kind: c.kind, verbs: SUB_VERBS.status },
+      ];
+    });
+    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources };
+  }
   if (rs.length === 0) return undefined;
   const resources: object[] = [];
   for (const r of rs) {

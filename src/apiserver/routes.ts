@@ -1,9 +1,20 @@
 // Parsing Kubernetes REST paths into what they address.
-import { type ResourceInfo, resourceForPath } from '../api/resources.js';
+import { type Conversion, conversionFor } from '../api/conversion.js';
+import { type ResourceInfo, resourceForKind, resourceForPath } from '../api/resources.js';
+
+/** The stored resource behind a path, directly or through an alternate version. */
+function lookup(group: string, version: string, plural: string): { r: ResourceInfo; convert?: Conversion } | undefined {
+  const r = resourceForPath(group, version, plural);
+  if (r) return { r };
+  const c = conversionFor(group, version, plural);
+  if (!c) return undefined;
+  const stored = resourceForKind(c.stored, c.kind);
+  return stored ? { r: stored, convert: c } : undefined;
+}
 
 /** What a request path addresses. */
 export type Route =
-  | { type: 'resource'; r: ResourceInfo; namespace?: string; name?: string; subresource?: string }
+  | { type: 'resource'; r: ResourceInfo; namespace?: string; name?: string; subresource?: string; convert?: Conversion }
   | { type: 'discovery'; what: 'api' | 'apis' | 'group' | 'groupVersion'; group: string; version: string }
   | { type: 'version' | 'health' | 'openapi-v2' | 'openapi-v3' | 'openapi-v3-gv'; path: string }
   | { type: 'unknown' };
@@ -37,17 +48,18 @@ export function parsePath(pathname: string): Route {
 
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
-    const inner = resourceForPath(group, version, rest[2]);
+    const inner = lookup(group, version, rest[2])?.r;
     if (inner && inner.namespaced) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
   }
-  const r = resourceForPath(group, version, rest[0]);
-  if (!r || rest.length > 3) return { type: 'unknown' };
+  const found = lookup(group, version, rest[0]);
+  if (!found || rest.length > 3) return { type: 'unknown' };
+  const { r, convert } = found;
   if (namespace === undefined && r.namespaced && rest.length > 1) return { type: 'unknown' };
   const name = rest[1];
   const subresource = rest[2];
   if (subresource && !r.subresources.includes(subresource)) return { type: 'unknown' };
-  return { type: 'resource', r, namespace, name, subresource };
+  return { type: 'resource', r, namespace, name, subresource, ...(convert ? { convert } : {}) };
 }

@@ -10,7 +10,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discover
 import { listMetrics, readMetrics } from './metrics.js';
 import { evict } from './eviction.js';
 import { type ManagedFieldsEntry, conflictMessage, formatPath, planApply, removeAt } from './managed-fields.js';
-import { strategicMerge } from '../api/patch.js';
+import { jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
 import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
@@ -234,6 +234,40 @@ export class ApiServer {
       }
     };
 
+    if (route.convert) {
+      // An alternate version (autoscaling/v1 HPAs): converted on the way in and out.
+      const c = route.convert;
+      const out = (o: KubeObject) => c.fromStored(o);
+      if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());
+      if (q.get('watch') === 'true' || q.get('watch') === '1') return sendError(res, E.methodNotSupported(r, 'watch'));
+      if (name === undefined) {
+        if (method === 'GET') {
+          const list = reg.list(r, namespace, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined });
+          return send(res, 200, { ...list, apiVersion: `${c.group}/${c.version}`, items: list.items.map(out) });
+        }
+        if (method === 'POST') return send(res, 201, out(reg.create(r, ns, c.toStored((await body()) as KubeObject), writeOpts())));
+        return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+      }
+      switch (method) {
+        case 'GET':
+          return send(res, 200, out(reg.get(r, ns, name)));
+        case 'PUT':
+          return send(res, 200, out(reg.update(r, ns, name, c.toStored((await body()) as KubeObject), writeOpts())));
+        case 'PATCH': {
+          // The patch applies to the object as this version sees it.
+          const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+          const type = PATCH_TYPES[ct];
+          if (!type || type === 'apply') return sendError(res, E.unsupportedMediaType(ct || 'none'));
+          const cur = out(reg.get(r, ns, name));
+          const patched = type === 'json' ? jsonPatch(cur, await body()) : type === 'merge' ? mergePatch(cur, await body()) : strategicMerge(cur, await body());
+          return send(res, 200, out(reg.update(r, ns, name, c.toStored({ ...patched, metadata: { ...patched.metadata, resourceVersion: cur.metadata.resourceVersion } }), writeOpts())));
+        }
+        case 'DELETE':
+          return send(res, 200, out(reg.delete(r, ns, name, await this.deleteOptions(req, q)).object));
+        default:
+          return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+      }
+    }
     if (r.namespaced && namespace === undefined && name !== undefined) return sendError(res, E.notFoundPath());
 
     if (r.readOnly) {

@@ -287,3 +287,21 @@ describe('watch', () => {
     expect(e).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
   });
 });
+
+describe('autoscaling/v1', () => {
+  it('serves HorizontalPodAutoscalers as v1 too, stored as v2', async () => {
+    const v1 = '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers';
+    const created = await api('POST', v1, { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h1' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' }, minReplicas: 1, maxReplicas: 4, targetCPUUtilizationPercentage: 60 } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ apiVersion: 'autoscaling/v1', spec: { targetCPUUtilizationPercentage: 60, maxReplicas: 4 } });
+    const v2 = await api('GET', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/h1');
+    expect(v2.body.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }]);
+    const patched = await api('PATCH', `${v1}/h1`, { spec: { targetCPUUtilizationPercentage: 75 } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(patched.body.spec.targetCPUUtilizationPercentage).toBe(75);
+    expect((await api('GET', v1)).body.items.map((h: any) => h.spec.targetCPUUtilizationPercentage)).toEqual([75]);
+    const disc = await api('GET', '/apis/autoscaling');
+    expect(disc.body.versions.map((v: any) => v.version)).toEqual(['v2', 'v1']);
+    expect(disc.body.preferredVersion.version).toBe('v2');
+    expect((await api('DELETE', `${v1}/h1`)).status).toBe(200);
+  });
+});

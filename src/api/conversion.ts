@@ -1,0 +1,57 @@
+// Versions served besides the stored one, with their conversions: autoscaling/v1
+// HorizontalPodAutoscalers (which `kubectl autoscale` creates) are stored as autoscaling/v2, as
+// kube-apiserver does, and converted on the way in and out.
+import type { KubeObject } from './types.js';
+
+/** An alternate version of a stored resource. */
+export interface Conversion {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+  /** The apiVersion objects are stored as. */
+  stored: string;
+  /** The served version's object to the stored version's. */
+  toStored(o: KubeObject): KubeObject;
+  /** The stored version's object to the served version's. */
+  fromStored(o: KubeObject): KubeObject;
+}
+
+const cpuTarget = (o: KubeObject) =>
+  (o.spec?.metrics ?? []).find((m: any) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization')?.resource.target.averageUtilization;
+
+export const HPA_V1: Conversion = {
+  group: 'autoscaling',
+  version: 'v1',
+  plural: 'horizontalpodautoscalers',
+  kind: 'HorizontalPodAutoscaler',
+  stored: 'autoscaling/v2',
+  toStored(o) {
+    const { targetCPUUtilizationPercentage: pct, ...spec } = (o.spec ?? {}) as Record<string, unknown>;
+    const out: KubeObject = { ...o, apiVersion: 'autoscaling/v2', spec: { ...spec } };
+    if (typeof pct === 'number') out.spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: pct } } }];
+    if (o.status) {
+      const { currentCPUUtilizationPercentage: cur, ...status } = o.status as Record<string, unknown>;
+      out.status = { ...status, ...(typeof cur === 'number' ? { currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: cur } } }] } : {}) };
+    }
+    return out;
+  },
+  fromStored(o) {
+    const { metrics: _m, behavior: _b, ...spec } = (o.spec ?? {}) as Record<string, unknown>;
+    const pct = cpuTarget(o);
+    const out: KubeObject = { ...o, apiVersion: 'autoscaling/v1', spec: { ...spec, ...(pct !== undefined ? { targetCPUUtilizationPercentage: pct } : {}) } };
+    if (o.status) {
+      const { currentMetrics, conditions: _c, ...status } = o.status as Record<string, any>;
+      const cur = (currentMetrics ?? []).find((m: any) => m.type === 'Resource' && m.resource?.name === 'cpu')?.resource?.current?.averageUtilization;
+      out.status = { ...status, ...(cur !== undefined ? { currentCPUUtilizationPercentage: cur } : {}) };
+    }
+    return out;
+  },
+};
+
+export const CONVERSIONS: Conversion[] = [HPA_V1];
+
+/** The alternate version served at /apis/GROUP/VERSION/PLURAL, if any. */
+export function conversionFor(group: string, version: string, plural: string): Conversion | undefined {
+  return CONVERSIONS.find((c) => c.group === group && c.version === version && c.plural === plural);
+}
