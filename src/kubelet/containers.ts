@@ -10,6 +10,8 @@ export interface ContainerContext {
   now: number;
   /** Why the container cannot be configured (a missing ConfigMap/Secret reference), if so. */
   configProblem: (c: Container) => string | undefined;
+  /** Whether the node must pull the image (imagePullPolicy, and what it pulled before); records the pull. */
+  pull?: (c: Container) => boolean;
 }
 
 export interface ContainerEvent {
@@ -106,9 +108,11 @@ export function stepContainer(pod: KubeObject, c: Container, prev: ContainerStat
         wakeAt: Infinity,
       };
     }
+    const pulled = ctx.pull?.(c) ?? true
+      ? [ev('Normal', 'Pulling', `Pulling image "${c.image}"`), ev('Normal', 'Pulled', `Successfully pulled image "${c.image}" in 412ms (412ms including waiting). Image size: 72188133 bytes.`)]
+      : [ev('Normal', 'Pulled', `Container image "${c.image}" already present on machine`)];
     return start(0, {}, [
-      ev('Normal', 'Pulling', `Pulling image "${c.image}"`),
-      ev('Normal', 'Pulled', `Successfully pulled image "${c.image}" in 412ms (412ms including waiting). Image size: 72188133 bytes.`),
+      ...pulled,
       ev('Normal', 'Created', `Created container ${c.name}`),
       ev('Normal', 'Started', `Started container ${c.name}`),
       ...(program.readinessFails ? [ev('Warning', 'Unhealthy', `Readiness probe failed: ${probeFailure(c.readinessProbe!)}`)] : []),

@@ -18,6 +18,8 @@ export const HEARTBEAT_MS = 10_000;
 export class Kubelets implements Controller {
   readonly name = 'kubelet';
   private gate = new RevisionGate();
+  /** Images each node has pulled (the kubelet's image cache; a restart forgets it). */
+  private images = new Map<string, Set<string>>();
   /** Pods with nothing to do until they change or `wakeAt`: uid -> the version seen. */
   private settled = new Map<string, { rv: string; wakeAt: number }>();
 
@@ -105,6 +107,15 @@ export class Kubelets implements Controller {
       hostIP,
       podIP: () => allocatePodIP(node, usedIPs),
       configProblem: (c: Container) => configProblem(reg, ns, c),
+      pull: (c: Container) => {
+        // IfNotPresent pulls once per node; Always pulls every time (imagePullPolicy is defaulted).
+        let have = this.images.get(node.metadata.name!);
+        if (!have) this.images.set(node.metadata.name!, (have = new Set()));
+        const image = c.image ?? '';
+        const present = have.has(image);
+        have.add(image);
+        return c.imagePullPolicy === 'Always' || !present;
+      },
       mountProblem: () => {
         for (const v of pod.spec?.volumes ?? []) {
           if (v.configMap && !v.configMap.optional && !reg.find(cmR, ns, v.configMap.name)) return `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found`;

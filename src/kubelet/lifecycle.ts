@@ -14,6 +14,8 @@ export interface StageContext {
   configProblem: (c: Container) => string | undefined;
   /** Why the pod's volumes cannot be mounted yet, if so. */
   mountProblem: () => string | undefined;
+  /** Whether the node must pull a container's image (and records that it has it). */
+  pull?: (c: Container) => boolean;
 }
 
 /** An event a stage asks the kubelet to record. */
@@ -63,7 +65,21 @@ export function stoppedAt(p: KubeObject): number {
 export const CONTAINER_START_MS = 500;
 
 const containers = (p: KubeObject): Container[] => p.spec?.containers ?? [];
-const cond = (type: string, status: 'True' | 'False', now: string, extra: object = {}) => ({ type, status, lastProbeTime: null, lastTransitionTime: now, ...extra });
+/**
+ * A pod condition. Conditions are never mutated, so identical ones (every pod that became Ready in
+ * the same second) share one object: a small cache, cleared when it grows.
+ */
+const condCache = new Map<string, object>();
+const cond = (type: string, status: 'True' | 'False', now: string, extra: { reason?: string; message?: string } = {}) => {
+  const key = `${type}|${status}|${now}|${extra.reason ?? ''}|${extra.message ?? ''}`;
+  let c = condCache.get(key);
+  if (!c) {
+    if (condCache.size > 10_000) condCache.clear();
+    c = { type, status, lastProbeTime: null, lastTransitionTime: now, ...extra };
+    condCache.set(key, c);
+  }
+  return c;
+};
 
 function setConditions(old: any[] | undefined, updates: any[]): any[] {
   const out = [...(old ?? [])];
@@ -164,7 +180,7 @@ export function runContainers(p: KubeObject, ctx: StageContext): StageResult {
   const apps = containers(p);
   const events: StageEvent[] = [];
   let wakeAt = Infinity;
-  const cctx = { now: ctx.now, configProblem: ctx.configProblem };
+  const cctx = { now: ctx.now, configProblem: ctx.configProblem, pull: ctx.pull };
   const step = (c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app') => {
     const r = stepContainer(p, c, prev, restartPolicy, kind, cctx);
     events.push(...r.events);

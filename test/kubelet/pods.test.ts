@@ -201,3 +201,17 @@ describe('volumes', () => {
     expect(k.podStatus('proj')).toBe('Running');
   });
 });
+
+describe('images', () => {
+  it('pulls an IfNotPresent image once per node, an Always image every time', () => {
+    const k = new TestCluster();
+    for (const [name, image] of [['a', 'nginx:1.27'], ['b', 'nginx:1.27'], ['c', 'nginx'], ['d', 'nginx']]) {
+      k.create(pod(name, { nodeName: 'node-1', containers: [{ name: 'app', image }] }));
+    }
+    k.run(1000);
+    const pulled = (n: string) => k.events().filter((e) => e.involvedObject.name === n && (e.reason === 'Pulling' || e.reason === 'Pulled')).map((e) => e.message);
+    expect(pulled('a')).toEqual(['Pulling image "nginx:1.27"', 'Successfully pulled image "nginx:1.27" in 412ms (412ms including waiting). Image size: 72188133 bytes.']);
+    expect(pulled('b')).toEqual(['Container image "nginx:1.27" already present on machine']);
+    expect(pulled('d')).toHaveLength(2); // no tag: imagePullPolicy Always
+  });
+});
