@@ -38,6 +38,28 @@ export async function testDaemon(): Promise<{ daemon: Daemon; home: string; cloc
  * real time, so rollouts and graceful deletions take milliseconds. Returns a stop function.
  */
 export function fastForward(env: { daemon: Daemon; clock: FakeClock }): () => void {
+  return startTicking(env);
+}
+
+/**
+ * For a test file: an in-process daemon started before its tests and fast-forwarded, stopped
+ * after them. Read `.env` inside the tests.
+ */
+export function fastDaemonForSuite(before: (fn: () => Promise<void>) => void, after: (fn: () => Promise<void>) => void): { env: Awaited<ReturnType<typeof testDaemon>> } {
+  const holder = {} as { env: Awaited<ReturnType<typeof testDaemon>> };
+  let stop: () => void = () => {};
+  before(async () => {
+    holder.env = await testDaemon();
+    stop = fastForward(holder.env);
+  });
+  after(async () => {
+    stop();
+    await holder.env.stop();
+  });
+  return holder;
+}
+
+function startTicking(env: { daemon: Daemon; clock: FakeClock }): () => void {
   const ticker = setInterval(() => {
     env.clock.advance(200);
     env.daemon.loop.tick();

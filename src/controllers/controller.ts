@@ -1,5 +1,7 @@
 // The shape of every control-loop component: a level-triggered sync that reads the API, compares
 // with what should be, and acts. It may run any number of times with the same result.
+import { pushTo } from '../api/collections.js';
+import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 
 /**
@@ -31,4 +33,14 @@ export interface Controller {
   readonly name: string;
   /** One pass over the whole cluster state. Must be idempotent. */
   sync(reg: Registry): void;
+}
+
+/** Pods grouped by the uid of their controller of `kind` (one pass over the pods). */
+export function podsByController(reg: Registry, kind: string): Map<string, KubeObject[]> {
+  const out = new Map<string, KubeObject[]>();
+  for (const p of reg.store.values('pods')) {
+    const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === kind);
+    if (ctrl) pushTo(out, ctrl.uid, p);
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { nodeMatchesPod } from '../scheduler/plugins/node-affinity.js';
 import { type Taint, tolerates } from '../scheduler/plugins/taint-toleration.js';
-import { type Controller, RevisionGate } from './controller.js';
+import { type Controller, RevisionGate, podsByController } from './controller.js';
 import { recordEvent } from './events.js';
 import { podFromTemplate } from './replicaset.js';
 import { REVISION_HASH_LABEL, syncRevisions } from './revisions.js';
@@ -81,11 +81,7 @@ export class DaemonSetController implements Controller {
     const sets = reg.list(dsR, undefined).items;
     if (sets.length === 0) return; // nothing to do: no pass over the pods
     const nodes = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp);
-    const byOwner = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) {
-      const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'DaemonSet');
-      if (ctrl) pushTo(byOwner, ctrl.uid, p);
-    }
+    const byOwner = podsByController(reg, 'DaemonSet');
     for (const ds of sets) {
       if (ds.metadata.deletionTimestamp) continue;
       try {

@@ -8,8 +8,7 @@ import { resolveResource } from '../api/resources.js';
 import type { KubeObject, PodTemplateSpec } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
-import { pushTo } from '../api/collections.js';
-import { type Controller, RevisionGate } from './controller.js';
+import { type Controller, RevisionGate, podsByController } from './controller.js';
 import { recordEvent } from './events.js';
 import { podFromTemplate } from './replicaset.js';
 import { REVISION_HASH_LABEL, syncRevisions } from './revisions.js';
@@ -41,11 +40,7 @@ export class StatefulSetController implements Controller {
     if (!this.gate.changed(reg)) return;
     const sets = reg.list(stsR, undefined).items;
     if (sets.length === 0) return; // nothing to do: no pass over the pods
-    const byOwner = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) {
-      const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'StatefulSet');
-      if (ctrl) pushTo(byOwner, ctrl.uid, p);
-    }
+    const byOwner = podsByController(reg, 'StatefulSet');
     for (const sts of sets) {
       if (sts.metadata.deletionTimestamp) continue;
       try {

@@ -1,10 +1,9 @@
 // Rollouts through the CLI, in-process, against a daemon whose fake clock is fast-forwarded:
 // 200 ms of cluster time every 5 ms, so a rollout takes milliseconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, fastForward, testDaemon } from '../helpers.js';
+import { cli, fastDaemonForSuite } from '../helpers.js';
 
-let env: Awaited<ReturnType<typeof testDaemon>>;
-let stopTicking: () => void;
+const suite = fastDaemonForSuite(beforeAll, afterAll);
 
 const DEPLOY = `apiVersion: apps/v1
 kind: Deployment
@@ -18,62 +17,54 @@ spec:
       containers: [{name: nginx, image: "nginx:1.27"}]
 `;
 
-beforeAll(async () => {
-  env = await testDaemon();
-  stopTicking = fastForward(env);
-});
-afterAll(async () => {
-  stopTicking();
-  await env.stop();
-});
 
 describe('rollouts with minikctl', () => {
   it('waits for a rollout with kubectl\'s progress lines', async () => {
-    await cli(env.home, ['apply', '-f', '-'], DEPLOY);
-    const r = await cli(env.home, ['rollout', 'status', 'deployment/web', '--timeout=30s']);
+    await cli(suite.env.home, ['apply', '-f', '-'], DEPLOY);
+    const r = await cli(suite.env.home, ['rollout', 'status', 'deployment/web', '--timeout=30s']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n').pop()).toBe('deployment "web" successfully rolled out');
-    const pods = await cli(env.home, ['get', 'pods', '--no-headers', '-o', 'custom-columns=STATUS:.status.phase,NODE:.spec.nodeName']);
+    const pods = await cli(suite.env.home, ['get', 'pods', '--no-headers', '-o', 'custom-columns=STATUS:.status.phase,NODE:.spec.nodeName']);
     expect(pods.stdout.trim().split('\n').sort()).toEqual(['Running   node-1', 'Running   node-2', 'Running   node-3']);
   });
 
   it('rolls out a new image, keeps history, and undoes it', async () => {
-    expect((await cli(env.home, ['set', 'image', 'deploy/web', 'nginx=nginx:1.28'])).stdout).toBe('deployment.apps/web image updated\n');
-    const status = await cli(env.home, ['rollout', 'status', 'deploy/web', '--timeout=30s']);
+    expect((await cli(suite.env.home, ['set', 'image', 'deploy/web', 'nginx=nginx:1.28'])).stdout).toBe('deployment.apps/web image updated\n');
+    const status = await cli(suite.env.home, ['rollout', 'status', 'deploy/web', '--timeout=30s']);
     expect(status.stdout).toMatch(/Waiting for deployment "web" rollout to finish: \d out of 3 new replicas have been updated\.\.\.\n/);
     expect(status.stdout).toMatch(/deployment "web" successfully rolled out\n$/);
-    expect((await cli(env.home, ['rollout', 'history', 'deploy/web'])).stdout).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
-    expect((await cli(env.home, ['rollout', 'undo', 'deploy/web'])).stdout).toBe('deployment.apps/web rolled back\n');
-    await cli(env.home, ['rollout', 'status', 'deploy/web', '--timeout=30s']);
-    const images = await cli(env.home, ['get', 'rs', '-o', 'custom-columns=IMAGE:.spec.template.spec.containers[0].image,DESIRED:.spec.replicas,REV:.metadata.annotations.deployment\\.kubernetes\\.io/revision', '--sort-by=.spec.replicas']);
+    expect((await cli(suite.env.home, ['rollout', 'history', 'deploy/web'])).stdout).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+    expect((await cli(suite.env.home, ['rollout', 'undo', 'deploy/web'])).stdout).toBe('deployment.apps/web rolled back\n');
+    await cli(suite.env.home, ['rollout', 'status', 'deploy/web', '--timeout=30s']);
+    const images = await cli(suite.env.home, ['get', 'rs', '-o', 'custom-columns=IMAGE:.spec.template.spec.containers[0].image,DESIRED:.spec.replicas,REV:.metadata.annotations.deployment\\.kubernetes\\.io/revision', '--sort-by=.spec.replicas']);
     expect(images.stdout).toBe('IMAGE        DESIRED   REV\nnginx:1.28   0         2\nnginx:1.27   3         3\n');
-    expect((await cli(env.home, ['rollout', 'undo', 'deploy/web', '--to-revision=9'])).stderr).toBe('error: unable to find specified revision 9 in history\n');
+    expect((await cli(suite.env.home, ['rollout', 'undo', 'deploy/web', '--to-revision=9'])).stderr).toBe('error: unable to find specified revision 9 in history\n');
   });
 
   it('scales, and waits for conditions', async () => {
-    expect((await cli(env.home, ['scale', 'deploy/web', '--replicas=5'])).stdout).toBe('deployment.apps/web scaled\n');
-    expect((await cli(env.home, ['wait', '--for=jsonpath={.status.readyReplicas}=5', 'deploy/web', '--timeout=30s'])).stdout).toBe('deployment.apps/web condition met\n');
-    expect((await cli(env.home, ['wait', '--for=condition=Available', 'deployment/web'])).stdout).toBe('deployment.apps/web condition met\n');
-    const pods = (await cli(env.home, ['get', 'pods', '-o', 'name'])).stdout.trim().split('\n');
+    expect((await cli(suite.env.home, ['scale', 'deploy/web', '--replicas=5'])).stdout).toBe('deployment.apps/web scaled\n');
+    expect((await cli(suite.env.home, ['wait', '--for=jsonpath={.status.readyReplicas}=5', 'deploy/web', '--timeout=30s'])).stdout).toBe('deployment.apps/web condition met\n');
+    expect((await cli(suite.env.home, ['wait', '--for=condition=Available', 'deployment/web'])).stdout).toBe('deployment.apps/web condition met\n');
+    const pods = (await cli(suite.env.home, ['get', 'pods', '-o', 'name'])).stdout.trim().split('\n');
     expect(pods).toHaveLength(5);
-    const w = await cli(env.home, ['wait', '--for=delete', pods[0], '--timeout=1s']);
+    const w = await cli(suite.env.home, ['wait', '--for=delete', pods[0], '--timeout=1s']);
     expect(w).toEqual({ code: 1, stdout: '', stderr: `error: timed out waiting for the condition on pods/${pods[0].split('/')[1]}\n` });
-    expect((await cli(env.home, ['wait', '--for=condition=Ready', 'pod/nope'])).stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+    expect((await cli(suite.env.home, ['wait', '--for=condition=Ready', 'pod/nope'])).stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
   });
 
   it('shows an unschedulable pod as Pending, with the scheduler\'s event', async () => {
-    await cli(env.home, ['apply', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: huge}\nspec:\n  containers: [{name: c, image: busybox, resources: {requests: {cpu: "64"}}}]\n');
-    await cli(env.home, ['wait', '--for=jsonpath={.status.conditions[0].reason}=Unschedulable', 'pod/huge', '--timeout=30s']);
-    expect((await cli(env.home, ['get', 'pod', 'huge'])).stdout).toMatch(/^NAME   READY   STATUS    RESTARTS   AGE\nhuge   0\/1     Pending   0          \S+\n$/);
-    const d = await cli(env.home, ['describe', 'pod', 'huge']);
+    await cli(suite.env.home, ['apply', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: huge}\nspec:\n  containers: [{name: c, image: busybox, resources: {requests: {cpu: "64"}}}]\n');
+    await cli(suite.env.home, ['wait', '--for=jsonpath={.status.conditions[0].reason}=Unschedulable', 'pod/huge', '--timeout=30s']);
+    expect((await cli(suite.env.home, ['get', 'pod', 'huge'])).stdout).toMatch(/^NAME   READY   STATUS    RESTARTS   AGE\nhuge   0\/1     Pending   0          \S+\n$/);
+    const d = await cli(suite.env.home, ['describe', 'pod', 'huge']);
     expect(d.stdout).toMatch(/Warning  FailedScheduling  \S+\s+default-scheduler  0\/3 nodes are available: 3 Insufficient cpu\.\n/);
   });
 });
 
 describe('progress deadline', () => {
   it('rollout status exits 1 when the deadline is exceeded', async () => {
-    await cli(env.home, ['apply', '-f', '-'], DEPLOY.replace('name: web', 'name: stuck').replace(/app: web/g, 'app: stuck').replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 10').replace('image: "nginx:1.27"', 'image: "nginx:1.27", resources: {requests: {cpu: "64"}}'));
-    const r = await cli(env.home, ['rollout', 'status', 'deploy/stuck', '--timeout=60s']);
+    await cli(suite.env.home, ['apply', '-f', '-'], DEPLOY.replace('name: web', 'name: stuck').replace(/app: web/g, 'app: stuck').replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 10').replace('image: "nginx:1.27"', 'image: "nginx:1.27", resources: {requests: {cpu: "64"}}'));
+    const r = await cli(suite.env.home, ['rollout', 'status', 'deploy/stuck', '--timeout=60s']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: deployment "stuck" exceeded its progress deadline\n');
   });
@@ -81,14 +72,14 @@ describe('progress deadline', () => {
 
 describe('logs', () => {
   it('prints a simulated container\'s lifecycle, by pod or by workload, as kubectl words its errors', async () => {
-    const pod = (await cli(env.home, ['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
-    const r = await cli(env.home, ['logs', pod]);
+    const pod = (await cli(suite.env.home, ['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+    const r = await cli(suite.env.home, ['logs', pod]);
     expect(r.stdout).toMatch(/^minik: container nginx started \(image nginx:\S+, simulated: no process runs\)\nminik: container nginx is ready\n$/);
-    const ts = await cli(env.home, ['logs', pod, '--timestamps', '--tail=1']);
+    const ts = await cli(suite.env.home, ['logs', pod, '--timestamps', '--tail=1']);
     expect(ts.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z minik: container nginx is ready\n$/);
-    const byDeploy = await cli(env.home, ['logs', 'deploy/web']);
+    const byDeploy = await cli(suite.env.home, ['logs', 'deploy/web']);
     expect(byDeploy.stderr).toMatch(/^Found \d+ pods, using pod\/web-/);
-    expect((await cli(env.home, ['logs', 'nope'])).stderr).toBe('error: error from server (NotFound): pods "nope" not found in namespace "default"\n');
-    expect((await cli(env.home, ['logs', 'huge'])).stderr).toBe('Error from server (BadRequest): container "c" in pod "huge" is waiting to start: ContainerCreating\n');
+    expect((await cli(suite.env.home, ['logs', 'nope'])).stderr).toBe('error: error from server (NotFound): pods "nope" not found in namespace "default"\n');
+    expect((await cli(suite.env.home, ['logs', 'huge'])).stderr).toBe('Error from server (BadRequest): container "c" in pod "huge" is waiting to start: ContainerCreating\n');
   });
 });

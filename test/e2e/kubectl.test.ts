@@ -28,6 +28,24 @@ function kubectl(args: string[], stdin?: string): Promise<{ code: number; stdout
   });
 }
 
+/**
+ * Runs the same command with minikctl and kubectl and expects the same output. Ages can tick over
+ * between the two runs (and `9s` -> `10s` widens a column), so ages are masked and a mismatch is
+ * retried; a real difference fails every attempt.
+ */
+async function expectSameAsKubectl(args: string[]): Promise<void> {
+  const mask = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?)\b/g, '<age>');
+  let k = { code: 0, stdout: '', stderr: '' };
+  let m = k;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    [k, m] = await Promise.all([kubectl(args), cliProcess(home, args)]);
+    if (mask(m.stdout) === mask(k.stdout) && mask(m.stderr) === mask(k.stderr)) break;
+  }
+  expect(mask(m.stdout)).toBe(mask(k.stdout));
+  expect(mask(m.stderr)).toBe(mask(k.stderr));
+  expect(m.code).toBe(k.code);
+}
+
 const APP = `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -140,20 +158,7 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     ['logs', 'kpod', '--timestamps', '--tail=1'],
     ['get', 'pods', 'nope'],
     ['get', 'foo'],
-  ])('minikctl %s prints what kubectl prints', async (...args) => {
-    // Ages can tick over between the two runs (and `9s` -> `10s` widens a column), so ages are
-    // masked and a mismatch is retried; a real difference fails every attempt.
-    const mask = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?)\b/g, '<age>');
-    let k = { code: 0, stdout: '', stderr: '' };
-    let m = k;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      [k, m] = await Promise.all([kubectl(args), cliProcess(home, args)]);
-      if (mask(m.stdout) === mask(k.stdout) && mask(m.stderr) === mask(k.stderr)) break;
-    }
-    expect(mask(m.stdout)).toBe(mask(k.stdout));
-    expect(mask(m.stderr)).toBe(mask(k.stderr));
-    expect(m.code).toBe(k.code);
-  });
+  ])('minikctl %s prints what kubectl prints', (...args) => expectSameAsKubectl(args));
 
   it('scales, labels, annotates and deletes', async () => {
     expect((await kubectl(['scale', 'deploy', 'kweb', '--replicas=1'])).stdout).toBe('deployment.apps/kweb scaled\n');
@@ -188,17 +193,5 @@ describe.skipIf(!KUBECTL)('real kubectl on the shop example app', () => {
     ['top', 'pods', '-l', 'app=api'],
     ['rollout', 'status', 'sts/db'],
     ['rollout', 'status', 'ds/log-agent'],
-  ])('minikctl %s prints what kubectl prints', async (...args) => {
-    const mask = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?)\b/g, '<age>');
-    let k = { code: 0, stdout: '', stderr: '' };
-    let m = k;
-    const full = [...args, '-n', 'shop'];
-    for (let attempt = 0; attempt < 3; attempt++) {
-      [k, m] = await Promise.all([kubectl(full), cliProcess(home, full)]);
-      if (mask(m.stdout) === mask(k.stdout) && mask(m.stderr) === mask(k.stderr)) break;
-    }
-    expect(mask(m.stdout)).toBe(mask(k.stdout));
-    expect(mask(m.stderr)).toBe(mask(k.stderr));
-    expect(m.code).toBe(k.code);
-  });
+  ])('minikctl %s prints what kubectl prints', (...args) => expectSameAsKubectl([...args, '-n', 'shop']));
 });

@@ -4,22 +4,13 @@
 // The real CLI code runs in-process against an in-process daemon whose fake clock is
 // fast-forwarded (200 ms every 5 ms), so minutes of cluster time take seconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, fastForward, testDaemon } from '../helpers.js';
+import { cli, fastDaemonForSuite } from '../helpers.js';
 
-let env: Awaited<ReturnType<typeof testDaemon>>;
-let stopTicking: () => void;
-const run = (...args: string[]) => cli(env.home, args);
-const shop = (...args: string[]) => cli(env.home, [...args, '-n', 'shop']);
+const suite = fastDaemonForSuite(beforeAll, afterAll);
+const run = (...args: string[]) => cli(suite.env.home, args);
+const shop = (...args: string[]) => cli(suite.env.home, [...args, '-n', 'shop']);
 const rows = (out: string) => out.trim().split('\n').slice(1).map((l) => l.split(/\s+/));
 
-beforeAll(async () => {
-  env = await testDaemon();
-  stopTicking = fastForward(env);
-});
-afterAll(async () => {
-  stopTicking();
-  await env.stop();
-});
 
 describe('the shop example app', () => {
   it('applies and converges: every workload rolled out, the migration done, claims bound', async () => {
@@ -84,7 +75,7 @@ describe('the shop example app', () => {
     expect((await shop('wait', '--for=condition=complete', 'job/report-now', '--timeout=120s')).code).toBe(0);
     // 02:00 Europe/Berlin is 01:00 UTC; the test clock started at 10:00 UTC on 23 Nov.
     const target = Date.parse('2026-11-24T01:00:00Z');
-    env.clock.advance(target - env.clock.now() + 1000);
+    suite.env.clock.advance(target - suite.env.clock.now() + 1000);
     let jobs: string[][] = [];
     for (let i = 0; i < 100; i++) {
       jobs = rows((await shop('get', 'jobs')).stdout);
