@@ -46,7 +46,6 @@ interface MetricResult {
   desired: number;
   current: any;
   description: string;
-  above: boolean;
 }
 
 export class HorizontalPodAutoscalerController implements Controller {
@@ -208,12 +207,12 @@ export class HorizontalPodAutoscalerController implements Controller {
       const utilization = requests > 0 ? Math.round((usage * 100) / requests) : 0;
       const desired = replicasForRatio(current, ready.length, utilization / (target.averageUtilization ?? 80));
       const avg = usage / ready.length;
-      return { desired, current: { averageUtilization: utilization, averageValue: resource === 'cpu' ? `${Math.round(avg)}m` : `${Math.round(avg)}` }, description, above: desired > current };
+      return { desired, current: { averageUtilization: utilization, averageValue: resource === 'cpu' ? `${Math.round(avg)}m` : `${Math.round(avg)}` }, description };
     }
     const targetAvg = resource === 'cpu' ? milliCPU(target.averageValue ?? '0') : parseQuantity(target.averageValue ?? '0');
     const avg = usage / ready.length;
     const desired = targetAvg > 0 ? replicasForRatio(current, ready.length, avg / targetAvg) : current;
-    return { desired, current: { averageValue: resource === 'cpu' ? `${Math.round(avg)}m` : `${Math.round(avg)}` }, description: `${resource} resource`, above: desired > current };
+    return { desired, current: { averageValue: resource === 'cpu' ? `${Math.round(avg)}m` : `${Math.round(avg)}` }, description: `${resource} resource` };
   }
 }
 

@@ -3,6 +3,7 @@
 // binds to the smallest Available volume that satisfies it, or a new volume is provisioned for
 // it; volumes whose claim is gone are Released (Retain) or deleted (Delete).
 import { fromLabelSelector, matches } from '../api/labels.js';
+import { rfc3339 } from '../api/duration.js';
 import { parseQuantity } from '../api/quantity.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
@@ -71,9 +72,9 @@ export class PersistentVolumeController implements Controller {
         const ref = pv.spec?.claimRef;
         if (ref?.uid && !claimUids.has(ref.uid)) {
           if (pv.spec?.persistentVolumeReclaimPolicy === 'Delete') reg.delete(pvR, '', pv.metadata.name!);
-          else if (pv.status?.phase !== 'Released') reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Released', lastPhaseTransitionTime: now(reg) });
+          else if (pv.status?.phase !== 'Released') reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Released', lastPhaseTransitionTime: rfc3339(reg.clock.now()) });
         } else if (!ref && pv.status?.phase !== 'Available') {
-          reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Available', lastPhaseTransitionTime: now(reg) });
+          reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Available', lastPhaseTransitionTime: rfc3339(reg.clock.now()) });
         }
       } catch (e) {
         if (!(e instanceof StatusError)) throw e;
@@ -136,7 +137,7 @@ export class PersistentVolumeController implements Controller {
     // Bind both ways.
     const claimRef = { kind: 'PersistentVolumeClaim', namespace: ns, name, uid: pvc.metadata.uid, apiVersion: 'v1', resourceVersion: pvc.metadata.resourceVersion };
     pv = reg.patch(pvR, '', pv.metadata.name!, 'merge', { spec: { claimRef }, metadata: { annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } } });
-    reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Bound', lastPhaseTransitionTime: now(reg) });
+    reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Bound', lastPhaseTransitionTime: rfc3339(reg.clock.now()) });
     reg.patch(pvcR, ns, name, 'merge', { spec: { volumeName: pv.metadata.name }, metadata: { annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' } } });
     reg.writeStatus(pvcR, ns, name, { phase: 'Bound', accessModes: pv.spec?.accessModes, capacity: pv.spec?.capacity });
   }
@@ -145,10 +146,6 @@ export class PersistentVolumeController implements Controller {
     if (pvc.status?.phase !== 'Pending') reg.writeStatus(pvcR, pvc.metadata.namespace!, pvc.metadata.name!, { phase: 'Pending' });
     recordEvent(reg, { component: this.name }, pvc, type, reason, message);
   }
-}
-
-function now(reg: Registry): string {
-  return new Date(reg.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Why a pod cannot be scheduled because of its claims (kube-scheduler's VolumeBinding), or undefined. */

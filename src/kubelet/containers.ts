@@ -78,14 +78,15 @@ export function stepContainer(pod: KubeObject, c: Container, prev: ContainerStat
   const ev = (type: 'Normal' | 'Warning', reason: string, message: string): ContainerEvent => ({ type, reason, message, fieldPath });
   const st: ContainerStatus = prev ?? waitingStatus(c, 'ContainerCreating');
   const program = programOf(pod, c, kind);
-  const containerID = `minik://${(pod.metadata.uid ?? '').replace(/-/g, '').slice(0, 12)}${c.name}${st.restartCount ? `-${st.restartCount}` : ''}`;
+  /** Each run of a container has its own ID (the restart count tells them apart). */
+  const containerID = (restartCount: number) => `minik://${(pod.metadata.uid ?? '').replace(/-/g, '').slice(0, 12)}${c.name}${restartCount ? `-${restartCount}` : ''}`;
 
   const start = (restartCount: number, lastState: ContainerStatus['lastState'], events: ContainerEvent[]): ContainerStep => {
     const status: ContainerStatus = {
       name: c.name,
       image: c.image ?? '',
       imageID: `${imageRef(c.image)}@sha256:${'0'.repeat(64)}`,
-      containerID: containerID.replace(/-\d+$/, '') + (restartCount ? `-${restartCount}` : ''),
+      containerID: containerID(restartCount),
       ready: false,
       started: true,
       restartCount,

@@ -209,7 +209,7 @@ describe('images', () => {
       k.create(pod(name, { nodeName: 'node-1', containers: [{ name: 'app', image }] }));
     }
     k.run(1000);
-    const pulled = (n: string) => k.events().filter((e) => e.involvedObject.name === n && (e.reason === 'Pulling' || e.reason === 'Pulled')).map((e) => e.message);
+    const pulled = (n: string) => k.events().filter((e) => e.involvedObject.name === n && (e.reason === 'Pulling' || e.reason === 'Pulled')).map((e) => e.message).sort();
     expect(pulled('a')).toEqual(['Pulling image "nginx:1.27"', 'Successfully pulled image "nginx:1.27" in 412ms (412ms including waiting). Image size: 72188133 bytes.']);
     expect(pulled('b')).toEqual(['Container image "nginx:1.27" already present on machine']);
     expect(pulled('d')).toHaveLength(2); // no tag: imagePullPolicy Always
