@@ -3,7 +3,6 @@
 import { fromLabelSelector, matches } from '../api/labels.js';
 import { isPodActive, isPodReady } from '../api/pods.js';
 import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { rfc3339 } from '../api/duration.js';
