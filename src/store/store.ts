@@ -49,8 +49,12 @@ interface Undo {
   name: string;
   key: string;
   before: Held | undefined;
-  /** Inside a unit (see Store.unit): the object and the pending SQLite write before this write. */
-  unit?: { before: Held | undefined; dirty: Dirty | undefined };
+  /**
+   * Inside a unit (see Store.unit): the pending SQLite write before this write, if the batch had
+   * written the object already (its previous version is that write's object); otherwise the
+   * previous version is what SQLite holds, or for volatile objects `before`.
+   */
+  unit?: { dirty: Dirty | undefined };
 }
 
 interface Dirty {
@@ -278,7 +282,15 @@ export class Store {
         for (let i = this.undo.length - 1; i >= undoMark; i--) {
           const u = this.undo[i];
           const b = this.bucket(u.resource);
-          if (u.unit?.before !== undefined) b.set(u.key, u.unit.before);
+          let before: Held | undefined = u.before;
+          if (!this.volatile.has(u.resource)) {
+            if (u.unit?.dirty) before = u.unit.dirty.obj;
+            else {
+              const row = this.stmts.read.get(u.resource, u.ns, u.name) as { data: string } | undefined;
+              before = row ? JSON.parse(row.data) : undefined;
+            }
+          }
+          if (before !== undefined) b.set(u.key, before);
           else b.delete(u.key);
           const dk = `${u.resource}\u0000${u.key}`;
           if (u.unit?.dirty) this.dirty.set(dk, u.unit.dirty);
@@ -306,7 +318,7 @@ export class Store {
       if (type === 'DELETED' || obj.metadata.deletionTimestamp || (type === 'ADDED' && obj.metadata.ownerReferences?.length)) this.ownership++;
       const dk = `${resource}\u0000${key}`;
       const prev = b.get(key);
-      this.undo.push({ resource, ns, name, key, before: volatile ? prev : undefined, ...(this.unitDepth > 0 ? { unit: { before: prev, dirty: this.dirty.get(dk) } } : {}) });
+      this.undo.push({ resource, ns, name, key, before: volatile ? prev : undefined, ...(this.unitDepth > 0 ? { unit: { dirty: this.dirty.get(dk) } } : {}) });
       if (!volatile) this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
       if (type === 'DELETED') b.delete(key);
       else b.set(key, volatile ? JSON.stringify(stored) : stored);

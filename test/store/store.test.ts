@@ -75,24 +75,28 @@ describe('store', () => {
   it('a failed unit inside a batch undoes only its own writes; the batch commits the rest once', () => {
     const s = new Store(':memory:');
     s.create('configmaps', cm('a', { k: '0' }));
+    s.create('configmaps', cm('z', { k: 'kept' }));
     const seen: string[] = [];
     s.subscribe((changes) => changes.forEach((c) => seen.push(`${c.type} ${c.name} ${c.rev}`)));
     s.batch(() => {
       s.unit(() => s.update('configmaps', cm('a', { k: '1' })));
       expect(() =>
         s.unit(() => {
-          s.update('configmaps', cm('a', { k: '2' }));
+          s.update('configmaps', cm('a', { k: '2' })); // restored from the batch's earlier write
+          s.update('configmaps', cm('z', { k: 'lost' })); // restored from SQLite
+          s.delete('configmaps', 'default', 'z');
           s.create('configmaps', cm('b'));
           throw new Error('component failed');
         }),
       ).toThrow('component failed');
       expect(s.get('configmaps', 'default', 'a')?.data).toEqual({ k: '1' });
+      expect(s.get('configmaps', 'default', 'z')?.data).toEqual({ k: 'kept' });
       expect(s.get('configmaps', 'default', 'b')).toBeUndefined();
       s.unit(() => s.create('configmaps', cm('c')));
     });
-    expect(seen).toEqual(['MODIFIED a 2', 'ADDED c 3']);
+    expect(seen).toEqual(['MODIFIED a 3', 'ADDED c 4']);
     expect(s.get('configmaps', 'default', 'a')?.data).toEqual({ k: '1' });
-    expect(s.revision).toBe(3);
+    expect(s.revision).toBe(4);
   });
 
   it('keeps the change log bounded: past the cap the oldest changes are compacted', () => {
