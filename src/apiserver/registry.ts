@@ -445,7 +445,9 @@ export class Registry {
    */
   writeStatus(r: ResourceInfo, namespace: string, name: string, status: unknown): KubeObject {
     const old = this.get(r, namespace, name);
-    if (JSON.stringify(old.status ?? null) === JSON.stringify(status ?? null)) return old;
+    // Nothing to write when it is the same (an absent status and an empty one are the same):
+    // callers need not compare first.
+    if (JSON.stringify(old.status ?? {}) === JSON.stringify(status ?? {})) return old;
     return this.store.update(storeKey(r), { ...old, status });
   }
 

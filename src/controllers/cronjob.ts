@@ -4,12 +4,13 @@
 import { parseCron, nextRun } from '../api/cron.js';
 import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
-import type { Condition, KubeObject } from '../api/types.js';
+import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import { type Registry, storeKey } from '../apiserver/registry.js';
 import { pushTo } from '../api/collections.js';
 import { type Controller, RevisionGate } from './controller.js';
 import { recordEvent } from './events.js';
+import { finishedCondition } from './job.js';
 import { controllerRef } from './replicaset.js';
 
 const [jobsR, cronJobsR] = ['jobs', 'cronjobs'].map((n) => resolveResource(n)[0]);
@@ -18,8 +19,6 @@ export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timest
 
 /** The most missed start times the controller looks through before it gives up on the oldest. */
 const MAX_MISSED = 100;
-
-const finished = (j: KubeObject): Condition | undefined => (j.status?.conditions ?? []).find((c: Condition) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 
 /** The Job a CronJob creates for a scheduled time: `<name>-<minutes since the epoch>`. */
 export function jobFromCronJob(cj: KubeObject, scheduled: number | undefined, name?: string): KubeObject {
@@ -69,9 +68,9 @@ export class CronJobController implements Controller {
     const wasActive = new Set((status.active ?? []).map((r: any) => r.uid));
 
     // Finished Jobs: note the success time, and prune beyond the history limits.
-    let active = jobs.filter((j) => !finished(j) && !j.metadata.deletionTimestamp);
+    let active = jobs.filter((j) => !finishedCondition(j) && !j.metadata.deletionTimestamp);
     for (const j of jobs) {
-      const f = finished(j);
+      const f = finishedCondition(j);
       if (f && wasActive.has(j.metadata.uid)) recordEvent(reg, source, cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${j.metadata.name}, condition: ${f.type}`);
       if (f?.type === 'Complete' && j.status?.completionTime && (!status.lastSuccessfulTime || Date.parse(j.status.completionTime) > Date.parse(status.lastSuccessfulTime))) status.lastSuccessfulTime = j.status.completionTime;
     }
@@ -83,15 +82,14 @@ export class CronJobController implements Controller {
       }
     };
     const live = jobs.filter((j) => !j.metadata.deletionTimestamp);
-    prune(live.filter((j) => finished(j)?.type === 'Complete'), cj.spec?.successfulJobsHistoryLimit ?? 3);
-    prune(live.filter((j) => finished(j)?.type === 'Failed'), cj.spec?.failedJobsHistoryLimit ?? 1);
+    prune(live.filter((j) => finishedCondition(j)?.type === 'Complete'), cj.spec?.successfulJobsHistoryLimit ?? 3);
+    prune(live.filter((j) => finishedCondition(j)?.type === 'Failed'), cj.spec?.failedJobsHistoryLimit ?? 1);
 
     if (!cj.spec?.suspend) active = this.schedule(reg, cj, status, active, now);
 
     status.active = active.map((j) => ({ apiVersion: 'batch/v1', kind: 'Job', name: j.metadata.name, namespace: ns, resourceVersion: j.metadata.resourceVersion, uid: j.metadata.uid }));
     if (status.active.length === 0) delete status.active;
-    const fresh = reg.find(cronJobsR, ns, cj.metadata.name!);
-    if (fresh && JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) reg.writeStatus(cronJobsR, ns, cj.metadata.name!, status);
+    reg.writeStatus(cronJobsR, ns, cj.metadata.name!, status);
   }
 
   /** Starts the Job of the latest missed time, if due and allowed; returns the active Jobs after. */

@@ -213,7 +213,6 @@ export class DaemonSetController implements Controller {
       const since = isPodReady(p) ? Date.parse((p.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.lastTransitionTime ?? '') : NaN;
       if (minReady > 0 && since + minReady * 1000 > now) this.gate.wakeAt(since + minReady * 1000);
     }
-    const fresh = reg.find(dsR, ds.metadata.namespace!, ds.metadata.name!);
-    if (fresh && JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) reg.writeStatus(dsR, ds.metadata.namespace!, ds.metadata.name!, status);
+    reg.writeStatus(dsR, ds.metadata.namespace!, ds.metadata.name!, status);
   }
 }

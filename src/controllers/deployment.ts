@@ -265,8 +265,7 @@ export class DeploymentController implements Controller {
     if (annotations && annotations[REVISION] !== cur.metadata.annotations?.[REVISION]) {
       reg.patch(deployR, cur.metadata.namespace!, cur.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: annotations[REVISION] } } });
     }
-    const fresh = reg.get(deployR, cur.metadata.namespace!, cur.metadata.name!);
-    if (JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) reg.writeStatus(deployR, cur.metadata.namespace!, cur.metadata.name!, status);
+    reg.writeStatus(deployR, cur.metadata.namespace!, cur.metadata.name!, status);
   }
 }
 

@@ -51,7 +51,7 @@ export class DisruptionController implements Controller {
             },
           ],
         };
-        if (JSON.stringify(status) !== JSON.stringify(pdb.status ?? {})) reg.writeStatus(pdbR, pdb.metadata.namespace!, pdb.metadata.name!, status);
+        reg.writeStatus(pdbR, pdb.metadata.namespace!, pdb.metadata.name!, status);
       } catch (e) {
         if (!(e instanceof StatusError)) throw e;
       }

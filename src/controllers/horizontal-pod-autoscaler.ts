@@ -90,7 +90,7 @@ export class HorizontalPodAutoscalerController implements Controller {
     };
     const writeStatus = (extra: object) => {
       const status = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation, ...extra, conditions: order(conditions) };
-      if (JSON.stringify(status) !== JSON.stringify(hpa.status ?? {})) reg.writeStatus(hpaR, ns, hpa.metadata.name!, status);
+      reg.writeStatus(hpaR, ns, hpa.metadata.name!, status);
     };
 
     const ref = spec.scaleTargetRef ?? {};

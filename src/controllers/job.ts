@@ -49,7 +49,8 @@ export function parseIndexes(text: string | undefined): number[] {
 }
 
 const isTerminal = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-const finishedCondition = (job: KubeObject) => (job.status?.conditions ?? []).find((c: Condition) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+/** A Job's Complete or Failed condition once it has finished, else undefined. */
+export const finishedCondition = (job: KubeObject) => (job.status?.conditions ?? []).find((c: Condition) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 
 export class JobController implements Controller {
   readonly name = 'job-controller';
@@ -193,8 +194,7 @@ export class JobController implements Controller {
     status.uncountedTerminatedPods ??= {};
     if (conditions.length) status.conditions = conditions;
     for (const k of ['active', 'succeeded', 'failed']) if (status[k] === 0) delete status[k];
-    const fresh = reg.find(jobsR, job.metadata.namespace!, job.metadata.name!);
-    if (fresh && JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) reg.writeStatus(jobsR, job.metadata.namespace!, job.metadata.name!, status);
+    reg.writeStatus(jobsR, job.metadata.namespace!, job.metadata.name!, status);
 
     // TTL after finished: the Job (and, in the background, its pods) goes.
     const done = finishedCondition({ ...job, status });

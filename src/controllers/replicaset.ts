@@ -151,8 +151,6 @@ export class ReplicaSetController implements Controller {
       const since = readySince(p);
       if (since !== undefined && minReady > 0 && since + minReady * 1000 > now) this.gate.wakeAt(since + minReady * 1000);
     }
-    if (JSON.stringify(status) !== JSON.stringify(current.status ?? {})) {
-      reg.writeStatus(this.r, current.metadata.namespace!, current.metadata.name!, status);
-    }
+    reg.writeStatus(this.r, current.metadata.namespace!, current.metadata.name!, status);
   }
 }

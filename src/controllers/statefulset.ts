@@ -190,7 +190,6 @@ export class StatefulSetController implements Controller {
       availableReplicas: pods.filter((p) => isPodAvailable(p, sts.spec?.minReadySeconds ?? 0, now)).length,
     };
     for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (status[k] === 0) delete status[k];
-    const fresh = reg.find(stsR, sts.metadata.namespace!, sts.metadata.name!);
-    if (fresh && JSON.stringify(status) !== JSON.stringify(fresh.status ?? {})) reg.writeStatus(stsR, sts.metadata.namespace!, sts.metadata.name!, status);
+    reg.writeStatus(stsR, sts.metadata.namespace!, sts.metadata.name!, status);
   }
 }
