@@ -4,20 +4,13 @@ import { formatEndpoints } from '../../api/columns/core.js';
 import type { KubeObject } from '../../api/types.js';
 import { age } from '../../api/duration.js';
 import { milliCPU, parseQuantity } from '../../api/quantity.js';
+import { type DescribeExtras, labelsAndAnnotations, podsStatus } from './common.js';
 import { describeEvents } from './events.js';
 import { describeContainer, describePodTemplate, describeTolerations, describeVolumes } from './pod-template.js';
 import { DescribeWriter, describeTime } from './writer.js';
 import { describeCronJob, describeDaemonSet, describeHPA, describeIngress, describeJob, describePDB, describePVC, describeStatefulSet } from './workloads.js';
 
-/** What a describer may show besides the object itself. */
-export interface DescribeExtras {
-  events?: KubeObject[];
-  now: number;
-  /** ReplicaSets of a Deployment; pods of a ReplicaSet or a Node; endpoints of a Service. */
-  related?: KubeObject[];
-  /** A Node's Lease. */
-  lease?: KubeObject;
-}
+export type { DescribeExtras };
 
 type Describer = (w: DescribeWriter, o: KubeObject, x: DescribeExtras) => void;
 
@@ -26,10 +19,6 @@ function header(w: DescribeWriter, o: KubeObject, namespaced = true): void {
   if (namespaced) w.line(0, 'Namespace:', o.metadata.namespace ?? '');
 }
 
-function labelsAndAnnotations(w: DescribeWriter, o: KubeObject): void {
-  w.map(0, 'Labels:', o.metadata.labels);
-  w.map(0, 'Annotations:', o.metadata.annotations, ': ', ['kubectl.kubernetes.io/last-applied-configuration']);
-}
 
 function controlledBy(w: DescribeWriter, o: KubeObject): void {
   const c = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
@@ -126,9 +115,7 @@ const describeReplicaSet: Describer = (w, o, x) => {
   labelsAndAnnotations(w, o);
   controlledBy(w, o);
   w.line(0, 'Replicas:', `${st.replicas ?? 0} current / ${s.replicas ?? 0} desired`);
-  const pods = x.related ?? [];
-  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
-  w.line(0, 'Pods Status:', `${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`);
+  podsStatus(w, x.related ?? []);
   describePodTemplate(w, 0, s.template);
   conditions(w, st.conditions, true);
   describeEvents(w, x.events, x.now);

@@ -1,28 +1,15 @@
 // Describers for the workload, autoscaling, storage and ingress kinds of the second wave:
-// Job, CronJob, DaemonSet, StatefulSet, HorizontalPodAutoscaler, PersistentVolumeClaim, Ingress.
+// Job, CronJob, DaemonSet, StatefulSet, HorizontalPodAutoscaler, PersistentVolumeClaim, Ingress,
+// PodDisruptionBudget.
 import { selectorString } from '../../api/labels.js';
 import { humanDuration } from '../../api/duration.js';
 import type { KubeObject } from '../../api/types.js';
+import { type DescribeExtras, labelsAndAnnotations, podsStatus } from './common.js';
 import { describeEvents } from './events.js';
 import { describePodTemplate } from './pod-template.js';
 import type { DescribeWriter } from './writer.js';
 import { describeTime } from './writer.js';
 
-interface Extras {
-  events?: KubeObject[];
-  now: number;
-  related?: KubeObject[];
-}
-
-function labelsAndAnnotations(w: DescribeWriter, o: KubeObject): void {
-  w.map(0, 'Labels:', o.metadata.labels);
-  w.map(0, 'Annotations:', o.metadata.annotations, ': ', ['kubectl.kubernetes.io/last-applied-configuration']);
-}
-
-function podsStatus(w: DescribeWriter, label: string, pods: KubeObject[]): void {
-  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
-  w.line(0, label, `${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`);
-}
 
 function conditionTable(w: DescribeWriter, conds: any[] | undefined): void {
   if (!conds?.length) return;
@@ -32,7 +19,7 @@ function conditionTable(w: DescribeWriter, conds: any[] | undefined): void {
   for (const c of conds) w.line(1, c.type, c.status, c.reason ?? '', c.message ?? '');
 }
 
-export function describeJob(w: DescribeWriter, o: KubeObject, x: Extras): void {
+export function describeJob(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
   const s = o.spec ?? {};
   const st = o.status ?? {};
   w.line(0, 'Name:', o.metadata.name ?? '');
@@ -59,7 +46,7 @@ export function describeJob(w: DescribeWriter, o: KubeObject, x: Extras): void {
   describeEvents(w, x.events, x.now);
 }
 
-export function describeCronJob(w: DescribeWriter, o: KubeObject, x: Extras): void {
+export function describeCronJob(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
   const s = o.spec ?? {};
   const st = o.status ?? {};
   w.line(0, 'Name:', o.metadata.name ?? '');
@@ -80,7 +67,7 @@ export function describeCronJob(w: DescribeWriter, o: KubeObject, x: Extras): vo
   describeEvents(w, x.events, x.now);
 }
 
-export function describeDaemonSet(w: DescribeWriter, o: KubeObject, x: Extras): void {
+export function describeDaemonSet(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
   const s = o.spec ?? {};
   const st = o.status ?? {};
   w.line(0, 'Name:', o.metadata.name ?? '');
@@ -94,12 +81,12 @@ export function describeDaemonSet(w: DescribeWriter, o: KubeObject, x: Extras): 
   w.line(0, `Number of Nodes Scheduled with Up-to-date Pods: ${st.updatedNumberScheduled ?? 0}`);
   w.line(0, `Number of Nodes Scheduled with Available Pods: ${st.numberAvailable ?? 0}`);
   w.line(0, `Number of Nodes Misscheduled: ${st.numberMisscheduled ?? 0}`);
-  podsStatus(w, 'Pods Status:', x.related ?? []);
+  podsStatus(w, x.related ?? []);
   describePodTemplate(w, 0, s.template);
   describeEvents(w, x.events, x.now);
 }
 
-export function describeStatefulSet(w: DescribeWriter, o: KubeObject, x: Extras): void {
+export function describeStatefulSet(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
   const s = o.spec ?? {};
   const st = o.status ?? {};
   w.line(0, 'Name:', o.metadata.name ?? '');
@@ -110,7 +97,7 @@ export function describeStatefulSet(w: DescribeWriter, o: KubeObject, x: Extras)
   w.line(0, 'Replicas:', `${s.replicas ?? 1} desired | ${st.replicas ?? 0} total`);
   w.line(0, 'Update Strategy:', s.updateStrategy?.type ?? 'RollingUpdate');
   if (s.updateStrategy?.rollingUpdate) w.line(1, 'Partition:', s.updateStrategy.rollingUpdate.partition ?? 0);
-  podsStatus(w, 'Pods Status:', x.related ?? []);
+  podsStatus(w, x.related ?? []);
   describePodTemplate(w, 0, s.template);
   if ((s.volumeClaimTemplates ?? []).length) w.line(0, 'Volume Claims:');
   else w.line(0, 'Volume Claims:', '<none>');
@@ -125,7 +112,7 @@ export function describeStatefulSet(w: DescribeWriter, o: KubeObject, x: Extras)
   describeEvents(w, x.events, x.now);
 }
 
-export function describeHPA(w: DescribeWriter, o: KubeObject, x: Extras): void {
+export function describeHPA(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
   const s = o.spec ?? {};
   const st = o.status ?? {};
   w.line(0, 'Name:', o.metadata.name ?? '');
@@ -158,7 +145,7 @@ export function describeHPA(w: DescribeWriter, o: KubeObject, x: Extras): void {
   describeEvents(w, x.events, x.now);
 }
 
-export function describePVC(w: DescribeWriter, o: KubeObject, x: Extras): void {
+export function describePVC(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
   const s = o.spec ?? {};
   const st = o.status ?? {};
   w.line(0, 'Name:', o.metadata.name ?? '');
@@ -191,7 +178,7 @@ function backendText(b: any, endpoints: KubeObject[]): string {
   return `${b.service.name}:${port} (${addrs.length ? addrs.join(',') : '<none>'})`;
 }
 
-export function describeIngress(w: DescribeWriter, o: KubeObject, x: Extras): void {
+export function describeIngress(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
   const s = o.spec ?? {};
   const endpoints = x.related ?? [];
   w.line(0, 'Name:', o.metadata.name ?? '');
@@ -217,7 +204,7 @@ export function describeIngress(w: DescribeWriter, o: KubeObject, x: Extras): vo
   describeEvents(w, x.events, x.now);
 }
 
-export function describePDB(w: DescribeWriter, o: KubeObject, x: Extras): void {
+export function describePDB(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
   const s = o.spec ?? {};
   const st = o.status ?? {};
   w.line(0, 'Name:', o.metadata.name ?? '');
