@@ -305,3 +305,14 @@ describe('autoscaling/v1', () => {
     expect((await api('DELETE', `${v1}/h1`)).status).toBe(200);
   });
 });
+
+describe('metrics.k8s.io', () => {
+  it('serves NodeMetrics, and a 404 for a pod that is not running', async () => {
+    const nodes = await api('GET', '/apis/metrics.k8s.io/v1beta1/nodes');
+    expect(nodes.status).toBe(200);
+    expect(nodes.body.kind).toBe('NodeMetricsList');
+    const missing = await api('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/nope');
+    expect(missing.status).toBe(404);
+    expect((await api('POST', '/apis/metrics.k8s.io/v1beta1/nodes', {})).status).toBe(405);
+  });
+});

@@ -5,6 +5,7 @@ import { nextRun, parseCron } from '../../src/api/cron.js';
 import { jobColumns } from '../../src/api/columns/workloads.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { formatIndexes, jobBackoffMs, parseIndexes } from '../../src/controllers/job.js';
+import { resolveResource } from '../../src/api/resources.js';
 import { TestCluster } from '../cluster.js';
 
 const job = (name: string, spec: any, annotations?: Record<string, string>, command = ['sh', '-c', 'sleep 3']): KubeObject => ({
@@ -107,6 +108,15 @@ describe('Jobs', () => {
     expect(k.get('jobs', 'ttl')).toBeUndefined();
     k.run(1000);
     expect(k.list('pods')).toHaveLength(0);
+  });
+
+  it('a deleted Job\'s pods lose the tracking finalizer and go with it', () => {
+    const k = new TestCluster();
+    k.create(job('gone', { parallelism: 2, completions: 2 }, undefined, ['sleep', '60']));
+    k.run(1000);
+    expect(k.list('pods').map((p) => p.metadata.finalizers)).toEqual([['batch.kubernetes.io/job-tracking'], ['batch.kubernetes.io/job-tracking']]);
+    k.reg.delete(resolveResource('jobs')[0], 'default', 'gone');
+    k.until(() => k.list('pods').length === 0, 60_000);
   });
 
   it('Indexed: one pod per index, named <job>-<index>-, completedIndexes', () => {
