@@ -44,3 +44,13 @@ export function podsByController(reg: Registry, kind: string): Map<string, KubeO
   }
   return out;
 }
+
+/** The pods among `pods` that still exist and are not being deleted, as the store has them now. */
+export function currentPods(reg: Registry, pods: KubeObject[]): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const p of pods) {
+    const cur = reg.store.get('pods', p.metadata.namespace ?? '', p.metadata.name!);
+    if (cur && cur.metadata.uid === p.metadata.uid && !cur.metadata.deletionTimestamp) out.push(cur);
+  }
+  return out;
+}

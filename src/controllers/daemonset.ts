@@ -10,7 +10,7 @@ import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { nodeMatchesPod } from '../scheduler/plugins/node-affinity.js';
 import { type Taint, tolerates } from '../scheduler/plugins/taint-toleration.js';
-import { type Controller, RevisionGate, podsByController } from './controller.js';
+import { type Controller, RevisionGate, currentPods, podsByController } from './controller.js';
 import { recordEvent } from './events.js';
 import { podFromTemplate } from './replicaset.js';
 import { REVISION_HASH_LABEL, syncRevisions } from './revisions.js';
@@ -104,6 +104,8 @@ export class DaemonSetController implements Controller {
     const nodeNames = new Set(nodes.map((n) => n.metadata.name!));
     const wanted = nodes.filter((n) => shouldRunOn(ds, n));
     const wantedNames = new Set(wanted.map((n) => n.metadata.name!));
+    /** This DaemonSet's pods, including those this pass creates (their status is read back at the end). */
+    const owned = [...pods];
 
     const create = (node: string) => {
       const pod = podFromTemplate(ds, ds.spec?.template);
@@ -112,6 +114,7 @@ export class DaemonSetController implements Controller {
       pod.spec.tolerations = withDaemonTolerations(pod.spec);
       try {
         const created = reg.createTrusted(podsR, ns, pod);
+        owned.push(created);
         recordEvent(reg, source, ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
         return created;
       } catch (e) {
@@ -185,13 +188,14 @@ export class DaemonSetController implements Controller {
         }
       }
     }
-    this.updateStatus(reg, ds, wanted.map((n) => n.metadata.name!), nodeNames, hash);
+    this.updateStatus(reg, ds, owned, wanted.map((n) => n.metadata.name!), nodeNames, hash);
   }
 
-  private updateStatus(reg: Registry, ds: KubeObject, wanted: string[], nodeNames: Set<string>, hash: string): void {
+  /** Status from `owned` as they are now in the store (a pass's deletions and creations included). */
+  private updateStatus(reg: Registry, ds: KubeObject, owned: KubeObject[], wanted: string[], nodeNames: Set<string>, hash: string): void {
     const now = reg.clock.now();
     const minReady = ds.spec?.minReadySeconds ?? 0;
-    const pods = reg.list(podsR, ds.metadata.namespace).items.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === ds.metadata.uid && r.controller) && !p.metadata.deletionTimestamp);
+    const pods = currentPods(reg, owned);
     const wantedSet = new Set(wanted);
     const onWanted = pods.filter((p) => wantedSet.has(daemonPodNode(p) ?? ''));
     const scheduledNodes = new Set(onWanted.filter((p) => p.spec?.nodeName).map((p) => p.spec.nodeName));

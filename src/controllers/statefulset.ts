@@ -8,7 +8,7 @@ import { resolveResource } from '../api/resources.js';
 import type { KubeObject, PodTemplateSpec } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate, podsByController } from './controller.js';
+import { type Controller, RevisionGate, currentPods, podsByController } from './controller.js';
 import { recordEvent } from './events.js';
 import { podFromTemplate } from './replicaset.js';
 import { REVISION_HASH_LABEL, syncRevisions } from './revisions.js';
@@ -111,7 +111,7 @@ export class StatefulSetController implements Controller {
       }
       if (volumes.length) pod.spec.volumes = volumes;
       try {
-        reg.createTrusted(podsR, ns, pod);
+        owned.push(reg.createTrusted(podsR, ns, pod));
         recordEvent(reg, source, sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${name} successful`);
         return true;
       } catch (e) {
@@ -168,12 +168,13 @@ export class StatefulSetController implements Controller {
         if (stale) deletePod(stale[1]);
       }
     }
-    this.updateStatus(reg, sts, currentRevision, updateRevision, replicas, partition);
+    this.updateStatus(reg, sts, owned, currentRevision, updateRevision, replicas, partition);
   }
 
-  private updateStatus(reg: Registry, sts: KubeObject, currentRevision: string, updateRevision: string, replicas: number, partition: number): void {
+  /** Status from `owned` as they are now in the store (a pass's deletions and creations included). */
+  private updateStatus(reg: Registry, sts: KubeObject, owned: KubeObject[], currentRevision: string, updateRevision: string, replicas: number, partition: number): void {
     const now = reg.clock.now();
-    const pods = reg.list(podsR, sts.metadata.namespace).items.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === sts.metadata.uid && r.controller) && !p.metadata.deletionTimestamp && ordinalOf(sts.metadata.name!, p.metadata.name!) >= 0);
+    const pods = currentPods(reg, owned).filter((p) => ordinalOf(sts.metadata.name!, p.metadata.name!) >= 0);
     const at = (hash: string) => pods.filter((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === hash).length;
     const updated = at(updateRevision);
     // The update is complete when every pod runs the update revision: it becomes current.
