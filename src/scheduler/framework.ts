@@ -7,6 +7,8 @@ import type { KubeObject } from '../api/types.js';
 /** A node with what is already on it. */
 export interface NodeInfo {
   node: KubeObject;
+  /** Its position in the pass's node list. */
+  index: number;
   pods: KubeObject[];
   requested: { milliCPU: number; memory: number; pods: number };
   allocatable: { milliCPU: number; memory: number; pods: number };
@@ -17,12 +19,28 @@ export interface NodeInfo {
   ready: boolean;
   /** Its NoSchedule and NoExecute taints (the ones that filter). */
   hardTaints: { key: string; value?: string; effect: string }[];
+  /** Ready, not cordoned and without NoSchedule/NoExecute taints: the node-state filters pass for any pod. */
+  clean: boolean;
+  /** The owner whose count `ownerCount` holds (spreading asks about one owner many times in a row). */
+  ownerKey?: string;
+  ownerCount: number;
 }
+
+/** What a PreFilter returns when its filter cannot reject any node for this pod (kube-scheduler's Skip). */
+export const SKIP: unique symbol = Symbol('skip');
 
 /** Says why a node cannot run a pod (a kube-scheduler reason), or undefined if it can. */
 export interface FilterPlugin {
   name: string;
-  filter(pod: KubeObject, node: NodeInfo): string | undefined;
+  /**
+   * Once per pod (kube-scheduler's PreFilter): what `filter` needs to know about the pod, or SKIP
+   * when this plugin cannot reject any node for it (no host ports, no node selector, ...).
+   */
+  preFilter?(pod: KubeObject): unknown;
+  /** The plugin looks only at node state that `NodeInfo.clean` sums up, so clean nodes always pass. */
+  passesCleanNodes?: boolean;
+  /** `state` is preFilter's result (computed on the spot when absent). */
+  filter(pod: KubeObject, node: NodeInfo, state?: unknown): string | undefined;
 }
 
 /**
@@ -48,18 +66,23 @@ export function hostPorts(pod: KubeObject): string[] {
   return out;
 }
 
-/** Builds a NodeInfo from a node and the pods bound to it. */
-export function nodeInfo(node: KubeObject, pods: KubeObject[]): NodeInfo {
+/** Builds a NodeInfo from a node and the pods bound to it; `index` is its place in the pass's list. */
+export function nodeInfo(node: KubeObject, pods: KubeObject[], index = 0): NodeInfo {
   const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
+  const ready = (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+  const hardTaints = (node.spec?.taints ?? []).filter((t: { effect: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
   const info: NodeInfo = {
     node,
+    index,
     pods: [],
     requested: { milliCPU: 0, memory: 0, pods: 0 },
     allocatable: { milliCPU: milliCPU(alloc.cpu ?? 0), memory: parseQuantity(alloc.memory ?? 0), pods: Number(alloc.pods ?? 110) },
     usedPorts: new Set(),
     byOwner: new Map(),
-    ready: (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'),
-    hardTaints: (node.spec?.taints ?? []).filter((t: { effect: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
+    ready,
+    hardTaints,
+    clean: ready && !node.spec?.unschedulable && hardTaints.length === 0,
+    ownerCount: 0,
   };
   for (const p of pods) addPod(info, p);
   return info;
@@ -74,5 +97,17 @@ export function addPod(info: NodeInfo, pod: KubeObject): void {
   info.requested.pods += 1;
   for (const hp of hostPorts(pod)) info.usedPorts.add(hp);
   const owner = controllerOf(pod)?.uid;
-  if (owner) info.byOwner.set(owner, (info.byOwner.get(owner) ?? 0) + 1);
+  if (owner) {
+    info.byOwner.set(owner, (info.byOwner.get(owner) ?? 0) + 1);
+    if (info.ownerKey === owner) info.ownerCount++;
+  }
+}
+
+/** How many pods of `owner` the node has (remembered for the owner asked about last). */
+export function ownerCount(info: NodeInfo, owner: string): number {
+  if (info.ownerKey !== owner) {
+    info.ownerKey = owner;
+    info.ownerCount = info.byOwner.get(owner) ?? 0;
+  }
+  return info.ownerCount;
 }

@@ -1,7 +1,7 @@
 // Choosing a node for a pod: run every filter, score the feasible nodes, break ties by name.
 // Pure: the scheduler controller does the I/O.
 import type { KubeObject } from '../api/types.js';
-import type { FilterPlugin, NodeInfo, ScorePlugin } from './framework.js';
+import { type FilterPlugin, type NodeInfo, type ScorePlugin, SKIP } from './framework.js';
 import { leastAllocated } from './plugins/least-allocated.js';
 import { nodeAffinity } from './plugins/node-affinity.js';
 import { nodePorts } from './plugins/node-ports.js';
@@ -36,9 +36,17 @@ export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS
   const reasons = new Map<string, number>();
   const wanted = pod.spec?.nodeName;
   const enough = numFeasibleNodesToFind(nodes.length);
+  // PreFilter once per pod: a plugin that cannot reject any node for this pod is left out, and
+  // on clean nodes so are the ones that look only at node state.
+  const active: { f: FilterPlugin; state: unknown }[] = [];
+  for (const f of filters) {
+    const state = f.preFilter?.(pod);
+    if (state !== SKIP) active.push({ f, state });
+  }
+  const onClean = active.filter((a) => !a.f.passesCleanNodes);
   let processed = 0;
-  for (let k = 0; k < nodes.length && feasible.length < enough; k++) {
-    const n = nodes[(start + k) % nodes.length];
+  for (let k = 0, i = start % Math.max(1, nodes.length); k < nodes.length && feasible.length < enough; k++, i = i + 1 === nodes.length ? 0 : i + 1) {
+    const n = nodes[i];
     processed++;
     if (wanted && n.node.metadata.name !== wanted) {
       reasons.set("node(s) didn't match the requested node name", (reasons.get("node(s) didn't match the requested node name") ?? 0) + 1);
@@ -46,7 +54,7 @@ export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS
     }
     // The first filter that fails decides (kube-scheduler stops there too).
     let why: string | undefined;
-    for (const f of filters) if ((why = f.filter(pod, n)) !== undefined) break;
+    for (const a of n.clean ? onClean : active) if ((why = a.f.filter(pod, n, a.state)) !== undefined) break;
     if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
     else feasible.push(n);
   }
@@ -57,10 +65,9 @@ export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS
   for (const n of feasible) {
     let score = 0;
     for (let i = 0; i < scores.length; i++) score += scores[i].weight * scores[i].score(pod, n, states[i]);
-    const name = n.node.metadata.name!;
-    if (score > bestScore || (score === bestScore && name < bestName)) {
+    if (score > bestScore || (score === bestScore && n.node.metadata.name! < bestName)) {
       bestScore = score;
-      bestName = name;
+      bestName = n.node.metadata.name!;
     }
   }
   return { node: bestName, processed };

@@ -62,6 +62,22 @@ describe('selectHost', () => {
   });
 });
 
+describe('selectHost skips only filters that cannot reject (PreFilter Skip, clean nodes)', () => {
+  const notReady = (name: string): KubeObject => ({ ...node(name), status: { ...node(name).status, conditions: [{ type: 'Ready', status: 'False' }] } });
+  const tainted = node('t', { taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }] });
+  const cordoned = node('u', { unschedulable: true });
+  it.each([
+    ['a plain pod: node-state filters still apply to unclean nodes', pod(), "0/3 nodes are available: 1 node(s) had untolerated taint {gpu: true}, 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 1 node(s) were unschedulable."],
+    ['a pod tolerating everything lands on the first by name', pod({ tolerations: [{ operator: 'Exists' }] }), 'r'],
+    ['a host port in use rules out only the node using it', pod({ container: { ports: [{ containerPort: 80, hostPort: 80 }] }, tolerations: [{ operator: 'Exists' }] }), 't'],
+  ])('%s', (_name, p, expected) => {
+    const withPort = pod({ container: { ports: [{ containerPort: 80, hostPort: 80 }] } }, 'other');
+    const nodes = [nodeInfo(tainted, [], 0), nodeInfo(cordoned, [], 1), nodeInfo(notReady('r'), [withPort], 2)];
+    const r = selectHost(p, nodes);
+    expect('node' in r ? r.node : unschedulableMessage(r.reasons, r.total)).toBe(expected);
+  });
+});
+
 describe('percentageOfNodesToScore', () => {
   it.each([
     [3, 3],

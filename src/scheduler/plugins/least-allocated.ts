@@ -20,7 +20,7 @@ export const leastAllocated: ScorePlugin = {
     return { cpu: r.milliCPU || 100, mem: r.memory || 200 * 1024 * 1024 };
   },
   score(pod, n, state) {
-    const { cpu, mem } = (state as { cpu: number; mem: number } | undefined) ?? leastAllocated.preScore!(pod, [n]) as { cpu: number; mem: number };
-    return (free(n.requested.milliCPU + cpu, n.allocatable.milliCPU) + free(n.requested.memory + mem, n.allocatable.memory)) / 2;
+    const s = (state ?? leastAllocated.preScore!(pod, [n])) as { cpu: number; mem: number };
+    return (free(n.requested.milliCPU + s.cpu, n.allocatable.milliCPU) + free(n.requested.memory + s.mem, n.allocatable.memory)) / 2;
   },
 };

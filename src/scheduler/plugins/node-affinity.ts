@@ -1,7 +1,7 @@
 // NodeAffinity: the pod's nodeSelector and required node affinity must match the node
 // (matchExpressions on labels, matchFields on metadata.name).
 import { matches } from '../../api/labels.js';
-import type { FilterPlugin } from '../framework.js';
+import { type FilterPlugin, SKIP } from '../framework.js';
 
 export const REASON_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
 
@@ -51,5 +51,6 @@ export function nodeMatchesPod(pod: { spec?: any }, node: { metadata: { name?: s
 
 export const nodeAffinity: FilterPlugin = {
   name: 'NodeAffinity',
+  preFilter: (pod) => (!pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution && Object.keys(pod.spec?.nodeSelector ?? {}).length === 0 ? SKIP : undefined),
   filter: (pod, n) => (nodeMatchesPod(pod, n.node) ? undefined : REASON_AFFINITY),
 };

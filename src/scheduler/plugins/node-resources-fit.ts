@@ -1,5 +1,5 @@
 // NodeResourcesFit: the pod's requests must fit in what the node has left.
-import { podRequests } from '../../api/pods.js';
+import { type PodRequests, podRequests } from '../../api/pods.js';
 import type { FilterPlugin } from '../framework.js';
 
 export const REASON_CPU = 'Insufficient cpu';
@@ -8,9 +8,10 @@ export const REASON_PODS = 'Too many pods';
 
 export const nodeResourcesFit: FilterPlugin = {
   name: 'NodeResourcesFit',
-  filter(pod, n) {
+  preFilter: (pod) => podRequests(pod),
+  filter(pod, n, state) {
     if (n.requested.pods + 1 > n.allocatable.pods) return REASON_PODS;
-    const r = podRequests(pod);
+    const r = (state as PodRequests | undefined) ?? podRequests(pod);
     if (r.milliCPU > 0 && n.requested.milliCPU + r.milliCPU > n.allocatable.milliCPU) return REASON_CPU;
     if (r.memory > 0 && n.requested.memory + r.memory > n.allocatable.memory) return REASON_MEMORY;
     return undefined;

@@ -1,7 +1,7 @@
 // Spreading (kube-scheduler's default PodTopologySpread by hostname, simplified to the owner):
 // prefer nodes with fewer pods of the same controller. Score = 100 * (1 - onNode / (max + 1)).
 import { controllerOf } from '../../api/pods.js';
-import type { ScorePlugin } from '../framework.js';
+import { type ScorePlugin, ownerCount } from '../framework.js';
 
 export const spreadByOwner: ScorePlugin = {
   name: 'PodTopologySpread',
@@ -11,12 +11,15 @@ export const spreadByOwner: ScorePlugin = {
     const owner = controllerOf(pod)?.uid;
     if (!owner) return undefined;
     let max = 0;
-    for (const n of feasible) max = Math.max(max, n.byOwner.get(owner) ?? 0);
+    for (const n of feasible) {
+      const c = ownerCount(n, owner);
+      if (c > max) max = c;
+    }
     return { owner, max };
   },
   score(_pod, n, state) {
     const s = state as { owner: string; max: number } | undefined;
     if (!s) return 100;
-    return 100 * (1 - (n.byOwner.get(s.owner) ?? 0) / (s.max + 1));
+    return 100 * (1 - ownerCount(n, s.owner) / (s.max + 1));
   },
 };

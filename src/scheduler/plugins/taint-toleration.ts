@@ -21,6 +21,7 @@ export function tolerates(tolerations: Toleration[], taint: Taint): boolean {
 
 export const taintToleration: FilterPlugin = {
   name: 'TaintToleration',
+  passesCleanNodes: true,
   filter(pod, n) {
     for (const taint of n.hardTaints as Taint[]) {
       if (!tolerates(pod.spec?.tolerations ?? [], taint)) return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
