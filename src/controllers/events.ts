@@ -1,5 +1,9 @@
-// Recording Events as Kubernetes components do: one Event per (object, reason, message) per
-// component, its count and lastTimestamp bumped when it happens again.
+// Recording Events as Kubernetes components do (client-go's EventCorrelator): one Event per
+// (object, reason, message) per component, its count and lastTimestamp bumped when it happens
+// again; similar events (same object and reason, different messages) aggregated once ten of
+// them arrive within ten minutes; and a spam filter allowing a component a burst of 25 events
+// about one object, refilled at one every five minutes. The scheduler records through the
+// events.k8s.io API, which neither aggregates nor filters.
 import { createHash } from 'node:crypto';
 import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
@@ -14,16 +18,100 @@ export interface EventSource {
   host?: string;
 }
 
+/** client-go's defaults (tools/record/events_cache.go). */
+export const AGGREGATE_MAX_EVENTS = 10;
+export const AGGREGATE_INTERVAL_MS = 600_000;
+export const SPAM_BURST = 25;
+export const SPAM_REFILL_PER_MS = 1 / 300_000;
+const CACHE_ENTRIES = 4096;
+/** Components that record through events.k8s.io/v1 (no aggregation, no spam filter). */
+const UNCORRELATED = new Set(['default-scheduler']);
+
+/** A Map that forgets its least recently used entries beyond a size (groupcache's lru). */
+class Lru<V> {
+  private m = new Map<string, V>();
+  constructor(private max: number) {}
+  get(k: string): V | undefined {
+    const v = this.m.get(k);
+    if (v !== undefined) {
+      this.m.delete(k);
+      this.m.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: V): void {
+    this.m.delete(k);
+    this.m.set(k, v);
+    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+  }
+}
+
+/**
+ * One component's correlator state. Each real component process has its own caches of 4,096
+ * entries; minik's simulated kubelets share their component's, so memory stays bounded with
+ * thousands of nodes (a forgotten entry only means less aggregation or filtering, never less
+ * correctness: counting does not depend on it).
+ */
+class Correlator {
+  aggregates = new Lru<{ messages: Set<string>; last: number }>(CACHE_ENTRIES);
+  spam = new Lru<{ tokens: number; last: number }>(CACHE_ENTRIES);
+
+  /** The message to record (aggregated or not), or undefined when the spam filter drops it. */
+  correlate(source: EventSource, obj: KubeObject, type: string, reason: string, message: string, now: number): { message: string; aggregated: boolean } | undefined {
+    const objKey = `${source.host ?? ''}|${obj.metadata.uid}`;
+    const aggKey = `${objKey}|${type}|${reason}`;
+    let rec = this.aggregates.get(aggKey);
+    if (!rec || now - rec.last > AGGREGATE_INTERVAL_MS) rec = { messages: new Set(), last: now };
+    rec.messages.add(message);
+    rec.last = now;
+    this.aggregates.set(aggKey, rec);
+    let out = { message, aggregated: false };
+    if (rec.messages.size >= AGGREGATE_MAX_EVENTS) {
+      // Keep the set from growing past the threshold; every later similar event is aggregated.
+      rec.messages.delete(rec.messages.values().next().value!);
+      out = { message: `(combined from similar events): ${message}`, aggregated: true };
+    }
+    let bucket = this.spam.get(objKey);
+    if (!bucket) bucket = { tokens: SPAM_BURST, last: now };
+    bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + (now - bucket.last) * SPAM_REFILL_PER_MS);
+    bucket.last = now;
+    this.spam.set(objKey, bucket);
+    if (bucket.tokens < 1) return undefined;
+    bucket.tokens -= 1;
+    return out;
+  }
+}
+
+const correlators = new WeakMap<Registry, Map<string, Correlator>>();
+
+function correlatorFor(reg: Registry, component: string): Correlator {
+  let byComponent = correlators.get(reg);
+  if (!byComponent) correlators.set(reg, (byComponent = new Map()));
+  let c = byComponent.get(component);
+  if (!c) byComponent.set(component, (c = new Correlator()));
+  return c;
+}
+
 /** Records (or bumps) an event about an object. Never throws: events are best effort. */
 export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
+  const nowMs = reg.clock.now();
+  let aggregated = false;
+  if (!UNCORRELATED.has(source.component)) {
+    const c = correlatorFor(reg, source.component).correlate(source, obj, type, reason, message, nowMs);
+    if (!c) return;
+    ({ message, aggregated } = c);
+  }
   const ns = obj.metadata.namespace || 'default';
-  const key = createHash('sha1').update(`${obj.metadata.uid}|${source.component}|${reason}|${message}|${fieldPath ?? ''}`).digest('hex').slice(0, 16);
+  // The name is derived from what makes an event the same one, so a repeat finds it in the store;
+  // an aggregate is one event per object and reason whatever its latest message.
+  const identity = aggregated ? `${obj.metadata.uid}|${source.component}|${reason}|${type}|(combined)` : `${obj.metadata.uid}|${source.component}|${reason}|${message}|${fieldPath ?? ''}`;
+  const key = createHash('sha1').update(identity).digest('hex').slice(0, 16);
   const name = `${obj.metadata.name}.${key}`;
-  const now = rfc3339(reg.clock.now());
+  const now = rfc3339(nowMs);
   try {
     const existing = reg.find(eventsR, ns, name);
     if (existing) {
-      reg.patch(eventsR, ns, name, 'merge', { count: (existing.count ?? 1) + 1, lastTimestamp: now });
+      reg.patch(eventsR, ns, name, 'merge', { count: (existing.count ?? 1) + 1, lastTimestamp: now, ...(aggregated ? { message } : {}) });
       return;
     }
     reg.createTrusted(eventsR, ns, {
