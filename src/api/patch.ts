@@ -1,6 +1,8 @@
 // Patches: JSON merge patch (RFC 7386), JSON patch (RFC 6902), and Kubernetes' strategic merge
 // patch, with the merge keys of the built-in kinds, plus the three-way patch client-side apply sends.
 
+import { jsonEqual } from './equal.js';
+
 type Obj = Record<string, any>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -218,9 +220,6 @@ export function strategicMerge(target: unknown, patch: unknown, path: string[] =
   return out;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
 
 /**
  * The strategic merge patch client-side apply sends: from the last-applied configuration
@@ -262,7 +261,7 @@ export function threeWayPatch(original: unknown, modified: unknown, current: unk
             if (Object.keys(sub).length > 0) items.push({ ...sub, [key]: mi[key] });
           }
         }
-        const orderChanged = !deepEqual(
+        const orderChanged = !jsonEqual(
           mv.map((x) => x[key]),
           cv.filter((x: any) => mv.some((y) => y[key] === x[key])).map((x: any) => x[key]),
         );
@@ -270,10 +269,10 @@ export function threeWayPatch(original: unknown, modified: unknown, current: unk
           patch[`$setElementOrder/${k}`] = mv.map((x) => ({ [key]: x[key] }));
           if (items.length > 0) patch[k] = items;
         }
-      } else if (!deepEqual(mv, cv)) {
+      } else if (!jsonEqual(mv, cv)) {
         patch[k] = clone(mv);
       }
-    } else if (!deepEqual(mv, cv)) {
+    } else if (!jsonEqual(mv, cv)) {
       patch[k] = mv;
     }
   }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
+import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 
 const eventsR = resolveResource('events')[0];
@@ -109,11 +110,7 @@ export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject,
   const name = `${obj.metadata.name}.${key}`;
   const now = rfc3339(nowMs);
   try {
-    const existing = reg.find(eventsR, ns, name);
-    if (existing) {
-      reg.patch(eventsR, ns, name, 'merge', { count: (existing.count ?? 1) + 1, lastTimestamp: now, ...(aggregated ? { message } : {}) });
-      return;
-    }
+    // Most events are new: create first, count a repeat when the name is taken.
     reg.createTrusted(eventsR, ns, {
       apiVersion: 'v1',
       kind: 'Event',
@@ -137,7 +134,14 @@ export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject,
       reportingComponent: source.component,
       reportingInstance: source.host ?? '',
     });
-  } catch {
+  } catch (e) {
     // An event that cannot be written (namespace going away) is dropped, as the real recorder does.
+    if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) return;
+    try {
+      const existing = reg.get(eventsR, ns, name);
+      reg.patch(eventsR, ns, name, 'merge', { count: (existing.count ?? 1) + 1, lastTimestamp: now, ...(aggregated ? { message } : {}) });
+    } catch {
+      // As above.
+    }
   }
 }

@@ -1,6 +1,7 @@
 // The kubelets: one agent per Node object. Each keeps its node's status and Lease fresh
 // (heartbeats) and runs the pods bound to it through the lifecycle stages.
 import { rfc3339 } from '../api/duration.js';
+import { jsonEqual } from '../api/equal.js';
 import { resolveResource } from '../api/resources.js';
 import type { Container, KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
@@ -161,7 +162,7 @@ export class Kubelets implements Controller {
         reg.delete(podsR, pod.metadata.namespace!, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
         return;
       }
-      if (JSON.stringify(status) === JSON.stringify(cur.status)) {
+      if (jsonEqual(status, cur.status)) {
         // Nothing moved: wait for a change, or for the time the stage said something happens.
         if (wakeAt !== undefined && wakeAt !== Infinity) this.gate.wakeAt(Math.max(wakeAt, now + 1));
         // Settled, unless it waits on other objects (a ConfigMap or Secret that may appear).

@@ -8,10 +8,12 @@
 //
 // The change log lives in memory (references to the stored objects, no copies): a restart
 // compacts it all, so a watch from before the restart gets 410 Gone and re-lists, as after an
-// etcd compaction. Volatile resources (Events) are kept in memory only: they are many, short-lived
-// and expire in Kubernetes too; a restart forgets them.
+// etcd compaction. Cold resources (Events) are the exception to holding everything in memory:
+// they are many (four or five per pod) and rarely read, so they live in SQLite only and reads go
+// there; a restart forgets them, as it always has (they expire in Kubernetes too).
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../api/types.js';
+import { Checkpointer } from './checkpointer.js';
 
 /** The kinds of store failure the apiserver turns into Status errors. */
 export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Compacted';
@@ -39,20 +41,19 @@ export interface Change {
 type Listener = (changes: Change[]) => void;
 
 /**
- * How to undo one write of a failed transaction. Durable objects are read back from SQLite (whose
+ * How to undo one write of a failed transaction. Objects are read back from SQLite (whose
  * transaction rolled back), so a big transaction does not keep every object's previous version
- * alive; volatile ones keep theirs.
+ * alive.
  */
 interface Undo {
   resource: string;
   ns: string;
   name: string;
   key: string;
-  before: Held | undefined;
   /**
    * Inside a unit (see Store.unit): the pending SQLite write before this write, if the batch had
    * written the object already (its previous version is that write's object); otherwise the
-   * previous version is what SQLite holds, or for volatile objects `before`.
+   * previous version is what SQLite holds.
    */
   unit?: { dirty: Dirty | undefined };
 }
@@ -65,10 +66,6 @@ interface Dirty {
   obj: KubeObject | undefined;
 }
 
-/** What the in-memory index holds: the object, or for volatile resources its JSON (a third of the memory). */
-type Held = KubeObject | string;
-const unpack = (v: Held): KubeObject => (typeof v === 'string' ? JSON.parse(v) : v);
-
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
 /** SQLite's order of the objects table's key (resource, namespace, name). */
@@ -80,15 +77,16 @@ export const MAX_CHANGE_LOG = 50_000;
 /** Kubernetes objects in SQLite with an in-memory index. */
 export class Store {
   private db: Database.Database;
+  private checkpointer?: Checkpointer;
   /** Committed changes after `compactedRev`, oldest first. */
   private log: Change[] = [];
-  private volatile: Set<string>;
+  private cold: Set<string>;
   private maxLog: number;
   /** Durable writes of the open transaction, latest per object: written to SQLite once, at commit. */
   private dirty = new Map<string, Dirty>();
   private unitDepth = 0;
   private ownership = 0;
-  private objects = new Map<string, Map<string, Held>>();
+  private objects = new Map<string, Map<string, KubeObject>>();
   private rev = 0;
   private compactedRev = 0;
   private listeners = new Set<Listener>();
@@ -101,11 +99,12 @@ export class Store {
     remove: Database.Statement;
     read: Database.Statement;
     setMeta: Database.Statement;
+    cold: { upsert: Database.Statement; remove: Database.Statement; read: Database.Statement; listAll: Database.Statement; listNamespace: Database.Statement };
   };
 
-  /** Opens (or creates) the store at a file path, or in memory for `:memory:`. `volatile` resources are never written to SQLite. */
-  constructor(path: string, opts: { volatile?: string[]; maxChangeLog?: number } = {}) {
-    this.volatile = new Set(opts.volatile ?? ['events']);
+  /** Opens (or creates) the store at a file path, or in memory for `:memory:`. `cold` resources are not held in memory. */
+  constructor(path: string, opts: { cold?: string[]; maxChangeLog?: number } = {}) {
+    this.cold = new Set(opts.cold ?? ['events']);
     this.maxLog = opts.maxChangeLog ?? MAX_CHANGE_LOG;
     this.db = new Database(path);
     if (path !== ':memory:') {
@@ -116,6 +115,13 @@ export class Store {
       // NORMAL keeps every committed transaction across a process crash (kill -9); only a power
       // loss could lose the last ones, as with etcd's batched fsync.
       this.db.pragma('synchronous = NORMAL');
+      // The log is copied into the database file by a worker thread, not inside COMMIT.
+      this.checkpointer = new Checkpointer(path, () => {
+        // The worker cannot run: checkpoint in COMMIT again, as SQLite does by default.
+        this.checkpointer = undefined;
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      this.db.pragma('wal_autocheckpoint = 0');
     }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (
@@ -124,12 +130,27 @@ export class Store {
         PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID;
       DROP TABLE IF EXISTS changes;
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      -- Cold objects do not outlive the daemon. Rows go in arrival order (a rowid table: new
+      -- Events append instead of splitting pages all over a key-ordered table); a small index
+      -- finds them by key.
+      DROP TABLE IF EXISTS cold_objects;
+      CREATE TABLE cold_objects (
+        id INTEGER PRIMARY KEY, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+        rv INTEGER NOT NULL, data TEXT NOT NULL);
+      CREATE UNIQUE INDEX cold_objects_key ON cold_objects (resource, namespace, name);
     `);
     this.stmts = {
       upsert: this.db.prepare('INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)'),
       remove: this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
       read: this.db.prepare('SELECT data FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
       setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      cold: {
+        upsert: this.db.prepare('INSERT INTO cold_objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (resource, namespace, name) DO UPDATE SET rv = excluded.rv, data = excluded.data'),
+        remove: this.db.prepare('DELETE FROM cold_objects WHERE resource = ? AND namespace = ? AND name = ?'),
+        read: this.db.prepare('SELECT data FROM cold_objects WHERE resource = ? AND namespace = ? AND name = ?'),
+        listAll: this.db.prepare('SELECT data FROM cold_objects WHERE resource = ?'),
+        listNamespace: this.db.prepare('SELECT data FROM cold_objects WHERE resource = ? AND namespace = ?'),
+      },
     };
     this.load();
   }
@@ -139,14 +160,14 @@ export class Store {
       this.bucket(row.resource).set(keyOf(row.namespace, row.name), JSON.parse(row.data));
     }
     const maxObj = (this.db.prepare('SELECT max(rv) AS m FROM objects').get() as { m: number | null }).m ?? 0;
-    // The revision survives a restart even when its newest writes were volatile or deletes.
+    // The revision survives a restart even when its newest writes were deletes or forgotten cold objects.
     const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'revision'").get() as { value: string } | undefined;
     this.rev = Math.max(maxObj, meta ? Number(meta.value) : 0);
     // The change log does not survive: everything before now is compacted.
     this.compactedRev = this.rev;
   }
 
-  private bucket(resource: string): Map<string, Held> {
+  private bucket(resource: string): Map<string, KubeObject> {
     let b = this.objects.get(resource);
     if (!b) this.objects.set(resource, (b = new Map()));
     return b;
@@ -172,18 +193,35 @@ export class Store {
 
   /** One object, or undefined. The returned object must not be mutated. */
   get(resource: string, namespace: string, name: string): KubeObject | undefined {
-    const v = this.objects.get(resource)?.get(keyOf(namespace, name));
-    return v === undefined ? undefined : unpack(v);
+    if (!this.cold.has(resource)) return this.objects.get(resource)?.get(keyOf(namespace, name));
+    const d = this.dirty.get(`${resource}\u0000${keyOf(namespace, name)}`);
+    if (d) return d.obj;
+    const row = this.stmts.cold.read.get(resource, namespace, name) as { data: string } | undefined;
+    return row ? JSON.parse(row.data) : undefined;
+  }
+
+  /** A cold resource's objects: SQLite's, with the open transaction's writes over them. */
+  private coldObjects(resource: string, namespace?: string): KubeObject[] {
+    const rows = (namespace === undefined ? this.stmts.cold.listAll.all(resource) : this.stmts.cold.listNamespace.all(resource, namespace)) as { data: string }[];
+    const pending = [...this.dirty.values()].filter((d) => d.resource === resource && (namespace === undefined || d.ns === namespace));
+    const out = rows.map((r) => JSON.parse(r.data) as KubeObject);
+    if (pending.length === 0) return out;
+    const byKey = new Map(out.map((o) => [keyOf(o.metadata.namespace ?? '', o.metadata.name!), o]));
+    for (const d of pending) {
+      if (d.obj) byKey.set(keyOf(d.ns, d.name), d.obj);
+      else byKey.delete(keyOf(d.ns, d.name));
+    }
+    return [...byKey.values()];
   }
 
   /** Objects of a resource, in one namespace or all (namespace undefined), ordered by namespace then name. */
   list(resource: string, namespace?: string): KubeObject[] {
-    const b = this.objects.get(resource);
-    if (!b) return [];
     const out: KubeObject[] = [];
-    for (const v of b.values()) {
-      const o = unpack(v);
-      if (namespace === undefined || (o.metadata.namespace ?? '') === namespace) out.push(o);
+    if (this.cold.has(resource)) out.push(...this.coldObjects(resource, namespace));
+    else {
+      const b = this.objects.get(resource);
+      if (!b) return [];
+      for (const o of b.values()) if (namespace === undefined || (o.metadata.namespace ?? '') === namespace) out.push(o);
     }
     return out.sort((a, c) => {
       const an = a.metadata.namespace ?? '';
@@ -195,16 +233,14 @@ export class Store {
 
   /** Objects of a resource in no particular order (cheap: for controllers that scan everything). */
   values(resource: string): IterableIterator<KubeObject> {
+    if (this.cold.has(resource)) return this.coldObjects(resource)[Symbol.iterator]();
     const b = this.objects.get(resource);
-    if (!b) return [][Symbol.iterator]();
-    if (!this.volatile.has(resource)) return b.values() as IterableIterator<KubeObject>;
-    return (function* () {
-      for (const v of b.values()) yield unpack(v);
-    })();
+    return b ? b.values() : [][Symbol.iterator]();
   }
 
-  /** Number of objects of a resource (cheap). */
+  /** Number of objects of a resource (cheap, except for cold ones). */
   count(resource: string): number {
+    if (this.cold.has(resource)) return this.coldObjects(resource).length;
     return this.objects.get(resource)?.size ?? 0;
   }
 
@@ -229,23 +265,22 @@ export class Store {
       // large transaction touches each page once instead of once per row.
       const rows = [...this.dirty.values()].sort(byKey);
       for (const d of rows) {
-        if (d.obj) this.stmts.upsert.run(d.resource, d.ns, d.name, d.rev, JSON.stringify(d.obj));
-        else this.stmts.remove.run(d.resource, d.ns, d.name);
+        const st = this.cold.has(d.resource) ? this.stmts.cold : this.stmts;
+        if (d.obj) st.upsert.run(d.resource, d.ns, d.name, d.rev, JSON.stringify(d.obj));
+        else st.remove.run(d.resource, d.ns, d.name);
       }
       this.dirty.clear();
       if (this.rev !== this.revBefore) this.stmts.setMeta.run('revision', String(this.rev));
       this.db.exec('COMMIT');
+      this.checkpointer?.committed();
     } catch (e) {
       this.dirty.clear();
       this.db.exec('ROLLBACK');
       for (let i = this.undo.length - 1; i >= 0; i--) {
         const u = this.undo[i];
-        let before = u.before;
-        if (!this.volatile.has(u.resource)) {
-          const row = this.stmts.read.get(u.resource, u.ns, u.name) as { data: string } | undefined;
-          before = row ? JSON.parse(row.data) : undefined;
-        }
-        if (before) this.bucket(u.resource).set(u.key, before);
+        if (this.cold.has(u.resource)) continue; // nothing in memory
+        const row = this.stmts.read.get(u.resource, u.ns, u.name) as { data: string } | undefined;
+        if (row) this.bucket(u.resource).set(u.key, JSON.parse(row.data));
         else this.bucket(u.resource).delete(u.key);
       }
       this.rev = this.revBefore;
@@ -289,17 +324,17 @@ export class Store {
       if (!ok) {
         for (let i = this.undo.length - 1; i >= undoMark; i--) {
           const u = this.undo[i];
-          const b = this.bucket(u.resource);
-          let before: Held | undefined = u.before;
-          if (!this.volatile.has(u.resource)) {
+          if (!this.cold.has(u.resource)) {
+            let before: KubeObject | undefined;
             if (u.unit?.dirty) before = u.unit.dirty.obj;
             else {
               const row = this.stmts.read.get(u.resource, u.ns, u.name) as { data: string } | undefined;
               before = row ? JSON.parse(row.data) : undefined;
             }
+            const b = this.bucket(u.resource);
+            if (before !== undefined) b.set(u.key, before);
+            else b.delete(u.key);
           }
-          if (before !== undefined) b.set(u.key, before);
-          else b.delete(u.key);
           const dk = `${u.resource}\u0000${u.key}`;
           if (u.unit?.dirty) this.dirty.set(dk, u.unit.dirty);
           else this.dirty.delete(dk);
@@ -319,17 +354,17 @@ export class Store {
       const ns = obj.metadata.namespace ?? '';
       const name = obj.metadata.name!;
       const key = keyOf(ns, name);
-      const b = this.bucket(resource);
-      const volatile = this.volatile.has(resource);
       const rev = ++this.rev;
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
       if (type === 'DELETED' || obj.metadata.deletionTimestamp || (type === 'ADDED' && obj.metadata.ownerReferences?.length)) this.ownership++;
       const dk = `${resource}\u0000${key}`;
-      const prev = b.get(key);
-      this.undo.push({ resource, ns, name, key, before: volatile ? prev : undefined, ...(this.unitDepth > 0 ? { unit: { dirty: this.dirty.get(dk) } } : {}) });
-      if (!volatile) this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
-      if (type === 'DELETED') b.delete(key);
-      else b.set(key, volatile ? JSON.stringify(stored) : stored);
+      this.undo.push(this.unitDepth > 0 ? { resource, ns, name, key, unit: { dirty: this.dirty.get(dk) } } : { resource, ns, name, key });
+      this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
+      if (!this.cold.has(resource)) {
+        const b = this.bucket(resource);
+        if (type === 'DELETED') b.delete(key);
+        else b.set(key, stored);
+      }
       this.pending.push({ rev, type, resource, namespace: ns, name, object: stored });
       return stored;
     });
@@ -392,8 +427,14 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
+  /** Resolves when the background checkpointer has nothing running or pending. */
+  checkpointed(): Promise<void> {
+    return this.checkpointer?.idle() ?? Promise.resolve();
+  }
+
   /** Closes the database (checkpointing the WAL). */
   close(): void {
+    this.checkpointer?.close();
     this.db.close();
   }
 }

@@ -107,7 +107,40 @@ describe('store', () => {
     expect(() => s.changesSince(1)).toThrowError(expect.objectContaining({ code: 'Compacted' }));
   });
 
-  it('keeps Events in memory only; the revision survives a reopen; the old change log does not', () => {
+  it('keeps Events (cold) in SQLite only: read back inside and after a transaction, listed with pending writes, undone with a failed unit', () => {
+    const s = new Store(':memory:');
+    const ev = (name: string, ns = 'default', message = 'm') => ({ apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns }, message });
+    s.create('events', ev('a'));
+    s.batch(() => {
+      s.create('events', ev('c'));
+      s.update('events', ev('a', 'default', 'changed'));
+      s.create('events', ev('b', 'other'));
+      expect(s.get('events', 'default', 'c')?.message).toBe('m');
+      expect(s.list('events').map((e) => `${e.metadata.namespace}/${e.metadata.name}/${e.message}`)).toEqual(['default/a/changed', 'default/c/m', 'other/b/m']);
+      expect(s.list('events', 'other').map((e) => e.metadata.name)).toEqual(['b']);
+      expect(() =>
+        s.unit(() => {
+          s.delete('events', 'default', 'c');
+          s.update('events', ev('a', 'default', 'lost'));
+          expect(s.get('events', 'default', 'c')).toBeUndefined();
+          throw new Error('component failed');
+        }),
+      ).toThrow('component failed');
+      expect(s.get('events', 'default', 'a')?.message).toBe('changed');
+      expect(s.get('events', 'default', 'c')).toBeDefined();
+    });
+    expect(s.count('events')).toBe(3);
+    expect([...s.values('events')].map((e) => e.metadata.name).sort()).toEqual(['a', 'b', 'c']);
+    expect(() =>
+      s.batch(() => {
+        s.delete('events', 'default', 'a');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(s.get('events', 'default', 'a')?.message).toBe('changed');
+  });
+
+  it('forgets Events at a reopen; the revision survives it; the old change log does not', () => {
     const home = tempHome();
     const file = path.join(home, 'db');
     const s = new Store(file);
@@ -142,6 +175,25 @@ describe('store', () => {
     expect(t.get('configmaps', 'default', 'a')?.data).toEqual({ k: 'v' });
     expect(t.list('configmaps').map((o) => o.metadata.name)).toEqual(['a']);
     expect(t.create('configmaps', cm('c')).metadata.resourceVersion).toBe('4');
+    t.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('copies the write-ahead log into the database file from a worker thread, not in COMMIT', async () => {
+    const home = tempHome();
+    const file = path.join(home, 'db');
+    const s = new Store(file);
+    const big = 'x'.repeat(64 * 1024);
+    s.batch(() => {
+      for (let i = 0; i < 400; i++) s.create('configmaps', cm(`c${i}`, { big }));
+    });
+    // COMMIT returned without copying: the 25 MiB are in the log, not yet in the database file.
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(20 * 2 ** 20);
+    await s.checkpointed();
+    expect(fs.statSync(file).size).toBeGreaterThan(20 * 2 ** 20);
+    s.close();
+    const t = new Store(file);
+    expect(t.count('configmaps')).toBe(400);
     t.close();
     fs.rmSync(home, { recursive: true, force: true });
   });

@@ -1,0 +1,28 @@
+// Equality of API values as JSON sees them: same fields and values whatever the key order, a
+// field set to undefined counts as absent. Shared sub-objects (interned, or carried over from
+// the previous version) compare by identity first, so a status compared with the one it was
+// derived from costs little.
+
+/** True when `a` and `b` serialise to the same JSON, up to key order. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let nx = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (v === undefined) continue;
+    nx++;
+    if (!jsonEqual(v, y[k])) return false;
+  }
+  let ny = 0;
+  for (const k in y) if (y[k] !== undefined) ny++;
+  return nx === ny;
+}

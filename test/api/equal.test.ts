@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { jsonEqual } from '../../src/api/equal.js';
+
+describe('jsonEqual', () => {
+  const shared = { a: [1, { b: 'x' }] };
+  it.each([
+    ['same reference', shared, shared, true],
+    ['same fields in another order', { a: 1, b: { c: [1, 2] } }, { b: { c: [1, 2] }, a: 1 }, true],
+    ['undefined counts as absent', { a: 1, b: undefined }, { a: 1 }, true],
+    ['a missing field', { a: 1, b: 2 }, { a: 1 }, false],
+    ['an extra field', { a: 1 }, { a: 1, b: null }, false],
+    ['null is not absent', { a: null }, {}, false],
+    ['array order matters', [1, 2], [2, 1], false],
+    ['array length', [1], [1, 1], false],
+    ['an array is not an object', { 0: 'a' }, ['a'], false],
+    ['numbers and strings differ', { a: 1 }, { a: '1' }, false],
+    ['nested difference', { s: { c: [{ ready: true }] } }, { s: { c: [{ ready: false }] } }, false],
+    ['empty objects', {}, {}, true],
+  ])('%s', (_n, a, b, expected) => {
+    expect(jsonEqual(a, b)).toBe(expected);
+    expect(jsonEqual(b, a)).toBe(expected);
+  });
+});
