@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type DaemonInfo, statePaths } from '../daemon/state.js';
 import { processAlive } from '../daemon/lock.js';
 import { Client } from './client.js';
+import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -44,7 +45,7 @@ export async function spawnDaemon(home: string, env: NodeJS.ProcessEnv): Promise
   const paths = statePaths(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const logFd = fs.openSync(paths.log, 'a');
-  const child = spawn(process.execPath, [DAEMON_MAIN], { detached: true, stdio: ['ignore', logFd, logFd], env: { ...env, MINIK_HOME: home } });
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON_MAIN], { detached: true, stdio: ['ignore', logFd, logFd], env: { ...env, MINIK_HOME: home } });
   fs.closeSync(logFd);
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? 1));
