@@ -6,7 +6,8 @@ import { fromLabelSelector, matches } from '../api/labels.js';
 
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import type { Registry } from '../apiserver/registry.js';
+import { type Registry, storeKey } from '../apiserver/registry.js';
+import { pushTo } from '../api/collections.js';
 import { StatusError } from '../apiserver/errors.js';
 import { type Controller, RevisionGate } from './controller.js';
 import { recordEvent } from './events.js';
@@ -22,6 +23,12 @@ const SOURCE = { component: 'deployment-controller' };
 const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
 const specReplicas = (rs: KubeObject) => rs.spec?.replicas ?? 0;
 
+/** A pass's ReplicaSets: by controller uid, and those without a controller by namespace. */
+interface ReplicaSetIndex {
+  owned: Map<string, KubeObject[]>;
+  orphans: Map<string, KubeObject[]>;
+}
+
 /** Syncs Deployments. */
 export class DeploymentController implements Controller {
   readonly name = 'deployment-controller';
@@ -29,28 +36,42 @@ export class DeploymentController implements Controller {
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
+    // ReplicaSets by controller once per pass (not a namespace listing per Deployment).
+    const index: ReplicaSetIndex = { owned: new Map(), orphans: new Map() };
+    for (const rs of reg.store.values(storeKey(rsR))) {
+      const ctrl = (rs.metadata.ownerReferences ?? []).find((r) => r.controller);
+      if (ctrl) pushTo(index.owned, ctrl.uid, rs);
+      else pushTo(index.orphans, rs.metadata.namespace ?? '', rs);
+    }
     for (const d of reg.list(deployR, undefined).items) {
       if (d.metadata.deletionTimestamp) continue;
       try {
-        this.syncOne(reg, d);
+        this.syncOne(reg, d, index);
       } catch (e) {
         if (!(e instanceof StatusError)) throw e;
       }
     }
   }
 
-  /** ReplicaSets this Deployment controls, adopting matching orphans. */
-  private ownedReplicaSets(reg: Registry, d: KubeObject): KubeObject[] {
+  /** ReplicaSets this Deployment controls (as the store has them now, by name), adopting matching orphans. */
+  private ownedReplicaSets(reg: Registry, d: KubeObject, index: ReplicaSetIndex): KubeObject[] {
     const sel = fromLabelSelector(d.spec?.selector);
     const out: KubeObject[] = [];
-    for (const rs of reg.list(rsR, d.metadata.namespace).items) {
-      const ctrl = (rs.metadata.ownerReferences ?? []).find((r) => r.controller);
-      if (ctrl?.uid === d.metadata.uid) out.push(rs);
-      else if (!ctrl && !rs.metadata.deletionTimestamp && sel.length > 0 && matches(sel, rs.metadata.labels)) {
-        out.push(reg.patch(rsR, rs.metadata.namespace!, rs.metadata.name!, 'merge', { metadata: { ownerReferences: [...(rs.metadata.ownerReferences ?? []), controllerRef(d)] } }));
-      }
+    for (const known of index.owned.get(d.metadata.uid!) ?? []) {
+      const rs = reg.store.get(storeKey(rsR), known.metadata.namespace ?? '', known.metadata.name!);
+      if (!rs || rs.metadata.uid !== known.metadata.uid) continue;
+      if ((rs.metadata.ownerReferences ?? []).find((r) => r.controller)?.uid === d.metadata.uid) out.push(rs);
     }
-    return out;
+    const orphans = index.orphans.get(d.metadata.namespace ?? '') ?? [];
+    for (let i = 0; i < orphans.length; i++) {
+      const rs = reg.store.get(storeKey(rsR), orphans[i].metadata.namespace ?? '', orphans[i].metadata.name!);
+      if (!rs || rs.metadata.deletionTimestamp || (rs.metadata.ownerReferences ?? []).some((r) => r.controller) || sel.length === 0 || !matches(sel, rs.metadata.labels)) continue;
+      const adopted = reg.patch(rsR, rs.metadata.namespace!, rs.metadata.name!, 'merge', { metadata: { ownerReferences: [...(rs.metadata.ownerReferences ?? []), controllerRef(d)] } });
+      pushTo(index.owned, d.metadata.uid!, adopted);
+      orphans.splice(i--, 1);
+      out.push(adopted);
+    }
+    return out.sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0));
   }
 
   /** Sets a ReplicaSet's size and its desired/max-replicas annotations (scaleReplicaSet). */
@@ -100,15 +121,16 @@ export class DeploymentController implements Controller {
     sorted.forEach((rs, i) => this.scale(reg, d, rs, sizes[i]));
   }
 
-  private syncOne(reg: Registry, d: KubeObject): void {
+  private syncOne(reg: Registry, d: KubeObject, index: ReplicaSetIndex): void {
     const replicas = d.spec?.replicas ?? 1;
-    let all = this.ownedReplicaSets(reg, d);
+    let all = this.ownedReplicaSets(reg, d, index);
     let newRS = all.find((rs) => sameTemplate(rs.spec?.template, d.spec?.template));
     const maxOldRevision = Math.max(0, ...all.filter((rs) => rs !== newRS).map(revisionOf));
     let createdNew = false;
 
     if (!newRS && !d.spec?.paused) {
       newRS = this.createReplicaSet(reg, d, maxOldRevision + 1);
+      pushTo(index.owned, d.metadata.uid!, newRS);
       createdNew = true;
       all = [...all, newRS];
     } else if (newRS && revisionOf(newRS) <= maxOldRevision && !d.spec?.paused) {
@@ -134,7 +156,7 @@ export class DeploymentController implements Controller {
       newRS = this.rollingUpdate(reg, d, newRS, old, replicas);
     }
 
-    all = this.ownedReplicaSets(reg, d);
+    all = this.ownedReplicaSets(reg, d, index);
     this.cleanup(reg, d, all, newRS);
     this.updateStatus(reg, d, all, newRS, createdNew);
   }
