@@ -109,8 +109,15 @@ export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject,
   const key = createHash('sha1').update(identity).digest('hex').slice(0, 16);
   const name = `${obj.metadata.name}.${key}`;
   const now = rfc3339(nowMs);
+  const bump = (existing: KubeObject) => reg.patch(eventsR, ns, name, 'merge', { count: (existing.count ?? 1) + 1, lastTimestamp: now, ...(aggregated ? { message } : {}) });
   try {
-    // Most events are new: create first, count a repeat when the name is taken.
+    // Most events are new: create first, count a repeat when the name is taken (an aggregate
+    // usually exists already: look it up first).
+    const aggregate = aggregated ? reg.find(eventsR, ns, name) : undefined;
+    if (aggregate) {
+      bump(aggregate);
+      return;
+    }
     reg.createTrusted(eventsR, ns, {
       apiVersion: 'v1',
       kind: 'Event',
@@ -138,8 +145,7 @@ export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject,
     // An event that cannot be written (namespace going away) is dropped, as the real recorder does.
     if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) return;
     try {
-      const existing = reg.get(eventsR, ns, name);
-      reg.patch(eventsR, ns, name, 'merge', { count: (existing.count ?? 1) + 1, lastTimestamp: now, ...(aggregated ? { message } : {}) });
+      bump(reg.get(eventsR, ns, name));
     } catch {
       // As above.
     }

@@ -14,6 +14,7 @@
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../api/types.js';
 import { Checkpointer } from './checkpointer.js';
+import { KeyFilter } from './key-filter.js';
 
 /** The kinds of store failure the apiserver turns into Status errors. */
 export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Compacted';
@@ -81,6 +82,8 @@ export class Store {
   /** Committed changes after `compactedRev`, oldest first. */
   private log: Change[] = [];
   private cold: Set<string>;
+  /** Keys of cold objects ever written (`resource\0ns/name`): a miss needs no SQLite query. */
+  private coldKeys = new KeyFilter();
   private maxLog: number;
   /** Durable writes of the open transaction, latest per object: written to SQLite once, at commit. */
   private dirty = new Map<string, Dirty>();
@@ -194,7 +197,9 @@ export class Store {
   /** One object, or undefined. The returned object must not be mutated. */
   get(resource: string, namespace: string, name: string): KubeObject | undefined {
     if (!this.cold.has(resource)) return this.objects.get(resource)?.get(keyOf(namespace, name));
-    const d = this.dirty.get(`${resource}\u0000${keyOf(namespace, name)}`);
+    const dk = `${resource}\u0000${keyOf(namespace, name)}`;
+    if (!this.coldKeys.mayHave(dk)) return undefined;
+    const d = this.dirty.get(dk);
     if (d) return d.obj;
     const row = this.stmts.cold.read.get(resource, namespace, name) as { data: string } | undefined;
     return row ? JSON.parse(row.data) : undefined;
@@ -360,6 +365,7 @@ export class Store {
       const dk = `${resource}\u0000${key}`;
       this.undo.push(this.unitDepth > 0 ? { resource, ns, name, key, unit: { dirty: this.dirty.get(dk) } } : { resource, ns, name, key });
       this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
+      if (this.cold.has(resource)) this.coldKeys.add(dk);
       if (!this.cold.has(resource)) {
         const b = this.bucket(resource);
         if (type === 'DELETED') b.delete(key);

@@ -205,3 +205,15 @@ describe('store', () => {
     expect(s.list('configmaps', 'a')).toHaveLength(2);
   });
 });
+
+describe('KeyFilter', () => {
+  it('never forgets a key it was given, across growth; mostly says no to others', async () => {
+    const { KeyFilter } = await import('../../src/store/key-filter.js');
+    const f = new KeyFilter();
+    for (let i = 0; i < 20_000; i++) f.add(`events\u0000default/pod-${i}.abc`);
+    for (let i = 0; i < 20_000; i++) expect(f.mayHave(`events\u0000default/pod-${i}.abc`)).toBe(true);
+    let falsePositives = 0;
+    for (let i = 0; i < 20_000; i++) if (f.mayHave(`events\u0000default/other-${i}`)) falsePositives++;
+    expect(falsePositives).toBeLessThan(20);
+  });
+});
