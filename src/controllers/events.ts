@@ -20,10 +20,10 @@ export interface EventSource {
 }
 
 /** client-go's defaults (tools/record/events_cache.go). */
-export const AGGREGATE_MAX_EVENTS = 10;
-export const AGGREGATE_INTERVAL_MS = 600_000;
-export const SPAM_BURST = 25;
-export const SPAM_REFILL_PER_MS = 1 / 300_000;
+const AGGREGATE_MAX_EVENTS = 10;
+const AGGREGATE_INTERVAL_MS = 600_000;
+const SPAM_BURST = 25;
+const SPAM_REFILL_PER_MS = 1 / 300_000;
 const CACHE_ENTRIES = 4096;
 /** Components that record through events.k8s.io/v1 (no aggregation, no spam filter). */
 const UNCORRELATED = new Set(['default-scheduler']);

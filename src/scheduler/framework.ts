@@ -4,14 +4,21 @@ import { parseQuantity, milliCPU } from '../api/quantity.js';
 import { controllerOf, podRequests } from '../api/pods.js';
 import type { KubeObject } from '../api/types.js';
 
-/** A node with what is already on it. */
+/**
+ * A node with what is already on it. What every filter and score reads for every node (name,
+ * requested and allocatable amounts) sits in the NodeInfo itself: a pod looks at hundreds of
+ * nodes, and each object less to reach per node shows.
+ */
 export interface NodeInfo {
   node: KubeObject;
-  /** Its position in the pass's node list. */
-  index: number;
+  name: string;
   pods: KubeObject[];
-  requested: { milliCPU: number; memory: number; pods: number };
-  allocatable: { milliCPU: number; memory: number; pods: number };
+  requestedMilliCPU: number;
+  requestedMemory: number;
+  requestedPods: number;
+  allocatableMilliCPU: number;
+  allocatableMemory: number;
+  allocatablePods: number;
   usedPorts: Set<string>;
   /** Pods on the node per controller uid (for spreading). */
   byOwner: Map<string, number>;
@@ -66,17 +73,21 @@ export function hostPorts(pod: KubeObject): string[] {
   return out;
 }
 
-/** Builds a NodeInfo from a node and the pods bound to it; `index` is its place in the pass's list. */
-export function nodeInfo(node: KubeObject, pods: KubeObject[], index = 0): NodeInfo {
+/** Builds a NodeInfo from a node and the pods bound to it. */
+export function nodeInfo(node: KubeObject, pods: KubeObject[]): NodeInfo {
   const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
   const ready = (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
   const hardTaints = (node.spec?.taints ?? []).filter((t: { effect: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
   const info: NodeInfo = {
     node,
-    index,
     pods: [],
-    requested: { milliCPU: 0, memory: 0, pods: 0 },
-    allocatable: { milliCPU: milliCPU(alloc.cpu ?? 0), memory: parseQuantity(alloc.memory ?? 0), pods: Number(alloc.pods ?? 110) },
+    name: node.metadata.name!,
+    requestedMilliCPU: 0,
+    requestedMemory: 0,
+    requestedPods: 0,
+    allocatableMilliCPU: milliCPU(alloc.cpu ?? 0),
+    allocatableMemory: parseQuantity(alloc.memory ?? 0),
+    allocatablePods: Number(alloc.pods ?? 110),
     usedPorts: new Set(),
     byOwner: new Map(),
     ready,
@@ -92,9 +103,9 @@ export function nodeInfo(node: KubeObject, pods: KubeObject[], index = 0): NodeI
 export function addPod(info: NodeInfo, pod: KubeObject): void {
   const r = podRequests(pod);
   info.pods.push(pod);
-  info.requested.milliCPU += r.milliCPU;
-  info.requested.memory += r.memory;
-  info.requested.pods += 1;
+  info.requestedMilliCPU += r.milliCPU;
+  info.requestedMemory += r.memory;
+  info.requestedPods += 1;
   for (const hp of hostPorts(pod)) info.usedPorts.add(hp);
   const owner = controllerOf(pod)?.uid;
   if (owner) {

@@ -48,7 +48,7 @@ export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS
   for (let k = 0, i = start % Math.max(1, nodes.length); k < nodes.length && feasible.length < enough; k++, i = i + 1 === nodes.length ? 0 : i + 1) {
     const n = nodes[i];
     processed++;
-    if (wanted && n.node.metadata.name !== wanted) {
+    if (wanted && n.name !== wanted) {
       reasons.set("node(s) didn't match the requested node name", (reasons.get("node(s) didn't match the requested node name") ?? 0) + 1);
       continue;
     }
@@ -65,9 +65,9 @@ export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS
   for (const n of feasible) {
     let score = 0;
     for (let i = 0; i < scores.length; i++) score += scores[i].weight * scores[i].score(pod, n, states[i]);
-    if (score > bestScore || (score === bestScore && n.node.metadata.name! < bestName)) {
+    if (score > bestScore || (score === bestScore && n.name < bestName)) {
       bestScore = score;
-      bestName = n.node.metadata.name!;
+      bestName = n.name;
     }
   }
   return { node: bestName, processed };

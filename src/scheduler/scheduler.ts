@@ -34,8 +34,8 @@ export class Scheduler implements Controller {
       const n = p.spec?.nodeName;
       if (n && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') pushTo(byNode, n, p);
     }
-    const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n, i) => nodeInfo(n, byNode.get(n.metadata.name!) ?? [], i));
-    const byName = new Map(infos.map((i) => [i.node.metadata.name!, i]));
+    const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? []));
+    const byName = new Map(infos.map((i) => [i.name, i]));
     for (const pod of pending) this.scheduleOne(reg, pod, infos, byName);
   }
 

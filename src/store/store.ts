@@ -118,13 +118,6 @@ export class Store {
       // NORMAL keeps every committed transaction across a process crash (kill -9); only a power
       // loss could lose the last ones, as with etcd's batched fsync.
       this.db.pragma('synchronous = NORMAL');
-      // The log is copied into the database file by a worker thread, not inside COMMIT.
-      this.checkpointer = new Checkpointer(path, () => {
-        // The worker cannot run: checkpoint in COMMIT again, as SQLite does by default.
-        this.checkpointer = undefined;
-        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
-      });
-      this.db.pragma('wal_autocheckpoint = 0');
     }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (
@@ -142,6 +135,15 @@ export class Store {
         rv INTEGER NOT NULL, data TEXT NOT NULL);
       CREATE UNIQUE INDEX cold_objects_key ON cold_objects (resource, namespace, name);
     `);
+    if (path !== ':memory:') {
+      // The log is copied into the database file by a worker thread, not inside COMMIT.
+      this.checkpointer = new Checkpointer(path, () => {
+        // The worker cannot run: checkpoint in COMMIT again, as SQLite does by default.
+        this.checkpointer = undefined;
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      this.db.pragma('wal_autocheckpoint = 0');
+    }
     this.stmts = {
       upsert: this.db.prepare('INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)'),
       remove: this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
@@ -366,7 +368,7 @@ export class Store {
       this.undo.push(this.unitDepth > 0 ? { resource, ns, name, key, unit: { dirty: this.dirty.get(dk) } } : { resource, ns, name, key });
       this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
       if (this.cold.has(resource)) this.coldKeys.add(dk);
-      if (!this.cold.has(resource)) {
+      else {
         const b = this.bucket(resource);
         if (type === 'DELETED') b.delete(key);
         else b.set(key, stored);

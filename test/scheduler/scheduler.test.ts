@@ -72,7 +72,7 @@ describe('selectHost skips only filters that cannot reject (PreFilter Skip, clea
     ['a host port in use rules out only the node using it', pod({ container: { ports: [{ containerPort: 80, hostPort: 80 }] }, tolerations: [{ operator: 'Exists' }] }), 't'],
   ])('%s', (_name, p, expected) => {
     const withPort = pod({ container: { ports: [{ containerPort: 80, hostPort: 80 }] } }, 'other');
-    const nodes = [nodeInfo(tainted, [], 0), nodeInfo(cordoned, [], 1), nodeInfo(notReady('r'), [withPort], 2)];
+    const nodes = [nodeInfo(tainted, []), nodeInfo(cordoned, []), nodeInfo(notReady('r'), [withPort])];
     const r = selectHost(p, nodes);
     expect('node' in r ? r.node : unschedulableMessage(r.reasons, r.total)).toBe(expected);
   });

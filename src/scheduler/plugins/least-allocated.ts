@@ -21,6 +21,6 @@ export const leastAllocated: ScorePlugin = {
   },
   score(pod, n, state) {
     const s = (state ?? leastAllocated.preScore!(pod, [n])) as { cpu: number; mem: number };
-    return (free(n.requested.milliCPU + s.cpu, n.allocatable.milliCPU) + free(n.requested.memory + s.mem, n.allocatable.memory)) / 2;
+    return (free(n.requestedMilliCPU + s.cpu, n.allocatableMilliCPU) + free(n.requestedMemory + s.mem, n.allocatableMemory)) / 2;
   },
 };

@@ -10,10 +10,10 @@ export const nodeResourcesFit: FilterPlugin = {
   name: 'NodeResourcesFit',
   preFilter: (pod) => podRequests(pod),
   filter(pod, n, state) {
-    if (n.requested.pods + 1 > n.allocatable.pods) return REASON_PODS;
+    if (n.requestedPods + 1 > n.allocatablePods) return REASON_PODS;
     const r = (state as PodRequests | undefined) ?? podRequests(pod);
-    if (r.milliCPU > 0 && n.requested.milliCPU + r.milliCPU > n.allocatable.milliCPU) return REASON_CPU;
-    if (r.memory > 0 && n.requested.memory + r.memory > n.allocatable.memory) return REASON_MEMORY;
+    if (r.milliCPU > 0 && n.requestedMilliCPU + r.milliCPU > n.allocatableMilliCPU) return REASON_CPU;
+    if (r.memory > 0 && n.requestedMemory + r.memory > n.allocatableMemory) return REASON_MEMORY;
     return undefined;
   },
 };
