@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** WAL size past which a checkpoint is asked for (SQLite's own default is 1,000 pages). */
-export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
+/** WAL size past which a checkpoint is asked for (a burst of small writes, such as applying 1,000 objects, stays below it). */
+export const CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
 // The worker's code (CommonJS, evaluated): one connection, one PASSIVE checkpoint per request.
 const WORKER = `
