@@ -310,6 +310,22 @@ describe('progress deadline', () => {
   });
 });
 
+describe('a Deployment and orphaned ReplicaSets', () => {
+  it('adopts a matching orphan ReplicaSet (with its template, it is the new one) and leaves others alone', () => {
+    const tpl = deployment().spec.template;
+    reg.create(rsR, 'default', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-orphan', labels: { app: 'web' } }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: tpl } });
+    reg.create(rsR, 'default', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'other', labels: { app: 'other' } }, spec: { replicas: 1, selector: { matchLabels: { app: 'other' } }, template: { ...tpl, metadata: { labels: { app: 'other' } } } } });
+    run(300);
+    const d = reg.create(deployR, 'default', deployment());
+    run(1000);
+    const byName = new Map(reg.list(rsR, 'default').items.map((rs) => [rs.metadata.name, rs]));
+    expect([...byName.keys()].sort()).toEqual(['other', 'web-orphan']);
+    expect(byName.get('web-orphan')!.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Deployment', name: 'web', uid: d.metadata.uid, controller: true })]);
+    expect(byName.get('other')!.metadata.ownerReferences).toBeUndefined();
+    expect(reg.get(deployR, 'default', 'web').status).toMatchObject({ replicas: 3 });
+  });
+});
+
 describe('kubelet writes', () => {
   it('a pod without a readiness delay is Running and Ready in the same write', () => {
     run(100);

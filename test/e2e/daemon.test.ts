@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAEMON_MAIN, readDaemonInfo } from '../../src/client/connect.js';
+import { DAEMON_NODE_FLAGS } from '../../src/daemon/node-flags.js';
 import { cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
 
 let home: string;
@@ -21,6 +22,12 @@ describe('the daemon', () => {
     expect(r.stdout).toMatch(/^NAME              STATUS   AGE\ndefault           Active   \d+s\nkube-node-lease   Active/);
     const again = await cliProcess(home, ['daemon', 'status']);
     expect(again.stdout).toMatch(/^minik daemon is running \(pid \d+/);
+  });
+
+  it("runs with the daemon's Node.js flags (src/daemon/node-flags.ts)", () => {
+    const info = readDaemonInfo(home)!;
+    const args = fs.readFileSync(`/proc/${info.pid}/cmdline`, 'utf8').split('\0');
+    expect(args.slice(1, 1 + DAEMON_NODE_FLAGS.length)).toEqual(DAEMON_NODE_FLAGS);
   });
 
   it('keeps its token and kubeconfig private (mode 0600) and refuses requests without the token', async () => {
