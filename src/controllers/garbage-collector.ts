@@ -40,7 +40,7 @@ export class GarbageCollector implements Controller {
     const all: Entry[] = [];
     const byUid = new Map<string, Entry>();
     for (const r of RESOURCES) {
-      // Events own nothing and are owned by nothing (kept as JSON: not worth parsing them all).
+      // Events own nothing and are owned by nothing (kept in SQLite only: not worth reading them all).
       if (r.kind === 'Event' || r.readOnly) continue;
       for (const o of reg.store.values(storeKey(r))) {
         const e = { r, o };
