@@ -61,11 +61,11 @@ class Correlator {
   correlate(source: EventSource, obj: KubeObject, type: string, reason: string, message: string, now: number): { message: string; aggregated: boolean } | undefined {
     const objKey = `${source.host ?? ''}|${obj.metadata.uid}`;
     const aggKey = `${objKey}|${type}|${reason}`;
+    // get() marks an entry recently used; only a new or expired record needs set().
     let rec = this.aggregates.get(aggKey);
-    if (!rec || now - rec.last > AGGREGATE_INTERVAL_MS) rec = { messages: new Set(), last: now };
+    if (!rec || now - rec.last > AGGREGATE_INTERVAL_MS) this.aggregates.set(aggKey, (rec = { messages: new Set(), last: now }));
     rec.messages.add(message);
     rec.last = now;
-    this.aggregates.set(aggKey, rec);
     let out = { message, aggregated: false };
     if (rec.messages.size >= AGGREGATE_MAX_EVENTS) {
       // Keep the set from growing past the threshold; every later similar event is aggregated.
@@ -73,10 +73,9 @@ class Correlator {
       out = { message: `(combined from similar events): ${message}`, aggregated: true };
     }
     let bucket = this.spam.get(objKey);
-    if (!bucket) bucket = { tokens: SPAM_BURST, last: now };
+    if (!bucket) this.spam.set(objKey, (bucket = { tokens: SPAM_BURST, last: now }));
     bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + (now - bucket.last) * SPAM_REFILL_PER_MS);
     bucket.last = now;
-    this.spam.set(objKey, bucket);
     if (bucket.tokens < 1) return undefined;
     bucket.tokens -= 1;
     return out;

@@ -136,13 +136,18 @@ export class Store {
       CREATE UNIQUE INDEX cold_objects_key ON cold_objects (resource, namespace, name);
     `);
     if (path !== ':memory:') {
-      // The log is copied into the database file by a worker thread, not inside COMMIT.
-      this.checkpointer = new Checkpointer(path, () => {
-        // The worker cannot run: checkpoint in COMMIT again, as SQLite does by default.
+      // The log is copied into the database file by a worker thread, not inside COMMIT. If the
+      // worker cannot run, COMMIT checkpoints again, as SQLite does by default.
+      const inline = () => {
         this.checkpointer = undefined;
         if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
-      });
-      this.db.pragma('wal_autocheckpoint = 0');
+      };
+      try {
+        this.checkpointer = new Checkpointer(path, inline);
+        this.db.pragma('wal_autocheckpoint = 0');
+      } catch {
+        inline();
+      }
     }
     this.stmts = {
       upsert: this.db.prepare('INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)'),

@@ -63,6 +63,15 @@ describe('recordEvent', () => {
     expect(events().length).toBe(10);
   });
 
+  it('remembers the last 4,096 objects per component: older aggregation state is forgotten', () => {
+    const { reg, rs, events } = setup();
+    for (let i = 0; i < 9; i++) recordEvent(reg, { component: 'replicaset-controller' }, rs, 'Normal', 'SuccessfulCreate', `Created pod: a-${i}`);
+    for (let i = 0; i < 4100; i++) recordEvent(reg, { component: 'replicaset-controller' }, { ...rs, metadata: { ...rs.metadata, name: `x-${i}`, uid: `x-${i}` } }, 'Normal', 'SuccessfulCreate', 'Created pod: y');
+    recordEvent(reg, { component: 'replicaset-controller' }, rs, 'Normal', 'SuccessfulCreate', 'Created pod: a-9');
+    expect(events().filter((e) => e.message.startsWith('(combined')).length).toBe(0);
+    expect(events().length).toBe(10);
+  });
+
   it('the scheduler (events.k8s.io) neither aggregates nor filters', () => {
     const { reg, rs, events } = setup();
     for (let i = 0; i < 40; i++) recordEvent(reg, { component: 'default-scheduler' }, rs, 'Warning', 'FailedScheduling', i % 2 ? '0/3 nodes are available: 3 Insufficient cpu.' : `0/3 nodes are available: ${i} Insufficient memory.`);
