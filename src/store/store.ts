@@ -68,6 +68,8 @@ interface Dirty {
 }
 
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
+/** The key of an object across resources: the open transaction's writes and the cold-key filter use it. */
+const dirtyKeyOf = (resource: string, key: string) => `${resource}\u0000${key}`;
 
 /** SQLite's order of the objects table's key (resource, namespace, name). */
 const byKey = (a: Dirty, b: Dirty): number => (a.resource !== b.resource ? (a.resource < b.resource ? -1 : 1) : a.ns !== b.ns ? (a.ns < b.ns ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -85,7 +87,7 @@ export class Store {
   /** Keys of cold objects ever written (`resource\0ns/name`): a miss needs no SQLite query. */
   private coldKeys = new KeyFilter();
   private maxLog: number;
-  /** Durable writes of the open transaction, latest per object: written to SQLite once, at commit. */
+  /** Writes of the open transaction, latest per object (by dirtyKeyOf): written to SQLite once, at commit. */
   private dirty = new Map<string, Dirty>();
   private unitDepth = 0;
   private ownership = 0;
@@ -204,7 +206,7 @@ export class Store {
   /** One object, or undefined. The returned object must not be mutated. */
   get(resource: string, namespace: string, name: string): KubeObject | undefined {
     if (!this.cold.has(resource)) return this.objects.get(resource)?.get(keyOf(namespace, name));
-    const dk = `${resource}\u0000${keyOf(namespace, name)}`;
+    const dk = dirtyKeyOf(resource, keyOf(namespace, name));
     if (!this.coldKeys.mayHave(dk)) return undefined;
     const d = this.dirty.get(dk);
     if (d) return d.obj;
@@ -347,7 +349,7 @@ export class Store {
             if (before !== undefined) b.set(u.key, before);
             else b.delete(u.key);
           }
-          const dk = `${u.resource}\u0000${u.key}`;
+          const dk = dirtyKeyOf(u.resource, u.key);
           if (u.unit?.dirty) this.dirty.set(dk, u.unit.dirty);
           else this.dirty.delete(dk);
         }
@@ -369,7 +371,7 @@ export class Store {
       const rev = ++this.rev;
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
       if (type === 'DELETED' || obj.metadata.deletionTimestamp || (type === 'ADDED' && obj.metadata.ownerReferences?.length)) this.ownership++;
-      const dk = `${resource}\u0000${key}`;
+      const dk = dirtyKeyOf(resource, key);
       this.undo.push(this.unitDepth > 0 ? { resource, ns, name, key, unit: { dirty: this.dirty.get(dk) } } : { resource, ns, name, key });
       this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
       if (this.cold.has(resource)) this.coldKeys.add(dk);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store, StoreError } from '../../src/store/store.js';
 import { tempHome } from '../helpers.js';
+import Database from 'better-sqlite3';
 import { CHECKPOINT_BYTES } from '../../src/store/checkpointer.js';
 
 const cm = (name: string, data: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
@@ -177,6 +178,29 @@ describe('store', () => {
     expect(t.list('configmaps').map((o) => o.metadata.name)).toEqual(['a']);
     expect(t.create('configmaps', cm('c')).metadata.resourceVersion).toBe('4');
     t.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('gives a new database 16 KiB pages (a pod fits in a page) and leaves an existing one as it is', () => {
+    const home = tempHome();
+    const file = path.join(home, 'db');
+    const old = new Database(file);
+    old.pragma('page_size = 4096');
+    old.exec('CREATE TABLE t (x)');
+    old.close();
+    new Store(file).close();
+    const fresh = path.join(home, 'fresh');
+    new Store(fresh).close();
+    const pageSize = (f: string) => {
+      const db = new Database(f, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize(fresh)).toBe(16384);
+    expect(pageSize(file)).toBe(4096);
     fs.rmSync(home, { recursive: true, force: true });
   });
 

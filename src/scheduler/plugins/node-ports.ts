@@ -5,7 +5,10 @@ export const REASON_PORTS = "node(s) didn't have free ports for the requested po
 
 export const nodePorts: FilterPlugin = {
   name: 'NodePorts',
-  preFilter: (pod) => (hostPorts(pod).length === 0 ? SKIP : hostPorts(pod)),
+  preFilter(pod) {
+    const ports = hostPorts(pod);
+    return ports.length === 0 ? SKIP : ports;
+  },
   filter(pod, n, state) {
     if (n.usedPorts.size === 0) return undefined;
     for (const hp of (state as string[] | undefined) ?? hostPorts(pod)) {
