@@ -1,21 +1,16 @@
 // The event recorder's correlation (client-go's EventCorrelator): counting, aggregation of similar
 // events, the per-object spam filter, and the scheduler's uncorrelated events.
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/api/clock.js';
 import { resolveResource } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { Registry } from '../../src/apiserver/registry.js';
 import { recordEvent } from '../../src/controllers/events.js';
-import { bootstrap } from '../../src/daemon/bootstrap.js';
-import { DEFAULT_NODES } from '../../src/kubelet/node-template.js';
-import { Store } from '../../src/store/store.js';
+import { TestCluster } from '../cluster.js';
 
 const eventsR = resolveResource('events')[0];
 
+/** A cluster whose loop never runs: only the events these tests record exist. */
 function setup() {
-  const clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
-  const reg = new Registry(new Store(':memory:'), clock);
-  bootstrap(reg, DEFAULT_NODES);
+  const { clock, reg } = new TestCluster();
   const rs: KubeObject = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'default', uid: 'rs-uid', resourceVersion: '7' } };
   const events = () => reg.list(eventsR, 'default').items.filter((e) => e.involvedObject.uid === 'rs-uid');
   return { clock, reg, rs, events };
