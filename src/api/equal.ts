@@ -15,14 +15,15 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
+  // Own keys only: a key named `__proto__` is data, compared like any other.
   let nx = 0;
-  for (const k in x) {
+  for (const k of Object.keys(x)) {
     const v = x[k];
     if (v === undefined) continue;
     nx++;
-    if (!jsonEqual(v, y[k])) return false;
+    if (!Object.prototype.hasOwnProperty.call(y, k) || !jsonEqual(v, y[k])) return false;
   }
   let ny = 0;
-  for (const k in y) if (y[k] !== undefined) ny++;
+  for (const k of Object.keys(y)) if (y[k] !== undefined) ny++;
   return nx === ny;
 }

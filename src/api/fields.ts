@@ -12,15 +12,21 @@ export interface FieldRequirement {
 /** Thrown for a malformed or unsupported field selector. */
 export class FieldSelectorError extends Error {}
 
-/** Parses `a=b,c!=d` (also `==`). Backslash escapes `,`, `=` and `!` inside values. */
+/** Parses `a=b,c!=d` (also `==`). Backslash escapes `,`, `=` and `!` inside values. Linear in the input. */
 export function parseFieldSelector(input: string): FieldRequirement[] {
   const s = input.trim();
   if (!s) return [];
   const out: FieldRequirement[] = [];
-  for (const term of s.split(/(?<!\\),/)) {
-    const m = /^([^!=]+?)\s*(!=|==|=)\s*(.*)$/.exec(term.trim());
-    if (!m) throw new FieldSelectorError(`invalid selector: '${input}'; can't understand '${term}'`);
-    out.push({ field: m[1], op: m[2] === '!=' ? '!=' : '=', value: m[3].replace(/\\(.)/g, '$1') });
+  for (const raw of s.split(/(?<!\\),/)) {
+    const term = raw.trim();
+    // The operator is the first `!=`, `==` or `=`; the field is what comes before it.
+    const eq = term.indexOf('=');
+    const bang = term.indexOf('!=');
+    const at = bang >= 0 && bang < eq ? bang : eq;
+    const field = at > 0 ? term.slice(0, at).trim() : '';
+    if (!field || field.includes('!')) throw new FieldSelectorError(`invalid selector: '${input}'; can't understand '${raw}'`);
+    const op = at === bang ? '!=' : term[at + 1] === '=' ? '==' : '=';
+    out.push({ field, op: op === '!=' ? '!=' : '=', value: term.slice(at + op.length).trimStart().replace(/\\(.)/g, '$1') });
   }
   return out;
 }

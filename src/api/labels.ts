@@ -1,5 +1,6 @@
 // Label selectors: parsing the string form (`app=web,tier!=db,env in (a,b),!legacy`), converting
 // the structured form (matchLabels/matchExpressions), and matching a label set.
+import { labelValue, qualifiedName } from './names.js';
 import type { LabelSelector } from './types.js';
 
 /** One requirement of a selector. */
@@ -26,8 +27,29 @@ function tokenize(s: string): string[] {
   return out;
 }
 
-/** Parses the string form used by `-l` and `?labelSelector=`. */
+/** The apiserver's checks of one parsed requirement: a qualified key, label values, integers for gt/lt. */
+function validateRequirement(r: Requirement): void {
+  const keyErrs = qualifiedName(r.key);
+  if (keyErrs.length) throw new SelectorParseError(`unable to parse requirement: <nil>: Invalid value: ${JSON.stringify(r.key)}: ${keyErrs.join('; ')}`);
+  if (r.op === 'gt' || r.op === 'lt') {
+    if (r.values.length !== 1 || !/^-?\d+$/.test(r.values[0])) throw new SelectorParseError(`unable to parse requirement: values: Invalid value: ${JSON.stringify(r.values)}: for 'Gt', 'Lt' operators, exactly one value is required and it must be an integer`);
+    return;
+  }
+  if ((r.op === 'in' || r.op === 'notin') && r.values.length === 0) throw new SelectorParseError(`unable to parse requirement: values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty`);
+  r.values.forEach((v, i) => {
+    const errs = labelValue(v);
+    if (errs.length) throw new SelectorParseError(`unable to parse requirement: values[${i}][${r.key}]: Invalid value: ${JSON.stringify(v)}: ${errs.join('; ')}`);
+  });
+}
+
+/** Parses the string form used by `-l` and `?labelSelector=`; keys and values are checked as the apiserver does. */
 export function parseSelector(input: string): Selector {
+  const reqs = parseSelectorSyntax(input);
+  reqs.forEach(validateRequirement);
+  return reqs;
+}
+
+function parseSelectorSyntax(input: string): Selector {
   const s = input.trim();
   if (s === '') return [];
   const toks = tokenize(s);

@@ -2,14 +2,27 @@
 // patch, with the merge keys of the built-in kinds, plus the three-way patch client-side apply sends.
 
 import { jsonEqual } from './equal.js';
+import { getOwn, hasOwn, setOwn } from './own-keys.js';
 
 type Obj = Record<string, any>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 
-/** Thrown for a malformed patch; the apiserver answers it with 400 or 422. */
+/** Thrown for a patch that cannot be decoded (400). */
 export class PatchError extends Error {}
+
+/** Thrown for a JSON patch that does not apply to the object (422, as the apiserver answers). */
+export class PatchApplyError extends PatchError {}
+
+/** Thrown for a JSON patch with more operations than the apiserver accepts (413). */
+export class PatchTooLarge extends PatchError {}
+
+/** Most operations in one JSON patch, as the apiserver allows. */
+export const MAX_JSON_PATCH_OPERATIONS = 10_000;
+
+/** Most bytes a JSON patch's `copy` operations may add up to, as the apiserver allows (3 MiB). */
+export const MAX_JSON_PATCH_COPY_BYTES = 3 * 1024 * 1024;
 
 /** RFC 7386: objects merge recursively, `null` deletes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): any {
@@ -17,7 +30,7 @@ export function mergePatch(target: unknown, patch: unknown): any {
   const out: Obj = isObj(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else setOwn(out, k, mergePatch(getOwn(out, k), v));
   }
   return out;
 }
@@ -28,33 +41,47 @@ function unescape(s: string): string {
 
 function parsePointer(p: string): string[] {
   if (p === '') return [];
-  if (!p.startsWith('/')) throw new PatchError(`invalid JSON pointer: "${p}"`);
+  if (!p.startsWith('/')) throw new PatchApplyError(`JSON pointer must be empty or start with a "/": "${p}"`);
   return p.slice(1).split('/').map(unescape);
 }
 
-function locate(doc: any, tokens: string[], op: string): { parent: any; key: string } {
+/** One step down a JSON pointer: an array index or an own property, else undefined. */
+function child(cur: any, token: string): any {
+  if (Array.isArray(cur)) return /^(0|[1-9]\d*)$/.test(token) ? cur[Number(token)] : undefined;
+  return isObj(cur) ? getOwn(cur, token) : undefined;
+}
+
+function locate(doc: any, tokens: string[], op: string, path: string): { parent: any; key: string } {
   let cur = doc;
   for (const t of tokens.slice(0, -1)) {
-    if (Array.isArray(cur)) cur = cur[Number(t)];
-    else if (isObj(cur)) cur = cur[t];
-    else cur = undefined;
-    if (cur === undefined) throw new PatchError(`the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "/${tokens.join('/')}"`);
+    cur = child(cur, t);
+    if (cur === undefined) throw new PatchApplyError(`${op} operation does not apply: doc is missing path: "${path}"`);
   }
   return { parent: cur, key: tokens[tokens.length - 1] };
 }
 
-/** RFC 6902 JSON patch (add, remove, replace, move, copy, test). */
+/**
+ * RFC 6902 JSON patch (add, remove, replace, move, copy, test), within the apiserver's limits: at
+ * most MAX_JSON_PATCH_OPERATIONS operations (PatchTooLarge) and MAX_JSON_PATCH_COPY_BYTES copied
+ * in all (so forty `copy` operations cannot double an object forty times).
+ */
 export function jsonPatch(target: unknown, ops: unknown): any {
   if (!Array.isArray(ops)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (ops.length > MAX_JSON_PATCH_OPERATIONS) throw new PatchTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   let doc = clone(target);
-  const missing = (op: string, path: string) => new PatchError(`${op} operation does not apply: doc is missing path: "${path}"`);
+  let copied = 0;
+  const missing = (op: string, path: string) => new PatchApplyError(`${op} operation does not apply: doc is missing path: "${path}"`);
   for (const o of ops) {
     if (!isObj(o)) throw new PatchError('invalid JSON patch operation');
-    const path = String(o.path ?? '');
+    const op = String(getOwn(o, 'op'));
+    const path = String(getOwn(o, 'path') ?? '');
     const tokens = parsePointer(path);
     const get = (toks: string[]) => {
       let cur: any = doc;
-      for (const t of toks) cur = Array.isArray(cur) ? cur[t === '-' ? cur.length : Number(t)] : isObj(cur) ? cur[t] : undefined;
+      for (const t of toks) {
+        cur = child(cur, t);
+        if (cur === undefined) return undefined;
+      }
       return cur;
     };
     const add = (toks: string[], value: any, replace: boolean) => {
@@ -62,55 +89,65 @@ export function jsonPatch(target: unknown, ops: unknown): any {
         doc = value;
         return;
       }
-      const { parent, key } = locate(doc, toks, o.op);
+      const { parent, key } = locate(doc, toks, op, path);
       if (Array.isArray(parent)) {
-        const i = key === '-' ? parent.length : Number(key);
-        if (!Number.isInteger(i) || i < 0 || i > parent.length - (replace ? 1 : 0)) throw missing(o.op, path);
+        const i = key === '-' ? parent.length : /^(0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
+        if (i < 0 || i > parent.length - (replace ? 1 : 0)) throw missing(op, path);
         if (replace) parent[i] = value;
         else parent.splice(i, 0, value);
       } else if (isObj(parent)) {
-        if (replace && !(key in parent)) throw missing(o.op, path);
-        parent[key] = value;
-      } else throw missing(o.op, path);
+        if (replace && !hasOwn(parent, key)) throw missing(op, path);
+        setOwn(parent, key, value);
+      } else throw missing(op, path);
     };
-    const remove = (toks: string[]) => {
-      const { parent, key } = locate(doc, toks, o.op);
+    const remove = (toks: string[], p: string) => {
+      if (toks.length === 0) throw missing('remove', p);
+      const { parent, key } = locate(doc, toks, 'remove', p);
       if (Array.isArray(parent)) {
-        const i = Number(key);
-        if (!(i >= 0 && i < parent.length)) throw missing('remove', path);
+        const i = /^(0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
+        if (!(i >= 0 && i < parent.length)) throw missing('remove', p);
         parent.splice(i, 1);
-      } else if (isObj(parent) && key in parent) delete parent[key];
-      else throw missing('remove', path);
+      } else if (isObj(parent) && hasOwn(parent, key)) delete parent[key];
+      else throw missing('remove', p);
     };
-    switch (o.op) {
+    const value = () => {
+      if (!hasOwn(o, 'value')) throw new PatchApplyError(`${op} operation missing value`);
+      return clone(o.value);
+    };
+    switch (op) {
       case 'add':
-        add(tokens, clone(o.value), false);
+        add(tokens, value(), false);
         break;
       case 'replace':
-        add(tokens, clone(o.value), true);
+        add(tokens, value(), true);
         break;
       case 'remove':
-        remove(tokens);
+        remove(tokens, path);
         break;
       case 'move': {
-        const from = parsePointer(String(o.from));
+        const fromPath = String(getOwn(o, 'from') ?? '');
+        const from = parsePointer(fromPath);
         const v = get(from);
-        if (v === undefined) throw missing('move', String(o.from));
-        remove(from);
+        if (v === undefined) throw missing('move', fromPath);
+        remove(from, fromPath);
         add(tokens, v, false);
         break;
       }
       case 'copy': {
-        const v = get(parsePointer(String(o.from)));
-        if (v === undefined) throw missing('copy', String(o.from));
+        const fromPath = String(getOwn(o, 'from') ?? '');
+        const v = get(parsePointer(fromPath));
+        if (v === undefined) throw missing('copy', fromPath);
+        // Counted before the copy is made: the limit stops the doubling before it costs memory.
+        copied += JSON.stringify(v).length;
+        if (copied > MAX_JSON_PATCH_COPY_BYTES) throw new PatchApplyError(`Unable to copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_JSON_PATCH_COPY_BYTES}`);
         add(tokens, clone(v), false);
         break;
       }
       case 'test':
-        if (JSON.stringify(get(tokens)) !== JSON.stringify(o.value)) throw new PatchError(`testing value ${path} failed: test failed`);
+        if (!jsonEqual(get(tokens) ?? null, getOwn(o, 'value') ?? null)) throw new PatchApplyError(`testing value ${path} failed: test failed`);
         break;
       default:
-        throw new PatchError(`Unexpected kind: ${o.op}`);
+        throw new PatchApplyError(`Unexpected kind: ${op}`);
     }
   }
   return doc;
@@ -153,8 +190,8 @@ function mergeList(target: any[], patch: any[], key: string, order: any[] | unde
   const out = target.map((x) => clone(x));
   for (const item of patch) {
     if (!isObj(item)) continue;
-    const directive = item.$patch;
-    const idx = out.findIndex((x) => isObj(x) && x[key] === item[key]);
+    const directive = getOwn(item, '$patch');
+    const idx = out.findIndex((x) => isObj(x) && getOwn(x, key) === getOwn(item, key));
     if (directive === 'delete') {
       if (idx >= 0) out.splice(idx, 1);
       continue;
@@ -165,7 +202,7 @@ function mergeList(target: any[], patch: any[], key: string, order: any[] | unde
   }
   if (order && order.length > 0) {
     const pos = (x: any) => {
-      const i = order.findIndex((o) => isObj(o) && isObj(x) && o[key] === x[key]);
+      const i = order.findIndex((o) => isObj(o) && isObj(x) && getOwn(o, key) === getOwn(x, key));
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
     out.sort((a, b) => pos(a) - pos(b));
@@ -180,17 +217,19 @@ function mergeList(target: any[], patch: any[], key: string, order: any[] | unde
  */
 export function strategicMerge(target: unknown, patch: unknown, path: string[] = []): any {
   if (!isObj(patch)) return clone(patch);
-  if (patch.$patch === 'replace') {
+  const directive = getOwn(patch, '$patch');
+  if (directive === 'replace') {
     const { $patch: _, ...rest } = patch;
     return clone(rest);
   }
-  if (patch.$patch === 'delete') return undefined;
+  if (directive === 'delete') return undefined;
   let out: Obj = isObj(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/')) continue;
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const field = k.slice('$deleteFromPrimitiveList/'.length);
-      if (Array.isArray(out[field]) && Array.isArray(v)) out[field] = out[field].filter((x: unknown) => !v.includes(x));
+      const cur = getOwn(out, field);
+      if (Array.isArray(cur) && Array.isArray(v)) setOwn(out, field, cur.filter((x: unknown) => !v.includes(x)));
       continue;
     }
     if (v === null) {
@@ -198,28 +237,29 @@ export function strategicMerge(target: unknown, patch: unknown, path: string[] =
       continue;
     }
     const childPath = [...path, k];
+    const cur = getOwn(out, k);
     if (Array.isArray(v)) {
       const key = mergeKeyFor(childPath);
-      const order = patch[`$setElementOrder/${k}`];
-      if (key && Array.isArray(out[k])) out[k] = mergeList(out[k], v, key, order, childPath);
-      else if (key) out[k] = mergeList([], v, key, order, childPath);
-      else if (MERGE_SETS.has(k) && Array.isArray(out[k])) out[k] = [...out[k], ...v.filter((x) => !out[k].includes(x))];
-      else out[k] = clone(v).filter((x: any) => !(isObj(x) && x.$patch));
+      const order = getOwn(patch, `$setElementOrder/${k}`);
+      if (key && Array.isArray(cur)) setOwn(out, k, mergeList(cur, v, key, order, childPath));
+      else if (key) setOwn(out, k, mergeList([], v, key, order, childPath));
+      else if (MERGE_SETS.has(k) && Array.isArray(cur)) setOwn(out, k, [...cur, ...v.filter((x) => !cur.includes(x))]);
+      else setOwn(out, k, clone(v).filter((x: any) => !(isObj(x) && getOwn(x, '$patch'))));
     } else if (isObj(v)) {
-      const merged = strategicMerge(out[k], v, childPath);
+      const merged = strategicMerge(cur, v, childPath);
       if (merged === undefined) delete out[k];
-      else out[k] = merged;
+      else setOwn(out, k, merged);
     } else {
-      out[k] = v;
+      setOwn(out, k, v);
     }
   }
-  if (Array.isArray(patch.$retainKeys)) {
-    const keep = new Set<string>(patch.$retainKeys);
+  const retain = getOwn(patch, '$retainKeys');
+  if (Array.isArray(retain)) {
+    const keep = new Set<string>(retain);
     out = Object.fromEntries(Object.entries(out).filter(([k]) => keep.has(k)));
   }
   return out;
 }
-
 
 /**
  * The strategic merge patch client-side apply sends: from the last-applied configuration
@@ -232,48 +272,49 @@ export function threeWayPatch(original: unknown, modified: unknown, current: unk
   const m = isObj(modified) ? modified : {};
   const c = isObj(current) ? current : {};
   const patch: Obj = {};
-  for (const k of Object.keys(o)) if (!(k in m) && k in c) patch[k] = null;
+  for (const k of Object.keys(o)) if (!hasOwn(m, k) && hasOwn(c, k)) setOwn(patch, k, null);
   for (const [k, mv] of Object.entries(m)) {
-    const cv = c[k];
-    const ov = o[k];
+    const cv = getOwn(c, k);
+    const ov = getOwn(o, k);
     const childPath = [...path, k];
     if (isObj(mv)) {
       if (!isObj(cv)) {
-        patch[k] = clone(mv);
+        setOwn(patch, k, clone(mv));
         continue;
       }
       const sub = threeWayPatch(ov, mv, cv, childPath);
-      if (Object.keys(sub).length > 0) patch[k] = sub;
+      if (Object.keys(sub).length > 0) setOwn(patch, k, sub);
     } else if (Array.isArray(mv)) {
       const key = mergeKeyFor(childPath);
       if (key && Array.isArray(cv) && mv.every(isObj)) {
         const items: any[] = [];
         const origItems: any[] = Array.isArray(ov) ? ov : [];
+        const keyOf = (x: any) => (isObj(x) ? getOwn(x, key) : undefined);
         for (const oi of origItems) {
-          if (isObj(oi) && !mv.some((x) => x[key] === oi[key]) && cv.some((x: any) => isObj(x) && x[key] === oi[key])) items.push({ $patch: 'delete', [key]: oi[key] });
+          if (isObj(oi) && !mv.some((x) => keyOf(x) === keyOf(oi)) && cv.some((x: any) => keyOf(x) === keyOf(oi))) items.push({ $patch: 'delete', [key]: keyOf(oi) });
         }
         for (const mi of mv) {
-          const ci = cv.find((x: any) => isObj(x) && x[key] === mi[key]);
-          const oi = origItems.find((x: any) => isObj(x) && x[key] === mi[key]);
+          const ci = cv.find((x: any) => isObj(x) && keyOf(x) === keyOf(mi));
+          const oi = origItems.find((x: any) => isObj(x) && keyOf(x) === keyOf(mi));
           if (!ci) items.push(clone(mi));
           else {
             const sub = threeWayPatch(oi, mi, ci, childPath);
-            if (Object.keys(sub).length > 0) items.push({ ...sub, [key]: mi[key] });
+            if (Object.keys(sub).length > 0) items.push({ ...sub, [key]: keyOf(mi) });
           }
         }
         const orderChanged = !jsonEqual(
-          mv.map((x) => x[key]),
-          cv.filter((x: any) => mv.some((y) => y[key] === x[key])).map((x: any) => x[key]),
+          mv.map(keyOf),
+          cv.filter((x: any) => mv.some((y) => keyOf(y) === keyOf(x))).map(keyOf),
         );
         if (items.length > 0 || orderChanged) {
-          patch[`$setElementOrder/${k}`] = mv.map((x) => ({ [key]: x[key] }));
-          if (items.length > 0) patch[k] = items;
+          patch[`$setElementOrder/${k}`] = mv.map((x) => ({ [key]: keyOf(x) }));
+          if (items.length > 0) setOwn(patch, k, items);
         }
       } else if (!jsonEqual(mv, cv)) {
-        patch[k] = clone(mv);
+        setOwn(patch, k, clone(mv));
       }
     } else if (!jsonEqual(mv, cv)) {
-      patch[k] = mv;
+      setOwn(patch, k, mv);
     }
   }
   return patch;

@@ -379,7 +379,7 @@ function walk(s: Schema, v: unknown, path: string, ipath: string, parentGo: stri
     case 'object': {
       if (typeof v !== 'object' || Array.isArray(v)) return fail(goType(s));
       for (const [k, item] of Object.entries(v as object)) {
-        const child = s.fields[k];
+        const child = Object.prototype.hasOwnProperty.call(s.fields, k) ? s.fields[k] : undefined;
         const p = path ? `${path}.${k}` : k;
         const ip = ipath ? `${ipath}.${k}` : k;
         if (child) walk(child, item, p, ip, s.go, out);

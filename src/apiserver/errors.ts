@@ -42,6 +42,24 @@ export function invalid(r: ResourceInfo, name: string, errs: FieldError[]): Stat
   return make(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.kind, causes });
 }
 
+/**
+ * 422 for a request the apiserver could decode but not apply (a JSON patch that does not apply):
+ * its generic wording, with the reason in the causes.
+ */
+export const unprocessable = (detail: string) => make(422, 'Invalid', 'the server rejected our request due to an error in our request', { causes: [{ reason: 'FieldValueInvalid', message: detail }] });
+
+/** 422 for invalid request options (`DeleteOptions.meta.k8s.io "" is invalid: ...`). */
+export function invalidOptions(kind: string, errs: FieldError[]): StatusError {
+  const msgs = errs.map(formatFieldError);
+  const list = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
+  const causes: StatusCause[] = errs.map((e) => ({ reason: causeReason(e.type), message: formatFieldError(e).slice(e.field.length + 2), field: e.field }));
+  return make(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${list}`, { group: 'meta.k8s.io', kind, causes });
+}
+
+/** 504 for a watch or list from a revision the store has not reached (after waiting for it). */
+export const tooLargeResourceVersion = (requested: number, current: number) =>
+  make(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
+
 export const badRequest = (message: string, causes?: StatusCause[]) => make(400, 'BadRequest', message, causes ? { causes } : undefined);
 export const unauthorized = () => make(401, 'Unauthorized', 'Unauthorized');
 export const forbidden = (r: ResourceInfo, name: string, why: string, causes?: StatusCause[]) =>

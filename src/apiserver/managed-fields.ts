@@ -5,6 +5,7 @@
 // uses the records to find conflicts and to remove fields a manager stopped applying.
 import type { KubeObject } from '../api/types.js';
 import { mergeKeyFor } from '../api/patch.js';
+import { getOwn } from '../api/own-keys.js';
 
 export type FieldPath = string[];
 
@@ -68,9 +69,9 @@ function walk(v: unknown, path: FieldPath, schemaPath: string[], out: Set<string
       return;
     }
     const key = mergeKeyFor(schemaPath);
-    if (key && v.every((x) => isObj(x) && x[key] !== undefined)) {
+    if (key && v.every((x) => isObj(x) && getOwn(x, key) !== undefined)) {
       for (const item of v as Record<string, unknown>[]) {
-        const seg = `k:${JSON.stringify({ [key]: item[key] })}`;
+        const seg = `k:${JSON.stringify({ [key]: getOwn(item, key) })}`;
         out.add(enc([...path, seg, '.']));
         for (const [k, child] of Object.entries(item)) walk(child, [...path, seg, `f:${k}`], [...schemaPath, k], out);
       }
@@ -85,7 +86,7 @@ export function toFieldsV1(paths: Iterable<string>): Record<string, unknown> {
   const root: Record<string, any> = {};
   for (const s of paths) {
     let node = root;
-    for (const seg of dec(s)) node = node[seg] ??= {};
+    for (const seg of dec(s)) node = getOwn(node, seg) ?? (node[seg] = {});
   }
   return root;
 }
@@ -111,10 +112,10 @@ export function valueAt(obj: unknown, path: FieldPath): unknown {
   for (const seg of path) {
     if (cur === undefined) return undefined;
     if (seg === '.') return cur;
-    if (seg.startsWith('f:')) cur = isObj(cur) ? cur[seg.slice(2)] : undefined;
+    if (seg.startsWith('f:')) cur = isObj(cur) ? getOwn(cur, seg.slice(2)) : undefined;
     else if (seg.startsWith('k:')) {
       const want = JSON.parse(seg.slice(2)) as Record<string, unknown>;
-      cur = Array.isArray(cur) ? cur.find((x) => isObj(x) && Object.entries(want).every(([k, v]) => x[k] === v)) : undefined;
+      cur = Array.isArray(cur) ? cur.find((x) => isObj(x) && Object.entries(want).every(([k, v]) => getOwn(x, k) === v)) : undefined;
     } else if (seg.startsWith('v:')) {
       const want = JSON.parse(seg.slice(2));
       return Array.isArray(cur) && cur.includes(want) ? want : undefined;

@@ -37,7 +37,12 @@ function all(reg: Registry, r: ResourceInfo, namespace: string | undefined): Kub
 export function listMetrics(reg: Registry, r: ResourceInfo, namespace: string | undefined, labelSelector?: string): object {
   let items = all(reg, r, namespace);
   if (labelSelector) {
-    const sel = parseSelector(labelSelector);
+    let sel;
+    try {
+      sel = parseSelector(labelSelector);
+    } catch (e) {
+      throw E.badRequest((e as Error).message);
+    }
     items = items.filter((m) => matches(sel, m.metadata.labels));
   }
   return { kind: `${r.kind}List`, apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items };

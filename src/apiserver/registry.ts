@@ -7,7 +7,7 @@ import type { Clock } from '../api/clock.js';
 import { rfc3339 } from '../api/duration.js';
 import { FieldSelectorError, fieldMatcher, parseFieldSelector } from '../api/fields.js';
 import { SelectorParseError, matches, parseSelector } from '../api/labels.js';
-import { PatchError, jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
+import { PatchApplyError, PatchError, PatchTooLarge, jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
 import { type ResourceInfo, groupVersion, qualifiedPlural, resolveResource } from '../api/resources.js';
 import { checkSchema } from '../api/schema.js';
 import { applyDefaults } from '../api/defaults.js';
@@ -19,6 +19,7 @@ import { allocateClusterIP, allocateNodePort, inServiceRange, usedNodePorts } fr
 import * as E from './errors.js';
 import { admitDefaultClasses } from './admission.js';
 import { Interner } from './interner.js';
+import { MAX_OBJECT_DEPTH, tooDeep, valueDepth } from './request.js';
 import { type ManagedFieldsEntry, recordUpdate } from './managed-fields.js';
 import { StatusError } from './errors.js';
 import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate } from './strategy.js';
@@ -40,7 +41,46 @@ export interface WriteOptions {
 export interface ListOptions {
   labelSelector?: string;
   fieldSelector?: string;
+  /** Most items in one page (a list only); 0 or absent: all. */
+  limit?: number;
+  /** The token of the previous page's `metadata.continue`. */
+  continue?: string;
 }
+
+/** What a continue token carries, as the apiserver's: the list's revision and the key after the last item. */
+interface ContinueToken {
+  v: 'meta.k8s.io/v1';
+  rv: number;
+  start: string;
+}
+
+/** A continue token for the page after the item at (namespace, name), at revision `rv`. */
+function encodeContinue(rv: number, namespace: string, name: string): string {
+  const token: ContinueToken = { v: 'meta.k8s.io/v1', rv, start: `${namespace ? namespace + '/' : ''}${name}\u0000` };
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+/** Decodes a continue token; 400 when it is not one this server made. */
+function decodeContinue(value: string): { rv: number; namespace: string; name: string } {
+  const bad = (why: string) => E.badRequest(`invalid continue token: continue key is not valid: ${why}`);
+  if (!/^[A-Za-z0-9_-]+={0,2}$/.test(value)) throw bad('illegal base64 data');
+  let t: Partial<ContinueToken>;
+  try {
+    t = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    throw bad('the token is not JSON');
+  }
+  if (!t || typeof t !== 'object' || t.v !== 'meta.k8s.io/v1') throw bad(`server does not recognize this encoded version ${JSON.stringify((t as { v?: unknown })?.v ?? '')}`);
+  if (!Number.isSafeInteger(t.rv) || t.rv! <= 0) throw bad('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof t.start !== 'string' || !t.start.endsWith('\u0000') || t.start.length < 2) throw bad('the start key is missing');
+  const key = t.start.slice(0, -1);
+  const slash = key.indexOf('/');
+  return { rv: t.rv!, namespace: slash < 0 ? '' : key.slice(0, slash), name: slash < 0 ? key : key.slice(slash + 1) };
+}
+
+/** Message of the 410 for a continue token whose revision was compacted, as the apiserver words it. */
+const CONTINUE_EXPIRED =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
 /** Options of a delete (metav1.DeleteOptions). */
 export interface DeleteOptions {
@@ -65,6 +105,14 @@ export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 const NAMESPACES = resolveResource('namespaces')[0];
 const PODS = resolveResource('pods')[0];
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The Status for a patch that failed: 413 too many operations, 422 does not apply, 400 malformed. */
+export function patchFailure(e: unknown): unknown {
+  if (e instanceof PatchTooLarge) return E.tooLarge(e.message);
+  if (e instanceof PatchApplyError) return E.unprocessable(e.message);
+  if (e instanceof PatchError) return E.badRequest(e.message);
+  return e;
+}
 
 /** The store key of a resource: `pods`, `deployments.apps`. */
 export const storeKey = qualifiedPlural;
@@ -105,11 +153,45 @@ export class Registry {
     }
   }
 
-  /** A list, in one namespace or all (namespace undefined), as `<Kind>List`. */
+  /**
+   * A list, in one namespace or all (namespace undefined), as `<Kind>List`, in key order. With
+   * `limit`, one page and a `metadata.continue` token for the next; a continued page starts after
+   * the token's key. (Kubernetes reads every page at the first page's revision; minik keeps no
+   * snapshots, so later pages read the objects as they are now, in the same key order.)
+   */
   list(r: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): KubeList {
     const keep = this.filter(r, opts);
-    const items = this.store.list(storeKey(r), r.namespaced ? namespace : undefined).filter(keep);
-    return { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(this.store.revision) }, items };
+    const from = opts.continue ? decodeContinue(opts.continue) : undefined;
+    if (from && from.rv <= this.store.compacted) throw E.gone(CONTINUE_EXPIRED);
+    const all = this.store.list(storeKey(r), r.namespaced ? namespace : undefined);
+    let i = 0;
+    if (from) {
+      // The first object after (namespace, name): the list is sorted by namespace, then name.
+      const after = (o: KubeObject) => {
+        const ns = o.metadata.namespace ?? '';
+        return ns !== from.namespace ? ns > from.namespace : o.metadata.name! > from.name;
+      };
+      let hi = all.length;
+      while (i < hi) {
+        const mid = (i + hi) >> 1;
+        if (after(all[mid])) hi = mid;
+        else i = mid + 1;
+      }
+    }
+    const rv = from ? from.rv : this.store.revision;
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    const items: KubeObject[] = [];
+    for (; i < all.length && items.length < limit; i++) if (keep(all[i])) items.push(all[i]);
+    const metadata: KubeList['metadata'] = { resourceVersion: String(rv) };
+    let more = false;
+    for (let j = i; j < all.length && !more; j++) more = keep(all[j]);
+    if (more) {
+      const last = items[items.length - 1];
+      metadata.continue = encodeContinue(rv, last.metadata.namespace ?? '', last.metadata.name!);
+      // The apiserver counts what remains only when no selector makes counting a scan.
+      if (!opts.labelSelector && !opts.fieldSelector) metadata.remainingItemCount = all.length - i;
+    }
+    return { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata, items };
   }
 
   /**
@@ -172,6 +254,8 @@ export class Registry {
     if (o.kind !== undefined && o.kind !== r.kind) {
       throw E.badRequest(`${o.kind} in version "${r.version}" cannot be handled as a ${r.kind}: no kind "${o.kind}" is registered for version "${gv}" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`);
     }
+    // Before any recursive walk: a patch can nest an object deeper than its own body is.
+    if (valueDepth(o) > MAX_OBJECT_DEPTH) throw tooDeep(`${r.kind} "${o.metadata?.name ?? ''}"`);
     const problems = checkSchema(r.kind, o);
     if (problems.typeError) throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${problems.typeError}`);
     if (problems.unknownFields.length > 0) {
@@ -319,8 +403,7 @@ export class Registry {
         next = type === 'merge' ? mergePatch(cur, patch) : strategicMerge(cur, patch);
       }
     } catch (e) {
-      if (e instanceof PatchError) throw E.badRequest(e.message);
-      throw e;
+      throw patchFailure(e);
     }
     const o = this.decode(r, next, opts);
     if (o.metadata.name !== name) throw E.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);

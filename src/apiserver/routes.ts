@@ -19,10 +19,10 @@ export type Route =
   | { type: 'version' | 'health' | 'openapi-v2' | 'openapi-v3' | 'openapi-v3-gv'; path: string }
   | { type: 'unknown' };
 
-/** Maps a URL path to a route; `unknown` when nothing is served there. */
-export function parsePath(pathname: string): Route {
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+/** Maps a URL path, as its decoded segments, to a route; `unknown` when nothing is served there. */
+export function parsePath(parts: string[]): Route {
   if (parts.length === 0) return { type: 'unknown' };
+  const pathname = '/' + parts.join('/');
   if (parts[0] === 'version' && parts.length === 1) return { type: 'version', path: pathname };
   if (['healthz', 'readyz', 'livez'].includes(parts[0])) return { type: 'health', path: pathname };
   if (parts[0] === 'openapi') {

@@ -14,14 +14,16 @@ import { jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
 import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
-import { type DeleteOptions, type FieldValidation, type PatchType, Registry, type WriteOptions } from './registry.js';
+import { type DeleteOptions, type FieldValidation, type PatchType, Registry, type WriteOptions, patchFailure } from './registry.js';
 import { containerLog } from './logs.js';
 import { parsePath } from './routes.js';
+import { checkObjectMediaType, checkPathNames, decodeBody, intParam, mediaType, parseTarget, readBody } from './request.js';
+import { Path } from '../api/validation/field-errors.js';
+import type { Store } from '../store/store.js';
 import { getScale, updateScale } from './scale.js';
 import { type IncludeObject, toTable } from './table.js';
 
-/** Largest request body accepted, as the apiserver's limit (3 MiB). */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+export { MAX_BODY_BYTES } from './request.js';
 
 /** The `/version` answer: minor "32" keeps the kubectl dispatcher on its built-in v1.32 client. */
 export const VERSION_INFO = {
@@ -42,48 +44,26 @@ export interface ServerOptions {
   token?: string;
   /** Called for each request, for the daemon's log. */
   log?: (line: string) => void;
+  /** Called for every 5xx answer and every watch closed for not reading, with the request line. */
+  errorLog?: (line: string) => void;
+  /** How long a watch or list from a revision not yet reached waits for it (the apiserver's 3 s). */
+  freshnessTimeoutMs?: number;
+  /** Bytes a watch may have waiting for its client before it is closed (default WATCH_BUFFER_BYTES). */
+  watchBufferBytes?: number;
 }
 
-/** Thrown by body reading for a body over the limit. */
-class BodyTooLarge extends Error {}
+/** Bytes of events a watch may have queued for a client that does not read, beyond its initial burst. */
+export const WATCH_BUFFER_BYTES = 16 * 1024 * 1024;
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge());
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+/** The longest timer Node.js can set (about 24.8 days); longer watch timeouts are cut to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
-async function parseBody(buf: Buffer, contentType: string): Promise<unknown> {
-  const text = buf.toString('utf8');
-  if (text.trim() === '') throw E.badRequest('the request body is empty');
-  const ct = contentType.split(';')[0].trim().toLowerCase();
-  if (ct === 'application/yaml' || ct === 'application/apply-patch+yaml') {
-    const { parse } = await import('yaml');
-    try {
-      return parse(text, { maxAliasCount: 100 });
-    } catch (e) {
-      throw E.badRequest(`error decoding YAML: ${(e as Error).message}`);
-    }
-  }
-  if (ct.includes('protobuf')) throw E.unsupportedMediaType(ct);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw E.badRequest(`error decoding JSON: ${(e as Error).message}`);
-  }
+/** A watch without timeoutSeconds ends after 30 to 60 minutes, as the apiserver's --min-request-timeout spreads them. */
+const MIN_REQUEST_TIMEOUT_S = 1800;
+
+/** The request line for logs, with the token of a `/t/<token>` prefix hidden. */
+function requestLine(method: string, url: string): string {
+  return `${method} ${url.replace(/^\/t\/[^/?]*/, '/t/<token>')}`;
 }
 
 const PATCH_TYPES: Record<string, PatchType | 'apply'> = {
@@ -103,6 +83,28 @@ function sendError(res: http.ServerResponse, e: StatusError): void {
   send(res, e.code, e.status);
 }
 
+/** The propagation policies DeleteOptions may name. */
+const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
+
+/** Waits until the store reaches revision `rv`, at most `ms`; false on time-out or when the client goes away first. */
+function waitForRevision(store: Store, rv: number, ms: number, req: http.IncomingMessage): Promise<boolean> {
+  if (store.revision >= rv) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      unsubscribe();
+      req.off('close', onClose);
+      resolve(ok);
+    };
+    const onClose = () => done(false);
+    const unsubscribe = store.subscribe(() => {
+      if (store.revision >= rv) done(true);
+    });
+    const timer = setTimeout(() => done(store.revision >= rv), ms);
+    req.on('close', onClose);
+  });
+}
+
 function wantsTable(accept: string | undefined): boolean {
   return !!accept && /as=Table/.test(accept);
 }
@@ -117,11 +119,12 @@ export class ApiServer {
     private opts: ServerOptions = {},
   ) {
     this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((e) => {
-        const err = e instanceof StatusError ? e : E.internal((e as Error).message);
-        if (!(e instanceof StatusError)) this.opts.log?.(`internal error: ${(e as Error).stack}`);
+      const line = requestLine(req.method ?? 'GET', req.url ?? '/');
+      this.handle(req, res, line).catch((e) => {
+        const err = e instanceof StatusError ? e : E.internal(e instanceof Error ? e.message : String(e));
+        if (err.code >= 500) this.opts.errorLog?.(`${err.code} ${line}: ${e instanceof StatusError ? err.message : ((e as Error)?.stack ?? String(e))}`);
         if (!res.headersSent) sendError(res, err);
-        else res.end();
+        else res.destroy();
       });
     });
     this.server.keepAliveTimeout = 30_000;
@@ -133,6 +136,11 @@ export class ApiServer {
       this.server.once('error', reject);
       this.server.listen(port, '127.0.0.1', () => resolve((this.server.address() as AddressInfo).port));
     });
+  }
+
+  /** How many watch streams are open (for tests and the daemon's log). */
+  get openWatches(): number {
+    return this.watches.size;
   }
 
   /** Stops accepting requests and ends open watches. */
@@ -155,27 +163,25 @@ export class ApiServer {
     return !!m && this.tokenMatches(m[1].trim());
   }
 
-  /**
-   * client-go sends no bearer token over plain HTTP, so the kubeconfig's server URL carries the
-   * token as a path prefix (`/t/<token>`). Returns the path without it, and whether it matched.
-   */
-  private stripTokenPrefix(pathname: string): { path: string; ok: boolean } {
-    const m = /^\/t\/([^/]+)(\/.*)?$/.exec(pathname);
-    if (!m) return { path: pathname, ok: false };
-    return { path: m[2] ?? '/', ok: this.tokenMatches(decodeURIComponent(m[1])) };
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, line: string): Promise<void> {
     // Clients compute ages from the server's time: it comes from the cluster clock (fake in tests).
     res.setHeader('Date', new Date(this.registry.clock.now()).toUTCString());
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const q = url.searchParams;
-    const prefixed = this.stripTokenPrefix(url.pathname);
-    const route = parsePath(prefixed.path);
     const method = req.method ?? 'GET';
-    this.opts.log?.(`${method} ${prefixed.path}${url.search}`);
+    // Decoded before authentication, as the apiserver does: a malformed escape is a 400 for anyone.
+    const target = parseTarget(req.url ?? '/');
+    const q = target.query;
+    // client-go sends no bearer token over plain HTTP, so the kubeconfig's server URL carries the
+    // token as a path prefix (`/t/<token>`).
+    let segments = target.segments;
+    let prefixOk = false;
+    if (segments[0] === 't' && segments.length >= 2) {
+      prefixOk = this.tokenMatches(segments[1]);
+      segments = segments.slice(2);
+    }
+    const route = parsePath(segments);
+    this.opts.log?.(line);
     const isPublic = route.type === 'version' || route.type === 'health';
-    if (!isPublic && !prefixed.ok && !this.authorized(req)) return sendError(res, E.unauthorized());
+    if (!isPublic && !prefixOk && !this.authorized(req)) return sendError(res, E.unauthorized());
 
     switch (route.type) {
       case 'version':
@@ -206,6 +212,7 @@ export class ApiServer {
 
     const { r, name, subresource } = route;
     const namespace = route.namespace;
+    checkPathNames(namespace, name);
     const ns = namespace ?? '';
     const reg = this.registry;
     const accept = req.headers.accept;
@@ -226,12 +233,21 @@ export class ApiServer {
       send(res, code, obj, headers);
     };
     const body = async () => {
-      try {
-        return await parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
-      } catch (e) {
-        if (e instanceof BodyTooLarge) throw E.tooLarge();
-        throw e;
-      }
+      if (method !== 'PATCH') checkObjectMediaType(req.headers['content-type']);
+      return decodeBody(await readBody(req), req.headers['content-type']);
+    };
+    const listOpts = () => ({
+      labelSelector: q.get('labelSelector') ?? undefined,
+      fieldSelector: q.get('fieldSelector') ?? undefined,
+      limit: intParam(q, 'limit'),
+      continue: q.get('continue') || undefined,
+    });
+    const list = async (ns: string | undefined) => {
+      const opts = listOpts();
+      const rv = q.get('resourceVersion');
+      if (opts.continue && rv) throw E.badRequest('specifying resource version is not allowed when using continue');
+      if (rv && rv !== '0') await this.waitFresh(req, rv);
+      return reg.list(r, ns, opts);
     };
 
     if (route.convert) {
@@ -242,8 +258,8 @@ export class ApiServer {
       if (q.get('watch') === 'true' || q.get('watch') === '1') return sendError(res, E.methodNotSupported(r, 'watch'));
       if (name === undefined) {
         if (method === 'GET') {
-          const list = reg.list(r, namespace, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined });
-          return send(res, 200, { ...list, apiVersion: `${c.group}/${c.version}`, items: list.items.map(out) });
+          const l = await list(namespace);
+          return send(res, 200, { ...l, apiVersion: `${c.group}/${c.version}`, items: l.items.map(out) });
         }
         if (method === 'POST') return send(res, 201, out(reg.create(r, ns, c.toStored((await body()) as KubeObject), writeOpts())));
         return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
@@ -255,11 +271,17 @@ export class ApiServer {
           return send(res, 200, out(reg.update(r, ns, name, c.toStored((await body()) as KubeObject), writeOpts())));
         case 'PATCH': {
           // The patch applies to the object as this version sees it.
-          const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+          const ct = mediaType(req.headers['content-type']);
           const type = PATCH_TYPES[ct];
           if (!type || type === 'apply') return sendError(res, E.unsupportedMediaType(ct || 'none'));
           const cur = out(reg.get(r, ns, name));
-          const patched = type === 'json' ? jsonPatch(cur, await body()) : type === 'merge' ? mergePatch(cur, await body()) : strategicMerge(cur, await body());
+          const p = await body();
+          let patched: KubeObject;
+          try {
+            patched = type === 'json' ? jsonPatch(cur, p) : type === 'merge' ? mergePatch(cur, p) : strategicMerge(cur, p);
+          } catch (e) {
+            throw patchFailure(e);
+          }
           return send(res, 200, out(reg.update(r, ns, name, c.toStored({ ...patched, metadata: { ...patched.metadata, resourceVersion: cur.metadata.resourceVersion } }), writeOpts())));
         }
         case 'DELETE':
@@ -280,7 +302,7 @@ export class ApiServer {
       if (method === 'GET') return send(res, 200, getScale(reg, r, ns, name!));
       if (method === 'PUT' || method === 'PATCH') {
         const ct = req.headers['content-type'] ?? 'application/json';
-        return send(res, 200, updateScale(reg, r, ns, name!, method === 'PUT' ? 'put' : (PATCH_TYPES[ct.split(';')[0]] as PatchType) ?? 'merge', await body(), writeOpts()));
+        return send(res, 200, updateScale(reg, r, ns, name!, method === 'PUT' ? 'put' : (PATCH_TYPES[mediaType(ct)] as PatchType) ?? 'merge', await body(), writeOpts()));
       }
       return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
     }
@@ -323,12 +345,17 @@ export class ApiServer {
     if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());
 
     if (name === undefined) {
-      const listOpts = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined };
       if (method === 'GET') {
-        if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, r, namespace, { ...listOpts, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
-        const list = reg.list(r, namespace, listOpts);
-        if (wantsTable(accept)) return send(res, 200, toTable(r, list.items, reg.clock.now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata', list.metadata.resourceVersion));
-        return send(res, 200, list);
+        if (q.get('watch') === 'true' || q.get('watch') === '1') {
+          const { labelSelector, fieldSelector } = listOpts();
+          return this.watch(req, res, r, namespace, { labelSelector, fieldSelector, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
+        }
+        const l = await list(namespace);
+        if (wantsTable(accept)) {
+          const t = toTable(r, l.items, reg.clock.now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata', l.metadata.resourceVersion);
+          return send(res, 200, l.metadata.continue ? { ...t, metadata: l.metadata } : t);
+        }
+        return send(res, 200, l);
       }
       if (method === 'POST') {
         if (r.namespaced && namespace === undefined) return sendError(res, E.notFoundPath());
@@ -336,7 +363,8 @@ export class ApiServer {
       }
       if (method === 'DELETE') {
         const opts = await this.deleteOptions(req, q);
-        const items = reg.deleteCollection(r, namespace, listOpts, opts);
+        const { labelSelector, fieldSelector } = listOpts();
+        const items = reg.deleteCollection(r, namespace, { labelSelector, fieldSelector }, opts);
         return send(res, 200, { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(reg.store.revision) }, items });
       }
       return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
@@ -344,12 +372,14 @@ export class ApiServer {
 
     switch (method) {
       case 'GET':
-        if (q.get('watch') === 'true') return this.watch(req, res, r, namespace, { fieldSelector: `metadata.name=${name}`, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
+        // A name with a comma or backslash would read as several field terms: escape it.
+        if (q.get('watch') === 'true' || q.get('watch') === '1')
+          return this.watch(req, res, r, namespace, { fieldSelector: `metadata.name=${name.replace(/[\\,=!]/g, '\\$&')}`, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
         return reply(200, reg.get(r, ns, name));
       case 'PUT':
         return reply(200, reg.update(r, ns, name, await body(), writeOpts()));
       case 'PATCH': {
-        const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+        const ct = mediaType(req.headers['content-type']);
         const type = PATCH_TYPES[ct];
         if (!type) return sendError(res, E.unsupportedMediaType(ct || 'none'));
         const patch = await body();
@@ -403,18 +433,27 @@ export class ApiServer {
     reply(200, this.registry.update(r, ns, name, merged, untracked));
   }
 
+  /**
+   * DeleteOptions from the body (JSON or YAML, bounded like any body) and the query; 422 for a
+   * propagation policy Kubernetes does not know.
+   */
   private async deleteOptions(req: http.IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
-    const buf = await readBody(req).catch(() => Buffer.alloc(0));
+    const buf = await readBody(req);
     let opts: DeleteOptions = {};
-    if (buf.length > 0) {
-      try {
-        opts = JSON.parse(buf.toString('utf8'));
-      } catch {
-        throw E.badRequest('error decoding DeleteOptions');
-      }
+    if (buf.toString('utf8').trim() !== '') {
+      checkObjectMediaType(req.headers['content-type']);
+      const decoded = await decodeBody(buf, req.headers['content-type']);
+      if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw E.badRequest('error decoding DeleteOptions: the body is not an object');
+      opts = decoded as DeleteOptions;
+      if (opts.gracePeriodSeconds === null) delete opts.gracePeriodSeconds;
+      if (opts.gracePeriodSeconds !== undefined && !Number.isInteger(opts.gracePeriodSeconds)) throw E.badRequest('error decoding DeleteOptions: gracePeriodSeconds must be an integer');
     }
-    if (q.get('gracePeriodSeconds') !== null) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+    const grace = intParam(q, 'gracePeriodSeconds');
+    if (grace !== undefined) opts.gracePeriodSeconds = grace;
     if (q.get('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
+    if (opts.propagationPolicy === null) delete opts.propagationPolicy;
+    if (opts.propagationPolicy !== undefined && !PROPAGATION_POLICIES.includes(opts.propagationPolicy))
+      throw E.invalidOptions('DeleteOptions', [new Path('propagationPolicy').notSupported(opts.propagationPolicy, [...PROPAGATION_POLICIES, 'nil'])]);
     if (q.getAll('dryRun').includes('All') || ((opts as { dryRun?: unknown }).dryRun as string[] | undefined)?.includes?.('All')) opts.dryRun = true;
     else delete opts.dryRun;
     const orphan = (opts as { orphanDependents?: boolean }).orphanDependents;
@@ -422,7 +461,19 @@ export class ApiServer {
     return opts;
   }
 
-  private watch(
+  /**
+   * A watch or list from a revision the store has not reached waits for it, as the apiserver's
+   * watch cache does (3 s), then answers 504. A resourceVersion that is no number is a 400.
+   */
+  private async waitFresh(req: http.IncomingMessage, rv: string): Promise<void> {
+    if (!/^\d{1,15}$/.test(rv)) throw E.badRequest(`invalid resource version: ${rv}`);
+    const want = Number(rv);
+    const store = this.registry.store;
+    if (want <= store.revision) return;
+    if (!(await waitForRevision(store, want, this.opts.freshnessTimeoutMs ?? 3000, req))) throw E.tooLargeResourceVersion(want, store.revision);
+  }
+
+  private async watch(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     r: ResourceInfo,
@@ -430,16 +481,40 @@ export class ApiServer {
     opts: { labelSelector?: string; fieldSelector?: string; resourceVersion?: string },
     q: URLSearchParams,
     accept: string | undefined,
-  ): void {
+  ): Promise<void> {
+    const timeoutSeconds = intParam(q, 'timeoutSeconds');
+    if (opts.resourceVersion && opts.resourceVersion !== '0') await this.waitFresh(req, opts.resourceVersion);
+    if (req.destroyed) return;
     const table = wantsTable(accept);
     const now = () => this.registry.clock.now();
     let stop: (() => void) | undefined;
+    // A client that stops reading must not make the daemon buffer without limit: past its initial
+    // burst plus this many bytes waiting, the watch is closed (the client re-watches, as after any
+    // disconnect), as the apiserver closes watchers whose channel stays full.
+    let allowance = this.opts.watchBufferBytes ?? WATCH_BUFFER_BYTES;
+    let started = false;
+    let closed = false;
+    let timer: NodeJS.Timeout | undefined;
+    const end = () => {
+      closed = true;
+      if (!stop) return;
+      stop();
+      stop = undefined;
+      this.watches.delete(end);
+      clearTimeout(timer);
+      res.end();
+    };
     const write = (type: string, obj: KubeObject) => {
+      if (closed) return;
       const object = table ? toTable(r, [obj], now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata') : obj;
       res.write(JSON.stringify({ type, object }) + '\n');
+      if (started && res.writableLength > allowance) {
+        this.opts.errorLog?.(`closing a watch whose client does not read (${res.writableLength} bytes waiting): ${requestLine(req.method ?? 'GET', req.url ?? '/')}`);
+        end();
+        res.destroy();
+      }
     };
     const buffered: [string, KubeObject][] = [];
-    let started = false;
     try {
       stop = this.registry.watch(r, namespace, opts, (e) => (started ? write(e.type, e.object) : buffered.push([e.type, e.object])));
     } catch (e) {
@@ -454,21 +529,15 @@ export class ApiServer {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     // Node sends no headers until the first write: flush them so clients know the watch is open.
     res.flushHeaders();
-    started = true;
     for (const [t, o] of buffered) write(t, o);
-    const timeout = Number(q.get('timeoutSeconds') ?? 0);
-    const end = () => {
-      if (!stop) return;
-      stop();
-      stop = undefined;
-      this.watches.delete(end);
-      clearTimeout(timer);
-      res.end();
-    };
-    const timer = timeout > 0 ? setTimeout(end, timeout * 1000) : undefined;
-    timer?.unref();
+    buffered.length = 0;
+    allowance += res.writableLength;
+    started = true;
+    const seconds = timeoutSeconds !== undefined && timeoutSeconds > 0 ? timeoutSeconds : MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
+    timer = setTimeout(end, Math.min(seconds * 1000, MAX_TIMER_MS));
+    timer.unref();
     this.watches.add(end);
     res.on('close', end);
-    void req;
+    res.on('error', end);
   }
 }

@@ -1,11 +1,14 @@
 // Finding the daemon of a state dir, and starting it in the background when none runs.
+// daemon.json says where a daemon listens, but it can be stale (a kill -9 leaves it behind, and
+// its pid may since belong to another process): a daemon counts as running only when its port
+// answers. Which daemon may run is decided by the daemon's kernel lock (src/daemon/lock.ts),
+// never here.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DaemonInfo, statePaths } from '../daemon/state.js';
-import { processAlive } from '../daemon/lock.js';
+import { type DaemonInfo, EXIT_LOCK_HELD, prepareStateDir, privateFile, processAlive, statePaths } from '../daemon/state.js';
 import { Client } from './client.js';
 import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
 
@@ -14,11 +17,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Where the daemon's entry point is: next to this file in dist/ (or in dist/ when run from src/ by tests). */
 export const DAEMON_MAIN = fs.existsSync(path.join(here, '../daemon/main.js')) ? path.resolve(here, '../daemon/main.js') : path.resolve(here, '../../dist/daemon/main.js');
 
-/** The running daemon of a state dir, or undefined (a stale daemon.json counts as none). */
+/** What daemon.json says, when it names a live process (it may still be stale: see runningDaemon). */
 export function readDaemonInfo(home: string): DaemonInfo | undefined {
   try {
     const info = JSON.parse(fs.readFileSync(statePaths(home).daemon, 'utf8')) as DaemonInfo;
-    return processAlive(info.pid) ? info : undefined;
+    return Number.isInteger(info.pid) && Number.isInteger(info.port) && processAlive(info.pid) ? info : undefined;
   } catch {
     return undefined;
   }
@@ -38,24 +41,45 @@ function healthy(port: number): Promise<boolean> {
   });
 }
 
+/** The daemon of a state dir when one runs and answers on the port daemon.json names. */
+export async function runningDaemon(home: string): Promise<DaemonInfo | undefined> {
+  const info = readDaemonInfo(home);
+  return info && (await healthy(info.port)) ? info : undefined;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the daemon process for a state dir, detached, logging to daemon.log; resolves when it answers. */
+/**
+ * Starts the daemon process for a state dir, detached, logging to daemon.log; resolves when a
+ * daemon answers. Many starters may race: the lock lets one daemon in, the others exit with
+ * EXIT_LOCK_HELD and their starters wait for the winner (or try again if it went away).
+ */
 export async function spawnDaemon(home: string, env: NodeJS.ProcessEnv): Promise<DaemonInfo> {
   const paths = statePaths(home);
-  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-  const logFd = fs.openSync(paths.log, 'a');
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON_MAIN], { detached: true, stdio: ['ignore', logFd, logFd], env: { ...env, MINIK_HOME: home } });
-  fs.closeSync(logFd);
-  let exited: number | null = null;
-  child.on('exit', (code) => (exited = code ?? 1));
-  child.unref();
+  prepareStateDir(home);
   const deadline = Date.now() + 15_000;
+  let exited: number | null = null;
+  let exitedAt = 0;
+  const start = () => {
+    privateFile(paths.log);
+    const logFd = fs.openSync(paths.log, 'a');
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON_MAIN], { detached: true, stdio: ['ignore', logFd, logFd], env: { ...env, MINIK_HOME: home } });
+    fs.closeSync(logFd);
+    exited = null;
+    child.on('exit', (code) => {
+      exited = code ?? 1;
+      exitedAt = Date.now();
+    });
+    child.unref();
+  };
+  start();
   while (Date.now() < deadline) {
-    const info = readDaemonInfo(home);
-    if (info && (await healthy(info.port))) return info;
-    // Exit code 3: another daemon won the race for this state dir; wait for that one instead.
-    if (exited !== null && exited !== 3) throw new Error(`the minik daemon exited (code ${exited}); see ${paths.log}`);
+    const info = await runningDaemon(home);
+    if (info) return info;
+    if (exited !== null && exited !== EXIT_LOCK_HELD) throw new Error(`the minik daemon exited (code ${exited}); see ${paths.log}`);
+    // Another daemon holds the lock but does not answer after a while: it may have been shutting
+    // down. Try again; the lock decides.
+    if (exited === EXIT_LOCK_HELD && Date.now() - exitedAt > 1000) start();
     await sleep(15);
   }
   throw new Error(`the minik daemon did not start within 15s; see ${paths.log}`);
@@ -63,8 +87,10 @@ export async function spawnDaemon(home: string, env: NodeJS.ProcessEnv): Promise
 
 /** A client for the state dir's daemon, starting the daemon first if needed (noting that on `notice`). */
 export async function connect(home: string, env: NodeJS.ProcessEnv, notice: (line: string) => void): Promise<Client> {
-  let info = readDaemonInfo(home);
+  let info = await runningDaemon(home);
   if (!info) {
+    const wide = prepareStateDir(home);
+    if (wide) notice(wide);
     info = await spawnDaemon(home, env);
     notice(`minik daemon started (pid ${info.pid}, listening on 127.0.0.1:${info.port}, state in ${home})`);
   }

@@ -12,7 +12,7 @@ import { acquireLock } from './lock.js';
 import { controlPlane } from './components.js';
 import { ControlLoop } from './loop.js';
 import { DEFAULT_NODES, type NodeSpec } from '../kubelet/node-template.js';
-import { type DaemonInfo, kubeconfig, statePaths } from './state.js';
+import { type DaemonInfo, kubeconfig, prepareStateDir, privateFile, statePaths, writePrivateFile } from './state.js';
 
 /** How to run a daemon. */
 export interface DaemonOptions {
@@ -48,30 +48,41 @@ function readOrCreateToken(file: string): string {
     // created below
   }
   const token = randomBytes(32).toString('hex');
-  fs.writeFileSync(file, token + '\n', { mode: 0o600 });
+  writePrivateFile(file, token + '\n');
   return token;
 }
 
-/** Starts a daemon on a state dir; fails if another one holds it. */
+/** The pid daemon.json names, to say who holds the lock. */
+function readHolder(file: string): number | undefined {
+  try {
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as DaemonInfo).pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts a daemon on a state dir; fails with LockHeld if another one holds it. */
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const paths = statePaths(opts.home);
-  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-  const release = acquireLock(paths.lock);
   const log = opts.log ?? (() => {});
+  const wideDir = prepareStateDir(paths.home);
+  const release = acquireLock(paths.lock, () => readHolder(paths.daemon));
+  if (wideDir) log(wideDir);
   let store: Store | undefined;
   try {
     const clock = opts.clock ?? realClock;
+    // SQLite gives the -wal and -shm files the database file's mode: 0600 for all three.
+    for (const f of [paths.db, `${paths.db}-wal`, `${paths.db}-shm`]) if (f === paths.db || fs.existsSync(f)) privateFile(f);
     store = new Store(paths.db);
     const registry = new Registry(store, clock);
     const nodes = opts.nodes ?? DEFAULT_NODES;
     bootstrap(registry, nodes);
     const token = readOrCreateToken(paths.token);
-    const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined });
+    const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined, errorLog: log });
     const port = await server.listen(opts.port ?? 0);
-    fs.writeFileSync(paths.kubeconfig, kubeconfig(port, token), { mode: 0o600 });
-    fs.chmodSync(paths.kubeconfig, 0o600);
+    writePrivateFile(paths.kubeconfig, kubeconfig(port, token));
     const info: DaemonInfo = { pid: process.pid, port, startedAt: new Date(clock.now()).toISOString() };
-    fs.writeFileSync(paths.daemon, JSON.stringify(info) + '\n');
+    writePrivateFile(paths.daemon, JSON.stringify(info) + '\n');
     log(`minik daemon listening on 127.0.0.1:${port} (pid ${process.pid}, state ${paths.home})`);
 
     // Compaction: remember the revision each minute; drop history older than HISTORY_MS.

@@ -3,7 +3,7 @@
 import { DEFAULT_NODES } from '../kubelet/node-template.js';
 import { LockHeld } from './lock.js';
 import { startDaemon } from './daemon.js';
-import { stateHome } from './state.js';
+import { EXIT_LOCK_HELD, stateHome } from './state.js';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   } catch (e) {
     if (e instanceof LockHeld) {
       process.stderr.write(`error: ${e.message}\n`);
-      process.exit(3);
+      process.exit(EXIT_LOCK_HELD);
     }
     throw e;
   }

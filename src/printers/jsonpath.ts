@@ -1,6 +1,8 @@
 // kubectl's JSONPath templates (`-o jsonpath=...`, `--sort-by`, `wait --for=jsonpath=`):
 // `{.a.b}`, `[n]`, `[*]`, `[a:b]`, `..name`, `[?(@.x=="y")]`, `{range ...}{end}`, quoted literals.
 
+import { hasOwn } from '../api/own-keys.js';
+
 /** Thrown for a template that does not parse. */
 export class JsonPathError extends Error {}
 
@@ -75,7 +77,7 @@ function apply(steps: Step[], roots: unknown[]): unknown[] {
       if (v === undefined || v === null) continue;
       switch (st.t) {
         case 'field':
-          if (typeof v === 'object' && !Array.isArray(v) && st.name in (v as object)) next.push((v as Record<string, unknown>)[st.name]);
+          if (typeof v === 'object' && !Array.isArray(v) && hasOwn(v as object, st.name)) next.push((v as Record<string, unknown>)[st.name]);
           break;
         case 'index':
           if (Array.isArray(v)) {
@@ -94,7 +96,7 @@ function apply(steps: Step[], roots: unknown[]): unknown[] {
           const walk = (x: unknown) => {
             if (Array.isArray(x)) x.forEach(walk);
             else if (x && typeof x === 'object') {
-              if (st.name in (x as object)) next.push((x as Record<string, unknown>)[st.name]);
+              if (hasOwn(x as object, st.name)) next.push((x as Record<string, unknown>)[st.name]);
               Object.values(x as object).forEach(walk);
             }
           };

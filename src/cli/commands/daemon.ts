@@ -1,16 +1,15 @@
 // `minikctl daemon start|stop|status|logs`: the background process that is the cluster.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { readDaemonInfo, spawnDaemon } from '../../client/connect.js';
-import { processAlive } from '../../daemon/lock.js';
-import { statePaths } from '../../daemon/state.js';
+import { runningDaemon, spawnDaemon } from '../../client/connect.js';
+import { processAlive, statePaths } from '../../daemon/state.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(ctx: Context): Promise<number> {
-  const info = readDaemonInfo(ctx.home);
+  const info = await runningDaemon(ctx.home);
   if (info) {
     ctx.out(`minik daemon is already running (pid ${info.pid}, listening on 127.0.0.1:${info.port})\n`);
     return 0;
@@ -21,17 +20,18 @@ async function start(ctx: Context): Promise<number> {
 }
 
 async function stop(ctx: Context): Promise<number> {
-  const info = readDaemonInfo(ctx.home);
+  // Only a daemon that answers on its port is signalled: a stale daemon.json may name a pid that
+  // now belongs to another process.
+  const info = await runningDaemon(ctx.home);
   if (!info) {
     ctx.out('minik daemon is not running\n');
     return 0;
   }
   process.kill(info.pid, 'SIGTERM');
   const deadline = Date.now() + 15_000;
-  // The lock is released as the last step of a clean shutdown. (A detached daemon may linger as
-  // an unreaped zombie after exiting, so the pid alone says little.)
-  const lock = statePaths(ctx.home).lock;
-  while (processAlive(info.pid) && fs.existsSync(lock)) {
+  // The kernel releases the daemon's lock when its process ends; a detached daemon may linger as
+  // an unreaped zombie, which processAlive counts as gone.
+  while (processAlive(info.pid)) {
     if (Date.now() > deadline) throw new CliError(`error: the minik daemon (pid ${info.pid}) did not stop within 15s`);
     await sleep(20);
   }
@@ -39,8 +39,8 @@ async function stop(ctx: Context): Promise<number> {
   return 0;
 }
 
-function status(ctx: Context): number {
-  const info = readDaemonInfo(ctx.home);
+async function status(ctx: Context): Promise<number> {
+  const info = await runningDaemon(ctx.home);
   if (!info) {
     ctx.out(`minik daemon is not running (state in ${ctx.home})\n`);
     return 1;
@@ -66,7 +66,7 @@ export function registerDaemon(program: Command, ctx: () => Context, done: (p: P
   const d = program.command('daemon').description('Start, stop and inspect the minik daemon (the cluster)');
   d.command('start').description('Start the daemon in the background').action(() => done(start(ctx())));
   d.command('stop').description('Stop the daemon (SIGTERM, clean shutdown)').action(() => done(stop(ctx())));
-  d.command('status').description('Say whether the daemon runs, and where').action(() => done(Promise.resolve(status(ctx()))));
+  d.command('status').description('Say whether the daemon runs, and where').action(() => done(status(ctx())));
   d.command('logs')
     .description("Print the daemon's log")
     .option('--tail <lines>', 'Lines of recent log to display')
