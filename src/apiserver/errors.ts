@@ -60,6 +60,9 @@ export function invalidOptions(kind: string, errs: FieldError[]): StatusError {
 export const tooLargeResourceVersion = (requested: number, current: number) =>
   make(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
 
+/** 431 for a request line and headers over Node.js's 16 KiB limit. */
+export const headersTooLarge = () => make(431, 'RequestHeaderFieldsTooLarge', 'Request Header Fields Too Large: the request line and headers are limited to 16 KiB');
+
 export const badRequest = (message: string, causes?: StatusCause[]) => make(400, 'BadRequest', message, causes ? { causes } : undefined);
 export const unauthorized = () => make(401, 'Unauthorized', 'Unauthorized');
 export const forbidden = (r: ResourceInfo, name: string, why: string, causes?: StatusCause[]) =>

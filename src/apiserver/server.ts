@@ -128,6 +128,15 @@ export class ApiServer {
       });
     });
     this.server.keepAliveTimeout = 30_000;
+    // Requests Node's HTTP parser refuses (a request line or headers over 16 KiB, malformed HTTP)
+    // are answered as any refusal: a Status body, then the connection closes.
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const e = tooLarge ? E.headersTooLarge() : E.badRequest(`malformed HTTP request: ${err.code ?? err.message}`);
+      const body = JSON.stringify(e.status);
+      socket.end(`HTTP/1.1 ${e.code} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
   }
 
   /** Starts listening on 127.0.0.1 (port 0 picks a free one); resolves with the port. */

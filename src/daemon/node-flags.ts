@@ -7,4 +7,7 @@
 //   --max-semi-space-size=64    64 MiB semi-spaces (default 16): a tick's short-lived objects
 //                               mostly die young instead of being promoted and collected late
 // Measured at 5,000 nodes / 150,000 pods in bench/README.md.
-export const DAEMON_NODE_FLAGS = ['--heap-growing-percent=50', '--max-semi-space-size=64'];
+//   --disable-proto=delete      no `__proto__` accessor on Object.prototype: a key that comes from
+//                               a client is data, and even a walker that forgot to check it
+//                               (src/api/own-keys.ts) cannot reach a prototype through it
+export const DAEMON_NODE_FLAGS = ['--heap-growing-percent=50', '--max-semi-space-size=64', '--disable-proto=delete'];

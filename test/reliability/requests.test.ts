@@ -1,5 +1,6 @@
 // Requests an attacker or a careless client sends: each must get the apiserver's 4xx Status, leave
 // the stored data as it was, and leave the daemon serving. One test per finding of issue 10.
+import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestServer, api, isStatus, prototypePollution, raw, startServer } from './harness.js';
 
@@ -191,6 +192,24 @@ describe('4. bad input is a 400, never a 500', () => {
       expect(r.json.message).toMatch(/^invalid URL escape /);
     },
   );
+
+  it.each([
+    ['a request line over 16 KiB', `GET ${CMS}?labelSelector=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431],
+    ['malformed HTTP', 'GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n', 400],
+    ['a header without a colon', 'GET / HTTP/1.1\r\nBroken\r\n\r\n', 400],
+  ])("answers %s, which Node's parser refuses, with a Status too", async (_, request, code) => {
+    const text = await new Promise<string>((resolve) => {
+      const socket = net.connect(s.port, '127.0.0.1', () => socket.write(request));
+      let got = '';
+      socket.on('data', (c) => (got += c));
+      socket.on('close', () => resolve(got));
+      socket.on('error', () => resolve(got));
+    });
+    expect(text.split('\r\n')[0]).toBe(`HTTP/1.1 ${code} ${code === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`);
+    const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+    expect(body).toMatchObject({ kind: 'Status', status: 'Failure', code });
+    await healthy();
+  });
 
   it('logs every 5xx with its request line (and never the token)', async () => {
     const list = s.reg.list.bind(s.reg);
