@@ -15,15 +15,18 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
-  // Own keys only: a key named `__proto__` is data, compared like any other.
+  // for...in allocates nothing (this runs on every status write). Object.prototype has no
+  // enumerable keys, so only own keys come up; a key named `__proto__` is data, read as an own
+  // property (y['__proto__'] would be y's prototype).
   let nx = 0;
-  for (const k of Object.keys(x)) {
+  for (const k in x) {
     const v = x[k];
     if (v === undefined) continue;
     nx++;
-    if (!Object.prototype.hasOwnProperty.call(y, k) || !jsonEqual(v, y[k])) return false;
+    const w = k === '__proto__' ? (Object.prototype.hasOwnProperty.call(y, k) ? y[k] : undefined) : y[k];
+    if (!jsonEqual(v, w)) return false;
   }
   let ny = 0;
-  for (const k of Object.keys(y)) if (y[k] !== undefined) ny++;
+  for (const k in y) if (y[k] !== undefined) ny++;
   return nx === ny;
 }

@@ -21,9 +21,7 @@ export function inServiceRange(ip: string): boolean {
 }
 
 /** Picks a free ClusterIP at random (as the apiserver does), skipping the network and broadcast addresses. */
-export function allocateClusterIP(services: KubeObject[], random: () => number): string {
-  const used = new Set<string>();
-  for (const s of services) for (const ip of s.spec?.clusterIPs ?? [s.spec?.clusterIP]) if (ip) used.add(ip);
+export function allocateClusterIP(used: { has(ip: string): boolean }, random: () => number): string {
   for (let tries = 0; tries < 1000; tries++) {
     const ip = ipToString(BASE + 1 + Math.floor(random() * (SIZE - 2)));
     if (!used.has(ip)) return ip;
@@ -32,15 +30,28 @@ export function allocateClusterIP(services: KubeObject[], random: () => number):
   throw new Error('range is full');
 }
 
-/** NodePorts in use by the stored Services. */
-export function usedNodePorts(services: KubeObject[]): Set<number> {
-  const used = new Set<number>();
-  for (const s of services) for (const p of s.spec?.ports ?? []) if (p.nodePort) used.add(p.nodePort);
-  return used;
+/** What the stored Services hold: each cluster IP and node port, with the Service (`ns/name`) holding it. */
+export interface ServiceAddresses {
+  ips: Map<string, string>;
+  ports: Map<number, string>;
+}
+
+/** Adds a Service's cluster IPs and node ports to an index. */
+export function addServiceAddresses(index: ServiceAddresses, s: KubeObject): void {
+  const owner = `${s.metadata.namespace}/${s.metadata.name}`;
+  for (const ip of s.spec?.clusterIPs ?? [s.spec?.clusterIP]) if (ip && ip !== 'None') index.ips.set(ip, owner);
+  for (const p of s.spec?.ports ?? []) if (p?.nodePort) index.ports.set(p.nodePort, owner);
+}
+
+/** The index of every stored Service's addresses. */
+export function serviceAddresses(services: Iterable<KubeObject>): ServiceAddresses {
+  const index: ServiceAddresses = { ips: new Map(), ports: new Map() };
+  for (const s of services) addServiceAddresses(index, s);
+  return index;
 }
 
 /** Picks a free NodePort at random in 30000-32767. */
-export function allocateNodePort(used: Set<number>, random: () => number): number {
+export function allocateNodePort(used: { has(port: number): boolean }, random: () => number): number {
   for (let tries = 0; tries < 1000; tries++) {
     const p = 30000 + Math.floor(random() * 2768);
     if (!used.has(p)) return p;

@@ -15,11 +15,11 @@ import { jsonEqual } from '../api/equal.js';
 import type { KubeList, KubeObject } from '../api/types.js';
 import { validateCreate, validateUpdate } from '../api/validation/index.js';
 import { type Change, Store, StoreError } from '../store/store.js';
-import { allocateClusterIP, allocateNodePort, inServiceRange, usedNodePorts } from './allocators.js';
+import { type ServiceAddresses, addServiceAddresses, allocateClusterIP, allocateNodePort, inServiceRange, serviceAddresses } from './allocators.js';
 import * as E from './errors.js';
 import { admitDefaultClasses } from './admission.js';
 import { Interner } from './interner.js';
-import { MAX_OBJECT_DEPTH, tooDeep, valueDepth } from './request.js';
+import { MAX_OBJECT_DEPTH, measureValue, tooDeep } from './request.js';
 import { type ManagedFieldsEntry, recordUpdate } from './managed-fields.js';
 import { StatusError } from './errors.js';
 import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate } from './strategy.js';
@@ -35,6 +35,11 @@ export interface WriteOptions {
   subresource?: 'status';
   /** Warnings for the client (the HTTP layer sends them as `Warning:` headers). */
   warnings?: string[];
+  /**
+   * The body belongs to this call (freshly decoded from a request or a manifest): admission may
+   * use it as the stored object instead of copying it first.
+   */
+  owned?: boolean;
 }
 
 /** Options of a list or watch. */
@@ -255,7 +260,8 @@ export class Registry {
       throw E.badRequest(`${o.kind} in version "${r.version}" cannot be handled as a ${r.kind}: no kind "${o.kind}" is registered for version "${gv}" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`);
     }
     // Before any recursive walk: a patch can nest an object deeper than its own body is.
-    if (valueDepth(o) > MAX_OBJECT_DEPTH) throw tooDeep(`${r.kind} "${o.metadata?.name ?? ''}"`);
+    const measured = measureValue(o);
+    if (measured.depth > MAX_OBJECT_DEPTH) throw tooDeep(`${r.kind} "${o.metadata?.name ?? ''}"`);
     const problems = checkSchema(r.kind, o);
     if (problems.typeError) throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${problems.typeError}`);
     if (problems.unknownFields.length > 0) {
@@ -263,10 +269,12 @@ export class Registry {
       if (opts.fieldValidation === 'Strict') throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${list.join(', ')}`);
       if (opts.fieldValidation !== 'Ignore') opts.warnings?.push(...list);
     }
-    const copy: KubeObject = structuredClone(o);
+    const copy: KubeObject = opts.owned ? o : structuredClone(o);
     copy.apiVersion = gv;
     copy.kind = r.kind;
     copy.metadata = copy.metadata && typeof copy.metadata === 'object' ? copy.metadata : {};
+    // Most objects are provably far below the size limit: only the others are serialised to check.
+    if (measured.sizeBound <= MAX_OBJECT_BYTES / 2) this.smallEnough.add(copy);
     return copy;
   }
 
@@ -285,6 +293,9 @@ export class Registry {
     return NAMESPACES;
   }
 
+  /** Decoded objects whose size bound (with room for defaults and metadata) is far below the limit. */
+  private smallEnough = new WeakSet<KubeObject>();
+
   private checkSize(r: ResourceInfo, o: KubeObject): string {
     const json = JSON.stringify(o);
     if (json.length > MAX_OBJECT_BYTES) throw E.tooLarge(`${qualifiedPlural(r)} "${o.metadata.name}" is too large: etcdserver: request is too large`);
@@ -297,18 +308,33 @@ export class Registry {
     return `${prefix}${s}`;
   }
 
+  /**
+   * Cluster IPs and node ports the stored Services hold. Kept as an index (creating a Service is
+   * not a scan of every Service): updated by this registry's Service creates, rebuilt whenever
+   * Services changed some other way (an update, a delete, a rolled-back write).
+   */
+  private addresses?: { at: number; index: ServiceAddresses };
+
+  private serviceAddresses(): ServiceAddresses {
+    const at = this.store.writeCount('services');
+    if (this.addresses?.at !== at) this.addresses = { at, index: serviceAddresses(this.store.list('services')) };
+    return this.addresses.index;
+  }
+
   private allocate(r: ResourceInfo, o: KubeObject): void {
     if (r.kind !== 'Service' || !o.spec) return;
     const s = o.spec;
-    const services = this.store.list('services');
+    const self = `${o.metadata.namespace}/${o.metadata.name}`;
+    const used = this.serviceAddresses();
     if (s.type !== 'ExternalName') {
       if (!s.clusterIP) {
-        s.clusterIP = allocateClusterIP(services, this.random);
+        s.clusterIP = allocateClusterIP(used.ips, this.random);
         s.clusterIPs = [s.clusterIP];
       } else if (s.clusterIP !== 'None') {
         if (!inServiceRange(s.clusterIP))
           throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.clusterIPs', value: [s.clusterIP], detail: 'failed to allocate IP ' + s.clusterIP + ': the provided IP (' + s.clusterIP + ') is not in the valid range. The range of valid IPs is 10.96.0.0/12' }]);
-        if (services.some((x) => x.spec?.clusterIP === s.clusterIP && x.metadata.name !== o.metadata.name))
+        const holder = used.ips.get(s.clusterIP);
+        if (holder !== undefined && holder !== self)
           throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.clusterIPs', value: [s.clusterIP], detail: `failed to allocate IP ${s.clusterIP}: provided IP is already allocated` }]);
         s.clusterIPs ??= [s.clusterIP];
       } else {
@@ -316,12 +342,13 @@ export class Registry {
       }
     }
     if (s.type === 'NodePort' || s.type === 'LoadBalancer') {
-      const used = usedNodePorts(services.filter((x) => !(x.metadata.namespace === o.metadata.namespace && x.metadata.name === o.metadata.name)));
+      const taken = new Set<number>();
+      const isUsed = (port: number) => taken.has(port) || (used.ports.has(port) && used.ports.get(port) !== self);
       for (const p of s.ports ?? []) {
         if (p.nodePort) {
-          if (used.has(p.nodePort)) throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.ports[0].nodePort', value: p.nodePort, detail: 'provided port is already allocated' }]);
-        } else p.nodePort = allocateNodePort(used, this.random);
-        used.add(p.nodePort);
+          if (isUsed(p.nodePort)) throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.ports[0].nodePort', value: p.nodePort, detail: 'provided port is already allocated' }]);
+        } else p.nodePort = allocateNodePort({ has: isUsed }, this.random);
+        taken.add(p.nodePort);
       }
     }
   }
@@ -370,11 +397,19 @@ export class Registry {
     if (!trusted && this.find(r, namespace, name)) throw E.alreadyExists(r, name);
     this.allocate(r, o);
     if (opts.fieldManager) o.metadata.managedFields = recordUpdate(undefined, undefined, o, opts.fieldManager, m.creationTimestamp);
-    if (!trusted) this.checkSize(r, o);
+    if (!trusted && !this.smallEnough.has(o)) this.checkSize(r, o);
     if (opts.dryRun) return o;
     if (r.kind === 'Pod') this.interner.pod(o);
     try {
-      return this.store.create(storeKey(r), o);
+      if (r.kind !== 'Service') return this.store.create(storeKey(r), o);
+      const before = this.store.writeCount('services');
+      const created = this.store.create(storeKey(r), o);
+      // The index was current before this write: it stays current with the new Service added.
+      if (this.addresses?.at === before) {
+        addServiceAddresses(this.addresses.index, created);
+        this.addresses.at = this.store.writeCount('services');
+      }
+      return created;
     } catch (e) {
       if (e instanceof StoreError && e.code === 'AlreadyExists') throw E.alreadyExists(r, name);
       throw e;

@@ -151,19 +151,41 @@ export function decodeJson(text: string): unknown {
   }
 }
 
-/** The nesting depth of a decoded value, iteratively (YAML bodies are checked after parsing). */
-export function valueDepth(v: unknown, limit = MAX_OBJECT_DEPTH): number {
+/**
+ * The nesting depth of a decoded value, and an upper bound of its JSON size (every string counted
+ * as if each character needed a six-byte escape), in one iterative walk. Stops early past `limit`.
+ */
+export function measureValue(v: unknown, limit = MAX_OBJECT_DEPTH): { depth: number; sizeBound: number } {
   let max = 0;
+  let bound = 0;
   const stack: [unknown, number][] = [[v, 0]];
   while (stack.length) {
     const [x, d] = stack.pop()!;
-    if (typeof x !== 'object' || x === null) continue;
+    if (typeof x === 'string') {
+      bound += 6 * x.length + 3;
+      continue;
+    }
+    if (typeof x !== 'object' || x === null) {
+      bound += 25;
+      continue;
+    }
     const depth = d + 1;
     if (depth > max) max = depth;
-    if (max > limit) return max;
-    for (const child of Array.isArray(x) ? x : Object.values(x)) if (typeof child === 'object' && child !== null) stack.push([child, depth]);
+    if (max > limit) return { depth: max, sizeBound: Infinity };
+    bound += 2;
+    if (Array.isArray(x)) for (const child of x) stack.push([child, depth]);
+    else
+      for (const k in x) {
+        bound += 6 * k.length + 4;
+        stack.push([(x as Record<string, unknown>)[k], depth]);
+      }
   }
-  return max;
+  return { depth: max, sizeBound: bound };
+}
+
+/** The nesting depth of a decoded value, iteratively (YAML bodies are checked after parsing). */
+export function valueDepth(v: unknown, limit = MAX_OBJECT_DEPTH): number {
+  return measureValue(v, limit).depth;
 }
 
 /** Decodes a body by its media type: JSON (depth-checked) or YAML (aliases bounded). */

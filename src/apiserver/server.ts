@@ -368,7 +368,7 @@ export class ApiServer {
       }
       if (method === 'POST') {
         if (r.namespaced && namespace === undefined) return sendError(res, E.notFoundPath());
-        return reply(201, reg.create(r, ns, await body(), writeOpts()));
+        return reply(201, reg.create(r, ns, await body(), { ...writeOpts(), owned: true }));
       }
       if (method === 'DELETE') {
         const opts = await this.deleteOptions(req, q);
@@ -386,7 +386,7 @@ export class ApiServer {
           return this.watch(req, res, r, namespace, { fieldSelector: `metadata.name=${name.replace(/[\\,=!]/g, '\\$&')}`, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
         return reply(200, reg.get(r, ns, name));
       case 'PUT':
-        return reply(200, reg.update(r, ns, name, await body(), writeOpts()));
+        return reply(200, reg.update(r, ns, name, await body(), { ...writeOpts(), owned: true }));
       case 'PATCH': {
         const ct = mediaType(req.headers['content-type']);
         const type = PATCH_TYPES[ct];

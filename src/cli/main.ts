@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerAutoscale } from './commands/autoscale.js';
+import { EXIT_USAGE, registerCheck } from './commands/check.js';
 import { registerTop } from './commands/top.js';
 import { registerCreate } from './commands/create.js';
 import { registerDaemon } from './commands/daemon.js';
@@ -50,6 +51,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   registerApply(program, ctx, done);
+  registerCheck(program, ctx, done);
   registerCreate(program, ctx, done);
   registerReplace(program, ctx, done);
   registerGet(program, ctx, done);
@@ -79,7 +81,8 @@ export async function run(argv: string[], io: IO): Promise<number> {
       else if (e.code === 'commander.executeSubCommandAsync' || e.exitCode === 0) code = 0;
       else {
         io.stderr.write(commanderMessage(e) + '\n');
-        code = 1;
+        // check's exit codes are a contract for scripts: 1 is findings, usage errors are 2.
+        code = argv[0] === 'check' ? EXIT_USAGE : 1;
       }
     } else {
       io.stderr.write(colors.red(formatError(e)) + '\n');

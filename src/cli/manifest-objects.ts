@@ -29,7 +29,7 @@ export async function resolveManifests(ctx: Context, opts: FileOptions): Promise
   if (!opts.filename || opts.filename.length === 0) throw new CliError('error: must specify one of -f and -k');
   const { readManifests } = await import('./manifests.js');
   const read = await readManifests(opts.filename, !!opts.recursive, () => ctx.io.readStdin());
-  const errors = [...read.errors];
+  const errors = read.errors.map((e) => e.text);
   const objects: Resolved[] = [];
   for (const m of read.objects) {
     const o = m.object;

@@ -12,9 +12,16 @@ export class RevisionGate {
   private seen = -1;
   private wake = Infinity;
 
+  /**
+   * `resources` (store keys: `pods`, `deployments.apps`): only writes to these count, so kubelet
+   * heartbeats and Events do not make a controller that never reads them resync everything.
+   * Without it, any write counts.
+   */
+  constructor(private resources?: string[]) {}
+
   /** True when the store changed since the last call that returned true, or a wake-up time came. */
   changed(reg: Registry): boolean {
-    const rev = reg.store.revision;
+    const rev = this.resources ? this.resources.reduce((n, r) => n + reg.store.writeCount(r), 0) : reg.store.revision;
     const now = reg.clock.now();
     if (rev === this.seen && now < this.wake) return false;
     this.seen = rev;

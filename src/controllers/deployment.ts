@@ -32,7 +32,7 @@ interface ReplicaSetIndex {
 /** Syncs Deployments. */
 export class DeploymentController implements Controller {
   readonly name = 'deployment-controller';
-  private gate = new RevisionGate();
+  private gate = new RevisionGate(['deployments.apps', 'replicasets.apps', 'pods']);
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;

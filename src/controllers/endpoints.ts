@@ -94,21 +94,27 @@ export function endpointSubsets(svc: KubeObject, bs: Backend[]): { subsets: any[
 /** Keeps Endpoints and EndpointSlices in step with Services and their pods. */
 export class EndpointsController implements Controller {
   readonly name = 'endpoint-controller';
-  private gate = new RevisionGate();
+  private gate = new RevisionGate(['pods', 'services', 'endpoints', 'endpointslices.discovery.k8s.io']);
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
-    const podsByNs = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) pushTo(podsByNs, p.metadata.namespace!, p);
+    // Pods by namespace and each label, slices by owning Service: thousands of Services each
+    // look at their candidates only, not at every pod and slice of their namespace.
+    const podsByLabel = new Map<string, KubeObject[]>();
+    for (const p of reg.store.values('pods')) for (const [k, v] of Object.entries(p.metadata.labels ?? {})) pushTo(podsByLabel, `${p.metadata.namespace}\u0000${k}\u0000${v}`, p);
+    const slicesByOwner = new Map<string, KubeObject[]>();
+    for (const sl of reg.list(sliceR, undefined).items) for (const o of sl.metadata.ownerReferences ?? []) pushTo(slicesByOwner, o.uid, sl);
     const services = reg.list(svcR, undefined).items;
     const wanted = new Set<string>();
     for (const svc of services) {
       if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0 || svc.spec.type === 'ExternalName' || svc.metadata.deletionTimestamp) continue;
       const ns = svc.metadata.namespace!;
       wanted.add(`${ns}/${svc.metadata.name}`);
-      const bs = backends(svc, podsByNs.get(ns) ?? []);
+      const [k, v] = Object.entries(svc.spec.selector as Record<string, string>)[0];
+      const bs = backends(svc, podsByLabel.get(`${ns}\u0000${k}\u0000${v}`) ?? []);
       this.syncEndpoints(reg, svc, bs);
-      this.syncSlices(reg, svc, bs);
+      const owned = (slicesByOwner.get(svc.metadata.uid!) ?? []).filter((sl) => sl.metadata.namespace === ns && sl.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name);
+      this.syncSlices(reg, svc, bs, owned);
     }
     // Endpoints this controller made for Services that are gone (slices go with their owner, by GC).
     for (const ep of reg.list(epR, undefined).items) {
@@ -134,10 +140,10 @@ export class EndpointsController implements Controller {
     reg.update(epR, ns, name, { ...body, metadata: { ...cur.metadata, labels, annotations } });
   }
 
-  private syncSlices(reg: Registry, svc: KubeObject, bs: Backend[]): void {
+  /** `existing`: the Service's slices (its label, owned by it), in name order. */
+  private syncSlices(reg: Registry, svc: KubeObject, bs: Backend[], existing: KubeObject[]): void {
     const ns = svc.metadata.namespace!;
     const svcName = svc.metadata.name!;
-    const existing = reg.list(sliceR, ns, { labelSelector: `kubernetes.io/service-name=${svcName}` }).items.filter((s) => (s.metadata.ownerReferences ?? []).some((o) => o.uid === svc.metadata.uid));
     const ports = (svc.spec?.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : { name: '' }), port: resolveTargetPort(bs[0]?.pod ?? { metadata: {} }, p.targetPort, p.port) ?? p.port, protocol: p.protocol ?? 'TCP' }));
     const endpoints = bs.map((b) => ({
       addresses: [b.ip],

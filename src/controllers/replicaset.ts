@@ -4,7 +4,7 @@
 
 import { fromLabelSelector, matches } from '../api/labels.js';
 import { isPodActive, isPodAvailable, isPodReady, readySince } from '../api/pods.js';
-import { type ResourceInfo, resolveResource } from '../api/resources.js';
+import { type ResourceInfo, qualifiedPlural, resolveResource } from '../api/resources.js';
 import type { KubeObject, OwnerReference, PodTemplateSpec } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { StatusError } from '../apiserver/errors.js';
@@ -45,10 +45,12 @@ export function podFromTemplate(owner: KubeObject, template: PodTemplateSpec | u
 export class ReplicaSetController implements Controller {
   readonly name: string;
   private r: ResourceInfo;
-  private gate = new RevisionGate();
+  private gate: RevisionGate;
 
   constructor(kind: 'ReplicaSet' | 'ReplicationController') {
     this.r = resolveResource(kind === 'ReplicaSet' ? 'replicasets' : 'replicationcontrollers')[0];
+    // Its decisions read its own kind and pods only.
+    this.gate = new RevisionGate([qualifiedPlural(this.r), 'pods']);
     this.name = kind === 'ReplicaSet' ? 'replicaset-controller' : 'replication-controller';
   }
 

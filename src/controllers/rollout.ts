@@ -89,7 +89,18 @@ export function podTemplateHash(template: PodTemplateSpec | undefined, collision
 
 /** True when two pod templates are the same for rollout purposes. */
 export function sameTemplate(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  return JSON.stringify(normalizeTemplate(a)) === JSON.stringify(normalizeTemplate(b));
+  return templateKey(a) === templateKey(b);
+}
+
+/** Normalised templates by object: stored objects never change, so each is normalised once. */
+const templateKeys = new WeakMap<object, string>();
+
+/** The normalised template as a string, remembered per template object. */
+function templateKey(t: PodTemplateSpec | undefined): string {
+  if (!t) return JSON.stringify(normalizeTemplate(t));
+  let k = templateKeys.get(t);
+  if (k === undefined) templateKeys.set(t, (k = JSON.stringify(normalizeTemplate(t))));
+  return k;
 }
 
 /**

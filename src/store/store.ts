@@ -57,6 +57,8 @@ interface Undo {
    * previous version is what SQLite holds.
    */
   unit?: { dirty: Dirty | undefined };
+  /** In a store that is not durable: the version before this write, kept in memory only. */
+  prev?: KubeObject;
 }
 
 interface Dirty {
@@ -94,6 +96,9 @@ export class Store {
   private objects = new Map<string, Map<string, KubeObject>>();
   private rev = 0;
   private compactedRev = 0;
+  private durable: boolean;
+  /** Writes (and undone writes) per resource, for caches derived from a resource's objects. */
+  private writeCounts = new Map<string, number>();
   private listeners = new Set<Listener>();
   private depth = 0;
   private undo: Undo[] = [];
@@ -107,8 +112,13 @@ export class Store {
     cold: { upsert: Database.Statement; remove: Database.Statement; read: Database.Statement; listAll: Database.Statement; listNamespace: Database.Statement };
   };
 
-  /** Opens (or creates) the store at a file path, or in memory for `:memory:`. `cold` resources are not held in memory. */
-  constructor(path: string, opts: { cold?: string[]; maxChangeLog?: number } = {}) {
+  /**
+   * Opens (or creates) the store at a file path, or in memory for `:memory:`. `cold` resources
+   * are not held in memory. `durable: false` (a throwaway cluster: `minikctl check`) keeps the
+   * other resources in memory only, never serialised to SQLite; only cold ones go there.
+   */
+  constructor(path: string, opts: { cold?: string[]; maxChangeLog?: number; durable?: boolean } = {}) {
+    this.durable = opts.durable ?? true;
     this.cold = new Set(opts.cold ?? ['events']);
     this.maxLog = opts.maxChangeLog ?? MAX_CHANGE_LOG;
     this.db = new Database(path);
@@ -252,6 +262,18 @@ export class Store {
     return b ? b.values() : [][Symbol.iterator]();
   }
 
+  /**
+   * A number that changes with every write to a resource, and every undo of one: a cache derived
+   * from a resource's objects (the Services' allocated IPs) is current while it has not moved.
+   */
+  writeCount(resource: string): number {
+    return this.writeCounts.get(resource) ?? 0;
+  }
+
+  private bump(resource: string): void {
+    this.writeCounts.set(resource, (this.writeCounts.get(resource) ?? 0) + 1);
+  }
+
   /** Number of objects of a resource (cheap, except for cold ones). */
   count(resource: string): number {
     if (this.cold.has(resource)) return this.coldObjects(resource).length;
@@ -292,7 +314,13 @@ export class Store {
       this.db.exec('ROLLBACK');
       for (let i = this.undo.length - 1; i >= 0; i--) {
         const u = this.undo[i];
+        this.bump(u.resource);
         if (this.cold.has(u.resource)) continue; // nothing in memory
+        if (!this.durable) {
+          if (u.prev) this.bucket(u.resource).set(u.key, u.prev);
+          else this.bucket(u.resource).delete(u.key);
+          continue;
+        }
         const row = this.stmts.read.get(u.resource, u.ns, u.name) as { data: string } | undefined;
         if (row) this.bucket(u.resource).set(u.key, JSON.parse(row.data));
         else this.bucket(u.resource).delete(u.key);
@@ -338,6 +366,13 @@ export class Store {
       if (!ok) {
         for (let i = this.undo.length - 1; i >= undoMark; i--) {
           const u = this.undo[i];
+          this.bump(u.resource);
+          if (!this.durable && !this.cold.has(u.resource)) {
+            const b = this.bucket(u.resource);
+            if (u.prev) b.set(u.key, u.prev);
+            else b.delete(u.key);
+            continue;
+          }
           if (!this.cold.has(u.resource)) {
             let before: KubeObject | undefined;
             if (u.unit?.dirty) before = u.unit.dirty.obj;
@@ -364,6 +399,7 @@ export class Store {
   }
 
   private write(type: Change['type'], resource: string, obj: KubeObject): KubeObject {
+    this.bump(resource);
     return this.batch(() => {
       const ns = obj.metadata.namespace ?? '';
       const name = obj.metadata.name!;
@@ -372,8 +408,13 @@ export class Store {
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
       if (type === 'DELETED' || obj.metadata.deletionTimestamp || (type === 'ADDED' && obj.metadata.ownerReferences?.length)) this.ownership++;
       const dk = dirtyKeyOf(resource, key);
-      this.undo.push(this.unitDepth > 0 ? { resource, ns, name, key, unit: { dirty: this.dirty.get(dk) } } : { resource, ns, name, key });
-      this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
+      if (!this.durable && !this.cold.has(resource)) {
+        // Memory is the only copy: undo restores the version this write replaces.
+        this.undo.push({ resource, ns, name, key, prev: this.objects.get(resource)?.get(key) });
+      } else {
+        this.undo.push(this.unitDepth > 0 ? { resource, ns, name, key, unit: { dirty: this.dirty.get(dk) } } : { resource, ns, name, key });
+        this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
+      }
       if (this.cold.has(resource)) this.coldKeys.add(dk);
       else {
         const b = this.bucket(resource);

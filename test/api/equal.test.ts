@@ -16,6 +16,9 @@ describe('jsonEqual', () => {
     ['numbers and strings differ', { a: 1 }, { a: '1' }, false],
     ['nested difference', { s: { c: [{ ready: true }] } }, { s: { c: [{ ready: false }] } }, false],
     ['empty objects', {}, {}, true],
+    ['a __proto__ key is data: absent on one side', JSON.parse('{"__proto__":{}}'), {}, false],
+    ['a __proto__ key is data: equal on both sides', JSON.parse('{"__proto__":{"a":1}}'), JSON.parse('{"__proto__":{"a":1}}'), true],
+    ['a __proto__ key is data: different values', JSON.parse('{"__proto__":{"a":1}}'), JSON.parse('{"__proto__":{"a":2}}'), false],
   ])('%s', (_n, a, b, expected) => {
     expect(jsonEqual(a, b)).toBe(expected);
     expect(jsonEqual(b, a)).toBe(expected);

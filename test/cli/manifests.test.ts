@@ -5,7 +5,7 @@ import { type ManifestRead, parseManifest, readManifests } from '../../src/cli/m
 import { tempHome } from '../helpers.js';
 
 async function parse(text: string): Promise<ManifestRead> {
-  const out: ManifestRead = { objects: [], errors: [] };
+  const out: ManifestRead = { objects: [], errors: [], sources: ['m.yaml'] };
   await parseManifest('m.yaml', text, out);
   return out;
 }
@@ -21,6 +21,28 @@ describe('reading manifests', () => {
       [4, 11],
     ]);
     expect(r.errors).toEqual([]);
+  });
+
+  it('reads a merge key without anchors as a merge, like any other', async () => {
+    const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n  <<: {a: "1"}\n  b: "2"\n');
+    expect(r.objects[0].object.data).toEqual({ a: '1', b: '2' });
+  });
+
+  const cm = (i: number, body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x${i}}\ndata:\n${body.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n')}`;
+  it.each([
+    ['scalars of the YAML 1.2 core schema', cm(0, 'a: yes\nb: on\nc: 0755\nd: 0o14\ne: 1e3\nf: ~\ng: 2026-01-01\nh: .inf\ni: True\nj: "0x10"\nk: 0x10\nm: null\nn: 1_000\n')],
+    ['scalars js-yaml reads otherwise (left to the full parser)', cm(0, 'l: -.5\np: +.5\nq: 0b101\nr: -0x1F\n')],
+    ['tags', cm(0, 's: !!str 123\nt: ! tagged\n')],
+    ['duplicate keys (the last wins)', cm(0, 'a: "1"\na: "2"\n')],
+    ['block scalars', cm(0, 'script: |\n  echo a\n  echo b\nfolded: >-\n  one\n  two\nkeep: |+\n  x\n\n')],
+    ['flow collections and quoting', cm(0, "l: [1, 'two', \"three\", {x: y}]\nm: {a: [], b: {}}\nq: 'it''s'\n")],
+    ['documents with markers, comments and content on the marker line', `--- # first\n${cm(0, 'a: "1"\n')}---\n# nothing here\n--- {apiVersion: v1, kind: ConfigMap, metadata: {name: x2}}\n---\n${cm(3, 'b: "2"\n')}`],
+  ])('reads %s as the full YAML parser does', async (_, text) => {
+    const { parseAllDocuments } = await import('yaml');
+    const full = parseAllDocuments(text, { uniqueKeys: false, merge: true }).map((d) => d.toJS()).filter((v) => v != null);
+    const r = await parse(text);
+    expect(r.errors).toEqual([]);
+    expect(r.objects.map((o) => o.object)).toEqual(full);
   });
 
   it('reads CRLF line ends', async () => {
@@ -43,12 +65,13 @@ describe('reading manifests', () => {
     const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n   labels: x\n');
     expect(names(r)).toEqual(['ConfigMap/good']);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatch(/^error: error parsing m\.yaml: yaml: line [89], column \d+: \S/);
+    expect(r.errors[0].text).toMatch(/^error: error parsing m\.yaml: yaml: line [89], column \d+: \S/);
+    expect(r.errors[0]).toMatchObject({ kind: 'parse', source: 'm.yaml', line: expect.any(Number), column: expect.any(Number) });
   });
 
   it('reports a document without apiVersion and kind with its position', async () => {
     const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nfoo: bar\n');
-    expect(r.errors).toEqual(['error: error validating "m.yaml" (document 2, line 5): error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false']);
+    expect(r.errors.map((e) => e.text)).toEqual(['error: error validating "m.yaml" (document 2, line 5): error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false']);
   });
 
   it('refuses an alias bomb without hanging', async () => {
@@ -56,7 +79,8 @@ describe('reading manifests', () => {
     for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
     const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n' + bomb.join('\n') + '\n');
     expect(r.objects).toEqual([]);
-    expect(r.errors[0]).toMatch(/error parsing m\.yaml.*(alias|resource exhaustion)/i);
+    expect(r.errors[0].text).toMatch(/error parsing m\.yaml.*(alias|resource exhaustion)/i);
+    expect(r.errors[0].kind).toBe('input');
   });
 
   it('reads folders (with -R for sub-folders), in name order, and refuses huge files', async () => {
@@ -71,9 +95,9 @@ describe('reading manifests', () => {
     expect(names(flat)).toEqual(['ConfigMap/a', 'ConfigMap/b']);
     const deep = await readManifests([dir], true, async () => '');
     expect(names(deep)).toEqual(['ConfigMap/a', 'ConfigMap/b', 'ConfigMap/c']);
-    expect(deep.errors).toEqual([expect.stringMatching(/huge\.yaml is too large \(17\.0 MiB\)/)]);
+    expect(deep.errors.map((e) => e.text)).toEqual([expect.stringMatching(/huge\.yaml is too large \(17\.0 MiB\)/)]);
     const missing = await readManifests([path.join(dir, 'nope.yaml')], false, async () => '');
-    expect(missing.errors).toEqual([`error: the path "${path.join(dir, 'nope.yaml')}" does not exist`]);
+    expect(missing.errors.map((e) => e.text)).toEqual([`error: the path "${path.join(dir, 'nope.yaml')}" does not exist`]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

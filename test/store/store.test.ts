@@ -101,6 +101,39 @@ describe('store', () => {
     expect(s.revision).toBe(4);
   });
 
+  it('not durable (a throwaway cluster): objects live in memory only, and failed units and batches restore the versions they replaced', () => {
+    const s = new Store(':memory:', { durable: false });
+    const a = s.create('configmaps', cm('a', { v: '1' }));
+    s.create('configmaps', cm('b'));
+    s.batch(() => {
+      s.update('configmaps', { ...a, data: { v: '2' } });
+      expect(() =>
+        s.unit(() => {
+          s.update('configmaps', { ...s.get('configmaps', 'default', 'a')!, data: { v: '3' } });
+          s.delete('configmaps', 'default', 'b');
+          s.create('configmaps', cm('c'));
+          throw new Error('controller failed');
+        }),
+      ).toThrow('controller failed');
+      expect(s.get('configmaps', 'default', 'a')!.data).toEqual({ v: '2' });
+      expect(s.get('configmaps', 'default', 'b')).toBeDefined();
+      expect(s.get('configmaps', 'default', 'c')).toBeUndefined();
+    });
+    expect(s.get('configmaps', 'default', 'a')!.data).toEqual({ v: '2' });
+    expect(() =>
+      s.batch(() => {
+        s.delete('configmaps', 'default', 'a');
+        throw new Error('request failed');
+      }),
+    ).toThrow('request failed');
+    expect(s.get('configmaps', 'default', 'a')!.data).toEqual({ v: '2' });
+    expect(s.list('configmaps').map((o) => o.metadata.name)).toEqual(['a', 'b']);
+    // Nothing was serialised to SQLite: memory is the only copy.
+    expect((s as unknown as { db: Database.Database }).db.prepare('SELECT count(*) AS n FROM objects').get()).toEqual({ n: 0 });
+    // Every write moved the write count, undone ones too: caches derived from configmaps rebuild.
+    expect(s.writeCount('configmaps')).toBeGreaterThanOrEqual(7);
+  });
+
   it('keeps the change log bounded: past the cap the oldest changes are compacted', () => {
     const s = new Store(':memory:', { maxChangeLog: 4 });
     for (const n of ['a', 'b', 'c', 'd', 'e', 'f']) s.create('configmaps', cm(n));

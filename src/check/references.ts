@@ -1,0 +1,237 @@
+// References that resolve to nothing: what a pod template, a claim, an Ingress, an autoscaler,
+// a disruption budget or a Service names, looked up in the checked set (and what every cluster
+// has: system namespaces, the default ServiceAccount, StorageClass and IngressClass). A pure
+// function of the objects; messages are worded as the component that would fail says it.
+import { fromLabelSelector, matches } from '../api/labels.js';
+import type { KubeObject } from '../api/types.js';
+import type { Finding, Severity } from './findings.js';
+
+/** An object of the set with where it is written. */
+export interface SetObject {
+  object: KubeObject;
+  namespace: string;
+  source: string;
+  line: number;
+  lineOf?: (field: string) => number | undefined;
+}
+
+/** Objects every cluster has, so references to them resolve: `Kind/namespace/name` keys. */
+export interface Builtins {
+  has(kind: string, namespace: string, name: string): boolean;
+}
+
+/** A pod spec inside an object, with the field path it is at and the labels its pods get. */
+export interface PodTemplate {
+  spec: Record<string, any>;
+  labels: Record<string, string>;
+  path: string;
+}
+
+/** The pod specs an object carries: a Pod's own, a workload's template, a CronJob's job template's. */
+export function podTemplates(o: KubeObject): PodTemplate[] {
+  const tpl = (t: any, path: string): PodTemplate[] => (t && typeof t === 'object' && t.spec && typeof t.spec === 'object' ? [{ spec: t.spec, labels: t.metadata?.labels ?? {}, path: `${path}.spec` }] : []);
+  switch (o.kind) {
+    case 'Pod':
+      return o.spec && typeof o.spec === 'object' ? [{ spec: o.spec, labels: o.metadata.labels ?? {}, path: 'spec' }] : [];
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'ReplicationController':
+    case 'DaemonSet':
+    case 'StatefulSet':
+    case 'Job':
+      return tpl(o.spec?.template, 'spec.template');
+    case 'CronJob':
+      return tpl(o.spec?.jobTemplate?.spec?.template, 'spec.jobTemplate.spec.template');
+    default:
+      return [];
+  }
+}
+
+const SYSTEM_PRIORITY_CLASSES = new Set(['system-cluster-critical', 'system-node-critical']);
+const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+
+/** Finds every reference in the set that resolves to nothing. */
+export function checkReferences(set: SetObject[], builtins: Builtins): Finding[] {
+  const defined = new Map<string, SetObject>();
+  const key = (kind: string, ns: string, name: string) => `${kind}/${ns}/${name}`;
+  for (const s of set) defined.set(key(s.object.kind!, s.object.metadata.namespace ? s.namespace : '', s.object.metadata.name ?? ''), s);
+  const find = (kind: string, ns: string, name: string) => defined.get(key(kind, ns, name));
+  const exists = (kind: string, ns: string, name: string) => !!find(kind, ns, name) || builtins.has(kind, ns, name);
+  const templates = new TemplateIndex(set.flatMap((s) => podTemplates(s.object).map((t) => ({ ...t, owner: s }))));
+
+  const out: Finding[] = [];
+  const report = (s: SetObject, severity: Severity, field: string, message: string) =>
+    out.push({
+      severity,
+      check: 'reference',
+      message,
+      field,
+      source: s.source,
+      line: s.lineOf?.(field) ?? s.line,
+      object: { apiVersion: s.object.apiVersion, kind: s.object.kind!, ...(s.object.metadata.namespace ? { namespace: s.namespace } : {}), name: s.object.metadata.name ?? '' },
+    });
+
+  for (const s of set) {
+    const o = s.object;
+    const ns = s.namespace;
+    for (const t of podTemplates(o)) checkPodSpec(s, t, ns, exists, find, report);
+    if (o.kind === 'PersistentVolumeClaim') checkStorageClass(s, o.spec?.storageClassName, 'spec.storageClassName', exists, report);
+    if (o.kind === 'StatefulSet')
+      list(o.spec?.volumeClaimTemplates).forEach((c, i) => checkStorageClass(s, c?.spec?.storageClassName, `spec.volumeClaimTemplates[${i}].spec.storageClassName`, exists, report));
+    if (o.kind === 'Ingress') checkIngress(s, ns, exists, find, report);
+    if (o.kind === 'HorizontalPodAutoscaler') {
+      const ref = o.spec?.scaleTargetRef;
+      if (isObj(ref) && typeof ref.kind === 'string' && typeof ref.name === 'string' && SCALABLE.has(ref.kind) && !exists(ref.kind, ns, ref.name)) {
+        const plural = ref.kind === 'ReplicationController' ? 'replicationcontrollers' : `${ref.kind.toLowerCase()}s.apps`;
+        report(s, 'error', 'spec.scaleTargetRef.name', `the HPA controller was unable to get the target's current scale: ${plural} "${ref.name}" not found`);
+      }
+    }
+    if (o.kind === 'PodDisruptionBudget' && isObj(o.spec?.selector)) {
+      const sel = fromLabelSelector(o.spec.selector);
+      const first = sel.find((r) => r.op === '=');
+      if (!templates.candidates(ns, first ? { [first.key]: first.values[0] } : {}).some((t) => matches(sel, t.labels)))
+        report(s, 'warning', 'spec.selector', 'No matching pods found: the selector matches no pod template in the checked set');
+    }
+    if (o.kind === 'Service') checkService(s, ns, templates, report);
+  }
+  return out;
+}
+
+/** A template with the object that carries it. */
+type OwnedTemplate = PodTemplate & { owner: SetObject };
+
+/**
+ * Pod templates by namespace and by each label: a selector's candidates are the templates with
+ * its first label, so matching thousands of Services against thousands of templates stays linear.
+ */
+class TemplateIndex {
+  private byNamespace = new Map<string, OwnedTemplate[]>();
+  private byLabel = new Map<string, OwnedTemplate[]>();
+
+  constructor(templates: OwnedTemplate[]) {
+    for (const t of templates) {
+      const ns = t.owner.namespace;
+      (this.byNamespace.get(ns) ?? this.byNamespace.set(ns, []).get(ns)!).push(t);
+      for (const [k, v] of Object.entries(t.labels)) {
+        const key = `${ns}\u0000${k}\u0000${v}`;
+        (this.byLabel.get(key) ?? this.byLabel.set(key, []).get(key)!).push(t);
+      }
+    }
+  }
+
+  /** Templates in the namespace that may match: those with the first of `labels`, or all when there is none. */
+  candidates(ns: string, labels: Record<string, string>): OwnedTemplate[] {
+    const first = Object.entries(labels)[0];
+    if (!first) return this.byNamespace.get(ns) ?? [];
+    return this.byLabel.get(`${ns}\u0000${first[0]}\u0000${first[1]}`) ?? [];
+  }
+}
+
+type Report = (s: SetObject, severity: Severity, field: string, message: string) => void;
+type Exists = (kind: string, ns: string, name: string) => boolean;
+type Find = (kind: string, ns: string, name: string) => SetObject | undefined;
+
+/** The data keys of a ConfigMap or Secret of the set (Secrets' stringData counts). */
+function keysOf(o: KubeObject): Set<string> {
+  return new Set([...Object.keys(isObj(o.data) ? o.data : {}), ...Object.keys(isObj(o.binaryData) ? o.binaryData : {}), ...Object.keys(isObj(o.stringData) ? o.stringData : {})]);
+}
+
+function checkPodSpec(s: SetObject, t: PodTemplate, ns: string, exists: Exists, find: Find, report: Report): void {
+  const spec = t.spec;
+  const base = t.path;
+  const ref = (kind: 'ConfigMap' | 'Secret', name: unknown, field: string, optional: unknown, key?: unknown) => {
+    if (typeof name !== 'string' || !name || optional === true) return;
+    const noun = kind === 'ConfigMap' ? 'configmap' : 'secret';
+    if (!exists(kind, ns, name)) return report(s, 'error', field, `${noun} "${name}" not found`);
+    const target = find(kind, ns, name);
+    if (target && typeof key === 'string' && !keysOf(target.object).has(key)) report(s, 'error', field.replace(/\.name$/, '.key'), `couldn't find key ${key} in ${kind} ${ns}/${name}`);
+  };
+  for (const group of ['initContainers', 'containers'] as const) {
+    list(spec[group]).forEach((c, i) => {
+      if (!isObj(c)) return;
+      const cp = `${base}.${group}[${i}]`;
+      list(c.env).forEach((e, j) => {
+        const vf = isObj(e) ? e.valueFrom : undefined;
+        if (!isObj(vf)) return;
+        if (isObj(vf.configMapKeyRef)) ref('ConfigMap', vf.configMapKeyRef.name, `${cp}.env[${j}].valueFrom.configMapKeyRef.name`, vf.configMapKeyRef.optional, vf.configMapKeyRef.key);
+        if (isObj(vf.secretKeyRef)) ref('Secret', vf.secretKeyRef.name, `${cp}.env[${j}].valueFrom.secretKeyRef.name`, vf.secretKeyRef.optional, vf.secretKeyRef.key);
+      });
+      list(c.envFrom).forEach((e, j) => {
+        if (!isObj(e)) return;
+        if (isObj(e.configMapRef)) ref('ConfigMap', e.configMapRef.name, `${cp}.envFrom[${j}].configMapRef.name`, e.configMapRef.optional);
+        if (isObj(e.secretRef)) ref('Secret', e.secretRef.name, `${cp}.envFrom[${j}].secretRef.name`, e.secretRef.optional);
+      });
+    });
+  }
+  list(spec.volumes).forEach((v, i) => {
+    if (!isObj(v)) return;
+    const vp = `${base}.volumes[${i}]`;
+    if (isObj(v.configMap)) ref('ConfigMap', v.configMap.name, `${vp}.configMap.name`, v.configMap.optional);
+    if (isObj(v.secret)) ref('Secret', v.secret.secretName, `${vp}.secret.secretName`, v.secret.optional);
+    if (isObj(v.persistentVolumeClaim)) {
+      const claim = v.persistentVolumeClaim.claimName;
+      if (typeof claim === 'string' && claim && !exists('PersistentVolumeClaim', ns, claim)) report(s, 'error', `${vp}.persistentVolumeClaim.claimName`, `persistentvolumeclaim "${claim}" not found`);
+    }
+    list(v.projected?.sources).forEach((src, j) => {
+      if (!isObj(src)) return;
+      if (isObj(src.configMap)) ref('ConfigMap', src.configMap.name, `${vp}.projected.sources[${j}].configMap.name`, src.configMap.optional);
+      if (isObj(src.secret)) ref('Secret', src.secret.name, `${vp}.projected.sources[${j}].secret.name`, src.secret.optional);
+    });
+  });
+  list(spec.imagePullSecrets).forEach((p, i) => {
+    const name = isObj(p) ? p.name : undefined;
+    // The kubelet pulls without it and warns (FailedToRetrieveImagePullSecret): a warning here too.
+    if (typeof name === 'string' && name && !exists('Secret', ns, name))
+      report(s, 'warning', `${base}.imagePullSecrets[${i}].name`, `Unable to retrieve some image pull secrets (${name}); attempting to pull the image may not succeed.`);
+  });
+  const sa = spec.serviceAccountName ?? spec.serviceAccount;
+  if (typeof sa === 'string' && sa && sa !== 'default' && !exists('ServiceAccount', ns, sa))
+    report(s, 'error', `${base}.${spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount'}`, `error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`);
+  const pc = spec.priorityClassName;
+  if (typeof pc === 'string' && pc && !SYSTEM_PRIORITY_CLASSES.has(pc) && !exists('PriorityClass', '', pc)) report(s, 'error', `${base}.priorityClassName`, `no PriorityClass with name ${pc} was found`);
+}
+
+function checkStorageClass(s: SetObject, sc: unknown, field: string, exists: Exists, report: Report): void {
+  if (typeof sc === 'string' && sc && !exists('StorageClass', '', sc)) report(s, 'error', field, `storageclass.storage.k8s.io "${sc}" not found`);
+}
+
+function checkIngress(s: SetObject, ns: string, exists: Exists, find: Find, report: Report): void {
+  const o = s.object;
+  const backend = (b: unknown, field: string) => {
+    const svc = isObj(b) ? b.service : undefined;
+    if (!isObj(svc) || typeof svc.name !== 'string') return;
+    if (!exists('Service', ns, svc.name)) return report(s, 'error', `${field}.service.name`, `service "${svc.name}" not found`);
+    const target = find('Service', ns, svc.name);
+    const port = svc.port;
+    if (!target || !isObj(port)) return;
+    const ports = list(target.object.spec?.ports);
+    if (port.number !== undefined && !ports.some((p) => isObj(p) && p.port === port.number))
+      report(s, 'error', `${field}.service.port.number`, `service "${svc.name}" has no port ${port.number}`);
+    if (port.name !== undefined && !ports.some((p) => isObj(p) && p.name === port.name)) report(s, 'error', `${field}.service.port.name`, `service "${svc.name}" has no port named "${port.name}"`);
+  };
+  if (o.spec?.defaultBackend) backend(o.spec.defaultBackend, 'spec.defaultBackend');
+  list(o.spec?.rules).forEach((rule, i) => list(rule?.http?.paths).forEach((p, j) => backend(p?.backend, `spec.rules[${i}].http.paths[${j}].backend`)));
+  const cls = o.spec?.ingressClassName;
+  if (typeof cls === 'string' && cls && !exists('IngressClass', '', cls)) report(s, 'error', 'spec.ingressClassName', `ingressclass.networking.k8s.io "${cls}" not found`);
+}
+
+function checkService(s: SetObject, ns: string, templates: TemplateIndex, report: Report): void {
+  const spec = s.object.spec;
+  if (!isObj(spec) || spec.type === 'ExternalName' || !isObj(spec.selector) || Object.keys(spec.selector).length === 0) return;
+  const selector = spec.selector as Record<string, string>;
+  const selected = templates.candidates(ns, selector).filter((t) => Object.entries(selector).every(([k, v]) => t.labels[k] === v));
+  if (selected.length === 0) {
+    const sel = Object.entries(selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    return report(s, 'warning', 'spec.selector', `the selector ${sel} matches no pod template in the checked set: the Service will have no endpoints`);
+  }
+  list(spec.ports).forEach((p, i) => {
+    if (!isObj(p) || typeof p.targetPort !== 'string') return;
+    const named = selected.some((t) => list(t.spec.containers).some((c) => list(c?.ports).some((cp) => isObj(cp) && cp.name === p.targetPort)));
+    if (!named) report(s, 'error', `spec.ports[${i}].targetPort`, `targetPort "${p.targetPort}" is not a named port of any container the Service selects: its endpoints will have no port`);
+  });
+}
