@@ -170,7 +170,8 @@ export class DeploymentController implements Controller {
     const selector = structuredClone(d.spec.selector);
     selector.matchLabels = { ...(selector.matchLabels ?? {}), 'pod-template-hash': hash };
     // A surge-sized start: the rolling update arithmetic decides the real count right after.
-    const rs = reg.create(rsR, d.metadata.namespace!, {
+    // Built here from the admitted template (copied above): admitted as trusted, without decoding.
+    const rs = reg.createTrusted(rsR, d.metadata.namespace!, {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
       metadata: {

@@ -44,7 +44,7 @@ export function raw(
   port: number,
   method: string,
   path: string,
-  opts: { body?: string | Buffer; contentType?: string; token?: boolean; headers?: Record<string, string>; timeoutMs?: number } = {},
+  opts: { body?: string | Buffer; contentType?: string; token?: boolean; headers?: Record<string, string>; timeoutMs?: number; cutStream?: boolean } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -52,6 +52,13 @@ export function raw(
     if (opts.contentType) headers['Content-Type'] = opts.contentType;
     if (opts.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(opts.body));
     const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+      // cutStream: a successful stream (a watch, log -f) is cut after its headers.
+      if (opts.cutStream && (res.statusCode ?? 0) < 400) {
+        res.destroy();
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, text: '', json: undefined, headers: res.headers });
+        return;
+      }
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -67,7 +74,7 @@ export function raw(
       res.on('error', reject);
     });
     req.setTimeout(opts.timeoutMs ?? 20_000, () => req.destroy(new Error(`no answer to ${method} ${path}`)));
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => (opts.cutStream && e.code === 'ECONNRESET' ? resolve({ status: 0, text: '', json: undefined, headers: {} }) : reject(e)));
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
   });
