@@ -171,7 +171,9 @@ function checkPodSpec(s: SetObject, t: PodTemplate, ns: string, exists: Exists, 
     const vp = `${base}.volumes[${i}]`;
     if (isObj(v.configMap)) ref('ConfigMap', v.configMap.name, `${vp}.configMap.name`, v.configMap.optional);
     if (isObj(v.secret)) ref('Secret', v.secret.secretName, `${vp}.secret.secretName`, v.secret.optional);
-    if (isObj(v.persistentVolumeClaim)) {
+    // A StatefulSet gives each pod its own claim for a volume named after a claim template.
+    const fromClaimTemplate = s.object.kind === 'StatefulSet' && list(s.object.spec?.volumeClaimTemplates).some((c) => c?.metadata?.name === v.name);
+    if (isObj(v.persistentVolumeClaim) && !fromClaimTemplate) {
       const claim = v.persistentVolumeClaim.claimName;
       if (typeof claim === 'string' && claim && !exists('PersistentVolumeClaim', ns, claim)) report(s, 'error', `${vp}.persistentVolumeClaim.claimName`, `persistentvolumeclaim "${claim}" not found`);
     }

@@ -126,6 +126,18 @@ describe('minikctl check on broken manifests', () => {
     expect(found).toContainEqual(expect.objectContaining({ severity: 'error', check: 'rollout', object: 'Deployment/sleepy' }));
   });
 
+  it('says an autoscaler on a metric minik does not simulate was not checked (a warning, not an error)', () => {
+    expect(inFile('hpa-custom-metric.yaml').map(brief)).toEqual([
+      {
+        severity: 'warning',
+        check: 'unchecked',
+        line: 17,
+        object: 'HorizontalPodAutoscaler/queue-worker',
+        message: "not checked: the HPA was unable to compute the replica count: metric type Pods is not served by minik's simulated metrics",
+      },
+    ]);
+  });
+
   it('reports a kind the cluster does not know', () => {
     expect(inFile('unknown-kind.yaml').map(brief)).toEqual([
       {
@@ -143,6 +155,7 @@ describe('minikctl check on broken manifests', () => {
     expect([...files].sort()).toEqual([
       'crash-loop.yaml',
       'duplicate.yaml',
+      'hpa-custom-metric.yaml',
       'hpa-no-target.yaml',
       'ingress-port.yaml',
       'invalid-name.yaml',
@@ -177,6 +190,8 @@ describe('minikctl check on clean manifests', () => {
       'PodDisruptionBudget/web',
       'Namespace/tidy',
       'Job/seed',
+      'Service/db',
+      'StatefulSet/db',
     ]);
     expect(report.simulation?.settled).toBe(true);
   });
