@@ -9,23 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { numberArg, median } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'minikctl');
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const RUNS = arg('runs', 3);
-const RESOURCES = arg('resources', 50_000);
+const RUNS = numberArg('runs', 3);
+const RESOURCES = numberArg('resources', 50_000);
 const NAMESPACES = 100;
 // One replica per Deployment: enough nodes that every pod fits (110 pods a node).
 const NODES = Math.ceil(((RESOURCES - NAMESPACES) / 3 / 110) * 1.2);
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function generate(dir) {
   const triples = Math.floor((RESOURCES - NAMESPACES) / 3);

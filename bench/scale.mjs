@@ -16,6 +16,7 @@ import { FakeClock } from '../dist/api/clock.js';
 import { DAEMON_NODE_FLAGS } from '../dist/daemon/node-flags.js';
 import { resolveResource } from '../dist/api/resources.js';
 import { startDaemon } from '../dist/daemon/daemon.js';
+import { numberArg } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The daemon runs in this process: give it the Node.js flags a daemon started by minikctl has.
@@ -23,12 +24,8 @@ if (!DAEMON_NODE_FLAGS.every((f) => process.execArgv.includes(f))) {
   const r = spawnSync(process.execPath, [...process.execArgv, ...DAEMON_NODE_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const NODES = arg('nodes', 5000);
-const PODS = arg('pods', 150000);
+const NODES = numberArg('nodes', 5000);
+const PODS = numberArg('pods', 150000);
 const REPLICAS = 100;
 const DEPLOYS = Math.ceil(PODS / REPLICAS);
 

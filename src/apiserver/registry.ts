@@ -249,7 +249,8 @@ export class Registry {
   // ---- writes ----
 
   /** Decodes a request body for a resource: kind/apiVersion, types and unknown fields. */
-  private decode(r: ResourceInfo, body: unknown, opts: WriteOptions): KubeObject {
+  /** `small`: the object's size bound (with room for defaults and metadata) is far below the limit, so creating it needs no serialised size check. */
+  private decode(r: ResourceInfo, body: unknown, opts: WriteOptions): { object: KubeObject; small: boolean } {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: the body is not an object`);
     const o = body as KubeObject;
     const gv = groupVersion(r);
@@ -273,9 +274,7 @@ export class Registry {
     copy.apiVersion = gv;
     copy.kind = r.kind;
     copy.metadata = copy.metadata && typeof copy.metadata === 'object' ? copy.metadata : {};
-    // Most objects are provably far below the size limit: only the others are serialised to check.
-    if (measured.sizeBound <= MAX_OBJECT_BYTES / 2) this.smallEnough.add(copy);
-    return copy;
+    return { object: copy, small: measured.sizeBound <= MAX_OBJECT_BYTES / 2 };
   }
 
   private checkNamespace(r: ResourceInfo, namespace: string, name: string): void {
@@ -292,9 +291,6 @@ export class Registry {
   private get namespaceInfo(): ResourceInfo {
     return NAMESPACES;
   }
-
-  /** Decoded objects whose size bound (with room for defaults and metadata) is far below the limit. */
-  private smallEnough = new WeakSet<KubeObject>();
 
   private checkSize(r: ResourceInfo, o: KubeObject): string {
     const json = JSON.stringify(o);
@@ -359,7 +355,9 @@ export class Registry {
 
   /** Creates an object (POST): decodes the body, then admits and stores it. */
   create(r: ResourceInfo, namespace: string, body: unknown, opts: WriteOptions = {}): KubeObject {
-    return this.admitCreate(r, namespace, this.decode(r, body, opts), opts);
+    const { object, small } = this.decode(r, body, opts);
+    // Most objects are provably far below the size limit: only the others are serialised to check.
+    return this.admitCreate(r, namespace, object, opts, false, small);
   }
 
   /**
@@ -373,8 +371,11 @@ export class Registry {
     return this.admitCreate(r, namespace, o, {}, true);
   }
 
-  /** `trusted`: built by a component from objects already admitted (a template), so its size is bounded. */
-  private admitCreate(r: ResourceInfo, namespace: string, o: KubeObject, opts: WriteOptions, trusted = false): KubeObject {
+  /**
+   * `trusted`: built by a component from objects already admitted (a template), so its size is
+   * bounded. `small`: decoding proved it far below the size limit.
+   */
+  private admitCreate(r: ResourceInfo, namespace: string, o: KubeObject, opts: WriteOptions, trusted = false, small = false): KubeObject {
     const m = o.metadata;
     if (r.namespaced) {
       if (m.namespace && m.namespace !== namespace) throw E.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -397,7 +398,7 @@ export class Registry {
     if (!trusted && this.find(r, namespace, name)) throw E.alreadyExists(r, name);
     this.allocate(r, o);
     if (opts.fieldManager) o.metadata.managedFields = recordUpdate(undefined, undefined, o, opts.fieldManager, m.creationTimestamp);
-    if (!trusted && !this.smallEnough.has(o)) this.checkSize(r, o);
+    if (!trusted && !small) this.checkSize(r, o);
     if (opts.dryRun) return o;
     if (r.kind === 'Pod') this.interner.pod(o);
     try {
@@ -418,7 +419,7 @@ export class Registry {
 
   /** Replaces an object (PUT), or its status with `subresource: 'status'`. */
   update(r: ResourceInfo, namespace: string, name: string, body: unknown, opts: WriteOptions = {}): KubeObject {
-    const o = this.decode(r, body, opts);
+    const o = this.decode(r, body, opts).object;
     if (o.metadata.name !== undefined && o.metadata.name !== name) throw E.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
     if (r.namespaced && o.metadata.namespace && o.metadata.namespace !== namespace)
       throw E.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -440,7 +441,7 @@ export class Registry {
     } catch (e) {
       throw patchFailure(e);
     }
-    const o = this.decode(r, next, opts);
+    const o = this.decode(r, next, opts).object;
     if (o.metadata.name !== name) throw E.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
     if (r.namespaced) o.metadata.namespace = namespace;
     // A patch that carries a resourceVersion is a precondition; one without never conflicts.

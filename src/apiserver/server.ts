@@ -83,6 +83,9 @@ function sendError(res: http.ServerResponse, e: StatusError): void {
   send(res, e.code, e.status);
 }
 
+/** A field selector for one name; a comma, `=`, `!` or backslash in it would otherwise read as syntax. */
+const nameSelector = (name: string) => `metadata.name=${name.replace(/[\\,=!]/g, '\\$&')}`;
+
 /** The propagation policies DeleteOptions may name. */
 const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
 
@@ -335,7 +338,7 @@ export class ApiServer {
       res.write(text);
       res.flushHeaders();
       let stop: (() => void) | undefined;
-      stop = reg.watch(r, ns, { fieldSelector: `metadata.name=${name}` }, (e) => {
+      stop = reg.watch(r, ns, { fieldSelector: nameSelector(name!) }, (e) => {
         if (e.type === 'DELETED' || e.object.status?.phase === 'Succeeded' || e.object.status?.phase === 'Failed') {
           stop?.();
           stop = undefined;
@@ -381,9 +384,7 @@ export class ApiServer {
 
     switch (method) {
       case 'GET':
-        // A name with a comma or backslash would read as several field terms: escape it.
-        if (q.get('watch') === 'true' || q.get('watch') === '1')
-          return this.watch(req, res, r, namespace, { fieldSelector: `metadata.name=${name.replace(/[\\,=!]/g, '\\$&')}`, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
+        if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, r, namespace, { fieldSelector: nameSelector(name), resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
         return reply(200, reg.get(r, ns, name));
       case 'PUT':
         return reply(200, reg.update(r, ns, name, await body(), { ...writeOpts(), owned: true }));

@@ -2,6 +2,7 @@
 // a disruption budget or a Service names, looked up in the checked set (and what every cluster
 // has: system namespaces, the default ServiceAccount, StorageClass and IngressClass). A pure
 // function of the objects; messages are worded as the component that would fail says it.
+import { LabelIndex } from '../api/label-index.js';
 import { fromLabelSelector, matches } from '../api/labels.js';
 import type { KubeObject } from '../api/types.js';
 import type { Finding, Severity } from './findings.js';
@@ -60,7 +61,8 @@ export function checkReferences(set: SetObject[], builtins: Builtins): Finding[]
   for (const s of set) defined.set(key(s.object.kind!, s.object.metadata.namespace ? s.namespace : '', s.object.metadata.name ?? ''), s);
   const find = (kind: string, ns: string, name: string) => defined.get(key(kind, ns, name));
   const exists = (kind: string, ns: string, name: string) => !!find(kind, ns, name) || builtins.has(kind, ns, name);
-  const templates = new TemplateIndex(set.flatMap((s) => podTemplates(s.object).map((t) => ({ ...t, owner: s }))));
+  const templates = new LabelIndex<OwnedTemplate>();
+  for (const s of set) for (const t of podTemplates(s.object)) templates.add(s.namespace, t.labels, { ...t, owner: s });
 
   const out: Finding[] = [];
   const report = (s: SetObject, severity: Severity, field: string, message: string) =>
@@ -102,33 +104,6 @@ export function checkReferences(set: SetObject[], builtins: Builtins): Finding[]
 
 /** A template with the object that carries it. */
 type OwnedTemplate = PodTemplate & { owner: SetObject };
-
-/**
- * Pod templates by namespace and by each label: a selector's candidates are the templates with
- * its first label, so matching thousands of Services against thousands of templates stays linear.
- */
-class TemplateIndex {
-  private byNamespace = new Map<string, OwnedTemplate[]>();
-  private byLabel = new Map<string, OwnedTemplate[]>();
-
-  constructor(templates: OwnedTemplate[]) {
-    for (const t of templates) {
-      const ns = t.owner.namespace;
-      (this.byNamespace.get(ns) ?? this.byNamespace.set(ns, []).get(ns)!).push(t);
-      for (const [k, v] of Object.entries(t.labels)) {
-        const key = `${ns}\u0000${k}\u0000${v}`;
-        (this.byLabel.get(key) ?? this.byLabel.set(key, []).get(key)!).push(t);
-      }
-    }
-  }
-
-  /** Templates in the namespace that may match: those with the first of `labels`, or all when there is none. */
-  candidates(ns: string, labels: Record<string, string>): OwnedTemplate[] {
-    const first = Object.entries(labels)[0];
-    if (!first) return this.byNamespace.get(ns) ?? [];
-    return this.byLabel.get(`${ns}\u0000${first[0]}\u0000${first[1]}`) ?? [];
-  }
-}
 
 type Report = (s: SetObject, severity: Severity, field: string, message: string) => void;
 type Exists = (kind: string, ns: string, name: string) => boolean;
@@ -220,7 +195,7 @@ function checkIngress(s: SetObject, ns: string, exists: Exists, find: Find, repo
   if (typeof cls === 'string' && cls && !exists('IngressClass', '', cls)) report(s, 'error', 'spec.ingressClassName', `ingressclass.networking.k8s.io "${cls}" not found`);
 }
 
-function checkService(s: SetObject, ns: string, templates: TemplateIndex, report: Report): void {
+function checkService(s: SetObject, ns: string, templates: LabelIndex<OwnedTemplate>, report: Report): void {
   const spec = s.object.spec;
   if (!isObj(spec) || spec.type === 'ExternalName' || !isObj(spec.selector) || Object.keys(spec.selector).length === 0) return;
   const selector = spec.selector as Record<string, string>;

@@ -250,17 +250,21 @@ function parseFast(source: string, text: string, out: ManifestRead): boolean {
   } catch {
     return false;
   }
-  docs.forEach((d, i) => {
-    const lineOf = (p: string) => {
-      const firstLine = lineAt(text, d.from);
-      const sub = new LineCounter();
-      const again = parseDocument(text.slice(d.from, d.to), { lineCounter: sub, uniqueKeys: false, merge: true });
-      const at = keyOffset(again.contents, fieldPathKeys(p));
-      return at === undefined ? undefined : firstLine + sub.linePos(at).line - 1;
-    };
-    pushObject(out, source, i + 1, d.line, values[i], lineOf);
-  });
+  docs.forEach((d, i) => pushObject(out, source, i + 1, d.line, values[i], fieldLines(text, d.from, d.to)));
   return true;
+}
+
+/**
+ * The line of a field of the document at text[from, to): its syntax tree is parsed again only
+ * when a finding asks (keeping 50,000 trees for that would cost more than the objects).
+ */
+function fieldLines(text: string, from: number, to: number): (fieldPath: string) => number | undefined {
+  return (p) => {
+    const sub = new LineCounter();
+    const again = parseDocument(text.slice(from, to), { lineCounter: sub, uniqueKeys: false, merge: true });
+    const at = keyOffset(again.contents, fieldPathKeys(p));
+    return at === undefined ? undefined : lineAt(text, from) + sub.linePos(at).line - 1;
+  };
 }
 
 /** The 1-based line of a text offset. */
@@ -310,17 +314,7 @@ export async function parseManifest(source: string, text: string, out: ManifestR
       out.errors.push({ kind: 'input', text: `error: error parsing ${source} (document ${document}, line ${line}): ${(e as Error).message}`, message: (e as Error).message, source, document, line });
       return;
     }
-    // Field lines come from the document's syntax tree, parsed again only when a finding asks
-    // (keeping 50,000 trees for that would cost more than the objects).
-    const [from, , to] = doc.range;
-    const firstLine = lc.linePos(from).line;
-    const lineOf = (p: string) => {
-      const sub = new LineCounter();
-      const again = parseDocument(trimmed.slice(from, to), { lineCounter: sub, uniqueKeys: false, merge: true });
-      const at = keyOffset(again.contents, fieldPathKeys(p));
-      return at === undefined ? undefined : firstLine + sub.linePos(at).line - 1;
-    };
-    pushObject(out, source, document, line, value, lineOf);
+    pushObject(out, source, document, line, value, fieldLines(trimmed, doc.range[0], doc.range[2]));
   });
 }
 

@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from './controller.js';
 import { pushTo } from '../api/collections.js';
+import { LabelIndex } from '../api/label-index.js';
 
 const [svcR, epR, sliceR] = ['services', 'endpoints', 'endpointslices'].map((n) => resolveResource(n)[0]);
 
@@ -100,8 +101,8 @@ export class EndpointsController implements Controller {
     if (!this.gate.changed(reg)) return;
     // Pods by namespace and each label, slices by owning Service: thousands of Services each
     // look at their candidates only, not at every pod and slice of their namespace.
-    const podsByLabel = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) for (const [k, v] of Object.entries(p.metadata.labels ?? {})) pushTo(podsByLabel, `${p.metadata.namespace}\u0000${k}\u0000${v}`, p);
+    const pods = new LabelIndex<KubeObject>();
+    for (const p of reg.store.values('pods')) pods.add(p.metadata.namespace!, p.metadata.labels, p);
     const slicesByOwner = new Map<string, KubeObject[]>();
     for (const sl of reg.list(sliceR, undefined).items) for (const o of sl.metadata.ownerReferences ?? []) pushTo(slicesByOwner, o.uid, sl);
     const services = reg.list(svcR, undefined).items;
@@ -110,8 +111,7 @@ export class EndpointsController implements Controller {
       if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0 || svc.spec.type === 'ExternalName' || svc.metadata.deletionTimestamp) continue;
       const ns = svc.metadata.namespace!;
       wanted.add(`${ns}/${svc.metadata.name}`);
-      const [k, v] = Object.entries(svc.spec.selector as Record<string, string>)[0];
-      const bs = backends(svc, podsByLabel.get(`${ns}\u0000${k}\u0000${v}`) ?? []);
+      const bs = backends(svc, pods.candidates(ns, svc.spec.selector));
       this.syncEndpoints(reg, svc, bs);
       const owned = (slicesByOwner.get(svc.metadata.uid!) ?? []).filter((sl) => sl.metadata.namespace === ns && sl.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name);
       this.syncSlices(reg, svc, bs, owned);

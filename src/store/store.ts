@@ -270,6 +270,13 @@ export class Store {
     return this.writeCounts.get(resource) ?? 0;
   }
 
+  /** Undoes a write in a store that is not durable: memory gets back the version it replaced. */
+  private restorePrevious(u: Undo): void {
+    const b = this.bucket(u.resource);
+    if (u.prev) b.set(u.key, u.prev);
+    else b.delete(u.key);
+  }
+
   private bump(resource: string): void {
     this.writeCounts.set(resource, (this.writeCounts.get(resource) ?? 0) + 1);
   }
@@ -317,8 +324,7 @@ export class Store {
         this.bump(u.resource);
         if (this.cold.has(u.resource)) continue; // nothing in memory
         if (!this.durable) {
-          if (u.prev) this.bucket(u.resource).set(u.key, u.prev);
-          else this.bucket(u.resource).delete(u.key);
+          this.restorePrevious(u);
           continue;
         }
         const row = this.stmts.read.get(u.resource, u.ns, u.name) as { data: string } | undefined;
@@ -368,9 +374,7 @@ export class Store {
           const u = this.undo[i];
           this.bump(u.resource);
           if (!this.durable && !this.cold.has(u.resource)) {
-            const b = this.bucket(u.resource);
-            if (u.prev) b.set(u.key, u.prev);
-            else b.delete(u.key);
+            this.restorePrevious(u);
             continue;
           }
           if (!this.cold.has(u.resource)) {
