@@ -1,0 +1,89 @@
+// The registry's allocation index and size limit, in process: what the HTTP layer and controllers
+// both rely on.
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/api/clock.js';
+import { resolveResource } from '../../src/api/resources.js';
+import type { KubeObject } from '../../src/api/types.js';
+import { StatusError } from '../../src/apiserver/errors.js';
+import { Registry } from '../../src/apiserver/registry.js';
+import { bootstrap } from '../../src/daemon/bootstrap.js';
+import { Store } from '../../src/store/store.js';
+
+const svcR = resolveResource('services')[0];
+const nsR = resolveResource('namespaces')[0];
+const cmR = resolveResource('configmaps')[0];
+
+function registry(): Registry {
+  const reg = new Registry(new Store(':memory:'), new FakeClock(Date.parse('2026-11-23T10:00:00Z')));
+  bootstrap(reg);
+  reg.create(nsR, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+  return reg;
+}
+
+const service = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80 }], ...spec } });
+
+function refusal(fn: () => unknown): { code: number; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof StatusError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error('not refused');
+}
+
+describe('Service address allocation', () => {
+  it('refuses a cluster IP another Service holds, in any namespace, and frees it when that Service goes', () => {
+    const reg = registry();
+    reg.create(svcR, 'default', service('a', { clusterIP: '10.96.0.50' }));
+    expect(refusal(() => reg.create(svcR, 'other', service('a', { clusterIP: '10.96.0.50' })))).toEqual({
+      code: 422,
+      message: 'Service "a" is invalid: spec.clusterIPs: Invalid value: ["10.96.0.50"]: failed to allocate IP 10.96.0.50: provided IP is already allocated',
+    });
+    reg.delete(svcR, 'default', 'a');
+    expect(reg.create(svcR, 'other', service('a', { clusterIP: '10.96.0.50' })).spec?.clusterIP).toBe('10.96.0.50');
+  });
+
+  it('lets a Service keep its own IP and node port on a replace', () => {
+    const reg = registry();
+    const s = reg.create(svcR, 'default', service('web', { type: 'NodePort', clusterIP: '10.96.0.60', ports: [{ port: 80, nodePort: 30080 }] }));
+    const replaced = reg.update(svcR, 'default', 'web', { ...s, metadata: { ...s.metadata, labels: { v: '2' } } });
+    expect([replaced.spec?.clusterIP, replaced.spec?.ports[0].nodePort]).toEqual(['10.96.0.60', 30080]);
+  });
+
+  it('refuses a node port another Service holds, and never hands out a taken one', () => {
+    const reg = registry();
+    reg.create(svcR, 'default', service('a', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] }));
+    expect(refusal(() => reg.create(svcR, 'other', service('b', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] }))).code).toBe(422);
+    // Two ports of one Service asking for the same node port.
+    expect(refusal(() => reg.create(svcR, 'default', service('c', { type: 'NodePort', ports: [{ name: 'a', port: 80, nodePort: 30090 }, { name: 'b', port: 81, nodePort: 30090 }] }))).code).toBe(422);
+    const ips = new Set<string>();
+    const ports = new Set<number>();
+    for (let i = 0; i < 50; i++) {
+      const s = reg.create(svcR, 'default', service(`s${i}`, { type: 'NodePort' }));
+      ips.add(s.spec?.clusterIP);
+      ports.add(s.spec?.ports[0].nodePort);
+    }
+    expect([ips.size, ports.size, ports.has(30080)]).toEqual([50, 50, false]);
+  });
+});
+
+describe('the object size limit', () => {
+  // A ConfigMap's data has its own 1 MiB limit; the bulk goes in an unknown field,
+  // which minik keeps (fieldValidation Warn), so the store's 1.5 MiB limit is what decides.
+  const big = (name: string, value: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, extra: value } as KubeObject);
+
+  it.each([
+    ['plain text', 'x'.repeat(1_600_000)],
+    // 300,000 characters that JSON escapes to six bytes each: 1.8 MB stored, though the string is short.
+    ['text that JSON escapes', '\u0001'.repeat(300_000)],
+  ])('refuses an object over 1.5 MiB of %s with 413', (_, value) => {
+    const reg = registry();
+    expect(refusal(() => reg.create(cmR, 'default', big('big', value)))).toEqual({ code: 413, message: 'configmaps "big" is too large: etcdserver: request is too large' });
+  });
+
+  it('stores an object just under the limit (one the size bound alone cannot clear)', () => {
+    const reg = registry();
+    expect(reg.create(cmR, 'default', big('near', '\u0001'.repeat(240_000))).metadata.name).toBe('near');
+  });
+});
