@@ -292,10 +292,8 @@ export class Registry {
     return NAMESPACES;
   }
 
-  private checkSize(r: ResourceInfo, o: KubeObject): string {
-    const json = JSON.stringify(o);
-    if (json.length > MAX_OBJECT_BYTES) throw E.tooLarge(`${qualifiedPlural(r)} "${o.metadata.name}" is too large: etcdserver: request is too large`);
-    return json;
+  private checkSize(r: ResourceInfo, o: KubeObject): void {
+    if (JSON.stringify(o).length > MAX_OBJECT_BYTES) throw E.tooLarge(`${qualifiedPlural(r)} "${o.metadata.name}" is too large: etcdserver: request is too large`);
   }
 
   private generateName(prefix: string): string {
@@ -449,6 +447,34 @@ export class Registry {
     return this.commitUpdate(r, namespace, name, o, opts, typeof rv === 'string' && rv ? rv : undefined);
   }
 
+  /**
+   * A merge patch from a trusted in-process component (a controller's scale, adoption or
+   * annotation): the same update admission as PATCH (defaults, generation, validation, the
+   * finalizer rule, size), without decoding the result as a client body. The merge copies only
+   * the paths the patch touches and shares the rest with the stored object, which admission
+   * leaves unchanged (stored objects already have their defaults).
+   */
+  patchTrusted(r: ResourceInfo, namespace: string, name: string, patch: Record<string, unknown>): KubeObject {
+    const cur = this.get(r, namespace, name);
+    const next = mergePatch(cur, patch) as KubeObject;
+    next.metadata = { ...next.metadata, name };
+    if (r.namespaced) next.metadata.namespace = namespace;
+    return this.commitUpdate(r, namespace, name, next, {}, undefined);
+  }
+
+  /**
+   * A replacement built by a trusted in-process component from the stored object (the endpoints
+   * controller's addresses): update admission as PUT, without decoding. `o` is taken over; its
+   * metadata is copied, so it may share any part with the stored object.
+   */
+  updateTrusted(r: ResourceInfo, o: KubeObject): KubeObject {
+    const namespace = r.namespaced ? (o.metadata.namespace ?? '') : '';
+    o.apiVersion = groupVersion(r);
+    o.kind = r.kind;
+    o.metadata = { ...o.metadata };
+    return this.commitUpdate(r, namespace, o.metadata.name!, o, {}, undefined);
+  }
+
   private commitUpdate(r: ResourceInfo, namespace: string, name: string, o: KubeObject, opts: WriteOptions, expectedRv: string | undefined): KubeObject {
     const old = this.get(r, namespace, name);
     if (expectedRv !== undefined && expectedRv !== old.metadata.resourceVersion) throw E.conflict(r, name);
@@ -478,9 +504,9 @@ export class Registry {
       if (entries.length) next.metadata.managedFields = entries;
       else delete next.metadata.managedFields;
     }
-    const json = this.checkSize(r, next);
+    this.checkSize(r, next);
     // A no-op update is not written: the resourceVersion stays, so clients see "no change".
-    if (json === JSON.stringify(old)) return old;
+    if (jsonEqual(next, old)) return old;
     if (opts.dryRun) return next;
     // A namespace also waits for its spec.finalizers (`kubernetes`), which the namespace controller removes.
     const specFinalizers = r.kind === 'Namespace' ? (next.spec?.finalizers ?? []).length : 0;

@@ -40,7 +40,9 @@ export class ThrowawayCluster {
 
   constructor(nodes: NodeSpec, start = Date.now()) {
     this.clock = new FakeClock(start);
-    this.reg = new Registry(new Store(':memory:', { durable: false }), this.clock);
+    // Events too stay in memory (a daemon keeps them in SQLite only to bound its memory over a
+    // long life; this cluster lives for one check): no serialising every event to read it back.
+    this.reg = new Registry(new Store(':memory:', { durable: false, cold: [] }), this.clock);
     bootstrap(this.reg, nodes);
     this.loop = new ControlLoop(this.reg, controlPlane(nodes));
     this.unsubscribe = this.reg.store.subscribe((changes) => {

@@ -66,7 +66,7 @@ export class DeploymentController implements Controller {
     for (let i = 0; i < orphans.length; i++) {
       const rs = reg.store.get(storeKey(rsR), orphans[i].metadata.namespace ?? '', orphans[i].metadata.name!);
       if (!rs || rs.metadata.deletionTimestamp || (rs.metadata.ownerReferences ?? []).some((r) => r.controller) || sel.length === 0 || !matches(sel, rs.metadata.labels)) continue;
-      const adopted = reg.patch(rsR, rs.metadata.namespace!, rs.metadata.name!, 'merge', { metadata: { ownerReferences: [...(rs.metadata.ownerReferences ?? []), controllerRef(d)] } });
+      const adopted = reg.patchTrusted(rsR, rs.metadata.namespace!, rs.metadata.name!, { metadata: { ownerReferences: [...(rs.metadata.ownerReferences ?? []), controllerRef(d)] } });
       pushTo(index.owned, d.metadata.uid!, adopted);
       orphans.splice(i--, 1);
       out.push(adopted);
@@ -80,7 +80,7 @@ export class DeploymentController implements Controller {
     const annotations = { [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String(maxReplicas(d)) };
     const stale = rs.metadata.annotations?.[DESIRED] !== annotations[DESIRED] || rs.metadata.annotations?.[MAX] !== annotations[MAX];
     if (from === to && !stale) return rs;
-    const updated = reg.patch(rsR, rs.metadata.namespace!, rs.metadata.name!, 'merge', { metadata: { annotations }, spec: { replicas: to } });
+    const updated = reg.patchTrusted(rsR, rs.metadata.namespace!, rs.metadata.name!, { metadata: { annotations }, spec: { replicas: to } });
     if (from !== to) recordEvent(reg, SOURCE, d, 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`);
     return updated;
   }
@@ -129,13 +129,13 @@ export class DeploymentController implements Controller {
     let createdNew = false;
 
     if (!newRS && !d.spec?.paused) {
-      newRS = this.createReplicaSet(reg, d, maxOldRevision + 1);
+      newRS = this.createReplicaSet(reg, d, maxOldRevision + 1, this.initialReplicas(d, all));
       pushTo(index.owned, d.metadata.uid!, newRS);
       createdNew = true;
       all = [...all, newRS];
     } else if (newRS && revisionOf(newRS) <= maxOldRevision && !d.spec?.paused) {
       // Rolling back to an old template: its ReplicaSet becomes the newest revision.
-      newRS = reg.patch(rsR, newRS.metadata.namespace!, newRS.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: String(maxOldRevision + 1) } } });
+      newRS = reg.patchTrusted(rsR, newRS.metadata.namespace!, newRS.metadata.name!, { metadata: { annotations: { [REVISION]: String(maxOldRevision + 1) } } });
       all = all.map((rs) => (rs.metadata.uid === newRS!.metadata.uid ? newRS! : rs));
     }
     const old = all.filter((rs) => rs !== newRS);
@@ -161,7 +161,19 @@ export class DeploymentController implements Controller {
     this.updateStatus(reg, d, all, newRS, createdNew);
   }
 
-  private createReplicaSet(reg: Registry, d: KubeObject, revision: number): KubeObject {
+  /**
+   * The size a new ReplicaSet is created with (NewRSNewReplicas): in a rolling update, what fits
+   * under replicas + maxSurge beside the old ReplicaSets; under Recreate, none until the old pods
+   * are gone (the recreate step scales it up).
+   */
+  private initialReplicas(d: KubeObject, old: KubeObject[]): number {
+    if ((d.spec?.strategy?.type ?? 'RollingUpdate') === 'Recreate') return 0;
+    const replicas = d.spec?.replicas ?? 1;
+    const { surge } = resolveFenceposts(d.spec.strategy?.rollingUpdate?.maxSurge, d.spec.strategy?.rollingUpdate?.maxUnavailable, replicas);
+    return newRSReplicas(replicas, surge, old.reduce((n, rs) => n + specReplicas(rs), 0), 0);
+  }
+
+  private createReplicaSet(reg: Registry, d: KubeObject, revision: number, replicas: number): KubeObject {
     const collisions = d.status?.collisionCount ?? 0;
     const hash = podTemplateHash(d.spec.template, collisions);
     const template = structuredClone(d.spec.template);
@@ -169,7 +181,6 @@ export class DeploymentController implements Controller {
     template.metadata.labels = { ...(template.metadata.labels ?? {}), 'pod-template-hash': hash };
     const selector = structuredClone(d.spec.selector);
     selector.matchLabels = { ...(selector.matchLabels ?? {}), 'pod-template-hash': hash };
-    // A surge-sized start: the rolling update arithmetic decides the real count right after.
     // Built here from the admitted template (copied above): admitted as trusted, without decoding.
     const rs = reg.createTrusted(rsR, d.metadata.namespace!, {
       apiVersion: 'apps/v1',
@@ -180,8 +191,9 @@ export class DeploymentController implements Controller {
         annotations: { [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String(maxReplicas(d)), [REVISION]: String(revision) },
         ownerReferences: [controllerRef(d)],
       },
-      spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
+      spec: { replicas, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
     });
+    if (replicas > 0) recordEvent(reg, SOURCE, d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`);
     return rs;
   }
 
@@ -286,7 +298,7 @@ export class DeploymentController implements Controller {
     for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (status[k] === 0) delete status[k];
     const annotations = newRS ? { ...(cur.metadata.annotations ?? {}), [REVISION]: newRS.metadata.annotations?.[REVISION] ?? '1' } : cur.metadata.annotations;
     if (annotations && annotations[REVISION] !== cur.metadata.annotations?.[REVISION]) {
-      reg.patch(deployR, cur.metadata.namespace!, cur.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: annotations[REVISION] } } });
+      reg.patchTrusted(deployR, cur.metadata.namespace!, cur.metadata.name!, { metadata: { annotations: { [REVISION]: annotations[REVISION] } } });
     }
     reg.writeStatus(deployR, cur.metadata.namespace!, cur.metadata.name!, status);
   }

@@ -4,7 +4,6 @@
 // them arrive within ten minutes; and a spam filter allowing a component a burst of 25 events
 // about one object, refilled at one every five minutes. The scheduler records through the
 // events.k8s.io API, which neither aggregates nor filters.
-import { createHash } from 'node:crypto';
 import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
@@ -82,6 +81,22 @@ class Correlator {
   }
 }
 
+/**
+ * 16 hex digits naming an event's identity: two 32-bit FNV-1a hashes of its UTF-16 code units
+ * with different offset bases. Not cryptographic (names only need to differ between the events of
+ * one object), and cheap: every recorded event computes one.
+ */
+export function identityHash(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x9e3779b9;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
 const correlators = new WeakMap<Registry, Map<string, Correlator>>();
 
 function correlatorFor(reg: Registry, component: string): Correlator {
@@ -105,10 +120,10 @@ export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject,
   // The name is derived from what makes an event the same one, so a repeat finds it in the store;
   // an aggregate is one event per object and reason whatever its latest message.
   const identity = aggregated ? `${obj.metadata.uid}|${source.component}|${reason}|${type}|(combined)` : `${obj.metadata.uid}|${source.component}|${reason}|${message}|${fieldPath ?? ''}`;
-  const key = createHash('sha1').update(identity).digest('hex').slice(0, 16);
+  const key = identityHash(identity);
   const name = `${obj.metadata.name}.${key}`;
   const now = rfc3339(nowMs);
-  const bump = (existing: KubeObject) => reg.patch(eventsR, ns, name, 'merge', { count: (existing.count ?? 1) + 1, lastTimestamp: now, ...(aggregated ? { message } : {}) });
+  const bump = (existing: KubeObject) => reg.patchTrusted(eventsR, ns, name, { count: (existing.count ?? 1) + 1, lastTimestamp: now, ...(aggregated ? { message } : {}) });
   try {
     // Most events are new: create first, count a repeat when the name is taken (an aggregate
     // usually exists already: look it up first).

@@ -89,9 +89,9 @@ export class GarbageCollector implements Controller {
     }
   }
 
-  private tryPatch(reg: Registry, e: Entry, patch: object): void {
+  private tryPatch(reg: Registry, e: Entry, patch: Record<string, unknown>): void {
     try {
-      reg.patch(e.r, e.o.metadata.namespace ?? '', e.o.metadata.name!, 'merge', patch);
+      reg.patchTrusted(e.r, e.o.metadata.namespace ?? '', e.o.metadata.name!, patch);
     } catch {
       // Next pass.
     }

@@ -90,7 +90,7 @@ export class JobController implements Controller {
   private releasePod(reg: Registry, p: KubeObject): void {
     const finalizers = (p.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
     try {
-      reg.patch(podsR, p.metadata.namespace!, p.metadata.name!, 'merge', { metadata: { finalizers: finalizers.length ? finalizers : null } });
+      reg.patchTrusted(podsR, p.metadata.namespace!, p.metadata.name!, { metadata: { finalizers: finalizers.length ? finalizers : null } });
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
     }

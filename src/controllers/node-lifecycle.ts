@@ -41,7 +41,7 @@ export class NodeLifecycleController implements Controller {
         continue;
       }
       if (ready.status === 'True') {
-        if (tainted) reg.patch(nodesR, '', node.metadata.name!, 'merge', { spec: { taints: taints.filter((t) => t.key !== UNREACHABLE).length ? taints.filter((t) => t.key !== UNREACHABLE) : null } });
+        if (tainted) reg.patchTrusted(nodesR, '', node.metadata.name!, { spec: { taints: taints.filter((t) => t.key !== UNREACHABLE).length ? taints.filter((t) => t.key !== UNREACHABLE) : null } });
         this.gate.wakeAt(beat + NODE_MONITOR_GRACE_MS + 1);
         continue;
       }
@@ -54,7 +54,7 @@ export class NodeLifecycleController implements Controller {
     const conditions = (node.status?.conditions ?? []).map((c: any) => ({ ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: ts }));
     const updated = reg.writeStatus(nodesR, '', node.metadata.name!, { ...node.status, conditions });
     const taints = [...(updated.spec?.taints ?? []).filter((t: any) => t.key !== UNREACHABLE), { key: UNREACHABLE, effect: 'NoSchedule' }, { key: UNREACHABLE, effect: 'NoExecute', timeAdded: ts }];
-    reg.patch(nodesR, '', node.metadata.name!, 'merge', { spec: { taints } });
+    reg.patchTrusted(nodesR, '', node.metadata.name!, { spec: { taints } });
     recordEvent(reg, { component: 'node-controller' }, updated, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`);
   }
 

@@ -88,7 +88,7 @@ export class PersistentVolumeController implements Controller {
     if (pvc.metadata.deletionTimestamp) return;
     // Retroactive default class: a claim created without one gets the default.
     if (pvc.spec?.storageClassName === undefined && defaultClass) {
-      pvc = reg.patch(pvcR, ns, name, 'merge', { spec: { storageClassName: defaultClass.metadata.name } });
+      pvc = reg.patchTrusted(pvcR, ns, name, { spec: { storageClassName: defaultClass.metadata.name } });
     }
     if (pvc.status?.phase === 'Bound' && pvc.spec?.volumeName) {
       if (!reg.find(pvR, '', pvc.spec.volumeName)) reg.writeStatus(pvcR, ns, name, { ...pvc.status, phase: 'Lost' });
@@ -136,9 +136,9 @@ export class PersistentVolumeController implements Controller {
     }
     // Bind both ways.
     const claimRef = { kind: 'PersistentVolumeClaim', namespace: ns, name, uid: pvc.metadata.uid, apiVersion: 'v1', resourceVersion: pvc.metadata.resourceVersion };
-    pv = reg.patch(pvR, '', pv.metadata.name!, 'merge', { spec: { claimRef }, metadata: { annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } } });
+    pv = reg.patchTrusted(pvR, '', pv.metadata.name!, { spec: { claimRef }, metadata: { annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } } });
     reg.writeStatus(pvR, '', pv.metadata.name!, { phase: 'Bound', lastPhaseTransitionTime: rfc3339(reg.clock.now()) });
-    reg.patch(pvcR, ns, name, 'merge', { spec: { volumeName: pv.metadata.name }, metadata: { annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' } } });
+    reg.patchTrusted(pvcR, ns, name, { spec: { volumeName: pv.metadata.name }, metadata: { annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' } } });
     reg.writeStatus(pvcR, ns, name, { phase: 'Bound', accessModes: pv.spec?.accessModes, capacity: pv.spec?.capacity });
   }
 

@@ -92,11 +92,11 @@ export class ReplicaSetController implements Controller {
         else {
           // Release: labels no longer match.
           const refs = (p.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-          reg.patch(podsR, p.metadata.namespace!, p.metadata.name!, 'merge', { metadata: { ownerReferences: refs.length ? refs : null } });
+          reg.patchTrusted(podsR, p.metadata.namespace!, p.metadata.name!, { metadata: { ownerReferences: refs.length ? refs : null } });
         }
       } else if (!ctrl && match && isPodActive(p) && !rs.metadata.deletionTimestamp) {
         // Adopt an orphan that matches.
-        const adopted = reg.patch(podsR, p.metadata.namespace!, p.metadata.name!, 'merge', { metadata: { ownerReferences: [...(p.metadata.ownerReferences ?? []), controllerRef(rs)] } });
+        const adopted = reg.patchTrusted(podsR, p.metadata.namespace!, p.metadata.name!, { metadata: { ownerReferences: [...(p.metadata.ownerReferences ?? []), controllerRef(rs)] } });
         owned.push(adopted);
       }
     }

@@ -40,7 +40,7 @@ export function syncRevisions(reg: Registry, owner: KubeObject, inUse: Set<strin
     revisions = [...revisions, created];
   } else if ((cur.revision ?? 0) < max) {
     // Rolling back to an older template makes its revision the newest again.
-    const updated = reg.patch(revisionsR, owner.metadata.namespace!, name, 'merge', { revision: max + 1 });
+    const updated = reg.patchTrusted(revisionsR, owner.metadata.namespace!, name, { revision: max + 1 });
     revisions = [...revisions.filter((r) => r.metadata.name !== name), updated];
   }
   const limit = owner.spec?.revisionHistoryLimit ?? 10;

@@ -72,9 +72,10 @@ function canonical(v: unknown): unknown {
 
 /** A pod template without what does not make it different (the hash label, nulls, key order). */
 export function normalizeTemplate(template: PodTemplateSpec | undefined): unknown {
-  const t: Partial<PodTemplateSpec> = structuredClone(template ?? {});
+  // canonical() builds new objects: the label can go from its copy.
+  const t = canonical(template ?? {}) as Partial<PodTemplateSpec>;
   if (t.metadata?.labels) delete t.metadata.labels['pod-template-hash'];
-  return canonical(t);
+  return t;
 }
 
 /**
@@ -83,7 +84,7 @@ export function normalizeTemplate(template: PodTemplateSpec | undefined): unknow
  * Kubernetes gets names like `web-7d4b9c8f5`.
  */
 export function podTemplateHash(template: PodTemplateSpec | undefined, collisionCount = 0): string {
-  const h = fnv32a(JSON.stringify(normalizeTemplate(template)) + (collisionCount ? String(collisionCount) : ''));
+  const h = fnv32a(templateKey(template) + (collisionCount ? String(collisionCount) : ''));
   return [...String(h)].map((ch) => SAFE[ch.charCodeAt(0) % SAFE.length]).join('');
 }
 

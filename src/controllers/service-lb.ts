@@ -16,7 +16,7 @@ export const LB_POOL = { prefix: '172.18.255.', first: 200, last: 250 };
 
 export class ServiceLoadBalancerController implements Controller {
   readonly name = 'service-controller';
-  private gate = new RevisionGate();
+  private gate = new RevisionGate(['services']);
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;

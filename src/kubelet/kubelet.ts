@@ -95,7 +95,7 @@ export class Kubelets implements Controller {
         metadata: { name: node.metadata.name, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name!, uid: node.metadata.uid! }] },
         spec: leaseSpec,
       });
-    } else reg.patch(leasesR, 'kube-node-lease', node.metadata.name!, 'merge', { spec: leaseSpec });
+    } else reg.patchTrusted(leasesR, 'kube-node-lease', node.metadata.name!, { spec: leaseSpec });
     this.gate.wakeAt(now + HEARTBEAT_MS);
     return updated;
   }

@@ -87,3 +87,45 @@ describe('the object size limit', () => {
     expect(reg.create(cmR, 'default', big('near', '\u0001'.repeat(240_000))).metadata.name).toBe('near');
   });
 });
+
+describe('trusted writes (controllers)', () => {
+  const deployR = resolveResource('deployments')[0];
+  const deployment = (): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web' },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+  });
+
+  it('a merge patch goes through update admission: generation, validation, and a no-op writes nothing', () => {
+    const reg = registry();
+    const d = reg.create(deployR, 'default', deployment());
+    const scaled = reg.patchTrusted(deployR, 'default', 'web', { spec: { replicas: 3 } });
+    expect([scaled.spec?.replicas, scaled.metadata.generation]).toEqual([3, 2]);
+    // Annotations only: the spec is the same, the generation stays.
+    const annotated = reg.patchTrusted(deployR, 'default', 'web', { metadata: { annotations: { a: 'b' } } });
+    expect(annotated.metadata.generation).toBe(2);
+    expect(reg.patchTrusted(deployR, 'default', 'web', { spec: { replicas: 3 } }).metadata.resourceVersion).toBe(annotated.metadata.resourceVersion);
+    expect(refusal(() => reg.patchTrusted(deployR, 'default', 'web', { spec: { replicas: -1 } })).code).toBe(422);
+    // The stored versions it was merged from are not changed.
+    expect(d.spec?.replicas).toBe(1);
+    expect(reg.get(deployR, 'default', 'web').spec?.replicas).toBe(3);
+  });
+
+  it('a replacement keeps system metadata and may share parts with the stored object', () => {
+    const reg = registry();
+    const cm = reg.create(cmR, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } });
+    const next = reg.updateTrusted(cmR, { ...cm, metadata: { ...cm.metadata, uid: 'forged', labels: { x: 'y' } }, data: { a: '2' } });
+    expect([next.metadata.uid, next.metadata.labels, next.data]).toEqual([cm.metadata.uid, { x: 'y' }, { a: '2' }]);
+    expect(cm.data).toEqual({ a: '1' });
+  });
+});
+
+describe('no-op updates', () => {
+  it('an update that differs only in key order is not written (the resourceVersion stays)', () => {
+    const reg = registry();
+    const cm = reg.create(cmR, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1', b: '2' } });
+    const same = reg.update(cmR, 'default', 'c', { data: { b: '2', a: '1' }, metadata: { ...cm.metadata }, kind: 'ConfigMap', apiVersion: 'v1' });
+    expect(same.metadata.resourceVersion).toBe(cm.metadata.resourceVersion);
+  });
+});

@@ -103,6 +103,21 @@ describe('a Deployment', () => {
     expect(reg.get(deployR, 'default', 'web').status.updatedReplicas).toBe(4);
   });
 
+  it('creates a new ReplicaSet at the size the surge allows (NewRSNewReplicas), not at 0 and scaled after', () => {
+    reg.create(deployR, 'default', deployment('nginx:1.27', 10, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+    run(2000);
+    const created: number[] = [];
+    const stop = reg.store.subscribe((changes) => {
+      for (const c of changes) if (c.resource === 'replicasets.apps' && c.type === 'ADDED') created.push(c.object.spec.replicas);
+    });
+    reg.patch(deployR, 'default', 'web', 'strategic', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] } } } });
+    run(100);
+    stop();
+    // 10 old + 3 surge: the new ReplicaSet is stored with 3 from its first version.
+    expect(created).toEqual([3]);
+    expect(events('ScalingReplicaSet').map((e) => e.message)).toContainEqual(expect.stringMatching(/^Scaled up replica set web-[a-z0-9]+ from 0 to 3$/));
+  });
+
   it('spreads a scale during a stuck rollout over the ReplicaSets in proportion (the docs example)', () => {
     reg.create(deployR, 'default', deployment('nginx:1.27', 10, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
     run(2000);

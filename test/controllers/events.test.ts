@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveResource } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { recordEvent } from '../../src/controllers/events.js';
+import { identityHash, recordEvent } from '../../src/controllers/events.js';
 import { TestCluster } from '../cluster.js';
 
 const eventsR = resolveResource('events')[0];
@@ -81,5 +81,15 @@ describe('recordEvent', () => {
     recordEvent(reg, { component: 'kubelet', host: 'n' }, other, 'Normal', 'Pulled', 'x');
     expect(events()[0].count).toBe(25);
     expect(reg.list(eventsR, 'default').items.filter((e) => e.involvedObject.uid === 'rs-2').map((e) => e.count)).toEqual([1]);
+  });
+});
+
+describe('event names', () => {
+  it('are the object name and 16 hex digits of the event identity: stable, and distinct across identities', () => {
+    expect(identityHash('uid|kubelet|Started|Started container web|')).toMatch(/^[0-9a-f]{16}$/);
+    expect(identityHash('a')).toBe(identityHash('a'));
+    const seen = new Set<string>();
+    for (let i = 0; i < 50_000; i++) seen.add(identityHash(`pod-uid-${i % 500}|kubelet|Started|Started container c${i}|`));
+    expect(seen.size).toBe(50_000);
   });
 });
