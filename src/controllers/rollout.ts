@@ -50,10 +50,8 @@ const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 /** FNV-1a 32-bit. */
 function fnv32a(s: string): number {
   let h = 0x811c9dc5;
-  for (const b of Buffer.from(s, 'utf8')) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
+  const bytes = Buffer.from(s, 'utf8');
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   return h >>> 0;
 }
 
