@@ -8,7 +8,7 @@ import { Registry } from '../src/apiserver/registry.js';
 import { bootstrap } from '../src/daemon/bootstrap.js';
 import { controlPlane } from '../src/daemon/components.js';
 import { ControlLoop } from '../src/daemon/loop.js';
-import { DEFAULT_NODES } from '../src/kubelet/node-template.js';
+import { DEFAULT_NODES } from '../src/sim/node-pool.js';
 import { Store } from '../src/store/store.js';
 
 export class TestCluster {

@@ -2,7 +2,7 @@
 // container's lifecycle as the kubelet recorded it in its status (started, ready, stopped), one
 // line per step, with RFC 3339 timestamps on request.
 import type { Container, KubeObject } from '../api/types.js';
-import { programOf } from '../kubelet/program.js';
+import { programOf } from '../sim/program.js';
 import * as E from './errors.js';
 
 /** Options of a log request (the query parameters kubectl sends). */

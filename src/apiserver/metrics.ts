@@ -3,7 +3,7 @@
 import { matches, parseSelector } from '../api/labels.js';
 import { type ResourceInfo, resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { nodeMetrics, podMetrics } from '../metrics/usage.js';
+import { nodeMetrics, podMetrics } from '../sim/usage.js';
 import * as E from './errors.js';
 import type { Registry } from './registry.js';
 
@@ -11,7 +11,7 @@ const [podsR, nodesR] = ['pods', 'nodes'].map((n) => resolveResource(n)[0]);
 
 function podsByNode(reg: Registry): Map<string, KubeObject[]> {
   const out = new Map<string, KubeObject[]>();
-  for (const p of reg.store.values('pods')) {
+  for (const p of reg.scan(podsR)) {
     const n = p.spec?.nodeName;
     if (!n) continue;
     const list = out.get(n) ?? [];

@@ -127,12 +127,73 @@ export class Registry {
   /** Shares identical parts of pods made from one template (stored objects are never mutated). */
   private interner = new Interner();
   constructor(
-    readonly store: Store,
+    private readonly store: Store,
     readonly clock: Clock,
     private random: () => number = Math.random,
   ) {}
 
+  // ---- transactions, revisions and changes (what components and the server see of the store) ----
+
+  /** Runs `fn` as one transaction: its writes commit together (one SQLite commit) or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.store.batch(fn);
+  }
+
+  /**
+   * Inside a transaction: runs `fn` so that if it throws only its own writes are undone and the
+   * transaction goes on (a savepoint). The control loop runs each component as one.
+   */
+  savepoint<T>(fn: () => T): T {
+    return this.store.unit(fn);
+  }
+
+  /** The newest resourceVersion written. */
+  get revision(): number {
+    return this.store.revision;
+  }
+
+  /**
+   * A number that moves with every write to a resource (store key, as `deployments.apps`): a
+   * component that derived something from a resource's objects can tell it is still current.
+   */
+  writeCount(resource: ResourceInfo | string): number {
+    return this.store.writeCount(typeof resource === 'string' ? resource : storeKey(resource));
+  }
+
+  /** Moves whenever ownership may have changed (deletes, deletion marks, owned creates): the garbage collector's cue. */
+  get ownershipEpoch(): number {
+    return this.store.ownershipEpoch;
+  }
+
+  /** Calls `listener` with every committed transaction's changes; returns the unsubscribe. */
+  subscribe(listener: (changes: Change[]) => void): () => void {
+    return this.store.subscribe(listener);
+  }
+
+  /** Committed changes after `rev` (Compacted when history no longer reaches back that far). */
+  changesSince(rev: number): Change[] {
+    return this.store.changesSince(rev);
+  }
+
+  /** Forgets change history up to `rev` (the daemon keeps a few minutes of it for watches). */
+  compact(rev: number): void {
+    this.store.compact(rev);
+  }
+
   // ---- reads ----
+
+  /**
+   * Every object of a resource, in no particular order and without copying (a lister for
+   * controllers that scan all of them each pass). The objects must not be mutated.
+   */
+  scan(r: ResourceInfo): Iterable<KubeObject> {
+    return this.store.values(storeKey(r));
+  }
+
+  /** How many objects of a resource exist (cheap for resources held in memory). */
+  count(r: ResourceInfo): number {
+    return this.store.count(storeKey(r));
+  }
 
   /** One object; NotFound when absent. */
   get(r: ResourceInfo, namespace: string, name: string): KubeObject {

@@ -19,7 +19,6 @@ import { containerLog } from './logs.js';
 import { parsePath } from './routes.js';
 import { checkObjectMediaType, checkPathNames, decodeBody, intParam, mediaType, parseTarget, readBody } from './request.js';
 import { Path } from '../api/validation/field-errors.js';
-import type { Store } from '../store/store.js';
 import { getScale, updateScale } from './scale.js';
 import { type IncludeObject, toTable } from './table.js';
 
@@ -90,7 +89,7 @@ const nameSelector = (name: string) => `metadata.name=${name.replace(/[\\,=!]/g,
 const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
 
 /** Waits until the store reaches revision `rv`, at most `ms`; false on time-out or when the client goes away first. */
-function waitForRevision(store: Store, rv: number, ms: number, req: http.IncomingMessage): Promise<boolean> {
+function waitForRevision(store: Pick<Registry, 'revision' | 'subscribe'>, rv: number, ms: number, req: http.IncomingMessage): Promise<boolean> {
   if (store.revision >= rv) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
@@ -377,7 +376,7 @@ export class ApiServer {
         const opts = await this.deleteOptions(req, q);
         const { labelSelector, fieldSelector } = listOpts();
         const items = reg.deleteCollection(r, namespace, { labelSelector, fieldSelector }, opts);
-        return send(res, 200, { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(reg.store.revision) }, items });
+        return send(res, 200, { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(reg.revision) }, items });
       }
       return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
     }
@@ -478,9 +477,9 @@ export class ApiServer {
   private async waitFresh(req: http.IncomingMessage, rv: string): Promise<void> {
     if (!/^\d{1,15}$/.test(rv)) throw E.badRequest(`invalid resource version: ${rv}`);
     const want = Number(rv);
-    const store = this.registry.store;
-    if (want <= store.revision) return;
-    if (!(await waitForRevision(store, want, this.opts.freshnessTimeoutMs ?? 3000, req))) throw E.tooLargeResourceVersion(want, store.revision);
+    const reg = this.registry;
+    if (want <= reg.revision) return;
+    if (!(await waitForRevision(reg, want, this.opts.freshnessTimeoutMs ?? 3000, req))) throw E.tooLargeResourceVersion(want, reg.revision);
   }
 
   private async watch(

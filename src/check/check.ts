@@ -5,8 +5,8 @@
 import { type ResourceInfo, resourceForKind } from '../api/resources.js';
 import type { KubeObject, Status } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
-import { type ManifestObject, readManifests } from '../cli/manifests.js';
-import type { NodeSpec } from '../kubelet/node-template.js';
+import { type ManifestObject, readManifests } from '../manifests/reader.js';
+import type { NodePool } from '../sim/node-pool.js';
 import { ThrowawayCluster } from './cluster.js';
 import { type CheckReport, type CheckedObject, type Finding, type ObjectRef, sortFindings } from './findings.js';
 import { installOrder } from './order.js';
@@ -21,7 +21,7 @@ export interface CheckOptions {
   readStdin: () => Promise<string>;
   /** The namespace of objects that name none (default `default`). */
   namespace?: string;
-  nodes: NodeSpec;
+  nodes: NodePool;
   /** Run the cluster (default); false checks schema, admission and references only. */
   simulate: boolean;
   /** Most simulated time to run (default 15 minutes). */
@@ -108,13 +108,13 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   const cluster = new ThrowawayCluster(opts.nodes, opts.start ?? Date.now());
   try {
     const applied: SetObject[] = [];
-    cluster.reg.store.batch(() => {
+    cluster.reg.transaction(() => {
       for (const x of installOrder(set, (y) => y.r.kind)) {
         const warnings: string[] = [];
         try {
           // Read from the manifest for this check alone: the cluster may keep it as its stored
           // object (defaults added) instead of copying it; the reference check only reads it.
-          cluster.reg.store.unit(() => cluster.reg.create(x.r, x.namespace, x.object, { fieldValidation: 'Warn', warnings, owned: true }));
+          cluster.reg.savepoint(() => cluster.reg.create(x.r, x.namespace, x.object, { fieldValidation: 'Warn', warnings, owned: true }));
         } catch (e) {
           if (e instanceof StatusError && e.code === 409 && e.reason === 'AlreadyExists') {
             // A system object the cluster already has (the default namespace): apply would update it.

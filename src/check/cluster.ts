@@ -7,7 +7,7 @@ import { Registry } from '../apiserver/registry.js';
 import { bootstrap } from '../daemon/bootstrap.js';
 import { controlPlane } from '../daemon/components.js';
 import { ControlLoop } from '../daemon/loop.js';
-import type { NodeSpec } from '../kubelet/node-template.js';
+import type { NodePool } from '../sim/node-pool.js';
 import { Store } from '../store/store.js';
 
 /**
@@ -37,15 +37,17 @@ export class ThrowawayCluster {
   readonly loop: ControlLoop;
   private changed = false;
   private unsubscribe: () => void;
+  private store: Store;
 
-  constructor(nodes: NodeSpec, start = Date.now()) {
+  constructor(nodes: NodePool, start = Date.now()) {
     this.clock = new FakeClock(start);
     // Events too stay in memory (a daemon keeps them in SQLite only to bound its memory over a
     // long life; this cluster lives for one check): no serialising every event to read it back.
-    this.reg = new Registry(new Store(':memory:', { durable: false, cold: [] }), this.clock);
+    this.store = new Store(':memory:', { durable: false, cold: [] });
+    this.reg = new Registry(this.store, this.clock);
     bootstrap(this.reg, nodes);
     this.loop = new ControlLoop(this.reg, controlPlane(nodes));
-    this.unsubscribe = this.reg.store.subscribe((changes) => {
+    this.unsubscribe = this.reg.subscribe((changes) => {
       if (!this.changed) this.changed = changes.some((c) => !PULSE.has(c.resource));
     });
   }
@@ -87,6 +89,6 @@ export class ThrowawayCluster {
   /** Frees the store. */
   close(): void {
     this.unsubscribe();
-    this.reg.store.close();
+    this.store.close();
   }
 }

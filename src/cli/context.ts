@@ -2,17 +2,10 @@
 // client (connected on first use, starting the daemon if needed).
 import type { Client } from '../client/client.js';
 import { connect } from '../client/connect.js';
-import { stateHome } from '../daemon/state.js';
+import { stateHome } from '../state/state.js';
+import { type Colors, plain } from '../printers/colors.js';
 import type { IO } from './io.js';
 
-/** The colours the CLI uses. */
-export interface Colors {
-  red(s: string): string;
-  yellow(s: string): string;
-  green(s: string): string;
-}
-
-const plain: Colors = { red: (s) => s, yellow: (s) => s, green: (s) => s };
 
 /**
  * Colours for a stream: chalk on a TTY unless NO_COLOR or --no-color, else plain text. chalk is

@@ -5,7 +5,7 @@ import { type ResourceInfo, resourceForKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Context } from './context.js';
 import { CliError, type Origin, formatError } from './errors.js';
-import type { ManifestObject } from './manifests.js';
+import type { ManifestObject } from '../manifests/reader.js';
 
 /** A manifest object resolved to its resource and namespace. */
 export interface Resolved extends ManifestObject {
@@ -27,7 +27,7 @@ const CONCURRENCY = 8;
 /** Reads -f and resolves every object; errors (parse, unknown kinds, namespace mismatch) are collected. */
 export async function resolveManifests(ctx: Context, opts: FileOptions): Promise<{ objects: Resolved[]; errors: string[] }> {
   if (!opts.filename || opts.filename.length === 0) throw new CliError('error: must specify one of -f and -k');
-  const { readManifests } = await import('./manifests.js');
+  const { readManifests } = await import('../manifests/reader.js');
   const read = await readManifests(opts.filename, !!opts.recursive, () => ctx.io.readStdin());
   const errors = read.errors.map((e) => e.text);
   const objects: Resolved[] = [];

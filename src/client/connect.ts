@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DaemonInfo, EXIT_LOCK_HELD, prepareStateDir, privateFile, processAlive, statePaths } from '../daemon/state.js';
+import { type DaemonInfo, EXIT_LOCK_HELD, prepareStateDir, privateFile, processAlive, statePaths } from '../state/state.js';
 import { Client } from './client.js';
-import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js';
+import { DAEMON_NODE_FLAGS } from '../state/daemon-flags.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -6,10 +6,10 @@ import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
-import { type Registry, storeKey } from '../apiserver/registry.js';
+import type { Registry } from '../apiserver/registry.js';
 import { pushTo } from '../api/collections.js';
-import { type Controller, RevisionGate } from './controller.js';
-import { recordEvent } from './events.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 import { finishedCondition } from './job.js';
 import { controllerRef } from './replicaset.js';
 
@@ -46,7 +46,7 @@ export class CronJobController implements Controller {
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
     const byOwner = new Map<string, KubeObject[]>();
-    for (const j of reg.store.values(storeKey(jobsR))) {
+    for (const j of reg.scan(jobsR)) {
       const ctrl = (j.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'CronJob');
       if (ctrl) pushTo(byOwner, ctrl.uid, j);
     }

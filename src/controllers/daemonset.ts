@@ -8,10 +8,9 @@ import { resolveResource } from '../api/resources.js';
 import type { KubeObject, Toleration } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
-import { nodeMatchesPod } from '../scheduler/plugins/node-affinity.js';
-import { type Taint, tolerates } from '../scheduler/plugins/taint-toleration.js';
-import { type Controller, RevisionGate, currentPods, podsByController } from './controller.js';
-import { recordEvent } from './events.js';
+import { type Taint, nodeMatchesPod, tolerates } from '../api/scheduling.js';
+import { type Controller, RevisionGate, currentPods, podsByController } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 import { podFromTemplate } from './replicaset.js';
 import { REVISION_HASH_LABEL, syncRevisions } from './revisions.js';
 

@@ -6,13 +6,14 @@ import { fromLabelSelector, matches } from '../api/labels.js';
 
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { type Registry, storeKey } from '../apiserver/registry.js';
+import type { Registry } from '../apiserver/registry.js';
 import { pushTo } from '../api/collections.js';
 import { StatusError } from '../apiserver/errors.js';
-import { type Controller, RevisionGate } from './controller.js';
-import { recordEvent } from './events.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 import { controllerRef } from './replicaset.js';
-import { maxScaleDown, newRSReplicas, podTemplateHash, proportion, resolveFenceposts, sameTemplate } from './rollout.js';
+import { podTemplateHash, sameTemplate } from '../api/pod-template.js';
+import { maxScaleDown, newRSReplicas, proportion, resolveFenceposts } from './rollout-arithmetic.js';
 
 const [deployR, rsR, podsR] = ['deployments', 'replicasets', 'pods'].map((n) => resolveResource(n)[0]);
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -38,7 +39,7 @@ export class DeploymentController implements Controller {
     if (!this.gate.changed(reg)) return;
     // ReplicaSets by controller once per pass (not a namespace listing per Deployment).
     const index: ReplicaSetIndex = { owned: new Map(), orphans: new Map() };
-    for (const rs of reg.store.values(storeKey(rsR))) {
+    for (const rs of reg.scan(rsR)) {
       const ctrl = (rs.metadata.ownerReferences ?? []).find((r) => r.controller);
       if (ctrl) pushTo(index.owned, ctrl.uid, rs);
       else pushTo(index.orphans, rs.metadata.namespace ?? '', rs);
@@ -58,13 +59,13 @@ export class DeploymentController implements Controller {
     const sel = fromLabelSelector(d.spec?.selector);
     const out: KubeObject[] = [];
     for (const known of index.owned.get(d.metadata.uid!) ?? []) {
-      const rs = reg.store.get(storeKey(rsR), known.metadata.namespace ?? '', known.metadata.name!);
+      const rs = reg.find(rsR, known.metadata.namespace ?? '', known.metadata.name!);
       if (!rs || rs.metadata.uid !== known.metadata.uid) continue;
       if ((rs.metadata.ownerReferences ?? []).find((r) => r.controller)?.uid === d.metadata.uid) out.push(rs);
     }
     const orphans = index.orphans.get(d.metadata.namespace ?? '') ?? [];
     for (let i = 0; i < orphans.length; i++) {
-      const rs = reg.store.get(storeKey(rsR), orphans[i].metadata.namespace ?? '', orphans[i].metadata.name!);
+      const rs = reg.find(rsR, orphans[i].metadata.namespace ?? '', orphans[i].metadata.name!);
       if (!rs || rs.metadata.deletionTimestamp || (rs.metadata.ownerReferences ?? []).some((r) => r.controller) || sel.length === 0 || !matches(sel, rs.metadata.labels)) continue;
       const adopted = reg.patchTrusted(rsR, rs.metadata.namespace!, rs.metadata.name!, { metadata: { ownerReferences: [...(rs.metadata.ownerReferences ?? []), controllerRef(d)] } });
       pushTo(index.owned, d.metadata.uid!, adopted);

@@ -6,7 +6,7 @@ import { resolveResource } from '../api/resources.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { rfc3339 } from '../api/duration.js';
-import { type Controller, RevisionGate } from './controller.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
 
 const [pdbR, podsR] = ['poddisruptionbudgets', 'pods'].map((n) => resolveResource(n)[0]);
 

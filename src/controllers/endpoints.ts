@@ -7,11 +7,11 @@ import { isPodReady } from '../api/pods.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from './controller.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
 import { pushTo } from '../api/collections.js';
 import { LabelIndex } from '../api/label-index.js';
 
-const [svcR, epR, sliceR] = ['services', 'endpoints', 'endpointslices'].map((n) => resolveResource(n)[0]);
+const [svcR, epR, sliceR, podsR] = ['services', 'endpoints', 'endpointslices', 'pods'].map((n) => resolveResource(n)[0]);
 
 /** Legacy Endpoints hold at most this many addresses (since 1.22), then are truncated. */
 export const MAX_ENDPOINTS = 1000;
@@ -102,7 +102,7 @@ export class EndpointsController implements Controller {
     // Pods by namespace and each label, slices by owning Service: thousands of Services each
     // look at their candidates only, not at every pod and slice of their namespace.
     const pods = new LabelIndex<KubeObject>();
-    for (const p of reg.store.values('pods')) pods.add(p.metadata.namespace!, p.metadata.labels, p);
+    for (const p of reg.scan(podsR)) pods.add(p.metadata.namespace!, p.metadata.labels, p);
     const slicesByOwner = new Map<string, KubeObject[]>();
     for (const sl of reg.list(sliceR, undefined).items) for (const o of sl.metadata.ownerReferences ?? []) pushTo(slicesByOwner, o.uid, sl);
     const services = reg.list(svcR, undefined).items;

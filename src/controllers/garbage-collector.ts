@@ -3,8 +3,8 @@
 // release their dependents (ownerReferences removed) before they go.
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject, OwnerReference } from '../api/types.js';
-import { type Registry, storeKey } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from './controller.js';
+import type { Registry } from '../apiserver/registry.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
 import { pushTo } from '../api/collections.js';
 
 interface Entry {
@@ -35,14 +35,14 @@ export class GarbageCollector implements Controller {
     if (!this.gate.changed(reg)) return;
     // Only deletions, deletion marks and new owned objects can give the collector work: a pass
     // over every object is skipped while none happened (status updates, events).
-    if (reg.store.ownershipEpoch === this.epoch) return;
-    this.epoch = reg.store.ownershipEpoch;
+    if (reg.ownershipEpoch === this.epoch) return;
+    this.epoch = reg.ownershipEpoch;
     const all: Entry[] = [];
     const byUid = new Map<string, Entry>();
     for (const r of RESOURCES) {
       // Events own nothing and are owned by nothing (kept in SQLite only: not worth reading them all).
       if (r.kind === 'Event' || r.readOnly) continue;
-      for (const o of reg.store.values(storeKey(r))) {
+      for (const o of reg.scan(r)) {
         const e = { r, o };
         all.push(e);
         if (o.metadata.uid) byUid.set(o.metadata.uid, e);

@@ -12,9 +12,9 @@ import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { getScale, updateScale } from '../apiserver/scale.js';
 import { rfc3339 } from '../api/duration.js';
-import { containerUsage } from '../kubelet/program.js';
-import { type Controller, RevisionGate } from './controller.js';
-import { recordEvent } from './events.js';
+import { containerUsage } from '../sim/program.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 
 const [hpaR, podsR] = ['horizontalpodautoscalers', 'pods'].map((n) => resolveResource(n)[0]);
 

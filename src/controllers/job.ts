@@ -10,8 +10,8 @@ import { resolveResource } from '../api/resources.js';
 import type { Condition, KubeObject } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from './controller.js';
-import { recordEvent } from './events.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 import { podFromTemplate } from './replicaset.js';
 
 const [podsR, jobsR] = ['pods', 'jobs'].map((n) => resolveResource(n)[0]);
@@ -66,7 +66,7 @@ export class JobController implements Controller {
     if (jobs.length === 0 && !hadJobs) return;
     const byOwner = new Map<string, KubeObject[]>();
     const tracked: KubeObject[] = [];
-    for (const p of reg.store.values('pods')) {
+    for (const p of reg.scan(podsR)) {
       const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
       if (ctrl) pushTo(byOwner, ctrl.uid, p);
       if ((p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)) tracked.push(p);

@@ -4,7 +4,7 @@ import { rfc3339 } from '../api/duration.js';
 import { RESOURCES, resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from './controller.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
 
 const nsR = resolveResource('namespaces')[0];
 

@@ -6,8 +6,8 @@ import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject, Toleration } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from './controller.js';
-import { recordEvent } from './events.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 
 const [nodesR, podsR] = ['nodes', 'pods'].map((n) => resolveResource(n)[0]);
 

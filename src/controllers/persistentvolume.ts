@@ -8,11 +8,11 @@ import { parseQuantity } from '../api/quantity.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
-import { type Registry, storeKey } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from './controller.js';
-import { recordEvent } from './events.js';
+import type { Registry } from '../apiserver/registry.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 
-const [pvR, pvcR, scR] = ['persistentvolumes', 'persistentvolumeclaims', 'storageclasses'].map((n) => resolveResource(n)[0]);
+const [pvR, pvcR, scR, podsR] = ['persistentvolumes', 'persistentvolumeclaims', 'storageclasses', 'pods'].map((n) => resolveResource(n)[0]);
 
 /** The provisioner of minik's default StorageClass `standard`. */
 export const PROVISIONER = 'minik.dev/hostpath';
@@ -53,11 +53,11 @@ export class PersistentVolumeController implements Controller {
     const classes = reg.list(scR, undefined).items;
     const defaultClass = classes.find((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
     const claims = reg.list(pvcR, undefined).items;
-    if (claims.length === 0 && reg.store.count(storeKey(pvR)) === 0) return;
+    if (claims.length === 0 && reg.count(pvR) === 0) return;
     const claimUids = new Set(claims.map((c) => c.metadata.uid));
     // Which claims pods use (WaitForFirstConsumer classes provision only for those).
     const used = new Set<string>();
-    for (const p of reg.store.values('pods')) for (const v of p.spec?.volumes ?? []) if (v.persistentVolumeClaim) used.add(`${p.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
+    for (const p of reg.scan(podsR)) for (const v of p.spec?.volumes ?? []) if (v.persistentVolumeClaim) used.add(`${p.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
 
     for (const pvc of claims) {
       try {
@@ -146,18 +146,4 @@ export class PersistentVolumeController implements Controller {
     if (pvc.status?.phase !== 'Pending') reg.writeStatus(pvcR, pvc.metadata.namespace!, pvc.metadata.name!, { phase: 'Pending' });
     recordEvent(reg, { component: this.name }, pvc, type, reason, message);
   }
-}
-
-/** Why a pod cannot be scheduled because of its claims (kube-scheduler's VolumeBinding), or undefined. */
-export function claimProblem(reg: Registry, pod: KubeObject): string | undefined {
-  let unbound = false;
-  for (const v of pod.spec?.volumes ?? []) {
-    const ref = v.persistentVolumeClaim;
-    if (!ref) continue;
-    const pvc = reg.find(pvcR, pod.metadata.namespace!, ref.claimName);
-    if (!pvc) return `persistentvolumeclaim "${ref.claimName}" not found`;
-    if (pvc.metadata.deletionTimestamp) return `persistentvolumeclaim "${ref.claimName}" is being deleted`;
-    if (pvc.status?.phase !== 'Bound') unbound = true;
-  }
-  return unbound ? 'pod has unbound immediate PersistentVolumeClaims' : undefined;
 }

@@ -8,8 +8,8 @@ import { type ResourceInfo, qualifiedPlural, resolveResource } from '../api/reso
 import type { KubeObject, OwnerReference, PodTemplateSpec } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { StatusError } from '../apiserver/errors.js';
-import { type Controller, RevisionGate } from './controller.js';
-import { recordEvent } from './events.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 import { podsToDelete, slowStartBatches } from '../api/pod-ranking.js';
 import { pushTo } from '../api/collections.js';
 
@@ -59,7 +59,7 @@ export class ReplicaSetController implements Controller {
     // One pass over the pods: by controller uid, and the orphans (no controller) by namespace.
     const byOwner = new Map<string, KubeObject[]>();
     const orphans = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) {
+    for (const p of reg.scan(podsR)) {
       const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
       if (ctrl) pushTo(byOwner, ctrl.uid, p);
       else pushTo(orphans, p.metadata.namespace!, p);

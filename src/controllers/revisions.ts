@@ -1,7 +1,7 @@
 // ControllerRevisions: the template history of DaemonSets and StatefulSets (Deployments keep
 // theirs in ReplicaSets). One revision per distinct template, named `<owner>-<hash>`, numbered;
 // `rollout history` and `rollout undo` read them.
-import { podTemplateHash } from './rollout.js';
+import { podTemplateHash } from '../api/pod-template.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';

@@ -6,8 +6,8 @@ import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from './controller.js';
-import { recordEvent } from './events.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 
 const svcR = resolveResource('services')[0];
 

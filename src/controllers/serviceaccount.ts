@@ -1,7 +1,7 @@
 // The service account controller: every active namespace has a `default` ServiceAccount.
 import { resolveResource } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from './controller.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
 
 const nsR = resolveResource('namespaces')[0];
 const saR = resolveResource('serviceaccounts')[0];

@@ -8,8 +8,8 @@ import { resolveResource } from '../api/resources.js';
 import type { KubeObject, PodTemplateSpec } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate, currentPods, podsByController } from './controller.js';
-import { recordEvent } from './events.js';
+import { type Controller, RevisionGate, currentPods, podsByController } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 import { podFromTemplate } from './replicaset.js';
 import { REVISION_HASH_LABEL, syncRevisions } from './revisions.js';
 

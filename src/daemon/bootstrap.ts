@@ -4,7 +4,7 @@ import { resolveResource } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
 import { defaultStorageClass } from '../controllers/persistentvolume.js';
 import { defaultIngressClass } from '../controllers/ingress.js';
-import { type NodeSpec, nodeObject } from '../kubelet/node-template.js';
+import { type NodePool, nodeObject } from '../sim/node-pool.js';
 
 const ns = resolveResource('namespaces')[0];
 const svc = resolveResource('services')[0];
@@ -16,8 +16,8 @@ const icR = resolveResource('ingressclasses')[0];
  * Creates whatever of the bootstrap objects is missing (idempotent). Nodes are created only in a
  * cluster that has none: their count and size are chosen when the daemon first starts.
  */
-export function bootstrap(reg: Registry, nodes?: NodeSpec): void {
-  reg.store.batch(() => {
+export function bootstrap(reg: Registry, nodes?: NodePool): void {
+  reg.transaction(() => {
     if (nodes && reg.list(nodesR, undefined).items.length === 0) {
       for (let i = 1; i <= nodes.count; i++) reg.create(nodesR, '', nodeObject(i, nodes));
     }

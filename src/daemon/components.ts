@@ -1,6 +1,6 @@
 // The control loop's components, in the order they run each tick: the scheduler, then the
 // controllers, then the kubelets (as the design has it).
-import type { Controller } from '../controllers/controller.js';
+import type { Controller } from '../runtime/controller.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { EndpointsController } from '../controllers/endpoints.js';
 import { JobController } from '../controllers/job.js';
@@ -18,11 +18,11 @@ import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
 import { ServiceAccountController } from '../controllers/serviceaccount.js';
 import { Kubelets } from '../kubelet/kubelet.js';
-import type { NodeSpec } from '../kubelet/node-template.js';
+import type { NodePool } from '../sim/node-pool.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
 /** A fresh set of control-plane components. */
-export function controlPlane(nodes: NodeSpec): Controller[] {
+export function controlPlane(nodes: NodePool): Controller[] {
   return [
     new Scheduler(),
     new DeploymentController(),

@@ -11,8 +11,8 @@ import { bootstrap } from './bootstrap.js';
 import { acquireLock } from './lock.js';
 import { controlPlane } from './components.js';
 import { ControlLoop } from './loop.js';
-import { DEFAULT_NODES, type NodeSpec } from '../kubelet/node-template.js';
-import { type DaemonInfo, kubeconfig, prepareStateDir, privateFile, statePaths, writePrivateFile } from './state.js';
+import { DEFAULT_NODES, type NodePool } from '../sim/node-pool.js';
+import { type DaemonInfo, kubeconfig, prepareStateDir, privateFile, statePaths, writePrivateFile } from '../state/state.js';
 
 /** How to run a daemon. */
 export interface DaemonOptions {
@@ -26,7 +26,7 @@ export interface DaemonOptions {
   /** Control-loop tick in ms (default 100); 0 = no automatic ticks (tests tick by hand). */
   tickMs?: number;
   /** Simulated nodes of a new cluster (default 3 x 4 CPU / 8Gi / 110 pods). */
-  nodes?: NodeSpec;
+  nodes?: NodePool;
 }
 
 /** A running daemon. */

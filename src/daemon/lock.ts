@@ -6,7 +6,7 @@
 // two daemons in.
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { privateFile } from './state.js';
+import { privateFile } from '../state/state.js';
 
 /** Thrown when another daemon holds the lock. `pid` is its pid when daemon.json names it. */
 export class LockHeld extends Error {

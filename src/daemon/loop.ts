@@ -3,7 +3,7 @@
 // component runs as a unit of it, so one that throws is logged and its own writes undone, and the
 // loop never stops for it.
 import type { Registry } from '../apiserver/registry.js';
-import type { Controller } from '../controllers/controller.js';
+import type { Controller } from '../runtime/controller.js';
 
 /** Runs controllers on a tick. Tests call tick() by hand instead of start(). */
 export class ControlLoop {
@@ -17,11 +17,11 @@ export class ControlLoop {
 
   /** One pass of every controller. */
   tick(): void {
-    const store = this.reg.store;
-    store.batch(() => {
+    const reg = this.reg;
+    reg.transaction(() => {
       for (const c of this.controllers) {
         try {
-          store.unit(() => c.sync(this.reg));
+          reg.savepoint(() => c.sync(reg));
         } catch (e) {
           this.log(`controller ${c.name} failed: ${(e as Error).stack ?? e}`);
         }

@@ -1,9 +1,9 @@
 // The daemon process: `node dist/daemon/main.js` (started by `minikctl daemon start` or by any
 // command when no daemon runs). Logs to stdout, which the starter points at daemon.log.
-import { DEFAULT_NODES } from '../kubelet/node-template.js';
+import { DEFAULT_NODES } from '../sim/node-pool.js';
 import { LockHeld } from './lock.js';
 import { startDaemon } from './daemon.js';
-import { EXIT_LOCK_HELD, stateHome } from './state.js';
+import { EXIT_LOCK_HELD, stateHome } from '../state/state.js';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 

@@ -3,7 +3,7 @@
 // is now, which events the kubelet records, and when something happens next.
 import { rfc3339 } from '../api/duration.js';
 import type { Container, ContainerStatus, KubeObject, Probe } from '../api/types.js';
-import { OOM_AFTER_SECONDS, exceedsMemoryLimit, programOf } from './program.js';
+import { OOM_AFTER_SECONDS, exceedsMemoryLimit, programOf } from '../sim/program.js';
 
 /** What the kubelet needs from the node to start a container. */
 export interface ContainerContext {

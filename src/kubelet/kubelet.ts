@@ -5,10 +5,10 @@ import { jsonEqual } from '../api/equal.js';
 import { resolveResource } from '../api/resources.js';
 import type { Container, KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from '../controllers/controller.js';
-import { recordEvent } from '../controllers/events.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 import { STAGES, type StageContext } from './lifecycle.js';
-import { type NodeSpec, nodeStatus } from './node-template.js';
+import { type NodePool, nodeStatus } from '../sim/node-pool.js';
 
 const [podsR, nodesR, leasesR, cmR, secretR] = ['pods', 'nodes', 'leases', 'configmaps', 'secrets'].map((n) => resolveResource(n)[0]);
 
@@ -33,35 +33,35 @@ export class Kubelets implements Controller {
   /** The earliest wake-up the pods of the current pass asked for. */
   private podWake = Infinity;
 
-  constructor(private spec: NodeSpec) {}
+  constructor(private spec: NodePool) {}
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
     const now = reg.clock.now();
     const nodes = reg.list(nodesR, undefined).items;
     const q = this.quiet;
-    if (q && q.pods === reg.store.writeCount('pods') && q.nodes === reg.store.writeCount('nodes') && now < q.podWake) {
+    if (q && q.pods === reg.writeCount('pods') && q.nodes === reg.writeCount('nodes') && now < q.podWake) {
       nodes.forEach((node, i) => {
         if (!node.metadata.deletionTimestamp) this.heartbeat(reg, node, nodeIndex(node, i), now);
       });
       if (q.podWake !== Infinity) this.gate.wakeAt(q.podWake);
-      this.quiet = { ...q, nodes: reg.store.writeCount('nodes') };
+      this.quiet = { ...q, nodes: reg.writeCount('nodes') };
       return;
     }
     this.podWake = Infinity;
     let allSettled = true;
     const podsByNode = new Map<string, KubeObject[]>();
-    for (const p of reg.store.values('pods')) {
+    for (const p of reg.scan(podsR)) {
       const n = p.spec?.nodeName;
       if (!n) continue;
       let list = podsByNode.get(n);
       if (!list) podsByNode.set(n, (list = []));
       list.push(p);
     }
-    if (this.settled.size > 2 * reg.store.count('pods') + 1000) {
+    if (this.settled.size > 2 * reg.count(podsR) + 1000) {
       // Forget pods that are gone.
       const live = new Set<string>();
-      for (const p of reg.store.values('pods')) live.add(p.metadata.uid!);
+      for (const p of reg.scan(podsR)) live.add(p.metadata.uid!);
       for (const uid of this.settled.keys()) if (!live.has(uid)) this.settled.delete(uid);
     }
     nodes.forEach((node, i) => {
@@ -73,7 +73,7 @@ export class Kubelets implements Controller {
       for (const p of pods) if (p.status?.podIP) usedIPs.add(p.status.podIP);
       for (const pod of pods) if (!this.syncPod(reg, fresh, pod, now, usedIPs)) allSettled = false;
     });
-    this.quiet = allSettled ? { pods: reg.store.writeCount('pods'), nodes: reg.store.writeCount('nodes'), podWake: this.podWake } : undefined;
+    this.quiet = allSettled ? { pods: reg.writeCount('pods'), nodes: reg.writeCount('nodes'), podWake: this.podWake } : undefined;
   }
 
   /** Asks for a pass at `t` on behalf of a pod. */

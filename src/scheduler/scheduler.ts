@@ -5,12 +5,12 @@ import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import { RevisionGate, type Controller } from '../controllers/controller.js';
-import { recordEvent } from '../controllers/events.js';
+import { RevisionGate, type Controller } from '../runtime/controller.js';
+import { recordEvent } from '../runtime/events.js';
 import { type NodeInfo, addPod, nodeInfo } from './framework.js';
 import { selectHost, unschedulableMessage } from './schedule.js';
 import { pushTo } from '../api/collections.js';
-import { claimProblem } from '../controllers/persistentvolume.js';
+import { claimProblem } from './volume-binding.js';
 
 const podsR = resolveResource('pods')[0];
 const nodesR = resolveResource('nodes')[0];
@@ -26,7 +26,7 @@ export class Scheduler implements Controller {
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
     // Creation order (the store's insertion order) is the queue order; no sort over every pod.
-    const pods = [...reg.store.values('pods')];
+    const pods = [...reg.scan(podsR)];
     const pending = pods.filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     if (pending.length === 0) return;
     const byNode = new Map<string, KubeObject[]>();

@@ -280,7 +280,7 @@ describe('watch', () => {
   });
 
   it('answers a compacted resourceVersion with an ERROR event carrying 410 Expired', async () => {
-    server.registry.store.compact(server.registry.store.revision);
+    server.registry.compact(server.registry.revision);
     const w = await watch('/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1');
     const [e] = await w.next(1);
     w.close();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CheckOptions, DEFAULT_HORIZON_MS, DEFAULT_QUIET_MS, runCheck } from '../../src/check/check.js';
 import type { CheckReport, Finding } from '../../src/check/findings.js';
-import { DEFAULT_NODES } from '../../src/kubelet/node-template.js';
+import { DEFAULT_NODES } from '../../src/sim/node-pool.js';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const BROKEN = path.join(FIXTURES, 'broken');

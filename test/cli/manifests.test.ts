@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ManifestRead, parseManifest, readManifests } from '../../src/cli/manifests.js';
+import { type ManifestRead, parseManifest, readManifests } from '../../src/manifests/reader.js';
 import { tempHome } from '../helpers.js';
 
 async function parse(text: string): Promise<ManifestRead> {

@@ -9,7 +9,7 @@ import { Registry } from '../../src/apiserver/registry.js';
 import { bootstrap } from '../../src/daemon/bootstrap.js';
 import { controlPlane } from '../../src/daemon/components.js';
 import { ControlLoop } from '../../src/daemon/loop.js';
-import { DEFAULT_NODES } from '../../src/kubelet/node-template.js';
+import { DEFAULT_NODES } from '../../src/sim/node-pool.js';
 import { Store } from '../../src/store/store.js';
 
 const [podsR, deployR, rsR, cmR, eventsR, nodesR] = ['pods', 'deployments', 'replicasets', 'configmaps', 'events', 'nodes'].map((n) => resolveResource(n)[0]);
@@ -107,7 +107,7 @@ describe('a Deployment', () => {
     reg.create(deployR, 'default', deployment('nginx:1.27', 10, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
     run(2000);
     const created: number[] = [];
-    const stop = reg.store.subscribe((changes) => {
+    const stop = reg.subscribe((changes) => {
       for (const c of changes) if (c.resource === 'replicasets.apps' && c.type === 'ADDED') created.push(c.object.spec.replicas);
     });
     reg.patch(deployR, 'default', 'web', 'strategic', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.28' }] } } } });
@@ -344,10 +344,10 @@ describe('a Deployment and orphaned ReplicaSets', () => {
 describe('kubelet writes', () => {
   it('a pod without a readiness delay is Running and Ready in the same write', () => {
     run(100);
-    const from = reg.store.revision;
+    const from = reg.revision;
     reg.create(podsR, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'quick' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
     run(1000);
-    const versions = reg.store.changesSince(from).filter((c) => c.resource === 'pods' && c.name === 'quick').map((c) => c.object);
+    const versions = reg.changesSince(from).filter((c) => c.resource === 'pods' && c.name === 'quick').map((c) => c.object);
     const firstRunning = versions.find((p) => p.status?.phase === 'Running')!;
     expect(isPodReady(firstRunning)).toBe(true);
   });

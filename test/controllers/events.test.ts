@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveResource } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { identityHash, recordEvent } from '../../src/controllers/events.js';
+import { identityHash, recordEvent } from '../../src/runtime/events.js';
 import { TestCluster } from '../cluster.js';
 
 const eventsR = resolveResource('events')[0];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/api/clock.js';
 import { resolveResource } from '../../src/api/resources.js';
 import { Registry } from '../../src/apiserver/registry.js';
-import { RevisionGate } from '../../src/controllers/controller.js';
+import { RevisionGate } from '../../src/runtime/controller.js';
 import { bootstrap } from '../../src/daemon/bootstrap.js';
 import { Store } from '../../src/store/store.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import { podsToDelete, slowStartBatches } from '../../src/api/pod-ranking.js';
-import { maxScaleDown, newRSReplicas, podTemplateHash, proportion, resolveFenceposts, sameTemplate } from '../../src/controllers/rollout.js';
+import { podTemplateHash, sameTemplate } from '../../src/api/pod-template.js';
+import { maxScaleDown, newRSReplicas, proportion, resolveFenceposts } from '../../src/controllers/rollout-arithmetic.js';
 
 describe('rollout arithmetic', () => {
   it.each([

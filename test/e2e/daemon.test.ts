@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAEMON_MAIN, readDaemonInfo } from '../../src/client/connect.js';
-import { DAEMON_NODE_FLAGS } from '../../src/daemon/node-flags.js';
+import { DAEMON_NODE_FLAGS } from '../../src/state/daemon-flags.js';
 import { acquireLock } from '../../src/daemon/lock.js';
 import { cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
 

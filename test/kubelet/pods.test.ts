@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import { backoffDelay } from '../../src/kubelet/containers.js';
-import { containerUsage, programOf, readScript } from '../../src/kubelet/program.js';
+import { containerUsage, programOf, readScript } from '../../src/sim/program.js';
 import { TestCluster, pod } from '../cluster.js';
 
 describe('reading a command', () => {

@@ -9,7 +9,7 @@ import { DAEMON_MAIN, readDaemonInfo } from '../../src/client/connect.js';
 import { LockHeld, acquireLock } from '../../src/daemon/lock.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { FakeClock } from '../../src/api/clock.js';
-import { EXIT_LOCK_HELD, processAlive, statePaths } from '../../src/daemon/state.js';
+import { EXIT_LOCK_HELD, processAlive, statePaths } from '../../src/state/state.js';
 import { cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
 
 const RACERS = 12;

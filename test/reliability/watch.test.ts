@@ -65,7 +65,7 @@ describe('6. watchers that stop reading', () => {
 
 describe('5. watch parameters', () => {
   it('waits for a resourceVersion the store has not reached, then answers 504 Too large resource version', async () => {
-    const rev = s.reg.store.revision;
+    const rev = s.reg.revision;
     const r = await raw(s.port, 'GET', `${CMS}?watch=true&resourceVersion=${rev + 1000}`);
     expect(r.status).toBe(504);
     expect(r.json).toMatchObject({
@@ -80,7 +80,7 @@ describe('5. watch parameters', () => {
   });
 
   it('serves the watch when the revision arrives while it waits, with only what came after', async () => {
-    const rev = s.reg.store.revision;
+    const rev = s.reg.revision;
     const watching = readWatch(`${CMS}?watch=true&resourceVersion=${rev + 1}`, 1000);
     await new Promise((r) => setTimeout(r, 50));
     await api(s.port, 'POST', CMS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'arrives' } });

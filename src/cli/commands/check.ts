@@ -3,7 +3,7 @@
 // flags in, runCheck() (src/check/check.ts), a printer out, and an exit code a script can trust:
 // 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
 import type { Command } from 'commander';
-import { DEFAULT_NODES, type NodeSpec } from '../../kubelet/node-template.js';
+import { DEFAULT_NODES, type NodePool } from '../../sim/node-pool.js';
 import type { Severity } from '../../check/findings.js';
 import { isQuantity } from '../../api/quantity.js';
 import type { Context } from '../context.js';
@@ -58,7 +58,7 @@ export async function runCheckCommand(ctx: Context, args: string[], flags: Check
   if (!OUTPUTS.includes(output)) throw usage(`unknown output format "${output}" (one of ${OUTPUTS.join(', ')})`);
   const failOn = (flags.failOn ?? 'error') as Severity | 'none';
   if (!FAIL_ON.includes(failOn)) throw usage(`--fail-on must be one of ${FAIL_ON.join(', ')}, got "${failOn}"`);
-  const nodes: NodeSpec = {
+  const nodes: NodePool = {
     count: positiveInt('nodes', flags.nodes, DEFAULT_NODES.count),
     cpu: flags.nodeCpu ?? DEFAULT_NODES.cpu,
     memory: flags.nodeMemory ?? DEFAULT_NODES.memory,

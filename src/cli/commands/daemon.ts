@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { runningDaemon, spawnDaemon } from '../../client/connect.js';
-import { processAlive, statePaths } from '../../daemon/state.js';
+import { processAlive, statePaths } from '../../state/state.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { RESOURCES, groupVersion } from '../../api/resources.js';
-import { statePaths } from '../../daemon/state.js';
+import { statePaths } from '../../state/state.js';
 import { tabulate } from '../../printers/tabwriter.js';
 import { toJson } from '../../printers/json.js';
 import { type Context, loadColors } from '../context.js';

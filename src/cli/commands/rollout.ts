@@ -6,7 +6,7 @@ import { selectorString } from '../../api/labels.js';
 import { type ResourceInfo, qualifiedPlural, qualifiedSingular, resolveResource } from '../../api/resources.js';
 import type { KubeList, KubeObject } from '../../api/types.js';
 import { type Client, resourcePath } from '../../client/client.js';
-import { sameTemplate } from '../../controllers/rollout.js';
+import { sameTemplate } from '../../api/pod-template.js';
 import { layoutCells } from '../../printers/tabwriter.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';

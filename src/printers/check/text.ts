@@ -3,7 +3,7 @@
 // caller's Colors say so (a TTY without NO_COLOR).
 import Table from 'cli-table3';
 import { type CheckReport, type Finding, type Severity, fails, refString } from '../../check/findings.js';
-import type { Colors } from '../../cli/context.js';
+import type { Colors } from '../colors.js';
 
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);

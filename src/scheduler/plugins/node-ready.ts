@@ -1,7 +1,7 @@
 // Nodes that are not Ready carry the not-ready taint in Kubernetes; minik checks the condition
 // directly, with the same wording, so pods do not land on a node whose kubelet is gone.
 import type { FilterPlugin } from '../framework.js';
-import { tolerates } from './taint-toleration.js';
+import { tolerates } from '../../api/scheduling.js';
 
 export const REASON_NOT_READY = 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
 

@@ -1,7 +1,7 @@
 // NodeUnschedulable: cordoned nodes take no new pods, unless the pod tolerates the
 // `node.kubernetes.io/unschedulable` taint.
 import type { FilterPlugin } from '../framework.js';
-import { tolerates } from './taint-toleration.js';
+import { tolerates } from '../../api/scheduling.js';
 
 export const REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 

@@ -1,8 +1,11 @@
 // The shape of every control-loop component: a level-triggered sync that reads the API, compares
 // with what should be, and acts. It may run any number of times with the same result.
 import { pushTo } from '../api/collections.js';
+import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
+
+const podsR = resolveResource('pods')[0];
 
 /**
  * Remembers the store revision a controller last synced at, so a controller whose decisions
@@ -21,7 +24,7 @@ export class RevisionGate {
 
   /** True when the store changed since the last call that returned true, or a wake-up time came. */
   changed(reg: Registry): boolean {
-    const rev = this.resources ? this.resources.reduce((n, r) => n + reg.store.writeCount(r), 0) : reg.store.revision;
+    const rev = this.resources ? this.resources.reduce((n, r) => n + reg.writeCount(r), 0) : reg.revision;
     const now = reg.clock.now();
     if (rev === this.seen && now < this.wake) return false;
     this.seen = rev;
@@ -45,7 +48,7 @@ export interface Controller {
 /** Pods grouped by the uid of their controller of `kind` (one pass over the pods). */
 export function podsByController(reg: Registry, kind: string): Map<string, KubeObject[]> {
   const out = new Map<string, KubeObject[]>();
-  for (const p of reg.store.values('pods')) {
+  for (const p of reg.scan(podsR)) {
     const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === kind);
     if (ctrl) pushTo(out, ctrl.uid, p);
   }
@@ -56,7 +59,7 @@ export function podsByController(reg: Registry, kind: string): Map<string, KubeO
 export function currentPods(reg: Registry, pods: KubeObject[]): KubeObject[] {
   const out: KubeObject[] = [];
   for (const p of pods) {
-    const cur = reg.store.get('pods', p.metadata.namespace ?? '', p.metadata.name!);
+    const cur = reg.find(podsR, p.metadata.namespace ?? '', p.metadata.name!);
     if (cur && cur.metadata.uid === p.metadata.uid && !cur.metadata.deletionTimestamp) out.push(cur);
   }
   return out;

@@ -3,7 +3,7 @@
 // the system's own share. The metrics API, `top` and the HorizontalPodAutoscaler all read this.
 import { rfc3339 } from '../api/duration.js';
 import type { Container, KubeObject } from '../api/types.js';
-import { type Usage, containerUsage } from '../kubelet/program.js';
+import { type Usage, containerUsage } from './program.js';
 
 /** What the node's own daemons (kubelet, runtime, system) use. */
 export const NODE_SYSTEM_USAGE: Usage = { milliCPU: 100, memory: 600 * 1024 * 1024 };

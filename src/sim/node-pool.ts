@@ -1,18 +1,18 @@
 // What a simulated node looks like: its labels, capacity, addresses and node info.
 import type { KubeObject } from '../api/types.js';
 
-/** Sizes of the simulated nodes (configurable when the daemon first starts). */
-export interface NodeSpec {
+/** The simulated nodes: how many, and the size of each (configurable when the daemon first starts). Not Kubernetes' NodeSpec. */
+export interface NodePool {
   count: number;
   cpu: string;
   memory: string;
   pods: number;
 }
 
-export const DEFAULT_NODES: NodeSpec = { count: 3, cpu: '4', memory: '8Gi', pods: 110 };
+export const DEFAULT_NODES: NodePool = { count: 3, cpu: '4', memory: '8Gi', pods: 110 };
 
 /** The node object for simulated node number `i` (1-based). */
-export function nodeObject(i: number, spec: NodeSpec): KubeObject {
+export function nodeObject(i: number, spec: NodePool): KubeObject {
   const name = `node-${i}`;
   return {
     apiVersion: 'v1',
@@ -32,7 +32,7 @@ export function nodeObject(i: number, spec: NodeSpec): KubeObject {
 }
 
 /** The status a kubelet reports for its node (capacity defaults when the node object has none). */
-export function nodeStatus(node: KubeObject, index: number, spec: NodeSpec): any {
+export function nodeStatus(node: KubeObject, index: number, spec: NodePool): any {
   const capacity = node.status?.capacity ?? { cpu: spec.cpu, memory: spec.memory, pods: String(spec.pods), 'ephemeral-storage': '100Gi' };
   return {
     capacity,
