@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { FakeClock } from '../dist/api/clock.js';
-import { DAEMON_NODE_FLAGS } from '../dist/daemon/node-flags.js';
+import { DAEMON_NODE_FLAGS } from '../dist/state/daemon-flags.js';
 import { resolveResource } from '../dist/api/resources.js';
 import { startDaemon } from '../dist/daemon/daemon.js';
 import { numberArg } from './lib.mjs';

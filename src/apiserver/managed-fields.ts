@@ -3,6 +3,7 @@
 // by key, `v:"x"` for a member of a set, `.` for a keyed item itself. Pure functions: the
 // apiserver records who set what on every write that names a field manager, and server-side apply
 // uses the records to find conflicts and to remove fields a manager stopped applying.
+import { jsonEqual } from '../api/equal.js';
 import type { KubeObject } from '../api/types.js';
 import { mergeKeyFor } from '../api/patch.js';
 import { getOwn } from '../api/own-keys.js';
@@ -156,7 +157,6 @@ export function formatPath(path: FieldPath): string {
   return out;
 }
 
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function entryPaths(e: ManagedFieldsEntry): Set<string> {
   return fromFieldsV1(e.fieldsV1);
@@ -177,7 +177,7 @@ export function recordUpdate(entries: ManagedFieldsEntry[] | undefined, before: 
   else {
     changed = new Set();
     const beforePaths = fieldPaths(before, subresource);
-    for (const p of afterPaths) if (!beforePaths.has(p) || !sameValue(valueAt(before, dec(p)), valueAt(after, dec(p)))) changed.add(p);
+    for (const p of afterPaths) if (!beforePaths.has(p) || !jsonEqual(valueAt(before, dec(p)), valueAt(after, dec(p)))) changed.add(p);
   }
   const out: ManagedFieldsEntry[] = [];
   let mine: ManagedFieldsEntry | undefined;
@@ -222,7 +222,7 @@ export function planApply(entries: ManagedFieldsEntry[] | undefined, current: Ku
     for (const p of appliedPaths) {
       if (!owned.has(p) || p.endsWith('"."]')) continue;
       const path = dec(p);
-      if (!sameValue(valueAt(current, path), valueAt(applied, path))) {
+      if (!jsonEqual(valueAt(current, path), valueAt(applied, path))) {
         if (e.manager === manager) lost.push(p); // the same manager's own updates never conflict
         else if (force) lost.push(p);
         else conflicts.push({ manager: e.manager, apiVersion: e.apiVersion, path });

@@ -693,7 +693,7 @@ export class Registry {
       this.store.delete('namespaces', '', name);
       return;
     }
-    if (JSON.stringify(spec) !== JSON.stringify(cur.spec)) this.store.update('namespaces', { ...cur, spec });
+    if (!jsonEqual(spec, cur.spec)) this.store.update('namespaces', { ...cur, spec });
   }
 
   /** Deletes every object matching the selectors in a namespace (or all); returns what was deleted or marked. */

@@ -1,20 +1,9 @@
 // Per-kind rules of the apiserver (Kubernetes' registry strategies): what create clears and sets,
 // what an update keeps, when metadata.generation moves, and how the /status subresource differs.
+import { semanticEqual } from '../api/equal.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { parseQuantity } from '../api/quantity.js';
 import type { Container, KubeObject } from '../api/types.js';
-
-/** Semantic equality of JSON values: key order does not matter (a re-defaulted field lands last). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a == null || b == null) return (a ?? null) === (b ?? null);
-  if (typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameJson(x, (b as unknown[])[i]));
-  const ka = Object.keys(a as object).filter((k) => (a as any)[k] !== undefined);
-  const kb = Object.keys(b as object).filter((k) => (b as any)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => sameJson((a as any)[k], (b as any)[k]));
-}
 
 /** The pod's QoS class (Guaranteed, Burstable or BestEffort), as the apiserver computes it on create. */
 export function qosClass(containers: Container[]): string {
@@ -98,7 +87,7 @@ export function prepareForUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject
   }
   if (r.tracksGeneration) {
     const gen = old.metadata.generation ?? 1;
-    o.metadata.generation = sameJson(o.spec, old.spec) ? gen : gen + 1;
+    o.metadata.generation = semanticEqual(o.spec, old.spec) ? gen : gen + 1;
   } else {
     delete o.metadata.generation;
   }

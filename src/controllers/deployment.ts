@@ -276,7 +276,7 @@ export class DeploymentController implements Controller {
     else {
       const deadline = cur.spec?.progressDeadlineSeconds ?? 600;
       const lastProgress = Date.parse(prevProgress?.lastUpdateTime ?? cur.metadata.creationTimestamp ?? now);
-      const moved = !prevProgress || JSON.stringify(cur.status?.updatedReplicas) !== JSON.stringify(newStatus.replicas) || (cur.status?.availableReplicas ?? 0) !== available;
+      const moved = !prevProgress || (cur.status?.updatedReplicas ?? 0) !== (newStatus.replicas ?? 0) || (cur.status?.availableReplicas ?? 0) !== available;
       // Once exceeded, the condition stays until the rollout moves again (the controller keeps trying).
       if (!moved && prevProgress?.reason === 'ProgressDeadlineExceeded') progressing = prevProgress;
       else if (!moved && reg.clock.now() - lastProgress > deadline * 1000)

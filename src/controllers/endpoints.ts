@@ -2,6 +2,7 @@
 // selects, by IP, with their ports resolved (named targetPorts looked up in each pod). Only Ready
 // pods are ready endpoints; unready ones go to notReadyAddresses; terminating pods leave
 // Endpoints at once and stay in slices as ready=false, terminating=true.
+import { jsonEqual } from '../api/equal.js';
 import { fromLabelSelector, matches } from '../api/labels.js';
 import { isPodReady } from '../api/pods.js';
 import { resolveResource } from '../api/resources.js';
@@ -136,7 +137,7 @@ export class EndpointsController implements Controller {
       reg.createTrusted(epR, ns, body);
       return;
     }
-    if (JSON.stringify(cur.subsets ?? []) === JSON.stringify(subsets) && JSON.stringify(cur.metadata.labels) === JSON.stringify(labels) && JSON.stringify(cur.metadata.annotations) === JSON.stringify(annotations)) return;
+    if (jsonEqual(cur.subsets ?? [], subsets) && jsonEqual(cur.metadata.labels, labels) && jsonEqual(cur.metadata.annotations, annotations)) return;
     reg.updateTrusted(epR, { ...body, metadata: { ...cur.metadata, labels, annotations } });
   }
 
@@ -169,7 +170,7 @@ export class EndpointsController implements Controller {
           },
           ...body,
         });
-      } else if (JSON.stringify({ addressType: cur.addressType, endpoints: cur.endpoints, ports: cur.ports }) !== JSON.stringify(body)) {
+      } else if (!jsonEqual({ addressType: cur.addressType, endpoints: cur.endpoints, ports: cur.ports }, body)) {
         reg.updateTrusted(sliceR, { ...cur, ...body });
       }
     });

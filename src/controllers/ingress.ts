@@ -2,6 +2,7 @@
 // IngressClasses whose controller is `k8s.io/ingress-nginx` (the cluster's default class `nginx`),
 // checks each backend against existing Services and ports, reports problems as events, and
 // writes the address it listens on (the first node's IP, as with a hostPort ingress) to status.
+import { jsonEqual } from '../api/equal.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
@@ -78,6 +79,6 @@ export class IngressController implements Controller {
     }
     if (!ip) return;
     const want = { loadBalancer: { ingress: [{ ip }] } };
-    if (JSON.stringify(ing.status ?? {}) !== JSON.stringify(want)) reg.writeStatus(ingR, ns, ing.metadata.name!, want);
+    if (!jsonEqual(ing.status ?? {}, want)) reg.writeStatus(ingR, ns, ing.metadata.name!, want);
   }
 }

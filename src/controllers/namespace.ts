@@ -1,5 +1,6 @@
 // The namespace controller: a Terminating namespace has everything in it deleted, then its
 // `kubernetes` finalizer removed, and then it is gone. Conditions say what it waits for.
+import { jsonEqual } from '../api/equal.js';
 import { rfc3339 } from '../api/duration.js';
 import { RESOURCES, resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
@@ -72,7 +73,7 @@ export class NamespaceController implements Controller {
         const prev = old.find((o) => o.type === c.type);
         if (prev && prev.status === c.status && prev.reason === c.reason && prev.message === c.message) c.lastTransitionTime = prev.lastTransitionTime;
       }
-      if (JSON.stringify(old) !== JSON.stringify(conds)) reg.writeStatus(nsR, '', name, { ...ns.status, conditions: conds });
+      if (!jsonEqual(old, conds)) reg.writeStatus(nsR, '', name, { ...ns.status, conditions: conds });
       return;
     }
     // Empty: drop the `kubernetes` finalizer (what POST .../finalize does); the registry then removes the namespace.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonEqual } from '../../src/api/equal.js';
+import { jsonEqual, semanticEqual } from '../../src/api/equal.js';
 
 describe('jsonEqual', () => {
   const shared = { a: [1, { b: 'x' }] };
@@ -22,5 +22,19 @@ describe('jsonEqual', () => {
   ])('%s', (_n, a, b, expected) => {
     expect(jsonEqual(a, b)).toBe(expected);
     expect(jsonEqual(b, a)).toBe(expected);
+  });
+});
+
+describe('semanticEqual', () => {
+  it.each([
+    ['null is absent', { a: null }, {}, true],
+    ['null and undefined alike', { a: null, b: 1 }, { a: undefined, b: 1 }, true],
+    ['key order', { a: 1, b: 2 }, { b: 2, a: 1 }, true],
+    ['a null array element is a value', [null], [], false],
+    ['a value differs from null', { a: 0 }, { a: null }, false],
+    ['nested', { s: { t: { x: null, y: [1] } } }, { s: { t: { y: [1] } } }, true],
+  ])('%s', (_n, a, b, expected) => {
+    expect(semanticEqual(a, b)).toBe(expected);
+    expect(semanticEqual(b, a)).toBe(expected);
   });
 });

@@ -1,5 +1,6 @@
 // Validation entry points: every error of an object at once, for create and for update
 // (including the fields Kubernetes makes immutable).
+import { semanticEqual } from '../equal.js';
 import type { ResourceInfo } from '../resources.js';
 import type { KubeObject } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
@@ -49,9 +50,6 @@ export function validateCreate(r: ResourceInfo, o: KubeObject): FieldError[] {
   return [...validateObjectMeta(r.kind, r.namespaced, o.metadata ?? {}), ...(PER_KIND[r.kind]?.(o) ?? [])];
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
 
 /** Fields that may not change once set, per kind: [path to read, field path in the error]. */
 const IMMUTABLE: Record<string, [(o: KubeObject) => unknown, string, string?][]> = {
@@ -71,7 +69,7 @@ export function validateUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject):
   const errs = validateCreate(r, o);
   for (const [get, field, detail] of IMMUTABLE[r.kind] ?? []) {
     const before = get(old);
-    if (before !== undefined && !same(before, get(o))) errs.push({ type: 'Invalid', field, value: get(o), detail });
+    if (before !== undefined && !semanticEqual(before, get(o))) errs.push({ type: 'Invalid', field, value: get(o), detail });
   }
   if (r.kind === 'Service') {
     const before = old.spec?.clusterIP;
@@ -80,14 +78,14 @@ export function validateUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject):
       errs.push({ type: 'Invalid', field: 'spec.clusterIPs[0]', value: after ?? '', detail: 'may not change once set' });
   }
   if ((r.kind === 'ConfigMap' || r.kind === 'Secret') && old.immutable === true) {
-    if (!same(old.data, o.data) || !same(old.binaryData, o.binaryData))
+    if (!semanticEqual(old.data, o.data) || !semanticEqual(old.binaryData, o.binaryData))
       errs.push({ type: 'Forbidden', field: 'data', detail: 'field is immutable when `immutable` is set' });
     if (o.immutable !== true) errs.push({ type: 'Forbidden', field: 'immutable', detail: 'field is immutable when `immutable` is set' });
   }
   if (r.kind === 'Pod' && old.spec && o.spec) {
     // Only image fields (and a few others) may change on a pod; the spec is otherwise immutable.
     const strip = (s: any) => ({ ...s, containers: (s.containers ?? []).map((c: any) => ({ ...c, image: undefined })), initContainers: (s.initContainers ?? []).map((c: any) => ({ ...c, image: undefined })), activeDeadlineSeconds: undefined, tolerations: undefined, terminationGracePeriodSeconds: undefined });
-    if (!same(strip(old.spec), strip(o.spec)))
+    if (!semanticEqual(strip(old.spec), strip(o.spec)))
       errs.push({ type: 'Forbidden', field: 'spec', detail: 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)' });
   }
   return errs;

@@ -1,4 +1,5 @@
 // Describers per kind, as `kubectl describe` prints them; a generic one for the rest.
+import { sameTemplate } from '../../api/pod-template.js';
 import { mapSelectorString, selectorString } from '../../api/labels.js';
 import { formatEndpoints } from '../../api/columns/core.js';
 import type { KubeObject } from '../../api/types.js';
@@ -98,7 +99,7 @@ const describeDeployment: Describer = (w, o, x) => {
   const owned = (x.related ?? []).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid));
   if (owned.length > 0) {
     const hash = (rs: KubeObject) => rs.metadata.labels?.['pod-template-hash'];
-    const newRs = owned.find((rs) => JSON.stringify({ ...rs.spec?.template, metadata: { ...rs.spec?.template?.metadata, labels: { ...rs.spec?.template?.metadata?.labels, 'pod-template-hash': undefined } } }) === JSON.stringify({ ...s.template, metadata: { ...s.template?.metadata, labels: { ...s.template?.metadata?.labels, 'pod-template-hash': undefined } } }) && hash(rs));
+    const newRs = owned.find((rs) => sameTemplate(rs.spec?.template, s.template) && hash(rs));
     const old = owned.filter((rs) => rs !== newRs && (rs.spec?.replicas ?? 0) > 0);
     const fmt = (rs: KubeObject) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`;
     w.line(0, 'OldReplicaSets:', old.length ? old.map(fmt).join(', ') : '<none>');
