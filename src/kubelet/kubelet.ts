@@ -5,7 +5,7 @@ import { jsonEqual } from '../api/equal.js';
 import { resolveResource } from '../api/resources.js';
 import type { Container, KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { type Controller, RevisionGate, podsByNode } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
 import { STAGES, type StageContext } from './lifecycle.js';
 import { type NodePool, nodeStatus } from '../sim/node-pool.js';
@@ -50,14 +50,7 @@ export class Kubelets implements Controller {
     }
     this.podWake = Infinity;
     let allSettled = true;
-    const podsByNode = new Map<string, KubeObject[]>();
-    for (const p of reg.scan(podsR)) {
-      const n = p.spec?.nodeName;
-      if (!n) continue;
-      let list = podsByNode.get(n);
-      if (!list) podsByNode.set(n, (list = []));
-      list.push(p);
-    }
+    const byNode = podsByNode(reg.scan(podsR));
     if (this.settled.size > 2 * reg.count(podsR) + 1000) {
       // Forget pods that are gone.
       const live = new Set<string>();
@@ -68,7 +61,7 @@ export class Kubelets implements Controller {
       if (node.metadata.deletionTimestamp) return;
       const fresh = this.heartbeat(reg, node, nodeIndex(node, i), now);
       if (this.isStopped(fresh)) return;
-      const pods = podsByNode.get(node.metadata.name!) ?? [];
+      const pods = byNode.get(node.metadata.name!) ?? [];
       const usedIPs = new Set<string>();
       for (const p of pods) if (p.status?.podIP) usedIPs.add(p.status.podIP);
       for (const pod of pods) if (!this.syncPod(reg, fresh, pod, now, usedIPs)) allSettled = false;

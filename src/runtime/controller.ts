@@ -55,6 +55,19 @@ export function podsByController(reg: Registry, kind: string): Map<string, KubeO
   return out;
 }
 
+/**
+ * Pods grouped by the node they are bound to (one pass; pods `keep` refuses and unbound pods are
+ * left out): what each kubelet runs, what the scheduler counts against each node.
+ */
+export function podsByNode(pods: Iterable<KubeObject>, keep: (p: KubeObject) => boolean = () => true): Map<string, KubeObject[]> {
+  const out = new Map<string, KubeObject[]>();
+  for (const p of pods) {
+    const n = p.spec?.nodeName;
+    if (n && keep(p)) pushTo(out, n, p);
+  }
+  return out;
+}
+
 /** The pods among `pods` that still exist and are not being deleted, as the store has them now. */
 export function currentPods(reg: Registry, pods: KubeObject[]): KubeObject[] {
   const out: KubeObject[] = [];

@@ -5,11 +5,10 @@ import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import { RevisionGate, type Controller } from '../runtime/controller.js';
+import { RevisionGate, type Controller, podsByNode } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
 import { type NodeInfo, addPod, nodeInfo } from './framework.js';
 import { selectHost, unschedulableMessage } from './schedule.js';
-import { pushTo } from '../api/collections.js';
 import { claimProblem } from './volume-binding.js';
 
 const podsR = resolveResource('pods')[0];
@@ -29,11 +28,7 @@ export class Scheduler implements Controller {
     const pods = [...reg.scan(podsR)];
     const pending = pods.filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     if (pending.length === 0) return;
-    const byNode = new Map<string, KubeObject[]>();
-    for (const p of pods) {
-      const n = p.spec?.nodeName;
-      if (n && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') pushTo(byNode, n, p);
-    }
+    const byNode = podsByNode(pods, (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? []));
     const byName = new Map(infos.map((i) => [i.name, i]));
     for (const pod of pending) this.scheduleOne(reg, pod, infos, byName);

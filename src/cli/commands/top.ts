@@ -19,7 +19,9 @@ interface TopOptions {
 }
 
 const cpu = (q: string | undefined) => `${milliCPU(q ?? '0')}m`;
-const mem = (q: string | undefined) => `${Math.floor(parseQuantity(q ?? '0') / (1024 * 1024))}Mi`;
+/** Bytes in whole mebibytes, as kubectl top prints memory. */
+const mebibytes = (bytes: number) => `${Math.floor(bytes / (1024 * 1024))}Mi`;
+const mem = (q: string | undefined) => mebibytes(parseQuantity(q ?? '0'));
 
 /** kubectl top's layout: every column padded (a trailing tab), padding 3. */
 function table(headers: string[], rows: string[][], noHeaders?: boolean): string {
@@ -91,7 +93,7 @@ export async function runTopPods(ctx: Context, name: string | undefined, opts: T
   } else {
     const rows = sorted.map((m) => {
       const u = sum(m);
-      return [...nsCol(m), m.metadata.name!, `${u.cpu}m`, `${Math.floor(u.memory / (1024 * 1024))}Mi`];
+      return [...nsCol(m), m.metadata.name!, `${u.cpu}m`, mebibytes(u.memory)];
     });
     ctx.out(table([...nsHead, 'NAME', 'CPU(cores)', 'MEMORY(bytes)'], rows, opts.noHeaders));
   }
