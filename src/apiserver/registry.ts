@@ -136,7 +136,7 @@ export class Registry {
 
   /** Runs `fn` as one transaction: its writes commit together (one SQLite commit) or not at all. */
   transaction<T>(fn: () => T): T {
-    return this.store.batch(fn);
+    return this.store.transaction(fn);
   }
 
   /**
@@ -144,7 +144,7 @@ export class Registry {
    * transaction goes on (a savepoint). The control loop runs each component as one.
    */
   savepoint<T>(fn: () => T): T {
-    return this.store.unit(fn);
+    return this.store.savepoint(fn);
   }
 
   /** The newest resourceVersion written. */
@@ -700,7 +700,7 @@ export class Registry {
   deleteCollection(r: ResourceInfo, namespace: string | undefined, list: ListOptions, opts: DeleteOptions = {}): KubeObject[] {
     const items = this.list(r, namespace, list).items;
     const out: KubeObject[] = [];
-    this.store.batch(() => {
+    this.store.transaction(() => {
       for (const o of items) {
         try {
           out.push(this.delete(r, o.metadata.namespace ?? '', o.metadata.name!, opts).object);

@@ -8,7 +8,7 @@ import type { Registry } from '../apiserver/registry.js';
 import { RevisionGate, type Controller, podsByNode } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
 import { type NodeInfo, addPod, nodeInfo } from './framework.js';
-import { selectHost, unschedulableMessage } from './schedule.js';
+import { selectHost, unschedulableMessage } from './select-host.js';
 import { claimProblem } from './volume-binding.js';
 
 const podsR = resolveResource('pods')[0];

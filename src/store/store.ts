@@ -52,7 +52,7 @@ interface Undo {
   name: string;
   key: string;
   /**
-   * Inside a unit (see Store.unit): the pending SQLite write before this write, if the batch had
+   * Inside a savepoint (see Store.savepoint): the pending SQLite write before this write, if the transaction had
    * written the object already (its previous version is that write's object); otherwise the
    * previous version is what SQLite holds.
    */
@@ -288,7 +288,7 @@ export class Store {
   }
 
   /** Runs `fn` in one transaction: all its writes commit together or not at all. Nested calls join the outer one. */
-  batch<T>(fn: () => T): T {
+  transaction<T>(fn: () => T): T {
     if (this.depth > 0) {
       this.depth++;
       try {
@@ -351,13 +351,14 @@ export class Store {
   }
 
   /**
-   * Inside a batch: runs `fn` so that if it throws, only its own writes are undone (the batch goes
-   * on and commits the rest). SQLite is written once, when the batch commits: a control-loop tick
-   * is one transaction, and an object several components wrote in it (bound, then accepted by its
-   * kubelet) is stored once. Outside a batch it is a batch.
+   * Inside a transaction, a savepoint: runs `fn` so that if it throws, only its own writes are
+   * undone (the transaction goes on and commits the rest). SQLite is written once, when the
+   * transaction commits: a control-loop tick is one transaction, and an object several components
+   * wrote in it (bound, then accepted by its kubelet) is stored once. Outside a transaction it is
+   * one.
    */
-  unit<T>(fn: () => T): T {
-    if (this.depth === 0) return this.batch(fn);
+  savepoint<T>(fn: () => T): T {
+    if (this.depth === 0) return this.transaction(fn);
     const undoMark = this.undo.length;
     const pendingMark = this.pending.length;
     const revMark = this.rev;
@@ -404,7 +405,7 @@ export class Store {
 
   private write(type: Change['type'], resource: string, obj: KubeObject): KubeObject {
     this.bump(resource);
-    return this.batch(() => {
+    return this.transaction(() => {
       const ns = obj.metadata.namespace ?? '';
       const name = obj.metadata.name!;
       const key = keyOf(ns, name);

@@ -6,7 +6,7 @@ import { nodePorts } from '../../src/scheduler/plugins/node-ports.js';
 import { nodeResourcesFit } from '../../src/scheduler/plugins/node-resources-fit.js';
 import { nodeUnschedulable } from '../../src/scheduler/plugins/node-unschedulable.js';
 import { taintToleration } from '../../src/scheduler/plugins/taint-toleration.js';
-import { selectHost, unschedulableMessage } from '../../src/scheduler/schedule.js';
+import { selectHost, unschedulableMessage } from '../../src/scheduler/select-host.js';
 
 const node = (name: string, extra: { labels?: Record<string, string>; taints?: any[]; unschedulable?: boolean; cpu?: string; pods?: string } = {}): KubeObject => ({
   metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(extra.labels ?? {}) } },
@@ -87,7 +87,7 @@ describe('percentageOfNodesToScore', () => {
     [5000, 500],
     [10000, 500],
   ])('%d nodes -> stop after %d feasible ones', async (total, expected) => {
-    const { numFeasibleNodesToFind } = await import('../../src/scheduler/schedule.js');
+    const { numFeasibleNodesToFind } = await import('../../src/scheduler/select-host.js');
     expect(numFeasibleNodesToFind(total)).toBe(expected);
   });
 });

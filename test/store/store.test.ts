@@ -36,7 +36,7 @@ describe('store', () => {
     s.subscribe((changes) => changes.forEach((c) => seen.push(`${c.type} ${c.name}`)));
     s.create('configmaps', cm('keep'));
     expect(() =>
-      s.batch(() => {
+      s.transaction(() => {
         s.create('configmaps', cm('x'));
         s.create('configmaps', cm('keep'));
       }),
@@ -63,7 +63,7 @@ describe('store', () => {
     s.create('configmaps', cm('a', { k: '1' }));
     s.create('configmaps', cm('b'));
     expect(() =>
-      s.batch(() => {
+      s.transaction(() => {
         s.update('configmaps', cm('a', { k: '2' }));
         s.delete('configmaps', 'default', 'b');
         throw new Error('boom');
@@ -80,10 +80,10 @@ describe('store', () => {
     s.create('configmaps', cm('z', { k: 'kept' }));
     const seen: string[] = [];
     s.subscribe((changes) => changes.forEach((c) => seen.push(`${c.type} ${c.name} ${c.rev}`)));
-    s.batch(() => {
-      s.unit(() => s.update('configmaps', cm('a', { k: '1' })));
+    s.transaction(() => {
+      s.savepoint(() => s.update('configmaps', cm('a', { k: '1' })));
       expect(() =>
-        s.unit(() => {
+        s.savepoint(() => {
           s.update('configmaps', cm('a', { k: '2' })); // restored from the batch's earlier write
           s.update('configmaps', cm('z', { k: 'lost' })); // restored from SQLite
           s.delete('configmaps', 'default', 'z');
@@ -94,7 +94,7 @@ describe('store', () => {
       expect(s.get('configmaps', 'default', 'a')?.data).toEqual({ k: '1' });
       expect(s.get('configmaps', 'default', 'z')?.data).toEqual({ k: 'kept' });
       expect(s.get('configmaps', 'default', 'b')).toBeUndefined();
-      s.unit(() => s.create('configmaps', cm('c')));
+      s.savepoint(() => s.create('configmaps', cm('c')));
     });
     expect(seen).toEqual(['MODIFIED a 3', 'ADDED c 4']);
     expect(s.get('configmaps', 'default', 'a')?.data).toEqual({ k: '1' });
@@ -105,10 +105,10 @@ describe('store', () => {
     const s = new Store(':memory:', { durable: false });
     const a = s.create('configmaps', cm('a', { v: '1' }));
     s.create('configmaps', cm('b'));
-    s.batch(() => {
+    s.transaction(() => {
       s.update('configmaps', { ...a, data: { v: '2' } });
       expect(() =>
-        s.unit(() => {
+        s.savepoint(() => {
           s.update('configmaps', { ...s.get('configmaps', 'default', 'a')!, data: { v: '3' } });
           s.delete('configmaps', 'default', 'b');
           s.create('configmaps', cm('c'));
@@ -121,7 +121,7 @@ describe('store', () => {
     });
     expect(s.get('configmaps', 'default', 'a')!.data).toEqual({ v: '2' });
     expect(() =>
-      s.batch(() => {
+      s.transaction(() => {
         s.delete('configmaps', 'default', 'a');
         throw new Error('request failed');
       }),
@@ -146,7 +146,7 @@ describe('store', () => {
     const s = new Store(':memory:');
     const ev = (name: string, ns = 'default', message = 'm') => ({ apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns }, message });
     s.create('events', ev('a'));
-    s.batch(() => {
+    s.transaction(() => {
       s.create('events', ev('c'));
       s.update('events', ev('a', 'default', 'changed'));
       s.create('events', ev('b', 'other'));
@@ -154,7 +154,7 @@ describe('store', () => {
       expect(s.list('events').map((e) => `${e.metadata.namespace}/${e.metadata.name}/${e.message}`)).toEqual(['default/a/changed', 'default/c/m', 'other/b/m']);
       expect(s.list('events', 'other').map((e) => e.metadata.name)).toEqual(['b']);
       expect(() =>
-        s.unit(() => {
+        s.savepoint(() => {
           s.delete('events', 'default', 'c');
           s.update('events', ev('a', 'default', 'lost'));
           expect(s.get('events', 'default', 'c')).toBeUndefined();
@@ -167,7 +167,7 @@ describe('store', () => {
     expect(s.count('events')).toBe(3);
     expect([...s.values('events')].map((e) => e.metadata.name).sort()).toEqual(['a', 'b', 'c']);
     expect(() =>
-      s.batch(() => {
+      s.transaction(() => {
         s.delete('events', 'default', 'a');
         throw new Error('boom');
       }),
@@ -180,7 +180,7 @@ describe('store', () => {
     const file = path.join(home, 'db');
     const s = new Store(file);
     s.create('configmaps', cm('a'));
-    s.batch(() => {
+    s.transaction(() => {
       s.update('configmaps', { ...cm('a', { k: '1' }) });
       s.update('configmaps', { ...cm('a', { k: '2' }) }); // stored once, at commit
     });
@@ -242,7 +242,7 @@ describe('store', () => {
     const file = path.join(home, 'db');
     const s = new Store(file);
     const big = 'x'.repeat(64 * 1024);
-    s.batch(() => {
+    s.transaction(() => {
       for (let i = 0; i < 1100; i++) s.create('configmaps', cm(`c${i}`, { big }));
     });
     // COMMIT returned without copying: the 70 MiB are in the log, not yet in the database file.

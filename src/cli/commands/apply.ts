@@ -10,7 +10,7 @@ import type { Context } from '../context.js';
 import { CliError, formatApiError } from '../errors.js';
 import { type Resolved, bodyOf, fieldValidation, forEachObject, originOf, resolveManifests } from '../manifest-objects.js';
 import { preparePrinter, renderObjects } from '../output.js';
-import { collect } from './shared.js';
+import { collect } from '../flags.js';
 
 /** The annotation client-side apply keeps the applied manifest in. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -7,7 +7,7 @@ import { resolveResource } from '../../api/resources.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { resolveNamespace } from './shared.js';
+import { resolveNamespace } from '../flags.js';
 
 interface AutoscaleOptions {
   namespace?: string;

@@ -7,7 +7,7 @@ import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { preparePrinter, renderObjects } from '../output.js';
-import { resolveNamespace } from './shared.js';
+import { resolveNamespace } from '../flags.js';
 
 interface GeneratorOptions {
   namespace?: string;

@@ -8,7 +8,7 @@ import { bodyOf, fieldValidation, forEachObject, originOf, resolveManifests } fr
 import { preparePrinter, renderObjects } from '../output.js';
 import { withLastApplied } from './apply.js';
 import { registerCreateGenerators } from './create-generators.js';
-import { collect } from './shared.js';
+import { collect } from '../flags.js';
 
 interface CreateOptions {
   filename?: string[];

@@ -8,7 +8,7 @@ import type { Context } from '../context.js';
 import { CliError, formatApiError, formatError } from '../errors.js';
 import { forEachObject, originOf, resolveManifests } from '../manifest-objects.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { collect, resolveNamespace } from './shared.js';
+import { collect, resolveNamespace } from '../flags.js';
 import { parseDuration, waitUntilGone } from '../waiting.js';
 
 /** Options of `delete`. */

@@ -7,7 +7,7 @@ import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { resolveNamespace } from './shared.js';
+import { resolveNamespace } from '../flags.js';
 
 interface DescribeOptions {
   namespace?: string;

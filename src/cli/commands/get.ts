@@ -10,7 +10,7 @@ import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { type OutputFormat, preparePrinter, renderObjects, setShowManagedFields } from '../output.js';
 import { type ResourceRequest, parseResourceArgs } from '../resource-args.js';
-import { namespaceOptions, resolveNamespace } from './shared.js';
+import { namespaceOptions, resolveNamespace } from '../flags.js';
 
 /** Options of `get`. */
 export interface GetOptions {

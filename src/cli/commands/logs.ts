@@ -9,7 +9,7 @@ import { deletionOrder } from '../../api/pod-ranking.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { resolveNamespace } from './shared.js';
+import { resolveNamespace } from '../flags.js';
 
 const podsR = resolveResource('pods')[0];
 

@@ -5,7 +5,7 @@ import { ApiError, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { formatApiError } from '../errors.js';
 import { bodyOf, fieldValidation, forEachObject, originOf, resolveManifests } from '../manifest-objects.js';
-import { collect } from './shared.js';
+import { collect } from '../flags.js';
 
 interface ReplaceOptions {
   filename?: string[];

@@ -12,7 +12,7 @@ import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { parseDuration, waitFor } from '../waiting.js';
-import { resolveNamespace } from './shared.js';
+import { resolveNamespace } from '../flags.js';
 
 const [rsR, crR] = ['replicasets', 'controllerrevisions'].map((n) => resolveResource(n)[0]);
 const REVISION = 'deployment.kubernetes.io/revision';

@@ -5,7 +5,7 @@ import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { resolveNamespace } from './shared.js';
+import { resolveNamespace } from '../flags.js';
 
 interface ScaleOptions {
   namespace?: string;

@@ -7,7 +7,7 @@ import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { resolveNamespace } from './shared.js';
+import { resolveNamespace } from '../flags.js';
 
 /** Runs `set image`; returns the exit code. */
 export async function runSetImage(ctx: Context, args: string[], opts: { namespace?: string }): Promise<number> {

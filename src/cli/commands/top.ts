@@ -7,7 +7,7 @@ import { ApiError } from '../../client/client.js';
 import { layoutCells } from '../../printers/tabwriter.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
-import { resolveNamespace } from './shared.js';
+import { resolveNamespace } from '../flags.js';
 
 interface TopOptions {
   namespace?: string;

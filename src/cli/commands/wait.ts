@@ -9,7 +9,7 @@ import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { parseDuration, waitFor } from '../waiting.js';
-import { resolveNamespace } from './shared.js';
+import { resolveNamespace } from '../flags.js';
 
 interface WaitOptions {
   for?: string;

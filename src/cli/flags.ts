@@ -1,4 +1,4 @@
-// Flags and helpers several commands share.
+// Flags and helpers several commands share (-n/-A, the namespace in effect, repeatable flags).
 import type { Command } from 'commander';
 
 /** Adds -n/--namespace and -A/--all-namespaces. */
