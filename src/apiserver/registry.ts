@@ -14,6 +14,7 @@ import { applyDefaults } from '../api/defaults.js';
 import { jsonEqual } from '../api/equal.js';
 import type { KubeList, KubeObject } from '../api/types.js';
 import { validateCreate, validateUpdate } from '../api/validation/index.js';
+import { validateObjectMeta } from '../api/validation/meta.js';
 import { type Change, Store, StoreError } from '../store/store.js';
 import { type ServiceAddresses, addServiceAddresses, allocateClusterIP, allocateNodePort, inServiceRange, serviceAddresses } from './allocators.js';
 import * as E from './errors.js';
@@ -22,7 +23,7 @@ import { Interner } from './interner.js';
 import { MAX_OBJECT_DEPTH, measureValue, tooDeep } from './request.js';
 import { type ManagedFieldsEntry, recordUpdate } from './managed-fields.js';
 import { StatusError } from './errors.js';
-import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate } from './strategy.js';
+import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate, statusTakesAnnotations } from './strategy.js';
 
 /** How unknown fields in a request body are treated (`?fieldValidation=`). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -541,7 +542,8 @@ export class Registry {
     if (expectedRv !== undefined && expectedRv !== old.metadata.resourceVersion) throw E.conflict(r, name);
     let next: KubeObject;
     if (opts.subresource === 'status') {
-      next = prepareForStatusUpdate(o, old);
+      next = prepareForStatusUpdate(r, o, old);
+      this.invalidIfErrors(r, next, validateObjectMeta(r.kind, r.namespaced, next.metadata));
     } else {
       next = o;
       // Defaults first, so that generation compares the spec as it will be stored.
@@ -656,12 +658,15 @@ export class Registry {
    * schema walk of a client body); otherwise it is PUT .../status: spec and metadata stay as
    * stored, a no-op writes nothing, and the write gets a new resourceVersion and a watch event.
    */
-  writeStatus(r: ResourceInfo, namespace: string, name: string, status: unknown): KubeObject {
+  writeStatus(r: ResourceInfo, namespace: string, name: string, status: unknown, annotations?: Record<string, string>): KubeObject {
     const old = this.get(r, namespace, name);
+    // `annotations`: with the status, where the kind's status strategy takes them (a Deployment's revision).
+    if (annotations && !statusTakesAnnotations(r.kind)) throw new Error(`${r.kind} status does not take annotations`);
+    const metadata = annotations && !jsonEqual(annotations, old.metadata.annotations) ? { ...old.metadata, annotations } : old.metadata;
     // Nothing to write when it is the same (an absent status and an empty one are the same):
     // callers need not compare first.
-    if (jsonEqual(old.status ?? {}, status ?? {})) return old;
-    return this.store.update(storeKey(r), { ...old, status });
+    if (metadata === old.metadata && jsonEqual(old.status ?? {}, status ?? {})) return old;
+    return this.store.update(storeKey(r), { ...old, metadata, status });
   }
 
   /**

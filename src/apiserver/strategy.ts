@@ -93,10 +93,23 @@ export function prepareForUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject
   }
 }
 
-/** Called on /status updates: only status moves; spec and metadata stay as stored. */
-export function prepareForStatusUpdate(o: KubeObject, old: KubeObject): KubeObject {
+/** Kinds whose /status also takes the writer's annotations (their status strategy resets only spec and labels). */
+const STATUS_TAKES_ANNOTATIONS = new Set(['Deployment']);
+
+/** True when a kind's /status takes annotations too. */
+export const statusTakesAnnotations = (kind: string): boolean => STATUS_TAKES_ANNOTATIONS.has(kind);
+
+/**
+ * Called on /status updates: only status moves; spec and metadata stay as stored, except for a
+ * Deployment, whose status strategy keeps only spec and labels: the Deployment controller records
+ * the revision annotation in the same write as the status.
+ */
+export function prepareForStatusUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject): KubeObject {
   const next: KubeObject = { ...old, status: o.status };
-  // Status writers may update labels and annotations only through the main resource.
   next.metadata = { ...old.metadata };
+  if (STATUS_TAKES_ANNOTATIONS.has(r.kind)) {
+    if (o.metadata?.annotations && Object.keys(o.metadata.annotations).length > 0) next.metadata.annotations = o.metadata.annotations;
+    else delete next.metadata.annotations;
+  }
   return next;
 }

@@ -298,10 +298,8 @@ export class DeploymentController implements Controller {
     if (cur.status?.collisionCount) status.collisionCount = cur.status.collisionCount;
     for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (status[k] === 0) delete status[k];
     const annotations = newRS ? { ...(cur.metadata.annotations ?? {}), [REVISION]: newRS.metadata.annotations?.[REVISION] ?? '1' } : cur.metadata.annotations;
-    if (annotations && annotations[REVISION] !== cur.metadata.annotations?.[REVISION]) {
-      reg.patchTrusted(deployR, cur.metadata.namespace!, cur.metadata.name!, { metadata: { annotations: { [REVISION]: annotations[REVISION] } } });
-    }
-    reg.writeStatus(deployR, cur.metadata.namespace!, cur.metadata.name!, status);
+    // The revision goes with the status, in one write (the Deployment's status strategy takes annotations).
+    reg.writeStatus(deployR, cur.metadata.namespace!, cur.metadata.name!, status, annotations);
   }
 }
 

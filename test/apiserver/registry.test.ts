@@ -129,3 +129,41 @@ describe('no-op updates', () => {
     expect(same.metadata.resourceVersion).toBe(cm.metadata.resourceVersion);
   });
 });
+
+describe('status updates', () => {
+  const deployR = resolveResource('deployments')[0];
+  const rsR = resolveResource('replicasets')[0];
+  const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+  const spec = { replicas: 1, selector: { matchLabels: { app: 'web' } }, template };
+
+  it('a Deployment /status takes the annotations with the status (its strategy resets only spec and labels)', () => {
+    const reg = registry();
+    const d = reg.create(deployR, 'default', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { a: '1' } }, spec });
+    const next = reg.update(
+      deployR,
+      'default',
+      'web',
+      { ...d, metadata: { ...d.metadata, labels: { a: '2' }, annotations: { 'deployment.kubernetes.io/revision': '1' } }, spec: { ...spec, replicas: 5 }, status: { observedGeneration: 1 } },
+      { subresource: 'status' },
+    );
+    expect([next.metadata.annotations, next.metadata.labels, next.spec?.replicas, next.status]).toEqual([{ 'deployment.kubernetes.io/revision': '1' }, { a: '1' }, 1, { observedGeneration: 1 }]);
+    expect(next.metadata.uid).toBe(d.metadata.uid);
+  });
+
+  it('a ReplicaSet /status keeps its stored annotations', () => {
+    const reg = registry();
+    const rs = reg.create(rsR, 'default', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web' }, spec });
+    const next = reg.update(rsR, 'default', 'web', { ...rs, metadata: { ...rs.metadata, annotations: { x: 'y' } }, status: { replicas: 0 } }, { subresource: 'status' });
+    expect(next.metadata.annotations).toBeUndefined();
+    expect(() => reg.writeStatus(rsR, 'default', 'web', { replicas: 0 }, { x: 'y' })).toThrow();
+  });
+
+  it('the trusted status write records a Deployment revision and its status as one write', () => {
+    const reg = registry();
+    const d = reg.create(deployR, 'default', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec });
+    const next = reg.writeStatus(deployR, 'default', 'web', { observedGeneration: 1 }, { 'deployment.kubernetes.io/revision': '1' });
+    expect(Number(next.metadata.resourceVersion)).toBe(Number(d.metadata.resourceVersion) + 1);
+    expect(next.metadata.annotations).toEqual({ 'deployment.kubernetes.io/revision': '1' });
+    expect(reg.writeStatus(deployR, 'default', 'web', { observedGeneration: 1 }, { 'deployment.kubernetes.io/revision': '1' }).metadata.resourceVersion).toBe(next.metadata.resourceVersion);
+  });
+});
