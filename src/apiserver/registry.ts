@@ -23,7 +23,7 @@ import { Interner } from './interner.js';
 import { MAX_OBJECT_DEPTH, measureValue, tooDeep } from './request.js';
 import { type ManagedFieldsEntry, recordUpdate } from './managed-fields.js';
 import { StatusError } from './errors.js';
-import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate, statusTakesAnnotations } from './strategy.js';
+import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate, strategyFor } from './strategies/index.js';
 
 /** How unknown fields in a request body are treated (`?fieldValidation=`). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -378,7 +378,7 @@ export class Registry {
   }
 
   private allocate(r: ResourceInfo, o: KubeObject): void {
-    if (r.kind !== 'Service' || !o.spec) return;
+    if (!strategyFor(r.kind).allocatesAddresses || !o.spec) return;
     const s = o.spec;
     const self = `${o.metadata.namespace}/${o.metadata.name}`;
     const used = this.serviceAddresses();
@@ -460,9 +460,9 @@ export class Registry {
     if (opts.fieldManager) o.metadata.managedFields = recordUpdate(undefined, undefined, o, opts.fieldManager, m.creationTimestamp);
     if (!trusted && !small) this.checkSize(r, o);
     if (opts.dryRun) return o;
-    if (r.kind === 'Pod') this.interner.pod(o);
+    if (strategyFor(r.kind).internsParts) this.interner.pod(o);
     try {
-      if (r.kind !== 'Service') return this.store.create(storeKey(r), o);
+      if (!strategyFor(r.kind).allocatesAddresses) return this.store.create(storeKey(r), o);
       const before = this.store.writeCount('services');
       const created = this.store.create(storeKey(r), o);
       // The index was current before this write: it stays current with the new Service added.
@@ -572,7 +572,7 @@ export class Registry {
     if (jsonEqual(next, old)) return old;
     if (opts.dryRun) return next;
     // A namespace also waits for its spec.finalizers (`kubernetes`), which the namespace controller removes.
-    const specFinalizers = r.kind === 'Namespace' ? (next.spec?.finalizers ?? []).length : 0;
+    const specFinalizers = strategyFor(r.kind).specFinalizers?.(next) ?? 0;
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && specFinalizers === 0 && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
       return this.store.delete(storeKey(r), r.namespaced ? namespace : '', name);
     }
@@ -598,21 +598,11 @@ export class Registry {
     if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
 
-    let grace = 0;
-    if (r.kind === 'Pod') {
-      const terminal = cur.status?.phase === 'Succeeded' || cur.status?.phase === 'Failed';
-      grace = opts.gracePeriodSeconds ?? cur.spec?.terminationGracePeriodSeconds ?? 30;
-      // A pod that never reached a node, or has finished, has nothing to stop: it goes at once.
-      if (!cur.spec?.nodeName || terminal) grace = 0;
-    }
-    if (r.kind === 'Namespace') {
+    const strategy = strategyFor(r.kind);
+    const grace = strategy.gracePeriod?.(cur, opts.gracePeriodSeconds) ?? 0;
+    if (strategy.markDeleted) {
       if (cur.metadata.deletionTimestamp) return { object: cur, deleted: false };
-      const next: KubeObject = {
-        ...cur,
-        metadata: { ...cur.metadata, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0, finalizers: finalizers.length ? finalizers : undefined },
-        status: { ...cur.status, phase: 'Terminating' },
-      };
-      if (!next.metadata.finalizers) delete next.metadata.finalizers;
+      const next = strategy.markDeleted(cur, finalizers, rfc3339(now));
       if (opts.dryRun) return { object: next, deleted: false };
       return { object: this.store.update(storeKey(r), next), deleted: false };
     }
@@ -623,7 +613,7 @@ export class Registry {
     if (cur.metadata.deletionTimestamp) {
       // Already terminating: a shorter grace period shortens it, and a policy can add its finalizer.
       const curGrace = cur.metadata.deletionGracePeriodSeconds ?? 0;
-      const shorter = r.kind === 'Pod' && opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < curGrace;
+      const shorter = !!strategy.gracePeriod && opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < curGrace;
       const newFinalizers = finalizers.length !== (cur.metadata.finalizers ?? []).length;
       if (!shorter && !newFinalizers) return { object: cur, deleted: false };
       if (shorter && opts.gracePeriodSeconds === 0 && finalizers.length === 0) return { object: this.store.delete(storeKey(r), ns, name), deleted: true };
@@ -661,7 +651,7 @@ export class Registry {
   writeStatus(r: ResourceInfo, namespace: string, name: string, status: unknown, annotations?: Record<string, string>): KubeObject {
     const old = this.get(r, namespace, name);
     // `annotations`: with the status, where the kind's status strategy takes them (a Deployment's revision).
-    if (annotations && !statusTakesAnnotations(r.kind)) throw new Error(`${r.kind} status does not take annotations`);
+    if (annotations && !strategyFor(r.kind).statusTakesAnnotations) throw new Error(`${r.kind} status does not take annotations`);
     const metadata = annotations && !jsonEqual(annotations, old.metadata.annotations) ? { ...old.metadata, annotations } : old.metadata;
     // Nothing to write when it is the same (an absent status and an empty one are the same):
     // callers need not compare first.

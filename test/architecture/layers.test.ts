@@ -84,4 +84,9 @@ describe('layers', () => {
     const reaching = files.filter(({ file }) => file !== STORE_USERS[0] && /\breg(istry)?\.store\b/.test(fs.readFileSync(path.join(SRC, file), 'utf8'))).map((f) => f.file);
     expect(reaching).toEqual([]);
   });
+
+  it('the registry is generic: it never branches on a kind (per-kind rules are strategies)', () => {
+    const text = fs.readFileSync(path.join(SRC, 'apiserver/registry.ts'), 'utf8');
+    expect(text.match(/\bkind\s*[!=]==\s*'[A-Z]\w*'/g) ?? []).toEqual([]);
+  });
 });

@@ -1,0 +1,18 @@
+// Namespaces: Active when created; a delete marks one Terminating (its controller deletes what it
+// holds, then removes the `kubernetes` finalizer of its spec) instead of removing it.
+import type { KubeObject } from '../../api/types.js';
+import { defineStrategy } from './strategy.js';
+
+export const namespaceStrategy = defineStrategy(['Namespace'], {
+  initialStatus: () => ({ phase: 'Active' }),
+  specFinalizers: (o) => (o.spec?.finalizers ?? []).length,
+  markDeleted(cur, finalizers, now) {
+    const next: KubeObject = {
+      ...cur,
+      metadata: { ...cur.metadata, deletionTimestamp: now, deletionGracePeriodSeconds: 0, ...(finalizers.length ? { finalizers } : {}) },
+      status: { ...cur.status, phase: 'Terminating' },
+    };
+    if (!finalizers.length) delete next.metadata.finalizers;
+    return next;
+  },
+});

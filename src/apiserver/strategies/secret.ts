@@ -1,0 +1,17 @@
+// Secrets: `stringData` is write-only, folded into base64 `data` on create and update.
+import type { KubeObject } from '../../api/types.js';
+import { defineStrategy } from './strategy.js';
+
+function foldStringData(o: KubeObject): void {
+  if (o.stringData && typeof o.stringData === 'object') {
+    o.data = { ...(o.data ?? {}) };
+    for (const [k, v] of Object.entries<string>(o.stringData)) o.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    delete o.stringData;
+  }
+}
+
+export const secretStrategy = defineStrategy(['Secret'], {
+  keepsStatusOnCreate: true,
+  prepareForCreate: foldStringData,
+  prepareForUpdate: (o) => foldStringData(o),
+});
