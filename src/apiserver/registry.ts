@@ -18,7 +18,7 @@ import { validateObjectMeta } from '../api/validation/meta.js';
 import { type Change, Store, StoreError } from '../store/store.js';
 import { type ServiceAddresses, addServiceAddresses, allocateClusterIP, allocateNodePort, inServiceRange, serviceAddresses } from './allocators.js';
 import * as E from './errors.js';
-import { admitDefaultClasses } from './admission.js';
+import * as admission from './admission/index.js';
 import { Interner } from './interner.js';
 import { MAX_OBJECT_DEPTH, measureValue, tooDeep } from './request.js';
 import { type ManagedFieldsEntry, recordUpdate } from './managed-fields.js';
@@ -339,17 +339,6 @@ export class Registry {
     return { object: copy, small: measured.sizeBound <= MAX_OBJECT_BYTES / 2 };
   }
 
-  private checkNamespace(r: ResourceInfo, namespace: string, name: string): void {
-    if (!r.namespaced) return;
-    const ns = this.store.get('namespaces', '', namespace);
-    if (!ns) throw E.notFound(this.namespaceInfo, namespace);
-    if (ns.status?.phase === 'Terminating') {
-      throw E.forbidden(r, name, `unable to create new content in namespace ${namespace} because it is being terminated`, [
-        { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' },
-      ]);
-    }
-  }
-
   private get namespaceInfo(): ResourceInfo {
     return NAMESPACES;
   }
@@ -451,9 +440,10 @@ export class Registry {
     delete m.selfLink;
     prepareForCreate(r, o);
     applyDefaults(r.kind, o);
-    admitDefaultClasses(this, r.kind, o);
+    const attributes = { reg: this, r, namespace, name };
+    admission.mutate(attributes, o);
     this.invalidIfErrors(r, o, validateCreate(r, o));
-    this.checkNamespace(r, namespace, name);
+    admission.validate(attributes, o);
     // A trusted create leaves this check to the store (one lookup instead of two: Events are read from SQLite).
     if (!trusted && this.find(r, namespace, name)) throw E.alreadyExists(r, name);
     this.allocate(r, o);

@@ -1,0 +1,28 @@
+// The shape of an admission plugin: mutating ones change an object about to be created, validating
+// ones may refuse it (by throwing a Status error), after the kind's own validation.
+import type { ResourceInfo } from '../../api/resources.js';
+import type { KubeObject } from '../../api/types.js';
+import type { Registry } from '../registry.js';
+
+/** What a plugin is told about the request. */
+export interface AdmissionAttributes {
+  reg: Registry;
+  r: ResourceInfo;
+  namespace: string;
+  name: string;
+}
+
+interface Plugin {
+  /** kube-apiserver's name for it (`--enable-admission-plugins`). */
+  readonly name: string;
+  /** The kinds it looks at; absent: every kind. */
+  readonly kinds?: string[];
+}
+
+export interface MutatingPlugin extends Plugin {
+  admit(a: AdmissionAttributes, o: KubeObject): void;
+}
+
+export interface ValidatingPlugin extends Plugin {
+  validate(a: AdmissionAttributes, o: KubeObject): void;
+}
