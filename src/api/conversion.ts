@@ -43,7 +43,8 @@ export const HPA_V1: Conversion = {
     if (o.status) {
       const { currentMetrics, conditions: _c, ...status } = o.status as Record<string, any>;
       const cur = (currentMetrics ?? []).find((m: any) => m.type === 'Resource' && m.resource?.name === 'cpu')?.resource?.current?.averageUtilization;
-      out.status = { ...status, ...(cur !== undefined ? { currentCPUUtilizationPercentage: cur } : {}) };
+      // v1's currentReplicas is required (v2's may be left out when 0).
+      out.status = { currentReplicas: 0, ...status, ...(cur !== undefined ? { currentCPUUtilizationPercentage: cur } : {}) };
     }
     return out;
   },

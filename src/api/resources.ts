@@ -48,7 +48,7 @@ const ALL = ['all'];
 /** Served resources, in discovery order (which is also `get all` order within a group). */
 export const RESOURCES: ResourceInfo[] = [
   // core/v1
-  entry({ kind: 'Pod', plural: 'pods', shortNames: ['po'], categories: ALL, subresources: ['status', 'binding', 'log', 'eviction'], columns: podColumns }),
+  entry({ kind: 'Pod', plural: 'pods', shortNames: ['po'], categories: ALL, subresources: ['status', 'binding', 'log', 'eviction', 'exec', 'attach', 'portforward'], columns: podColumns }),
   entry({ kind: 'ReplicationController', plural: 'replicationcontrollers', shortNames: ['rc'], categories: ALL, subresources: ['status', 'scale'], columns: workloads.replicationControllerColumns, tracksGeneration: true }),
   entry({ kind: 'Service', plural: 'services', shortNames: ['svc'], categories: ALL, subresources: ['status'], columns: core.serviceColumns }),
   entry({ kind: 'Namespace', plural: 'namespaces', shortNames: ['ns'], namespaced: false, subresources: ['status', 'finalize'], columns: core.namespaceColumns }),

@@ -12,7 +12,13 @@ const SUB_VERBS: Record<string, string[]> = {
   eviction: ['create'],
   log: ['get'],
   finalize: ['update'],
+  exec: ['create', 'get'],
+  attach: ['create', 'get'],
+  portforward: ['create', 'get'],
 };
+
+/** The options kinds of the streaming subresources. */
+const STREAM_KINDS: Record<string, string> = { exec: 'PodExecOptions', attach: 'PodAttachOptions', portforward: 'PodPortForwardOptions' };
 
 /** GET /api */
 export function apiVersions(serverAddress: string): object {
@@ -73,5 +79,6 @@ function subresourceEntry(r: ResourceInfo, sub: string): object {
   if (sub === 'scale') return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale' };
   if (sub === 'binding') return { ...base, kind: 'Binding' };
   if (sub === 'eviction') return { ...base, group: 'policy', version: 'v1', kind: 'Eviction' };
+  if (STREAM_KINDS[sub]) return { ...base, kind: STREAM_KINDS[sub] };
   return { ...base, kind: r.kind };
 }

@@ -19,8 +19,8 @@ export class StatusError extends Error {
 }
 
 function make(code: number, reason: string, message: string, details?: Status['details']): StatusError {
-  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
-  if (details) s.details = details;
+  // Go's field order (kind, apiVersion, metadata, status, message, reason, details, code): some clients compare bodies.
+  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
   return new StatusError(s);
 }
 
@@ -77,5 +77,5 @@ export const internal = (message: string) => make(500, 'InternalError', `Interna
 
 /** A `status: Success` body, as DELETE may answer. */
 export function success(details?: Status['details']): Status {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200, ...(details ? { details } : {}) };
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', ...(details ? { details } : {}), code: 200 };
 }

@@ -208,6 +208,21 @@ export async function decodeBody(buf: Buffer, contentType: string | undefined): 
   return decodeJson(text);
 }
 
+const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+/**
+ * A boolean query parameter read as the apiserver reads it (Go's strconv.ParseBool: `1 t T TRUE
+ * true True`, `0 f F FALSE false False`); absent or empty is false, anything else a 400.
+ */
+export function boolParam(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  if (v === null || v === '') return false;
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  throw E.badRequest(`invalid value for query parameter ${name}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+}
+
 /** A query parameter that must be a whole number when present; 400 otherwise. */
 export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);

@@ -17,7 +17,7 @@ import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
 import { type DeleteOptions, type FieldValidation, type PatchType, Registry, type WriteOptions, patchFailure } from './registry.js';
 import { containerLog } from './logs.js';
 import { parsePath } from './routes.js';
-import { checkObjectMediaType, checkPathNames, decodeBody, intParam, mediaType, parseTarget, readBody } from './request.js';
+import { boolParam, checkObjectMediaType, checkPathNames, decodeBody, intParam, mediaType, parseTarget, readBody } from './request.js';
 import { Path } from '../api/validation/field-errors.js';
 import { getScale, updateScale } from './scale.js';
 import { type IncludeObject, toTable } from './table.js';
@@ -73,7 +73,8 @@ const PATCH_TYPES: Record<string, PatchType | 'apply'> = {
 };
 
 function send(res: http.ServerResponse, code: number, body: unknown, extra: Record<string, string> = {}): void {
-  const json = JSON.stringify(body);
+  // A trailing newline, as the apiserver's JSON encoder writes every body.
+  const json = JSON.stringify(body) + '\n';
   res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...extra });
   res.end(json);
 }
@@ -266,7 +267,7 @@ export class ApiServer {
       const c = route.convert;
       const out = (o: KubeObject) => c.fromStored(o);
       if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());
-      if (q.get('watch') === 'true' || q.get('watch') === '1') return sendError(res, E.methodNotSupported(r, 'watch'));
+      if (boolParam(q, 'watch')) return sendError(res, E.methodNotSupported(r, 'watch'));
       if (name === undefined) {
         if (method === 'GET') {
           const l = await list(namespace);
@@ -324,12 +325,18 @@ export class ApiServer {
       reg.bind(ns, name!, b.target.name, { dryRun: q.getAll('dryRun').includes('All') });
       return send(res, 201, E.success());
     }
+    if (subresource === 'exec' || subresource === 'attach' || subresource === 'portforward') {
+      // Streams need a connection upgrade (SPDY or WebSocket), which minik does not serve yet; a
+      // request without one gets the apiserver's answer to it.
+      if (method !== 'GET' && method !== 'POST') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
+      return sendError(res, E.badRequest('Upgrade request required'));
+    }
     if (subresource === 'log') {
       if (method !== 'GET') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-      const logOpts = { container: q.get('container') ?? undefined, timestamps: q.get('timestamps') === 'true', tailLines: q.get('tailLines') !== null ? Number(q.get('tailLines')) : undefined, previous: q.get('previous') === 'true' };
+      const logOpts = { container: q.get('container') ?? undefined, timestamps: boolParam(q, 'timestamps'), tailLines: q.get('tailLines') !== null ? Number(q.get('tailLines')) : undefined, previous: boolParam(q, 'previous') };
       const text = containerLog(reg.get(r, ns, name!), logOpts);
       res.writeHead(200, { 'Content-Type': 'text/plain' });
-      if (q.get('follow') !== 'true') {
+      if (!boolParam(q, 'follow')) {
         res.end(text);
         return;
       }
@@ -357,7 +364,7 @@ export class ApiServer {
 
     if (name === undefined) {
       if (method === 'GET') {
-        if (q.get('watch') === 'true' || q.get('watch') === '1') {
+        if (boolParam(q, 'watch')) {
           const { labelSelector, fieldSelector } = listOpts();
           return this.watch(req, res, r, namespace, { labelSelector, fieldSelector, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
         }
@@ -383,7 +390,7 @@ export class ApiServer {
 
     switch (method) {
       case 'GET':
-        if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, r, namespace, { fieldSelector: nameSelector(name), resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
+        if (boolParam(q, 'watch')) return this.watch(req, res, r, namespace, { fieldSelector: nameSelector(name), resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
         return reply(200, reg.get(r, ns, name));
       case 'PUT':
         return reply(200, reg.update(r, ns, name, await body(), { ...writeOpts(), owned: true }));
@@ -417,7 +424,7 @@ export class ApiServer {
     const applied = patch as KubeObject;
     const existing = this.registry.find(r, ns, name);
     const now = rfc3339(this.registry.clock.now());
-    const plan = planApply(existing?.metadata.managedFields as ManagedFieldsEntry[] | undefined, existing, applied, manager, q.get('force') === 'true', now);
+    const plan = planApply(existing?.metadata.managedFields as ManagedFieldsEntry[] | undefined, existing, applied, manager, boolParam(q, 'force'), now);
     if (plan.conflicts.length) {
       const status: Status = {
         kind: 'Status',

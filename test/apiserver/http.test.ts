@@ -316,3 +316,61 @@ describe('metrics.k8s.io', () => {
     expect((await api('POST', '/apis/metrics.k8s.io/v1beta1/nodes', {})).status).toBe(405);
   });
 });
+
+describe('what typed clients rely on', () => {
+  it('reads boolean query parameters as Go\'s ParseBool does, and refuses other values', async () => {
+    const cm = await api('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'parsebool' } });
+    for (const v of ['True', 't', 'TRUE', '1']) {
+      const res = await new Promise<{ status: number; first: string }>((resolve) => {
+        const req = http.get(`${base}/api/v1/namespaces/default/configmaps?watch=${v}&resourceVersion=${Number(cm.body.metadata.resourceVersion) - 1}&fieldSelector=metadata.name%3Dparsebool`, { headers: { Authorization: `Bearer ${TOKEN}` } }, (r) => {
+          r.setEncoding('utf8');
+          r.once('data', (c: string) => {
+            resolve({ status: r.statusCode!, first: c });
+            req.destroy();
+          });
+        });
+      });
+      expect([res.status, JSON.parse(res.first.split('\n')[0]).type]).toEqual([200, 'ADDED']);
+    }
+    const list = await api('GET', '/api/v1/namespaces/default/configmaps?watch=False');
+    expect(list.body.kind).toBe('ConfigMapList');
+    const bad = await api('GET', '/api/v1/namespaces/default/configmaps?watch=yes');
+    expect([bad.status, bad.body.message]).toEqual([400, 'invalid value for query parameter watch: strconv.ParseBool: parsing "yes": invalid syntax']);
+  });
+
+  it('creates workloads with their required status counters at 0', async () => {
+    const tpl = { metadata: { labels: { app: 'c' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    const spec = { selector: { matchLabels: { app: 'c' } }, template: tpl };
+    const cases: [string, object, object][] = [
+      ['/apis/apps/v1/namespaces/default/replicasets', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'counters' }, spec }, { replicas: 0 }],
+      ['/apis/apps/v1/namespaces/default/daemonsets', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'counters' }, spec }, { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }],
+      ['/apis/apps/v1/namespaces/default/statefulsets', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'counters' }, spec: { ...spec, serviceName: 'c' } }, { replicas: 0, availableReplicas: 0 }],
+      ['/apis/policy/v1/namespaces/default/poddisruptionbudgets', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'counters' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'c' } } } }, { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 }],
+      ['/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'counters' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' }, maxReplicas: 3 } }, { desiredReplicas: 0 }],
+    ];
+    for (const [path, body, status] of cases) {
+      const res = await api('POST', path, body);
+      expect([res.status, res.body.status]).toEqual([201, status]);
+    }
+    const v1 = await api('GET', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/counters');
+    expect(v1.body.status).toEqual({ currentReplicas: 0, desiredReplicas: 0 });
+  });
+
+  it('writes Status bodies in Go\'s field order, and every JSON body with a trailing newline', async () => {
+    const res = await fetch(`${base}/api/v1/namespaces/default/configmaps/none`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const text = await res.text();
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(Object.keys(JSON.parse(text))).toEqual(['kind', 'apiVersion', 'metadata', 'status', 'message', 'reason', 'details', 'code']);
+    expect((await (await fetch(`${base}/api/v1/namespaces/default`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text()).endsWith('}\n')).toBe(true);
+  });
+
+  it('answers exec, attach and portforward without a connection upgrade as the apiserver does', async () => {
+    await api('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'streams' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    for (const sub of ['exec?command=ls&stdout=true', 'attach', 'portforward']) {
+      const res = await api('POST', `/api/v1/namespaces/default/pods/streams/${sub}`);
+      expect([res.status, res.body.message]).toEqual([400, 'Upgrade request required']);
+    }
+    const discovery = await api('GET', '/api/v1');
+    expect(discovery.body.resources.find((x: { name: string }) => x.name === 'pods/exec')).toMatchObject({ kind: 'PodExecOptions', verbs: ['create', 'get'] });
+  });
+});

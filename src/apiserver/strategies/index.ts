@@ -6,6 +6,7 @@ import type { KubeObject } from '../../api/types.js';
 import './deployment.js';
 import './namespace.js';
 import './pod.js';
+import './required-counters.js';
 import './secret.js';
 import './service.js';
 import './status-owners.js';
