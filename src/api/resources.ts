@@ -83,6 +83,8 @@ export const RESOURCES: ResourceInfo[] = [
   entry({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', columns: core.leaseColumns }),
   // policy/v1
   entry({ group: 'policy', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', shortNames: ['pdb'], subresources: ['status'], tracksGeneration: true, columns: storage.podDisruptionBudgetColumns }),
+  // apiregistration.k8s.io/v1 (stored and served; no aggregation behind it)
+  entry({ group: 'apiregistration.k8s.io', kind: 'APIService', plural: 'apiservices', namespaced: false, subresources: ['status'], columns: core.apiServiceColumns }),
   // rbac.authorization.k8s.io/v1
   entry({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false }),
   entry({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false }),

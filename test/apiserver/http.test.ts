@@ -374,3 +374,21 @@ describe('what typed clients rely on', () => {
     expect(discovery.body.resources.find((x: { name: string }) => x.name === 'pods/exec')).toMatchObject({ kind: 'PodExecOptions', verbs: ['create', 'get'] });
   });
 });
+
+describe('apiregistration.k8s.io', () => {
+  it('stores APIServices (as charts such as metrics-server create them) and prints the aggregator\'s columns', async () => {
+    const body = {
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      metadata: { name: 'v1beta1.metrics.k8s.io' },
+      spec: { group: 'metrics.k8s.io', version: 'v1beta1', service: { name: 'metrics-server', namespace: 'kube-system' }, groupPriorityMinimum: 100, versionPriority: 100, insecureSkipTLSVerify: true },
+    };
+    const created = await api('POST', '/apis/apiregistration.k8s.io/v1/apiservices', body);
+    expect([created.status, created.body.spec.service.name]).toEqual([201, 'metrics-server']);
+    const table = await api('GET', '/apis/apiregistration.k8s.io/v1/apiservices', undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    expect(table.body.columnDefinitions.map((c: { name: string }) => c.name)).toEqual(['Name', 'Service', 'Available', 'Age']);
+    expect(table.body.rows[0].cells.slice(0, 3)).toEqual(['v1beta1.metrics.k8s.io', 'kube-system/metrics-server', 'Unknown']);
+    const groups = await api('GET', '/apis');
+    expect(groups.body.groups.map((g: { name: string }) => g.name)).toContain('apiregistration.k8s.io');
+  });
+});

@@ -1,5 +1,5 @@
 // Columns of the core/v1 kinds other than Pod: Service, Endpoints, Namespace, Node, ConfigMap,
-// Secret, ServiceAccount, Event.
+// Secret, ServiceAccount, Event; and APIService.
 import { age } from '../duration.js';
 import { mapSelectorString } from '../labels.js';
 import { type Column, nameColumn, ageColumn, orNone } from './column.js';
@@ -187,3 +187,18 @@ export const ingressColumns: Column[] = [
 ];
 
 export const leaseColumns: Column[] = [nameColumn, { header: 'HOLDER', value: (o) => o.spec?.holderIdentity ?? '' }, ageColumn];
+
+/** APIService (apiregistration.k8s.io): the aggregator's columns. */
+export const apiServiceColumns: Column[] = [
+  nameColumn,
+  { header: 'SERVICE', value: (o) => (o.spec?.service ? `${o.spec.service.namespace}/${o.spec.service.name}` : 'Local') },
+  {
+    header: 'AVAILABLE',
+    value: (o) => {
+      const c = (o.status?.conditions ?? []).find((x: { type: string }) => x.type === 'Available');
+      if (!c) return 'Unknown';
+      return c.status !== 'True' && c.reason ? `${c.status} (${c.reason})` : c.status;
+    },
+  },
+  ageColumn,
+];
