@@ -82,3 +82,61 @@ function subresourceEntry(r: ResourceInfo, sub: string): object {
   if (STREAM_KINDS[sub]) return { ...base, kind: STREAM_KINDS[sub] };
   return { ...base, kind: r.kind };
 }
+
+/** The media type of aggregated discovery (what kubectl 1.32 and Helm ask for first). */
+export const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** True when an Accept header asks for aggregated discovery (v2). */
+export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((t) => {
+    const p = t.split(';').map((x) => x.trim());
+    return p[0] === 'application/json' && p.includes('g=apidiscovery.k8s.io') && p.includes('v=v2') && p.includes('as=APIGroupDiscoveryList');
+  });
+}
+
+interface LegacyResource {
+  name: string;
+  singularName: string;
+  namespaced: boolean;
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+}
+
+/** One group-version's resources in aggregated form: subresources nested under their resource. */
+function versionDiscovery(group: string, version: string): object | undefined {
+  const list = apiResourceList(group, version) as { resources: LegacyResource[] } | undefined;
+  if (!list) return undefined;
+  const kindOf = (x: LegacyResource) => ({ group: x.group ?? '', version: x.version ?? '', kind: x.kind });
+  const top = list.resources.filter((x) => !x.name.includes('/'));
+  const resources = top.map((x) => {
+    const subs = list.resources.filter((s) => s.name.startsWith(`${x.name}/`));
+    return {
+      resource: x.name,
+      responseKind: kindOf(x),
+      scope: x.namespaced ? 'Namespaced' : 'Cluster',
+      singularResource: x.singularName,
+      verbs: x.verbs,
+      ...(x.shortNames ? { shortNames: x.shortNames } : {}),
+      ...(x.categories ? { categories: x.categories } : {}),
+      ...(subs.length ? { subresources: subs.map((s) => ({ subresource: s.name.slice(x.name.length + 1), responseKind: kindOf(s), verbs: s.verbs })) } : {}),
+    };
+  });
+  return { version, resources, freshness: 'Current' };
+}
+
+/** GET /api or /apis as an APIGroupDiscoveryList: every group, version and resource in one answer. */
+export function aggregatedDiscovery(core: boolean): object {
+  const groups = core ? [''] : [...new Set(groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
+  const items = groups.map((group) => {
+    const versions = core ? [{ version: 'v1' }] : ((groupEntry(group) as { versions: { version: string }[] }).versions);
+    return {
+      metadata: { ...(group ? { name: group } : {}), creationTimestamp: null },
+      versions: versions.map((v) => versionDiscovery(group, v.version)).filter((v): v is object => v !== undefined),
+    };
+  });
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
+}

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { type ResourceInfo, groupVersion } from '../api/resources.js';
 import type { KubeObject, Status } from '../api/types.js';
 import { rfc3339 } from '../api/duration.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from './discovery.js';
 import { listMetrics, readMetrics } from './metrics.js';
 import { evict } from './eviction.js';
 import { type ManagedFieldsEntry, conflictMessage, formatPath, planApply, removeAt } from './managed-fields.js';
@@ -211,6 +211,9 @@ export class ApiServer {
         return doc ? send(res, 200, doc) : sendError(res, E.notFoundPath());
       }
       case 'discovery': {
+        if ((route.what === 'api' || route.what === 'apis') && wantsAggregatedDiscovery(req.headers.accept)) {
+          return send(res, 200, aggregatedDiscovery(route.what === 'api'), { 'Content-Type': AGGREGATED_DISCOVERY, Vary: 'Accept' });
+        }
         let doc: object | undefined;
         if (route.what === 'api') doc = apiVersions(req.headers.host ?? '127.0.0.1');
         else if (route.what === 'apis') doc = apiGroupList();

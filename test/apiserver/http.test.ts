@@ -392,3 +392,29 @@ describe('apiregistration.k8s.io', () => {
     expect(groups.body.groups.map((g: { name: string }) => g.name)).toContain('apiregistration.k8s.io');
   });
 });
+
+describe('aggregated discovery', () => {
+  const ACCEPT = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
+
+  it('answers /api and /apis with every group, version and resource in one APIGroupDiscoveryList when asked', async () => {
+    const core = await api('GET', '/api', undefined, { Accept: ACCEPT });
+    expect(core.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    expect(core.body).toMatchObject({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2' });
+    const v1 = core.body.items[0].versions[0];
+    expect(v1.version).toBe('v1');
+    const pods = v1.resources.find((x: { resource: string }) => x.resource === 'pods');
+    expect(pods).toMatchObject({ responseKind: { group: '', version: '', kind: 'Pod' }, scope: 'Namespaced', singularResource: 'pod', shortNames: ['po'], categories: ['all'] });
+    expect(pods.subresources.map((s: { subresource: string }) => s.subresource)).toContain('log');
+    const groups = await api('GET', '/apis', undefined, { Accept: ACCEPT });
+    const apps = groups.body.items.find((g: { metadata: { name: string } }) => g.metadata.name === 'apps');
+    const deployments = apps.versions[0].resources.find((x: { resource: string }) => x.resource === 'deployments');
+    expect(deployments.subresources.find((s: { subresource: string }) => s.subresource === 'scale').responseKind).toEqual({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
+    const autoscaling = groups.body.items.find((g: { metadata: { name: string } }) => g.metadata.name === 'autoscaling');
+    expect(autoscaling.versions.map((v: { version: string }) => v.version)).toEqual(['v2', 'v1']);
+  });
+
+  it('keeps legacy discovery for clients that do not ask for it', async () => {
+    expect((await api('GET', '/apis')).body.kind).toBe('APIGroupList');
+    expect((await api('GET', '/api')).body.kind).toBe('APIVersions');
+  });
+});
