@@ -1,6 +1,7 @@
 // Pod templates as the Deployment machinery compares them: the pod-template-hash a ReplicaSet is
 // named after, and whether two templates are the same for a rollout. The Deployment controller,
 // ControllerRevisions and `rollout` commands share them.
+import { sortKeys } from './sorted-keys.js';
 import type { PodTemplateSpec } from './types.js';
 
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
@@ -13,23 +14,10 @@ function fnv32a(s: string): number {
   return h >>> 0;
 }
 
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined && x !== null) out[k] = canonical(x);
-    }
-    return out;
-  }
-  return v;
-}
-
 /** A pod template without what does not make it different (the hash label, nulls, key order). */
 export function normalizeTemplate(template: PodTemplateSpec | undefined): unknown {
-  // canonical() builds new objects: the label can go from its copy.
-  const t = canonical(template ?? {}) as Partial<PodTemplateSpec>;
+  // sortKeys() builds new objects: the label can go from its copy.
+  const t = sortKeys(template ?? {}, true) as Partial<PodTemplateSpec>;
   if (t.metadata?.labels) delete t.metadata.labels['pod-template-hash'];
   return t;
 }

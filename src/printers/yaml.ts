@@ -1,19 +1,7 @@
 // -o yaml as kubectl prints it: sorted keys and YAML 1.1 quoting (what Go's yaml.v2 emits).
 // Loaded only when YAML is printed: the yaml library is the slowest module to load.
 import { Document } from 'yaml';
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = sortKeys(x);
-    }
-    return out;
-  }
-  return v;
-}
+import { sortKeys } from '../api/sorted-keys.js';
 
 /** One object (or List) as kubectl's `-o yaml`. */
 export function toYaml(v: unknown): string {
