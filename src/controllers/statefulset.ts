@@ -32,6 +32,25 @@ export function claimName(template: string, sts: string, ordinal: number): strin
 const isRunningReady = (p: KubeObject) => p.status?.phase === 'Running' && isPodReady(p);
 const isFailed = (p: KubeObject) => p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded';
 
+/** What one pass over a StatefulSet works with. */
+interface Pass {
+  reg: Registry;
+  sts: KubeObject;
+  name: string;
+  ns: string;
+  /** Its pods; pods this pass creates are added. */
+  owned: KubeObject[];
+  byOrdinal: Map<number, KubeObject>;
+  replicas: number;
+  parallel: boolean;
+  rolling: boolean;
+  partition: number;
+  currentRevision: string;
+  updateRevision: string;
+  templateOf(rev: string): PodTemplateSpec | undefined;
+  revisionFor(ord: number): string;
+}
+
 export class StatefulSetController implements Controller {
   readonly name = 'statefulset-controller';
   private gate = new RevisionGate();
@@ -52,123 +71,155 @@ export class StatefulSetController implements Controller {
   }
 
   private syncOne(reg: Registry, sts: KubeObject, owned: KubeObject[]): void {
+    const p = this.plan(reg, sts, owned);
+    // Failed pods are replaced.
+    for (const [ord, pod] of p.byOrdinal) {
+      if (isFailed(pod) && !pod.metadata.deletionTimestamp) {
+        this.deletePod(p, pod);
+        p.byOrdinal.delete(ord);
+      }
+    }
+    const blocked = this.scaleDown(p, this.scaleUp(p));
+    if (p.rolling && !blocked) this.rollOne(p);
+    this.updateStatus(reg, sts, owned, p.currentRevision, p.updateRevision, p.replicas, p.partition);
+  }
+
+  /** The revisions, ordinals and settings one pass works with. */
+  private plan(reg: Registry, sts: KubeObject, owned: KubeObject[]): Pass {
     const name = sts.metadata.name!;
-    const ns = sts.metadata.namespace!;
-    const source = { component: this.name };
-    const replicas: number = sts.spec?.replicas ?? 1;
-    const parallel = sts.spec?.podManagementPolicy === 'Parallel';
     // StatefulSets name revisions `<name>-<hash>` (the ControllerRevision's name), in pod labels and status.
     const { hash, revisions } = syncRevisions(reg, sts, new Set(owned.map((p) => (p.metadata.labels?.[REVISION_HASH_LABEL] ?? '').replace(`${name}-`, ''))));
     const updateRevision = `${name}-${hash}`;
     const known = (rev: string) => revisions.some((r) => r.metadata.name === rev);
     const currentRevision: string = sts.status?.currentRevision && known(sts.status.currentRevision) ? sts.status.currentRevision : updateRevision;
-    const templateOf = (rev: string): PodTemplateSpec | undefined => {
-      if (rev === updateRevision) return sts.spec?.template;
-      const t = revisions.find((r) => r.metadata.name === rev)?.data?.spec?.template;
-      if (!t) return sts.spec?.template;
-      const { $patch: _, ...rest } = t;
-      return rest;
-    };
     const rolling = (sts.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
     const partition: number = rolling ? (sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
-    // Which revision a pod of each ordinal should run: ordinals below the partition stay current.
-    const revisionFor = (ord: number) => (!rolling ? currentRevision : ord >= partition ? updateRevision : currentRevision);
-
     const byOrdinal = new Map<number, KubeObject>();
     for (const p of owned) {
       const ord = ordinalOf(name, p.metadata.name!);
       if (ord >= 0) byOrdinal.set(ord, p);
     }
+    return {
+      reg,
+      sts,
+      name,
+      ns: sts.metadata.namespace!,
+      owned,
+      byOrdinal,
+      replicas: sts.spec?.replicas ?? 1,
+      parallel: sts.spec?.podManagementPolicy === 'Parallel',
+      rolling,
+      partition,
+      currentRevision,
+      updateRevision,
+      templateOf: (rev) => {
+        if (rev === updateRevision) return sts.spec?.template;
+        const t = revisions.find((r) => r.metadata.name === rev)?.data?.spec?.template;
+        if (!t) return sts.spec?.template;
+        const { $patch: _, ...rest } = t;
+        return rest;
+      },
+      // Which revision a pod of each ordinal should run: ordinals below the partition stay current.
+      revisionFor: (ord) => (!rolling ? currentRevision : ord >= partition ? updateRevision : currentRevision),
+    };
+  }
 
-    const createPod = (ord: number): boolean => {
-      const rev = revisionFor(ord);
-      const pod = podFromTemplate(sts, templateOf(rev));
-      const podName = `${name}-${ord}`;
-      delete pod.metadata.generateName;
-      pod.metadata.name = podName;
-      pod.metadata.labels = { ...pod.metadata.labels, [REVISION_HASH_LABEL]: rev, [POD_NAME_LABEL]: podName, [POD_INDEX_LABEL]: String(ord) };
-      pod.spec.hostname = podName;
-      if (sts.spec?.serviceName) pod.spec.subdomain = sts.spec.serviceName;
-      const volumes = (pod.spec.volumes ?? []).filter((v: any) => !(sts.spec?.volumeClaimTemplates ?? []).some((t: any) => t.metadata?.name === v.name));
-      for (const t of sts.spec?.volumeClaimTemplates ?? []) {
-        const claim = claimName(t.metadata?.name, name, ord);
-        volumes.push({ name: t.metadata?.name, persistentVolumeClaim: { claimName: claim } });
-        if (!reg.find(pvcR, ns, claim)) {
-          try {
-            reg.createTrusted(pvcR, ns, {
-              apiVersion: 'v1',
-              kind: 'PersistentVolumeClaim',
-              metadata: { name: claim, labels: { ...(t.metadata?.labels ?? {}), ...(sts.spec?.selector?.matchLabels ?? {}) } },
-              spec: structuredClone(t.spec ?? {}),
-            });
-            recordEvent(reg, source, sts, 'Normal', 'SuccessfulCreate', `create Claim ${claim} Pod ${podName} in StatefulSet ${name} success`);
-          } catch (e) {
-            if (!(e instanceof StatusError)) throw e;
-            recordEvent(reg, source, sts, 'Warning', 'FailedCreate', `create Claim ${claim} for Pod ${podName} in StatefulSet ${name} failed error: ${e.message}`);
-            return false;
-          }
-        }
-      }
-      if (volumes.length) pod.spec.volumes = volumes;
+  /** Creates the pod of an ordinal (and its claims first); false when the API refused one of them. */
+  private createPod(p: Pass, ord: number): boolean {
+    const rev = p.revisionFor(ord);
+    const pod = podFromTemplate(p.sts, p.templateOf(rev));
+    const podName = `${p.name}-${ord}`;
+    delete pod.metadata.generateName;
+    pod.metadata.name = podName;
+    pod.metadata.labels = { ...pod.metadata.labels, [REVISION_HASH_LABEL]: rev, [POD_NAME_LABEL]: podName, [POD_INDEX_LABEL]: String(ord) };
+    pod.spec.hostname = podName;
+    if (p.sts.spec?.serviceName) pod.spec.subdomain = p.sts.spec.serviceName;
+    const volumes = this.claimVolumes(p, pod, ord);
+    if (!volumes) return false;
+    if (volumes.length) pod.spec.volumes = volumes;
+    try {
+      p.owned.push(p.reg.createTrusted(podsR, p.ns, pod));
+      recordEvent(p.reg, { component: this.name }, p.sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${p.name} successful`);
+      return true;
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+      recordEvent(p.reg, { component: this.name }, p.sts, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${p.name} failed error: ${e.message}`);
+      return false;
+    }
+  }
+
+  /**
+   * The pod's volumes with one claim per volumeClaimTemplate (`<template>-<set>-<ordinal>`), each
+   * created if missing; undefined when the API refused a claim.
+   */
+  private claimVolumes(p: Pass, pod: KubeObject, ord: number): any[] | undefined {
+    const templates: any[] = p.sts.spec?.volumeClaimTemplates ?? [];
+    const volumes = (pod.spec.volumes ?? []).filter((v: any) => !templates.some((t) => t.metadata?.name === v.name));
+    const podName = pod.metadata.name;
+    for (const t of templates) {
+      const claim = claimName(t.metadata?.name, p.name, ord);
+      volumes.push({ name: t.metadata?.name, persistentVolumeClaim: { claimName: claim } });
+      if (p.reg.find(pvcR, p.ns, claim)) continue;
       try {
-        owned.push(reg.createTrusted(podsR, ns, pod));
-        recordEvent(reg, source, sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${name} successful`);
-        return true;
+        p.reg.createTrusted(pvcR, p.ns, {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: { name: claim, labels: { ...(t.metadata?.labels ?? {}), ...(p.sts.spec?.selector?.matchLabels ?? {}) } },
+          spec: structuredClone(t.spec ?? {}),
+        });
+        recordEvent(p.reg, { component: this.name }, p.sts, 'Normal', 'SuccessfulCreate', `create Claim ${claim} Pod ${podName} in StatefulSet ${p.name} success`);
       } catch (e) {
         if (!(e instanceof StatusError)) throw e;
-        recordEvent(reg, source, sts, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${name} failed error: ${e.message}`);
-        return false;
-      }
-    };
-    const deletePod = (p: KubeObject) => {
-      reg.delete(podsR, ns, p.metadata.name!);
-      recordEvent(reg, source, sts, 'Normal', 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`);
-    };
-
-    // Failed pods are replaced.
-    for (const [ord, p] of byOrdinal) {
-      if (isFailed(p) && !p.metadata.deletionTimestamp) {
-        deletePod(p);
-        byOrdinal.delete(ord);
+        recordEvent(p.reg, { component: this.name }, p.sts, 'Warning', 'FailedCreate', `create Claim ${claim} for Pod ${podName} in StatefulSet ${p.name} failed error: ${e.message}`);
+        return undefined;
       }
     }
+    return volumes;
+  }
 
-    // Scale up, in order.
+  private deletePod(p: Pass, pod: KubeObject): void {
+    p.reg.delete(podsR, p.ns, pod.metadata.name!);
+    recordEvent(p.reg, { component: this.name }, p.sts, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${p.name} successful`);
+  }
+
+  /** Creates missing pods in ordinal order (OrderedReady: one at a time, each Running and Ready first). True when blocked. */
+  private scaleUp(p: Pass): boolean {
     let blocked = false;
-    for (let ord = 0; ord < replicas && !blocked; ord++) {
-      const p = byOrdinal.get(ord);
-      if (!p) {
-        if (createPod(ord) && !parallel) blocked = true;
+    for (let ord = 0; ord < p.replicas && !blocked; ord++) {
+      const pod = p.byOrdinal.get(ord);
+      if (!pod) {
+        if (this.createPod(p, ord) && !p.parallel) blocked = true;
         continue;
       }
-      if (p.metadata.deletionTimestamp) {
-        if (!parallel) blocked = true; // wait for it to go, then re-create it
+      if (pod.metadata.deletionTimestamp) {
+        if (!p.parallel) blocked = true; // wait for it to go, then re-create it
         continue;
       }
-      if (!parallel && !isRunningReady(p)) blocked = true;
+      if (!p.parallel && !isRunningReady(pod)) blocked = true;
     }
+    return blocked;
+  }
 
-    // Scale down, from the highest ordinal, one at a time unless Parallel.
-    const extra = [...byOrdinal].filter(([ord]) => ord >= replicas).sort((a, b) => b[0] - a[0]);
-    if (extra.length) {
-      const terminating = extra.some(([, p]) => p.metadata.deletionTimestamp);
-      const othersReady = [...byOrdinal].filter(([ord]) => ord < replicas).every(([, p]) => isRunningReady(p));
-      if (parallel) extra.filter(([, p]) => !p.metadata.deletionTimestamp).forEach(([, p]) => deletePod(p));
-      else if (!terminating && othersReady && !blocked) deletePod(extra[0][1]);
-      blocked = true;
-    }
+  /** Deletes pods beyond the replica count, from the highest ordinal, one at a time unless Parallel. True when blocked. */
+  private scaleDown(p: Pass, blocked: boolean): boolean {
+    const extra = [...p.byOrdinal].filter(([ord]) => ord >= p.replicas).sort((a, b) => b[0] - a[0]);
+    if (extra.length === 0) return blocked;
+    const terminating = extra.some(([, pod]) => pod.metadata.deletionTimestamp);
+    const othersReady = [...p.byOrdinal].filter(([ord]) => ord < p.replicas).every(([, pod]) => isRunningReady(pod));
+    if (p.parallel) extra.filter(([, pod]) => !pod.metadata.deletionTimestamp).forEach(([, pod]) => this.deletePod(p, pod));
+    else if (!terminating && othersReady && !blocked) this.deletePod(p, extra[0][1]);
+    return true;
+  }
 
-    // Rolling update: from the highest ordinal down to the partition, one pod at a time, each
-    // replaced pod Running and Ready before the next goes.
-    if (rolling && !blocked) {
-      const all = [...byOrdinal].filter(([ord]) => ord < replicas).sort((a, b) => b[0] - a[0]);
-      const unhealthy = all.some(([, p]) => p.metadata.deletionTimestamp || !isRunningReady(p));
-      if (!unhealthy) {
-        const stale = all.find(([ord, p]) => ord >= partition && p.metadata.labels?.[REVISION_HASH_LABEL] !== updateRevision);
-        if (stale) deletePod(stale[1]);
-      }
-    }
-    this.updateStatus(reg, sts, owned, currentRevision, updateRevision, replicas, partition);
+  /**
+   * One step of a rolling update: from the highest ordinal down to the partition, one pod at a
+   * time, each replaced pod Running and Ready before the next goes.
+   */
+  private rollOne(p: Pass): void {
+    const all = [...p.byOrdinal].filter(([ord]) => ord < p.replicas).sort((a, b) => b[0] - a[0]);
+    if (all.some(([, pod]) => pod.metadata.deletionTimestamp || !isRunningReady(pod))) return;
+    const stale = all.find(([ord, pod]) => ord >= p.partition && pod.metadata.labels?.[REVISION_HASH_LABEL] !== p.updateRevision);
+    if (stale) this.deletePod(p, stale[1]);
   }
 
   /** Status from `owned` as they are now in the store (a pass's deletions and creations included). */
