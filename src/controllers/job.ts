@@ -49,6 +49,28 @@ export function parseIndexes(text: string | undefined): number[] {
 }
 
 const isTerminal = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+/** A Job's conditions as one pass changes them: a condition's times move only when its status does. */
+class JobConditions {
+  constructor(
+    readonly list: Condition[],
+    /** This pass's time, RFC 3339. */
+    readonly ts: string,
+  ) {
+    this.list = [...list];
+  }
+
+  isTrue(type: string): boolean {
+    return this.list.some((c) => c.type === type && c.status === 'True');
+  }
+
+  set(type: string, reason: string, message: string, status: 'True' | 'False' = 'True'): void {
+    const i = this.list.findIndex((c) => c.type === type);
+    const c: Condition = { type, status, lastProbeTime: this.ts, lastTransitionTime: this.ts, reason, message };
+    if (i < 0) this.list.push(c);
+    else if (this.list[i].status !== status) this.list[i] = c;
+  }
+}
+
 /** A Job's Complete or Failed condition once it has finished, else undefined. */
 export const finishedCondition = (job: KubeObject) => (job.status?.conditions ?? []).find((c: Condition) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 
@@ -98,17 +120,40 @@ export class JobController implements Controller {
 
   private syncJob(reg: Registry, job: KubeObject, pods: KubeObject[]): void {
     const now = reg.clock.now();
-    const ts = rfc3339(now);
     const spec = job.spec ?? {};
-    const source = { component: this.name };
-    const indexed = spec.completionMode === 'Indexed';
     const status: any = structuredClone(job.status ?? {});
     status.succeeded ??= 0;
     status.failed ??= 0;
     const completed = new Set(parseIndexes(status.completedIndexes));
+    const { lastFailure, toRelease } = this.countFinished(job, pods, status, completed, now);
+    if (spec.completionMode === 'Indexed') status.completedIndexes = formatIndexes([...completed]);
 
-    // Count pods that have finished (or are being deleted) once, then release their finalizer.
-    // The last failure's time, for the retry back-off: failed pods stay until the Job goes.
+    const active = pods.filter((p) => !isTerminal(p) && !p.metadata.deletionTimestamp);
+    const conditions = new JobConditions(status.conditions ?? [], rfc3339(now));
+    if (!finishedCondition(job)) {
+      if (spec.suspend) this.suspend(reg, job, active, status, conditions);
+      else this.run(reg, job, active, status, conditions, completed, lastFailure, now);
+    }
+
+    for (const p of toRelease) this.releasePod(reg, p);
+    status.active = active.length;
+    status.ready = active.filter(isPodReady).length;
+    status.terminating = pods.filter((p) => p.metadata.deletionTimestamp && !isTerminal(p)).length;
+    status.uncountedTerminatedPods ??= {};
+    if (conditions.list.length) status.conditions = conditions.list;
+    for (const k of ['active', 'succeeded', 'failed']) if (status[k] === 0) delete status[k];
+    reg.writeStatus(jobsR, job.metadata.namespace!, job.metadata.name!, status);
+    this.expire(reg, job, status, now);
+  }
+
+  /**
+   * Counts the pods that have finished (or are being deleted) once each, into `status` and
+   * `completed`, and returns them (their tracking finalizer is released after the status is
+   * written) with the last failure's time, for the retry back-off (failed pods stay until the
+   * Job goes).
+   */
+  private countFinished(job: KubeObject, pods: KubeObject[], status: any, completed: Set<number>, now: number): { lastFailure: number; toRelease: KubeObject[] } {
+    const indexed = job.spec?.completionMode === 'Indexed';
     let lastFailure = 0;
     for (const p of pods) {
       if (p.status?.phase !== 'Failed') continue;
@@ -131,78 +176,66 @@ export class JobController implements Controller {
       }
       toRelease.push(p);
     }
-    if (indexed) status.completedIndexes = formatIndexes([...completed]);
+    return { lastFailure, toRelease };
+  }
 
-    const active = pods.filter((p) => !isTerminal(p) && !p.metadata.deletionTimestamp);
-    const finished = finishedCondition(job);
-    const conditions: Condition[] = [...(status.conditions ?? [])];
-    const setCond = (type: string, reason: string, message: string, st: 'True' | 'False' = 'True') => {
-      const i = conditions.findIndex((c) => c.type === type);
-      const c: Condition = { type, status: st, lastProbeTime: ts, lastTransitionTime: ts, reason, message };
-      if (i < 0) conditions.push(c);
-      else if (conditions[i].status !== st) conditions[i] = c;
+  /** A suspended Job: its pods go, and it says so once. */
+  private suspend(reg: Registry, job: KubeObject, active: KubeObject[], status: any, conditions: JobConditions): void {
+    for (const p of active) this.deletePod(reg, job, p);
+    if (!conditions.isTrue('Suspended')) {
+      conditions.set('Suspended', 'JobSuspended', 'Job suspended');
+      recordEvent(reg, { component: this.name }, job, 'Normal', 'Suspended', 'Job suspended');
+    }
+    delete status.startTime;
+    active.length = 0;
+  }
+
+  /** A running Job: complete, failed (back-off limit, deadline), or more pods. */
+  private run(reg: Registry, job: KubeObject, active: KubeObject[], status: any, conditions: JobConditions, completed: Set<number>, lastFailure: number, now: number): void {
+    const spec = job.spec ?? {};
+    const source = { component: this.name };
+    if (conditions.isTrue('Suspended')) {
+      conditions.set('Suspended', 'JobResumed', 'Job resumed', 'False');
+      recordEvent(reg, source, job, 'Normal', 'Resumed', 'Job resumed');
+    }
+    status.startTime ??= conditions.ts;
+    const stopAll = () => {
+      for (const p of active) this.deletePod(reg, job, p);
+      active.length = 0;
     };
-
-    if (!finished) {
-      if (spec.suspend) {
-        for (const p of active) this.deletePod(reg, job, p);
-        if (!conditions.some((c) => c.type === 'Suspended' && c.status === 'True')) {
-          setCond('Suspended', 'JobSuspended', 'Job suspended');
-          recordEvent(reg, source, job, 'Normal', 'Suspended', 'Job suspended');
-        }
-        delete status.startTime;
-        active.length = 0;
-      } else {
-        if (conditions.some((c) => c.type === 'Suspended' && c.status === 'True')) {
-          setCond('Suspended', 'JobResumed', 'Job resumed', 'False');
-          recordEvent(reg, source, job, 'Normal', 'Resumed', 'Job resumed');
-        }
-        status.startTime ??= ts;
-        const failJob = (reason: string, message: string) => {
-          for (const p of active) this.deletePod(reg, job, p);
-          active.length = 0;
-          setCond('FailureTarget', reason, message);
-          setCond('Failed', reason, message);
-          recordEvent(reg, source, job, 'Warning', reason, message);
-        };
-        const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, s: any) => m + (s.restartCount ?? 0), 0), 0) : 0;
-        const deadline = spec.activeDeadlineSeconds != null ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : Infinity;
-        const completions: number | undefined = spec.completions ?? undefined;
-        const succeededEnough = completions != null ? status.succeeded >= completions : status.succeeded > 0 && active.length === 0;
-        if (succeededEnough) {
-          for (const p of active) this.deletePod(reg, job, p);
-          active.length = 0;
-          setCond('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods');
-          setCond('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods');
-          status.completionTime = ts;
-          recordEvent(reg, source, job, 'Normal', 'Completed', 'Job completed');
-        } else if (status.failed + restarts > (spec.backoffLimit ?? 6)) {
-          failJob('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
-        } else if (now >= deadline) {
-          failJob('DeadlineExceeded', 'Job was active longer than specified deadline');
-        } else {
-          if (deadline !== Infinity) this.gate.wakeAt(deadline);
-          this.createPods(reg, job, active, status, completed, lastFailure, now);
-        }
-      }
+    const failJob = (reason: string, message: string) => {
+      stopAll();
+      conditions.set('FailureTarget', reason, message);
+      conditions.set('Failed', reason, message);
+      recordEvent(reg, source, job, 'Warning', reason, message);
+    };
+    const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, s: any) => m + (s.restartCount ?? 0), 0), 0) : 0;
+    const deadline = spec.activeDeadlineSeconds != null ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : Infinity;
+    const completions: number | undefined = spec.completions ?? undefined;
+    const succeededEnough = completions != null ? status.succeeded >= completions : status.succeeded > 0 && active.length === 0;
+    if (succeededEnough) {
+      stopAll();
+      conditions.set('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods');
+      conditions.set('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods');
+      status.completionTime = conditions.ts;
+      recordEvent(reg, source, job, 'Normal', 'Completed', 'Job completed');
+    } else if (status.failed + restarts > (spec.backoffLimit ?? 6)) {
+      failJob('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
+    } else if (now >= deadline) {
+      failJob('DeadlineExceeded', 'Job was active longer than specified deadline');
+    } else {
+      if (deadline !== Infinity) this.gate.wakeAt(deadline);
+      this.createPods(reg, job, active, status, completed, lastFailure, now);
     }
+  }
 
-    for (const p of toRelease) this.releasePod(reg, p);
-    status.active = active.length;
-    status.ready = active.filter(isPodReady).length;
-    status.terminating = pods.filter((p) => p.metadata.deletionTimestamp && !isTerminal(p)).length;
-    status.uncountedTerminatedPods ??= {};
-    if (conditions.length) status.conditions = conditions;
-    for (const k of ['active', 'succeeded', 'failed']) if (status[k] === 0) delete status[k];
-    reg.writeStatus(jobsR, job.metadata.namespace!, job.metadata.name!, status);
-
-    // TTL after finished: the Job (and, in the background, its pods) goes.
+  /** TTL after finished: the Job (and, in the background, its pods) goes. */
+  private expire(reg: Registry, job: KubeObject, status: any, now: number): void {
     const done = finishedCondition({ ...job, status });
-    if (done && spec.ttlSecondsAfterFinished != null) {
-      const at = Date.parse(done.lastTransitionTime!) + spec.ttlSecondsAfterFinished * 1000;
-      if (now >= at) reg.delete(jobsR, job.metadata.namespace!, job.metadata.name!, { propagationPolicy: 'Background' });
-      else this.gate.wakeAt(at);
-    }
+    if (!done || job.spec?.ttlSecondsAfterFinished == null) return;
+    const at = Date.parse(done.lastTransitionTime!) + job.spec.ttlSecondsAfterFinished * 1000;
+    if (now >= at) reg.delete(jobsR, job.metadata.namespace!, job.metadata.name!, { propagationPolicy: 'Background' });
+    else this.gate.wakeAt(at);
   }
 
   /** Starts pods up to parallelism (and the completions left), after any failure back-off. */
