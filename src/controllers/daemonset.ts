@@ -55,6 +55,26 @@ export function daemonPodNode(p: KubeObject): string | undefined {
   return undefined;
 }
 
+/** What one pass over a DaemonSet works with. */
+interface DaemonPass {
+  reg: Registry;
+  ds: KubeObject;
+  ns: string;
+  /** The current template's revision hash. */
+  hash: string;
+  /** Its pods, including those this pass creates (their status is read back at the end). */
+  owned: KubeObject[];
+  available(p: KubeObject): boolean;
+}
+
+/** A node still running a pod of an old revision in a rolling update. */
+interface OldPod {
+  node: string;
+  old: KubeObject;
+  hasNew: boolean;
+  newAvailable: boolean;
+}
+
 /** The template's node affinity with the node pinned (replacing any metadata.name term). */
 function pinnedAffinity(affinity: any, node: string): any {
   const pin = { key: 'metadata.name', operator: 'In', values: [node] };
@@ -92,10 +112,6 @@ export class DaemonSetController implements Controller {
   }
 
   private syncOne(reg: Registry, ds: KubeObject, nodes: KubeObject[], pods: KubeObject[]): void {
-    const now = reg.clock.now();
-    const source = { component: this.name };
-    const ns = ds.metadata.namespace!;
-    const minReady = ds.spec?.minReadySeconds ?? 0;
     const { hash } = syncRevisions(reg, ds, new Set(pods.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL] ?? '')));
     const live = pods.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
     const byNode = new Map<string, KubeObject[]>();
@@ -103,94 +119,107 @@ export class DaemonSetController implements Controller {
     const nodeNames = new Set(nodes.map((n) => n.metadata.name!));
     const wanted = nodes.filter((n) => shouldRunOn(ds, n));
     const wantedNames = new Set(wanted.map((n) => n.metadata.name!));
-    /** This DaemonSet's pods, including those this pass creates (their status is read back at the end). */
-    const owned = [...pods];
+    const minReady = ds.spec?.minReadySeconds ?? 0;
+    const now = reg.clock.now();
+    const d: DaemonPass = { reg, ds, ns: ds.metadata.namespace!, hash, owned: [...pods], available: (p) => isPodAvailable(p, minReady, now) };
 
-    const create = (node: string) => {
-      const pod = podFromTemplate(ds, ds.spec?.template);
-      pod.metadata.labels = { ...pod.metadata.labels, [REVISION_HASH_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) };
-      pod.spec.affinity = pinnedAffinity(pod.spec.affinity, node);
-      pod.spec.tolerations = withDaemonTolerations(pod.spec);
-      try {
-        const created = reg.createTrusted(podsR, ns, pod);
-        owned.push(created);
-        recordEvent(reg, source, ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
-        return created;
-      } catch (e) {
-        if (!(e instanceof StatusError)) throw e;
-        recordEvent(reg, source, ds, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
-        return undefined;
-      }
-    };
-    const remove = (p: KubeObject) => {
-      reg.delete(podsR, ns, p.metadata.name!);
-      recordEvent(reg, source, ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
-    };
-
-    // Pods on nodes that are gone or no longer eligible, and extra pods on a node, go.
+    // Pods on nodes that are gone or no longer eligible go.
     for (const [node, list] of byNode) {
-      if (!nodeNames.has(node) || !wantedNames.has(node)) list.forEach(remove);
+      if (!nodeNames.has(node) || !wantedNames.has(node)) list.forEach((p) => this.remove(d, p));
     }
-
-    // Every eligible node gets a pod; rolling updates replace old ones.
     const rolling = (ds.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
-    const ru = ds.spec?.updateStrategy?.rollingUpdate ?? {};
-    const maxSurge = rolling ? resolveCount(ru.maxSurge, wanted.length, 0, true) : 0;
-    const maxUnavailable = rolling ? resolveCount(ru.maxUnavailable, wanted.length, 1, false) || (maxSurge === 0 ? 1 : 0) : 0;
-    const isNew = (p: KubeObject) => p.metadata.labels?.[REVISION_HASH_LABEL] === hash;
-    const available = (p: KubeObject) => isPodAvailable(p, minReady, now);
+    const { unavailable, oldOnNodes } = this.place(d, wanted, byNode, rolling);
+    if (rolling) this.rollOut(d, wanted.length, unavailable, oldOnNodes);
+    this.updateStatus(reg, ds, d.owned, wanted.map((n) => n.metadata.name!), nodeNames, hash);
+  }
+
+  /** Creates this DaemonSet's pod pinned to a node; undefined when the API refused it. */
+  private create(d: DaemonPass, node: string): KubeObject | undefined {
+    const pod = podFromTemplate(d.ds, d.ds.spec?.template);
+    pod.metadata.labels = { ...pod.metadata.labels, [REVISION_HASH_LABEL]: d.hash, 'pod-template-generation': String(d.ds.metadata.generation ?? 1) };
+    pod.spec.affinity = pinnedAffinity(pod.spec.affinity, node);
+    pod.spec.tolerations = withDaemonTolerations(pod.spec);
+    try {
+      const created = d.reg.createTrusted(podsR, d.ns, pod);
+      d.owned.push(created);
+      recordEvent(d.reg, { component: this.name }, d.ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      return created;
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+      recordEvent(d.reg, { component: this.name }, d.ds, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
+      return undefined;
+    }
+  }
+
+  private remove(d: DaemonPass, p: KubeObject): void {
+    d.reg.delete(podsR, d.ns, p.metadata.name!);
+    recordEvent(d.reg, { component: this.name }, d.ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+  }
+
+  /**
+   * Every eligible node gets a pod, and extra pods of a kind on a node go; returns how many nodes
+   * lack an available pod and, in a rolling update, the nodes still running an old pod.
+   */
+  private place(d: DaemonPass, wanted: KubeObject[], byNode: Map<string, KubeObject[]>, rolling: boolean): { unavailable: number; oldOnNodes: OldPod[] } {
+    const isNew = (p: KubeObject) => p.metadata.labels?.[REVISION_HASH_LABEL] === d.hash;
     let unavailable = 0;
-    const oldOnNodes: { node: string; old: KubeObject; hasNew: boolean; newAvailable: boolean }[] = [];
+    const oldOnNodes: OldPod[] = [];
     for (const n of wanted) {
       const name = n.metadata.name!;
       const list = byNode.get(name) ?? [];
       if (list.length === 0) {
-        create(name);
+        this.create(d, name);
         unavailable++;
         continue;
       }
       const news = list.filter(isNew);
       const olds = list.filter((p) => !isNew(p));
       // More than one pod of a kind on a node: keep the oldest (or an available one).
-      if (news.length > 1) news.slice(1).forEach(remove);
+      if (news.length > 1) news.slice(1).forEach((p) => this.remove(d, p));
       if (!rolling) {
-        if (olds.length + news.length > 1) [...olds, ...news].slice(1).forEach(remove);
-        if (!(olds[0] ?? news[0]) || !available(olds[0] ?? news[0])) unavailable++;
+        if (olds.length + news.length > 1) [...olds, ...news].slice(1).forEach((p) => this.remove(d, p));
+        if (!(olds[0] ?? news[0]) || !d.available(olds[0] ?? news[0])) unavailable++;
         continue;
       }
-      if (olds.length > 1) olds.slice(1).forEach(remove);
+      if (olds.length > 1) olds.slice(1).forEach((p) => this.remove(d, p));
       const pod = news[0] ?? olds[0];
-      if (!available(pod)) unavailable++;
-      if (olds[0]) oldOnNodes.push({ node: name, old: olds[0], hasNew: !!news[0], newAvailable: !!news[0] && available(news[0]) });
+      if (!d.available(pod)) unavailable++;
+      if (olds[0]) oldOnNodes.push({ node: name, old: olds[0], hasNew: !!news[0], newAvailable: !!news[0] && d.available(news[0]) });
     }
-    if (rolling) {
-      if (maxSurge > 0) {
-        // Surge: start the new pod beside the old one, remove the old once the new is available.
-        let surged = oldOnNodes.filter((o) => o.hasNew && !o.newAvailable).length;
-        for (const o of oldOnNodes) {
-          if (o.newAvailable) remove(o.old);
-          else if (!o.hasNew && surged < maxSurge) {
-            create(o.node);
-            surged++;
-          }
-        }
-      } else {
-        // Replace node by node: unavailable old pods first, then more while within maxUnavailable.
-        let budget = maxUnavailable - unavailable;
-        const ordered = [...oldOnNodes].sort((a, b) => Number(available(a.old)) - Number(available(b.old)));
-        for (const o of ordered) {
-          if (!available(o.old)) remove(o.old);
-          else if (budget > 0) {
-            remove(o.old);
-            budget--;
-          }
-        }
-      }
-    }
-    this.updateStatus(reg, ds, owned, wanted.map((n) => n.metadata.name!), nodeNames, hash);
+    return { unavailable, oldOnNodes };
   }
 
-  /** Status from `owned` as they are now in the store (a pass's deletions and creations included). */
+  /**
+   * One step of a rolling update: with maxSurge, start the new pod beside the old one and remove
+   * the old once the new is available; otherwise replace node by node, unavailable old pods first,
+   * then more while within maxUnavailable.
+   */
+  private rollOut(d: DaemonPass, nodeCount: number, unavailable: number, oldOnNodes: OldPod[]): void {
+    const ru = d.ds.spec?.updateStrategy?.rollingUpdate ?? {};
+    const maxSurge = resolveCount(ru.maxSurge, nodeCount, 0, true);
+    const maxUnavailable = resolveCount(ru.maxUnavailable, nodeCount, 1, false) || (maxSurge === 0 ? 1 : 0);
+    if (maxSurge > 0) {
+      let surged = oldOnNodes.filter((o) => o.hasNew && !o.newAvailable).length;
+      for (const o of oldOnNodes) {
+        if (o.newAvailable) this.remove(d, o.old);
+        else if (!o.hasNew && surged < maxSurge) {
+          this.create(d, o.node);
+          surged++;
+        }
+      }
+      return;
+    }
+    let budget = maxUnavailable - unavailable;
+    const ordered = [...oldOnNodes].sort((a, b) => Number(d.available(a.old)) - Number(d.available(b.old)));
+    for (const o of ordered) {
+      if (!d.available(o.old)) this.remove(d, o.old);
+      else if (budget > 0) {
+        this.remove(d, o.old);
+        budget--;
+      }
+    }
+  }
+
   private updateStatus(reg: Registry, ds: KubeObject, owned: KubeObject[], wanted: string[], nodeNames: Set<string>, hash: string): void {
     const now = reg.clock.now();
     const minReady = ds.spec?.minReadySeconds ?? 0;
