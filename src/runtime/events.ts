@@ -7,7 +7,6 @@
 import { rfc3339 } from '../api/duration.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 
 const eventsR = resolveResource('events')[0];
@@ -55,6 +54,8 @@ class Lru<V> {
 class Correlator {
   aggregates = new Lru<{ messages: Set<string>; last: number }>(CACHE_ENTRIES);
   spam = new Lru<{ tokens: number; last: number }>(CACHE_ENTRIES);
+  /** The name of the event each identity last made (client-go's events cache): a repeat updates it. */
+  names = new Lru<string>(CACHE_ENTRIES);
 
   /** The message to record (aggregated or not), or undefined when the spam filter drops it. */
   correlate(source: EventSource, obj: KubeObject, type: string, reason: string, message: string, now: number): { message: string; aggregated: boolean } | undefined {
@@ -82,19 +83,15 @@ class Correlator {
 }
 
 /**
- * 16 hex digits naming an event's identity: two 32-bit FNV-1a hashes of its UTF-16 code units
- * with different offset bases. Not cryptographic (names only need to differ between the events of
- * one object), and cheap: every recorded event computes one.
+ * The suffix of a new event's name: the time in nanoseconds, in hex, as client-go names events
+ * (`<object>.<hex nanoseconds>`), so names sort in the order events happened. The clock has
+ * millisecond steps: events of one millisecond are numbered within it.
  */
-export function identityHash(s: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x9e3779b9;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+const lastName = new WeakMap<Registry, { ms: number; seq: number }>();
+function timeSuffix(reg: Registry, nowMs: number): string {
+  let last = lastName.get(reg);
+  if (!last || last.ms !== nowMs) lastName.set(reg, (last = { ms: nowMs, seq: 0 }));
+  return (BigInt(nowMs) * 1_000_000n + BigInt(last.seq++)).toString(16);
 }
 
 const correlators = new WeakMap<Registry, Map<string, Correlator>>();
@@ -111,27 +108,26 @@ function correlatorFor(reg: Registry, component: string): Correlator {
 export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
   const nowMs = reg.clock.now();
   let aggregated = false;
+  const correlator = correlatorFor(reg, source.component);
   if (!UNCORRELATED.has(source.component)) {
-    const c = correlatorFor(reg, source.component).correlate(source, obj, type, reason, message, nowMs);
+    const c = correlator.correlate(source, obj, type, reason, message, nowMs);
     if (!c) return;
     ({ message, aggregated } = c);
   }
   const ns = obj.metadata.namespace || 'default';
-  // The name is derived from what makes an event the same one, so a repeat finds it in the store;
-  // an aggregate is one event per object and reason whatever its latest message.
+  // What makes an event the same one; an aggregate is one event per object and reason whatever its latest message.
   const identity = aggregated ? `${obj.metadata.uid}|${source.component}|${reason}|${type}|(combined)` : `${obj.metadata.uid}|${source.component}|${reason}|${message}|${fieldPath ?? ''}`;
-  const key = identityHash(identity);
-  const name = `${obj.metadata.name}.${key}`;
   const now = rfc3339(nowMs);
-  const bump = (existing: KubeObject) => reg.patchTrusted(eventsR, ns, name, { count: (existing.count ?? 1) + 1, lastTimestamp: now, ...(aggregated ? { message } : {}) });
   try {
-    // Most events are new: create first, count a repeat when the name is taken (an aggregate
-    // usually exists already: look it up first).
-    const aggregate = aggregated ? reg.find(eventsR, ns, name) : undefined;
-    if (aggregate) {
-      bump(aggregate);
+    // A repeat of an event this component made (and still remembers) counts on it.
+    const known = correlator.names.get(identity);
+    const existing = known ? reg.find(eventsR, ns, known) : undefined;
+    if (existing) {
+      reg.patchTrusted(eventsR, ns, known!, { count: (existing.count ?? 1) + 1, lastTimestamp: now, ...(aggregated ? { message } : {}) });
       return;
     }
+    const name = `${obj.metadata.name}.${timeSuffix(reg, nowMs)}`;
+    correlator.names.set(identity, name);
     reg.createTrusted(eventsR, ns, {
       apiVersion: 'v1',
       kind: 'Event',
@@ -155,13 +151,7 @@ export function recordEvent(reg: Registry, source: EventSource, obj: KubeObject,
       reportingComponent: source.component,
       reportingInstance: source.host ?? '',
     });
-  } catch (e) {
+  } catch {
     // An event that cannot be written (namespace going away) is dropped, as the real recorder does.
-    if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) return;
-    try {
-      bump(reg.get(eventsR, ns, name));
-    } catch {
-      // As above.
-    }
   }
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveResource } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { identityHash, recordEvent } from '../../src/runtime/events.js';
+import { recordEvent } from '../../src/runtime/events.js';
 import { TestCluster } from '../cluster.js';
 
 const eventsR = resolveResource('events')[0];
@@ -85,11 +85,18 @@ describe('recordEvent', () => {
 });
 
 describe('event names', () => {
-  it('are the object name and 16 hex digits of the event identity: stable, and distinct across identities', () => {
-    expect(identityHash('uid|kubelet|Started|Started container web|')).toMatch(/^[0-9a-f]{16}$/);
-    expect(identityHash('a')).toBe(identityHash('a'));
-    const seen = new Set<string>();
-    for (let i = 0; i < 50_000; i++) seen.add(identityHash(`pod-uid-${i % 500}|kubelet|Started|Started container c${i}|`));
-    expect(seen.size).toBe(50_000);
+  it('are the object name and the time in hex nanoseconds, so events of one second sort in the order they happened', () => {
+    const { reg, rs, events } = setup();
+    for (const reason of ['Zeta', 'Alpha', 'Mid']) recordEvent(reg, { component: 'replicaset-controller' }, rs, 'Normal', reason, `${reason} happened`);
+    const names = events().map((e) => e.metadata.name!);
+    expect(names.every((n) => /^web-1\.[0-9a-f]{15,}$/.test(n))).toBe(true);
+    expect(events().sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1)).map((e) => e.reason)).toEqual(['Zeta', 'Alpha', 'Mid']);
+  });
+
+  it('a repeat counts on the event it repeats, found by what makes it the same (not by its name)', () => {
+    const { reg, rs, events } = setup();
+    recordEvent(reg, { component: 'replicaset-controller' }, rs, 'Warning', 'FailedCreate', 'quota exceeded');
+    recordEvent(reg, { component: 'replicaset-controller' }, rs, 'Warning', 'FailedCreate', 'quota exceeded');
+    expect(events().map((e) => [e.reason, e.count])).toEqual([['FailedCreate', 2]]);
   });
 });
