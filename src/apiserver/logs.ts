@@ -26,7 +26,10 @@ export function containerLog(pod: KubeObject, opts: LogOptions): string {
   const c = containers.find((x) => x.name === cname);
   if (!c) throw E.badRequest(`container ${cname} is not valid for pod ${name}`);
   const st = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s: any) => s.name === cname);
-  const state = opts.previous ? st?.lastState : st?.state;
+  let state = opts.previous ? st?.lastState : st?.state;
+  // A container waiting to restart (CrashLoopBackOff) still has its last run: its log is that
+  // run's, as the kubelet serves it.
+  if (!opts.previous && state?.waiting && st?.lastState?.terminated) state = st.lastState;
   if (opts.previous && !state?.terminated) throw E.badRequest(`previous terminated container "${cname}" in pod "${name}" not found`);
   if (!state || state.waiting) throw E.badRequest(`container "${cname}" in pod "${name}" is waiting to start: ${state?.waiting?.reason ?? 'ContainerCreating'}`);
   const lines: [string, string][] = [];
