@@ -46,8 +46,12 @@ export interface FilterPlugin {
   preFilter?(pod: KubeObject): unknown;
   /** The plugin looks only at node state that `NodeInfo.clean` sums up, so clean nodes always pass. */
   passesCleanNodes?: boolean;
-  /** `state` is preFilter's result (computed on the spot when absent). */
-  filter(pod: KubeObject, node: NodeInfo, state?: unknown): string | undefined;
+  /**
+   * Why the node does not fit, or undefined when it does. Several reasons when the plugin finds
+   * several (NodeResourcesFit names every resource that is short). `state` is preFilter's result
+   * (computed on the spot when absent).
+   */
+  filter(pod: KubeObject, node: NodeInfo, state?: unknown): string | string[] | undefined;
 }
 
 /**

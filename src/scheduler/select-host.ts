@@ -53,10 +53,10 @@ export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS
       continue;
     }
     // The first filter that fails decides (kube-scheduler stops there too).
-    let why: string | undefined;
+    let why: string | string[] | undefined;
     for (const a of n.clean ? onClean : active) if ((why = a.f.filter(pod, n, a.state)) !== undefined) break;
-    if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
-    else feasible.push(n);
+    if (why === undefined) feasible.push(n);
+    else for (const r of typeof why === 'string' ? [why] : why) reasons.set(r, (reasons.get(r) ?? 0) + 1);
   }
   if (feasible.length === 0) return { reasons, total: nodes.length };
   const states = scores.map((p) => p.preScore?.(pod, feasible));

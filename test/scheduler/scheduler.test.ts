@@ -21,6 +21,7 @@ describe('filter plugins', () => {
     ['fits', nodeResourcesFit, pod(cpu('1')), nodeInfo(node('n'), [pod(cpu('2'))]), undefined],
     ['too much cpu', nodeResourcesFit, pod(cpu('3')), nodeInfo(node('n'), [pod(cpu('2'))]), 'Insufficient cpu'],
     ['too many pods', nodeResourcesFit, pod(), nodeInfo(node('n', { pods: '1' }), [pod()]), 'Too many pods'],
+    ['every short resource', nodeResourcesFit, pod({ container: { resources: { requests: { cpu: '5', memory: '9Gi' } } } }), nodeInfo(node('n', { pods: '1' }), [pod()]), ['Too many pods', 'Insufficient cpu', 'Insufficient memory']],
     ['cordoned', nodeUnschedulable, pod(), nodeInfo(node('n', { unschedulable: true }), []), 'node(s) were unschedulable'],
     ['cordoned but tolerated', nodeUnschedulable, pod({ tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] }), nodeInfo(node('n', { unschedulable: true }), []), undefined],
     ['nodeSelector matches', nodeAffinity, pod({ nodeSelector: { disk: 'ssd' } }), nodeInfo(node('n', { labels: { disk: 'ssd' } }), []), undefined],
@@ -37,7 +38,7 @@ describe('filter plugins', () => {
     ['PreferNoSchedule is not a filter', taintToleration, pod(), nodeInfo(node('n', { taints: [{ key: 'x', effect: 'PreferNoSchedule' }] }), []), undefined],
     ['host port in use', nodePorts, pod({ container: { ports: [{ containerPort: 80, hostPort: 8080 }] } }), nodeInfo(node('n'), [pod({ container: { ports: [{ containerPort: 80, hostPort: 8080 }] } })]), "node(s) didn't have free ports for the requested pod ports"],
   ])('%s', (_name, plugin, p, info, expected) => {
-    expect(plugin.filter(p, info)).toBe(expected);
+    expect(plugin.filter(p, info)).toEqual(expected);
   });
 });
 
@@ -59,6 +60,9 @@ describe('selectHost', () => {
     expect('reasons' in r && unschedulableMessage(r.reasons, r.total)).toBe("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.");
     const cpuOnly = selectHost(pod(cpu('100')), nodes);
     expect('reasons' in cpuOnly && unschedulableMessage(cpuOnly.reasons, cpuOnly.total)).toBe('0/3 nodes are available: 3 Insufficient cpu.');
+    // Each node counts once for every resource it is short of, as kube-scheduler words it.
+    const both = selectHost(pod({ container: { resources: { requests: { cpu: '100', memory: '100Gi' } } } }), nodes);
+    expect('reasons' in both && unschedulableMessage(both.reasons, both.total)).toBe('0/3 nodes are available: 3 Insufficient cpu, 3 Insufficient memory.');
   });
 });
 

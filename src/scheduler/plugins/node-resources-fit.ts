@@ -9,11 +9,17 @@ export const REASON_PODS = 'Too many pods';
 export const nodeResourcesFit: FilterPlugin = {
   name: 'NodeResourcesFit',
   preFilter: (pod) => podRequests(pod),
+  // Every resource that is short is a reason, as kube-scheduler's fitsRequest lists them.
   filter(pod, n, state) {
-    if (n.requestedPods + 1 > n.allocatablePods) return REASON_PODS;
     const r = (state as PodRequests | undefined) ?? podRequests(pod);
-    if (r.milliCPU > 0 && n.requestedMilliCPU + r.milliCPU > n.allocatableMilliCPU) return REASON_CPU;
-    if (r.memory > 0 && n.requestedMemory + r.memory > n.allocatableMemory) return REASON_MEMORY;
-    return undefined;
+    const pods = n.requestedPods + 1 > n.allocatablePods;
+    const cpu = r.milliCPU > 0 && n.requestedMilliCPU + r.milliCPU > n.allocatableMilliCPU;
+    const memory = r.memory > 0 && n.requestedMemory + r.memory > n.allocatableMemory;
+    if (!pods && !cpu && !memory) return undefined;
+    const reasons: string[] = [];
+    if (pods) reasons.push(REASON_PODS);
+    if (cpu) reasons.push(REASON_CPU);
+    if (memory) reasons.push(REASON_MEMORY);
+    return reasons.length === 1 ? reasons[0] : reasons;
   },
 };
