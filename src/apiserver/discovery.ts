@@ -25,7 +25,7 @@ export function apiVersions(serverAddress: string): object {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-function groupEntry(group: string): object {
+function groupEntry(group: string): { name: string; versions: { groupVersion: string; version: string }[]; preferredVersion: { groupVersion: string; version: string } } {
   const versions = [...groupVersions().filter((gv) => gv.group === group), ...CONVERSIONS.filter((c) => c.group === group)].map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
   return { name: group, versions, preferredVersion: versions[0] };
 }
@@ -132,7 +132,7 @@ function versionDiscovery(group: string, version: string): object | undefined {
 export function aggregatedDiscovery(core: boolean): object {
   const groups = core ? [''] : [...new Set(groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
   const items = groups.map((group) => {
-    const versions = core ? [{ version: 'v1' }] : ((groupEntry(group) as { versions: { version: string }[] }).versions);
+    const versions = core ? [{ version: 'v1' }] : groupEntry(group).versions;
     return {
       metadata: { ...(group ? { name: group } : {}), creationTimestamp: null },
       versions: versions.map((v) => versionDiscovery(group, v.version)).filter((v): v is object => v !== undefined),

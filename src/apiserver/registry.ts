@@ -438,6 +438,7 @@ export class Registry {
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
     delete m.selfLink;
+    const strategy = strategyFor(r.kind);
     prepareForCreate(r, o);
     applyDefaults(r.kind, o);
     const attributes = { reg: this, r, namespace, name };
@@ -450,9 +451,9 @@ export class Registry {
     if (opts.fieldManager) o.metadata.managedFields = recordUpdate(undefined, undefined, o, opts.fieldManager, m.creationTimestamp);
     if (!trusted && !small) this.checkSize(r, o);
     if (opts.dryRun) return o;
-    if (strategyFor(r.kind).internsParts) this.interner.pod(o);
+    if (strategy.internsParts) this.interner.pod(o);
     try {
-      if (!strategyFor(r.kind).allocatesAddresses) return this.store.create(storeKey(r), o);
+      if (!strategy.allocatesAddresses) return this.store.create(storeKey(r), o);
       const before = this.store.writeCount('services');
       const created = this.store.create(storeKey(r), o);
       // The index was current before this write: it stays current with the new Service added.

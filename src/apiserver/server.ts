@@ -90,8 +90,8 @@ const nameSelector = (name: string) => `metadata.name=${name.replace(/[\\,=!]/g,
 const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
 
 /** Waits until the store reaches revision `rv`, at most `ms`; false on time-out or when the client goes away first. */
-function waitForRevision(store: Pick<Registry, 'revision' | 'subscribe'>, rv: number, ms: number, req: http.IncomingMessage): Promise<boolean> {
-  if (store.revision >= rv) return Promise.resolve(true);
+function waitForRevision(reg: Pick<Registry, 'revision' | 'subscribe'>, rv: number, ms: number, req: http.IncomingMessage): Promise<boolean> {
+  if (reg.revision >= rv) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       clearTimeout(timer);
@@ -100,10 +100,10 @@ function waitForRevision(store: Pick<Registry, 'revision' | 'subscribe'>, rv: nu
       resolve(ok);
     };
     const onClose = () => done(false);
-    const unsubscribe = store.subscribe(() => {
-      if (store.revision >= rv) done(true);
+    const unsubscribe = reg.subscribe(() => {
+      if (reg.revision >= rv) done(true);
     });
-    const timer = setTimeout(() => done(store.revision >= rv), ms);
+    const timer = setTimeout(() => done(reg.revision >= rv), ms);
     req.on('close', onClose);
   });
 }

@@ -153,11 +153,8 @@ export class Kubelets implements Controller {
   /**
    * Runs every lifecycle stage that is due for the pod, one after another, and writes the result
    * once (a pod without a readiness delay starts and becomes Ready in one write); then asks to be
-   * woken when the next stage is due.
-   */
-  /**
-   * Returns true when the pod is settled: it waits only for its own changes or for a time it
-   * asked to be woken at.
+   * woken when the next stage is due. Returns true when the pod is settled: it waits only for
+   * its own changes or for a time it asked to be woken at.
    */
   private syncPod(reg: Registry, node: KubeObject, pod: KubeObject, now: number, usedIPs: Set<string>): boolean {
     // A pod that has settled (nothing changed it since, and nothing is due) needs no work: this

@@ -52,9 +52,9 @@ interface Undo {
   name: string;
   key: string;
   /**
-   * Inside a savepoint (see Store.savepoint): the pending SQLite write before this write, if the transaction had
-   * written the object already (its previous version is that write's object); otherwise the
-   * previous version is what SQLite holds.
+   * Inside a savepoint (see Store.savepoint): the pending SQLite write before this write, if the
+   * transaction had written the object already (its previous version is that write's object);
+   * otherwise the previous version is what SQLite holds.
    */
   unit?: { dirty: Dirty | undefined };
   /** In a store that is not durable: the version before this write, kept in memory only. */

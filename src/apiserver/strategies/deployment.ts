@@ -2,4 +2,4 @@
 // the revision annotation with the status in one write (pkg/registry/apps/deployment/strategy.go).
 import { defineStrategy } from './strategy.js';
 
-export const deploymentStrategy = defineStrategy(['Deployment'], { statusTakesAnnotations: true });
+defineStrategy(['Deployment'], { statusTakesAnnotations: true });

@@ -13,8 +13,6 @@ import './status-owners.js';
 import { strategyFor } from './strategy.js';
 
 export { strategyFor } from './strategy.js';
-export type { Strategy } from './strategy.js';
-export { qosClass } from './pod.js';
 
 /** Called on create, after system metadata is set and before defaults and validation. */
 export function prepareForCreate(r: ResourceInfo, o: KubeObject): void {

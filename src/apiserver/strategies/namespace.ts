@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../api/types.js';
 import { defineStrategy } from './strategy.js';
 
-export const namespaceStrategy = defineStrategy(['Namespace'], {
+defineStrategy(['Namespace'], {
   initialStatus: () => ({ phase: 'Active' }),
   specFinalizers: (o) => (o.spec?.finalizers ?? []).length,
   markDeleted(cur, finalizers, now) {

@@ -22,7 +22,7 @@ export function qosClass(containers: Container[]): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-export const podStrategy = defineStrategy(['Pod'], {
+defineStrategy(['Pod'], {
   internsParts: true,
   initialStatus: (o: KubeObject) => ({ phase: 'Pending', qosClass: qosClass([...(o.spec?.initContainers ?? []), ...(o.spec?.containers ?? [])]) }),
   gracePeriod(cur, requested) {

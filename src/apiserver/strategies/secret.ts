@@ -10,7 +10,7 @@ function foldStringData(o: KubeObject): void {
   }
 }
 
-export const secretStrategy = defineStrategy(['Secret'], {
+defineStrategy(['Secret'], {
   keepsStatusOnCreate: true,
   prepareForCreate: foldStringData,
   prepareForUpdate: (o) => foldStringData(o),

@@ -3,7 +3,7 @@
 // (pkg/registry/core/service/strategy.go). Allocation itself is the registry's (it holds the index).
 import { defineStrategy } from './strategy.js';
 
-export const serviceStrategy = defineStrategy(['Service'], {
+defineStrategy(['Service'], {
   initialStatus: () => ({ loadBalancer: {} }),
   allocatesAddresses: true,
   prepareForUpdate(o, old) {

@@ -40,9 +40,8 @@ const registered = new Map<string, Strategy>();
 const GENERIC: Strategy = {};
 
 /** Registers a kind's strategy (each strategy file does, for its kinds). */
-export function defineStrategy(kinds: string[], s: Strategy): Strategy {
+export function defineStrategy(kinds: string[], s: Strategy): void {
   for (const k of kinds) registered.set(k, s);
-  return s;
 }
 
 /** The strategy of a kind (the generic one when the kind has no rules of its own). */
