@@ -26,6 +26,8 @@ import { StatusError } from './errors.js';
 import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate, strategyFor } from './strategies/index.js';
 
 /** How unknown fields in a request body are treated (`?fieldValidation=`). */
+export type { Change };
+
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 /** Options common to writes. */
@@ -176,6 +178,24 @@ export class Registry {
     return this.store.changesSince(rev);
   }
 
+  /**
+   * Changes after `rev` including the open transaction's writes (a control-loop component's
+   * view); undefined when history no longer reaches back that far.
+   */
+  changesAfter(rev: number): Change[] | undefined {
+    try {
+      return this.store.changesAfter(rev);
+    } catch (e) {
+      if (e instanceof StoreError && e.code === 'Compacted') return undefined;
+      throw e;
+    }
+  }
+
+  /** Moves whenever writes are undone: revisions after the undo point are reused, so changes read before are void. */
+  get rewindCount(): number {
+    return this.store.rewindCount;
+  }
+
   /** Forgets change history up to `rev` (the daemon keeps a few minutes of it for watches). */
   compact(rev: number): void {
     this.store.compact(rev);
@@ -184,11 +204,11 @@ export class Registry {
   // ---- reads ----
 
   /**
-   * Every object of a resource, in no particular order and without copying (a lister for
+   * Every object of a resource (or of one namespace), in no particular order and without copying (a lister for
    * controllers that scan all of them each pass). The objects must not be mutated.
    */
-  scan(r: ResourceInfo): Iterable<KubeObject> {
-    return this.store.values(storeKey(r));
+  scan(r: ResourceInfo, namespace?: string): Iterable<KubeObject> {
+    return this.store.values(storeKey(r), namespace);
   }
 
   /** How many objects of a resource exist (cheap for resources held in memory). */

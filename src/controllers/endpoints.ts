@@ -7,8 +7,9 @@ import { fromLabelSelector, matches } from '../api/labels.js';
 import { isPodReady } from '../api/pods.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from '../runtime/controller.js';
+import type { Change, Registry } from '../apiserver/registry.js';
+import type { Controller } from '../runtime/controller.js';
+import { ChangeFeed } from '../runtime/change-feed.js';
 import { pushTo } from '../api/collections.js';
 import { LabelIndex } from '../api/label-index.js';
 
@@ -93,36 +94,136 @@ export function endpointSubsets(svc: KubeObject, bs: Backend[]): { subsets: any[
   return { subsets, truncated };
 }
 
-/** Keeps Endpoints and EndpointSlices in step with Services and their pods. */
+const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+
+/** What one pass reads, a namespace at a time (only the namespaces it touches are read). */
+class NamespaceViews {
+  private pods = new Map<string, LabelIndex<KubeObject>>();
+  private slices = new Map<string, Map<string, KubeObject[]>>();
+  constructor(private reg: Registry) {}
+
+  /** The namespace's pods that may match a selector. */
+  candidates(ns: string, selector: Record<string, string>): KubeObject[] {
+    let index = this.pods.get(ns);
+    if (!index) {
+      this.pods.set(ns, (index = new LabelIndex()));
+      for (const p of this.reg.scan(podsR, ns)) index.add(ns, p.metadata.labels, p);
+    }
+    return index.candidates(ns, selector);
+  }
+
+  /** A Service's EndpointSlices (its label, owned by it), in name order. */
+  slicesOf(svc: KubeObject): KubeObject[] {
+    const ns = svc.metadata.namespace!;
+    let byOwner = this.slices.get(ns);
+    if (!byOwner) {
+      this.slices.set(ns, (byOwner = new Map()));
+      for (const sl of this.reg.scan(sliceR, ns)) for (const o of sl.metadata.ownerReferences ?? []) pushTo(byOwner, o.uid, sl);
+    }
+    return (byOwner.get(svc.metadata.uid!) ?? [])
+      .filter((sl) => sl.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name)
+      .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0));
+  }
+}
+
+/**
+ * Keeps Endpoints and EndpointSlices in step with Services and their pods. Keyed by Service, as
+ * Kubernetes' controller is: a pass syncs the Services its changes touch (the Service, its
+ * Endpoints or slices, a pod it selects now or had as a backend), everything on the first pass.
+ */
 export class EndpointsController implements Controller {
   readonly name = 'endpoint-controller';
-  private gate = new RevisionGate(['pods', 'services', 'endpoints', 'endpointslices.discovery.k8s.io']);
+  private feed = new ChangeFeed(['pods', 'services', 'endpoints', 'endpointslices.discovery.k8s.io']);
+  /** The Services (`ns/name`) each pod (`ns/name`) was a backend of when they last synced. */
+  private servicesOfPod = new Map<string, Set<string>>();
+  /** The backends (`ns/name` of pods) each Service had when it last synced. */
+  private podsOfService = new Map<string, string[]>();
 
   sync(reg: Registry): void {
-    if (!this.gate.changed(reg)) return;
-    // Pods by namespace and each label, slices by owning Service: thousands of Services each
-    // look at their candidates only, not at every pod and slice of their namespace.
-    const pods = new LabelIndex<KubeObject>();
-    for (const p of reg.scan(podsR)) pods.add(p.metadata.namespace!, p.metadata.labels, p);
-    const slicesByOwner = new Map<string, KubeObject[]>();
-    for (const sl of reg.list(sliceR, undefined).items) for (const o of sl.metadata.ownerReferences ?? []) pushTo(slicesByOwner, o.uid, sl);
-    const services = reg.list(svcR, undefined).items;
-    const wanted = new Set<string>();
-    for (const svc of services) {
-      if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0 || svc.spec.type === 'ExternalName' || svc.metadata.deletionTimestamp) continue;
-      const ns = svc.metadata.namespace!;
-      wanted.add(`${ns}/${svc.metadata.name}`);
-      const bs = backends(svc, pods.candidates(ns, svc.spec.selector));
-      this.syncEndpoints(reg, svc, bs);
-      const owned = (slicesByOwner.get(svc.metadata.uid!) ?? []).filter((sl) => sl.metadata.namespace === ns && sl.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name);
-      this.syncSlices(reg, svc, bs, owned);
+    const changes = this.feed.read(reg);
+    try {
+      const keys = changes ? this.touchedBy(reg, changes) : this.everything(reg);
+      const views = new NamespaceViews(reg);
+      for (const key of keys) this.syncService(reg, key, views);
+      this.feed.caughtUp(reg);
+    } catch (e) {
+      this.feed.reset();
+      throw e;
     }
-    // Endpoints this controller made for Services that are gone (slices go with their owner, by GC).
-    for (const ep of reg.list(epR, undefined).items) {
-      const key = `${ep.metadata.namespace}/${ep.metadata.name}`;
-      if (!wanted.has(key) && ep.metadata.labels?.['endpointslice.kubernetes.io/skip-mirror'] === 'true' && !services.some((s) => `${s.metadata.namespace}/${s.metadata.name}` === key && s.spec?.selector))
-        reg.delete(epR, ep.metadata.namespace!, ep.metadata.name!);
+  }
+
+  /** Every Service, and every Endpoints object this controller made (its Service may be gone). */
+  private everything(reg: Registry): Set<string> {
+    this.servicesOfPod.clear();
+    this.podsOfService.clear();
+    const keys = new Set<string>();
+    for (const svc of reg.list(svcR, undefined).items) keys.add(keyOf(svc));
+    for (const ep of reg.scan(epR)) if (ep.metadata.labels?.['endpointslice.kubernetes.io/skip-mirror'] === 'true') keys.add(keyOf(ep));
+    return keys;
+  }
+
+  /** The Services a list of changes touches. */
+  private touchedBy(reg: Registry, changes: Change[]): Set<string> {
+    const keys = new Set<string>();
+    let selecting: Map<string, KubeObject[]> | undefined;
+    for (const c of changes) {
+      const key = `${c.namespace}/${c.name}`;
+      if (c.resource === 'services' || c.resource === 'endpoints') keys.add(key);
+      else if (c.resource === 'pods') {
+        for (const s of this.servicesOfPod.get(key) ?? []) keys.add(s);
+        // Only a pod with an IP that has not ended can be a backend (backends()): a pod being
+        // scheduled or started touches no Service it was not already in.
+        const st = c.object.status;
+        if (c.type === 'DELETED' || !st?.podIP || st.phase === 'Succeeded' || st.phase === 'Failed') continue;
+        // Services by namespace and the first label of their selector: a pod's candidates are those under one of its labels.
+        if (!selecting) {
+          selecting = new Map();
+          for (const svc of reg.scan(svcR)) {
+            const first = Object.entries(svc.spec?.selector ?? {})[0];
+            if (first) pushTo(selecting, `${svc.metadata.namespace}\u0000${first[0]}\u0000${first[1]}`, svc);
+          }
+        }
+        for (const [k, v] of Object.entries(c.object.metadata.labels ?? {}))
+          for (const svc of selecting.get(`${c.namespace}\u0000${k}\u0000${v}`) ?? []) if (matches(fromLabelSelector({ matchLabels: svc.spec.selector }), c.object.metadata.labels)) keys.add(keyOf(svc));
+      } else {
+        const svc = c.object.metadata.labels?.['kubernetes.io/service-name'];
+        if (svc) keys.add(`${c.namespace}/${svc}`);
+      }
     }
+    return keys;
+  }
+
+  /** Brings one Service's Endpoints and slices in step (or removes its Endpoints when it selects nothing any more). */
+  private syncService(reg: Registry, key: string, views: NamespaceViews): void {
+    const slash = key.indexOf('/');
+    const ns = key.slice(0, slash);
+    const svc = reg.find(svcR, ns, key.slice(slash + 1));
+    if (!svc?.spec?.selector || Object.keys(svc.spec.selector).length === 0 || svc.spec.type === 'ExternalName' || svc.metadata.deletionTimestamp) {
+      this.remember(key, []);
+      // Endpoints this controller made for a Service that is gone or has no selector (slices go with their owner, by GC).
+      const ep = reg.find(epR, ns, key.slice(slash + 1));
+      if (ep && !svc?.spec?.selector && ep.metadata.labels?.['endpointslice.kubernetes.io/skip-mirror'] === 'true') reg.delete(epR, ns, ep.metadata.name!);
+      return;
+    }
+    const bs = backends(svc, views.candidates(ns, svc.spec.selector));
+    this.syncEndpoints(reg, svc, bs);
+    this.syncSlices(reg, svc, bs, views.slicesOf(svc));
+    this.remember(key, bs.map((b) => keyOf(b.pod)));
+  }
+
+  /** Records a Service's backends, so a change to one of them later touches the Service. */
+  private remember(svcKey: string, podKeys: string[]): void {
+    for (const p of this.podsOfService.get(svcKey) ?? []) {
+      const s = this.servicesOfPod.get(p);
+      if (s?.delete(svcKey) && s.size === 0) this.servicesOfPod.delete(p);
+    }
+    for (const p of podKeys) {
+      let s = this.servicesOfPod.get(p);
+      if (!s) this.servicesOfPod.set(p, (s = new Set()));
+      s.add(svcKey);
+    }
+    if (podKeys.length) this.podsOfService.set(svcKey, podKeys);
+    else this.podsOfService.delete(svcKey);
   }
 
   private syncEndpoints(reg: Registry, svc: KubeObject, bs: Backend[]): void {

@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import type { KubeObject } from '../api/types.js';
 import { Checkpointer } from './checkpointer.js';
 import { KeyFilter } from './key-filter.js';
+import { ObjectIndex } from './object-index.js';
 
 /** The kinds of store failure the apiserver turns into Status errors. */
 export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Compacted';
@@ -50,7 +51,6 @@ interface Undo {
   resource: string;
   ns: string;
   name: string;
-  key: string;
   /**
    * Inside a savepoint (see Store.savepoint): the pending SQLite write before this write, if the
    * transaction had written the object already (its previous version is that write's object);
@@ -93,7 +93,8 @@ export class Store {
   private dirty = new Map<string, Dirty>();
   private unitDepth = 0;
   private ownership = 0;
-  private objects = new Map<string, Map<string, KubeObject>>();
+  private rewinds = 0;
+  private objects = new ObjectIndex();
   private rev = 0;
   private compactedRev = 0;
   private durable: boolean;
@@ -179,7 +180,7 @@ export class Store {
 
   private load(): void {
     for (const row of this.db.prepare('SELECT resource, namespace, name, data FROM objects').iterate() as Iterable<{ resource: string; namespace: string; name: string; data: string }>) {
-      this.bucket(row.resource).set(keyOf(row.namespace, row.name), JSON.parse(row.data));
+      this.objects.set(row.resource, row.namespace, row.name, JSON.parse(row.data));
     }
     const maxObj = (this.db.prepare('SELECT max(rv) AS m FROM objects').get() as { m: number | null }).m ?? 0;
     // The revision survives a restart even when its newest writes were deletes or forgotten cold objects.
@@ -187,12 +188,6 @@ export class Store {
     this.rev = Math.max(maxObj, meta ? Number(meta.value) : 0);
     // The change log does not survive: everything before now is compacted.
     this.compactedRev = this.rev;
-  }
-
-  private bucket(resource: string): Map<string, KubeObject> {
-    let b = this.objects.get(resource);
-    if (!b) this.objects.set(resource, (b = new Map()));
-    return b;
   }
 
   /** The current revision: the resourceVersion of the newest write. */
@@ -208,6 +203,14 @@ export class Store {
     return this.ownership;
   }
 
+  /**
+   * Moves whenever writes are undone (a failed transaction or savepoint): revisions after the
+   * undo point are then given again to other writes, so a reader of changes must start over.
+   */
+  get rewindCount(): number {
+    return this.rewinds;
+  }
+
   /** The newest revision that is no longer in the change log. */
   get compacted(): number {
     return this.compactedRev;
@@ -215,7 +218,7 @@ export class Store {
 
   /** One object, or undefined. The returned object must not be mutated. */
   get(resource: string, namespace: string, name: string): KubeObject | undefined {
-    if (!this.cold.has(resource)) return this.objects.get(resource)?.get(keyOf(namespace, name));
+    if (!this.cold.has(resource)) return this.objects.get(resource, namespace, name);
     const dk = dirtyKeyOf(resource, keyOf(namespace, name));
     if (!this.coldKeys.mayHave(dk)) return undefined;
     const d = this.dirty.get(dk);
@@ -242,11 +245,7 @@ export class Store {
   list(resource: string, namespace?: string): KubeObject[] {
     const out: KubeObject[] = [];
     if (this.cold.has(resource)) out.push(...this.coldObjects(resource, namespace));
-    else {
-      const b = this.objects.get(resource);
-      if (!b) return [];
-      for (const o of b.values()) if (namespace === undefined || (o.metadata.namespace ?? '') === namespace) out.push(o);
-    }
+    else for (const o of this.objects.values(resource, namespace)) out.push(o);
     return out.sort((a, c) => {
       const an = a.metadata.namespace ?? '';
       const cn = c.metadata.namespace ?? '';
@@ -255,11 +254,10 @@ export class Store {
     });
   }
 
-  /** Objects of a resource in no particular order (cheap: for controllers that scan everything). */
-  values(resource: string): IterableIterator<KubeObject> {
-    if (this.cold.has(resource)) return this.coldObjects(resource)[Symbol.iterator]();
-    const b = this.objects.get(resource);
-    return b ? b.values() : [][Symbol.iterator]();
+  /** Objects of a resource (all namespaces, or one) in no particular order (cheap: for controllers that scan). */
+  values(resource: string, namespace?: string): IterableIterator<KubeObject> {
+    if (this.cold.has(resource)) return this.coldObjects(resource, namespace)[Symbol.iterator]();
+    return this.objects.values(resource, namespace);
   }
 
   /**
@@ -272,9 +270,8 @@ export class Store {
 
   /** Undoes a write in a store that is not durable: memory gets back the version it replaced. */
   private restorePrevious(u: Undo): void {
-    const b = this.bucket(u.resource);
-    if (u.prev) b.set(u.key, u.prev);
-    else b.delete(u.key);
+    if (u.prev) this.objects.set(u.resource, u.ns, u.name, u.prev);
+    else this.objects.delete(u.resource, u.ns, u.name);
   }
 
   private bump(resource: string): void {
@@ -284,7 +281,7 @@ export class Store {
   /** Number of objects of a resource (cheap, except for cold ones). */
   count(resource: string): number {
     if (this.cold.has(resource)) return this.coldObjects(resource).length;
-    return this.objects.get(resource)?.size ?? 0;
+    return this.objects.size(resource);
   }
 
   /** Runs `fn` in one transaction: all its writes commit together or not at all. Nested calls join the outer one. */
@@ -328,10 +325,11 @@ export class Store {
           continue;
         }
         const row = this.stmts.read.get(u.resource, u.ns, u.name) as { data: string } | undefined;
-        if (row) this.bucket(u.resource).set(u.key, JSON.parse(row.data));
-        else this.bucket(u.resource).delete(u.key);
+        if (row) this.objects.set(u.resource, u.ns, u.name, JSON.parse(row.data));
+        else this.objects.delete(u.resource, u.ns, u.name);
       }
       this.rev = this.revBefore;
+      this.rewinds++;
       this.undo = [];
       this.pending = [];
       this.depth = 0;
@@ -385,17 +383,17 @@ export class Store {
               const row = this.stmts.read.get(u.resource, u.ns, u.name) as { data: string } | undefined;
               before = row ? JSON.parse(row.data) : undefined;
             }
-            const b = this.bucket(u.resource);
-            if (before !== undefined) b.set(u.key, before);
-            else b.delete(u.key);
+            if (before !== undefined) this.objects.set(u.resource, u.ns, u.name, before);
+            else this.objects.delete(u.resource, u.ns, u.name);
           }
-          const dk = dirtyKeyOf(u.resource, u.key);
+          const dk = dirtyKeyOf(u.resource, keyOf(u.ns, u.name));
           if (u.unit?.dirty) this.dirty.set(dk, u.unit.dirty);
           else this.dirty.delete(dk);
         }
         this.undo.length = undoMark;
         this.pending.length = pendingMark;
         this.rev = revMark;
+        this.rewinds++;
       } else if (this.unitDepth === 0) {
         // Committed to the batch: the unit's copies are no longer needed.
         for (let i = undoMark; i < this.undo.length; i++) delete this.undo[i].unit;
@@ -408,23 +406,22 @@ export class Store {
     return this.transaction(() => {
       const ns = obj.metadata.namespace ?? '';
       const name = obj.metadata.name!;
-      const key = keyOf(ns, name);
       const rev = ++this.rev;
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
       if (type === 'DELETED' || obj.metadata.deletionTimestamp || (type === 'ADDED' && obj.metadata.ownerReferences?.length)) this.ownership++;
-      const dk = dirtyKeyOf(resource, key);
-      if (!this.durable && !this.cold.has(resource)) {
+      const cold = this.cold.has(resource);
+      if (!this.durable && !cold) {
         // Memory is the only copy: undo restores the version this write replaces.
-        this.undo.push({ resource, ns, name, key, prev: this.objects.get(resource)?.get(key) });
+        this.undo.push({ resource, ns, name, prev: this.objects.get(resource, ns, name) });
       } else {
-        this.undo.push(this.unitDepth > 0 ? { resource, ns, name, key, unit: { dirty: this.dirty.get(dk) } } : { resource, ns, name, key });
+        const dk = dirtyKeyOf(resource, keyOf(ns, name));
+        this.undo.push(this.unitDepth > 0 ? { resource, ns, name, unit: { dirty: this.dirty.get(dk) } } : { resource, ns, name });
         this.dirty.set(dk, { resource, ns, name, rev, obj: type === 'DELETED' ? undefined : stored });
+        if (cold) this.coldKeys.add(dk);
       }
-      if (this.cold.has(resource)) this.coldKeys.add(dk);
-      else {
-        const b = this.bucket(resource);
-        if (type === 'DELETED') b.delete(key);
-        else b.set(key, stored);
+      if (!cold) {
+        if (type === 'DELETED') this.objects.delete(resource, ns, name);
+        else this.objects.set(resource, ns, name, stored);
       }
       this.pending.push({ rev, type, resource, namespace: ns, name, object: stored });
       return stored;
@@ -460,6 +457,19 @@ export class Store {
   changesSince(rev: number): Change[] {
     if (rev < this.compactedRev) throw new StoreError('Compacted', `too old resource version: ${rev} (${this.compactedRev + 1})`);
     return this.log.slice(this.firstAfter(rev));
+  }
+
+  /**
+   * Changes after `rev`, oldest first, the open transaction's writes (not committed yet) included:
+   * what a component running inside the control loop's transaction has not seen. Compacted if
+   * the log no longer reaches back that far.
+   */
+  changesAfter(rev: number): Change[] {
+    const committed = this.changesSince(rev);
+    if (this.pending.length === 0) return committed;
+    let i = 0;
+    while (i < this.pending.length && this.pending[i].rev <= rev) i++;
+    return i === this.pending.length ? committed : committed.concat(this.pending.slice(i));
   }
 
   /** Index of the first log entry with a revision above `rev` (binary search: the log is in order). */

@@ -260,6 +260,47 @@ describe('services', () => {
     expect(slice.endpoints.find((e: any) => e.addresses[0] === victim.status.podIP).conditions).toEqual({ ready: false, serving: true, terminating: true });
   });
 
+  it('follow pods that change labels, Services that change selectors, edits and deletions (only what changed is synced)', () => {
+    const svcR = resolveResource('services')[0];
+    const ips = (name: string) => (reg.find(epR, 'default', name)?.subsets ?? []).flatMap((s: any) => (s.addresses ?? []).map((a: any) => a.targetRef.name)).sort();
+    const sliceNames = (name: string) => reg.list(sliceR, 'default').items.filter((s) => s.metadata.labels['kubernetes.io/service-name'] === name).flatMap((s) => s.endpoints.map((e: any) => e.targetRef.name)).sort();
+    reg.create(svcR, 'default', svc());
+    reg.create(svcR, 'default', { ...svc(), metadata: { name: 'canary' }, spec: { ...svc().spec, selector: { track: 'canary' } } });
+    reg.create(deployR, 'default', withPort());
+    run(2500);
+    const [a, b] = pods().map((p) => p.metadata.name!).sort();
+    expect(ips('web')).toEqual([a, b]);
+    expect(ips('canary')).toEqual([]);
+    // A pod given another label joins the Service that selects it, and stays in the one it still matches.
+    reg.patch(podsR, 'default', a, 'merge', { metadata: { labels: { track: 'canary' } } });
+    run(100);
+    expect(ips('canary')).toEqual([a]);
+    expect(sliceNames('canary')).toEqual([a]);
+    // A pod that no longer matches leaves (a bare pod: no owner replaces it, nothing else changes).
+    reg.create(podsR, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }] } });
+    run(2500);
+    expect(ips('web')).toContain('solo');
+    reg.patch(podsR, 'default', 'solo', 'merge', { metadata: { labels: { app: 'other' } } });
+    run(100);
+    expect(ips('web')).not.toContain('solo');
+    expect(sliceNames('web')).not.toContain('solo');
+    // A Service whose selector changes follows it.
+    reg.patch(svcR, 'default', 'canary', 'merge', { spec: { selector: { track: null, app: 'other' } } });
+    run(100);
+    expect(ips('canary')).toEqual(['solo']);
+    reg.patch(svcR, 'default', 'canary', 'merge', { spec: { selector: { app: 'nothing' } } });
+    run(100);
+    expect(ips('canary')).toEqual([]);
+    // An edit of the controller's Endpoints is put back.
+    reg.patch(epR, 'default', 'web', 'merge', { subsets: null });
+    run(100);
+    expect(ips('web')).toContain(b);
+    // A deleted Service's Endpoints go.
+    reg.delete(svcR, 'default', 'canary');
+    run(100);
+    expect(reg.find(epR, 'default', 'canary')).toBeUndefined();
+  });
+
   it('publishNotReadyAddresses lists pods before they are ready', () => {
     reg.create(resolveResource('services')[0], 'default', svc({ publishNotReadyAddresses: true }));
     const d = withPort();

@@ -1,9 +1,11 @@
 // RevisionGate: a controller syncs only when something it reads changed (or a wake-up came).
+// ChangeFeed: what changed since a controller last caught up, so it syncs only what that touches.
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/api/clock.js';
 import { resolveResource } from '../../src/api/resources.js';
 import { Registry } from '../../src/apiserver/registry.js';
 import { RevisionGate } from '../../src/runtime/controller.js';
+import { ChangeFeed } from '../../src/runtime/change-feed.js';
 import { bootstrap } from '../../src/daemon/bootstrap.js';
 import { Store } from '../../src/store/store.js';
 
@@ -26,5 +28,52 @@ describe('RevisionGate', () => {
     scoped.wakeAt(clock.now() + 1000);
     clock.advance(1000);
     expect(scoped.changed(reg)).toBe(true);
+  });
+});
+
+describe('ChangeFeed', () => {
+  const setup = () => {
+    const reg = new Registry(new Store(':memory:', { maxChangeLog: 10 }), new FakeClock(Date.parse('2026-11-23T10:00:00Z')));
+    bootstrap(reg);
+    return { reg, feed: new ChangeFeed(['pods']), podsR: resolveResource('pods')[0], cmR: resolveResource('configmaps')[0] };
+  };
+  const names = (changes: { type: string; name: string }[] | undefined) => changes?.map((c) => `${c.type} ${c.name}`);
+
+  it('gives the watched resources\' changes since it last read or caught up, open transaction included', () => {
+    const { reg, feed, podsR, cmR } = setup();
+    expect(feed.read(reg)).toBeUndefined(); // the first read: resync everything
+    reg.create(podsR, 'default', pod('a'));
+    reg.create(cmR, 'default', cm('unwatched'));
+    expect(names(feed.read(reg))).toEqual(['ADDED a']);
+    expect(feed.read(reg)).toEqual([]);
+    reg.transaction(() => {
+      reg.create(podsR, 'default', pod('b'));
+      // Not committed yet, as for a controller after another in the same control-loop tick.
+      expect(names(feed.read(reg))).toEqual(['ADDED b']);
+      reg.delete(podsR, 'default', 'a');
+      feed.caughtUp(reg); // its own write: does not come back
+    });
+    expect(feed.read(reg)).toEqual([]);
+  });
+
+  it('asks for a resync when writes were undone or history compacted', () => {
+    const { reg, feed, podsR } = setup();
+    feed.read(reg);
+    reg.transaction(() => {
+      try {
+        reg.savepoint(() => {
+          reg.create(podsR, 'default', pod('undone'));
+          throw new Error('failed');
+        });
+      } catch {
+        // the savepoint's writes are undone; its revision will be given to another write
+      }
+      reg.create(podsR, 'default', pod('kept'));
+    });
+    expect(feed.read(reg)).toBeUndefined();
+    for (let i = 0; i < 20; i++) reg.create(podsR, 'default', pod(`p${i}`));
+    expect(feed.read(reg)).toBeUndefined();
+    reg.create(podsR, 'default', pod('last'));
+    expect(names(feed.read(reg))).toEqual(['ADDED last']);
   });
 });
