@@ -6,10 +6,11 @@ import { fromLabelSelector, matches } from '../api/labels.js';
 
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
-import type { Registry } from '../apiserver/registry.js';
+import type { Change, Registry } from '../apiserver/registry.js';
 import { pushTo } from '../api/collections.js';
 import { StatusError } from '../apiserver/errors.js';
-import { type Controller, RevisionGate } from '../runtime/controller.js';
+import type { Controller } from '../runtime/controller.js';
+import { ChangeFeed } from '../runtime/change-feed.js';
 import { recordEvent } from '../runtime/events.js';
 import { controllerRef } from './replicaset.js';
 import { podTemplateHash, sameTemplate } from '../api/pod-template.js';
@@ -30,22 +31,74 @@ interface ReplicaSetIndex {
   orphans: Map<string, KubeObject[]>;
 }
 
-/** Syncs Deployments. */
+const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
+const controllerOf = (o: KubeObject) => (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+
+/**
+ * Syncs Deployments, keyed as Kubernetes' controller is: a pass syncs the Deployments its changes
+ * touch (the Deployment, a ReplicaSet it controls or might adopt, a pod of it that ended, for
+ * Recreate), those whose progress deadline came, and all of them on the first pass.
+ */
 export class DeploymentController implements Controller {
   readonly name = 'deployment-controller';
-  private gate = new RevisionGate(['deployments.apps', 'replicasets.apps', 'pods']);
+  private feed = new ChangeFeed(['deployments.apps', 'replicasets.apps', 'pods']);
+  /** When a Deployment's progress deadline passes (`ns/name` -> clock time): it is synced then. */
+  private deadlines = new Map<string, number>();
 
   sync(reg: Registry): void {
-    if (!this.gate.changed(reg)) return;
+    const changes = this.feed.read(reg);
+    try {
+      const keys = changes ? this.touchedBy(reg, changes) : undefined;
+      if (!keys) this.deadlines.clear();
+      const now = reg.clock.now();
+      for (const [key, t] of this.deadlines) {
+        if (t > now) continue;
+        keys?.add(key);
+        this.deadlines.delete(key);
+      }
+      if (keys?.size !== 0) this.syncAll(reg, keys);
+      this.feed.caughtUp(reg);
+    } catch (e) {
+      this.feed.reset();
+      throw e;
+    }
+  }
+
+  /** The Deployments a list of changes touches. */
+  private touchedBy(reg: Registry, changes: Change[]): Set<string> {
+    const keys = new Set<string>();
+    const touchOwner = (o: KubeObject) => {
+      const ctrl = controllerOf(o);
+      if (ctrl?.kind === 'Deployment') keys.add(keyOf(o.metadata.namespace!, ctrl.name));
+      // An orphan may be adopted by any Deployment of its namespace that selects it.
+      else if (!ctrl && !o.metadata.deletionTimestamp) for (const d of reg.scan(deployR, o.metadata.namespace)) keys.add(keyOf(d.metadata.namespace!, d.metadata.name!));
+    };
+    for (const c of changes) {
+      if (c.resource === 'deployments.apps') {
+        if (c.type !== 'DELETED') keys.add(keyOf(c.namespace, c.name));
+      } else if (c.resource === 'replicasets.apps') touchOwner(c.object);
+      else if (c.type === 'DELETED' || c.object.status?.phase === 'Succeeded' || c.object.status?.phase === 'Failed') {
+        // A pod that is gone or ended: a Recreate rollout may be waiting for it.
+        const rsRef = controllerOf(c.object);
+        const rs = rsRef?.kind === 'ReplicaSet' ? reg.find(rsR, c.namespace, rsRef.name) : undefined;
+        if (rs) touchOwner(rs);
+      }
+    }
+    return keys;
+  }
+
+  /** Syncs the Deployments of `keys` (all of them when undefined). */
+  private syncAll(reg: Registry, keys: Set<string> | undefined): void {
     // ReplicaSets by controller once per pass (not a namespace listing per Deployment).
     const index: ReplicaSetIndex = { owned: new Map(), orphans: new Map() };
     for (const rs of reg.scan(rsR)) {
-      const ctrl = (rs.metadata.ownerReferences ?? []).find((r) => r.controller);
+      const ctrl = controllerOf(rs);
       if (ctrl) pushTo(index.owned, ctrl.uid, rs);
       else pushTo(index.orphans, rs.metadata.namespace ?? '', rs);
     }
-    for (const d of reg.list(deployR, undefined).items) {
-      if (d.metadata.deletionTimestamp) continue;
+    const deployments = keys ? [...keys].map((k) => reg.find(deployR, k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1))) : reg.list(deployR, undefined).items;
+    for (const d of deployments) {
+      if (!d || d.metadata.deletionTimestamp) continue;
       try {
         this.syncOne(reg, d, index);
       } catch (e) {
@@ -283,7 +336,7 @@ export class DeploymentController implements Controller {
         progressing = { type: 'Progressing', status: 'False', lastUpdateTime: now, lastTransitionTime: now, reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newName}" has timed out progressing.` };
       else {
         progressing = { type: 'Progressing', status: 'True', lastUpdateTime: moved ? now : prevProgress.lastUpdateTime, lastTransitionTime: now, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newName}" is progressing.` };
-        this.gate.wakeAt(Date.parse(progressing.lastUpdateTime) + deadline * 1000 + 1);
+        this.deadlines.set(keyOf(cur.metadata.namespace!, cur.metadata.name!), Date.parse(progressing.lastUpdateTime) + deadline * 1000 + 1);
       }
     }
     const status: any = {
