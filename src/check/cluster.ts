@@ -43,7 +43,7 @@ export class ThrowawayCluster {
     this.clock = new FakeClock(start);
     // Events too stay in memory (a daemon keeps them in SQLite only to bound its memory over a
     // long life; this cluster lives for one check): no serialising every event to read it back.
-    this.store = new Store(':memory:', { durable: false, cold: [] });
+    this.store = new Store(':memory:', { durable: false, cold: [], maxChangeLog: 200_000 });
     this.reg = new Registry(this.store, this.clock);
     bootstrap(this.reg, nodes);
     this.loop = new ControlLoop(this.reg, controlPlane(nodes));

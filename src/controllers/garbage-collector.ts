@@ -1,10 +1,11 @@
 // The garbage collector: dependents whose owners (matched by UID) are all gone are deleted;
 // `foregroundDeletion` owners wait for their blocking dependents to go first; `orphan` owners
 // release their dependents (ownerReferences removed) before they go.
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { RESOURCES, type ResourceInfo, resourceForKind } from '../api/resources.js';
 import type { KubeObject, OwnerReference } from '../api/types.js';
-import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate } from '../runtime/controller.js';
+import type { Change, Registry } from '../apiserver/registry.js';
+import type { Controller } from '../runtime/controller.js';
+import { ChangeFeed } from '../runtime/change-feed.js';
 import { pushTo } from '../api/collections.js';
 
 interface Entry {
@@ -28,15 +29,17 @@ function ownerPresent(ref: OwnerReference, dependent: Entry, byUid: Map<string, 
 export class GarbageCollector implements Controller {
   readonly name = 'garbage-collector';
 
-  private gate = new RevisionGate();
+  private feed = new ChangeFeed();
   private epoch = -1;
 
   sync(reg: Registry): void {
-    if (!this.gate.changed(reg)) return;
+    const changes = this.feed.read(reg);
     // Only deletions, deletion marks and new owned objects can give the collector work: a pass
-    // over every object is skipped while none happened (status updates, events).
+    // over every object is skipped while none happened (status updates, events), and while the
+    // only ones are new objects whose owners all exist (pods of a ReplicaSet, a node's Lease).
     if (reg.ownershipEpoch === this.epoch) return;
     this.epoch = reg.ownershipEpoch;
+    if (changes && changes.every((c) => this.nothingToCollect(reg, c))) return;
     const all: Entry[] = [];
     const byUid = new Map<string, Entry>();
     for (const r of RESOURCES) {
@@ -79,6 +82,23 @@ export class GarbageCollector implements Controller {
         if (blocking.length === 0) this.removeFinalizer(reg, e, 'foregroundDeletion');
       }
     }
+  }
+
+  /** Whether a change certainly leaves the collector nothing to do (else a full pass decides). */
+  private nothingToCollect(reg: Registry, c: Change): boolean {
+    if (c.type === 'DELETED' || c.object.metadata.deletionTimestamp) return false;
+    if (c.type !== 'ADDED') return true;
+    const dependent = resourceForKind(c.object.apiVersion ?? '', c.object.kind ?? '');
+    if (!dependent) return false;
+    for (const ref of c.object.metadata.ownerReferences ?? []) {
+      const r = resourceForKind(ref.apiVersion, ref.kind);
+      if (!r) return false;
+      // Same rules as ownerPresent: a namespaced owner in the dependent's namespace, or a cluster-scoped one.
+      if (r.namespaced && !dependent.namespaced) return false;
+      const owner = reg.find(r, r.namespaced ? c.namespace : '', ref.name);
+      if (owner?.metadata.uid !== ref.uid) return false;
+    }
+    return true;
   }
 
   private tryDelete(reg: Registry, e: Entry, policy: 'Background' | 'Foreground'): void {

@@ -51,6 +51,20 @@ describe('garbage collector', () => {
     expect(names()).toEqual([]);
   });
 
+  it('checks objects created after its first pass: owners present are kept, missing or cross-namespace ones are collected', () => {
+    reg.create(nsR, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+    const owner = cm('owner');
+    const elsewhere = cm('elsewhere', 'other');
+    loop.tick();
+    reg.create(cmR, 'default', owned('kept', owner));
+    loop.tick();
+    expect(names()).toEqual(['kept', 'owner']);
+    reg.create(cmR, 'default', owned('orphan', { ...owner, metadata: { ...owner.metadata, name: 'ghost', uid: 'no-such-uid' } }));
+    reg.create(cmR, 'default', owned('cross', elsewhere));
+    loop.tick();
+    expect(names()).toEqual(['kept', 'owner']);
+  });
+
   it('foreground deletion removes blocking dependents before the owner', () => {
     const owner = cm('owner');
     reg.create(cmR, 'default', owned('child', owner, { blockOwnerDeletion: true }));
