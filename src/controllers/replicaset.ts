@@ -6,9 +6,11 @@ import { fromLabelSelector, matches } from '../api/labels.js';
 import { isPodActive, isPodAvailable, isPodReady, readySince } from '../api/pods.js';
 import { type ResourceInfo, qualifiedPlural, resolveResource } from '../api/resources.js';
 import type { KubeObject, OwnerReference, PodTemplateSpec } from '../api/types.js';
-import type { Registry } from '../apiserver/registry.js';
+import type { Change, Registry } from '../apiserver/registry.js';
 import { StatusError } from '../apiserver/errors.js';
-import { type Controller, RevisionGate } from '../runtime/controller.js';
+import type { Controller } from '../runtime/controller.js';
+import { ChangeFeed } from '../runtime/change-feed.js';
+import { jsonEqual } from '../api/equal.js';
 import { recordEvent } from '../runtime/events.js';
 import { podsToDelete, slowStartBatches } from '../api/pod-ranking.js';
 import { pushTo } from '../api/collections.js';
@@ -41,30 +43,105 @@ export function podFromTemplate(owner: KubeObject, template: PodTemplateSpec | u
   };
 }
 
-/** Syncs ReplicaSets or ReplicationControllers. */
+const controllerOf = (o: KubeObject) => (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+
+/** The Ready condition's state and since when: what readiness and availability are computed from. */
+function readiness(p: KubeObject): string {
+  const c = (p.status?.conditions ?? []).find((x: { type: string }) => x.type === 'Ready');
+  return c ? `${c.status}@${c.lastTransitionTime}` : '';
+}
+
+/**
+ * Whether a pod's new version can change what its ReplicaSet decides or reports: its labels,
+ * owners, deletion, phase or readiness. A binding or a container's restart count cannot.
+ */
+export function podChangeMatters(prev: KubeObject | undefined, next: KubeObject): boolean {
+  if (!prev) return true;
+  const a = prev.metadata;
+  const b = next.metadata;
+  return (
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    prev.status?.phase !== next.status?.phase ||
+    readiness(prev) !== readiness(next) ||
+    !jsonEqual(a.labels, b.labels) ||
+    !jsonEqual(a.ownerReferences, b.ownerReferences)
+  );
+}
+
+/**
+ * Syncs ReplicaSets or ReplicationControllers, keyed as Kubernetes' controller is: a pass syncs
+ * the ones its changes touch (the object; a pod it controls whose change matters; for an orphan
+ * pod, every one of its namespace, which may adopt it), those whose pods become available, and all
+ * of them on the first pass.
+ */
 export class ReplicaSetController implements Controller {
   readonly name: string;
   private r: ResourceInfo;
-  private gate: RevisionGate;
+  private feed: ChangeFeed;
+  /** When a ready pod of a ReplicaSet (`ns/name`) becomes available (minReadySeconds): it is synced then. */
+  private wakes = new Map<string, number>();
 
   constructor(kind: 'ReplicaSet' | 'ReplicationController') {
     this.r = resolveResource(kind === 'ReplicaSet' ? 'replicasets' : 'replicationcontrollers')[0];
     // Its decisions read its own kind and pods only.
-    this.gate = new RevisionGate([qualifiedPlural(this.r), 'pods']);
+    this.feed = new ChangeFeed([qualifiedPlural(this.r), 'pods']);
     this.name = kind === 'ReplicaSet' ? 'replicaset-controller' : 'replication-controller';
   }
 
   sync(reg: Registry): void {
-    if (!this.gate.changed(reg)) return;
-    // One pass over the pods: by controller uid, and the orphans (no controller) by namespace.
+    const changes = this.feed.read(reg);
+    try {
+      const keys = changes ? this.touchedBy(reg, changes) : undefined;
+      if (!keys) this.wakes.clear();
+      const now = reg.clock.now();
+      for (const [key, t] of this.wakes) {
+        if (t > now) continue;
+        keys?.add(key);
+        this.wakes.delete(key);
+      }
+      if (keys?.size !== 0) this.syncAll(reg, keys);
+      this.feed.caughtUp(reg);
+    } catch (e) {
+      this.feed.reset();
+      throw e;
+    }
+  }
+
+  /** The objects a list of changes touches (`ns/name`). */
+  private touchedBy(reg: Registry, changes: Change[]): Set<string> {
+    const keys = new Set<string>();
+    const plural = qualifiedPlural(this.r);
+    for (const c of changes) {
+      if (c.resource === plural) {
+        if (c.type !== 'DELETED') keys.add(`${c.namespace}/${c.name}`);
+        continue;
+      }
+      if (c.type !== 'DELETED' && !podChangeMatters(c.prev, c.object)) continue;
+      for (const pod of c.prev ? [c.prev, c.object] : [c.object]) {
+        const ctrl = controllerOf(pod);
+        if (ctrl?.kind === this.r.kind) keys.add(`${c.namespace}/${ctrl.name}`);
+        else if (!ctrl && c.type !== 'DELETED' && isPodActive(pod)) for (const o of reg.scan(this.r, c.namespace)) keys.add(`${c.namespace}/${o.metadata.name}`);
+      }
+    }
+    return keys;
+  }
+
+  /** Syncs the objects of `keys` (all of them when undefined). */
+  private syncAll(reg: Registry, keys: Set<string> | undefined): void {
+    const owners = keys ? [...keys].map((k) => reg.find(this.r, k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1))).filter((o): o is KubeObject => !!o) : reg.list(this.r, undefined).items;
+    if (owners.length === 0) return;
+    // Pods by controller uid, and the orphans (no controller) by namespace: one pass over the
+    // pods of the namespaces concerned.
     const byOwner = new Map<string, KubeObject[]>();
     const orphans = new Map<string, KubeObject[]>();
-    for (const p of reg.scan(podsR)) {
-      const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
-      if (ctrl) pushTo(byOwner, ctrl.uid, p);
-      else pushTo(orphans, p.metadata.namespace!, p);
-    }
-    for (const rs of reg.list(this.r, undefined).items) {
+    const namespaces = keys ? new Set(owners.map((o) => o.metadata.namespace!)) : [undefined];
+    for (const ns of namespaces)
+      for (const p of reg.scan(podsR, ns)) {
+        const ctrl = controllerOf(p);
+        if (ctrl) pushTo(byOwner, ctrl.uid, p);
+        else pushTo(orphans, p.metadata.namespace!, p);
+      }
+    for (const rs of owners) {
       try {
         this.syncOne(reg, rs, [...(byOwner.get(rs.metadata.uid!) ?? []), ...(orphans.get(rs.metadata.namespace!) ?? [])]);
       } catch (e) {
@@ -151,7 +228,9 @@ export class ReplicaSetController implements Controller {
     // A ready pod becomes available after minReadySeconds: come back then.
     for (const p of pods) {
       const since = readySince(p);
-      if (since !== undefined && minReady > 0 && since + minReady * 1000 > now) this.gate.wakeAt(since + minReady * 1000);
+      if (since === undefined || minReady <= 0 || since + minReady * 1000 <= now) continue;
+      const key = `${current.metadata.namespace}/${current.metadata.name}`;
+      this.wakes.set(key, Math.min(this.wakes.get(key) ?? Infinity, since + minReady * 1000));
     }
     reg.writeStatus(this.r, current.metadata.namespace!, current.metadata.name!, status);
   }

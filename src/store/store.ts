@@ -38,6 +38,8 @@ export interface Change {
   namespace: string;
   name: string;
   object: KubeObject;
+  /** The version the change replaced (its informer's old object); none for an add or a cold resource. */
+  prev?: KubeObject;
 }
 
 type Listener = (changes: Change[]) => void;
@@ -410,9 +412,11 @@ export class Store {
       const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
       if (type === 'DELETED' || obj.metadata.deletionTimestamp || (type === 'ADDED' && obj.metadata.ownerReferences?.length)) this.ownership++;
       const cold = this.cold.has(resource);
+      // The version this write replaces (cold objects are not read back for it).
+      const prev = cold ? undefined : this.objects.get(resource, ns, name);
       if (!this.durable && !cold) {
         // Memory is the only copy: undo restores the version this write replaces.
-        this.undo.push({ resource, ns, name, prev: this.objects.get(resource, ns, name) });
+        this.undo.push({ resource, ns, name, prev });
       } else {
         const dk = dirtyKeyOf(resource, keyOf(ns, name));
         this.undo.push(this.unitDepth > 0 ? { resource, ns, name, unit: { dirty: this.dirty.get(dk) } } : { resource, ns, name });
@@ -423,7 +427,7 @@ export class Store {
         if (type === 'DELETED') this.objects.delete(resource, ns, name);
         else this.objects.set(resource, ns, name, stored);
       }
-      this.pending.push({ rev, type, resource, namespace: ns, name, object: stored });
+      this.pending.push({ rev, type, resource, namespace: ns, name, object: stored, prev });
       return stored;
     });
   }

@@ -363,6 +363,19 @@ describe('progress deadline', () => {
     run(300);
     expect(reg.get(podsR, 'default', 'o1').metadata.ownerReferences).toBeUndefined();
     expect(pods().filter((p) => p.metadata.labels.app === 'x')).toHaveLength(2);
+    // An orphan that appears later is adopted, and the surplus pod deleted.
+    reg.create(podsR, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'o3', labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    run(300);
+    const live = () => pods().filter((p) => p.metadata.labels.app === 'x' && !p.metadata.deletionTimestamp);
+    expect(live()).toHaveLength(2);
+    expect(live().every((p) => p.metadata.ownerReferences?.[0].name === 'rs')).toBe(true);
+    // A pod whose owner reference someone removes (an orphan again, still matching) is adopted back.
+    const name = live()[0].metadata.name!;
+    reg.patch(podsR, 'default', name, 'merge', { metadata: { ownerReferences: null } });
+    run(300);
+    expect(reg.get(podsR, 'default', name).metadata.ownerReferences?.[0].name).toBe('rs');
+    expect(live()).toHaveLength(2);
+    expect(reg.get(rsR, 'default', 'rs').status.replicas).toBe(2);
   });
 });
 
