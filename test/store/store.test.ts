@@ -265,6 +265,18 @@ describe('store', () => {
 });
 
 describe('KeyFilter', () => {
+  it('scans in creation order across namespaces (an update keeps its place), or one namespace alone', () => {
+    const s = new Store(':memory:');
+    const at = (name: string, namespace: string) => ({ ...cm(name), metadata: { name, namespace } });
+    for (const [n, ns] of [['a', 'x'], ['b', 'y'], ['c', 'x'], ['d', 'y']]) s.create('configmaps', at(n, ns));
+    s.update('configmaps', { ...s.get('configmaps', 'x', 'a')!, data: { k: 'v' } });
+    s.delete('configmaps', 'y', 'b');
+    s.create('configmaps', at('b', 'y'));
+    expect([...s.values('configmaps')].map((o) => o.metadata.name)).toEqual(['a', 'c', 'd', 'b']);
+    expect([...s.values('configmaps', 'y')].map((o) => o.metadata.name)).toEqual(['d', 'b']);
+    expect(s.count('configmaps')).toBe(4);
+  });
+
   it('never forgets a key it was given, across growth; mostly says no to others', async () => {
     const { KeyFilter } = await import('../../src/store/key-filter.js');
     const f = new KeyFilter();
