@@ -28,6 +28,8 @@ export interface NodeInfo {
   hardTaints: { key: string; value?: string; effect: string }[];
   /** Ready, not cordoned and without NoSchedule/NoExecute taints: the node-state filters pass for any pod. */
   clean: boolean;
+  /** Pods per controller uid over every node of the pass (one map shared by its NodeInfos). */
+  ownersAnywhere: Map<string, number>;
   /** The owner whose count `ownerCount` holds (spreading asks about one owner many times in a row). */
   ownerKey?: string;
   ownerCount: number;
@@ -77,8 +79,11 @@ export function hostPorts(pod: KubeObject): string[] {
   return out;
 }
 
-/** Builds a NodeInfo from a node and the pods bound to it. */
-export function nodeInfo(node: KubeObject, pods: KubeObject[]): NodeInfo {
+/**
+ * Builds a NodeInfo from a node and the pods bound to it. The NodeInfos of one scheduling pass
+ * share `ownersAnywhere`.
+ */
+export function nodeInfo(node: KubeObject, pods: KubeObject[], ownersAnywhere = new Map<string, number>()): NodeInfo {
   const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
   const ready = (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
   const hardTaints = (node.spec?.taints ?? []).filter((t: { effect: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
@@ -94,6 +99,7 @@ export function nodeInfo(node: KubeObject, pods: KubeObject[]): NodeInfo {
     allocatablePods: Number(alloc.pods ?? 110),
     usedPorts: new Set(),
     byOwner: new Map(),
+    ownersAnywhere,
     ready,
     hardTaints,
     clean: ready && !node.spec?.unschedulable && hardTaints.length === 0,
@@ -114,6 +120,7 @@ export function addPod(info: NodeInfo, pod: KubeObject): void {
   const owner = controllerOf(pod)?.uid;
   if (owner) {
     info.byOwner.set(owner, (info.byOwner.get(owner) ?? 0) + 1);
+    info.ownersAnywhere.set(owner, (info.ownersAnywhere.get(owner) ?? 0) + 1);
     if (info.ownerKey === owner) info.ownerCount++;
   }
 }

@@ -29,7 +29,8 @@ export class Scheduler implements Controller {
     const pending = pods.filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     if (pending.length === 0) return;
     const byNode = podsByNode(pods, (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-    const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? []));
+    const owners = new Map<string, number>();
+    const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? [], owners));
     const byName = new Map(infos.map((i) => [i.name, i]));
     for (const pod of pending) this.scheduleOne(reg, pod, infos, byName);
   }

@@ -9,7 +9,8 @@ export const spreadByOwner: ScorePlugin = {
   // Once per pod: its owner, and the most pods of that owner on any feasible node.
   preScore(pod, feasible) {
     const owner = controllerOf(pod)?.uid;
-    if (!owner) return undefined;
+    // No pod of the owner runs anywhere yet (a new Deployment's first pod): every node scores the same.
+    if (!owner || !feasible[0]?.ownersAnywhere.get(owner)) return undefined;
     let max = 0;
     for (const n of feasible) {
       const c = ownerCount(n, owner);
