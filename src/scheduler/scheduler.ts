@@ -7,6 +7,7 @@ import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { RevisionGate, type Controller, podsByNode } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
+import { ChangeFeed } from '../runtime/change-feed.js';
 import { type NodeInfo, addPod, nodeInfo } from './framework.js';
 import { selectHost, unschedulableMessage } from './select-host.js';
 import { claimProblem } from './volume-binding.js';
@@ -19,23 +20,38 @@ const SOURCE = { component: 'default-scheduler' };
 export class Scheduler implements Controller {
   readonly name = 'scheduler';
   private gate = new RevisionGate();
+  private feed = new ChangeFeed(['pods']);
+  /** The last pass bound every pod it found pending: only a new pod without a node gives work. */
+  private idle = false;
   /** Where the next search over the nodes starts (kube-scheduler's nextStartNodeIndex). */
   private nextStart = 0;
 
   sync(reg: Registry): void {
+    const changes = this.feed.read(reg);
     if (!this.gate.changed(reg)) return;
+    // Unschedulable pods are retried on any change; with none, a pass over every pod is needed
+    // only when a pod without a node was written (heartbeats and status writes bring no work).
+    if (this.idle && changes && !changes.some((c) => c.type !== 'DELETED' && !c.object.spec?.nodeName)) return;
+    this.idle = false;
     // Creation order (the store's insertion order) is the queue order; no sort over every pod.
     const pods = [...reg.scan(podsR)];
     const pending = pods.filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-    if (pending.length === 0) return;
+    if (pending.length === 0) {
+      this.idle = true;
+      return;
+    }
     const byNode = podsByNode(pods, (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
     const owners = new Map<string, number>();
     const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? [], owners));
     const byName = new Map(infos.map((i) => [i.name, i]));
-    for (const pod of pending) this.scheduleOne(reg, pod, infos, byName);
+    let bound = 0;
+    for (const pod of pending) if (this.scheduleOne(reg, pod, infos, byName)) bound++;
+    this.idle = bound === pending.length;
+    this.feed.caughtUp(reg);
   }
 
-  private scheduleOne(reg: Registry, pod: KubeObject, infos: NodeInfo[], byName: Map<string, NodeInfo>): void {
+  /** Binds a pod, or records why it fits nowhere; true when bound. */
+  private scheduleOne(reg: Registry, pod: KubeObject, infos: NodeInfo[], byName: Map<string, NodeInfo>): boolean {
     const ns = pod.metadata.namespace!;
     const name = pod.metadata.name!;
     // PreFilter (VolumeBinding): claims that are missing or unbound rule out every node at once.
@@ -46,14 +62,15 @@ export class Scheduler implements Controller {
       const bound = reg.bind(ns, name, result.node);
       addPod(byName.get(result.node)!, bound);
       recordEvent(reg, SOURCE, bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.node}`);
-      return;
+      return true;
     }
     const message = volumes ? `0/${result.total} nodes are available: ${volumes}.` : unschedulableMessage(result.reasons, result.total);
     const cond = (pod.status?.conditions ?? []).find((c: { type: string }) => c.type === 'PodScheduled');
-    if (cond?.status === 'False' && cond.message === message) return; // nothing new to say
+    if (cond?.status === 'False' && cond.message === message) return false; // nothing new to say
     const conditions = (pod.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(reg.clock.now()) });
     const updated = reg.writeStatus(podsR, ns, name, { ...pod.status, conditions });
     recordEvent(reg, SOURCE, updated, 'Warning', 'FailedScheduling', message);
+    return false;
   }
 }
