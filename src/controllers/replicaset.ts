@@ -45,10 +45,9 @@ export function podFromTemplate(owner: KubeObject, template: PodTemplateSpec | u
 
 const controllerOf = (o: KubeObject) => (o.metadata.ownerReferences ?? []).find((r) => r.controller);
 
-/** The Ready condition's state and since when: what readiness and availability are computed from. */
+/** Whether a pod is ready and since when: what readiness and availability are computed from. */
 function readiness(p: KubeObject): string {
-  const c = (p.status?.conditions ?? []).find((x: { type: string }) => x.type === 'Ready');
-  return c ? `${c.status}@${c.lastTransitionTime}` : '';
+  return isPodReady(p) ? `ready since ${readySince(p)}` : '';
 }
 
 /**
