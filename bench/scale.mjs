@@ -54,8 +54,8 @@ daemon.loop.tick();
 componentMs.clear();
 console.log(`${NODES} nodes up in ${Date.now() - t0} ms`);
 
-const deployR = resolveResource('deployments')[0];
-reg.store.batch(() => {
+const [deployR, podsR] = ['deployments', 'pods'].map((n) => resolveResource(n)[0]);
+reg.transaction(() => {
   for (let i = 0; i < DEPLOYS; i++) {
     const replicas = Math.min(REPLICAS, PODS - i * REPLICAS);
     reg.create(deployR, 'default', {
@@ -79,7 +79,7 @@ for (;;) {
   sample();
   let bound = 0;
   let running = 0;
-  for (const p of reg.store.values('pods')) {
+  for (const p of reg.scan(podsR)) {
     if (p.spec?.nodeName) bound++;
     if (p.status?.phase === 'Running') running++;
   }
