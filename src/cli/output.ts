@@ -2,7 +2,7 @@
 import { type ResourceInfo, qualifiedSingular } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { printCustomColumns } from '../printers/custom-columns.js';
-import { JsonPathError, renderJsonPath } from '../printers/jsonpath.js';
+import { JsonPathError, JsonPathExecError, renderJsonPath } from '../printers/jsonpath.js';
 import { toJson } from '../printers/json.js';
 import { CliError } from './errors.js';
 
@@ -75,6 +75,11 @@ export function renderObjects(fmt: OutputFormat, items: { r: ResourceInfo; o: Ku
         return renderJsonPath(fmt.template, asDocument(objects, single));
       } catch (e) {
         if (e instanceof JsonPathError) throw new CliError(`error: error parsing jsonpath ${fmt.template}, ${e.message}`);
+        // kubectl's message, with the object as JSON where kubectl prints Go's %#v of it.
+        if (e instanceof JsonPathExecError)
+          throw new CliError(
+            `error: error executing jsonpath ${JSON.stringify(fmt.template)}: Error executing template: ${e.message}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t${fmt.template}\n\tobject given to jsonpath engine was:\n\t\t${JSON.stringify(asDocument(objects, single))}\n\n`,
+          );
         throw e;
       }
     case 'custom-columns':

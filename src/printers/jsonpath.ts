@@ -6,6 +6,9 @@ import { hasOwn } from '../api/own-keys.js';
 /** Thrown for a template that does not parse. */
 export class JsonPathError extends Error {}
 
+/** Thrown when a template that parsed cannot be executed on the data (an array index out of range). */
+export class JsonPathExecError extends Error {}
+
 type Step =
   | { t: 'field'; name: string }
   | { t: 'index'; i: number }
@@ -69,7 +72,25 @@ function parsePath(src: string): Step[] {
   return steps;
 }
 
-function apply(steps: Step[], roots: unknown[]): unknown[] {
+/**
+ * Index and slice bounds as client-go's jsonpath checks them (evalArray): a negative start counts
+ * from the end; a range asking for no element is empty; otherwise a start outside the array or an
+ * end past it is an error (kubectl -o jsonpath exits 1 on it, which scripts rely on).
+ */
+function checkedSlice(v: unknown[], start: number | undefined, end: number | undefined): unknown[] {
+  const len = v.length;
+  let from = start ?? 0;
+  if (from < 0) from += len;
+  let to = end ?? len;
+  if (end !== undefined && end < 0) to += len;
+  if (to === from) return [];
+  if (from >= len || from < 0) throw new JsonPathExecError(`array index out of bounds: index ${from}, length ${len}`);
+  if (to > len || to < 0) throw new JsonPathExecError(`array index out of bounds: index ${to - 1}, length ${len}`);
+  if (from > to) throw new JsonPathExecError(`starting index ${from} is greater than ending index ${to}`);
+  return v.slice(from, to);
+}
+
+function apply(steps: Step[], roots: unknown[], strict = false): unknown[] {
   let cur = roots;
   for (const st of steps) {
     const next: unknown[] = [];
@@ -80,13 +101,16 @@ function apply(steps: Step[], roots: unknown[]): unknown[] {
           if (typeof v === 'object' && !Array.isArray(v) && hasOwn(v as object, st.name)) next.push((v as Record<string, unknown>)[st.name]);
           break;
         case 'index':
-          if (Array.isArray(v)) {
+          if (!Array.isArray(v)) break;
+          // [n] is the slice [n:n+1]; [-1] the last element.
+          if (strict) next.push(...checkedSlice(v, st.i, st.i < 0 ? (st.i + 1 === 0 ? v.length : st.i + 1) : st.i + 1));
+          else {
             const i = st.i < 0 ? v.length + st.i : st.i;
             if (i >= 0 && i < v.length) next.push(v[i]);
           }
           break;
         case 'slice':
-          if (Array.isArray(v)) next.push(...v.slice(st.start, st.end));
+          if (Array.isArray(v)) next.push(...(strict ? checkedSlice(v, st.start, st.end) : v.slice(st.start, st.end)));
           break;
         case 'all':
           if (Array.isArray(v)) next.push(...v);
@@ -106,7 +130,7 @@ function apply(steps: Step[], roots: unknown[]): unknown[] {
         case 'filter':
           if (Array.isArray(v))
             for (const item of v) {
-              const got = apply(st.path, [item]);
+              const got = apply(st.path, [item], strict);
               if (st.op === undefined) {
                 if (got.length > 0 && got[0] !== false && got[0] !== null) next.push(item);
                 continue;
@@ -190,15 +214,18 @@ export function evalPath(path: string, data: unknown): unknown[] {
   return apply(parsePath(p), [data]);
 }
 
-/** Renders a JSONPath template against data, as `kubectl -o jsonpath=` does. */
+/**
+ * Renders a JSONPath template against data, as `kubectl -o jsonpath=` does. Missing keys print
+ * nothing (kubectl's --allow-missing-template-keys); an index out of range throws JsonPathExecError.
+ */
 export function renderJsonPath(template: string, data: unknown): string {
   const nodes = parseTemplate(template);
   const render = (ns: Node[], root: unknown): string => {
     let out = '';
     for (const n of ns) {
       if (n.t === 'text') out += n.text;
-      else if (n.t === 'expr') out += apply(n.steps, [root]).map(format).join(' ');
-      else for (const item of apply(n.steps, [root])) out += render(n.body, item);
+      else if (n.t === 'expr') out += apply(n.steps, [root], true).map(format).join(' ');
+      else for (const item of apply(n.steps, [root], true)) out += render(n.body, item);
     }
     return out;
   };

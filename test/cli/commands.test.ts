@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempHome, testDaemon } from '../helpers.js';
+import { run } from '../../src/cli/main.js';
 
 let env: Awaited<ReturnType<typeof testDaemon>>;
 let dir: string;
@@ -49,6 +50,11 @@ describe('apply', () => {
     expect((await cli(env.home, ['apply', '-f', f])).stdout).toBe('deployment.apps/web configured\n');
     const got = await cli(env.home, ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas} {.metadata.generation}']);
     expect(got.stdout).toBe('3 2');
+    // An index out of range is an error, as in kubectl (scripts rely on the exit code), not empty output.
+    const out = await cli(env.home, ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[9].image}']);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^error: error executing jsonpath "\{\.spec\.template\.spec\.containers\[9\]\.image\}": Error executing template: array index out of bounds: index 9, length 1\. Printing more information for debugging the template:\n\ttemplate was:\n\t\t\{\.spec/);
   });
 
   it('removes a field that was removed from the manifest, and keeps fields set by others', async () => {
@@ -139,6 +145,20 @@ describe('get', () => {
     expect(await cli(env.home, ['get', 'foo'])).toEqual({ code: 1, stdout: '', stderr: 'error: the server doesn\'t have a resource type "foo"\n' });
     expect(await cli(env.home, ['get', 'deploy', 'nope'])).toEqual({ code: 1, stdout: '', stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n' });
     expect((await cli(env.home, ['get', 'deploy', 'nope', '--ignore-not-found'])).code).toBe(0);
+    // What was found is printed first, then the errors (one stream, as a terminal shows them).
+    let both = '';
+    const io = { stdout: { write: (t: string) => (both += t) }, stderr: { write: (t: string) => (both += t) }, readStdin: async () => '', env: { MINIK_HOME: env.home, NO_COLOR: '1' } };
+    expect(await run(['get', 'deploy', 'nope', 'web', '--no-headers', '-o', 'name'], io)).toBe(1);
+    expect(both).toBe('deployment.apps/web\nError from server (NotFound): deployments.apps "nope" not found\n');
+  });
+
+  it('with -A, keeps an empty NAMESPACE column for cluster-scoped kinds listed after a namespaced one (as kubectl does)', async () => {
+    const rows = (await cli(env.home, ['get', 'deploy,nodes', '-A'])).stdout.split('\n');
+    expect(rows[0]).toMatch(/^NAMESPACE +NAME +READY/);
+    const nodes = rows.indexOf('') + 1;
+    expect(rows[nodes]).toMatch(/^NAMESPACE +NAME +STATUS/);
+    expect(rows[nodes + 1]).toMatch(/^ +node\/node-1 /);
+    expect((await cli(env.home, ['get', 'nodes,deploy', '-A'])).stdout.split('\n')[0]).toMatch(/^NAME +STATUS/);
   });
 
   it('supports -o name, yaml, json, custom-columns, --sort-by, --show-labels, -L and --no-headers', async () => {
@@ -198,5 +218,23 @@ describe('info commands', () => {
     const cv = (await cli(env.home, ['config', 'view'])).stdout;
     expect(cv).toContain('token: REDACTED');
     expect(cv).not.toContain(fs.readFileSync(path.join(env.home, 'token'), 'utf8').trim());
+  });
+
+  it('cluster-info dump prints the lists and container logs cluster-info points to, or writes them to a directory', async () => {
+    const info = await cli(env.home, ['cluster-info']);
+    expect(info.stdout).toContain("use 'minikctl cluster-info dump'");
+    await cli(env.home, ['apply', '-f', '-'], `apiVersion: v1\nkind: Pod\nmetadata: {name: dumped}\nspec:\n  containers: [{name: app, image: busybox, command: [sh, -c, "echo hello from dumped"]}]\n`);
+    const dump = await cli(env.home, ['cluster-info', 'dump']);
+    expect(dump.code).toBe(0);
+    expect(dump.stdout.startsWith('{\n    "kind": "NodeList",')).toBe(true);
+    expect(dump.stdout).toContain('"kind": "PodList"');
+    expect(dump.stdout).toContain('==== START logs for container app of pod default/dumped ====\n');
+    expect(dump.stdout).toContain('==== END logs for container app of pod default/dumped ====\n');
+    const out = path.join(dir, 'dump');
+    const files = await cli(env.home, ['cluster-info', 'dump', '--output-directory', out]);
+    expect(files).toEqual({ code: 0, stdout: `Cluster info dumped to ${out}\n`, stderr: '' });
+    for (const f of ['nodes.json', 'kube-system/events.json', 'default/pods.json', 'default/deployments.json', 'default/dumped/logs.txt']) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'default/pods.json'), 'utf8')).items.map((p: any) => p.metadata.name)).toContain('dumped');
+    expect((await cli(env.home, ['cluster-info', 'dump', '-o', 'wide'])).code).toBe(1);
   });
 });

@@ -38,6 +38,11 @@ describe('rollouts with minikctl', () => {
     await cli(suite.env.home, ['rollout', 'status', 'deploy/web', '--timeout=30s']);
     const images = await cli(suite.env.home, ['get', 'rs', '-o', 'custom-columns=IMAGE:.spec.template.spec.containers[0].image,DESIRED:.spec.replicas,REV:.metadata.annotations.deployment\\.kubernetes\\.io/revision', '--sort-by=.spec.replicas']);
     expect(images.stdout).toBe('IMAGE        DESIRED   REV\nnginx:1.28   0         2\nnginx:1.27   3         3\n');
+    // describe lists every old ReplicaSet, scaled down too (kubectl since 1.27).
+    const rs = (await cli(suite.env.home, ['get', 'rs', '--sort-by=.spec.replicas', '-o', 'name'])).stdout.trim().split('\n').map((n) => n.split('/')[1]);
+    const described = (await cli(suite.env.home, ['describe', 'deploy', 'web'])).stdout;
+    expect(described).toContain(`OldReplicaSets:  ${rs[0]} (0/0 replicas created)\n`);
+    expect(described).toContain(`NewReplicaSet:   ${rs[1]} (3/3 replicas created)\n`);
     expect((await cli(suite.env.home, ['rollout', 'undo', 'deploy/web', '--to-revision=9'])).stderr).toBe('error: unable to find specified revision 9 in history\n');
   });
 

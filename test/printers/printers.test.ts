@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { podColumns, podSummary } from '../../src/api/columns/pod.js';
 import { printCustomColumns } from '../../src/printers/custom-columns.js';
-import { renderJsonPath } from '../../src/printers/jsonpath.js';
+import { JsonPathExecError, renderJsonPath } from '../../src/printers/jsonpath.js';
+import { toJson } from '../../src/printers/json.js';
 import { printTable } from '../../src/printers/table.js';
 import { describeLayout, tabulate } from '../../src/printers/tabwriter.js';
 import { toYaml } from '../../src/printers/yaml.js';
@@ -73,7 +74,27 @@ describe('output formats', () => {
     ['{.items[-1:].metadata.name}', 'b'],
     ['name={.items[1].metadata.name}', 'name=b'],
     ['{.items[0].metadata.labels.x}', '1'],
+    ['{.items[-2].metadata.name}', 'a'],
+    ['{.items[2:2]}', ''],
+    ['{.items[0:2].metadata.name}', 'a b'],
   ])('jsonpath %s', (tpl, expected) => expect(renderJsonPath(tpl, list)).toBe(expected));
+
+  // client-go's evalArray: kubectl -o jsonpath errors (exit 1) instead of printing nothing.
+  it.each([
+    ['{.items[9]}', 'array index out of bounds: index 9, length 2'],
+    ['{.items[-3]}', 'array index out of bounds: index -1, length 2'],
+    ['{.items[0:5]}', 'array index out of bounds: index 4, length 2'],
+    ['{.items[*].spec.containers[1].image}', 'array index out of bounds: index 1, length 1'],
+  ])('jsonpath %s out of range', (tpl, message) => expect(() => renderJsonPath(tpl, list)).toThrow(new JsonPathExecError(message)));
+
+  it('-o json as Go writes a map: keys sorted by bytes, HTML-safe escapes, 4-space indent', () => {
+    const o = { metadata: { name: 'a', labels: { b: '1', a: '2' } }, data: { '9': 'x', '10': 'y', cmd: 'a && b <c>' }, spec: { list: [], map: {}, n: 1.5, t: true, z: null } };
+    expect(toJson(o)).toBe(
+      '{\n    "data": {\n        "10": "y",\n        "9": "x",\n        "cmd": "a \\u0026\\u0026 b \\u003cc\\u003e"\n    },\n    "metadata": {\n        "labels": {\n            "a": "2",\n            "b": "1"\n        },\n        "name": "a"\n    },\n' +
+        '    "spec": {\n        "list": [],\n        "map": {},\n        "n": 1.5,\n        "t": true,\n        "z": null\n    }\n}\n',
+    );
+    expect(toJson({ b: 1, a: [{ y: 1, x: 2 }] }, { sorted: false })).toBe(JSON.stringify({ b: 1, a: [{ y: 1, x: 2 }] }, null, 4) + '\n');
+  });
 
   it('escaped dots in field names', () => {
     expect(renderJsonPath('{.metadata.annotations.deployment\\.kubernetes\\.io/revision}', { metadata: { annotations: { 'deployment.kubernetes.io/revision': '3' } } })).toBe('3');

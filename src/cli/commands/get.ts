@@ -69,6 +69,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
   const ns = resolveNamespace(opts);
   const client = await ctx.client();
   const fetched: Fetched[] = [];
+  const failures: string[] = [];
   let exit = 0;
   let now = Date.now();
   const byName = requests.some((q) => q.names.length > 0);
@@ -86,7 +87,8 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
           objects.push(res.body);
         } catch (e) {
           if (e instanceof ApiError && e.httpStatus === 404 && opts.ignoreNotFound) continue;
-          ctx.err(formatError(e));
+          // Printed after what was found, as kubectl does.
+          failures.push(formatError(e));
           exit = 1;
         }
       }
@@ -116,14 +118,18 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
       }
     } else if (fmt.kind === 'table') {
       const blocks: string[] = [];
+      // kubectl keeps the NAMESPACE column (empty) for cluster-scoped blocks after a namespaced one.
+      let namespacedBefore = false;
       for (const f of fetched) {
         if (f.objects.length === 0) continue;
+        const withNamespace = !!opts.allNamespaces && (f.r.namespaced || namespacedBefore);
+        namespacedBefore ||= f.r.namespaced;
         blocks.push(
           tabulate(
             tableRows(f.r.columns, f.objects, {
               wide: fmt.wide,
               noHeaders: opts.noHeaders,
-              withNamespace: opts.allNamespaces && f.r.namespaced,
+              withNamespace,
               kindPrefix: kinds > 1 || requests.length > 1 ? qualifiedKind(f.r) : undefined,
               showLabels: opts.showLabels,
               labelColumns: opts.labelColumns,
@@ -138,6 +144,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
       ctx.out(renderObjects(fmt, fetched.flatMap((f) => f.objects.map((o) => ({ r: f.r, o }))), single, opts.noHeaders));
     }
   }
+  for (const f of failures) ctx.err(f);
   if (opts.watch || opts.watchOnly) return watchChanges(ctx, fetched, fmt, ns, opts, now);
   return exit;
 }

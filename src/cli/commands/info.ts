@@ -17,7 +17,7 @@ async function runVersion(ctx: Context, opts: { client?: boolean; output?: strin
   if (!opts.client) server = (await (await ctx.client()).get('/version')).body as unknown as Record<string, string>;
   if (opts.output === 'json' || opts.output === 'yaml') {
     const doc = { clientVersion: clientInfo, ...(server ? { serverVersion: server } : {}) };
-    ctx.out(opts.output === 'json' ? toJson(doc) : (await import('../../printers/yaml.js')).toYaml(doc));
+    ctx.out(opts.output === 'json' ? toJson(doc, { sorted: false }) : (await import('../../printers/yaml.js')).toYaml(doc));
     return 0;
   }
   if (opts.output) throw new CliError('error: --output must be \'yaml\' or \'json\'');
@@ -82,10 +82,22 @@ export function registerInfo(program: Command, ctx: () => Context, done: (p: Pro
     .option('--client', 'If true, shows client version only (no server required)')
     .option('-o, --output <format>', 'yaml or json')
     .action((o) => done(runVersion(ctx(), o)));
-  program
+  const clusterInfo = program
     .command('cluster-info')
     .description('Display addresses of the control plane')
     .action(() => done(runClusterInfo(ctx())));
+  clusterInfo
+    .command('dump')
+    .description('Dump relevant information for debugging and diagnosis')
+    .option('-n, --namespace <namespace>', 'The namespace dumped besides kube-system')
+    .option('--namespaces <list>', 'A comma separated list of namespaces to dump')
+    .option('-A, --all-namespaces', 'If true, dump all namespaces')
+    .option('--output-directory <dir>', 'Where to output the files; if empty or \'-\' uses stdout')
+    .option('-o, --output <format>', 'Output format: json or yaml', 'json')
+    .action(async (o) => {
+      const { runClusterInfoDump } = await import('./cluster-info-dump.js');
+      done(runClusterInfoDump(ctx(), { ...o, outputDirectory: o.outputDirectory === '-' ? undefined : o.outputDirectory }));
+    });
   program
     .command('api-resources')
     .description('Print the supported API resources on the server')

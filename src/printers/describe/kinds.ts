@@ -100,7 +100,8 @@ const describeDeployment: Describer = (w, o, x) => {
   if (owned.length > 0) {
     const hash = (rs: KubeObject) => rs.metadata.labels?.['pod-template-hash'];
     const newRs = owned.find((rs) => sameTemplate(rs.spec?.template, s.template) && hash(rs));
-    const old = owned.filter((rs) => rs !== newRs && (rs.spec?.replicas ?? 0) > 0);
+    // Every old ReplicaSet, scaled down or not (kubectl since 1.27).
+    const old = owned.filter((rs) => rs !== newRs);
     const fmt = (rs: KubeObject) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`;
     w.line(0, 'OldReplicaSets:', old.length ? old.map(fmt).join(', ') : '<none>');
     w.line(0, 'NewReplicaSet:', newRs ? fmt(newRs) : '<none>');
