@@ -51,20 +51,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts the daemon process for a state dir, detached, logging to daemon.log; resolves when a
- * daemon answers. Many starters may race: the lock lets one daemon in, the others exit with
- * EXIT_LOCK_HELD and their starters wait for the winner (or try again if it went away).
+ * daemon answers, saying whether it is the one this call started. Many starters may race: the
+ * lock lets one daemon in, the others exit with EXIT_LOCK_HELD and their starters wait for the
+ * winner (or try again if it went away).
  */
-export async function spawnDaemon(home: string, env: NodeJS.ProcessEnv): Promise<DaemonInfo> {
+export async function spawnDaemon(home: string, env: NodeJS.ProcessEnv): Promise<DaemonInfo & { ours: boolean }> {
   const paths = statePaths(home);
   prepareStateDir(home);
   const deadline = Date.now() + 15_000;
   let exited: number | null = null;
   let exitedAt = 0;
+  const spawned = new Set<number>();
   const start = () => {
     privateFile(paths.log);
     const logFd = fs.openSync(paths.log, 'a');
     const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON_MAIN], { detached: true, stdio: ['ignore', logFd, logFd], env: { ...env, MINIK_HOME: home } });
     fs.closeSync(logFd);
+    if (child.pid !== undefined) spawned.add(child.pid);
     exited = null;
     child.on('exit', (code) => {
       exited = code ?? 1;
@@ -75,7 +78,7 @@ export async function spawnDaemon(home: string, env: NodeJS.ProcessEnv): Promise
   start();
   while (Date.now() < deadline) {
     const info = await runningDaemon(home);
-    if (info) return info;
+    if (info) return { ...info, ours: spawned.has(info.pid) };
     if (exited !== null && exited !== EXIT_LOCK_HELD) throw new Error(`the minik daemon exited (code ${exited}); see ${paths.log}`);
     // Another daemon holds the lock but does not answer after a while: it may have been shutting
     // down. Try again; the lock decides.
@@ -91,8 +94,10 @@ export async function connect(home: string, env: NodeJS.ProcessEnv, notice: (lin
   if (!info) {
     const wide = prepareStateDir(home);
     if (wide) notice(wide);
-    info = await spawnDaemon(home, env);
-    notice(`minik daemon started (pid ${info.pid}, listening on 127.0.0.1:${info.port}, state in ${home})`);
+    const started = await spawnDaemon(home, env);
+    info = started;
+    // Of several commands starting a cold daemon at once, only the one whose daemon won says so.
+    if (started.ours) notice(`minik daemon started (pid ${info.pid}, listening on 127.0.0.1:${info.port}, state in ${home})`);
   }
   const token = fs.readFileSync(statePaths(home).token, 'utf8').trim();
   return new Client('127.0.0.1', info.port, token);

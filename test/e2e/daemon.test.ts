@@ -25,6 +25,18 @@ describe('the daemon', () => {
     expect(again.stdout).toMatch(/^minik daemon is running \(pid \d+/);
   });
 
+  it('started by four commands at once, is started once and announced once', async () => {
+    const cold = tempHome();
+    try {
+      const runs = await Promise.all([0, 1, 2, 3].map(() => cliProcess(cold, ['get', 'ns', '-o', 'name'])));
+      expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+      expect(runs.every((r) => r.stdout.includes('namespace/default'))).toBe(true);
+      expect(runs.filter((r) => r.stderr.includes('minik daemon started')).length).toBe(1);
+    } finally {
+      await stopProcessDaemon(cold);
+    }
+  });
+
   it("runs with the daemon's Node.js flags (src/daemon/node-flags.ts)", () => {
     const info = readDaemonInfo(home)!;
     const args = fs.readFileSync(`/proc/${info.pid}/cmdline`, 'utf8').split('\0');

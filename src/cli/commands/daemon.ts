@@ -15,7 +15,9 @@ async function start(ctx: Context): Promise<number> {
     return 0;
   }
   const started = await spawnDaemon(ctx.home, ctx.io.env);
-  ctx.out(`minik daemon started (pid ${started.pid}, listening on 127.0.0.1:${started.port}, state in ${ctx.home})\n`);
+  // Another `daemon start` (or command) started it first.
+  if (!started.ours) ctx.out(`minik daemon is already running (pid ${started.pid}, listening on 127.0.0.1:${started.port})\n`);
+  else ctx.out(`minik daemon started (pid ${started.pid}, listening on 127.0.0.1:${started.port}, state in ${ctx.home})\n`);
   return 0;
 }
 
