@@ -202,9 +202,40 @@ export function fieldPathKeys(p: string): (string | number)[] {
  * What the fast path leaves to the full parser: anchors and aliases (the full parser bounds their
  * expansion), merge keys, tags, directives, document-end markers, and the plain scalars js-yaml
  * resolves differently from YAML 1.2's core schema (`-.5`, `+.5` are floats; `0b101` and `-0x1F`
- * are strings). A false alarm (`cmd: a *b`) only costs speed.
+ * are strings), and what may be a collection used as a key (`{{ .Values.x }}`, `? `, `[a]: `),
+ * which kubectl refuses. A false alarm (`cmd: a *b`) only costs speed.
  */
-const NEEDS_FULL_PARSER = /(?:^|[\s[{,])[&*!][^\s,\]}]|^%|^\.\.\.(?:\s|$)|<<\s*:|(?:^|[\s[{,:])(?:[-+]\.\d|[-+]?0[bB]|[-+]0[xX])|(?:^|\s)!(?:\s|$)/m;
+const NEEDS_FULL_PARSER = /(?:^|[\s[{,])[&*!][^\s,\]}]|^%|^\.\.\.(?:\s|$)|<<\s*:|(?:^|[\s[{,:])(?:[-+]\.\d|[-+]?0[bB]|[-+]0[xX])|(?:^|\s)!(?:\s|$)|\{\s*[{[]|^\s*(?:-\s+)*\?(?:\s|$)|^\s*(?:-\s+)*\[.*\]\s*:/m;
+
+/** A value as Go's %#v prints it inside an interface{} (for kubectl's `invalid map key` message). */
+function goRepr(node: unknown): string {
+  if (isMap(node)) {
+    const entries = node.items.map((p) => [goRepr(p.key), goRepr(p.value)] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return `map[interface {}]interface {}{${entries.map(([k, v]) => `${k}:${v}`).join(', ')}}`;
+  }
+  if (isSeq(node)) return `[]interface {}{${node.items.map(goRepr).join(', ')}}`;
+  const v = isScalar(node) ? node.value : node;
+  if (v === null || v === undefined) return 'interface {}(nil)';
+  if (typeof v === 'string') return JSON.stringify(v);
+  return String(v);
+}
+
+/** A mapping key that is itself a map or a list (kubectl cannot convert that to JSON), or undefined. */
+function collectionKey(node: unknown): { key: unknown; offset: number } | undefined {
+  if (isMap(node)) {
+    for (const p of node.items) {
+      if (isMap(p.key) || isSeq(p.key)) return { key: p.key, offset: p.key.range?.[0] ?? 0 };
+      const inner = collectionKey(p.value);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) {
+      const inner = collectionKey(item);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
 
 /** The documents of a multi-document text: each one's text range and the line of its first content. */
 function splitDocuments(text: string): { from: number; to: number; line: number }[] {
@@ -304,6 +335,13 @@ export async function parseManifest(source: string, text: string, out: ManifestR
       const pos = lc.linePos(e.pos[0]);
       const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       out.errors.push({ kind: 'parse', text: `error: error parsing ${source}: yaml: line ${pos.line}, column ${pos.col}: ${msg}`, message: `yaml: ${msg}`, source, document, line: pos.line, column: pos.col });
+      return;
+    }
+    const bad = collectionKey(doc.contents);
+    if (bad) {
+      const pos = lc.linePos(bad.offset);
+      const message = `error converting YAML to JSON: yaml: invalid map key: ${goRepr(bad.key)}`;
+      out.errors.push({ kind: 'parse', text: `error: error parsing ${source}: ${message}`, message, source, document, line: pos.line, column: pos.col });
       return;
     }
     let value: unknown;

@@ -69,6 +69,17 @@ describe('reading manifests', () => {
     expect(r.errors[0]).toMatchObject({ kind: 'parse', source: 'm.yaml', line: expect.any(Number), column: expect.any(Number) });
   });
 
+  it('refuses a template placeholder (a map used as a key) on the client, with kubectl\'s message', async () => {
+    const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\ndata:\n  t: "{{ .Values.x }}"\n  ? [a, b]\n  : c\n');
+    expect(r.objects).toEqual([]);
+    expect(r.errors.map((e) => [e.text, e.document, e.line])).toEqual([
+      ['error: error parsing m.yaml: error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{".Values.name":interface {}(nil)}', 1, 4],
+      ['error: error parsing m.yaml: error converting YAML to JSON: yaml: invalid map key: []interface {}{"a", "b"}', 2, 11],
+    ]);
+    // In a quoted string it is just text.
+    expect((await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\ndata:\n  t: "{{ .Values.x }}"\n')).objects[0].object.data).toEqual({ t: '{{ .Values.x }}' });
+  });
+
   it('reports a document without apiVersion and kind with its position', async () => {
     const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nfoo: bar\n');
     expect(r.errors.map((e) => e.text)).toEqual(['error: error validating "m.yaml" (document 2, line 5): error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false']);
