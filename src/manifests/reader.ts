@@ -332,8 +332,17 @@ export async function parseManifest(source: string, text: string, out: ManifestR
     const line = lc.linePos(doc.contents?.range?.[0] ?? start).line;
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
-      const pos = lc.linePos(e.pos[0]);
-      const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      let at = e.pos[0];
+      let msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      // A key indented under a value (`name: x` then `   labels: y`): the parser reports where the
+      // value began, a line early; the fault is the second line's `:`, where go-yaml (kubectl)
+      // reports it, in its words.
+      const implicit = doc.errors.find((x) => x.code === 'MULTILINE_IMPLICIT_KEY');
+      if (implicit && (e.code === 'BLOCK_AS_IMPLICIT_KEY' || e === implicit)) {
+        at = implicit.pos[1];
+        msg = 'mapping values are not allowed in this context';
+      }
+      const pos = lc.linePos(at);
       out.errors.push({ kind: 'parse', text: `error: error parsing ${source}: yaml: line ${pos.line}, column ${pos.col}: ${msg}`, message: `yaml: ${msg}`, source, document, line: pos.line, column: pos.col });
       return;
     }

@@ -80,6 +80,11 @@ describe('reading manifests', () => {
     expect((await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\ndata:\n  t: "{{ .Values.x }}"\n')).objects[0].object.data).toEqual({ t: '{{ .Values.x }}' });
   });
 
+  it('puts a key indented under a value on its own line, as kubectl does (not the line before)', async () => {
+    const r = await parse('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: nginx\n          imagePullPolicy: Always\n');
+    expect(r.errors.map((e) => [e.text, e.line, e.column])).toEqual([['error: error parsing m.yaml: yaml: line 11, column 26: mapping values are not allowed in this context', 11, 26]]);
+  });
+
   it('reports a document without apiVersion and kind with its position', async () => {
     const r = await parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nfoo: bar\n');
     expect(r.errors.map((e) => e.text)).toEqual(['error: error validating "m.yaml" (document 2, line 5): error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false']);
