@@ -44,9 +44,19 @@ export function volumeFits(pv: KubeObject, pvc: KubeObject): boolean {
   return true;
 }
 
+/** How often an unbound claim is tried again when nothing it depends on changed (--pvclaimbinder-sync-period). */
+export const CLAIM_RETRY_MS = 15_000;
+
 export class PersistentVolumeController implements Controller {
   readonly name = 'persistentvolume-controller';
   private gate = new RevisionGate();
+  /**
+   * Claims left pending (by uid): tried again when what they wait on changes (the claim, a volume,
+   * a storage class, a pod coming to use it), else after CLAIM_RETRY_MS, as Kubernetes' periodic
+   * resync does; not on every write in the cluster, which recorded the same ProvisioningFailed
+   * event dozens of times a second.
+   */
+  private retries = new Map<string, { inputs: string; at: number }>();
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
@@ -59,9 +69,22 @@ export class PersistentVolumeController implements Controller {
     const used = new Set<string>();
     for (const p of reg.scan(podsR)) for (const v of p.spec?.volumes ?? []) if (v.persistentVolumeClaim) used.add(`${p.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
 
+    const now = reg.clock.now();
+    if (this.retries.size > claims.length) for (const uid of this.retries.keys()) if (!claimUids.has(uid)) this.retries.delete(uid);
+    const inputs = (pvc: KubeObject) => `${pvc.metadata.resourceVersion}|${reg.writeCount(pvR)}|${reg.writeCount(scR)}|${used.has(`${pvc.metadata.namespace}/${pvc.metadata.name}`)}`;
     for (const pvc of claims) {
+      const retry = this.retries.get(pvc.metadata.uid!);
+      if (retry && now < retry.at && retry.inputs === inputs(pvc)) {
+        this.gate.wakeAt(retry.at);
+        continue;
+      }
+      this.retries.delete(pvc.metadata.uid!);
       try {
-        this.syncClaim(reg, pvc, classes, defaultClass, used);
+        const left = this.syncClaim(reg, pvc, classes, defaultClass, used);
+        if (left) {
+          this.retries.set(left.metadata.uid!, { inputs: inputs(left), at: now + CLAIM_RETRY_MS });
+          this.gate.wakeAt(now + CLAIM_RETRY_MS);
+        }
       } catch (e) {
         if (!(e instanceof StatusError)) throw e;
       }
@@ -82,7 +105,8 @@ export class PersistentVolumeController implements Controller {
     }
   }
 
-  private syncClaim(reg: Registry, pvc: KubeObject, classes: KubeObject[], defaultClass: KubeObject | undefined, used: Set<string>): void {
+  /** Binds (provisioning if need be) one claim; returns it as stored when it is left pending. */
+  private syncClaim(reg: Registry, pvc: KubeObject, classes: KubeObject[], defaultClass: KubeObject | undefined, used: Set<string>): KubeObject | undefined {
     const ns = pvc.metadata.namespace!;
     const name = pvc.metadata.name!;
     if (pvc.metadata.deletionTimestamp) return;
@@ -106,16 +130,13 @@ export class PersistentVolumeController implements Controller {
       const sc = classes.find((c) => c.metadata.name === className);
       if (!className || !sc) {
         const message = className ? `storageclass.storage.k8s.io "${className}" not found` : 'no persistent volumes available for this claim and no storage class is set';
-        this.pending(reg, pvc, className ? 'Warning' : 'Normal', className ? 'ProvisioningFailed' : 'FailedBinding', message);
-        return;
+        return this.pending(reg, pvc, className ? 'Warning' : 'Normal', className ? 'ProvisioningFailed' : 'FailedBinding', message);
       }
       if (sc.provisioner !== PROVISIONER) {
-        this.pending(reg, pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
-        return;
+        return this.pending(reg, pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
       }
       if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !used.has(`${ns}/${name}`)) {
-        this.pending(reg, pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
-        return;
+        return this.pending(reg, pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
       }
       const pvName = `pvc-${pvc.metadata.uid}`;
       pv = reg.createTrusted(pvR, '', {
@@ -142,8 +163,10 @@ export class PersistentVolumeController implements Controller {
     reg.writeStatus(pvcR, ns, name, { phase: 'Bound', accessModes: pv.spec?.accessModes, capacity: pv.spec?.capacity });
   }
 
-  private pending(reg: Registry, pvc: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    if (pvc.status?.phase !== 'Pending') reg.writeStatus(pvcR, pvc.metadata.namespace!, pvc.metadata.name!, { phase: 'Pending' });
+  /** Leaves a claim Pending with an event saying why; returns it as stored, to be tried again later. */
+  private pending(reg: Registry, pvc: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): KubeObject {
+    if (pvc.status?.phase !== 'Pending') pvc = reg.writeStatus(pvcR, pvc.metadata.namespace!, pvc.metadata.name!, { phase: 'Pending' });
     recordEvent(reg, { component: this.name }, pvc, type, reason, message);
+    return pvc;
   }
 }

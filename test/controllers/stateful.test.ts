@@ -222,6 +222,15 @@ describe('persistent volumes', () => {
     expect(k.get('persistentvolumeclaims', 'fast')!.status.phase).toBe('Pending');
     expect(k.events('ProvisioningFailed')[0].message).toBe('storageclass.storage.k8s.io "fast-ssd" not found');
     expect(k.get('pods', 'p')!.status.conditions[0].message).toBe('0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.');
+    // Tried again every 15 s (the binder's resync), not on every write: one event, counted, not dozens.
+    k.run(1500);
+    expect(k.events('ProvisioningFailed').map((e) => e.count)).toEqual([1]);
+    k.run(14_000);
+    expect(k.events('ProvisioningFailed').map((e) => e.count)).toEqual([2]);
+    // What it waits for appears: bound without waiting for the next retry.
+    k.create({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast-ssd' }, provisioner: 'minik.dev/hostpath', volumeBindingMode: 'Immediate' });
+    k.run(300);
+    expect(k.get('persistentvolumeclaims', 'fast')!.status.phase).toBe('Bound');
   });
 });
 
