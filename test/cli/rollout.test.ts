@@ -34,6 +34,9 @@ describe('rollouts with minikctl', () => {
     expect(status.stdout).toMatch(/Waiting for deployment "web" rollout to finish: \d out of 3 new replicas have been updated\.\.\.\n/);
     expect(status.stdout).toMatch(/deployment "web" successfully rolled out\n$/);
     expect((await cli(suite.env.home, ['rollout', 'history', 'deploy/web'])).stdout).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+    // One revision's template as kubectl describes it: tabs, not laid out (byte for byte as kubectl 1.32 printed it against minik).
+    const rev1 = (await cli(suite.env.home, ['rollout', 'history', 'deploy/web', '--revision=1'])).stdout;
+    expect(rev1).toMatch(/^deployment\.apps\/web with revision #1\nPod Template:\n  Labels:\tapp=web\n\tpod-template-hash=[a-z0-9]+\n  Containers:\n   nginx:\n    Image:\tnginx:1\.27\n    Port:\t<none>\n    Host Port:\t<none>\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n\n$/);
     expect((await cli(suite.env.home, ['rollout', 'undo', 'deploy/web'])).stdout).toBe('deployment.apps/web rolled back\n');
     await cli(suite.env.home, ['rollout', 'status', 'deploy/web', '--timeout=30s']);
     const images = await cli(suite.env.home, ['get', 'rs', '-o', 'custom-columns=IMAGE:.spec.template.spec.containers[0].image,DESIRED:.spec.replicas,REV:.metadata.annotations.deployment\\.kubernetes\\.io/revision', '--sort-by=.spec.replicas']);

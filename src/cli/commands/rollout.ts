@@ -8,6 +8,8 @@ import type { KubeList, KubeObject } from '../../api/types.js';
 import { type Client, resourcePath } from '../../client/client.js';
 import { sameTemplate } from '../../api/pod-template.js';
 import { layoutCells } from '../../printers/tabwriter.js';
+import { DescribeWriter } from '../../printers/describe/writer.js';
+import { describePodTemplate } from '../../printers/describe/pod-template.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
@@ -158,8 +160,10 @@ async function history(ctx: Context, args: string[], opts: RolloutOptions): Prom
   if (opts.revision) {
     const rs = rss.find((x) => revision(x) === Number(opts.revision));
     if (!rs) throw new CliError(`error: unable to find the specified revision`);
-    const { toYaml } = await import('../../printers/yaml.js');
-    ctx.out(`${qualifiedSingular(r)}/${name} with revision #${opts.revision}\nPod Template:\n${toYaml(templateWithoutHash(rs)).replace(/^/gm, '  ')}\n`);
+    // kubectl describes the revision's template (pod-template-hash included) with tabs, unaligned.
+    const w = new DescribeWriter();
+    describePodTemplate(w, 0, rs.spec?.template);
+    ctx.out(`${qualifiedSingular(r)}/${name} with revision #${opts.revision}\n${w.unaligned()}\n`);
     return 0;
   }
   const rows = [['REVISION', 'CHANGE-CAUSE'], ...rss.map((rs) => [String(revision(rs)), rs.metadata.annotations?.['kubernetes.io/change-cause'] ?? '<none>'])];

@@ -27,12 +27,18 @@ export class DescribeWriter {
       .filter((k) => !skip.includes(k))
       .sort();
     if (keys.length === 0) return this.line(level, key, '<none>');
-    keys.forEach((k, i) => this.line(level, i === 0 ? key : '', `${k}${sep}${m![k]}`));
+    // Later entries have no indent of their own (kubectl's printLabelsMultiline): laid out, they line up below the first.
+    keys.forEach((k, i) => (i === 0 ? this.line(level, key, `${k}${sep}${m![k]}`) : this.line(0, '', `${k}${sep}${m![k]}`)));
   }
 
   /** The laid-out text. */
   toString(): string {
     return describeLayout(this.text);
+  }
+
+  /** The text with its tabs, not laid out (kubectl's PrefixWriter without a tabwriter: `rollout history --revision`). */
+  unaligned(): string {
+    return this.text;
   }
 }
 
