@@ -37,6 +37,11 @@ export function formatApiError(e: ApiError, origin?: Origin): string {
     const causes = s.details.causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
     return causes.length === 1 ? head + causes[0] : head + '\n' + causes.map((c) => `* ${c}`).join('\n');
   }
+  if (s.reason === 'Invalid' && !s.details?.kind && !s.details?.name && s.details?.causes?.length) {
+    // kubectl's checkErr: no object named, every cause as `field: message` (an empty field too).
+    const causes = [...new Set(s.details.causes.map((c) => `${c.field ?? ''}: ${c.message}`))];
+    return causes.length === 1 ? `The request is invalid: ${causes[0]}` : `The request is invalid: \n${causes.map((c) => `* ${c}`).join('\n')}`;
+  }
   if (!s.reason) return `Error from server: ${where(origin)}${s.message ?? ''}`;
   return `Error from server (${s.reason}): ${where(origin)}${s.message ?? ''}`;
 }

@@ -17,6 +17,7 @@ import { registerNodeCommands } from './commands/node.js';
 import { registerReplace } from './commands/replace.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerScale } from './commands/scale.js';
+import { registerPatch } from './commands/patch.js';
 import { registerSet } from './commands/set-image.js';
 import { registerWait } from './commands/wait.js';
 import { Context, loadColors } from './context.js';
@@ -59,6 +60,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerDelete(program, ctx, done);
   registerLabelAndAnnotate(program, ctx, done);
   registerScale(program, ctx, done);
+  registerPatch(program, ctx, done);
   registerRollout(program, ctx, done);
   registerSet(program, ctx, done);
   registerWait(program, ctx, done);

@@ -209,6 +209,39 @@ describe('label, annotate, describe, delete', () => {
   });
 });
 
+describe('patch', () => {
+  beforeAll(async () => {
+    await cli(env.home, ['apply', '-f', '-'], DEPLOY.replace('name: web', 'name: pw'));
+  });
+  const replicas = async () => (await cli(env.home, ['get', 'deploy', 'pw', '-o', 'jsonpath={.spec.replicas}'])).stdout;
+  it('applies strategic (default), merge and JSON patches, inline JSON or YAML, and says when nothing changed', async () => {
+    expect(await cli(env.home, ['patch', 'deploy', 'pw', '-p', '{"spec":{"replicas":4}}'])).toEqual({ code: 0, stdout: 'deployment.apps/pw patched\n', stderr: '' });
+    expect((await cli(env.home, ['patch', 'deploy/pw', '-p', '{"spec":{"replicas":4}}'])).stdout).toBe('deployment.apps/pw patched (no change)\n');
+    expect((await cli(env.home, ['patch', 'deploy', 'pw', '-p', 'spec:\n  replicas: 5'])).stdout).toBe('deployment.apps/pw patched\n');
+    expect(await replicas()).toBe('5');
+    await cli(env.home, ['patch', 'deploy', 'pw', '--type', 'merge', '-p', '{"metadata":{"labels":{"patched":"yes"}}}']);
+    await cli(env.home, ['patch', 'deploy', 'pw', '--type=json', '-p', '[{"op":"replace","path":"/spec/replicas","value":2}]']);
+    expect(await replicas()).toBe('2');
+    expect((await cli(env.home, ['get', 'deploy', 'pw', '-o', 'jsonpath={.metadata.labels.patched}'])).stdout).toBe('yes');
+    // A strategic patch merges containers by name.
+    await cli(env.home, ['patch', 'deploy', 'pw', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.28"}]}}}}']);
+    expect((await cli(env.home, ['get', 'deploy', 'pw', '-o', 'jsonpath={.spec.template.spec.containers[*].image}'])).stdout).toBe('nginx:1.28');
+  });
+
+  it('patches subresources and dry runs, and fails as kubectl does', async () => {
+    expect((await cli(env.home, ['patch', 'deploy', 'pw', '--subresource=scale', '--type=merge', '-p', '{"spec":{"replicas":3}}'])).stdout).toBe('scale.autoscaling/pw patched\n');
+    expect((await cli(env.home, ['patch', 'deploy', 'pw', '-p', '{"spec":{"replicas":9}}', '--dry-run=server', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('9');
+    expect(await replicas()).toBe('3');
+    expect(await cli(env.home, ['patch', 'deploy', 'pw', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/nope/x","value":1}]'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'The request is invalid: : replace operation does not apply: doc is missing path: "/spec/nope/x"\n',
+    });
+    expect((await cli(env.home, ['patch', 'deploy', 'pw'])).stderr).toBe('error: must specify --patch or --patch-file containing the contents of the patch\n');
+    expect((await cli(env.home, ['patch', 'deploy', 'nope', '-p', '{}'])).stderr).toBe('Error from server (NotFound): deployments.apps "nope" not found\n');
+  });
+});
+
 describe('info commands', () => {
   it('prints versions, api-resources and a redacted kubeconfig', async () => {
     expect((await cli(env.home, ['version'])).stdout).toBe('Client Version: v0.1.0\nServer Version: v1.32.0-minik\n');
