@@ -1,5 +1,9 @@
 // The workload commands added with the second wave, through the CLI against a fast-forwarded
 // in-process daemon: generators, autoscale, top nodes, DaemonSet history and undo, managed fields.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, fastDaemonForSuite } from '../helpers.js';
 
@@ -26,6 +30,45 @@ describe('workload commands', () => {
     expect(d.spec.replicas).toBe(2);
     expect(d.spec.template.spec.containers).toMatchObject([{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }]);
     expect((await run('rollout', 'status', 'deploy/hello', '-n', 'team-a', '--timeout=30s')).code).toBe(0);
+  });
+
+  it('create configmap and create secret build their data from literals, files, folders and env files, as kubectl does', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minik-create-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'greeting.txt'), 'hello');
+      fs.writeFileSync(path.join(dir, 'bin.dat'), Buffer.from([0xff, 0xfe]));
+      fs.mkdirSync(path.join(dir, 'conf'));
+      fs.writeFileSync(path.join(dir, 'conf', 'a.conf'), 'x\n');
+      fs.writeFileSync(path.join(dir, 'app.env'), '# settings\nLOG=debug\n\nMODE=fast=yes\n');
+      const f = (n: string) => path.join(dir, n);
+      expect((await run('create', 'configmap', 'cfg', '--from-literal=k=v', `--from-file=${f('greeting.txt')}`, `--from-file=g2=${f('greeting.txt')}`, `--from-file=${f('conf')}`, `--from-file=${f('bin.dat')}`)).stdout).toBe('configmap/cfg created\n');
+      const cm = JSON.parse((await run('get', 'cm', 'cfg', '-o', 'json')).stdout);
+      expect(cm.data).toEqual({ k: 'v', 'greeting.txt': 'hello', g2: 'hello', 'a.conf': 'x\n' });
+      expect(cm.binaryData).toEqual({ 'bin.dat': '//4=' });
+      const env = await run('create', 'cm', 'envcfg', `--from-env-file=${f('app.env')}`, '--dry-run=client', '-o', 'yaml');
+      expect(env.stdout).toBe('apiVersion: v1\ndata:\n  LOG: debug\n  MODE: fast=yes\nkind: ConfigMap\nmetadata:\n  creationTimestamp: null\n  name: envcfg\n');
+      expect((await run('create', 'secret', 'generic', 'creds', '--from-literal=user=admin', '--from-literal=pass=p@ss')).stdout).toBe('secret/creds created\n');
+      const sec = JSON.parse((await run('get', 'secret', 'creds', '-o', 'json')).stdout);
+      expect(sec).toMatchObject({ type: 'Opaque', data: { user: 'YWRtaW4=', pass: 'cEBzcw==' } });
+      const reg = JSON.parse((await run('create', 'secret', 'docker-registry', 'pull', '--docker-username=u', '--docker-password=p', '-o', 'json')).stdout);
+      expect(reg.type).toBe('kubernetes.io/dockerconfigjson');
+      expect(JSON.parse(Buffer.from(reg.data['.dockerconfigjson'], 'base64').toString())).toEqual({ auths: { 'https://index.docker.io/v1/': { username: 'u', password: 'p', auth: 'dTpw' } } });
+      // kubectl's refusals.
+      expect((await run('create', 'cm', 'dup', '--from-literal=k=v', '--from-literal=k=w')).stderr).toBe('error: cannot add key "k", another key by that name already exists in Data for ConfigMap "dup"\n');
+      expect((await run('create', 'cm', 'mixed', '--from-literal=k=v', `--from-env-file=${f('app.env')}`)).stderr).toBe('error: from-env-file cannot be combined with from-file or from-literal\n');
+      expect((await run('create', 'cm', 'bad', '--from-literal=a/b=v')).stderr).toMatch(/^error: "a\/b" is not a valid key name for a ConfigMap: a valid config key must consist of alphanumeric characters/);
+      expect((await run('create', 'secret', 'tls', 'cert', `--cert=${f('greeting.txt')}`, `--key=${f('greeting.txt')}`)).stderr).toMatch(/^error: failed to load key pair tls: /);
+      // A real pair, where openssl is there to make one.
+      const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('tls.key'), '-out', f('tls.crt'), '-days', '1', '-subj', '/CN=minik.test'], { stdio: 'ignore' });
+      if (made.status === 0) {
+        expect((await run('create', 'secret', 'tls', 'site', `--cert=${f('tls.crt')}`, `--key=${f('tls.key')}`)).stdout).toBe('secret/site created\n');
+        const tls = JSON.parse((await run('get', 'secret', 'site', '-o', 'json')).stdout);
+        expect(tls.type).toBe('kubernetes.io/tls');
+        expect(Buffer.from(tls.data['tls.crt'], 'base64').toString()).toBe(fs.readFileSync(f('tls.crt'), 'utf8'));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('autoscale creates an autoscaling/v2 HorizontalPodAutoscaler for the target', async () => {

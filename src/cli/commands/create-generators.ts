@@ -7,10 +7,14 @@ import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { preparePrinter, renderObjects } from '../output.js';
-import { resolveNamespace } from '../flags.js';
+import { collect, resolveNamespace } from '../flags.js';
+import { type DataSources, type DockerRegistryOptions, configMapFrom, dockerRegistrySecretFrom, genericSecretFrom, tlsSecretFrom } from './create-data.js';
 
-interface GeneratorOptions {
+interface GeneratorOptions extends DataSources, DockerRegistryOptions {
   namespace?: string;
+  type?: string;
+  cert?: string;
+  key?: string;
   output?: string;
   dryRun?: string;
   image?: string[] | string;
@@ -19,15 +23,21 @@ interface GeneratorOptions {
   port?: string;
 }
 
-/** Creates (or, with --dry-run=client, just prints) a generated object. */
+/**
+ * Creates (or, with --dry-run=client, just prints) a generated object. Generated objects carry
+ * what kubectl's typed objects print when empty (`status: {}`, a template's null
+ * creationTimestamp); the server resets status on create.
+ */
 async function createObject(ctx: Context, obj: KubeObject, opts: GeneratorOptions): Promise<number> {
   const r = resolveResource(obj.kind!)[0];
   const ns = r.namespaced ? resolveNamespace(opts) : undefined;
-  if (ns) obj.metadata.namespace = ns;
+  // As kubectl's generators: the namespace is written into the object only when -n names one.
+  if (ns && opts.namespace) obj.metadata.namespace = ns;
   const fmt = opts.output ? await preparePrinter(opts.output) : undefined;
   const suffix = opts.dryRun === 'server' ? ' (server dry run)' : opts.dryRun === 'client' ? ' (dry run)' : '';
   try {
-    let out = obj;
+    // Printed from a Go struct, a client-side object shows its unset creationTimestamp as null.
+    let out: KubeObject = { ...obj, metadata: { ...obj.metadata, creationTimestamp: null } };
     if (opts.dryRun !== 'client') {
       const client = await ctx.client();
       out = (await client.request('POST', resourcePath(r, ns), { query: { fieldManager: 'kubectl-create', dryRun: opts.dryRun === 'server' ? 'All' : undefined }, body: obj })).body;
@@ -73,7 +83,8 @@ export async function runCreateJob(ctx: Context, name: string, command: string[]
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name },
-    spec: { template: { metadata: {}, spec: { containers: [{ name, image, ...(command.length ? { command } : {}), resources: {} }], restartPolicy: 'Never' } } },
+    spec: { template: { metadata: { creationTimestamp: null }, spec: { containers: [{ name, image, ...(command.length ? { command } : {}), resources: {} }], restartPolicy: 'Never' } } },
+    status: {},
   }, opts);
 }
 
@@ -97,7 +108,7 @@ export async function runCreateDeployment(ctx: Context, name: string, command: s
       selector: { matchLabels: labels },
       strategy: {},
       template: {
-        metadata: { labels },
+        metadata: { creationTimestamp: null, labels },
         spec: {
           containers: images.map((image, i) => ({
             name: containerNameFromImage(image),
@@ -109,6 +120,7 @@ export async function runCreateDeployment(ctx: Context, name: string, command: s
         },
       },
     },
+    status: {},
   }, opts);
 }
 
@@ -134,5 +146,38 @@ export function registerCreateGenerators(create: Command, ctx: () => Context, do
     .option('--port <port>', 'The containerPort that this deployment exposes')
     .action((name: string, command: string[], _o: GeneratorOptions, cmd: Command) => done(runCreateDeployment(ctx(), name, command, cmd.optsWithGlobals())));
   common(create.command('namespace').alias('ns').description('Create a namespace with the specified name').argument('<name>'))
-    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(createObject(ctx(), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, cmd.optsWithGlobals())));
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(createObject(ctx(), { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: {}, status: {} }, cmd.optsWithGlobals())));
+  // A generator's errors (bad keys, unreadable files) are the command's result, as any other error.
+  const generated = (build: () => KubeObject, opts: GeneratorOptions) => {
+    try {
+      return createObject(ctx(), build(), opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+  const sources = (c: Command) =>
+    c
+      .option('--from-literal <key=value>', 'Specify a key and literal value to insert (repeatable)', collect)
+      .option('--from-file <[key=]source>', 'A file (its name is the key unless given), or a folder of files (repeatable)', collect)
+      .option('--from-env-file <file>', 'A file of KEY=VALUE lines (repeatable)', collect);
+  sources(common(create.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value').argument('<name>')))
+    .addHelpText('after', `\nExamples:\n  # Create a config map named my-config with key1=config1 and key2=config2\n  minikctl create configmap my-config --from-literal=key1=config1 --from-literal=key2=config2\n\n  # Create a config map from every file in a folder, each file's name its key\n  minikctl create configmap my-config --from-file=path/to/bar\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => configMapFrom(name, cmd.optsWithGlobals(), ctx().io.env), cmd.optsWithGlobals())));
+  const secret = create.command('secret').description('Create a secret using a specified subcommand');
+  sources(common(secret.command('generic').description('Create a secret from a local file, directory, or literal value').argument('<name>')))
+    .option('--type <type>', 'The type of secret to create')
+    .addHelpText('after', `\nExamples:\n  # Create a new secret named my-secret with key1=supersecret and key2=topsecret\n  minikctl create secret generic my-secret --from-literal=key1=supersecret --from-literal=key2=topsecret\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => genericSecretFrom(name, cmd.optsWithGlobals(), ctx().io.env, cmd.optsWithGlobals().type), cmd.optsWithGlobals())));
+  common(secret.command('tls').description('Create a TLS secret from the given public/private key pair').argument('<name>'))
+    .option('--cert <file>', 'Path to PEM encoded public key certificate')
+    .option('--key <file>', 'Path to private key associated with given certificate')
+    .addHelpText('after', `\nExamples:\n  # Create a new TLS secret named tls-secret with the given key pair\n  minikctl create secret tls tls-secret --cert=path/to/tls.crt --key=path/to/tls.key\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => tlsSecretFrom(name, cmd.optsWithGlobals().cert, cmd.optsWithGlobals().key), cmd.optsWithGlobals())));
+  common(secret.command('docker-registry').description('Create a secret for use with a Docker registry').argument('<name>'))
+    .option('--docker-server <server>', 'Server location for Docker registry', 'https://index.docker.io/v1/')
+    .option('--docker-username <user>', 'Username for Docker registry authentication')
+    .option('--docker-password <password>', 'Password for Docker registry authentication')
+    .option('--docker-email <email>', 'Email for Docker registry')
+    .addHelpText('after', `\nExamples:\n  # Create a new secret named my-secret for use with Docker registries\n  minikctl create secret docker-registry my-secret --docker-server=DOCKER_REGISTRY_SERVER --docker-username=DOCKER_USER --docker-password=DOCKER_PASSWORD --docker-email=DOCKER_EMAIL\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => dockerRegistrySecretFrom(name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
 }
