@@ -248,6 +248,9 @@ describe('info commands', () => {
     const ar = (await cli(env.home, ['api-resources'])).stdout.split('\n');
     expect(ar[0]).toBe('NAME                       SHORTNAMES   APIVERSION                     NAMESPACED   KIND');
     expect(ar).toContain('deployments                deploy       apps/v1                        true         Deployment');
+    const av = (await cli(env.home, ['api-versions'])).stdout.trim().split('\n');
+    expect(av).toEqual([...av].sort());
+    expect(av).toEqual(expect.arrayContaining(['apps/v1', 'batch/v1', 'v1', 'networking.k8s.io/v1']));
     const cv = (await cli(env.home, ['config', 'view'])).stdout;
     expect(cv).toContain('token: REDACTED');
     expect(cv).not.toContain(fs.readFileSync(path.join(env.home, 'token'), 'utf8').trim());

@@ -36,6 +36,16 @@ async function runClusterInfo(ctx: Context): Promise<number> {
   return 0;
 }
 
+/** `api-versions`: every group/version the server's discovery lists, sorted, one per line. */
+async function runApiVersions(ctx: Context): Promise<number> {
+  const client = await ctx.client();
+  const core = (await client.get('/api')).body as { versions?: string[] };
+  const groups = (await client.get('/apis')).body as { groups?: { versions: { groupVersion: string }[] }[] };
+  const all = [...(core.versions ?? []), ...(groups.groups ?? []).flatMap((g) => g.versions.map((v) => v.groupVersion))];
+  ctx.out([...new Set(all)].sort().map((v) => v + '\n').join(''));
+  return 0;
+}
+
 function runApiResources(ctx: Context, opts: { output?: string; namespaced?: string; apiGroup?: string; noHeaders?: boolean }): number {
   let rs = [...RESOURCES];
   if (opts.namespaced !== undefined) rs = rs.filter((r) => r.namespaced === (opts.namespaced !== 'false'));
@@ -98,6 +108,10 @@ export function registerInfo(program: Command, ctx: () => Context, done: (p: Pro
       const { runClusterInfoDump } = await import('./cluster-info-dump.js');
       done(runClusterInfoDump(ctx(), { ...o, outputDirectory: o.outputDirectory === '-' ? undefined : o.outputDirectory }));
     });
+  program
+    .command('api-versions')
+    .description('Print the supported API versions on the server, in the form of "group/version"')
+    .action(() => done(runApiVersions(ctx())));
   program
     .command('api-resources')
     .description('Print the supported API resources on the server')
