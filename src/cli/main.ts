@@ -18,6 +18,8 @@ import { registerReplace } from './commands/replace.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerScale } from './commands/scale.js';
 import { registerPatch } from './commands/patch.js';
+import { registerRun } from './commands/run.js';
+import { registerExpose } from './commands/expose.js';
 import { registerSet } from './commands/set-image.js';
 import { registerWait } from './commands/wait.js';
 import { Context, loadColors } from './context.js';
@@ -61,6 +63,8 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerLabelAndAnnotate(program, ctx, done);
   registerScale(program, ctx, done);
   registerPatch(program, ctx, done);
+  registerRun(program, ctx, done);
+  registerExpose(program, ctx, done);
   registerRollout(program, ctx, done);
   registerSet(program, ctx, done);
   registerWait(program, ctx, done);

@@ -71,6 +71,34 @@ describe('workload commands', () => {
     }
   });
 
+  it('run creates a pod as kubectl run builds it, and it runs', async () => {
+    const y = await run('run', 'web', '--image=nginx:1.27', '--port=80', '--env=A=1', '--labels=app=web,tier=fe', '--restart=Never', '--dry-run=client', '-o', 'yaml', '--', 'sh', '-c', 'echo hi');
+    expect(y.stdout).toBe(
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: web\n    tier: fe\n  name: web\nspec:\n  containers:\n  - args:\n    - sh\n    - -c\n    - echo hi\n    env:\n    - name: A\n      value: "1"\n' +
+        '    image: nginx:1.27\n    name: web\n    ports:\n    - containerPort: 80\n    resources: {}\n  dnsPolicy: ClusterFirst\n  restartPolicy: Never\nstatus: {}\n',
+    );
+    expect((await run('run', 'sleeper', '--image=busybox', '--command', '--', 'sleep', '3600')).stdout).toBe('pod/sleeper created\n');
+    const pod = JSON.parse((await run('get', 'pod', 'sleeper', '-o', 'json')).stdout);
+    expect(pod.metadata.labels).toEqual({ run: 'sleeper' });
+    expect(pod.spec.containers[0].command).toEqual(['sleep', '3600']);
+    expect((await run('wait', '--for=condition=Ready', 'pod/sleeper', '--timeout=30s')).code).toBe(0);
+    expect((await run('run', 'sleeper', '--image=busybox')).stderr).toBe('Error from server (AlreadyExists): pods "sleeper" already exists\n');
+    expect((await run('run', 'x', '--image=busybox', '--restart=Bogus')).stderr).toBe('error: invalid restart policy: Bogus\n');
+  });
+
+  it('expose puts a Service in front of a workload: its labels, its selector, its container ports', async () => {
+    // hello (team-a) was created above with --port=80.
+    const y = await run('expose', 'deploy', 'hello', '-n', 'team-a', '--dry-run=client', '-o', 'yaml');
+    expect(y.stdout).toBe('apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: hello\n  name: hello\n  namespace: team-a\nspec:\n  ports:\n  - port: 80\n    protocol: TCP\n    targetPort: 80\n  selector:\n    app: hello\nstatus:\n  loadBalancer: {}\n');
+    expect((await run('expose', 'deploy/hello', '-n', 'team-a', '--name=hello-np', '--port=8080', '--target-port=80', '--type=NodePort')).stdout).toBe('service/hello-np exposed\n');
+    const svc = JSON.parse((await run('get', 'svc', 'hello-np', '-n', 'team-a', '-o', 'json')).stdout);
+    expect(svc.spec).toMatchObject({ type: 'NodePort', selector: { app: 'hello' }, ports: [{ port: 8080, targetPort: 80, protocol: 'TCP' }] });
+    expect(svc.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    await run('create', 'deployment', 'bare', '--image=nginx', '-n', 'team-a');
+    expect((await run('expose', 'deploy', 'bare', '-n', 'team-a')).stderr).toBe("error: couldn't find port via --port flag or introspection\n");
+    expect((await run('expose', 'cm', 'x')).stderr).toBe('error: cannot expose a ConfigMap\n');
+  });
+
   it('autoscale creates an autoscaling/v2 HorizontalPodAutoscaler for the target', async () => {
     expect((await run('autoscale', 'deployment', 'hello', '-n', 'team-a', '--min=2', '--max=5', '--cpu-percent=60')).stdout).toBe('horizontalpodautoscaler.autoscaling/hello autoscaled\n');
     const h = JSON.parse((await run('get', 'hpa', 'hello', '-n', 'team-a', '-o', 'json')).stdout);

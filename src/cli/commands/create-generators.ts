@@ -10,7 +10,7 @@ import { preparePrinter, renderObjects } from '../output.js';
 import { collect, resolveNamespace } from '../flags.js';
 import { type DataSources, type DockerRegistryOptions, configMapFrom, dockerRegistrySecretFrom, genericSecretFrom, tlsSecretFrom } from './create-data.js';
 
-interface GeneratorOptions extends DataSources, DockerRegistryOptions {
+export interface GeneratorOptions extends DataSources, DockerRegistryOptions {
   namespace?: string;
   type?: string;
   cert?: string;
@@ -28,7 +28,7 @@ interface GeneratorOptions extends DataSources, DockerRegistryOptions {
  * what kubectl's typed objects print when empty (`status: {}`, a template's null
  * creationTimestamp); the server resets status on create.
  */
-async function createObject(ctx: Context, obj: KubeObject, opts: GeneratorOptions): Promise<number> {
+export async function createObject(ctx: Context, obj: KubeObject, opts: GeneratorOptions): Promise<number> {
   const r = resolveResource(obj.kind!)[0];
   const ns = r.namespaced ? resolveNamespace(opts) : undefined;
   // As kubectl's generators: the namespace is written into the object only when -n names one.
