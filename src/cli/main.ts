@@ -20,6 +20,7 @@ import { registerScale } from './commands/scale.js';
 import { registerPatch } from './commands/patch.js';
 import { registerRun } from './commands/run.js';
 import { registerExpose } from './commands/expose.js';
+import { registerEvents } from './commands/events.js';
 import { registerSet } from './commands/set-image.js';
 import { registerWait } from './commands/wait.js';
 import { Context, loadColors } from './context.js';
@@ -65,6 +66,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerPatch(program, ctx, done);
   registerRun(program, ctx, done);
   registerExpose(program, ctx, done);
+  registerEvents(program, ctx, done);
   registerRollout(program, ctx, done);
   registerSet(program, ctx, done);
   registerWait(program, ctx, done);

@@ -70,6 +70,17 @@ describe('rollouts with minikctl', () => {
 });
 
 describe('progress deadline', () => {
+  it('events lists what happened, oldest first, as kubectl events prints it', async () => {
+    const all = (await cli(suite.env.home, ['events'])).stdout.split('\n');
+    expect(all[0]).toMatch(/^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$/);
+    expect(all.some((l) => /^\S+ +Normal +ScalingReplicaSet +Deployment\/web +Scaled up replica set web-/.test(l))).toBe(true);
+    const huge = await cli(suite.env.home, ['events', '--for', 'pod/huge', '--types=Warning', '--no-headers']);
+    expect(huge.stdout).toMatch(/^\S+( \(x\d+ over \S+\))? +Warning +FailedScheduling +Pod\/huge +0\/3 nodes are available: 3 Insufficient cpu\.\n$/);
+    expect((await cli(suite.env.home, ['events', '-A'])).stdout.split('\n')[0]).toMatch(/^NAMESPACE +LAST SEEN/);
+    expect((await cli(suite.env.home, ['events', '-n', 'nope'])).stderr).toBe('No events found in nope namespace.\n');
+    expect((await cli(suite.env.home, ['events', '--types=Bogus'])).stderr).toBe('error: valid --types are Normal or Warning\n');
+  });
+
   it('rollout status exits 1 when the deadline is exceeded', async () => {
     await cli(suite.env.home, ['apply', '-f', '-'], DEPLOY.replace('name: web', 'name: stuck').replace(/app: web/g, 'app: stuck').replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 10').replace('image: "nginx:1.27"', 'image: "nginx:1.27", resources: {requests: {cpu: "64"}}'));
     const r = await cli(suite.env.home, ['rollout', 'status', 'deploy/stuck', '--timeout=60s']);
