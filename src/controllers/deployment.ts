@@ -10,7 +10,7 @@ import type { Change, Registry } from '../apiserver/registry.js';
 import { pushTo } from '../api/collections.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Controller } from '../runtime/controller.js';
-import { ChangeFeed } from '../runtime/change-feed.js';
+import { KeyedQueue } from '../runtime/change-feed.js';
 import { recordEvent } from '../runtime/events.js';
 import { controllerRef } from './replicaset.js';
 import { podTemplateHash, sameTemplate } from '../api/pod-template.js';
@@ -41,27 +41,11 @@ const controllerOf = (o: KubeObject) => (o.metadata.ownerReferences ?? []).find(
  */
 export class DeploymentController implements Controller {
   readonly name = 'deployment-controller';
-  private feed = new ChangeFeed(['deployments.apps', 'replicasets.apps', 'pods']);
-  /** When a Deployment's progress deadline passes (`ns/name` -> clock time): it is synced then. */
-  private deadlines = new Map<string, number>();
+  /** Deployments to sync: touched by changes, or their progress deadline come (a sync at that time). */
+  private queue = new KeyedQueue(['deployments.apps', 'replicasets.apps', 'pods']);
 
   sync(reg: Registry): void {
-    const changes = this.feed.read(reg);
-    try {
-      const keys = changes ? this.touchedBy(reg, changes) : undefined;
-      if (!keys) this.deadlines.clear();
-      const now = reg.clock.now();
-      for (const [key, t] of this.deadlines) {
-        if (t > now) continue;
-        keys?.add(key);
-        this.deadlines.delete(key);
-      }
-      if (keys?.size !== 0) this.syncAll(reg, keys);
-      this.feed.caughtUp(reg);
-    } catch (e) {
-      this.feed.reset();
-      throw e;
-    }
+    this.queue.run(reg, (changes) => this.touchedBy(reg, changes), (keys) => this.syncAll(reg, keys));
   }
 
   /** The Deployments a list of changes touches. */
@@ -336,7 +320,7 @@ export class DeploymentController implements Controller {
         progressing = { type: 'Progressing', status: 'False', lastUpdateTime: now, lastTransitionTime: now, reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newName}" has timed out progressing.` };
       else {
         progressing = { type: 'Progressing', status: 'True', lastUpdateTime: moved ? now : prevProgress.lastUpdateTime, lastTransitionTime: now, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newName}" is progressing.` };
-        this.deadlines.set(keyOf(cur.metadata.namespace!, cur.metadata.name!), Date.parse(progressing.lastUpdateTime) + deadline * 1000 + 1);
+        this.queue.wakeAt(keyOf(cur.metadata.namespace!, cur.metadata.name!), Date.parse(progressing.lastUpdateTime) + deadline * 1000 + 1);
       }
     }
     const status: any = {

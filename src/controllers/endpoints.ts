@@ -9,7 +9,7 @@ import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Change, Registry } from '../apiserver/registry.js';
 import type { Controller } from '../runtime/controller.js';
-import { ChangeFeed } from '../runtime/change-feed.js';
+import { KeyedQueue } from '../runtime/change-feed.js';
 import { pushTo } from '../api/collections.js';
 import { LabelIndex } from '../api/label-index.js';
 
@@ -133,23 +133,21 @@ class NamespaceViews {
  */
 export class EndpointsController implements Controller {
   readonly name = 'endpoint-controller';
-  private feed = new ChangeFeed(['pods', 'services', 'endpoints', 'endpointslices.discovery.k8s.io']);
+  private queue = new KeyedQueue(['pods', 'services', 'endpoints', 'endpointslices.discovery.k8s.io']);
   /** The Services (`ns/name`) each pod (`ns/name`) was a backend of when they last synced. */
   private servicesOfPod = new Map<string, Set<string>>();
   /** The backends (`ns/name` of pods) each Service had when it last synced. */
   private podsOfService = new Map<string, string[]>();
 
   sync(reg: Registry): void {
-    const changes = this.feed.read(reg);
-    try {
-      const keys = changes ? this.touchedBy(reg, changes) : this.everything(reg);
-      const views = new NamespaceViews(reg);
-      for (const key of keys) this.syncService(reg, key, views);
-      this.feed.caughtUp(reg);
-    } catch (e) {
-      this.feed.reset();
-      throw e;
-    }
+    this.queue.run(
+      reg,
+      (changes) => this.touchedBy(reg, changes),
+      (keys) => {
+        const views = new NamespaceViews(reg);
+        for (const key of keys ?? this.everything(reg)) this.syncService(reg, key, views);
+      },
+    );
   }
 
   /** Every Service, and every Endpoints object this controller made (its Service may be gone). */

@@ -9,7 +9,7 @@ import type { KubeObject, OwnerReference, PodTemplateSpec } from '../api/types.j
 import type { Change, Registry } from '../apiserver/registry.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Controller } from '../runtime/controller.js';
-import { ChangeFeed } from '../runtime/change-feed.js';
+import { KeyedQueue } from '../runtime/change-feed.js';
 import { jsonEqual } from '../api/equal.js';
 import { recordEvent } from '../runtime/events.js';
 import { podsToDelete, slowStartBatches } from '../api/pod-ranking.js';
@@ -76,34 +76,18 @@ export function podChangeMatters(prev: KubeObject | undefined, next: KubeObject)
 export class ReplicaSetController implements Controller {
   readonly name: string;
   private r: ResourceInfo;
-  private feed: ChangeFeed;
-  /** When a ready pod of a ReplicaSet (`ns/name`) becomes available (minReadySeconds): it is synced then. */
-  private wakes = new Map<string, number>();
+  /** Objects to sync: touched by changes, or when a ready pod becomes available (minReadySeconds). */
+  private queue: KeyedQueue;
 
   constructor(kind: 'ReplicaSet' | 'ReplicationController') {
     this.r = resolveResource(kind === 'ReplicaSet' ? 'replicasets' : 'replicationcontrollers')[0];
     // Its decisions read its own kind and pods only.
-    this.feed = new ChangeFeed([qualifiedPlural(this.r), 'pods']);
+    this.queue = new KeyedQueue([qualifiedPlural(this.r), 'pods']);
     this.name = kind === 'ReplicaSet' ? 'replicaset-controller' : 'replication-controller';
   }
 
   sync(reg: Registry): void {
-    const changes = this.feed.read(reg);
-    try {
-      const keys = changes ? this.touchedBy(reg, changes) : undefined;
-      if (!keys) this.wakes.clear();
-      const now = reg.clock.now();
-      for (const [key, t] of this.wakes) {
-        if (t > now) continue;
-        keys?.add(key);
-        this.wakes.delete(key);
-      }
-      if (keys?.size !== 0) this.syncAll(reg, keys);
-      this.feed.caughtUp(reg);
-    } catch (e) {
-      this.feed.reset();
-      throw e;
-    }
+    this.queue.run(reg, (changes) => this.touchedBy(reg, changes), (keys) => this.syncAll(reg, keys));
   }
 
   /** The objects a list of changes touches (`ns/name`). */
@@ -228,8 +212,7 @@ export class ReplicaSetController implements Controller {
     for (const p of pods) {
       const since = readySince(p);
       if (since === undefined || minReady <= 0 || since + minReady * 1000 <= now) continue;
-      const key = `${current.metadata.namespace}/${current.metadata.name}`;
-      this.wakes.set(key, Math.min(this.wakes.get(key) ?? Infinity, since + minReady * 1000));
+      this.queue.wakeAt(`${current.metadata.namespace}/${current.metadata.name}`, since + minReady * 1000);
     }
     reg.writeStatus(this.r, current.metadata.namespace!, current.metadata.name!, status);
   }

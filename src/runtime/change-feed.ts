@@ -39,3 +39,47 @@ export class ChangeFeed {
     this.at = -1;
   }
 }
+
+/**
+ * A keyed controller's work per pass (client-go's work queue with AddAfter): the keys its changes
+ * touch plus those whose wake-up time came, or everything when the changes are unknown. A pass
+ * that throws forgets the feed's position, so the next pass resyncs everything.
+ */
+export class KeyedQueue {
+  private feed: ChangeFeed;
+  private wakes = new Map<string, number>();
+
+  constructor(resources?: string[]) {
+    this.feed = new ChangeFeed(resources);
+  }
+
+  /**
+   * One pass: `touchedBy` turns the changes into keys; `sync` gets the keys to sync, or undefined
+   * for all of them (it is not called when there is nothing to do). The pass's own writes are
+   * marked seen afterwards.
+   */
+  run(reg: Registry, touchedBy: (changes: Change[]) => Set<string>, sync: (keys: Set<string> | undefined) => void): void {
+    const changes = this.feed.read(reg);
+    try {
+      const keys = changes ? touchedBy(changes) : undefined;
+      // A full pass sets every wake-up again.
+      if (!keys) this.wakes.clear();
+      const now = reg.clock.now();
+      for (const [key, t] of this.wakes) {
+        if (t > now) continue;
+        keys?.add(key);
+        this.wakes.delete(key);
+      }
+      if (keys?.size !== 0) sync(keys);
+      this.feed.caughtUp(reg);
+    } catch (e) {
+      this.feed.reset();
+      throw e;
+    }
+  }
+
+  /** Asks for `key` to be synced at clock time `t` (the earliest of several asks wins). */
+  wakeAt(key: string, t: number): void {
+    this.wakes.set(key, Math.min(this.wakes.get(key) ?? Infinity, t));
+  }
+}

@@ -5,7 +5,7 @@ import { FakeClock } from '../../src/api/clock.js';
 import { resolveResource } from '../../src/api/resources.js';
 import { Registry } from '../../src/apiserver/registry.js';
 import { RevisionGate } from '../../src/runtime/controller.js';
-import { ChangeFeed } from '../../src/runtime/change-feed.js';
+import { ChangeFeed, KeyedQueue } from '../../src/runtime/change-feed.js';
 import { bootstrap } from '../../src/daemon/bootstrap.js';
 import { Store } from '../../src/store/store.js';
 
@@ -75,5 +75,38 @@ describe('ChangeFeed', () => {
     expect(feed.read(reg)).toBeUndefined();
     reg.create(podsR, 'default', pod('last'));
     expect(names(feed.read(reg))).toEqual(['ADDED last']);
+  });
+});
+
+describe('KeyedQueue', () => {
+  it('syncs everything first, then the keys changes touch and the keys whose wake-up came; a failed pass resyncs all', () => {
+    const clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
+    const reg = new Registry(new Store(':memory:'), clock);
+    bootstrap(reg);
+    const podsR = resolveResource('pods')[0];
+    const q = new KeyedQueue(['pods']);
+    const passes: (string[] | 'all')[] = [];
+    const pass = (fail = false) =>
+      q.run(
+        reg,
+        (changes) => new Set(changes.map((c) => c.name)),
+        (keys) => {
+          passes.push(keys ? [...keys] : 'all');
+          if (fail) throw new Error('failed');
+        },
+      );
+    pass();
+    pass(); // nothing changed: no call
+    reg.create(podsR, 'default', pod('a'));
+    pass();
+    q.wakeAt('later', clock.now() + 5000);
+    q.wakeAt('later', clock.now() + 9000); // the earliest ask wins
+    pass();
+    clock.advance(5000);
+    pass();
+    reg.create(podsR, 'default', pod('b'));
+    expect(() => pass(true)).toThrow('failed');
+    pass();
+    expect(passes).toEqual(['all', ['a'], ['later'], ['b'], 'all']);
   });
 });
