@@ -99,6 +99,20 @@ describe('workload commands', () => {
     expect((await run('expose', 'cm', 'x')).stderr).toBe('error: cannot expose a ConfigMap\n');
   });
 
+  it('create service and create serviceaccount build what kubectl builds', async () => {
+    const y = await run('create', 'service', 'clusterip', 'web', '--tcp=80:8080', '--tcp=443', '--dry-run=client', '-o', 'yaml');
+    expect(y.stdout).toBe(
+      'apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: web\n  name: web\nspec:\n  ports:\n  - name: 80-8080\n    port: 80\n    protocol: TCP\n    targetPort: 8080\n' +
+        '  - name: "443"\n    port: 443\n    protocol: TCP\n    targetPort: 443\n  selector:\n    app: web\n  type: ClusterIP\nstatus:\n  loadBalancer: {}\n',
+    );
+    expect((await run('create', 'service', 'nodeport', 'np', '--tcp=80:8080', '--node-port=30080')).stdout).toBe('service/np created\n');
+    expect(JSON.parse((await run('get', 'svc', 'np', '-o', 'json')).stdout).spec.ports[0]).toMatchObject({ name: '80-8080', nodePort: 30080, port: 80, targetPort: 8080 });
+    expect((await run('create', 'svc', 'externalname', 'db', '--external-name=db.example.com')).stdout).toBe('service/db created\n');
+    expect((await run('create', 'service', 'clusterip', 'headless', '--clusterip=None')).stdout).toBe('service/headless created\n');
+    expect((await run('create', 'service', 'clusterip', 'bad')).stderr).toBe('error: at least one tcp port specifier must be provided\n');
+    expect((await run('create', 'serviceaccount', 'robot')).stdout).toBe('serviceaccount/robot created\n');
+  });
+
   it('autoscale creates an autoscaling/v2 HorizontalPodAutoscaler for the target', async () => {
     expect((await run('autoscale', 'deployment', 'hello', '-n', 'team-a', '--min=2', '--max=5', '--cpu-percent=60')).stdout).toBe('horizontalpodautoscaler.autoscaling/hello autoscaled\n');
     const h = JSON.parse((await run('get', 'hpa', 'hello', '-n', 'team-a', '-o', 'json')).stdout);

@@ -8,9 +8,10 @@ import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { preparePrinter, renderObjects } from '../output.js';
 import { collect, resolveNamespace } from '../flags.js';
+import { type ServiceOptions, type ServiceType, serviceFrom } from './create-service.js';
 import { type DataSources, type DockerRegistryOptions, configMapFrom, dockerRegistrySecretFrom, genericSecretFrom, tlsSecretFrom } from './create-data.js';
 
-export interface GeneratorOptions extends DataSources, DockerRegistryOptions {
+export interface GeneratorOptions extends DataSources, DockerRegistryOptions, ServiceOptions {
   namespace?: string;
   type?: string;
   cert?: string;
@@ -163,6 +164,23 @@ export function registerCreateGenerators(create: Command, ctx: () => Context, do
   sources(common(create.command('configmap').alias('cm').description('Create a config map from a local file, directory or literal value').argument('<name>')))
     .addHelpText('after', `\nExamples:\n  # Create a config map named my-config with key1=config1 and key2=config2\n  minikctl create configmap my-config --from-literal=key1=config1 --from-literal=key2=config2\n\n  # Create a config map from every file in a folder, each file's name its key\n  minikctl create configmap my-config --from-file=path/to/bar\n`)
     .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => configMapFrom(name, cmd.optsWithGlobals(), ctx().io.env), cmd.optsWithGlobals())));
+  const service = create.command('service').alias('svc').description('Create a service using a specified subcommand');
+  const types: [string, ServiceType, string][] = [
+    ['clusterip', 'ClusterIP', 'Create a ClusterIP service'],
+    ['nodeport', 'NodePort', 'Create a NodePort service'],
+    ['loadbalancer', 'LoadBalancer', 'Create a LoadBalancer service'],
+    ['externalname', 'ExternalName', 'Create an ExternalName service'],
+  ];
+  for (const [sub, type, description] of types) {
+    const c = common(service.command(sub).description(description).argument('<name>')).option('--tcp <port[:targetPort]>', 'Port pairs can be specified as \'<port>:<targetPort>\' (repeatable)', collect);
+    if (type === 'ClusterIP') c.option('--clusterip <ip>', 'Assign your own ClusterIP or set to \'None\' for a \'headless\' service (no loadbalancing)');
+    if (type === 'NodePort') c.option('--node-port <port>', 'Port used to expose the service on each node in a cluster');
+    if (type === 'ExternalName') c.option('--external-name <name>', 'External name of service');
+    c.addHelpText('after', `\nExamples:\n  minikctl create service ${sub} my-svc ${type === 'ExternalName' ? '--external-name bar.com' : '--tcp=5678:8080'}\n`);
+    c.action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => serviceFrom(type, name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  }
+  common(create.command('serviceaccount').alias('sa').description('Create a service account with the specified name').argument('<name>'))
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(createObject(ctx(), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } }, cmd.optsWithGlobals())));
   const secret = create.command('secret').description('Create a secret using a specified subcommand');
   sources(common(secret.command('generic').description('Create a secret from a local file, directory, or literal value').argument('<name>')))
     .option('--type <type>', 'The type of secret to create')
