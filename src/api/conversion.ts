@@ -56,3 +56,14 @@ export const CONVERSIONS: Conversion[] = [HPA_V1];
 export function conversionFor(group: string, version: string, plural: string): Conversion | undefined {
   return CONVERSIONS.find((c) => c.group === group && c.version === version && c.plural === plural);
 }
+
+/**
+ * An object written in a version served only through conversion (an autoscaling/v1
+ * HorizontalPodAutoscaler in a manifest), converted to the stored version, as the server converts
+ * it on the way in; undefined when its apiVersion and kind are not such a version.
+ */
+export function toStoredVersion(o: KubeObject): KubeObject | undefined {
+  const gv = o.apiVersion ?? '';
+  const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
+  return CONVERSIONS.find((c) => c.group === group && c.version === version && c.kind === o.kind)?.toStored(o);
+}

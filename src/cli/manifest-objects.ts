@@ -1,6 +1,7 @@
 // What apply, create, replace and delete -f share: reading manifests, mapping each object to its
 // resource and namespace, running the per-object work with bounded concurrency while keeping
 // kubectl's order of output, and collecting every error.
+import { toStoredVersion } from '../api/conversion.js';
 import { type ResourceInfo, resourceForKind } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Context } from './context.js';
@@ -32,9 +33,15 @@ export async function resolveManifests(ctx: Context, opts: FileOptions): Promise
   const errors = read.errors.map((e) => e.text);
   const objects: Resolved[] = [];
   for (const m of read.objects) {
-    const o = m.object;
+    let o = m.object;
     const name = o.metadata.name ?? '';
-    const r = resourceForKind(o.apiVersion!, o.kind!);
+    let r = resourceForKind(o.apiVersion!, o.kind!);
+    // A version the server serves only by conversion (autoscaling/v1 HPAs): sent as the stored one.
+    const stored = r ? undefined : toStoredVersion(o);
+    if (stored) {
+      o = stored;
+      r = resourceForKind(o.apiVersion!, o.kind!);
+    }
     if (!r) {
       errors.push(
         `error: resource mapping not found for name: "${name}" namespace: "${o.metadata.namespace ?? ''}" from "${m.source}": no matches for kind "${o.kind}" in version "${o.apiVersion}"\nensure CRDs are installed first`,
@@ -50,7 +57,7 @@ export async function resolveManifests(ctx: Context, opts: FileOptions): Promise
       namespace = o.metadata.namespace || opts.namespace || 'default';
       o.metadata.namespace = namespace;
     }
-    objects.push({ ...m, r, namespace, name });
+    objects.push({ ...m, object: o, r, namespace, name });
   }
   return { objects, errors };
 }

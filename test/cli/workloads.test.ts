@@ -117,6 +117,12 @@ describe('workload commands', () => {
     expect((await run('autoscale', 'deployment', 'hello', '-n', 'team-a', '--min=2', '--max=5', '--cpu-percent=60')).stdout).toBe('horizontalpodautoscaler.autoscaling/hello autoscaled\n');
     const h = JSON.parse((await run('get', 'hpa', 'hello', '-n', 'team-a', '-o', 'json')).stdout);
     expect(h.spec).toMatchObject({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hello' }, minReplicas: 2, maxReplicas: 5, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }] });
+    // An autoscaling/v1 manifest (served by conversion) is mapped too, as kubectl maps it.
+    const v1 = 'apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: hello-v1, namespace: team-a}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: hello}\n  minReplicas: 1\n  maxReplicas: 3\n  targetCPUUtilizationPercentage: 70\n';
+    expect(await cli(suite.env.home, ['apply', '-f', '-'], v1)).toEqual({ code: 0, stdout: 'horizontalpodautoscaler.autoscaling/hello-v1 created\n', stderr: '' });
+    expect((await cli(suite.env.home, ['apply', '-f', '-'], v1)).stdout).toBe('horizontalpodautoscaler.autoscaling/hello-v1 unchanged\n');
+    const hv1 = JSON.parse((await run('get', 'hpa', 'hello-v1', '-n', 'team-a', '-o', 'json')).stdout);
+    expect(hv1.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
     const bad = await run('autoscale', 'deployment', 'hello', '-n', 'team-a', '--min=6', '--max=5');
     expect(bad.stderr).toBe('error: --max=MAXPODS must be larger or equal to --min=MINPODS, max: 5, min: 6\n');
   });
