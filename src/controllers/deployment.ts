@@ -10,7 +10,8 @@ import type { Change, Registry } from '../apiserver/registry.js';
 import { pushTo } from '../api/collections.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Controller } from '../runtime/controller.js';
-import { KeyedQueue } from '../runtime/change-feed.js';
+import { KeyedQueue, findByKey, objectKey } from '../runtime/change-feed.js';
+import { controllerOf } from '../api/pods.js';
 import { recordEvent } from '../runtime/events.js';
 import { controllerRef } from './replicaset.js';
 import { podTemplateHash, sameTemplate } from '../api/pod-template.js';
@@ -31,8 +32,6 @@ interface ReplicaSetIndex {
   orphans: Map<string, KubeObject[]>;
 }
 
-const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
-const controllerOf = (o: KubeObject) => (o.metadata.ownerReferences ?? []).find((r) => r.controller);
 
 /**
  * Syncs Deployments, keyed as Kubernetes' controller is: a pass syncs the Deployments its changes
@@ -53,13 +52,13 @@ export class DeploymentController implements Controller {
     const keys = new Set<string>();
     const touchOwner = (o: KubeObject) => {
       const ctrl = controllerOf(o);
-      if (ctrl?.kind === 'Deployment') keys.add(keyOf(o.metadata.namespace!, ctrl.name));
+      if (ctrl?.kind === 'Deployment') keys.add(objectKey(o.metadata.namespace!, ctrl.name));
       // An orphan may be adopted by any Deployment of its namespace that selects it.
-      else if (!ctrl && !o.metadata.deletionTimestamp) for (const d of reg.scan(deployR, o.metadata.namespace)) keys.add(keyOf(d.metadata.namespace!, d.metadata.name!));
+      else if (!ctrl && !o.metadata.deletionTimestamp) for (const d of reg.scan(deployR, o.metadata.namespace)) keys.add(objectKey(d.metadata.namespace!, d.metadata.name!));
     };
     for (const c of changes) {
       if (c.resource === 'deployments.apps') {
-        if (c.type !== 'DELETED') keys.add(keyOf(c.namespace, c.name));
+        if (c.type !== 'DELETED') keys.add(objectKey(c.namespace, c.name));
       } else if (c.resource === 'replicasets.apps') touchOwner(c.object);
       else if (c.type === 'DELETED' || c.object.status?.phase === 'Succeeded' || c.object.status?.phase === 'Failed') {
         // A pod that is gone or ended: a Recreate rollout may be waiting for it.
@@ -80,7 +79,7 @@ export class DeploymentController implements Controller {
       if (ctrl) pushTo(index.owned, ctrl.uid, rs);
       else pushTo(index.orphans, rs.metadata.namespace ?? '', rs);
     }
-    const deployments = keys ? [...keys].map((k) => reg.find(deployR, k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1))) : reg.list(deployR, undefined).items;
+    const deployments = keys ? [...keys].map((k) => findByKey(reg, deployR, k)) : reg.list(deployR, undefined).items;
     for (const d of deployments) {
       if (!d || d.metadata.deletionTimestamp) continue;
       try {
@@ -98,7 +97,7 @@ export class DeploymentController implements Controller {
     for (const known of index.owned.get(d.metadata.uid!) ?? []) {
       const rs = reg.find(rsR, known.metadata.namespace ?? '', known.metadata.name!);
       if (!rs || rs.metadata.uid !== known.metadata.uid) continue;
-      if ((rs.metadata.ownerReferences ?? []).find((r) => r.controller)?.uid === d.metadata.uid) out.push(rs);
+      if (controllerOf(rs)?.uid === d.metadata.uid) out.push(rs);
     }
     const orphans = index.orphans.get(d.metadata.namespace ?? '') ?? [];
     for (let i = 0; i < orphans.length; i++) {
@@ -320,7 +319,7 @@ export class DeploymentController implements Controller {
         progressing = { type: 'Progressing', status: 'False', lastUpdateTime: now, lastTransitionTime: now, reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newName}" has timed out progressing.` };
       else {
         progressing = { type: 'Progressing', status: 'True', lastUpdateTime: moved ? now : prevProgress.lastUpdateTime, lastTransitionTime: now, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newName}" is progressing.` };
-        this.queue.wakeAt(keyOf(cur.metadata.namespace!, cur.metadata.name!), Date.parse(progressing.lastUpdateTime) + deadline * 1000 + 1);
+        this.queue.wakeAt(objectKey(cur.metadata.namespace!, cur.metadata.name!), Date.parse(progressing.lastUpdateTime) + deadline * 1000 + 1);
       }
     }
     const status: any = {

@@ -9,7 +9,7 @@ import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Change, Registry } from '../apiserver/registry.js';
 import type { Controller } from '../runtime/controller.js';
-import { KeyedQueue } from '../runtime/change-feed.js';
+import { KeyedQueue, objectKey } from '../runtime/change-feed.js';
 import { pushTo } from '../api/collections.js';
 import { LabelIndex } from '../api/label-index.js';
 
@@ -94,7 +94,7 @@ export function endpointSubsets(svc: KubeObject, bs: Backend[]): { subsets: any[
   return { subsets, truncated };
 }
 
-const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+const keyOf = (o: KubeObject) => objectKey(o.metadata.namespace!, o.metadata.name!);
 
 /** What one pass reads, a namespace at a time (only the namespaces it touches are read). */
 class NamespaceViews {
@@ -165,7 +165,7 @@ export class EndpointsController implements Controller {
     const keys = new Set<string>();
     let selecting: Map<string, KubeObject[]> | undefined;
     for (const c of changes) {
-      const key = `${c.namespace}/${c.name}`;
+      const key = objectKey(c.namespace, c.name);
       if (c.resource === 'services' || c.resource === 'endpoints') keys.add(key);
       else if (c.resource === 'pods') {
         for (const s of this.servicesOfPod.get(key) ?? []) keys.add(s);
@@ -185,7 +185,7 @@ export class EndpointsController implements Controller {
           for (const svc of selecting.get(`${c.namespace}\u0000${k}\u0000${v}`) ?? []) if (matches(fromLabelSelector({ matchLabels: svc.spec.selector }), c.object.metadata.labels)) keys.add(keyOf(svc));
       } else {
         const svc = c.object.metadata.labels?.['kubernetes.io/service-name'];
-        if (svc) keys.add(`${c.namespace}/${svc}`);
+        if (svc) keys.add(objectKey(c.namespace, svc));
       }
     }
     return keys;

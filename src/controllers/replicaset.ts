@@ -3,13 +3,13 @@
 // longer match, and always recomputes status.
 
 import { fromLabelSelector, matches } from '../api/labels.js';
-import { isPodActive, isPodAvailable, isPodReady, readySince } from '../api/pods.js';
+import { controllerOf, isPodActive, isPodAvailable, isPodReady, readySince } from '../api/pods.js';
 import { type ResourceInfo, qualifiedPlural, resolveResource } from '../api/resources.js';
 import type { KubeObject, OwnerReference, PodTemplateSpec } from '../api/types.js';
 import type { Change, Registry } from '../apiserver/registry.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Controller } from '../runtime/controller.js';
-import { KeyedQueue } from '../runtime/change-feed.js';
+import { KeyedQueue, findByKey, objectKey } from '../runtime/change-feed.js';
 import { jsonEqual } from '../api/equal.js';
 import { recordEvent } from '../runtime/events.js';
 import { podsToDelete, slowStartBatches } from '../api/pod-ranking.js';
@@ -43,7 +43,6 @@ export function podFromTemplate(owner: KubeObject, template: PodTemplateSpec | u
   };
 }
 
-const controllerOf = (o: KubeObject) => (o.metadata.ownerReferences ?? []).find((r) => r.controller);
 
 /** Whether a pod is ready and since when: what readiness and availability are computed from. */
 function readiness(p: KubeObject): string {
@@ -96,14 +95,14 @@ export class ReplicaSetController implements Controller {
     const plural = qualifiedPlural(this.r);
     for (const c of changes) {
       if (c.resource === plural) {
-        if (c.type !== 'DELETED') keys.add(`${c.namespace}/${c.name}`);
+        if (c.type !== 'DELETED') keys.add(objectKey(c.namespace, c.name));
         continue;
       }
       if (c.type !== 'DELETED' && !podChangeMatters(c.prev, c.object)) continue;
       for (const pod of c.prev ? [c.prev, c.object] : [c.object]) {
         const ctrl = controllerOf(pod);
-        if (ctrl?.kind === this.r.kind) keys.add(`${c.namespace}/${ctrl.name}`);
-        else if (!ctrl && c.type !== 'DELETED' && isPodActive(pod)) for (const o of reg.scan(this.r, c.namespace)) keys.add(`${c.namespace}/${o.metadata.name}`);
+        if (ctrl?.kind === this.r.kind) keys.add(objectKey(c.namespace, ctrl.name));
+        else if (!ctrl && c.type !== 'DELETED' && isPodActive(pod)) for (const o of reg.scan(this.r, c.namespace)) keys.add(objectKey(c.namespace, o.metadata.name!));
       }
     }
     return keys;
@@ -111,7 +110,7 @@ export class ReplicaSetController implements Controller {
 
   /** Syncs the objects of `keys` (all of them when undefined). */
   private syncAll(reg: Registry, keys: Set<string> | undefined): void {
-    const owners = keys ? [...keys].map((k) => reg.find(this.r, k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1))).filter((o): o is KubeObject => !!o) : reg.list(this.r, undefined).items;
+    const owners = keys ? [...keys].map((k) => findByKey(reg, this.r, k)).filter((o): o is KubeObject => !!o) : reg.list(this.r, undefined).items;
     if (owners.length === 0) return;
     // Pods by controller uid, and the orphans (no controller) by namespace: one pass over the
     // pods of the namespaces concerned.
@@ -145,7 +144,7 @@ export class ReplicaSetController implements Controller {
     const source = { component: this.name };
     let owned: KubeObject[] = [];
     for (const p of candidates) {
-      const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
+      const ctrl = controllerOf(p);
       const match = sel.length > 0 && matches(sel, p.metadata.labels);
       if (ctrl?.uid === uid) {
         if (match || p.metadata.deletionTimestamp) owned.push(p);
@@ -212,7 +211,7 @@ export class ReplicaSetController implements Controller {
     for (const p of pods) {
       const since = readySince(p);
       if (since === undefined || minReady <= 0 || since + minReady * 1000 <= now) continue;
-      this.queue.wakeAt(`${current.metadata.namespace}/${current.metadata.name}`, since + minReady * 1000);
+      this.queue.wakeAt(objectKey(current.metadata.namespace!, current.metadata.name!), since + minReady * 1000);
     }
     reg.writeStatus(this.r, current.metadata.namespace!, current.metadata.name!, status);
   }

@@ -2,6 +2,8 @@
 // last caught up (client-go's informer event handlers feeding a work queue, in one process). A
 // component keyed by object syncs only what those changes touch; when they cannot be known (the
 // first pass, history compacted, writes undone) it resyncs everything, as an informer re-lists.
+import type { ResourceInfo } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
 import type { Change, Registry } from '../apiserver/registry.js';
 
 export class ChangeFeed {
@@ -82,4 +84,13 @@ export class KeyedQueue {
   wakeAt(key: string, t: number): void {
     this.wakes.set(key, Math.min(this.wakes.get(key) ?? Infinity, t));
   }
+}
+
+/** The key a KeyedQueue holds for an object: `namespace/name` (namespace names have no `/`). */
+export const objectKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/** The object a key names, as the store has it now, or undefined when it is gone. */
+export function findByKey(reg: Registry, r: ResourceInfo, key: string): KubeObject | undefined {
+  const slash = key.indexOf('/');
+  return reg.find(r, key.slice(0, slash), key.slice(slash + 1));
 }
