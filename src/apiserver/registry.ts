@@ -25,9 +25,9 @@ import { type ManagedFieldsEntry, recordUpdate } from './managed-fields.js';
 import { StatusError } from './errors.js';
 import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate, strategyFor } from './strategies/index.js';
 
-/** How unknown fields in a request body are treated (`?fieldValidation=`). */
 export type { Change };
 
+/** How unknown fields in a request body are treated (`?fieldValidation=`). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 /** Options common to writes. */
@@ -204,8 +204,9 @@ export class Registry {
   // ---- reads ----
 
   /**
-   * Every object of a resource (or of one namespace), in no particular order and without copying (a lister for
-   * controllers that scan all of them each pass). The objects must not be mutated.
+   * Every object of a resource (or of one namespace), in creation order and without copying (a
+   * lister for controllers that scan all of them each pass; the scheduler's queue order). The
+   * objects must not be mutated.
    */
   scan(r: ResourceInfo, namespace?: string): Iterable<KubeObject> {
     return this.store.values(storeKey(r), namespace);

@@ -256,7 +256,7 @@ export class Store {
     });
   }
 
-  /** Objects of a resource (all namespaces, or one) in no particular order (cheap: for controllers that scan). */
+  /** Objects of a resource (all namespaces, or one) in creation order (cheap: for controllers that scan). */
   values(resource: string, namespace?: string): IterableIterator<KubeObject> {
     if (this.cold.has(resource)) return this.coldObjects(resource, namespace)[Symbol.iterator]();
     return this.objects.values(resource, namespace);
@@ -397,7 +397,7 @@ export class Store {
         this.rev = revMark;
         this.rewinds++;
       } else if (this.unitDepth === 0) {
-        // Committed to the batch: the unit's copies are no longer needed.
+        // Committed to the transaction: the savepoint's copies are no longer needed.
         for (let i = undoMark; i < this.undo.length; i++) delete this.undo[i].unit;
       }
     }
