@@ -76,15 +76,14 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerAutoscale(program, ctx, done);
   registerInfo(program, ctx, done);
   registerDaemon(program, ctx, done);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
-  // Every level of subcommand (`create secret tls`) throws instead of exiting, and writes through io.
+  // Every command, at every level (`create secret tls`), throws instead of exiting, and writes through io.
   const quiet = (cmds: readonly Command[]): void => {
     for (const c of cmds) {
       c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
       quiet(c.commands);
     }
   };
-  quiet(program.commands.flatMap((c) => c.commands));
+  quiet(program.commands);
 
   let code: number;
   try {

@@ -207,7 +207,6 @@ function nodeIndex(node: KubeObject, position: number): number {
   return Number(/(\d+)$/.exec(node.metadata.name!)?.[1] ?? position + 1);
 }
 
-/** The first free IP of the node's pod CIDR (10.244.N.0/24), from .2 up; marks it used. */
 /**
  * A node's pod IPs in one pass: the lowest free address of its podCIDR's /24 goes to each new pod.
  * Allocation resumes after the last address it gave (everything below is taken), so a node's

@@ -27,9 +27,18 @@ export interface GeneratorOptions extends DataSources, DockerRegistryOptions, Se
 /**
  * Creates (or, with --dry-run=client, just prints) a generated object. Generated objects carry
  * what kubectl's typed objects print when empty (`status: {}`, a template's null
- * creationTimestamp); the server resets status on create.
+ * creationTimestamp); the server resets status on create. Prints kubectl's line (`created`, or
+ * `how.verb`) or the object with -o; returns the exit code.
  */
-export async function createObject(ctx: Context, obj: KubeObject, opts: GeneratorOptions): Promise<number> {
+/** What a generating command says it did, and the field manager it writes as. */
+export interface Creation {
+  verb: string;
+  fieldManager: string;
+}
+
+const CREATE: Creation = { verb: 'created', fieldManager: 'kubectl-create' };
+
+export async function createObject(ctx: Context, obj: KubeObject, opts: GeneratorOptions, how: Creation = CREATE): Promise<number> {
   const r = resolveResource(obj.kind!)[0];
   const ns = r.namespaced ? resolveNamespace(opts) : undefined;
   // As kubectl's generators: the namespace is written into the object only when -n names one.
@@ -41,9 +50,9 @@ export async function createObject(ctx: Context, obj: KubeObject, opts: Generato
     let out: KubeObject = { ...obj, metadata: { ...obj.metadata, creationTimestamp: null } };
     if (opts.dryRun !== 'client') {
       const client = await ctx.client();
-      out = (await client.request('POST', resourcePath(r, ns), { query: { fieldManager: 'kubectl-create', dryRun: opts.dryRun === 'server' ? 'All' : undefined }, body: obj })).body;
+      out = (await client.request('POST', resourcePath(r, ns), { query: { fieldManager: how.fieldManager, dryRun: opts.dryRun === 'server' ? 'All' : undefined }, body: obj })).body;
     }
-    ctx.out(fmt && fmt.kind !== 'table' ? renderObjects(fmt, [{ r, o: out }], true) : `${qualifiedSingular(r)}/${out.metadata.name} created${suffix}\n`);
+    ctx.out(fmt && fmt.kind !== 'table' ? renderObjects(fmt, [{ r, o: out }], true) : `${qualifiedSingular(r)}/${out.metadata.name} ${how.verb}${suffix}\n`);
     return 0;
   } catch (e) {
     ctx.err(formatError(e));

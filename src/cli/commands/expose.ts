@@ -7,9 +7,8 @@ import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { resolveNamespace } from '../flags.js';
-import { preparePrinter, renderObjects } from '../output.js';
+import { createObject } from './create-generators.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { resolveResource } from '../../api/resources.js';
 
 interface ExposeOptions {
   namespace?: string;
@@ -76,7 +75,7 @@ export function serviceFor(o: KubeObject, opts: ExposeOptions): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { creationTimestamp: null, ...(labels && Object.keys(labels).length ? { labels } : {}), name: opts.name ?? o.metadata.name },
+    metadata: { ...(labels && Object.keys(labels).length ? { labels } : {}), name: opts.name ?? o.metadata.name },
     spec: {
       ports,
       selector,
@@ -95,21 +94,18 @@ export async function runExpose(ctx: Context, args: string[], opts: ExposeOption
   if (!EXPOSABLE.has(q.r.kind)) throw new CliError(`error: cannot expose a ${q.r.kind}`);
   const ns = resolveNamespace(opts);
   const client = await ctx.client();
-  const fmt = opts.output ? await preparePrinter(opts.output) : undefined;
-  const svcR = resolveResource('services')[0];
   let exit = 0;
   for (const name of q.names) {
+    let svc: KubeObject;
     try {
       const o: KubeObject = (await client.get(resourcePath(q.r, ns, name))).body;
-      const svc = serviceFor({ ...o, kind: q.r.kind }, opts);
-      if (opts.namespace) svc.metadata.namespace = ns;
-      const out = opts.dryRun === 'client' ? svc : (await client.request('POST', resourcePath(svcR, ns), { query: { fieldManager: 'kubectl-expose', dryRun: opts.dryRun === 'server' ? 'All' : undefined }, body: svc })).body;
-      const suffix = opts.dryRun === 'server' ? ' (server dry run)' : opts.dryRun === 'client' ? ' (dry run)' : '';
-      ctx.out(fmt && fmt.kind !== 'table' ? renderObjects(fmt, [{ r: svcR, o: out }], true) : `service/${out.metadata.name} exposed${suffix}\n`);
+      svc = serviceFor({ ...o, kind: q.r.kind }, opts);
     } catch (e) {
       ctx.err(formatError(e));
       exit = 1;
+      continue;
     }
+    if ((await createObject(ctx, svc, opts, { verb: 'exposed', fieldManager: 'kubectl-expose' })) !== 0) exit = 1;
   }
   return exit;
 }

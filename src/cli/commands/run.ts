@@ -110,6 +110,6 @@ Examples:
       } catch (e) {
         return done(Promise.reject(e));
       }
-      done(createObject(ctx(), pod, o));
+      done(createObject(ctx(), pod, o, { verb: 'created', fieldManager: 'kubectl-run' }));
     });
 }
