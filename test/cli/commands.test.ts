@@ -238,6 +238,14 @@ describe('patch', () => {
       stderr: 'The request is invalid: : replace operation does not apply: doc is missing path: "/spec/nope/x"\n',
     });
     expect((await cli(env.home, ['patch', 'deploy', 'pw'])).stderr).toBe('error: must specify --patch or --patch-file containing the contents of the patch\n');
+    // The patch from a file, the object named by a manifest.
+    const pf = write('patch.yaml', 'spec:\n  replicas: 1\n');
+    const target = write('pw.yaml', DEPLOY.replace('name: web', 'name: pw'));
+    expect((await cli(env.home, ['patch', '-f', target, '--patch-file', pf])).stdout).toBe('deployment.apps/pw patched\n');
+    expect(await replicas()).toBe('1');
+    // --local patches the manifest itself, without the server.
+    expect((await cli(env.home, ['patch', '-f', target, '--local', '-p', '{"spec":{"replicas":7}}', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('7');
+    expect(await replicas()).toBe('1');
     expect((await cli(env.home, ['patch', 'deploy', 'nope', '-p', '{}'])).stderr).toBe('Error from server (NotFound): deployments.apps "nope" not found\n');
   });
 });
@@ -272,5 +280,12 @@ describe('info commands', () => {
     for (const f of ['nodes.json', 'kube-system/events.json', 'default/pods.json', 'default/deployments.json', 'default/dumped/logs.txt']) expect(fs.existsSync(path.join(out, f))).toBe(true);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'default/pods.json'), 'utf8')).items.map((p: any) => p.metadata.name)).toContain('dumped');
     expect((await cli(env.home, ['cluster-info', 'dump', '-o', 'wide'])).code).toBe(1);
+    // --namespaces picks the namespaces; -A takes them all.
+    const only = path.join(dir, 'dump-default');
+    await cli(env.home, ['cluster-info', 'dump', '--namespaces', 'default', '--output-directory', only]);
+    expect(fs.readdirSync(only).sort()).toEqual(['default', 'nodes.json']);
+    const every = path.join(dir, 'dump-all');
+    await cli(env.home, ['cluster-info', 'dump', '-A', '--output-directory', every]);
+    expect(fs.readdirSync(every)).toEqual(expect.arrayContaining(['default', 'kube-node-lease', 'kube-public', 'kube-system', 'nodes.json']));
   });
 });

@@ -2,6 +2,7 @@
 // 200 ms of cluster time every 5 ms, so a rollout takes milliseconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, fastDaemonForSuite } from '../helpers.js';
+import { lastSeenCell } from '../../src/cli/commands/events.js';
 
 const suite = fastDaemonForSuite(beforeAll, afterAll);
 
@@ -70,6 +71,15 @@ describe('rollouts with minikctl', () => {
 });
 
 describe('progress deadline', () => {
+  it('events shows a repeated event\'s count and span in LAST SEEN, as kubectl events does', () => {
+    const now = Date.parse('2026-11-23T10:10:00Z');
+    const ev = (extra: object) => ({ metadata: { name: 'e', creationTimestamp: '2026-11-23T10:05:00Z' }, ...extra });
+    expect(lastSeenCell(ev({ count: 3, firstTimestamp: '2026-11-23T10:05:00Z', lastTimestamp: '2026-11-23T10:09:00Z' }), now)).toBe('60s (x3 over 5m)');
+    expect(lastSeenCell(ev({ count: 1, firstTimestamp: '2026-11-23T10:09:30Z', lastTimestamp: '2026-11-23T10:09:30Z' }), now)).toBe('30s');
+    // events.k8s.io style: a series counts, eventTime is the first occurrence.
+    expect(lastSeenCell(ev({ eventTime: '2026-11-23T10:00:00.000000Z', series: { count: 4, lastObservedTime: '2026-11-23T10:08:00.000000Z' } }), now)).toBe('2m (x4 over 10m)');
+  });
+
   it('events lists what happened, oldest first, as kubectl events prints it', async () => {
     const all = (await cli(suite.env.home, ['events'])).stdout.split('\n');
     expect(all[0]).toMatch(/^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$/);

@@ -45,6 +45,11 @@ describe('workload commands', () => {
       const cm = JSON.parse((await run('get', 'cm', 'cfg', '-o', 'json')).stdout);
       expect(cm.data).toEqual({ k: 'v', 'greeting.txt': 'hello', g2: 'hello', 'a.conf': 'x\n' });
       expect(cm.binaryData).toEqual({ 'bin.dat': '//4=' });
+      // A bare KEY line takes its value from the environment (and is left out when unset).
+      fs.appendFileSync(f('app.env'), 'FROM_ENV\nUNSET_KEY\n');
+      const fromEnv = await cli(suite.env.home, ['create', 'cm', 'envvars', `--from-env-file=${f('app.env')}`, '--dry-run=client', '-o', 'json'], '', { FROM_ENV: 'here' });
+      expect(JSON.parse(fromEnv.stdout).data).toEqual({ LOG: 'debug', MODE: 'fast=yes', FROM_ENV: 'here' });
+      fs.writeFileSync(f('app.env'), '# settings\nLOG=debug\n\nMODE=fast=yes\n');
       const env = await run('create', 'cm', 'envcfg', `--from-env-file=${f('app.env')}`, '--dry-run=client', '-o', 'yaml');
       expect(env.stdout).toBe('apiVersion: v1\ndata:\n  LOG: debug\n  MODE: fast=yes\nkind: ConfigMap\nmetadata:\n  creationTimestamp: null\n  name: envcfg\n');
       expect((await run('create', 'secret', 'generic', 'creds', '--from-literal=user=admin', '--from-literal=pass=p@ss')).stdout).toBe('secret/creds created\n');
@@ -52,6 +57,7 @@ describe('workload commands', () => {
       expect(sec).toMatchObject({ type: 'Opaque', data: { user: 'YWRtaW4=', pass: 'cEBzcw==' } });
       const reg = JSON.parse((await run('create', 'secret', 'docker-registry', 'pull', '--docker-username=u', '--docker-password=p', '-o', 'json')).stdout);
       expect(reg.type).toBe('kubernetes.io/dockerconfigjson');
+      expect((await run('create', 'secret', 'docker-registry', 'half', '--docker-username=u')).stderr).toBe('error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required\n');
       expect(JSON.parse(Buffer.from(reg.data['.dockerconfigjson'], 'base64').toString())).toEqual({ auths: { 'https://index.docker.io/v1/': { username: 'u', password: 'p', auth: 'dTpw' } } });
       // kubectl's refusals.
       expect((await run('create', 'cm', 'dup', '--from-literal=k=v', '--from-literal=k=w')).stderr).toBe('error: cannot add key "k", another key by that name already exists in Data for ConfigMap "dup"\n');

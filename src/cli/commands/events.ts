@@ -30,7 +30,7 @@ function lastSeen(e: KubeObject): string | undefined {
 }
 
 /** The LAST SEEN cell: its age, and for a repeated event how often over how long. */
-function lastSeenCell(e: KubeObject, now: number): string {
+export function lastSeenCell(e: KubeObject, now: number): string {
   const last = age(lastSeen(e), now);
   const count = e.series?.count ?? e.count ?? 1;
   if (count > 1) return `${last} (x${count} over ${age(e.firstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, now)})`;
