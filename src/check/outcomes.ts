@@ -3,6 +3,7 @@
 // traced to the manifest object that owns them, so a finding points at what the user wrote.
 // Messages are the components' own (kube-scheduler's, the kubelet's, the controllers'), without
 // generated pod names, so two runs print the same.
+import { controllerOf } from '../api/pods.js';
 import { resolveResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
@@ -32,7 +33,7 @@ export function outcomes(reg: Registry, set: SetObject[], simulatedMs: number): 
     for (let cur: KubeObject | undefined = o, hops = 0; cur && hops < 5; hops++) {
       const s = setEntry(cur);
       if (s) return s;
-      const ref: { uid: string } | undefined = (cur.metadata.ownerReferences ?? []).find((r) => r.controller);
+      const ref = controllerOf(cur);
       cur = ref ? byUid.get(ref.uid) : undefined;
     }
     return undefined;

@@ -1,4 +1,5 @@
 // `minikctl cordon`, `uncordon`, `drain` and `taint`: node maintenance, worded as kubectl.
+import { controllerOf } from '../../api/pods.js';
 import type { Command } from 'commander';
 import { resolveResource } from '../../api/resources.js';
 import type { KubeList, KubeObject } from '../../api/types.js';
@@ -52,7 +53,7 @@ async function drain(ctx: Context, name: string, opts: DrainOptions): Promise<nu
   const evict: KubeObject[] = [];
   for (const p of pods) {
     const id = `${p.metadata.namespace}/${p.metadata.name}`;
-    const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
+    const ctrl = controllerOf(p);
     if (ctrl?.kind === 'DaemonSet') {
       daemon.push(id);
       continue;

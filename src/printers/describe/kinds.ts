@@ -1,4 +1,5 @@
 // Describers per kind, as `kubectl describe` prints them; a generic one for the rest.
+import { controllerOf } from '../../api/pods.js';
 import { sameTemplate } from '../../api/pod-template.js';
 import { mapSelectorString, selectorString } from '../../api/labels.js';
 import { formatEndpoints } from '../../api/columns/core.js';
@@ -22,7 +23,7 @@ function header(w: DescribeWriter, o: KubeObject, namespaced = true): void {
 
 
 function controlledBy(w: DescribeWriter, o: KubeObject): void {
-  const c = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+  const c = controllerOf(o);
   if (c) w.line(0, 'Controlled By:', `${c.kind}/${c.name}`);
 }
 

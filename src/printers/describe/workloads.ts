@@ -1,6 +1,7 @@
 // Describers for the workload, autoscaling, storage and ingress kinds of the second wave:
 // Job, CronJob, DaemonSet, StatefulSet, HorizontalPodAutoscaler, PersistentVolumeClaim, Ingress,
 // PodDisruptionBudget.
+import { controllerOf } from '../../api/pods.js';
 import { selectorString } from '../../api/labels.js';
 import { humanDuration } from '../../api/duration.js';
 import type { KubeObject } from '../../api/types.js';
@@ -26,7 +27,7 @@ export function describeJob(w: DescribeWriter, o: KubeObject, x: DescribeExtras)
   w.line(0, 'Namespace:', o.metadata.namespace ?? '');
   w.line(0, 'Selector:', selectorString(s.selector));
   labelsAndAnnotations(w, o);
-  const owner = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+  const owner = controllerOf(o);
   if (owner) w.line(0, 'Controlled By:', `${owner.kind}/${owner.name}`);
   w.line(0, 'Parallelism:', s.parallelism ?? 1);
   w.line(0, 'Completions:', s.completions ?? '<unset>');
