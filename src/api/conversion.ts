@@ -1,6 +1,7 @@
 // Versions served besides the stored one, with their conversions: autoscaling/v1
 // HorizontalPodAutoscalers (which `kubectl autoscale` creates) are stored as autoscaling/v2, as
 // kube-apiserver does, and converted on the way in and out.
+import { type ResourceInfo, resourceForKind } from './resources.js';
 import type { KubeObject } from './types.js';
 
 /** An alternate version of a stored resource. */
@@ -58,12 +59,18 @@ export function conversionFor(group: string, version: string, plural: string): C
 }
 
 /**
- * An object written in a version served only through conversion (an autoscaling/v1
- * HorizontalPodAutoscaler in a manifest), converted to the stored version, as the server converts
- * it on the way in; undefined when its apiVersion and kind are not such a version.
+ * The resource an object from a manifest goes to, and the object as it is sent: as written, or,
+ * in a version served only through conversion (an autoscaling/v1 HorizontalPodAutoscaler),
+ * converted to the stored version as the server converts it on the way in. `r` is undefined when
+ * minik serves neither.
  */
-export function toStoredVersion(o: KubeObject): KubeObject | undefined {
+export function resolveServed(o: KubeObject): { r: ResourceInfo | undefined; object: KubeObject } {
+  const r = resourceForKind(o.apiVersion ?? '', o.kind ?? '');
+  if (r) return { r, object: o };
   const gv = o.apiVersion ?? '';
   const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
-  return CONVERSIONS.find((c) => c.group === group && c.version === version && c.kind === o.kind)?.toStored(o);
+  const c = CONVERSIONS.find((x) => x.group === group && x.version === version && x.kind === o.kind);
+  if (!c) return { r: undefined, object: o };
+  const object = c.toStored(o);
+  return { r: resourceForKind(object.apiVersion ?? '', object.kind ?? ''), object };
 }

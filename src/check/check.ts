@@ -2,7 +2,7 @@
 // order) to a throwaway in-process cluster, check every reference, run the cluster on virtual
 // time until it settles, and report every problem with its file and line. The command is a thin
 // edge over runCheck(); tests call it directly.
-import { toStoredVersion } from '../api/conversion.js';
+import { resolveServed } from '../api/conversion.js';
 import { type ResourceInfo, resourceForKind } from '../api/resources.js';
 import type { KubeObject, Status } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
@@ -71,14 +71,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
     read.objects.filter((m) => m.object.kind === 'CustomResourceDefinition').map((m) => `${m.object.spec?.group}/${m.object.spec?.names?.kind}`),
   );
   for (const m of read.objects) {
-    let o = m.object;
-    let r = resourceForKind(o.apiVersion!, o.kind!);
     // A version served only by conversion (autoscaling/v1 HPAs) is checked as the stored one.
-    const stored = r ? undefined : toStoredVersion(o);
-    if (stored) {
-      o = stored;
-      r = resourceForKind(o.apiVersion!, o.kind!);
-    }
+    const { r, object: o } = resolveServed(m.object);
     const namespace = r?.namespaced ? o.metadata.namespace || opts.namespace || 'default' : '';
     const ref = refOf(o, namespace, r);
     objects.push({ ref, source: m.source, line: m.line });

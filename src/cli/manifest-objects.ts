@@ -1,8 +1,8 @@
 // What apply, create, replace and delete -f share: reading manifests, mapping each object to its
 // resource and namespace, running the per-object work with bounded concurrency while keeping
 // kubectl's order of output, and collecting every error.
-import { toStoredVersion } from '../api/conversion.js';
-import { type ResourceInfo, resourceForKind } from '../api/resources.js';
+import { resolveServed } from '../api/conversion.js';
+import type { ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Context } from './context.js';
 import { CliError, type Origin, formatError } from './errors.js';
@@ -33,15 +33,9 @@ export async function resolveManifests(ctx: Context, opts: FileOptions): Promise
   const errors = read.errors.map((e) => e.text);
   const objects: Resolved[] = [];
   for (const m of read.objects) {
-    let o = m.object;
-    const name = o.metadata.name ?? '';
-    let r = resourceForKind(o.apiVersion!, o.kind!);
     // A version the server serves only by conversion (autoscaling/v1 HPAs): sent as the stored one.
-    const stored = r ? undefined : toStoredVersion(o);
-    if (stored) {
-      o = stored;
-      r = resourceForKind(o.apiVersion!, o.kind!);
-    }
+    const { r, object: o } = resolveServed(m.object);
+    const name = o.metadata.name ?? '';
     if (!r) {
       errors.push(
         `error: resource mapping not found for name: "${name}" namespace: "${o.metadata.namespace ?? ''}" from "${m.source}": no matches for kind "${o.kind}" in version "${o.apiVersion}"\nensure CRDs are installed first`,
