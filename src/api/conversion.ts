@@ -2,7 +2,7 @@
 // HorizontalPodAutoscalers (which `kubectl autoscale` creates) are stored as autoscaling/v2, as
 // kube-apiserver does, and converted on the way in and out.
 import { type ResourceInfo, resourceForKind } from './resources.js';
-import type { KubeObject } from './types.js';
+import type { HorizontalPodAutoscaler, KubeObject } from './types.js';
 
 /** An alternate version of a stored resource. */
 export interface Conversion {
@@ -18,8 +18,8 @@ export interface Conversion {
   fromStored(o: KubeObject): KubeObject;
 }
 
-const cpuTarget = (o: KubeObject) =>
-  (o.spec?.metrics ?? []).find((m: any) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization')?.resource.target.averageUtilization;
+const cpuTarget = (o: HorizontalPodAutoscaler) =>
+  (o.spec?.metrics ?? []).find((m) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization')?.resource?.target.averageUtilization;
 
 export const HPA_V1: Conversion = {
   group: 'autoscaling',
@@ -29,7 +29,7 @@ export const HPA_V1: Conversion = {
   stored: 'autoscaling/v2',
   toStored(o) {
     const { targetCPUUtilizationPercentage: pct, ...spec } = (o.spec ?? {}) as Record<string, unknown>;
-    const out: KubeObject = { ...o, apiVersion: 'autoscaling/v2', spec: { ...spec } };
+    const out = { ...o, apiVersion: 'autoscaling/v2', spec: { ...spec } } as HorizontalPodAutoscaler;
     if (typeof pct === 'number') out.spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: pct } } }];
     if (o.status) {
       const { currentCPUUtilizationPercentage: cur, ...status } = o.status as Record<string, unknown>;
@@ -39,11 +39,11 @@ export const HPA_V1: Conversion = {
   },
   fromStored(o) {
     const { metrics: _m, behavior: _b, ...spec } = (o.spec ?? {}) as Record<string, unknown>;
-    const pct = cpuTarget(o);
+    const pct = cpuTarget(o as HorizontalPodAutoscaler);
     const out: KubeObject = { ...o, apiVersion: 'autoscaling/v1', spec: { ...spec, ...(pct !== undefined ? { targetCPUUtilizationPercentage: pct } : {}) } };
     if (o.status) {
-      const { currentMetrics, conditions: _c, ...status } = o.status as Record<string, any>;
-      const cur = (currentMetrics ?? []).find((m: any) => m.type === 'Resource' && m.resource?.name === 'cpu')?.resource?.current?.averageUtilization;
+      const { currentMetrics, conditions: _c, ...status } = o.status as NonNullable<HorizontalPodAutoscaler['status']>;
+      const cur = (currentMetrics ?? []).find((m) => m.type === 'Resource' && m.resource?.name === 'cpu')?.resource?.current?.averageUtilization;
       // v1's currentReplicas is required (v2's may be left out when 0).
       out.status = { currentReplicas: 0, ...status, ...(cur !== undefined ? { currentCPUUtilizationPercentage: cur } : {}) };
     }

@@ -1,6 +1,6 @@
 // Defaults the apiserver fills in on create and update, as Kubernetes' defaulting functions and
 // default admission plugins do (SetDefaults_*, DefaultTolerationSeconds, ServiceAccount).
-import type { Container, KubeObject, PodSpec } from './types.js';
+import { byKind, type Container, type JobSpec, type KubeObject, type PerKind, type PodSpec, type PodTemplateSpec } from './types.js';
 
 /** The default imagePullPolicy: Always for `:latest` or untagged images, else IfNotPresent. */
 export function defaultPullPolicy(image: string | undefined): string {
@@ -65,8 +65,7 @@ function admitPod(spec: PodSpec): void {
   }
 }
 
-function defaultTemplate(o: KubeObject): void {
-  const t = o.spec?.template;
+function defaultTemplate(t: PodTemplateSpec | undefined): void {
   if (t && typeof t === 'object') {
     t.metadata ??= {};
     t.metadata.creationTimestamp ??= null;
@@ -74,7 +73,7 @@ function defaultTemplate(o: KubeObject): void {
   }
 }
 
-const PER_KIND: Record<string, (o: KubeObject) => void> = {
+const PER_KIND: PerKind<void> = {
   Pod(o) {
     if (!o.spec || typeof o.spec !== 'object') return;
     defaultPodSpec(o.spec);
@@ -93,12 +92,12 @@ const PER_KIND: Record<string, (o: KubeObject) => void> = {
     }
     s.revisionHistoryLimit ??= 10;
     s.progressDeadlineSeconds ??= 600;
-    defaultTemplate(o);
+    defaultTemplate(s.template);
   },
   ReplicaSet(o) {
     if (!o.spec || typeof o.spec !== 'object') return;
     o.spec.replicas ??= 1;
-    defaultTemplate(o);
+    defaultTemplate(o.spec.template);
   },
   ReplicationController(o) {
     const s = o.spec;
@@ -107,7 +106,7 @@ const PER_KIND: Record<string, (o: KubeObject) => void> = {
     const labels = s.template?.metadata?.labels;
     if (labels && (!s.selector || Object.keys(s.selector).length === 0)) s.selector = { ...labels };
     if (labels && (!o.metadata.labels || Object.keys(o.metadata.labels).length === 0)) o.metadata.labels = { ...labels };
-    defaultTemplate(o);
+    defaultTemplate(s.template);
   },
   DaemonSet(o) {
     const s = o.spec;
@@ -120,7 +119,7 @@ const PER_KIND: Record<string, (o: KubeObject) => void> = {
       s.updateStrategy.rollingUpdate.maxSurge ??= 0;
     }
     s.revisionHistoryLimit ??= 10;
-    defaultTemplate(o);
+    defaultTemplate(s.template);
   },
   StatefulSet(o) {
     const s = o.spec;
@@ -138,16 +137,15 @@ const PER_KIND: Record<string, (o: KubeObject) => void> = {
     for (const t of s.volumeClaimTemplates ?? []) {
       t.apiVersion ??= 'v1';
       t.kind ??= 'PersistentVolumeClaim';
-      t.spec ??= {};
       t.spec.volumeMode ??= 'Filesystem';
     }
-    defaultTemplate(o);
+    defaultTemplate(s.template);
   },
   Job(o) {
     const s = o.spec;
     if (!s || typeof s !== 'object') return;
     defaultJobSpec(s, o.metadata.uid, o.metadata.name);
-    defaultTemplate(o);
+    defaultTemplate(s.template);
   },
   CronJob(o) {
     const s = o.spec;
@@ -220,7 +218,7 @@ const PER_KIND: Record<string, (o: KubeObject) => void> = {
   },
 };
 
-function defaultJobSpec(s: any, uid: string | undefined, name: string | undefined): void {
+function defaultJobSpec(s: JobSpec, uid: string | undefined, name: string | undefined): void {
   if (s.completions == null && s.parallelism == null) {
     s.completions = 1;
     s.parallelism = 1;
@@ -246,5 +244,5 @@ function defaultJobSpec(s: any, uid: string | undefined, name: string | undefine
 
 /** Fills in the defaults of an object of the given kind, in place. */
 export function applyDefaults(kind: string, o: KubeObject): void {
-  PER_KIND[kind]?.(o);
+  byKind(PER_KIND, kind, o);
 }

@@ -1,6 +1,6 @@
 // Field selectors (`?fieldSelector=metadata.name=web,status.phase!=Running`): parsing, and which
 // fields each kind supports, as the apiserver allows them.
-import type { KubeObject } from './types.js';
+import type { Kinds, KubeObject } from './types.js';
 
 /** One `field=value` or `field!=value` term. */
 export interface FieldRequirement {
@@ -40,7 +40,7 @@ const common: Record<string, FieldGetter> = {
 };
 
 /** Extra selectable fields per kind, beyond metadata.name and metadata.namespace. */
-const byKind: Record<string, Record<string, FieldGetter>> = {
+const byKind: { [K in keyof Kinds]?: Record<string, (o: Kinds[K]) => string> } = {
   Pod: {
     'spec.nodeName': (o) => o.spec?.nodeName ?? '',
     'spec.restartPolicy': (o) => o.spec?.restartPolicy ?? '',
@@ -75,7 +75,8 @@ const byKind: Record<string, Record<string, FieldGetter>> = {
 /** Builds a predicate for a kind; unsupported fields are an error worded like the apiserver's. */
 export function fieldMatcher(kind: string, reqs: FieldRequirement[]): (o: KubeObject) => boolean {
   const getters = reqs.map((r) => {
-    const g = byKind[kind]?.[r.field] ?? common[r.field];
+    // The objects matched are of `kind` (a list or watch of its resource).
+    const g = (byKind as Record<string, Record<string, FieldGetter> | undefined>)[kind]?.[r.field] ?? common[r.field];
     if (!g) throw new FieldSelectorError(`field label not supported: ${r.field}`);
     return { r, g };
   });

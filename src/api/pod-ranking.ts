@@ -3,21 +3,21 @@
 // ready before ready, ready for less time before longer, more restarts before fewer, newer
 // before older. Pure, and tested with a table.
 import { isPodReady, readySince } from './pods.js';
-import type { KubeObject } from './types.js';
+import type { Pod } from './types.js';
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
-function restarts(p: KubeObject): number {
-  return ((p.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((n, c) => Math.max(n, c.restartCount ?? 0), 0);
+function restarts(p: Pod): number {
+  return (p.status?.containerStatuses ?? []).reduce((n, c) => Math.max(n, c.restartCount ?? 0), 0);
 }
 
 /** Compares two pods: negative when `a` should be deleted before `b`. */
-export function deletionOrder(a: KubeObject, b: KubeObject): number {
-  const assigned = (p: KubeObject) => (p.spec?.nodeName ? 1 : 0);
+export function deletionOrder(a: Pod, b: Pod): number {
+  const assigned = (p: Pod) => (p.spec?.nodeName ? 1 : 0);
   if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
-  const phase = (p: KubeObject) => PHASE_RANK[p.status?.phase ?? 'Pending'] ?? 0;
+  const phase = (p: Pod) => PHASE_RANK[p.status?.phase ?? 'Pending'] ?? 0;
   if (phase(a) !== phase(b)) return phase(a) - phase(b);
-  const ready = (p: KubeObject) => (isPodReady(p) ? 1 : 0);
+  const ready = (p: Pod) => (isPodReady(p) ? 1 : 0);
   if (ready(a) !== ready(b)) return ready(a) - ready(b);
   if (ready(a) && ready(b)) {
     const sa = readySince(a) ?? 0;
@@ -32,7 +32,7 @@ export function deletionOrder(a: KubeObject, b: KubeObject): number {
 }
 
 /** The `n` pods to delete, in the order they go. */
-export function podsToDelete(pods: KubeObject[], n: number): KubeObject[] {
+export function podsToDelete<P extends Pod>(pods: P[], n: number): P[] {
   return [...pods].sort(deletionOrder).slice(0, Math.max(0, n));
 }
 

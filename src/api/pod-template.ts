@@ -15,7 +15,7 @@ function fnv32a(s: string): number {
 }
 
 /** A pod template without what does not make it different (the hash label, nulls, key order). */
-export function normalizeTemplate(template: PodTemplateSpec | undefined): unknown {
+export function normalizeTemplate(template: Partial<PodTemplateSpec> | undefined): unknown {
   // sortKeys() builds new objects: the label can go from its copy.
   const t = sortKeys(template ?? {}, true) as Partial<PodTemplateSpec>;
   if (t.metadata?.labels) delete t.metadata.labels['pod-template-hash'];
@@ -27,13 +27,13 @@ export function normalizeTemplate(template: PodTemplateSpec | undefined): unknow
  * decimal digits mapped through the API's "safe" alphabet (rand.SafeEncodeString), which is how
  * Kubernetes gets names like `web-7d4b9c8f5`.
  */
-export function podTemplateHash(template: PodTemplateSpec | undefined, collisionCount = 0): string {
+export function podTemplateHash(template: Partial<PodTemplateSpec> | undefined, collisionCount = 0): string {
   const h = fnv32a(templateKey(template) + (collisionCount ? String(collisionCount) : ''));
   return [...String(h)].map((ch) => SAFE[ch.charCodeAt(0) % SAFE.length]).join('');
 }
 
 /** True when two pod templates are the same for rollout purposes. */
-export function sameTemplate(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
+export function sameTemplate(a: Partial<PodTemplateSpec> | undefined, b: Partial<PodTemplateSpec> | undefined): boolean {
   return templateKey(a) === templateKey(b);
 }
 
@@ -41,7 +41,7 @@ export function sameTemplate(a: PodTemplateSpec | undefined, b: PodTemplateSpec 
 const templateKeys = new WeakMap<object, string>();
 
 /** The normalised template as a string, remembered per template object. */
-function templateKey(t: PodTemplateSpec | undefined): string {
+function templateKey(t: Partial<PodTemplateSpec> | undefined): string {
   if (!t) return JSON.stringify(normalizeTemplate(t));
   let k = templateKeys.get(t);
   if (k === undefined) templateKeys.set(t, (k = JSON.stringify(normalizeTemplate(t))));

@@ -7,9 +7,17 @@ import { podColumns } from './columns/pod.js';
 import * as core from './columns/core.js';
 import * as workloads from './columns/workloads.js';
 import * as storage from './columns/storage.js';
+import type * as T from './types.js';
 
-/** Everything minik knows about one resource type. */
-export interface ResourceInfo {
+/** Marks which object type a resource holds (a compile-time tag; never set at run time). */
+declare const objectType: unique symbol;
+
+/**
+ * Everything minik knows about one resource type. `O` is the type of its objects, known for the
+ * resources named through `resourceNamed`; the registry's reads and writes of such a resource are
+ * typed by it.
+ */
+export interface ResourceInfo<O extends T.KubeObject = T.KubeObject> {
   group: string;
   version: string;
   kind: string;
@@ -24,6 +32,7 @@ export interface ResourceInfo {
   tracksGeneration: boolean;
   /** Computed on read (metrics.k8s.io), never stored: only get and list. */
   readOnly?: boolean;
+  readonly [objectType]?: O;
 }
 
 type Entry = Partial<ResourceInfo> & Pick<ResourceInfo, 'kind' | 'plural'>;
@@ -147,6 +156,47 @@ export function groupVersions(): { group: string; version: string }[] {
     }
   }
   return out;
+}
+
+/** The object type of each built-in resource, by plural. */
+export interface ObjectTypes {
+  pods: T.Pod;
+  replicationcontrollers: T.ReplicationController;
+  services: T.Service;
+  namespaces: T.Namespace;
+  nodes: T.Node;
+  configmaps: T.ConfigMap;
+  secrets: T.Secret;
+  serviceaccounts: T.ServiceAccount;
+  endpoints: T.Endpoints;
+  events: T.Event;
+  persistentvolumes: T.PersistentVolume;
+  persistentvolumeclaims: T.PersistentVolumeClaim;
+  resourcequotas: T.ResourceQuota;
+  limitranges: T.LimitRange;
+  daemonsets: T.DaemonSet;
+  deployments: T.Deployment;
+  replicasets: T.ReplicaSet;
+  statefulsets: T.StatefulSet;
+  controllerrevisions: T.ControllerRevision;
+  horizontalpodautoscalers: T.HorizontalPodAutoscaler;
+  cronjobs: T.CronJob;
+  jobs: T.Job;
+  ingresses: T.Ingress;
+  ingressclasses: T.IngressClass;
+  networkpolicies: T.NetworkPolicy;
+  endpointslices: T.EndpointSlice;
+  leases: T.Lease;
+  poddisruptionbudgets: T.PodDisruptionBudget;
+  apiservices: T.APIService;
+  storageclasses: T.StorageClass;
+}
+
+/** A built-in resource by its plural, typed by what it holds (`resourceNamed('pods')`: pods). */
+export function resourceNamed<P extends keyof ObjectTypes>(plural: P): ResourceInfo<ObjectTypes[P]> {
+  const r = RESOURCES.find((x) => x.plural === plural && x.group !== 'metrics.k8s.io');
+  if (!r) throw new Error(`no built-in resource ${plural}`);
+  return r as ResourceInfo<ObjectTypes[P]>;
 }
 
 /**

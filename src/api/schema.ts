@@ -15,7 +15,6 @@ const i32: Schema = { t: 'int32' };
 const i64: Schema = { t: 'int64' };
 const ios: Schema = { t: 'intOrString' };
 const time: Schema = { t: 'time' };
-const any: Schema = { t: 'any' };
 const strs: Schema = { t: 'array', items: str };
 const strMap: Schema = { t: 'map', values: str };
 const arr = (items: Schema): Schema => ({ t: 'array', items });

@@ -1,6 +1,6 @@
 // Service ClusterIP (10.96.0.0/12) and NodePort (30000-32767) allocation. Allocations are
 // derived from the stored Services, so deleting a Service releases its IP and ports.
-import type { KubeObject } from '../api/types.js';
+import type { Service } from '../api/types.js';
 
 /** The service network: 10.96.0.0/12. 10.96.0.1 is the `kubernetes` Service. */
 const BASE = (10 << 24) | (96 << 16);
@@ -37,14 +37,14 @@ export interface ServiceAddresses {
 }
 
 /** Adds a Service's cluster IPs and node ports to an index. */
-export function addServiceAddresses(index: ServiceAddresses, s: KubeObject): void {
+export function addServiceAddresses(index: ServiceAddresses, s: Service): void {
   const owner = `${s.metadata.namespace}/${s.metadata.name}`;
   for (const ip of s.spec?.clusterIPs ?? [s.spec?.clusterIP]) if (ip && ip !== 'None') index.ips.set(ip, owner);
   for (const p of s.spec?.ports ?? []) if (p?.nodePort) index.ports.set(p.nodePort, owner);
 }
 
 /** The index of every stored Service's addresses. */
-export function serviceAddresses(services: Iterable<KubeObject>): ServiceAddresses {
+export function serviceAddresses(services: Iterable<Service>): ServiceAddresses {
   const index: ServiceAddresses = { ips: new Map(), ports: new Map() };
   for (const s of services) addServiceAddresses(index, s);
   return index;

@@ -3,12 +3,12 @@
 // once, so two evictions in a row cannot both use the last one.
 import { fromLabelSelector, matches } from '../api/labels.js';
 import { isPodReady } from '../api/pods.js';
-import { resolveResource } from '../api/resources.js';
+import { resourceNamed } from '../api/resources.js';
 import type { Status } from '../api/types.js';
 import { StatusError } from './errors.js';
 import type { DeleteOptions, Registry } from './registry.js';
 
-const [podsR, pdbR] = ['pods', 'poddisruptionbudgets'].map((n) => resolveResource(n)[0]);
+const podsR = resourceNamed('pods'), pdbR = resourceNamed('poddisruptionbudgets');
 
 export function evict(reg: Registry, ns: string, name: string, deleteOptions: DeleteOptions, dryRun: boolean): void {
   const pod = reg.get(podsR, ns, name);
@@ -22,8 +22,9 @@ export function evict(reg: Registry, ns: string, name: string, deleteOptions: De
     if (pdbs.length > 1) throw tooMany('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
     const pdb = pdbs[0];
     if (pdb && isPodReady(pod)) {
-      const st = pdb.status ?? {};
-      if ((st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0)) throw tooMany('Cannot evict pod as it would violate the pod\'s disruption budget.', `The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
+      // A budget without a status has not been processed yet (its generation is at least 1).
+      const st = pdb.status;
+      if (!st || (st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0)) throw tooMany('Cannot evict pod as it would violate the pod\'s disruption budget.', `The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
       if ((st.disruptionsAllowed ?? 0) <= 0)
         throw tooMany('Cannot evict pod as it would violate the pod\'s disruption budget.', `The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`);
       if (!dryRun) reg.writeStatus(pdbR, ns, pdb.metadata.name!, { ...st, disruptionsAllowed: st.disruptionsAllowed - 1 });

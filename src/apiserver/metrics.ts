@@ -1,36 +1,25 @@
 // metrics.k8s.io/v1beta1 on read: NodeMetrics and PodMetrics computed from the simulated usage
 // of what runs now (there is nothing stored to read).
 import { matches, parseSelector } from '../api/labels.js';
-import { type ResourceInfo, resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { podsByNode } from '../api/pods.js';
+import { type ResourceInfo, resourceNamed } from '../api/resources.js';
+import type { KubeObject, NodeMetrics, PodMetrics } from '../api/types.js';
 import { nodeMetrics, podMetrics } from '../sim/usage.js';
 import * as E from './errors.js';
 import type { Registry } from './registry.js';
 
-const [podsR, nodesR] = ['pods', 'nodes'].map((n) => resolveResource(n)[0]);
+const podsR = resourceNamed('pods'), nodesR = resourceNamed('nodes');
 
-function podsByNode(reg: Registry): Map<string, KubeObject[]> {
-  const out = new Map<string, KubeObject[]>();
-  for (const p of reg.scan(podsR)) {
-    const n = p.spec?.nodeName;
-    if (!n) continue;
-    const list = out.get(n) ?? [];
-    list.push(p);
-    out.set(n, list);
-  }
-  return out;
-}
-
-function all(reg: Registry, r: ResourceInfo, namespace: string | undefined): KubeObject[] {
+function all(reg: Registry, r: ResourceInfo, namespace: string | undefined): (NodeMetrics | PodMetrics)[] {
   const now = reg.clock.now();
   if (r.kind === 'NodeMetrics') {
-    const byNode = podsByNode(reg);
+    const byNode = podsByNode(reg.scan(podsR));
     return reg.list(nodesR, undefined).items.map((n) => nodeMetrics(n, byNode.get(n.metadata.name!) ?? [], now));
   }
   return reg
     .list(podsR, namespace)
     .items.map((p) => podMetrics(p, now))
-    .filter((m): m is KubeObject => !!m);
+    .filter((m): m is PodMetrics => !!m);
 }
 
 /** GET .../nodes or .../pods of metrics.k8s.io. */

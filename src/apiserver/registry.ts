@@ -8,11 +8,11 @@ import { rfc3339 } from '../api/duration.js';
 import { FieldSelectorError, fieldMatcher, parseFieldSelector } from '../api/fields.js';
 import { SelectorParseError, matches, parseSelector } from '../api/labels.js';
 import { PatchApplyError, PatchError, PatchTooLarge, jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
-import { type ResourceInfo, groupVersion, qualifiedPlural, resolveResource } from '../api/resources.js';
+import { type ResourceInfo, groupVersion, qualifiedPlural, resourceNamed } from '../api/resources.js';
 import { checkSchema } from '../api/schema.js';
 import { applyDefaults } from '../api/defaults.js';
 import { jsonEqual } from '../api/equal.js';
-import type { KubeList, KubeObject } from '../api/types.js';
+import type { KubeList, KubeObject, Namespace, Pod, Service } from '../api/types.js';
 import { validateCreate, validateUpdate } from '../api/validation/index.js';
 import { validateObjectMeta } from '../api/validation/meta.js';
 import { type Change, Store, StoreError } from '../store/store.js';
@@ -110,8 +110,8 @@ export interface RegistryEvent {
 /** Largest object the store accepts, like etcd's request limit. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
-const NAMESPACES = resolveResource('namespaces')[0];
-const PODS = resolveResource('pods')[0];
+const NAMESPACES = resourceNamed('namespaces');
+const PODS = resourceNamed('pods');
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** The Status for a patch that failed: 413 too many operations, 422 does not apply, 400 malformed. */
@@ -208,8 +208,8 @@ export class Registry {
    * lister for controllers that scan all of them each pass; the scheduler's queue order). The
    * objects must not be mutated.
    */
-  scan(r: ResourceInfo, namespace?: string): Iterable<KubeObject> {
-    return this.store.values(storeKey(r), namespace);
+  scan<O extends KubeObject>(r: ResourceInfo<O>, namespace?: string): Iterable<O> {
+    return this.store.values(storeKey(r), namespace) as Iterable<O>;
   }
 
   /** How many objects of a resource exist (cheap for resources held in memory). */
@@ -218,15 +218,15 @@ export class Registry {
   }
 
   /** One object; NotFound when absent. */
-  get(r: ResourceInfo, namespace: string, name: string): KubeObject {
+  get<O extends KubeObject>(r: ResourceInfo<O>, namespace: string, name: string): O {
     const o = this.store.get(storeKey(r), r.namespaced ? namespace : '', name);
     if (!o) throw E.notFound(r, name);
-    return o;
+    return o as O;
   }
 
   /** Like get, but undefined when absent. */
-  find(r: ResourceInfo, namespace: string, name: string): KubeObject | undefined {
-    return this.store.get(storeKey(r), r.namespaced ? namespace : '', name);
+  find<O extends KubeObject>(r: ResourceInfo<O>, namespace: string, name: string): O | undefined {
+    return this.store.get(storeKey(r), r.namespaced ? namespace : '', name) as O | undefined;
   }
 
   /** A predicate for label and field selectors; BadRequest when they do not parse. */
@@ -247,7 +247,7 @@ export class Registry {
    * the token's key. (Kubernetes reads every page at the first page's revision; minik keeps no
    * snapshots, so later pages read the objects as they are now, in the same key order.)
    */
-  list(r: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): KubeList {
+  list<O extends KubeObject>(r: ResourceInfo<O>, namespace: string | undefined, opts: ListOptions = {}): KubeList<O> {
     const keep = this.filter(r, opts);
     const from = opts.continue ? decodeContinue(opts.continue) : undefined;
     if (from && from.rv <= this.store.compacted) throw E.gone(CONTINUE_EXPIRED);
@@ -279,7 +279,7 @@ export class Registry {
       // The apiserver counts what remains only when no selector makes counting a scan.
       if (!opts.labelSelector && !opts.fieldSelector) metadata.remainingItemCount = all.length - i;
     }
-    return { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata, items };
+    return { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata, items: items as O[] };
   }
 
   /**
@@ -360,7 +360,7 @@ export class Registry {
     return { object: copy, small: measured.sizeBound <= MAX_OBJECT_BYTES / 2 };
   }
 
-  private get namespaceInfo(): ResourceInfo {
+  private get namespaceInfo(): ResourceInfo<Namespace> {
     return NAMESPACES;
   }
 
@@ -383,13 +383,14 @@ export class Registry {
 
   private serviceAddresses(): ServiceAddresses {
     const at = this.store.writeCount('services');
-    if (this.addresses?.at !== at) this.addresses = { at, index: serviceAddresses(this.store.list('services')) };
+    if (this.addresses?.at !== at) this.addresses = { at, index: serviceAddresses(this.store.list('services') as Service[]) };
     return this.addresses.index;
   }
 
   private allocate(r: ResourceInfo, o: KubeObject): void {
     if (!strategyFor(r.kind).allocatesAddresses || !o.spec) return;
-    const s = o.spec;
+    // Only the Service strategy allocates addresses.
+    const s = (o as Service).spec;
     const self = `${o.metadata.namespace}/${o.metadata.name}`;
     const used = this.serviceAddresses();
     if (s.type !== 'ExternalName') {
@@ -435,10 +436,10 @@ export class Registry {
    * Event): the same admission as create() (system metadata, defaults, validation, namespace
    * lifecycle, allocation), without decoding a client body. The object is taken over, not copied.
    */
-  createTrusted(r: ResourceInfo, namespace: string, o: KubeObject): KubeObject {
+  createTrusted<O extends KubeObject>(r: ResourceInfo<O>, namespace: string, o: O): O {
     o.apiVersion = groupVersion(r);
     o.kind = r.kind;
-    return this.admitCreate(r, namespace, o, {}, true);
+    return this.admitCreate(r, namespace, o, {}, true) as O;
   }
 
   /**
@@ -472,14 +473,14 @@ export class Registry {
     if (opts.fieldManager) o.metadata.managedFields = recordUpdate(undefined, undefined, o, opts.fieldManager, m.creationTimestamp);
     if (!trusted && !small) this.checkSize(r, o);
     if (opts.dryRun) return o;
-    if (strategy.internsParts) this.interner.pod(o);
+    if (strategy.internsParts) this.interner.pod(o as Pod); // only the Pod strategy interns
     try {
       if (!strategy.allocatesAddresses) return this.store.create(storeKey(r), o);
       const before = this.store.writeCount('services');
       const created = this.store.create(storeKey(r), o);
       // The index was current before this write: it stays current with the new Service added.
       if (this.addresses?.at === before) {
-        addServiceAddresses(this.addresses.index, created);
+        addServiceAddresses(this.addresses.index, created as Service);
         this.addresses.at = this.store.writeCount('services');
       }
       return created;
@@ -528,12 +529,12 @@ export class Registry {
    * the paths the patch touches and shares the rest with the stored object, which admission
    * leaves unchanged (stored objects already have their defaults).
    */
-  patchTrusted(r: ResourceInfo, namespace: string, name: string, patch: Record<string, unknown>): KubeObject {
+  patchTrusted<O extends KubeObject>(r: ResourceInfo<O>, namespace: string, name: string, patch: Record<string, unknown>): O {
     const cur = this.get(r, namespace, name);
     const next = mergePatch(cur, patch) as KubeObject;
     next.metadata = { ...next.metadata, name };
     if (r.namespaced) next.metadata.namespace = namespace;
-    return this.commitUpdate(r, namespace, name, next, {}, undefined, true);
+    return this.commitUpdate(r, namespace, name, next, {}, undefined, true) as O;
   }
 
   /**
@@ -541,12 +542,12 @@ export class Registry {
    * controller's addresses): update admission as PUT, without decoding. `o` is taken over; its
    * metadata is copied, so it may share any part with the stored object.
    */
-  updateTrusted(r: ResourceInfo, o: KubeObject): KubeObject {
+  updateTrusted<O extends KubeObject>(r: ResourceInfo<O>, o: O): O {
     const namespace = r.namespaced ? (o.metadata.namespace ?? '') : '';
     o.apiVersion = groupVersion(r);
     o.kind = r.kind;
     o.metadata = { ...o.metadata };
-    return this.commitUpdate(r, namespace, o.metadata.name!, o, {}, undefined, true);
+    return this.commitUpdate(r, namespace, o.metadata.name!, o, {}, undefined, true) as O;
   }
 
   /**
@@ -665,7 +666,7 @@ export class Registry {
    * schema walk of a client body); otherwise it is PUT .../status: spec and metadata stay as
    * stored, a no-op writes nothing, and the write gets a new resourceVersion and a watch event.
    */
-  writeStatus(r: ResourceInfo, namespace: string, name: string, status: unknown, annotations?: Record<string, string>): KubeObject {
+  writeStatus<O extends KubeObject>(r: ResourceInfo<O>, namespace: string, name: string, status: O['status'], annotations?: Record<string, string>): O {
     const old = this.get(r, namespace, name);
     // `annotations`: with the status, where the kind's status strategy takes them (a Deployment's revision).
     if (annotations && !strategyFor(r.kind).statusTakesAnnotations) throw new Error(`${r.kind} status does not take annotations`);
@@ -673,24 +674,24 @@ export class Registry {
     // Nothing to write when it is the same (an absent status and an empty one are the same):
     // callers need not compare first.
     if (metadata === old.metadata && jsonEqual(old.status ?? {}, status ?? {})) return old;
-    return this.store.update(storeKey(r), { ...old, metadata, status });
+    return this.store.update(storeKey(r), { ...old, metadata, status }) as O;
   }
 
   /**
    * Binds a pod to a node (POST pods/NAME/binding): sets spec.nodeName once, and the
    * PodScheduled condition. A pod already bound elsewhere is a Conflict, as in Kubernetes.
    */
-  bind(namespace: string, name: string, nodeName: string, opts: { dryRun?: boolean } = {}): KubeObject {
+  bind(namespace: string, name: string, nodeName: string, opts: { dryRun?: boolean } = {}): Pod {
     const r = PODS;
     const cur = this.get(r, namespace, name);
     if (cur.metadata.deletionTimestamp) throw E.conflict(r, name, 'pod is being deleted, cannot be assigned to a host');
     if (cur.spec?.nodeName) throw E.conflict(r, name, `pod ${name} is already assigned to node "${cur.spec.nodeName}"`);
     const now = rfc3339(this.clock.now());
-    const conditions = (cur.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
+    const conditions = (cur.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
-    const next: KubeObject = { ...cur, spec: { ...cur.spec, nodeName }, status: { ...cur.status, conditions } };
+    const next: Pod = { ...cur, spec: { ...cur.spec, nodeName }, status: { ...cur.status, conditions } };
     if (opts.dryRun) return next;
-    return this.store.update(storeKey(r), next);
+    return this.store.update(storeKey(r), next) as Pod;
   }
 
   /**
@@ -700,7 +701,7 @@ export class Registry {
   finalizeNamespace(name: string): void {
     const r = this.namespaceInfo;
     const cur = this.get(r, '', name);
-    const spec = { ...(cur.spec ?? {}), finalizers: (cur.spec?.finalizers ?? []).filter((f: string) => f !== 'kubernetes') };
+    const spec = { ...(cur.spec ?? {}), finalizers: (cur.spec?.finalizers ?? []).filter((f) => f !== 'kubernetes') };
     if (cur.metadata.deletionTimestamp && spec.finalizers.length === 0 && !cur.metadata.finalizers?.length) {
       this.store.delete('namespaces', '', name);
       return;

@@ -3,12 +3,13 @@
 import { mapSelectorString, selectorString } from '../api/labels.js';
 import { jsonPatch, mergePatch } from '../api/patch.js';
 import type { ResourceInfo } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import type { KubeObject, ReplicationController, Scale, Scaled } from '../api/types.js';
 import * as E from './errors.js';
 import type { PatchType, Registry, WriteOptions } from './registry.js';
 
-function toScale(r: ResourceInfo, o: KubeObject): KubeObject {
-  const sel = r.kind === 'ReplicationController' ? mapSelectorString(o.spec?.selector) : selectorString(o.spec?.selector);
+function toScale(r: ResourceInfo, o: Scaled): Scale {
+  // A ReplicationController's selector is a plain map; the others' a LabelSelector.
+  const sel = r.kind === 'ReplicationController' ? mapSelectorString((o as ReplicationController).spec?.selector) : selectorString((o as Exclude<Scaled, ReplicationController>).spec?.selector);
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -25,17 +26,17 @@ function toScale(r: ResourceInfo, o: KubeObject): KubeObject {
 }
 
 /** GET .../scale */
-export function getScale(reg: Registry, r: ResourceInfo, ns: string, name: string): KubeObject {
-  return toScale(r, reg.get(r, ns, name));
+export function getScale(reg: Registry, r: ResourceInfo, ns: string, name: string): Scale {
+  return toScale(r, scaled(reg.get(r, ns, name)));
 }
 
 /** PUT or PATCH .../scale: sets spec.replicas of the parent object. */
-export function updateScale(reg: Registry, r: ResourceInfo, ns: string, name: string, how: 'put' | PatchType, body: unknown, opts: WriteOptions): KubeObject {
+export function updateScale(reg: Registry, r: ResourceInfo, ns: string, name: string, how: 'put' | PatchType, body: unknown, opts: WriteOptions): Scale {
   const cur = reg.get(r, ns, name);
-  const scale = toScale(r, cur);
-  let next: any;
+  const scale = toScale(r, scaled(cur));
+  let next: { spec?: { replicas?: unknown }; metadata?: { resourceVersion?: string } } | undefined;
   try {
-    next = how === 'put' ? body : how === 'json' ? jsonPatch(scale, body) : mergePatch(scale, body);
+    next = (how === 'put' ? body : how === 'json' ? jsonPatch(scale, body) : mergePatch(scale, body)) as typeof next;
   } catch (e) {
     throw E.badRequest((e as Error).message);
   }
@@ -46,5 +47,10 @@ export function updateScale(reg: Registry, r: ResourceInfo, ns: string, name: st
   const rv = next?.metadata?.resourceVersion;
   if (how === 'put' && rv && rv !== cur.metadata.resourceVersion) throw E.conflict(r, name);
   const updated = reg.patch(r, ns, name, 'merge', { spec: { replicas } }, { dryRun: opts.dryRun, fieldManager: opts.fieldManager });
-  return toScale(r, updated);
+  return toScale(r, scaled(updated));
+}
+
+/** An object of a kind with a /scale subresource (the callers' resource lists it). */
+function scaled(o: KubeObject): Scaled {
+  return o as Scaled;
 }

@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ResourceInfo, groupVersion } from '../api/resources.js';
-import type { KubeObject, Status } from '../api/types.js';
+import type { KubeObject, Pod, Status } from '../api/types.js';
 import { rfc3339 } from '../api/duration.js';
 import { AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from './discovery.js';
 import { listMetrics, readMetrics } from './metrics.js';
@@ -337,7 +337,8 @@ export class ApiServer {
     if (subresource === 'log') {
       if (method !== 'GET') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
       const logOpts = { container: q.get('container') ?? undefined, timestamps: boolParam(q, 'timestamps'), tailLines: q.get('tailLines') !== null ? Number(q.get('tailLines')) : undefined, previous: boolParam(q, 'previous') };
-      const text = containerLog(reg.get(r, ns, name!), logOpts);
+      // Only pods have a log subresource.
+      const text = containerLog(reg.get(r, ns, name!) as Pod, logOpts);
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       if (!boolParam(q, 'follow')) {
         res.end(text);
@@ -348,7 +349,8 @@ export class ApiServer {
       res.flushHeaders();
       let stop: (() => void) | undefined;
       stop = reg.watch(r, ns, { fieldSelector: nameSelector(name!) }, (e) => {
-        if (e.type === 'DELETED' || e.object.status?.phase === 'Succeeded' || e.object.status?.phase === 'Failed') {
+        const phase = (e.object as Pod).status?.phase;
+        if (e.type === 'DELETED' || phase === 'Succeeded' || phase === 'Failed') {
           stop?.();
           stop = undefined;
           res.end();

@@ -4,7 +4,7 @@
 // edge over runCheck(); tests call it directly.
 import { resolveServed } from '../api/conversion.js';
 import { type ResourceInfo, resourceForKind } from '../api/resources.js';
-import type { KubeObject, Status } from '../api/types.js';
+import type { CustomResourceDefinition, KubeObject, Status } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import { type ManifestObject, readManifests } from '../manifests/reader.js';
 import type { NodePool } from '../sim/node-pool.js';
@@ -68,7 +68,10 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   const objects: CheckedObject[] = [];
   const resolved: Resolved[] = [];
   const crdKinds = new Set(
-    read.objects.filter((m) => m.object.kind === 'CustomResourceDefinition').map((m) => `${m.object.spec?.group}/${m.object.spec?.names?.kind}`),
+    read.objects
+      .map((m) => m.object)
+      .filter((o): o is CustomResourceDefinition => o.kind === 'CustomResourceDefinition')
+      .map((o) => `${o.spec?.group}/${o.spec?.names?.kind}`),
   );
   for (const m of read.objects) {
     // A version served only by conversion (autoscaling/v1 HPAs) is checked as the stored one.

@@ -4,19 +4,17 @@
 // Messages are the components' own (kube-scheduler's, the kubelet's, the controllers'), without
 // generated pod names, so two runs print the same.
 import { controllerOf } from '../api/pods.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { type ObjectTypes, resourceNamed } from '../api/resources.js';
+import type { Condition, KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import type { CheckKind, Finding, Severity } from './findings.js';
 import type { SetObject } from './references.js';
 
-const R = (plural: string) => resolveResource(plural)[0];
 
 /** Waiting reasons that mean a container cannot start or keeps failing. */
 const BAD_WAITING = new Set(['CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName']);
 
-const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const cond = (o: KubeObject, type: string) => (Array.isArray(o.status?.conditions) ? o.status.conditions.find((c: { type: string }) => c.type === type) : undefined);
+const cond = (o: { status?: { conditions?: Condition[] } }, type: string) => (Array.isArray(o.status?.conditions) ? o.status.conditions.find((c) => c.type === type) : undefined);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Reads the settled cluster into findings about the set's objects. */
@@ -24,8 +22,8 @@ export function outcomes(reg: Registry, set: SetObject[], simulatedMs: number): 
   const inSet = new Map<string, SetObject>();
   for (const s of set) inSet.set(`${s.object.kind}/${s.object.metadata.namespace ? s.namespace : ''}/${s.object.metadata.name}`, s);
   const byUid = new Map<string, KubeObject>();
-  const all = (p: string) => reg.list(R(p), undefined).items;
-  const owners = ['deployments', 'replicasets', 'replicationcontrollers', 'daemonsets', 'statefulsets', 'jobs', 'cronjobs'].flatMap(all);
+  const all = <P extends keyof ObjectTypes>(p: P) => reg.list(resourceNamed(p), undefined).items;
+  const owners: KubeObject[] = (['deployments', 'replicasets', 'replicationcontrollers', 'daemonsets', 'statefulsets', 'jobs', 'cronjobs'] as const).flatMap((p) => all(p));
   for (const o of owners) if (o.metadata.uid) byUid.set(o.metadata.uid, o);
   const setEntry = (o: KubeObject) => inSet.get(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
   /** The manifest object an object comes from: itself, or the nearest controller up its owner chain. */
@@ -61,13 +59,13 @@ export function outcomes(reg: Registry, set: SetObject[], simulatedMs: number): 
     for (const c of statuses) {
       const waiting = c.state?.waiting;
       const last = c.lastState?.terminated ?? c.state?.terminated;
-      if (waiting && BAD_WAITING.has(waiting.reason)) {
+      if (waiting?.reason && BAD_WAITING.has(waiting.reason)) {
         const detail = waiting.reason === 'CrashLoopBackOff' && last ? `last exit: ${last.reason ?? 'Error'}, exit code ${last.exitCode}` : waiting.message;
         add(s, 'error', 'container', `waiting:${c.name}:${waiting.reason}:${detail}`, (n) => `container "${c.name}" ${n > 1 ? `of ${n} pods ` : ''}is waiting: ${waiting.reason}${detail ? `: ${detail}` : ''}`);
       } else if (pod.status?.phase === 'Failed' && c.state?.terminated && c.state.terminated.exitCode !== 0) {
         const t = c.state.terminated;
         add(s, 'error', 'container', `failed:${c.name}:${t.reason}:${t.exitCode}`, (n) => `container "${c.name}" ${n > 1 ? `of ${n} pods ` : ''}failed: ${t.reason ?? 'Error'}, exit code ${t.exitCode}`);
-      } else if (c.state?.running && c.ready === false && pod.status?.phase === 'Running' && (pod.spec?.containers ?? []).some((x: { name: string }) => x.name === c.name)) {
+      } else if (c.state?.running && c.ready === false && pod.status?.phase === 'Running' && (pod.spec?.containers ?? []).some((x) => x.name === c.name)) {
         add(s, 'warning', 'container', `unready:${c.name}`, (n) => `container "${c.name}" ${n > 1 ? `of ${n} pods ` : ''}is running but never became ready`);
       }
     }
@@ -77,7 +75,7 @@ export function outcomes(reg: Registry, set: SetObject[], simulatedMs: number): 
     const s = setEntry(o);
     if (!s || o.spec?.paused) continue;
     const want = o.spec?.replicas ?? 1;
-    const st = o.status ?? {};
+    const st: Partial<NonNullable<typeof o.status>> = o.status ?? {};
     const done = (st.observedGeneration ?? 0) >= (o.metadata.generation ?? 1) && (st.updatedReplicas ?? 0) === want && (st.replicas ?? 0) === want && (st.availableReplicas ?? 0) === want;
     if (done) continue;
     const progressing = cond(o, 'Progressing');
@@ -104,7 +102,7 @@ export function outcomes(reg: Registry, set: SetObject[], simulatedMs: number): 
       add(s, 'warning', 'job', 'unfinished', () => `job "${o.metadata.name}" did not complete within the ${Math.round(simulatedMs / 1000)} simulated seconds`);
   }
 
-  const events = reg.list(R('events'), undefined).items;
+  const events = all('events');
   const lastWarning = (kind: string, ns: string, name: string) =>
     events.filter((e) => e.type === 'Warning' && e.involvedObject?.kind === kind && e.involvedObject?.namespace === ns && e.involvedObject?.name === name).pop();
   for (const o of all('persistentvolumeclaims')) {
@@ -123,9 +121,9 @@ export function outcomes(reg: Registry, set: SetObject[], simulatedMs: number): 
   const endpoints = new Map(all('endpoints').map((ep) => [`${ep.metadata.namespace}/${ep.metadata.name}`, ep]));
   for (const o of all('services')) {
     const s = setEntry(o);
-    if (!s || o.spec?.type === 'ExternalName' || !isObj(o.spec?.selector) || Object.keys(o.spec.selector).length === 0) continue;
+    if (!s || o.spec?.type === 'ExternalName' || !o.spec?.selector || Object.keys(o.spec.selector).length === 0) continue;
     const ep = endpoints.get(`${o.metadata.namespace}/${o.metadata.name}`);
-    const ready = (ep?.subsets ?? []).reduce((n: number, ss: { addresses?: unknown[] }) => n + (ss.addresses?.length ?? 0), 0);
+    const ready = (ep?.subsets ?? []).reduce((n, ss) => n + (ss.addresses?.length ?? 0), 0);
     if (ready === 0) add(s, 'warning', 'service', 'noendpoints', () => `service "${o.metadata.name}" has no ready endpoints`);
   }
   for (const o of all('horizontalpodautoscalers')) {

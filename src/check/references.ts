@@ -21,28 +21,36 @@ export interface Builtins {
   has(kind: string, namespace: string, name: string): boolean;
 }
 
+/**
+ * A part of an object as its manifest wrote it. The reference checks run on objects that may not
+ * pass validation, so every field is tested (isObj, list, typeof) before it is used: the one
+ * loose type of this file, on purpose.
+ */
+type Loose = Record<string, any>;
+
 /** A pod spec inside an object, with the field path it is at and the labels its pods get. */
 export interface PodTemplate {
-  spec: Record<string, any>;
+  spec: Loose;
   labels: Record<string, string>;
   path: string;
 }
 
 /** The pod specs an object carries: a Pod's own, a workload's template, a CronJob's job template's. */
 export function podTemplates(o: KubeObject): PodTemplate[] {
-  const tpl = (t: any, path: string): PodTemplate[] => (t && typeof t === 'object' && t.spec && typeof t.spec === 'object' ? [{ spec: t.spec, labels: t.metadata?.labels ?? {}, path: `${path}.spec` }] : []);
+  const tpl = (t: unknown, path: string): PodTemplate[] => (isObj(t) && isObj(t.spec) ? [{ spec: t.spec, labels: t.metadata?.labels ?? {}, path: `${path}.spec` }] : []);
+  const spec = specOf(o);
   switch (o.kind) {
     case 'Pod':
-      return o.spec && typeof o.spec === 'object' ? [{ spec: o.spec, labels: o.metadata.labels ?? {}, path: 'spec' }] : [];
+      return isObj(o.spec) ? [{ spec: o.spec, labels: o.metadata.labels ?? {}, path: 'spec' }] : [];
     case 'Deployment':
     case 'ReplicaSet':
     case 'ReplicationController':
     case 'DaemonSet':
     case 'StatefulSet':
     case 'Job':
-      return tpl(o.spec?.template, 'spec.template');
+      return tpl(spec.template, 'spec.template');
     case 'CronJob':
-      return tpl(o.spec?.jobTemplate?.spec?.template, 'spec.jobTemplate.spec.template');
+      return tpl(spec.jobTemplate?.spec?.template, 'spec.jobTemplate.spec.template');
     default:
       return [];
   }
@@ -51,8 +59,10 @@ export function podTemplates(o: KubeObject): PodTemplate[] {
 const SYSTEM_PRIORITY_CLASSES = new Set(['system-cluster-critical', 'system-node-critical']);
 const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
-const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+const isObj = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): Loose[] => (Array.isArray(v) ? v : []);
+/** An object's spec as written, or an empty one. */
+const specOf = (o: KubeObject): Loose => (isObj(o.spec) ? o.spec : {});
 
 /** Finds every reference in the set that resolves to nothing. */
 export function checkReferences(set: SetObject[], builtins: Builtins): Finding[] {
@@ -78,21 +88,22 @@ export function checkReferences(set: SetObject[], builtins: Builtins): Finding[]
 
   for (const s of set) {
     const o = s.object;
+    const spec = specOf(o);
     const ns = s.namespace;
     for (const t of podTemplates(o)) checkPodSpec(s, t, ns, exists, find, report);
-    if (o.kind === 'PersistentVolumeClaim') checkStorageClass(s, o.spec?.storageClassName, 'spec.storageClassName', exists, report);
+    if (o.kind === 'PersistentVolumeClaim') checkStorageClass(s, spec.storageClassName, 'spec.storageClassName', exists, report);
     if (o.kind === 'StatefulSet')
-      list(o.spec?.volumeClaimTemplates).forEach((c, i) => checkStorageClass(s, c?.spec?.storageClassName, `spec.volumeClaimTemplates[${i}].spec.storageClassName`, exists, report));
+      list(spec.volumeClaimTemplates).forEach((c, i) => checkStorageClass(s, c?.spec?.storageClassName, `spec.volumeClaimTemplates[${i}].spec.storageClassName`, exists, report));
     if (o.kind === 'Ingress') checkIngress(s, ns, exists, find, report);
     if (o.kind === 'HorizontalPodAutoscaler') {
-      const ref = o.spec?.scaleTargetRef;
+      const ref = spec.scaleTargetRef;
       if (isObj(ref) && typeof ref.kind === 'string' && typeof ref.name === 'string' && SCALABLE.has(ref.kind) && !exists(ref.kind, ns, ref.name)) {
         const plural = ref.kind === 'ReplicationController' ? 'replicationcontrollers' : `${ref.kind.toLowerCase()}s.apps`;
         report(s, 'error', 'spec.scaleTargetRef.name', `the HPA controller was unable to get the target's current scale: ${plural} "${ref.name}" not found`);
       }
     }
-    if (o.kind === 'PodDisruptionBudget' && isObj(o.spec?.selector)) {
-      const sel = fromLabelSelector(o.spec.selector);
+    if (o.kind === 'PodDisruptionBudget' && isObj(spec.selector)) {
+      const sel = fromLabelSelector(spec.selector);
       const first = sel.find((r) => r.op === '=');
       if (!templates.candidates(ns, first ? { [first.key]: first.values[0] } : {}).some((t) => matches(sel, t.labels)))
         report(s, 'warning', 'spec.selector', 'No matching pods found: the selector matches no pod template in the checked set');
@@ -147,7 +158,7 @@ function checkPodSpec(s: SetObject, t: PodTemplate, ns: string, exists: Exists, 
     if (isObj(v.configMap)) ref('ConfigMap', v.configMap.name, `${vp}.configMap.name`, v.configMap.optional);
     if (isObj(v.secret)) ref('Secret', v.secret.secretName, `${vp}.secret.secretName`, v.secret.optional);
     // A StatefulSet gives each pod its own claim for a volume named after a claim template.
-    const fromClaimTemplate = s.object.kind === 'StatefulSet' && list(s.object.spec?.volumeClaimTemplates).some((c) => c?.metadata?.name === v.name);
+    const fromClaimTemplate = s.object.kind === 'StatefulSet' && list(specOf(s.object).volumeClaimTemplates).some((c) => c?.metadata?.name === v.name);
     if (isObj(v.persistentVolumeClaim) && !fromClaimTemplate) {
       const claim = v.persistentVolumeClaim.claimName;
       if (typeof claim === 'string' && claim && !exists('PersistentVolumeClaim', ns, claim)) report(s, 'error', `${vp}.persistentVolumeClaim.claimName`, `persistentvolumeclaim "${claim}" not found`);
@@ -184,14 +195,15 @@ function checkIngress(s: SetObject, ns: string, exists: Exists, find: Find, repo
     const target = find('Service', ns, svc.name);
     const port = svc.port;
     if (!target || !isObj(port)) return;
-    const ports = list(target.object.spec?.ports);
+    const ports = list(specOf(target.object).ports);
     if (port.number !== undefined && !ports.some((p) => isObj(p) && p.port === port.number))
       report(s, 'error', `${field}.service.port.number`, `service "${svc.name}" has no port ${port.number}`);
     if (port.name !== undefined && !ports.some((p) => isObj(p) && p.name === port.name)) report(s, 'error', `${field}.service.port.name`, `service "${svc.name}" has no port named "${port.name}"`);
   };
-  if (o.spec?.defaultBackend) backend(o.spec.defaultBackend, 'spec.defaultBackend');
-  list(o.spec?.rules).forEach((rule, i) => list(rule?.http?.paths).forEach((p, j) => backend(p?.backend, `spec.rules[${i}].http.paths[${j}].backend`)));
-  const cls = o.spec?.ingressClassName;
+  const spec = specOf(o);
+  if (spec.defaultBackend) backend(spec.defaultBackend, 'spec.defaultBackend');
+  list(spec.rules).forEach((rule, i) => list(rule?.http?.paths).forEach((p, j) => backend(p?.backend, `spec.rules[${i}].http.paths[${j}].backend`)));
+  const cls = spec.ingressClassName;
   if (typeof cls === 'string' && cls && !exists('IngressClass', '', cls)) report(s, 'error', 'spec.ingressClassName', `ingressclass.networking.k8s.io "${cls}" not found`);
 }
 

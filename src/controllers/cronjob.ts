@@ -3,8 +3,8 @@
 // last schedule/success times; prunes finished Jobs beyond the history limits.
 import { parseCron, nextRun } from '../api/cron.js';
 import { rfc3339 } from '../api/duration.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { CronJob, CronJobStatus, Job } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { pushTo } from '../api/collections.js';
@@ -13,7 +13,7 @@ import { recordEvent } from '../runtime/events.js';
 import { finishedCondition } from './job.js';
 import { controllerRef } from './replicaset.js';
 
-const [jobsR, cronJobsR] = ['jobs', 'cronjobs'].map((n) => resolveResource(n)[0]);
+const jobsR = resourceNamed('jobs'), cronJobsR = resourceNamed('cronjobs');
 
 export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
@@ -21,7 +21,7 @@ export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timest
 const MAX_MISSED = 100;
 
 /** The Job a CronJob creates for a scheduled time: `<name>-<minutes since the epoch>`. */
-export function jobFromCronJob(cj: KubeObject, scheduled: number | undefined, name?: string): KubeObject {
+export function jobFromCronJob(cj: CronJob, scheduled: number | undefined, name?: string): Job {
   const tpl = cj.spec?.jobTemplate ?? {};
   const annotations = { ...(tpl.metadata?.annotations ?? {}) };
   if (scheduled !== undefined) annotations[SCHEDULED_TIMESTAMP] = rfc3339(scheduled);
@@ -45,7 +45,7 @@ export class CronJobController implements Controller {
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
-    const byOwner = new Map<string, KubeObject[]>();
+    const byOwner = new Map<string, Job[]>();
     for (const j of reg.scan(jobsR)) {
       const ctrl = (j.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'CronJob');
       if (ctrl) pushTo(byOwner, ctrl.uid, j);
@@ -60,12 +60,12 @@ export class CronJobController implements Controller {
     }
   }
 
-  private syncOne(reg: Registry, cj: KubeObject, jobs: KubeObject[]): void {
+  private syncOne(reg: Registry, cj: CronJob, jobs: Job[]): void {
     const now = reg.clock.now();
     const ns = cj.metadata.namespace!;
     const source = { component: this.name };
-    const status: any = structuredClone(cj.status ?? {});
-    const wasActive = new Set((status.active ?? []).map((r: any) => r.uid));
+    const status: CronJobStatus = structuredClone(cj.status ?? {});
+    const wasActive = new Set((status.active ?? []).map((r) => r.uid));
 
     // Finished Jobs: note the success time, and prune beyond the history limits.
     let active = jobs.filter((j) => !finishedCondition(j) && !j.metadata.deletionTimestamp);
@@ -74,8 +74,8 @@ export class CronJobController implements Controller {
       if (f && wasActive.has(j.metadata.uid)) recordEvent(reg, source, cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${j.metadata.name}, condition: ${f.type}`);
       if (f?.type === 'Complete' && j.status?.completionTime && (!status.lastSuccessfulTime || Date.parse(j.status.completionTime) > Date.parse(status.lastSuccessfulTime))) status.lastSuccessfulTime = j.status.completionTime;
     }
-    const byStart = (a: KubeObject, b: KubeObject) => Date.parse(a.status?.startTime ?? a.metadata.creationTimestamp!) - Date.parse(b.status?.startTime ?? b.metadata.creationTimestamp!);
-    const prune = (list: KubeObject[], limit: number) => {
+    const byStart = (a: Job, b: Job) => Date.parse(a.status?.startTime ?? a.metadata.creationTimestamp!) - Date.parse(b.status?.startTime ?? b.metadata.creationTimestamp!);
+    const prune = (list: Job[], limit: number) => {
       for (const j of list.sort(byStart).slice(0, Math.max(0, list.length - limit))) {
         reg.delete(jobsR, ns, j.metadata.name!, { propagationPolicy: 'Background' });
         recordEvent(reg, source, cj, 'Normal', 'SuccessfulDelete', `Deleted job ${j.metadata.name}`);
@@ -93,7 +93,7 @@ export class CronJobController implements Controller {
   }
 
   /** Starts the Job of the latest missed time, if due and allowed; returns the active Jobs after. */
-  private schedule(reg: Registry, cj: KubeObject, status: any, active: KubeObject[], now: number): KubeObject[] {
+  private schedule(reg: Registry, cj: CronJob, status: CronJobStatus, active: Job[], now: number): Job[] {
     const ns = cj.metadata.namespace!;
     const source = { component: this.name };
     const tz = cj.spec?.timeZone ?? 'UTC';

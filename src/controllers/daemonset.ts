@@ -4,8 +4,8 @@
 // updates replace pods node by node within maxUnavailable (or surge first with maxSurge).
 import { pushTo } from '../api/collections.js';
 import { isPodAvailable, isPodReady } from '../api/pods.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject, Toleration } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { Affinity, DaemonSet, DaemonSetStatus, KubeObject, Node, NodeSelectorTerm, Pod, PodSpec, Toleration } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Taint, nodeMatchesPod, tolerates } from '../api/scheduling.js';
@@ -14,7 +14,7 @@ import { recordEvent } from '../runtime/events.js';
 import { podFromTemplate } from './replicaset.js';
 import { REVISION_HASH_LABEL, syncRevisions } from './revisions.js';
 
-const [podsR, dsR, nodesR] = ['pods', 'daemonsets', 'nodes'].map((n) => resolveResource(n)[0]);
+const podsR = resourceNamed('pods'), dsR = resourceNamed('daemonsets'), nodesR = resourceNamed('nodes');
 
 /** The tolerations the DaemonSet controller adds to every daemon pod. */
 export function daemonTolerations(hostNetwork: boolean): Toleration[] {
@@ -31,14 +31,14 @@ export function daemonTolerations(hostNetwork: boolean): Toleration[] {
 }
 
 /** The pod template's tolerations plus the automatic ones (without duplicates). */
-function withDaemonTolerations(spec: any): Toleration[] {
+function withDaemonTolerations(spec: PodSpec): Toleration[] {
   const own: Toleration[] = spec?.tolerations ?? [];
   const extra = daemonTolerations(!!spec?.hostNetwork).filter((a) => !own.some((o) => o.key === a.key && o.effect === a.effect));
   return [...own, ...extra];
 }
 
 /** Whether a daemon pod should run on a node: it matches the selector/affinity and tolerates the taints. */
-export function shouldRunOn(ds: KubeObject, node: KubeObject): boolean {
+export function shouldRunOn(ds: DaemonSet, node: Node): boolean {
   const spec = ds.spec?.template?.spec ?? {};
   if (!nodeMatchesPod({ spec }, node)) return false;
   const tolerations = withDaemonTolerations(spec);
@@ -46,10 +46,10 @@ export function shouldRunOn(ds: KubeObject, node: KubeObject): boolean {
 }
 
 /** The node a daemon pod is pinned to (its matchFields affinity), or where it is bound. */
-export function daemonPodNode(p: KubeObject): string | undefined {
+export function daemonPodNode(p: Pod): string | undefined {
   if (p.spec?.nodeName) return p.spec.nodeName;
   for (const term of p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
-    const f = (term.matchFields ?? []).find((m: any) => m.key === 'metadata.name' && m.operator === 'In');
+    const f = (term.matchFields ?? []).find((m) => m.key === 'metadata.name' && m.operator === 'In');
     if (f) return f.values?.[0];
   }
   return undefined;
@@ -58,28 +58,28 @@ export function daemonPodNode(p: KubeObject): string | undefined {
 /** What one pass over a DaemonSet works with. */
 interface DaemonPass {
   reg: Registry;
-  ds: KubeObject;
+  ds: DaemonSet;
   ns: string;
   /** The current template's revision hash. */
   hash: string;
   /** Its pods, including those this pass creates (their status is read back at the end). */
-  owned: KubeObject[];
-  available(p: KubeObject): boolean;
+  owned: Pod[];
+  available(p: Pod): boolean;
 }
 
 /** A node still running a pod of an old revision in a rolling update. */
 interface OldPod {
   node: string;
-  old: KubeObject;
+  old: Pod;
   hasNew: boolean;
   newAvailable: boolean;
 }
 
 /** The template's node affinity with the node pinned (replacing any metadata.name term). */
-function pinnedAffinity(affinity: any, node: string): any {
-  const pin = { key: 'metadata.name', operator: 'In', values: [node] };
+function pinnedAffinity(affinity: Affinity | undefined, node: string): Affinity {
+  const pin = { key: 'metadata.name', operator: 'In' as const, values: [node] };
   const required = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  const terms: any[] = required?.nodeSelectorTerms?.length ? required.nodeSelectorTerms : [{}];
+  const terms: NodeSelectorTerm[] = required?.nodeSelectorTerms?.length ? required.nodeSelectorTerms : [{}];
   const nodeSelectorTerms = terms.map((t) => ({ ...t, matchFields: [pin] }));
   return { ...(affinity ?? {}), nodeAffinity: { ...(affinity?.nodeAffinity ?? {}), requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } };
 }
@@ -111,10 +111,10 @@ export class DaemonSetController implements Controller {
     }
   }
 
-  private syncOne(reg: Registry, ds: KubeObject, nodes: KubeObject[], pods: KubeObject[]): void {
+  private syncOne(reg: Registry, ds: DaemonSet, nodes: Node[], pods: Pod[]): void {
     const { hash } = syncRevisions(reg, ds, new Set(pods.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL] ?? '')));
     const live = pods.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
-    const byNode = new Map<string, KubeObject[]>();
+    const byNode = new Map<string, Pod[]>();
     for (const p of live) pushTo(byNode, daemonPodNode(p) ?? '', p);
     const nodeNames = new Set(nodes.map((n) => n.metadata.name!));
     const wanted = nodes.filter((n) => shouldRunOn(ds, n));
@@ -151,7 +151,7 @@ export class DaemonSetController implements Controller {
     }
   }
 
-  private remove(d: DaemonPass, p: KubeObject): void {
+  private remove(d: DaemonPass, p: Pod): void {
     d.reg.delete(podsR, d.ns, p.metadata.name!);
     recordEvent(d.reg, { component: this.name }, d.ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
   }
@@ -160,8 +160,8 @@ export class DaemonSetController implements Controller {
    * Every eligible node gets a pod, and extra pods of a kind on a node go; returns how many nodes
    * lack an available pod and, in a rolling update, the nodes still running an old pod.
    */
-  private place(d: DaemonPass, wanted: KubeObject[], byNode: Map<string, KubeObject[]>, rolling: boolean): { unavailable: number; oldOnNodes: OldPod[] } {
-    const isNew = (p: KubeObject) => p.metadata.labels?.[REVISION_HASH_LABEL] === d.hash;
+  private place(d: DaemonPass, wanted: Node[], byNode: Map<string, Pod[]>, rolling: boolean): { unavailable: number; oldOnNodes: OldPod[] } {
+    const isNew = (p: Pod) => p.metadata.labels?.[REVISION_HASH_LABEL] === d.hash;
     let unavailable = 0;
     const oldOnNodes: OldPod[] = [];
     for (const n of wanted) {
@@ -220,7 +220,7 @@ export class DaemonSetController implements Controller {
     }
   }
 
-  private updateStatus(reg: Registry, ds: KubeObject, owned: KubeObject[], wanted: string[], nodeNames: Set<string>, hash: string): void {
+  private updateStatus(reg: Registry, ds: DaemonSet, owned: Pod[], wanted: string[], nodeNames: Set<string>, hash: string): void {
     const now = reg.clock.now();
     const minReady = ds.spec?.minReadySeconds ?? 0;
     const pods = currentPods(reg, owned);
@@ -228,9 +228,9 @@ export class DaemonSetController implements Controller {
     const onWanted = pods.filter((p) => wantedSet.has(daemonPodNode(p) ?? ''));
     const scheduledNodes = new Set(onWanted.filter((p) => p.spec?.nodeName).map((p) => p.spec.nodeName));
     const misscheduled = new Set(pods.filter((p) => p.spec?.nodeName && !wantedSet.has(p.spec.nodeName) && nodeNames.has(p.spec.nodeName)).map((p) => p.spec.nodeName));
-    const perNode = (pred: (p: KubeObject) => boolean) => new Set(onWanted.filter(pred).map((p) => daemonPodNode(p))).size;
+    const perNode = (pred: (p: Pod) => boolean) => new Set(onWanted.filter(pred).map((p) => daemonPodNode(p))).size;
     const numberAvailable = perNode((p) => isPodAvailable(p, minReady, now));
-    const status: any = {
+    const status: DaemonSetStatus = {
       currentNumberScheduled: scheduledNodes.size,
       numberMisscheduled: misscheduled.size,
       desiredNumberScheduled: wanted.length,
@@ -240,9 +240,9 @@ export class DaemonSetController implements Controller {
       numberAvailable,
       numberUnavailable: wanted.length - numberAvailable,
     };
-    for (const k of ['numberAvailable', 'numberUnavailable', 'updatedNumberScheduled']) if (status[k] === 0) delete status[k];
+    for (const k of ['numberAvailable', 'numberUnavailable', 'updatedNumberScheduled'] as const) if (status[k] === 0) delete status[k];
     for (const p of onWanted) {
-      const since = isPodReady(p) ? Date.parse((p.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.lastTransitionTime ?? '') : NaN;
+      const since = isPodReady(p) ? Date.parse((p.status?.conditions ?? []).find((c) => c.type === 'Ready')?.lastTransitionTime ?? '') : NaN;
       if (minReady > 0 && since + minReady * 1000 > now) this.gate.wakeAt(since + minReady * 1000);
     }
     reg.writeStatus(dsR, ds.metadata.namespace!, ds.metadata.name!, status);

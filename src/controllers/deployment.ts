@@ -4,32 +4,32 @@
 import { rfc3339 } from '../api/duration.js';
 import { fromLabelSelector, matches } from '../api/labels.js';
 
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { Condition, Deployment, DeploymentStatus, KubeObject, ReplicaSet, ReplicaSetStatus } from '../api/types.js';
 import type { Change, Registry } from '../apiserver/registry.js';
 import { pushTo } from '../api/collections.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Controller } from '../runtime/controller.js';
-import { KeyedQueue, findByKey, objectKey } from '../runtime/change-feed.js';
+import { KeyedQueue, changeTo, findByKey, objectKey } from '../runtime/change-feed.js';
 import { controllerOf } from '../api/pods.js';
 import { recordEvent } from '../runtime/events.js';
 import { controllerRef } from './replicaset.js';
 import { podTemplateHash, sameTemplate } from '../api/pod-template.js';
 import { maxScaleDown, newRSReplicas, proportion, resolveFenceposts } from './rollout-arithmetic.js';
 
-const [deployR, rsR, podsR] = ['deployments', 'replicasets', 'pods'].map((n) => resolveResource(n)[0]);
+const deployR = resourceNamed('deployments'), rsR = resourceNamed('replicasets'), podsR = resourceNamed('pods');
 const REVISION = 'deployment.kubernetes.io/revision';
 const DESIRED = 'deployment.kubernetes.io/desired-replicas';
 const MAX = 'deployment.kubernetes.io/max-replicas';
 const SOURCE = { component: 'deployment-controller' };
 
-const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
-const specReplicas = (rs: KubeObject) => rs.spec?.replicas ?? 0;
+const revisionOf = (rs: ReplicaSet) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
+const specReplicas = (rs: ReplicaSet) => rs.spec?.replicas ?? 0;
 
 /** A pass's ReplicaSets: by controller uid, and those without a controller by namespace. */
 interface ReplicaSetIndex {
-  owned: Map<string, KubeObject[]>;
-  orphans: Map<string, KubeObject[]>;
+  owned: Map<string, ReplicaSet[]>;
+  orphans: Map<string, ReplicaSet[]>;
 }
 
 
@@ -57,10 +57,10 @@ export class DeploymentController implements Controller {
       else if (!ctrl && !o.metadata.deletionTimestamp) for (const d of reg.scan(deployR, o.metadata.namespace)) keys.add(objectKey(d.metadata.namespace!, d.metadata.name!));
     };
     for (const c of changes) {
-      if (c.resource === 'deployments.apps') {
+      if (changeTo(c, deployR)) {
         if (c.type !== 'DELETED') keys.add(objectKey(c.namespace, c.name));
-      } else if (c.resource === 'replicasets.apps') touchOwner(c.object);
-      else if (c.type === 'DELETED' || c.object.status?.phase === 'Succeeded' || c.object.status?.phase === 'Failed') {
+      } else if (changeTo(c, rsR)) touchOwner(c.object);
+      else if (changeTo(c, podsR) && (c.type === 'DELETED' || c.object.status?.phase === 'Succeeded' || c.object.status?.phase === 'Failed')) {
         // A pod that is gone or ended: a Recreate rollout may be waiting for it.
         const rsRef = controllerOf(c.object);
         const rs = rsRef?.kind === 'ReplicaSet' ? reg.find(rsR, c.namespace, rsRef.name) : undefined;
@@ -91,9 +91,9 @@ export class DeploymentController implements Controller {
   }
 
   /** ReplicaSets this Deployment controls (as the store has them now, by name), adopting matching orphans. */
-  private ownedReplicaSets(reg: Registry, d: KubeObject, index: ReplicaSetIndex): KubeObject[] {
+  private ownedReplicaSets(reg: Registry, d: Deployment, index: ReplicaSetIndex): ReplicaSet[] {
     const sel = fromLabelSelector(d.spec?.selector);
-    const out: KubeObject[] = [];
+    const out: ReplicaSet[] = [];
     for (const known of index.owned.get(d.metadata.uid!) ?? []) {
       const rs = reg.find(rsR, known.metadata.namespace ?? '', known.metadata.name!);
       if (!rs || rs.metadata.uid !== known.metadata.uid) continue;
@@ -112,7 +112,7 @@ export class DeploymentController implements Controller {
   }
 
   /** Sets a ReplicaSet's size and its desired/max-replicas annotations (scaleReplicaSet). */
-  private scale(reg: Registry, d: KubeObject, rs: KubeObject, to: number): KubeObject {
+  private scale(reg: Registry, d: Deployment, rs: ReplicaSet, to: number): ReplicaSet {
     const from = specReplicas(rs);
     const annotations = { [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String(maxReplicas(d)) };
     const stale = rs.metadata.annotations?.[DESIRED] !== annotations[DESIRED] || rs.metadata.annotations?.[MAX] !== annotations[MAX];
@@ -128,7 +128,7 @@ export class DeploymentController implements Controller {
    * ReplicaSet takes the whole count; a saturated new one leaves the old at 0; otherwise, in a
    * rolling update, the change is spread over the ReplicaSets in proportion to their sizes.
    */
-  private scaleProportionally(reg: Registry, d: KubeObject, newRS: KubeObject | undefined, old: KubeObject[]): void {
+  private scaleProportionally(reg: Registry, d: Deployment, newRS: ReplicaSet | undefined, old: ReplicaSet[]): void {
     const replicas = d.spec?.replicas ?? 1;
     const all = [...(newRS ? [newRS] : []), ...old];
     const active = all.filter((rs) => specReplicas(rs) > 0);
@@ -158,7 +158,7 @@ export class DeploymentController implements Controller {
     sorted.forEach((rs, i) => this.scale(reg, d, rs, sizes[i]));
   }
 
-  private syncOne(reg: Registry, d: KubeObject, index: ReplicaSetIndex): void {
+  private syncOne(reg: Registry, d: Deployment, index: ReplicaSetIndex): void {
     const replicas = d.spec?.replicas ?? 1;
     let all = this.ownedReplicaSets(reg, d, index);
     let newRS = all.find((rs) => sameTemplate(rs.spec?.template, d.spec?.template));
@@ -203,14 +203,14 @@ export class DeploymentController implements Controller {
    * under replicas + maxSurge beside the old ReplicaSets; under Recreate, none until the old pods
    * are gone (the recreate step scales it up).
    */
-  private initialReplicas(d: KubeObject, old: KubeObject[]): number {
+  private initialReplicas(d: Deployment, old: ReplicaSet[]): number {
     if ((d.spec?.strategy?.type ?? 'RollingUpdate') === 'Recreate') return 0;
     const replicas = d.spec?.replicas ?? 1;
     const { surge } = resolveFenceposts(d.spec.strategy?.rollingUpdate?.maxSurge, d.spec.strategy?.rollingUpdate?.maxUnavailable, replicas);
     return newRSReplicas(replicas, surge, old.reduce((n, rs) => n + specReplicas(rs), 0), 0);
   }
 
-  private createReplicaSet(reg: Registry, d: KubeObject, revision: number, replicas: number): KubeObject {
+  private createReplicaSet(reg: Registry, d: Deployment, revision: number, replicas: number): ReplicaSet {
     const collisions = d.status?.collisionCount ?? 0;
     const hash = podTemplateHash(d.spec.template, collisions);
     const template = structuredClone(d.spec.template);
@@ -240,7 +240,7 @@ export class DeploymentController implements Controller {
    * (cleanupUnhealthyReplicas), then available ones (scaleDownOldReplicaSetsForRollingUpdate),
    * oldest revision first.
    */
-  private rollingUpdate(reg: Registry, d: KubeObject, newRS: KubeObject, old: KubeObject[], replicas: number): KubeObject {
+  private rollingUpdate(reg: Registry, d: Deployment, newRS: ReplicaSet, old: ReplicaSet[], replicas: number): ReplicaSet {
     const { surge, unavailable } = resolveFenceposts(d.spec.strategy?.rollingUpdate?.maxSurge, d.spec.strategy?.rollingUpdate?.maxUnavailable, replicas);
     const oldest = old.map((rs) => ({ rs, replicas: specReplicas(rs) })).sort((a, b) => revisionOf(a.rs) - revisionOf(b.rs));
     const total = () => specReplicas(newRS) + oldest.reduce((n, o) => n + o.replicas, 0);
@@ -274,7 +274,7 @@ export class DeploymentController implements Controller {
   }
 
   /** Old ReplicaSets at 0 replicas beyond revisionHistoryLimit are deleted, oldest first. */
-  private cleanup(reg: Registry, d: KubeObject, all: KubeObject[], newRS: KubeObject | undefined): void {
+  private cleanup(reg: Registry, d: Deployment, all: ReplicaSet[], newRS: ReplicaSet | undefined): void {
     const limit = d.spec?.revisionHistoryLimit ?? 10;
     const candidates = all
       .filter((rs) => rs.metadata.uid !== newRS?.metadata.uid && specReplicas(rs) === 0 && (rs.status?.replicas ?? 0) === 0 && !rs.metadata.deletionTimestamp)
@@ -282,30 +282,30 @@ export class DeploymentController implements Controller {
     for (const rs of candidates.slice(0, Math.max(0, candidates.length - limit))) reg.delete(rsR, rs.metadata.namespace!, rs.metadata.name!);
   }
 
-  private updateStatus(reg: Registry, d: KubeObject, all: KubeObject[], newRS: KubeObject | undefined, createdNew: boolean): void {
+  private updateStatus(reg: Registry, d: Deployment, all: ReplicaSet[], newRS: ReplicaSet | undefined, createdNew: boolean): void {
     const cur = reg.find(deployR, d.metadata.namespace!, d.metadata.name!);
     if (!cur) return;
     const replicas = cur.spec?.replicas ?? 1;
-    const sum = (f: (rs: KubeObject) => number) => all.reduce((n, rs) => n + f(rs), 0);
+    const sum = (f: (rs: ReplicaSet) => number) => all.reduce((n, rs) => n + f(rs), 0);
     const totalReplicas = sum((rs) => rs.status?.replicas ?? 0);
     const available = sum((rs) => rs.status?.availableReplicas ?? 0);
     const { unavailable: maxUnavailable } = resolveFenceposts(cur.spec?.strategy?.rollingUpdate?.maxSurge, cur.spec?.strategy?.rollingUpdate?.maxUnavailable, replicas);
     const now = rfc3339(reg.clock.now());
-    const old: any[] = cur.status?.conditions ?? [];
-    const keep = (c: any) => {
+    const old = cur.status?.conditions ?? [];
+    const keep = (c: Condition): Condition => {
       const prev = old.find((o) => o.type === c.type);
       if (prev && prev.status === c.status && prev.reason === c.reason) return { ...c, lastTransitionTime: prev.lastTransitionTime, lastUpdateTime: prev.message === c.message ? prev.lastUpdateTime : now };
       return c;
     };
     const minAvailable = (cur.spec?.strategy?.type ?? 'RollingUpdate') === 'Recreate' ? replicas : replicas - maxUnavailable;
-    const availableCond = available >= minAvailable
+    const availableCond: Condition = available >= minAvailable
       ? { type: 'Available', status: 'True', lastUpdateTime: now, lastTransitionTime: now, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
       : { type: 'Available', status: 'False', lastUpdateTime: now, lastTransitionTime: now, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' };
     const newName = newRS?.metadata.name ?? '';
-    const newStatus = newRS?.status ?? {};
+    const newStatus: Partial<ReplicaSetStatus> = newRS?.status ?? {};
     const complete = newRS && specReplicas(newRS) === replicas && (newStatus.availableReplicas ?? 0) >= replicas && totalReplicas === (newStatus.replicas ?? 0);
     const prevProgress = old.find((c) => c.type === 'Progressing');
-    let progressing: any;
+    let progressing: Condition;
     if (cur.spec?.paused) progressing = { type: 'Progressing', status: 'Unknown', lastUpdateTime: now, lastTransitionTime: now, reason: 'DeploymentPaused', message: 'Deployment is paused' };
     else if (complete) progressing = { type: 'Progressing', status: 'True', lastUpdateTime: now, lastTransitionTime: now, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${newName}" has successfully progressed.` };
     else if (createdNew) progressing = { type: 'Progressing', status: 'True', lastUpdateTime: now, lastTransitionTime: now, reason: 'NewReplicaSetCreated', message: `Created new replica set "${newName}"` };
@@ -318,11 +318,11 @@ export class DeploymentController implements Controller {
       else if (!moved && reg.clock.now() - lastProgress > deadline * 1000)
         progressing = { type: 'Progressing', status: 'False', lastUpdateTime: now, lastTransitionTime: now, reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newName}" has timed out progressing.` };
       else {
-        progressing = { type: 'Progressing', status: 'True', lastUpdateTime: moved ? now : prevProgress.lastUpdateTime, lastTransitionTime: now, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newName}" is progressing.` };
-        this.queue.wakeAt(objectKey(cur.metadata.namespace!, cur.metadata.name!), Date.parse(progressing.lastUpdateTime) + deadline * 1000 + 1);
+        progressing = { type: 'Progressing', status: 'True', lastUpdateTime: moved ? now : (prevProgress?.lastUpdateTime ?? now), lastTransitionTime: now, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newName}" is progressing.` };
+        this.queue.wakeAt(objectKey(cur.metadata.namespace!, cur.metadata.name!), Date.parse(progressing.lastUpdateTime!) + deadline * 1000 + 1);
       }
     }
-    const status: any = {
+    const status: DeploymentStatus = {
       observedGeneration: cur.metadata.generation,
       replicas: totalReplicas,
       updatedReplicas: newStatus.replicas ?? 0,
@@ -332,7 +332,7 @@ export class DeploymentController implements Controller {
       conditions: [keep(availableCond), keep(progressing)],
     };
     if (cur.status?.collisionCount) status.collisionCount = cur.status.collisionCount;
-    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (status[k] === 0) delete status[k];
+    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'] as const) if (status[k] === 0) delete status[k];
     const annotations = newRS ? { ...(cur.metadata.annotations ?? {}), [REVISION]: newRS.metadata.annotations?.[REVISION] ?? '1' } : cur.metadata.annotations;
     // The revision goes with the status, in one write (the Deployment's status strategy takes annotations).
     reg.writeStatus(deployR, cur.metadata.namespace!, cur.metadata.name!, status, annotations);
@@ -340,7 +340,7 @@ export class DeploymentController implements Controller {
 }
 
 /** replicas + maxSurge: the most pods a rollout may run at once. */
-function maxReplicas(d: KubeObject): number {
+function maxReplicas(d: Deployment): number {
   const replicas = d.spec?.replicas ?? 1;
   if ((d.spec?.strategy?.type ?? 'RollingUpdate') === 'Recreate') return replicas;
   return replicas + resolveFenceposts(d.spec?.strategy?.rollingUpdate?.maxSurge, d.spec?.strategy?.rollingUpdate?.maxUnavailable, replicas).surge;

@@ -2,13 +2,13 @@
 // desired healthy pods, disruptions allowed). The eviction subresource reads it (eviction.ts).
 import { fromLabelSelector, matches } from '../api/labels.js';
 import { isPodActive, isPodReady } from '../api/pods.js';
-import { resolveResource } from '../api/resources.js';
+import { resourceNamed } from '../api/resources.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { rfc3339 } from '../api/duration.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 
-const [pdbR, podsR] = ['poddisruptionbudgets', 'pods'].map((n) => resolveResource(n)[0]);
+const pdbR = resourceNamed('poddisruptionbudgets'), podsR = resourceNamed('pods');
 
 /** A budget's numbers for `expected` pods of which `healthy` are ready (minAvailable or maxUnavailable, numbers or percentages rounded up). */
 export function budget(spec: { minAvailable?: number | string; maxUnavailable?: number | string }, expected: number, healthy: number): { desiredHealthy: number; disruptionsAllowed: number } {
@@ -33,7 +33,7 @@ export class DisruptionController implements Controller {
         const healthy = pods.filter(isPodReady).length;
         const b = budget(pdb.spec ?? {}, pods.length, healthy);
         const allowed = b.disruptionsAllowed > 0;
-        const prev = (pdb.status?.conditions ?? []).find((c: any) => c.type === 'DisruptionAllowed');
+        const prev = (pdb.status?.conditions ?? []).find((c) => c.type === 'DisruptionAllowed');
         const status = {
           observedGeneration: pdb.metadata.generation,
           disruptionsAllowed: b.disruptionsAllowed,
@@ -43,7 +43,7 @@ export class DisruptionController implements Controller {
           conditions: [
             {
               type: 'DisruptionAllowed',
-              status: allowed ? 'True' : 'False',
+              status: allowed ? ('True' as const) : ('False' as const),
               reason: allowed ? 'SufficientPods' : 'InsufficientPods',
               message: '',
               observedGeneration: pdb.metadata.generation,

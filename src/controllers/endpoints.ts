@@ -5,15 +5,15 @@
 import { jsonEqual } from '../api/equal.js';
 import { fromLabelSelector, matches } from '../api/labels.js';
 import { isPodReady } from '../api/pods.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { EndpointAddress, EndpointSlice, EndpointSubset, Endpoints, KubeObject, Pod, Service } from '../api/types.js';
 import type { Change, Registry } from '../apiserver/registry.js';
 import type { Controller } from '../runtime/controller.js';
-import { KeyedQueue, objectKey } from '../runtime/change-feed.js';
+import { KeyedQueue, changeTo, objectKey } from '../runtime/change-feed.js';
 import { pushTo } from '../api/collections.js';
 import { LabelIndex } from '../api/label-index.js';
 
-const [svcR, epR, sliceR, podsR] = ['services', 'endpoints', 'endpointslices', 'pods'].map((n) => resolveResource(n)[0]);
+const svcR = resourceNamed('services'), epR = resourceNamed('endpoints'), sliceR = resourceNamed('endpointslices'), podsR = resourceNamed('pods');
 
 /** Legacy Endpoints hold at most this many addresses (since 1.22), then are truncated. */
 export const MAX_ENDPOINTS = 1000;
@@ -21,7 +21,7 @@ export const MAX_ENDPOINTS = 1000;
 export const MAX_PER_SLICE = 100;
 
 interface Backend {
-  pod: KubeObject;
+  pod: Pod;
   ip: string;
   ready: boolean;
   terminating: boolean;
@@ -29,16 +29,16 @@ interface Backend {
 }
 
 /** The port a Service port reaches on a pod: a number, or the pod's container port of that name. */
-export function resolveTargetPort(pod: KubeObject, targetPort: number | string | undefined, port: number): number | undefined {
+export function resolveTargetPort(pod: Pod | undefined, targetPort: number | string | undefined, port: number): number | undefined {
   if (targetPort === undefined) return port;
   if (typeof targetPort === 'number') return targetPort;
   if (/^\d+$/.test(targetPort)) return Number(targetPort);
-  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name === targetPort) return p.containerPort;
+  for (const c of pod?.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name === targetPort) return p.containerPort;
   return undefined;
 }
 
 /** The pods behind a Service, each with its resolved ports. */
-export function backends(svc: KubeObject, pods: KubeObject[]): Backend[] {
+export function backends(svc: Service, pods: Pod[]): Backend[] {
   const sel = fromLabelSelector({ matchLabels: svc.spec?.selector ?? {} });
   const publish = !!svc.spec?.publishNotReadyAddresses;
   const out: Backend[] = [];
@@ -64,13 +64,13 @@ function ipCompare(a: string, b: string): number {
 }
 
 /** A pod's DNS hostname under a Service: set when the pod's subdomain is that Service (StatefulSets' `web-0.web`). */
-const hostnameFor = (svc: KubeObject, b: Backend) => (b.pod.spec?.hostname && b.pod.spec?.subdomain === svc.metadata.name ? { hostname: b.pod.spec.hostname } : {});
+const hostnameFor = (svc: Service, b: Backend) => (b.pod.spec?.hostname && b.pod.spec?.subdomain === svc.metadata.name ? { hostname: b.pod.spec.hostname } : {});
 
-const address = (svc: KubeObject, b: Backend) => ({ ip: b.ip, ...hostnameFor(svc, b), nodeName: b.pod.spec?.nodeName, targetRef: { kind: 'Pod', name: b.pod.metadata.name, namespace: b.pod.metadata.namespace, uid: b.pod.metadata.uid } });
+const address = (svc: Service, b: Backend): EndpointAddress => ({ ip: b.ip, ...hostnameFor(svc, b), nodeName: b.pod.spec?.nodeName, targetRef: { kind: 'Pod', name: b.pod.metadata.name, namespace: b.pod.metadata.namespace, uid: b.pod.metadata.uid } });
 
 /** The Endpoints subsets: backends grouped by their port sets, ready and not ready apart. */
-export function endpointSubsets(svc: KubeObject, bs: Backend[]): { subsets: any[]; truncated: boolean } {
-  const groups = new Map<string, { ports: Backend['ports']; addresses: any[]; notReadyAddresses: any[] }>();
+export function endpointSubsets(svc: Service, bs: Backend[]): { subsets: EndpointSubset[]; truncated: boolean } {
+  const groups = new Map<string, { ports: Backend['ports']; addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[] }>();
   let count = 0;
   let truncated = false;
   for (const b of bs) {
@@ -98,12 +98,12 @@ const keyOf = (o: KubeObject) => objectKey(o.metadata.namespace!, o.metadata.nam
 
 /** What one pass reads, a namespace at a time (only the namespaces it touches are read). */
 class NamespaceViews {
-  private pods = new Map<string, LabelIndex<KubeObject>>();
-  private slices = new Map<string, Map<string, KubeObject[]>>();
+  private pods = new Map<string, LabelIndex<Pod>>();
+  private slices = new Map<string, Map<string, EndpointSlice[]>>();
   constructor(private reg: Registry) {}
 
   /** The namespace's pods that may match a selector. */
-  candidates(ns: string, selector: Record<string, string>): KubeObject[] {
+  candidates(ns: string, selector: Record<string, string>): Pod[] {
     let index = this.pods.get(ns);
     if (!index) {
       this.pods.set(ns, (index = new LabelIndex()));
@@ -113,7 +113,7 @@ class NamespaceViews {
   }
 
   /** A Service's EndpointSlices (its label, owned by it), in name order. */
-  slicesOf(svc: KubeObject): KubeObject[] {
+  slicesOf(svc: Service): EndpointSlice[] {
     const ns = svc.metadata.namespace!;
     let byOwner = this.slices.get(ns);
     if (!byOwner) {
@@ -163,11 +163,11 @@ export class EndpointsController implements Controller {
   /** The Services a list of changes touches. */
   private touchedBy(reg: Registry, changes: Change[]): Set<string> {
     const keys = new Set<string>();
-    let selecting: Map<string, KubeObject[]> | undefined;
+    let selecting: Map<string, Service[]> | undefined;
     for (const c of changes) {
       const key = objectKey(c.namespace, c.name);
       if (c.resource === 'services' || c.resource === 'endpoints') keys.add(key);
-      else if (c.resource === 'pods') {
+      else if (changeTo(c, podsR)) {
         for (const s of this.servicesOfPod.get(key) ?? []) keys.add(s);
         // Only a pod with an IP that has not ended can be a backend (backends()): a pod being
         // scheduled or started touches no Service it was not already in.
@@ -182,7 +182,7 @@ export class EndpointsController implements Controller {
           }
         }
         for (const [k, v] of Object.entries(c.object.metadata.labels ?? {}))
-          for (const svc of selecting.get(`${c.namespace}\u0000${k}\u0000${v}`) ?? []) if (matches(fromLabelSelector({ matchLabels: svc.spec.selector }), c.object.metadata.labels)) keys.add(keyOf(svc));
+          for (const svc of selecting.get(`${c.namespace}\u0000${k}\u0000${v}`) ?? []) if (matches(fromLabelSelector({ matchLabels: svc.spec?.selector }), c.object.metadata.labels)) keys.add(keyOf(svc));
       } else {
         const svc = c.object.metadata.labels?.['kubernetes.io/service-name'];
         if (svc) keys.add(objectKey(c.namespace, svc));
@@ -224,13 +224,13 @@ export class EndpointsController implements Controller {
     else this.podsOfService.delete(svcKey);
   }
 
-  private syncEndpoints(reg: Registry, svc: KubeObject, bs: Backend[]): void {
+  private syncEndpoints(reg: Registry, svc: Service, bs: Backend[]): void {
     const ns = svc.metadata.namespace!;
     const name = svc.metadata.name!;
     const { subsets, truncated } = endpointSubsets(svc, bs);
     const labels = { ...(svc.metadata.labels ?? {}), 'endpointslice.kubernetes.io/skip-mirror': 'true' };
     const annotations = truncated ? { 'endpoints.kubernetes.io/over-capacity': 'truncated' } : undefined;
-    const body: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: ns, labels, ...(annotations ? { annotations } : {}) }, ...(subsets.length ? { subsets } : {}) };
+    const body: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: ns, labels, ...(annotations ? { annotations } : {}) }, ...(subsets.length ? { subsets } : {}) };
     const cur = reg.find(epR, ns, name);
     if (!cur) {
       reg.createTrusted(epR, ns, body);
@@ -241,10 +241,10 @@ export class EndpointsController implements Controller {
   }
 
   /** `existing`: the Service's slices (its label, owned by it), in name order. */
-  private syncSlices(reg: Registry, svc: KubeObject, bs: Backend[], existing: KubeObject[]): void {
+  private syncSlices(reg: Registry, svc: Service, bs: Backend[], existing: EndpointSlice[]): void {
     const ns = svc.metadata.namespace!;
     const svcName = svc.metadata.name!;
-    const ports = (svc.spec?.ports ?? []).map((p: any) => ({ ...(p.name ? { name: p.name } : { name: '' }), port: resolveTargetPort(bs[0]?.pod ?? { metadata: {} }, p.targetPort, p.port) ?? p.port, protocol: p.protocol ?? 'TCP' }));
+    const ports = (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : { name: '' }), port: (bs[0] ? resolveTargetPort(bs[0].pod, p.targetPort, p.port) : resolveTargetPort(undefined, p.targetPort, p.port)) ?? p.port, protocol: p.protocol ?? 'TCP' }));
     const endpoints = bs.map((b) => ({
       addresses: [b.ip],
       conditions: { ready: b.ready, serving: b.terminating ? isPodReady(b.pod) : b.ready, terminating: b.terminating },
@@ -252,12 +252,12 @@ export class EndpointsController implements Controller {
       nodeName: b.pod.spec?.nodeName,
       targetRef: { kind: 'Pod', name: b.pod.metadata.name, namespace: ns, uid: b.pod.metadata.uid },
     }));
-    const chunks: any[][] = [];
+    const chunks: EndpointSlice['endpoints'][] = [];
     for (let i = 0; i < endpoints.length; i += MAX_PER_SLICE) chunks.push(endpoints.slice(i, i + MAX_PER_SLICE));
     if (chunks.length === 0) chunks.push([]);
     chunks.forEach((chunk, i) => {
       const cur = existing[i];
-      const body = { addressType: 'IPv4', endpoints: chunk, ports };
+      const body = { addressType: 'IPv4' as const, endpoints: chunk, ports };
       if (!cur) {
         reg.createTrusted(sliceR, ns, {
           apiVersion: 'discovery.k8s.io/v1',

@@ -6,8 +6,8 @@
 import { milliCPU, parseQuantity } from '../api/quantity.js';
 import { matches, parseSelector } from '../api/labels.js';
 import { isPodActive, isPodReady } from '../api/pods.js';
-import { resourceForKind, resolveResource } from '../api/resources.js';
-import type { Condition, Container, KubeObject } from '../api/types.js';
+import { resourceForKind, resourceNamed } from '../api/resources.js';
+import type { Condition, Container, HorizontalPodAutoscaler, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, Pod, Scale } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { getScale, updateScale } from '../apiserver/scale.js';
@@ -16,7 +16,7 @@ import { containerUsage } from '../sim/program.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
 
-const [hpaR, podsR] = ['horizontalpodautoscalers', 'pods'].map((n) => resolveResource(n)[0]);
+const hpaR = resourceNamed('horizontalpodautoscalers'), podsR = resourceNamed('pods');
 
 /** How often each HPA is evaluated (kube-controller-manager's --horizontal-pod-autoscaler-sync-period). */
 export const HPA_SYNC_MS = 15_000;
@@ -44,7 +44,7 @@ export function scaleUpLimit(current: number): number {
 
 interface MetricResult {
   desired: number;
-  current: any;
+  current: MetricValueStatus;
   description: string;
 }
 
@@ -75,7 +75,7 @@ export class HorizontalPodAutoscalerController implements Controller {
     }
   }
 
-  private syncOne(reg: Registry, hpa: KubeObject, now: number): void {
+  private syncOne(reg: Registry, hpa: HorizontalPodAutoscaler, now: number): void {
     const ns = hpa.metadata.namespace!;
     const spec = hpa.spec ?? {};
     const ts = rfc3339(now);
@@ -88,17 +88,17 @@ export class HorizontalPodAutoscalerController implements Controller {
       if (i < 0) conditions.push(c);
       else conditions[i] = c;
     };
-    const writeStatus = (extra: object) => {
+    const writeStatus = (extra: Partial<NonNullable<HorizontalPodAutoscaler['status']>>) => {
       const status = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation, ...extra, conditions: order(conditions) };
       reg.writeStatus(hpaR, ns, hpa.metadata.name!, status);
     };
 
-    const ref = spec.scaleTargetRef ?? {};
+    const ref: Partial<HorizontalPodAutoscaler['spec']['scaleTargetRef']> = spec.scaleTargetRef ?? {};
     const targetR = resourceForKind(ref.apiVersion ?? 'apps/v1', ref.kind ?? '');
-    let scale: KubeObject;
+    let scale: Scale;
     try {
       if (!targetR || !targetR.subresources.includes('scale')) throw new Error(`the server could not find the requested resource`);
-      scale = getScale(reg, targetR, ns, ref.name);
+      scale = getScale(reg, targetR, ns, ref.name ?? '');
     } catch (e) {
       const msg = `the HPA controller was unable to get the target's current scale: ${e instanceof StatusError ? e.message : (e as Error).message}`;
       setCond('AbleToScale', 'False', 'FailedGetScale', msg);
@@ -119,13 +119,15 @@ export class HorizontalPodAutoscalerController implements Controller {
     const sel = parseSelector(scale.status?.selector ?? '');
     const pods = reg.list(podsR, ns).items.filter((p) => isPodActive(p) && matches(sel, p.metadata.labels));
     const results: MetricResult[] = [];
-    const currentMetrics: any[] = [];
-    for (const m of spec.metrics ?? [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]) {
+    const currentMetrics: MetricStatus[] = [];
+    const defaultMetric: MetricSpec = { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } };
+    for (const m of spec.metrics ?? [defaultMetric]) {
       if (m.type !== 'Resource' && m.type !== 'ContainerResource') {
         setCond('ScalingActive', 'False', 'InvalidMetricSourceType', `the HPA was unable to compute the replica count: metric type ${m.type} is not served by minik's simulated metrics`);
         continue;
       }
-      const src = m.resource ?? m.containerResource;
+      const src: { name: string; target?: MetricTarget; container?: string } | undefined = m.resource ?? m.containerResource;
+      if (!src) continue;
       const r = this.resourceMetric(pods, src.name, src.target ?? {}, m.type === 'ContainerResource' ? src.container : undefined, current);
       if (typeof r === 'string') {
         setCond('ScalingActive', 'False', 'FailedGetResourceMetric', `the HPA was unable to compute the replica count: ${r}`);
@@ -133,7 +135,7 @@ export class HorizontalPodAutoscalerController implements Controller {
         continue;
       }
       results.push(r);
-      currentMetrics.push(m.type === 'Resource' ? { type: 'Resource', resource: { name: src.name, current: r.current } } : { type: 'ContainerResource', containerResource: { name: src.name, container: src.container, current: r.current } });
+      currentMetrics.push(m.type === 'Resource' ? { type: 'Resource', resource: { name: src.name, current: r.current } } : { type: 'ContainerResource', containerResource: { name: src.name, container: src.container ?? '', current: r.current } });
     }
     setCond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
     if (results.length === 0) {
@@ -169,9 +171,9 @@ export class HorizontalPodAutoscalerController implements Controller {
     }
     if (!limited) setCond('ScalingLimited', 'False', 'DesiredWithinRange', 'the desired count is within the acceptable range');
 
-    const extra: any = { currentReplicas: current, desiredReplicas: desired, currentMetrics };
+    const extra: Partial<NonNullable<HorizontalPodAutoscaler['status']>> = { currentReplicas: current, desiredReplicas: desired, currentMetrics };
     if (desired !== current) {
-      updateScale(reg, targetR!, ns, ref.name, 'merge', { spec: { replicas: desired } }, {});
+      updateScale(reg, targetR!, ns, ref.name ?? '', 'merge', { spec: { replicas: desired } }, {});
       const reason = desired > current ? `${best.description} above target` : 'All metrics below target';
       recordEvent(reg, source, hpa, 'Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`);
       setCond('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`);
@@ -183,7 +185,7 @@ export class HorizontalPodAutoscalerController implements Controller {
   }
 
   /** One Resource metric: the replicas it asks for, or why it cannot be computed. */
-  private resourceMetric(pods: KubeObject[], resource: string, target: any, container: string | undefined, current: number): MetricResult | string {
+  private resourceMetric(pods: Pod[], resource: string, target: Partial<MetricTarget>, container: string | undefined, current: number): MetricResult | string {
     const measure = resource === 'cpu' ? (u: { milliCPU: number; memory: number }) => u.milliCPU : (u: { milliCPU: number; memory: number }) => u.memory;
     const request = (c: Container) => {
       const q = c.resources?.requests?.[resource] ?? c.resources?.limits?.[resource];
@@ -194,7 +196,7 @@ export class HorizontalPodAutoscalerController implements Controller {
     let usage = 0;
     let requests = 0;
     for (const p of ready) {
-      for (const c of (p.spec?.containers ?? []) as Container[]) {
+      for (const c of p.spec?.containers ?? []) {
         if (container && c.name !== container) continue;
         usage += measure(containerUsage(p, c));
         const req = request(c);

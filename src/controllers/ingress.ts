@@ -3,20 +3,20 @@
 // checks each backend against existing Services and ports, reports problems as events, and
 // writes the address it listens on (the first node's IP, as with a hostPort ingress) to status.
 import { jsonEqual } from '../api/equal.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { Ingress, IngressClass, IngressServiceBackend as ServiceBackend } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
 
-const [ingR, icR, svcR, nodesR] = ['ingresses', 'ingressclasses', 'services', 'nodes'].map((n) => resolveResource(n)[0]);
+const ingR = resourceNamed('ingresses'), icR = resourceNamed('ingressclasses'), svcR = resourceNamed('services'), nodesR = resourceNamed('nodes');
 
 export const INGRESS_CONTROLLER = 'k8s.io/ingress-nginx';
 export const DEFAULT_INGRESS_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
 
 /** The IngressClass a new cluster has (the default). */
-export function defaultIngressClass(): KubeObject {
+export function defaultIngressClass(): IngressClass {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IngressClass',
@@ -26,8 +26,8 @@ export function defaultIngressClass(): KubeObject {
 }
 
 /** Every Service backend an Ingress names: the default backend and each rule path's. */
-export function ingressBackends(ing: KubeObject): { host: string; path: string; service?: { name: string; port: { number?: number; name?: string } } }[] {
-  const out: { host: string; path: string; service?: { name: string; port: { number?: number; name?: string } } }[] = [];
+export function ingressBackends(ing: Ingress): { host: string; path: string; service?: ServiceBackend }[] {
+  const out: { host: string; path: string; service?: ServiceBackend }[] = [];
   const db = ing.spec?.defaultBackend;
   if (db) out.push({ host: '*', path: '', service: db.service });
   for (const rule of ing.spec?.rules ?? []) for (const p of rule.http?.paths ?? []) out.push({ host: rule.host ?? '*', path: p.path ?? '', service: p.backend?.service });
@@ -35,11 +35,11 @@ export function ingressBackends(ing: KubeObject): { host: string; path: string; 
 }
 
 /** Why a backend cannot be served (no such Service, or no such port on it), or undefined. */
-export function backendProblem(reg: Registry, ns: string, b: { name: string; port: { number?: number; name?: string } }): string | undefined {
+export function backendProblem(reg: Registry, ns: string, b: ServiceBackend): string | undefined {
   const svc = reg.find(svcR, ns, b.name);
   if (!svc) return `service "${ns}/${b.name}" not found`;
-  const ok = (svc.spec?.ports ?? []).some((p: any) => (b.port.number !== undefined ? p.port === b.port.number : p.name === b.port.name));
-  if (!ok) return `service "${ns}/${b.name}" does not have any active endpoint for port ${b.port.number ?? b.port.name}`;
+  const ok = (svc.spec?.ports ?? []).some((p) => (b.port?.number !== undefined ? p.port === b.port.number : p.name === b.port?.name));
+  if (!ok) return `service "${ns}/${b.name}" does not have any active endpoint for port ${b.port?.number ?? b.port?.name}`;
   return undefined;
 }
 
@@ -53,7 +53,7 @@ export class IngressController implements Controller {
     if (!this.gate.changed(reg)) return;
     const ours = new Set(reg.list(icR, undefined).items.filter((c) => c.spec?.controller === INGRESS_CONTROLLER).map((c) => c.metadata.name));
     const node = reg.list(nodesR, undefined).items[0];
-    const ip = (node?.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address;
+    const ip = (node?.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address;
     for (const ing of reg.list(ingR, undefined).items) {
       const cls = ing.spec?.ingressClassName ?? ing.metadata.annotations?.['kubernetes.io/ingress.class'];
       if (!cls || !ours.has(cls) || ing.metadata.deletionTimestamp) continue;
@@ -65,7 +65,7 @@ export class IngressController implements Controller {
     }
   }
 
-  private syncOne(reg: Registry, ing: KubeObject, ip: string | undefined): void {
+  private syncOne(reg: Registry, ing: Ingress, ip: string | undefined): void {
     const ns = ing.metadata.namespace!;
     const source = { component: this.name };
     const problems = ingressBackends(ing)

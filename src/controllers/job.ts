@@ -6,15 +6,15 @@
 import { pushTo } from '../api/collections.js';
 import { rfc3339 } from '../api/duration.js';
 import { isPodReady } from '../api/pods.js';
-import { resolveResource } from '../api/resources.js';
-import type { Condition, KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { Condition, Job, JobStatus, Pod } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
 import { podFromTemplate } from './replicaset.js';
 
-const [podsR, jobsR] = ['pods', 'jobs'].map((n) => resolveResource(n)[0]);
+const podsR = resourceNamed('pods'), jobsR = resourceNamed('jobs');
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 export const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
@@ -48,7 +48,10 @@ export function parseIndexes(text: string | undefined): number[] {
   return out;
 }
 
-const isTerminal = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+/** A Job's status while a sync counts into it: the counts are set. */
+type CountedStatus = JobStatus & { succeeded: number; failed: number };
+
+const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 /** A Job's conditions as one pass changes them: a condition's times move only when its status does. */
 class JobConditions {
   constructor(
@@ -72,7 +75,7 @@ class JobConditions {
 }
 
 /** A Job's Complete or Failed condition once it has finished, else undefined. */
-export const finishedCondition = (job: KubeObject) => (job.status?.conditions ?? []).find((c: Condition) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+export const finishedCondition = (job: Job) => (job.status?.conditions ?? []).find((c: Condition) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 
 export class JobController implements Controller {
   readonly name = 'job-controller';
@@ -86,8 +89,8 @@ export class JobController implements Controller {
     const hadJobs = this.hadJobs;
     this.hadJobs = jobs.length > 0;
     if (jobs.length === 0 && !hadJobs) return;
-    const byOwner = new Map<string, KubeObject[]>();
-    const tracked: KubeObject[] = [];
+    const byOwner = new Map<string, Pod[]>();
+    const tracked: Pod[] = [];
     for (const p of reg.scan(podsR)) {
       const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Job');
       if (ctrl) pushTo(byOwner, ctrl.uid, p);
@@ -109,7 +112,7 @@ export class JobController implements Controller {
     }
   }
 
-  private releasePod(reg: Registry, p: KubeObject): void {
+  private releasePod(reg: Registry, p: Pod): void {
     const finalizers = (p.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
     try {
       reg.patchTrusted(podsR, p.metadata.namespace!, p.metadata.name!, { metadata: { finalizers: finalizers.length ? finalizers : null } });
@@ -118,12 +121,11 @@ export class JobController implements Controller {
     }
   }
 
-  private syncJob(reg: Registry, job: KubeObject, pods: KubeObject[]): void {
+  private syncJob(reg: Registry, job: Job, pods: Pod[]): void {
     const now = reg.clock.now();
     const spec = job.spec ?? {};
-    const status: any = structuredClone(job.status ?? {});
-    status.succeeded ??= 0;
-    status.failed ??= 0;
+    const clone = structuredClone(job.status ?? {});
+    const status: CountedStatus = Object.assign(clone, { succeeded: clone.succeeded ?? 0, failed: clone.failed ?? 0 });
     const completed = new Set(parseIndexes(status.completedIndexes));
     const { lastFailure, toRelease } = this.countFinished(job, pods, status, completed, now);
     if (spec.completionMode === 'Indexed') status.completedIndexes = formatIndexes([...completed]);
@@ -141,8 +143,9 @@ export class JobController implements Controller {
     status.terminating = pods.filter((p) => p.metadata.deletionTimestamp && !isTerminal(p)).length;
     status.uncountedTerminatedPods ??= {};
     if (conditions.list.length) status.conditions = conditions.list;
-    for (const k of ['active', 'succeeded', 'failed']) if (status[k] === 0) delete status[k];
-    reg.writeStatus(jobsR, job.metadata.namespace!, job.metadata.name!, status);
+    const written: JobStatus = status;
+    for (const k of ['active', 'succeeded', 'failed'] as const) if (written[k] === 0) delete written[k];
+    reg.writeStatus(jobsR, job.metadata.namespace!, job.metadata.name!, written);
     this.expire(reg, job, status, now);
   }
 
@@ -152,14 +155,14 @@ export class JobController implements Controller {
    * written) with the last failure's time, for the retry back-off (failed pods stay until the
    * Job goes).
    */
-  private countFinished(job: KubeObject, pods: KubeObject[], status: any, completed: Set<number>, now: number): { lastFailure: number; toRelease: KubeObject[] } {
+  private countFinished(job: Job, pods: Pod[], status: CountedStatus, completed: Set<number>, now: number): { lastFailure: number; toRelease: Pod[] } {
     const indexed = job.spec?.completionMode === 'Indexed';
     let lastFailure = 0;
     for (const p of pods) {
       if (p.status?.phase !== 'Failed') continue;
       for (const s of p.status?.containerStatuses ?? []) lastFailure = Math.max(lastFailure, Date.parse(s.state?.terminated?.finishedAt ?? '') || 0);
     }
-    const toRelease: KubeObject[] = [];
+    const toRelease: Pod[] = [];
     for (const p of pods) {
       if (!(p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)) continue;
       if (!isTerminal(p) && !p.metadata.deletionTimestamp) continue;
@@ -180,7 +183,7 @@ export class JobController implements Controller {
   }
 
   /** A suspended Job: its pods go, and it says so once. */
-  private suspend(reg: Registry, job: KubeObject, active: KubeObject[], status: any, conditions: JobConditions): void {
+  private suspend(reg: Registry, job: Job, active: Pod[], status: CountedStatus, conditions: JobConditions): void {
     for (const p of active) this.deletePod(reg, job, p);
     if (!conditions.isTrue('Suspended')) {
       conditions.set('Suspended', 'JobSuspended', 'Job suspended');
@@ -191,7 +194,7 @@ export class JobController implements Controller {
   }
 
   /** A running Job: complete, failed (back-off limit, deadline), or more pods. */
-  private run(reg: Registry, job: KubeObject, active: KubeObject[], status: any, conditions: JobConditions, completed: Set<number>, lastFailure: number, now: number): void {
+  private run(reg: Registry, job: Job, active: Pod[], status: CountedStatus, conditions: JobConditions, completed: Set<number>, lastFailure: number, now: number): void {
     const spec = job.spec ?? {};
     const source = { component: this.name };
     if (conditions.isTrue('Suspended')) {
@@ -209,7 +212,7 @@ export class JobController implements Controller {
       conditions.set('Failed', reason, message);
       recordEvent(reg, source, job, 'Warning', reason, message);
     };
-    const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, s: any) => m + (s.restartCount ?? 0), 0), 0) : 0;
+    const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m, s) => m + (s.restartCount ?? 0), 0), 0) : 0;
     const deadline = spec.activeDeadlineSeconds != null ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : Infinity;
     const completions: number | undefined = spec.completions ?? undefined;
     const succeededEnough = completions != null ? status.succeeded >= completions : status.succeeded > 0 && active.length === 0;
@@ -230,7 +233,7 @@ export class JobController implements Controller {
   }
 
   /** TTL after finished: the Job (and, in the background, its pods) goes. */
-  private expire(reg: Registry, job: KubeObject, status: any, now: number): void {
+  private expire(reg: Registry, job: Job, status: CountedStatus, now: number): void {
     const done = finishedCondition({ ...job, status });
     if (!done || job.spec?.ttlSecondsAfterFinished == null) return;
     const at = Date.parse(done.lastTransitionTime!) + job.spec.ttlSecondsAfterFinished * 1000;
@@ -239,7 +242,7 @@ export class JobController implements Controller {
   }
 
   /** Starts pods up to parallelism (and the completions left), after any failure back-off. */
-  private createPods(reg: Registry, job: KubeObject, active: KubeObject[], status: any, completed: Set<number>, lastFailure: number, now: number): void {
+  private createPods(reg: Registry, job: Job, active: Pod[], status: CountedStatus, completed: Set<number>, lastFailure: number, now: number): void {
     const spec = job.spec ?? {};
     const parallelism = spec.parallelism ?? 1;
     const completions: number | undefined = spec.completions ?? undefined;
@@ -283,7 +286,7 @@ export class JobController implements Controller {
     }
   }
 
-  private deletePod(reg: Registry, job: KubeObject, p: KubeObject): void {
+  private deletePod(reg: Registry, job: Job, p: Pod): void {
     try {
       reg.delete(podsR, p.metadata.namespace!, p.metadata.name!);
       recordEvent(reg, { component: this.name }, job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);

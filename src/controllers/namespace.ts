@@ -2,14 +2,14 @@
 // `kubernetes` finalizer removed, and then it is gone. Conditions say what it waits for.
 import { jsonEqual } from '../api/equal.js';
 import { rfc3339 } from '../api/duration.js';
-import { RESOURCES, resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { RESOURCES, resourceNamed } from '../api/resources.js';
+import type { Condition, Namespace } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 
-const nsR = resolveResource('namespaces')[0];
+const nsR = resourceNamed('namespaces');
 
-function condition(type: string, status: 'True' | 'False', reason: string, message: string, now: string) {
+function condition(type: string, status: 'True' | 'False', reason: string, message: string, now: string): Condition {
   return { type, status, reason, message, lastTransitionTime: now };
 }
 
@@ -40,7 +40,7 @@ export class NamespaceController implements Controller {
     }
   }
 
-  private syncTerminating(reg: Registry, ns: KubeObject): void {
+  private syncTerminating(reg: Registry, ns: Namespace): void {
     const name = ns.metadata.name!;
     let remaining = 0;
     const byResource: string[] = [];
@@ -68,7 +68,7 @@ export class NamespaceController implements Controller {
           : condition('NamespaceFinalizersRemaining', 'False', 'ContentHasNoFinalizers', 'All content-preserving finalizers finished', now),
       ];
       // Keep transition times of unchanged conditions, so the object only changes when the story does.
-      const old: any[] = ns.status?.conditions ?? [];
+      const old: Condition[] = ns.status?.conditions ?? [];
       for (const c of conds) {
         const prev = old.find((o) => o.type === c.type);
         if (prev && prev.status === c.status && prev.reason === c.reason && prev.message === c.message) c.lastTransitionTime = prev.lastTransitionTime;

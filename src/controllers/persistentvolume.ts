@@ -5,21 +5,21 @@
 import { fromLabelSelector, matches } from '../api/labels.js';
 import { rfc3339 } from '../api/duration.js';
 import { parseQuantity } from '../api/quantity.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
 
-const [pvR, pvcR, scR, podsR] = ['persistentvolumes', 'persistentvolumeclaims', 'storageclasses', 'pods'].map((n) => resolveResource(n)[0]);
+const pvR = resourceNamed('persistentvolumes'), pvcR = resourceNamed('persistentvolumeclaims'), scR = resourceNamed('storageclasses'), podsR = resourceNamed('pods');
 
 /** The provisioner of minik's default StorageClass `standard`. */
 export const PROVISIONER = 'minik.dev/hostpath';
 export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 
 /** The default StorageClass a new cluster has. */
-export function defaultStorageClass(): KubeObject {
+export function defaultStorageClass(): StorageClass {
   return {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
@@ -31,7 +31,7 @@ export function defaultStorageClass(): KubeObject {
 }
 
 /** Whether a volume can satisfy a claim: class, access modes, size, selector, not taken. */
-export function volumeFits(pv: KubeObject, pvc: KubeObject): boolean {
+export function volumeFits(pv: PersistentVolume, pvc: PersistentVolumeClaim): boolean {
   if (pv.status?.phase !== 'Available' && pv.status?.phase !== undefined) return false;
   if (pv.spec?.claimRef && (pv.spec.claimRef.name !== pvc.metadata.name || pv.spec.claimRef.namespace !== pvc.metadata.namespace)) return false;
   if ((pv.spec?.storageClassName ?? '') !== (pvc.spec?.storageClassName ?? '')) return false;
@@ -71,7 +71,7 @@ export class PersistentVolumeController implements Controller {
 
     const now = reg.clock.now();
     if (this.retries.size > claims.length) for (const uid of this.retries.keys()) if (!claimUids.has(uid)) this.retries.delete(uid);
-    const inputs = (pvc: KubeObject) => `${pvc.metadata.resourceVersion}|${reg.writeCount(pvR)}|${reg.writeCount(scR)}|${used.has(`${pvc.metadata.namespace}/${pvc.metadata.name}`)}`;
+    const inputs = (pvc: PersistentVolumeClaim) => `${pvc.metadata.resourceVersion}|${reg.writeCount(pvR)}|${reg.writeCount(scR)}|${used.has(`${pvc.metadata.namespace}/${pvc.metadata.name}`)}`;
     for (const pvc of claims) {
       const retry = this.retries.get(pvc.metadata.uid!);
       if (retry && now < retry.at && retry.inputs === inputs(pvc)) {
@@ -106,7 +106,7 @@ export class PersistentVolumeController implements Controller {
   }
 
   /** Binds (provisioning if need be) one claim; returns it as stored when it is left pending. */
-  private syncClaim(reg: Registry, pvc: KubeObject, classes: KubeObject[], defaultClass: KubeObject | undefined, used: Set<string>): KubeObject | undefined {
+  private syncClaim(reg: Registry, pvc: PersistentVolumeClaim, classes: StorageClass[], defaultClass: StorageClass | undefined, used: Set<string>): PersistentVolumeClaim | undefined {
     const ns = pvc.metadata.namespace!;
     const name = pvc.metadata.name!;
     if (pvc.metadata.deletionTimestamp) return;
@@ -164,7 +164,7 @@ export class PersistentVolumeController implements Controller {
   }
 
   /** Leaves a claim Pending with an event saying why; returns it as stored, to be tried again later. */
-  private pending(reg: Registry, pvc: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): KubeObject {
+  private pending(reg: Registry, pvc: PersistentVolumeClaim, type: 'Normal' | 'Warning', reason: string, message: string): PersistentVolumeClaim {
     if (pvc.status?.phase !== 'Pending') pvc = reg.writeStatus(pvcR, pvc.metadata.namespace!, pvc.metadata.name!, { phase: 'Pending' });
     recordEvent(reg, { component: this.name }, pvc, type, reason, message);
     return pvc;

@@ -4,18 +4,21 @@
 
 import { fromLabelSelector, matches } from '../api/labels.js';
 import { controllerOf, isPodActive, isPodAvailable, isPodReady, readySince } from '../api/pods.js';
-import { type ResourceInfo, qualifiedPlural, resolveResource } from '../api/resources.js';
-import type { KubeObject, OwnerReference, PodTemplateSpec } from '../api/types.js';
+import { type ResourceInfo, qualifiedPlural, resourceNamed } from '../api/resources.js';
+import type { KubeObject, OwnerReference, Pod, PodTemplateSpec, ReplicaSet, ReplicaSetStatus, ReplicationController } from '../api/types.js';
+
+/** What this controller runs: ReplicaSets, or ReplicationControllers. */
+type Replicated = ReplicaSet | ReplicationController;
 import type { Change, Registry } from '../apiserver/registry.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Controller } from '../runtime/controller.js';
-import { KeyedQueue, findByKey, objectKey } from '../runtime/change-feed.js';
+import { KeyedQueue, changeTo, findByKey, objectKey } from '../runtime/change-feed.js';
 import { jsonEqual } from '../api/equal.js';
 import { recordEvent } from '../runtime/events.js';
 import { podsToDelete, slowStartBatches } from '../api/pod-ranking.js';
 import { pushTo } from '../api/collections.js';
 
-const podsR = resolveResource('pods')[0];
+const podsR = resourceNamed('pods');
 
 /** The most pods one sync creates or deletes (kube-controller-manager's burstReplicas). */
 const BURST = 500;
@@ -26,8 +29,8 @@ export function controllerRef(owner: KubeObject): OwnerReference {
 }
 
 /** A pod for a template, owned by `owner` (generateName `<owner>-`). */
-export function podFromTemplate(owner: KubeObject, template: PodTemplateSpec | undefined): KubeObject {
-  const meta = template?.metadata ?? {};
+export function podFromTemplate(owner: KubeObject, template: PodTemplateSpec): Pod {
+  const meta = template.metadata ?? {};
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -39,13 +42,13 @@ export function podFromTemplate(owner: KubeObject, template: PodTemplateSpec | u
       ownerReferences: [controllerRef(owner)],
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
     },
-    spec: structuredClone(template?.spec ?? {}),
+    spec: structuredClone(template.spec),
   };
 }
 
 
 /** Whether a pod is ready and since when: what readiness and availability are computed from. */
-function readiness(p: KubeObject): string {
+function readiness(p: Pod): string {
   return isPodReady(p) ? `ready since ${readySince(p)}` : '';
 }
 
@@ -53,7 +56,7 @@ function readiness(p: KubeObject): string {
  * Whether a pod's new version can change what its ReplicaSet decides or reports: its labels,
  * owners, deletion, phase or readiness. A binding or a container's restart count cannot.
  */
-export function podChangeMatters(prev: KubeObject | undefined, next: KubeObject): boolean {
+export function podChangeMatters(prev: Pod | undefined, next: Pod): boolean {
   if (!prev) return true;
   const a = prev.metadata;
   const b = next.metadata;
@@ -74,12 +77,12 @@ export function podChangeMatters(prev: KubeObject | undefined, next: KubeObject)
  */
 export class ReplicaSetController implements Controller {
   readonly name: string;
-  private r: ResourceInfo;
+  private r: ResourceInfo<Replicated>;
   /** Objects to sync: touched by changes, or when a ready pod becomes available (minReadySeconds). */
   private queue: KeyedQueue;
 
   constructor(kind: 'ReplicaSet' | 'ReplicationController') {
-    this.r = resolveResource(kind === 'ReplicaSet' ? 'replicasets' : 'replicationcontrollers')[0];
+    this.r = kind === 'ReplicaSet' ? resourceNamed('replicasets') : resourceNamed('replicationcontrollers');
     // Its decisions read its own kind and pods only.
     this.queue = new KeyedQueue([qualifiedPlural(this.r), 'pods']);
     this.name = kind === 'ReplicaSet' ? 'replicaset-controller' : 'replication-controller';
@@ -98,6 +101,7 @@ export class ReplicaSetController implements Controller {
         if (c.type !== 'DELETED') keys.add(objectKey(c.namespace, c.name));
         continue;
       }
+      if (!changeTo(c, podsR)) continue;
       if (c.type !== 'DELETED' && !podChangeMatters(c.prev, c.object)) continue;
       for (const pod of c.prev ? [c.prev, c.object] : [c.object]) {
         const ctrl = controllerOf(pod);
@@ -110,12 +114,12 @@ export class ReplicaSetController implements Controller {
 
   /** Syncs the objects of `keys` (all of them when undefined). */
   private syncAll(reg: Registry, keys: Set<string> | undefined): void {
-    const owners = keys ? [...keys].map((k) => findByKey(reg, this.r, k)).filter((o): o is KubeObject => !!o) : reg.list(this.r, undefined).items;
+    const owners = keys ? [...keys].map((k) => findByKey(reg, this.r, k)).filter((o): o is Replicated => !!o) : reg.list(this.r, undefined).items;
     if (owners.length === 0) return;
     // Pods by controller uid, and the orphans (no controller) by namespace: one pass over the
     // pods of the namespaces concerned.
-    const byOwner = new Map<string, KubeObject[]>();
-    const orphans = new Map<string, KubeObject[]>();
+    const byOwner = new Map<string, Pod[]>();
+    const orphans = new Map<string, Pod[]>();
     const namespaces = keys ? new Set(owners.map((o) => o.metadata.namespace!)) : [undefined];
     for (const ns of namespaces)
       for (const p of reg.scan(podsR, ns)) {
@@ -133,16 +137,17 @@ export class ReplicaSetController implements Controller {
     }
   }
 
-  private selector(rs: KubeObject) {
-    return this.r.kind === 'ReplicationController' ? fromLabelSelector({ matchLabels: rs.spec?.selector ?? {} }) : fromLabelSelector(rs.spec?.selector);
+  private selector(rs: Replicated) {
+    // A ReplicationController's selector is a plain map; a ReplicaSet's a LabelSelector.
+    return this.r.kind === 'ReplicationController' ? fromLabelSelector({ matchLabels: (rs as ReplicationController).spec?.selector ?? {} }) : fromLabelSelector((rs as ReplicaSet).spec?.selector);
   }
 
   /** `candidates`: the pods this ReplicaSet controls, and the namespace's orphans it might adopt. */
-  private syncOne(reg: Registry, rs: KubeObject, candidates: KubeObject[]): void {
+  private syncOne(reg: Registry, rs: Replicated, candidates: Pod[]): void {
     const sel = this.selector(rs);
     const uid = rs.metadata.uid;
     const source = { component: this.name };
-    let owned: KubeObject[] = [];
+    let owned: Pod[] = [];
     for (const p of candidates) {
       const ctrl = controllerOf(p);
       const match = sel.length > 0 && matches(sel, p.metadata.labels);
@@ -168,7 +173,7 @@ export class ReplicaSetController implements Controller {
         outer: for (const batch of slowStartBatches(left)) {
           for (let i = 0; i < batch; i++) {
             try {
-              const pod = reg.createTrusted(podsR, rs.metadata.namespace!, podFromTemplate(rs, rs.spec?.template));
+              const pod = reg.createTrusted(podsR, rs.metadata.namespace!, podFromTemplate(rs, rs.spec.template));
               active.push(pod);
               owned.push(pod);
               recordEvent(reg, source, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
@@ -190,22 +195,22 @@ export class ReplicaSetController implements Controller {
     this.updateStatus(reg, rs, owned);
   }
 
-  private updateStatus(reg: Registry, rs: KubeObject, owned: KubeObject[]): void {
+  private updateStatus(reg: Registry, rs: Replicated, owned: Pod[]): void {
     const now = reg.clock.now();
     const minReady = rs.spec?.minReadySeconds ?? 0;
     const current = reg.find(this.r, rs.metadata.namespace!, rs.metadata.name!);
     if (!current) return;
     // Only pods that are neither terminating nor finished count (calculateStatus).
-    const pods = owned.map((p) => reg.find(podsR, p.metadata.namespace!, p.metadata.name!)).filter((p): p is KubeObject => !!p && isPodActive(p));
+    const pods = owned.map((p) => reg.find(podsR, p.metadata.namespace!, p.metadata.name!)).filter((p): p is Pod => !!p && isPodActive(p));
     const templateLabels = current.spec?.template?.metadata?.labels ?? {};
-    const status: any = {
+    const status: ReplicaSetStatus = {
       replicas: pods.length,
       fullyLabeledReplicas: pods.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
       readyReplicas: pods.filter(isPodReady).length,
       availableReplicas: pods.filter((p) => isPodAvailable(p, minReady, now)).length,
       observedGeneration: current.metadata.generation,
     };
-    for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (status[k] === 0) delete status[k];
+    for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'] as const) if (status[k] === 0) delete status[k];
     if (current.status?.conditions) status.conditions = current.status.conditions;
     // A ready pod becomes available after minReadySeconds: come back then.
     for (const p of pods) {

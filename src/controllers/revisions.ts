@@ -2,17 +2,17 @@
 // theirs in ReplicaSets). One revision per distinct template, named `<owner>-<hash>`, numbered;
 // `rollout history` and `rollout undo` read them.
 import { podTemplateHash } from '../api/pod-template.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { ControllerRevision, DaemonSet, KubeObject, StatefulSet } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { controllerRef } from './replicaset.js';
 
-const revisionsR = resolveResource('controllerrevisions')[0];
+const revisionsR = resourceNamed('controllerrevisions');
 
 export const REVISION_HASH_LABEL = 'controller-revision-hash';
 
 /** The revisions an owner controls, oldest first. */
-export function ownedRevisions(reg: Registry, owner: KubeObject): KubeObject[] {
+export function ownedRevisions(reg: Registry, owner: KubeObject): ControllerRevision[] {
   return reg
     .list(revisionsR, owner.metadata.namespace)
     .items.filter((r) => (r.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid && o.controller))
@@ -23,7 +23,7 @@ export function ownedRevisions(reg: Registry, owner: KubeObject): KubeObject[] {
  * Makes sure the owner's current template has a revision (the newest number), and prunes old
  * ones beyond revisionHistoryLimit that no pod uses. Returns the current revision's hash.
  */
-export function syncRevisions(reg: Registry, owner: KubeObject, inUse: Set<string>): { hash: string; revision: number; revisions: KubeObject[] } {
+export function syncRevisions(reg: Registry, owner: DaemonSet | StatefulSet, inUse: Set<string>): { hash: string; revision: number; revisions: ControllerRevision[] } {
   const hash = podTemplateHash(owner.spec?.template);
   let revisions = ownedRevisions(reg, owner);
   const max = revisions.reduce((m, r) => Math.max(m, r.revision ?? 0), 0);
@@ -34,7 +34,7 @@ export function syncRevisions(reg: Registry, owner: KubeObject, inUse: Set<strin
       apiVersion: 'apps/v1',
       kind: 'ControllerRevision',
       metadata: { name, labels: { ...(owner.spec?.template?.metadata?.labels ?? {}), [REVISION_HASH_LABEL]: hash }, ownerReferences: [controllerRef(owner)] },
-      data: { spec: { template: { ...structuredClone(owner.spec?.template ?? {}), $patch: 'replace' } } },
+      data: { spec: { template: { ...structuredClone(owner.spec.template), $patch: 'replace' } } },
       revision: max + 1,
     });
     revisions = [...revisions, created];

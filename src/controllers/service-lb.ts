@@ -2,14 +2,14 @@
 // an external IP from a local pool (as MetalLB or `minikube tunnel` give one), written to
 // status.loadBalancer; its NodePorts stay as allocated. A Service that stops being a
 // LoadBalancer loses the address.
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { LoadBalancerIngress, Service } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
 
-const svcR = resolveResource('services')[0];
+const svcR = resourceNamed('services');
 
 /** The local pool external IPs come from: 172.18.255.200 - 172.18.255.250. */
 export const LB_POOL = { prefix: '172.18.255.', first: 200, last: 250 };
@@ -32,9 +32,9 @@ export class ServiceLoadBalancerController implements Controller {
     }
   }
 
-  private syncOne(reg: Registry, s: KubeObject, used: Set<string>): void {
+  private syncOne(reg: Registry, s: Service, used: Set<string>): void {
     const ns = s.metadata.namespace!;
-    const ingress: any[] = s.status?.loadBalancer?.ingress ?? [];
+    const ingress: LoadBalancerIngress[] = s.status?.loadBalancer?.ingress ?? [];
     const isLB = s.spec?.type === 'LoadBalancer' && !s.metadata.deletionTimestamp;
     if (!isLB) {
       if (ingress.length) {

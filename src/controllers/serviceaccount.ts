@@ -1,10 +1,10 @@
 // The service account controller: every active namespace has a `default` ServiceAccount.
-import { resolveResource } from '../api/resources.js';
+import { resourceNamed } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 
-const nsR = resolveResource('namespaces')[0];
-const saR = resolveResource('serviceaccounts')[0];
+const nsR = resourceNamed('namespaces');
+const saR = resourceNamed('serviceaccounts');
 
 /** Creates the `default` ServiceAccount where it is missing. */
 export class ServiceAccountController implements Controller {

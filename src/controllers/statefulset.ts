@@ -4,8 +4,8 @@
 // all at once (Parallel), removed from the highest ordinal down, and rolling updates from the
 // highest ordinal down to the partition.
 import { isPodAvailable, isPodReady } from '../api/pods.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject, PodTemplateSpec } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { Pod, PodTemplateSpec, StatefulSet, StatefulSetStatus, Volume } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate, currentPods, podsByController } from '../runtime/controller.js';
@@ -13,7 +13,7 @@ import { recordEvent } from '../runtime/events.js';
 import { podFromTemplate } from './replicaset.js';
 import { REVISION_HASH_LABEL, syncRevisions } from './revisions.js';
 
-const [podsR, stsR, pvcR] = ['pods', 'statefulsets', 'persistentvolumeclaims'].map((n) => resolveResource(n)[0]);
+const podsR = resourceNamed('pods'), stsR = resourceNamed('statefulsets'), pvcR = resourceNamed('persistentvolumeclaims');
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
@@ -29,25 +29,25 @@ export function claimName(template: string, sts: string, ordinal: number): strin
   return `${template}-${sts}-${ordinal}`;
 }
 
-const isRunningReady = (p: KubeObject) => p.status?.phase === 'Running' && isPodReady(p);
-const isFailed = (p: KubeObject) => p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded';
+const isRunningReady = (p: Pod) => p.status?.phase === 'Running' && isPodReady(p);
+const isFailed = (p: Pod) => p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded';
 
 /** What one pass over a StatefulSet works with. */
 interface Pass {
   reg: Registry;
-  sts: KubeObject;
+  sts: StatefulSet;
   name: string;
   ns: string;
   /** Its pods; pods this pass creates are added. */
-  owned: KubeObject[];
-  byOrdinal: Map<number, KubeObject>;
+  owned: Pod[];
+  byOrdinal: Map<number, Pod>;
   replicas: number;
   parallel: boolean;
   rolling: boolean;
   partition: number;
   currentRevision: string;
   updateRevision: string;
-  templateOf(rev: string): PodTemplateSpec | undefined;
+  templateOf(rev: string): PodTemplateSpec;
   revisionFor(ord: number): string;
 }
 
@@ -70,7 +70,7 @@ export class StatefulSetController implements Controller {
     }
   }
 
-  private syncOne(reg: Registry, sts: KubeObject, owned: KubeObject[]): void {
+  private syncOne(reg: Registry, sts: StatefulSet, owned: Pod[]): void {
     const p = this.plan(reg, sts, owned);
     // Failed pods are replaced.
     for (const [ord, pod] of p.byOrdinal) {
@@ -85,7 +85,7 @@ export class StatefulSetController implements Controller {
   }
 
   /** The revisions, ordinals and settings one pass works with. */
-  private plan(reg: Registry, sts: KubeObject, owned: KubeObject[]): Pass {
+  private plan(reg: Registry, sts: StatefulSet, owned: Pod[]): Pass {
     const name = sts.metadata.name!;
     // StatefulSets name revisions `<name>-<hash>` (the ControllerRevision's name), in pod labels and status.
     const { hash, revisions } = syncRevisions(reg, sts, new Set(owned.map((p) => (p.metadata.labels?.[REVISION_HASH_LABEL] ?? '').replace(`${name}-`, ''))));
@@ -94,7 +94,7 @@ export class StatefulSetController implements Controller {
     const currentRevision: string = sts.status?.currentRevision && known(sts.status.currentRevision) ? sts.status.currentRevision : updateRevision;
     const rolling = (sts.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
     const partition: number = rolling ? (sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
-    const byOrdinal = new Map<number, KubeObject>();
+    const byOrdinal = new Map<number, Pod>();
     for (const p of owned) {
       const ord = ordinalOf(name, p.metadata.name!);
       if (ord >= 0) byOrdinal.set(ord, p);
@@ -113,9 +113,9 @@ export class StatefulSetController implements Controller {
       currentRevision,
       updateRevision,
       templateOf: (rev) => {
-        if (rev === updateRevision) return sts.spec?.template;
+        if (rev === updateRevision) return sts.spec.template;
         const t = revisions.find((r) => r.metadata.name === rev)?.data?.spec?.template;
-        if (!t) return sts.spec?.template;
+        if (!t) return sts.spec.template;
         const { $patch: _, ...rest } = t;
         return rest;
       },
@@ -152,13 +152,13 @@ export class StatefulSetController implements Controller {
    * The pod's volumes with one claim per volumeClaimTemplate (`<template>-<set>-<ordinal>`), each
    * created if missing; undefined when the API refused a claim.
    */
-  private claimVolumes(p: Pass, pod: KubeObject, ord: number): any[] | undefined {
-    const templates: any[] = p.sts.spec?.volumeClaimTemplates ?? [];
-    const volumes = (pod.spec.volumes ?? []).filter((v: any) => !templates.some((t) => t.metadata?.name === v.name));
+  private claimVolumes(p: Pass, pod: Pod, ord: number): Volume[] | undefined {
+    const templates = p.sts.spec?.volumeClaimTemplates ?? [];
+    const volumes = (pod.spec.volumes ?? []).filter((v) => !templates.some((t) => t.metadata?.name === v.name));
     const podName = pod.metadata.name;
     for (const t of templates) {
-      const claim = claimName(t.metadata?.name, p.name, ord);
-      volumes.push({ name: t.metadata?.name, persistentVolumeClaim: { claimName: claim } });
+      const claim = claimName(t.metadata?.name ?? '', p.name, ord);
+      volumes.push({ name: t.metadata?.name ?? '', persistentVolumeClaim: { claimName: claim } });
       if (p.reg.find(pvcR, p.ns, claim)) continue;
       try {
         p.reg.createTrusted(pvcR, p.ns, {
@@ -177,7 +177,7 @@ export class StatefulSetController implements Controller {
     return volumes;
   }
 
-  private deletePod(p: Pass, pod: KubeObject): void {
+  private deletePod(p: Pass, pod: Pod): void {
     p.reg.delete(podsR, p.ns, pod.metadata.name!);
     recordEvent(p.reg, { component: this.name }, p.sts, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${p.name} successful`);
   }
@@ -223,14 +223,14 @@ export class StatefulSetController implements Controller {
   }
 
   /** Status from `owned` as they are now in the store (a pass's deletions and creations included). */
-  private updateStatus(reg: Registry, sts: KubeObject, owned: KubeObject[], currentRevision: string, updateRevision: string, replicas: number, partition: number): void {
+  private updateStatus(reg: Registry, sts: StatefulSet, owned: Pod[], currentRevision: string, updateRevision: string, replicas: number, partition: number): void {
     const now = reg.clock.now();
     const pods = currentPods(reg, owned).filter((p) => ordinalOf(sts.metadata.name!, p.metadata.name!) >= 0);
     const at = (hash: string) => pods.filter((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === hash).length;
     const updated = at(updateRevision);
     // The update is complete when every pod runs the update revision: it becomes current.
     const current = updated === replicas && pods.length === replicas && partition === 0 ? updateRevision : currentRevision;
-    const status: any = {
+    const status: StatefulSetStatus = {
       observedGeneration: sts.metadata.generation,
       replicas: pods.length,
       readyReplicas: pods.filter(isPodReady).length,
@@ -241,7 +241,7 @@ export class StatefulSetController implements Controller {
       collisionCount: 0,
       availableReplicas: pods.filter((p) => isPodAvailable(p, sts.spec?.minReadySeconds ?? 0, now)).length,
     };
-    for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (status[k] === 0) delete status[k];
+    for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas'] as const) if (status[k] === 0) delete status[k];
     reg.writeStatus(stsR, sts.metadata.namespace!, sts.metadata.name!, status);
   }
 }

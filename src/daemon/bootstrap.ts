@@ -1,16 +1,16 @@
 // What a new cluster has before anyone applies anything: the system namespaces and the
 // `kubernetes` Service, as kube-apiserver's bootstrap controllers create them.
-import { resolveResource } from '../api/resources.js';
+import { resourceNamed } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
 import { defaultStorageClass } from '../controllers/persistentvolume.js';
 import { defaultIngressClass } from '../controllers/ingress.js';
 import { type NodePool, nodeObject } from '../sim/node-pool.js';
 
-const ns = resolveResource('namespaces')[0];
-const svc = resolveResource('services')[0];
-const nodesR = resolveResource('nodes')[0];
-const scR = resolveResource('storageclasses')[0];
-const icR = resolveResource('ingressclasses')[0];
+const ns = resourceNamed('namespaces');
+const svc = resourceNamed('services');
+const nodesR = resourceNamed('nodes');
+const scR = resourceNamed('storageclasses');
+const icR = resourceNamed('ingressclasses');
 
 /**
  * Creates whatever of the bootstrap objects is missing (idempotent). Nodes are created only in a

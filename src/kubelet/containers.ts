@@ -2,7 +2,7 @@
 // CrashLoopBackOff. Pure: given the container's last status and the time, it says what the status
 // is now, which events the kubelet records, and when something happens next.
 import { rfc3339 } from '../api/duration.js';
-import type { Container, ContainerStatus, KubeObject, Probe } from '../api/types.js';
+import type { Container, ContainerStatus, Pod, Probe } from '../api/types.js';
 import { OOM_AFTER_SECONDS, exceedsMemoryLimit, programOf } from '../sim/program.js';
 
 /** What the kubelet needs from the node to start a container. */
@@ -53,7 +53,7 @@ function probeFailure(p: Probe): string {
 }
 
 const imageRef = (image = '') => (image.includes('/') ? image : `docker.io/library/${image}`);
-const podKey = (pod: KubeObject) => `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+const podKey = (pod: Pod) => `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
 
 /** The status of a container that has not started yet. */
 export function waitingStatus(c: Container, reason: string): ContainerStatus {
@@ -71,7 +71,7 @@ export function isFinished(st: ContainerStatus | undefined, restartPolicy: strin
  * Advances one container. `restartPolicy` is its effective policy (init containers of an
  * `Always` pod restart `OnFailure`; sidecars `Always`); `kind` says how its program runs.
  */
-export function stepContainer(pod: KubeObject, c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app', ctx: ContainerContext): ContainerStep {
+export function stepContainer(pod: Pod, c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app', ctx: ContainerContext): ContainerStep {
   const now = ctx.now;
   const ts = rfc3339(now);
   const fieldPath = kind === 'app' ? `spec.containers{${c.name}}` : `spec.initContainers{${c.name}}`;

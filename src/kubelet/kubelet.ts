@@ -2,15 +2,16 @@
 // (heartbeats) and runs the pods bound to it through the lifecycle stages.
 import { rfc3339 } from '../api/duration.js';
 import { jsonEqual } from '../api/equal.js';
-import { resolveResource } from '../api/resources.js';
-import type { Container, KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { Condition, Container, Node, Pod } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import { type Controller, RevisionGate, podsByNode } from '../runtime/controller.js';
+import { type Controller, RevisionGate } from '../runtime/controller.js';
+import { podsByNode } from '../api/pods.js';
 import { recordEvent } from '../runtime/events.js';
 import { STAGES, type StageContext } from './lifecycle.js';
 import { type NodePool, nodeStatus } from '../sim/node-pool.js';
 
-const [podsR, nodesR, leasesR, cmR, secretR] = ['pods', 'nodes', 'leases', 'configmaps', 'secrets'].map((n) => resolveResource(n)[0]);
+const podsR = resourceNamed('pods'), nodesR = resourceNamed('nodes'), leasesR = resourceNamed('leases'), cmR = resourceNamed('configmaps'), secretR = resourceNamed('secrets');
 
 /** How often a kubelet renews its node's Lease and Ready condition. */
 export const HEARTBEAT_MS = 10_000;
@@ -76,24 +77,24 @@ export class Kubelets implements Controller {
   }
 
   /** A node whose kubelet has been stopped (annotation set by tests and `minik.dev/kubelet: stopped`) sends no heartbeats. */
-  private isStopped(node: KubeObject): boolean {
+  private isStopped(node: Node): boolean {
     return node.metadata.annotations?.['minik.dev/kubelet'] === 'stopped';
   }
 
-  private heartbeat(reg: Registry, node: KubeObject, index: number, now: number): KubeObject {
+  private heartbeat(reg: Registry, node: Node, index: number, now: number): Node {
     if (this.isStopped(node)) return node;
-    const ready = (node.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-    const last = ready ? Date.parse(ready.lastHeartbeatTime) : 0;
+    const ready = (node.status?.conditions ?? []).find((c) => c.type === 'Ready');
+    const last = ready ? Date.parse(ready.lastHeartbeatTime ?? '') : 0;
     if (ready?.status === 'True' && now - last < HEARTBEAT_MS) {
       this.gate.wakeAt(last + HEARTBEAT_MS);
       return node;
     }
     const ts = rfc3339(now);
-    const transition = (type: string, status: string) => {
-      const old = (node.status?.conditions ?? []).find((c: any) => c.type === type);
+    const transition = (type: string, status: Condition['status']) => {
+      const old = (node.status?.conditions ?? []).find((c) => c.type === type);
       return old && old.status === status ? old.lastTransitionTime : ts;
     };
-    const c = (type: string, status: string, reason: string, message: string) => ({ type, status, lastHeartbeatTime: ts, lastTransitionTime: transition(type, status), reason, message });
+    const c = (type: string, status: Condition['status'], reason: string, message: string): Condition => ({ type, status, lastHeartbeatTime: ts, lastTransitionTime: transition(type, status), reason, message });
     const status = {
       ...nodeStatus(node, index, this.spec),
       conditions: [
@@ -119,9 +120,9 @@ export class Kubelets implements Controller {
     return updated;
   }
 
-  private context(reg: Registry, node: KubeObject, pod: KubeObject, now: number, usedIPs: PodIPs): StageContext {
+  private context(reg: Registry, node: Node, pod: Pod, now: number, usedIPs: PodIPs): StageContext {
     const ns = pod.metadata.namespace!;
-    const hostIP = (node.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '';
+    const hostIP = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '';
     return {
       now,
       hostIP,
@@ -140,7 +141,7 @@ export class Kubelets implements Controller {
         for (const v of pod.spec?.volumes ?? []) {
           if (v.configMap && !v.configMap.optional && !reg.find(cmR, ns, v.configMap.name)) return `MountVolume.SetUp failed for volume "${v.name}" : configmap "${v.configMap.name}" not found`;
           if (v.secret && !v.secret.optional && !reg.find(secretR, ns, v.secret.secretName)) return `MountVolume.SetUp failed for volume "${v.name}" : secret "${v.secret.secretName}" not found`;
-          for (const src of (v.projected as { sources?: any[] } | undefined)?.sources ?? []) {
+          for (const src of v.projected?.sources ?? []) {
             if (src.configMap && !src.configMap.optional && !reg.find(cmR, ns, src.configMap.name)) return `MountVolume.SetUp failed for volume "${v.name}" : configmap "${src.configMap.name}" not found`;
             if (src.secret && !src.secret.optional && !reg.find(secretR, ns, src.secret.name)) return `MountVolume.SetUp failed for volume "${v.name}" : secret "${src.secret.name}" not found`;
           }
@@ -156,7 +157,7 @@ export class Kubelets implements Controller {
    * woken when the next stage is due. Returns true when the pod is settled: it waits only for
    * its own changes or for a time it asked to be woken at.
    */
-  private syncPod(reg: Registry, node: KubeObject, pod: KubeObject, now: number, usedIPs: PodIPs): boolean {
+  private syncPod(reg: Registry, node: Node, pod: Pod, now: number, usedIPs: PodIPs): boolean {
     // A pod that has settled (nothing changed it since, and nothing is due) needs no work: this
     // keeps a tick over 100,000 running pods cheap.
     const settled = this.settled.get(pod.metadata.uid!);
@@ -187,7 +188,7 @@ export class Kubelets implements Controller {
         // Nothing moved: wait for a change, or for the time the stage said something happens.
         if (wakeAt !== undefined && wakeAt !== Infinity) this.wakeForPod(Math.max(wakeAt, now + 1));
         // Settled, unless it waits on other objects (a ConfigMap or Secret that may appear).
-        const waitsOnOthers = [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? [])].some((c: any) => c.state?.waiting?.reason === 'CreateContainerConfigError') || !!ctx.mountProblem();
+        const waitsOnOthers = [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? [])].some((c) => c.state?.waiting?.reason === 'CreateContainerConfigError') || !!ctx.mountProblem();
         if (cur === pod && !waitsOnOthers) this.settled.set(pod.metadata.uid!, { rv: pod.metadata.resourceVersion!, wakeAt: wakeAt ?? Infinity });
         settledNow = !waitsOnOthers;
         break;
@@ -203,7 +204,7 @@ export class Kubelets implements Controller {
 }
 
 /** A node's number (node-3: 3), which its addresses and pod CIDR derive from. */
-function nodeIndex(node: KubeObject, position: number): number {
+function nodeIndex(node: Node, position: number): number {
   return Number(/(\d+)$/.exec(node.metadata.name!)?.[1] ?? position + 1);
 }
 
@@ -216,7 +217,7 @@ class PodIPs {
   readonly used = new Set<string>();
   private base: string;
   private next = 2;
-  constructor(node: KubeObject) {
+  constructor(node: Node) {
     const cidr: string = node.spec?.podCIDR ?? '10.244.0.0/24';
     this.base = cidr.split('/')[0].split('.').slice(0, 3).join('.');
   }

@@ -2,7 +2,7 @@
 // how long after the pod's last step it waits, and what the pod's status becomes. The kubelet is
 // a small engine that runs the first stage due for each pod.
 import { rfc3339 } from '../api/duration.js';
-import type { Container, ContainerStatus, KubeObject } from '../api/types.js';
+import type { Condition, Container, ContainerStatus, Pod, PodPhase, PodStatus } from '../api/types.js';
 import { isFinished, stepContainer, waitingStatus } from './containers.js';
 
 /** What a stage sees about the cluster. */
@@ -30,16 +30,17 @@ export interface StageEvent {
 export interface Stage {
   name: string;
   /** Whether this stage applies to the pod now (checked in order; the first that applies runs). */
-  applies(pod: KubeObject, ctx: StageContext): boolean;
+  applies(pod: Pod, ctx: StageContext): boolean;
   /** The clock time at which it may run (default: now). */
-  dueAt?(pod: KubeObject, ctx: StageContext): number;
+  dueAt?(pod: Pod, ctx: StageContext): number;
   /** The pod's new status, and events to record; `remove` deletes the pod object. */
-  run(pod: KubeObject, ctx: StageContext): StageResult;
+  run(pod: Pod, ctx: StageContext): StageResult;
 }
 
 /** What a stage does: the pod's new status, events, removal, and when it next wants to run. */
 export interface StageResult {
-  status: any;
+  /** Undefined: the pod has none (a removed pod that never started). */
+  status: PodStatus | undefined;
   events: StageEvent[];
   remove?: boolean;
   /** When something happens next without any outside change (Infinity or absent: never). */
@@ -54,7 +55,7 @@ export interface StageResult {
 export const TERMINATION_SECONDS_ANNOTATION = 'minik.dev/termination-seconds';
 
 /** When a terminating pod's containers are gone: its app's exit time, capped by the grace period. */
-export function stoppedAt(p: KubeObject): number {
+export function stoppedAt(p: Pod): number {
   const grace = p.metadata.deletionGracePeriodSeconds ?? 0;
   const start = Date.parse(p.metadata.deletionTimestamp!) - grace * 1000;
   const appSeconds = Number(p.metadata.annotations?.[TERMINATION_SECONDS_ANNOTATION] ?? 1);
@@ -64,13 +65,13 @@ export function stoppedAt(p: KubeObject): number {
 /** Simulated time from the pod landing on the node to its containers running. */
 export const CONTAINER_START_MS = 500;
 
-const containers = (p: KubeObject): Container[] => p.spec?.containers ?? [];
+const containers = (p: Pod): Container[] => p.spec?.containers ?? [];
 /**
  * A pod condition. Conditions are never mutated, so identical ones (every pod that became Ready in
  * the same second) share one object: a small cache, cleared when it grows.
  */
-const condCache = new Map<string, object>();
-const cond = (type: string, status: 'True' | 'False', now: string, extra: { reason?: string; message?: string } = {}) => {
+const condCache = new Map<string, Condition>();
+const cond = (type: string, status: 'True' | 'False', now: string, extra: { reason?: string; message?: string } = {}): Condition => {
   const key = `${type}|${status}|${now}|${extra.reason ?? ''}|${extra.message ?? ''}`;
   let c = condCache.get(key);
   if (!c) {
@@ -81,7 +82,7 @@ const cond = (type: string, status: 'True' | 'False', now: string, extra: { reas
   return c;
 };
 
-function setConditions(old: any[] | undefined, updates: any[]): any[] {
+function setConditions(old: Condition[] | undefined, updates: Condition[]): Condition[] {
   const out = [...(old ?? [])];
   for (const u of updates) {
     const i = out.findIndex((c) => c.type === u.type);
@@ -98,16 +99,16 @@ export const STAGES: Stage[] = [
   {
     // Deleted: each container is told to stop (SIGTERM); the pod shows Terminating meanwhile.
     name: 'kill',
-    applies: (p) => !!p.metadata.deletionTimestamp && (p.status?.containerStatuses ?? []).some((s: any) => s.ready),
+    applies: (p) => !!p.metadata.deletionTimestamp && (p.status?.containerStatuses ?? []).some((s) => s.ready),
     run(p, ctx) {
       const now = rfc3339(ctx.now);
       return {
         status: {
           ...p.status,
-          containerStatuses: (p.status?.containerStatuses ?? []).map((s: any) => ({ ...s, ready: false })),
+          containerStatuses: (p.status?.containerStatuses ?? []).map((s) => ({ ...s, ready: false })),
           conditions: setConditions(p.status?.conditions, [cond('Ready', 'False', now), cond('ContainersReady', 'False', now)]),
         },
-        events: (p.status?.containerStatuses ?? []).filter((s: any) => s.state?.running).map((s: any) => ({ type: 'Normal' as const, reason: 'Killing', message: `Stopping container ${s.name}`, fieldPath: `spec.containers{${s.name}}` })),
+        events: (p.status?.containerStatuses ?? []).filter((s) => s.state?.running).map((s) => ({ type: 'Normal' as const, reason: 'Killing', message: `Stopping container ${s.name}`, fieldPath: `spec.containers{${s.name}}` })),
       };
     },
   },
@@ -153,13 +154,13 @@ export const STAGES: Stage[] = [
     // Volumes that reference missing ConfigMaps/Secrets keep the pod in ContainerCreating.
     name: 'mount-failed',
     applies: (p, ctx) => p.status?.phase === 'Pending' && !!ctx.mountProblem(),
-    dueAt: (p) => Date.parse(p.status.startTime) + CONTAINER_START_MS,
+    dueAt: (p) => Date.parse(p.status?.startTime ?? '') + CONTAINER_START_MS,
     run(p, ctx) {
       const problem = ctx.mountProblem()!;
-      const already = (p.status?.conditions ?? []).some((c: any) => c.type === 'PodReadyToStartContainers' && c.reason === 'MountFailed' && c.message === problem);
+      const already = (p.status?.conditions ?? []).some((c) => c.type === 'PodReadyToStartContainers' && c.reason === 'MountFailed' && c.message === problem);
       if (already) return { status: p.status, events: [] };
       const now = rfc3339(ctx.now);
-      return { status: { ...p.status, conditions: setConditions(p.status.conditions, [cond('PodReadyToStartContainers', 'False', now, { reason: 'MountFailed', message: problem })]) }, events: [{ type: 'Warning', reason: 'FailedMount', message: problem }] };
+      return { status: { ...p.status, conditions: setConditions(p.status?.conditions, [cond('PodReadyToStartContainers', 'False', now, { reason: 'MountFailed', message: problem })]) }, events: [{ type: 'Warning' as const, reason: 'FailedMount', message: problem }] };
     },
   },
   {
@@ -167,13 +168,13 @@ export const STAGES: Stage[] = [
     // sidecars), each through its own life (containers.ts); the pod's phase and conditions follow.
     name: 'containers',
     applies: (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp,
-    dueAt: (p) => Date.parse(p.status.startTime) + CONTAINER_START_MS,
+    dueAt: (p) => Date.parse(p.status?.startTime ?? '') + CONTAINER_START_MS,
     run: (p, ctx) => runContainers(p, ctx),
   },
 ];
 
 /** One pass of every container of a running pod; the pod's status that follows from them. */
-export function runContainers(p: KubeObject, ctx: StageContext): StageResult {
+export function runContainers(p: Pod, ctx: StageContext): StageResult {
   const now = rfc3339(ctx.now);
   const policy = p.spec?.restartPolicy ?? 'Always';
   const inits: Container[] = p.spec?.initContainers ?? [];
@@ -218,7 +219,7 @@ export function runContainers(p: KubeObject, ctx: StageContext): StageResult {
 
   // Phase: Failed/Succeeded once every app container has exited for good.
   const allFinished = initialized && appStatuses.every((s) => isFinished(s, policy));
-  let phase: string;
+  let phase: PodPhase;
   if (initFailed) phase = 'Failed';
   else if (allFinished) phase = appStatuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
   else if (initialized && appStatuses.some((s) => s.started || s.state?.terminated || s.lastState?.terminated)) phase = 'Running';
@@ -248,7 +249,7 @@ export function runContainers(p: KubeObject, ctx: StageContext): StageResult {
     : unready.length
       ? cond('Ready', 'False', now, { reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` })
       : cond('Ready', 'True', now);
-  const status: any = {
+  const status: PodStatus = {
     ...p.status,
     phase,
     ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),

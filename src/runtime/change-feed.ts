@@ -2,7 +2,7 @@
 // last caught up (client-go's informer event handlers feeding a work queue, in one process). A
 // component keyed by object syncs only what those changes touch; when they cannot be known (the
 // first pass, history compacted, writes undone) it resyncs everything, as an informer re-lists.
-import type { ResourceInfo } from '../api/resources.js';
+import { type ResourceInfo, qualifiedPlural } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Change, Registry } from '../apiserver/registry.js';
 
@@ -90,7 +90,12 @@ export class KeyedQueue {
 export const objectKey = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 /** The object a key names, as the store has it now, or undefined when it is gone. */
-export function findByKey(reg: Registry, r: ResourceInfo, key: string): KubeObject | undefined {
+export function findByKey<O extends KubeObject>(reg: Registry, r: ResourceInfo<O>, key: string): O | undefined {
   const slash = key.indexOf('/');
   return reg.find(r, key.slice(0, slash), key.slice(slash + 1));
+}
+
+/** True when a change is to an object of `r`: then its objects are of r's type. */
+export function changeTo<O extends KubeObject>(c: Change, r: ResourceInfo<O>): c is Change & { object: O; prev?: O } {
+  return c.resource === qualifiedPlural(r);
 }

@@ -1,11 +1,11 @@
 // The shape of every control-loop component: a level-triggered sync that reads the API, compares
 // with what should be, and acts. It may run any number of times with the same result.
 import { pushTo } from '../api/collections.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { Pod } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 
-const podsR = resolveResource('pods')[0];
+const podsR = resourceNamed('pods');
 
 /**
  * Remembers the store revision a controller last synced at, so a controller whose decisions
@@ -46,8 +46,8 @@ export interface Controller {
 }
 
 /** Pods grouped by the uid of their controller of `kind` (one pass over the pods). */
-export function podsByController(reg: Registry, kind: string): Map<string, KubeObject[]> {
-  const out = new Map<string, KubeObject[]>();
+export function podsByController(reg: Registry, kind: string): Map<string, Pod[]> {
+  const out = new Map<string, Pod[]>();
   for (const p of reg.scan(podsR)) {
     const ctrl = (p.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === kind);
     if (ctrl) pushTo(out, ctrl.uid, p);
@@ -55,22 +55,10 @@ export function podsByController(reg: Registry, kind: string): Map<string, KubeO
   return out;
 }
 
-/**
- * Pods grouped by the node they are bound to (one pass; pods `keep` refuses and unbound pods are
- * left out): what each kubelet runs, what the scheduler counts against each node.
- */
-export function podsByNode(pods: Iterable<KubeObject>, keep: (p: KubeObject) => boolean = () => true): Map<string, KubeObject[]> {
-  const out = new Map<string, KubeObject[]>();
-  for (const p of pods) {
-    const n = p.spec?.nodeName;
-    if (n && keep(p)) pushTo(out, n, p);
-  }
-  return out;
-}
 
 /** The pods among `pods` that still exist and are not being deleted, as the store has them now. */
-export function currentPods(reg: Registry, pods: KubeObject[]): KubeObject[] {
-  const out: KubeObject[] = [];
+export function currentPods(reg: Registry, pods: Pod[]): Pod[] {
+  const out: Pod[] = [];
   for (const p of pods) {
     const cur = reg.find(podsR, p.metadata.namespace ?? '', p.metadata.name!);
     if (cur && cur.metadata.uid === p.metadata.uid && !cur.metadata.deletionTimestamp) out.push(cur);

@@ -5,11 +5,11 @@
 // about one object, refilled at one every five minutes. The scheduler records through the
 // events.k8s.io API, which neither aggregates nor filters.
 import { rfc3339 } from '../api/duration.js';
-import { resolveResource } from '../api/resources.js';
+import { resourceNamed } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 
-const eventsR = resolveResource('events')[0];
+const eventsR = resourceNamed('events');
 
 /** Who records an event: `default-scheduler`, `replicaset-controller`, `kubelet` (with host). */
 export interface EventSource {

@@ -2,7 +2,7 @@
 // pod, score plugins rank the nodes that can. One small file per plugin under plugins/.
 import { parseQuantity, milliCPU } from '../api/quantity.js';
 import { controllerOf, podRequests } from '../api/pods.js';
-import type { KubeObject } from '../api/types.js';
+import type { Node, Pod } from '../api/types.js';
 
 /**
  * A node with what is already on it. What every filter and score reads for every node (name,
@@ -10,9 +10,9 @@ import type { KubeObject } from '../api/types.js';
  * nodes, and each object less to reach per node shows.
  */
 export interface NodeInfo {
-  node: KubeObject;
+  node: Node;
   name: string;
-  pods: KubeObject[];
+  pods: Pod[];
   requestedMilliCPU: number;
   requestedMemory: number;
   requestedPods: number;
@@ -45,7 +45,7 @@ export interface FilterPlugin {
    * Once per pod (kube-scheduler's PreFilter): what `filter` needs to know about the pod, or SKIP
    * when this plugin cannot reject any node for it (no host ports, no node selector, ...).
    */
-  preFilter?(pod: KubeObject): unknown;
+  preFilter?(pod: Pod): unknown;
   /** The plugin looks only at node state that `NodeInfo.clean` sums up, so clean nodes always pass. */
   passesCleanNodes?: boolean;
   /**
@@ -53,7 +53,7 @@ export interface FilterPlugin {
    * several (NodeResourcesFit names every resource that is short). `state` is preFilter's result
    * (computed on the spot when absent).
    */
-  filter(pod: KubeObject, node: NodeInfo, state?: unknown): string | string[] | undefined;
+  filter(pod: Pod, node: NodeInfo, state?: unknown): string | string[] | undefined;
 }
 
 /**
@@ -63,14 +63,14 @@ export interface FilterPlugin {
 export interface ScorePlugin {
   name: string;
   weight: number;
-  preScore?(pod: KubeObject, feasible: NodeInfo[]): unknown;
-  score(pod: KubeObject, node: NodeInfo, state: unknown): number;
+  preScore?(pod: Pod, feasible: NodeInfo[]): unknown;
+  score(pod: Pod, node: NodeInfo, state: unknown): number;
 }
 
 const hostPortsCache = new WeakMap<object, string[]>();
 
 /** `protocol/hostIP/port` keys of a pod's host ports (cached per pod object). */
-export function hostPorts(pod: KubeObject): string[] {
+export function hostPorts(pod: Pod): string[] {
   const cached = hostPortsCache.get(pod);
   if (cached) return cached;
   const out: string[] = [];
@@ -83,7 +83,7 @@ export function hostPorts(pod: KubeObject): string[] {
  * Builds a NodeInfo from a node and the pods bound to it. The NodeInfos of one scheduling pass
  * share `ownersAnywhere`.
  */
-export function nodeInfo(node: KubeObject, pods: KubeObject[], ownersAnywhere = new Map<string, number>()): NodeInfo {
+export function nodeInfo(node: Node, pods: Pod[], ownersAnywhere = new Map<string, number>()): NodeInfo {
   const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
   const ready = (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
   const hardTaints = (node.spec?.taints ?? []).filter((t: { effect: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
@@ -110,7 +110,7 @@ export function nodeInfo(node: KubeObject, pods: KubeObject[], ownersAnywhere = 
 }
 
 /** Accounts a pod on a node (after binding, so later decisions in the same pass see it). */
-export function addPod(info: NodeInfo, pod: KubeObject): void {
+export function addPod(info: NodeInfo, pod: Pod): void {
   const r = podRequests(pod);
   info.pods.push(pod);
   info.requestedMilliCPU += r.milliCPU;

@@ -2,18 +2,19 @@
 // Scheduled event; a pod that fits nowhere gets PodScheduled=False/Unschedulable and a
 // FailedScheduling event, and is retried whenever the cluster changes.
 import { rfc3339 } from '../api/duration.js';
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { Pod } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
-import { RevisionGate, type Controller, podsByNode } from '../runtime/controller.js';
+import { RevisionGate, type Controller } from '../runtime/controller.js';
+import { podsByNode } from '../api/pods.js';
 import { recordEvent } from '../runtime/events.js';
-import { ChangeFeed } from '../runtime/change-feed.js';
+import { ChangeFeed, changeTo } from '../runtime/change-feed.js';
 import { type NodeInfo, addPod, nodeInfo } from './framework.js';
 import { selectHost, unschedulableMessage } from './select-host.js';
 import { claimProblem } from './volume-binding.js';
 
-const podsR = resolveResource('pods')[0];
-const nodesR = resolveResource('nodes')[0];
+const podsR = resourceNamed('pods');
+const nodesR = resourceNamed('nodes');
 const SOURCE = { component: 'default-scheduler' };
 
 /** Binds pending pods to nodes. */
@@ -31,7 +32,7 @@ export class Scheduler implements Controller {
     if (!this.gate.changed(reg)) return;
     // Unschedulable pods are retried on any change; with none, a pass over every pod is needed
     // only when a pod without a node was written (heartbeats and status writes bring no work).
-    if (this.idle && changes && !changes.some((c) => c.type !== 'DELETED' && !c.object.spec?.nodeName)) return;
+    if (this.idle && changes && !changes.some((c) => changeTo(c, podsR) && c.type !== 'DELETED' && !c.object.spec?.nodeName)) return;
     this.idle = false;
     // Creation order (the store's insertion order) is the queue order; no sort over every pod.
     const pods = [...reg.scan(podsR)];
@@ -51,7 +52,7 @@ export class Scheduler implements Controller {
   }
 
   /** Binds a pod, or records why it fits nowhere; true when bound. */
-  private scheduleOne(reg: Registry, pod: KubeObject, infos: NodeInfo[], byName: Map<string, NodeInfo>): boolean {
+  private scheduleOne(reg: Registry, pod: Pod, infos: NodeInfo[], byName: Map<string, NodeInfo>): boolean {
     const ns = pod.metadata.namespace!;
     const name = pod.metadata.name!;
     // PreFilter (VolumeBinding): claims that are missing or unbound rule out every node at once.
@@ -65,9 +66,9 @@ export class Scheduler implements Controller {
       return true;
     }
     const message = volumes ? `0/${result.total} nodes are available: ${volumes}.` : unschedulableMessage(result.reasons, result.total);
-    const cond = (pod.status?.conditions ?? []).find((c: { type: string }) => c.type === 'PodScheduled');
+    const cond = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
     if (cond?.status === 'False' && cond.message === message) return false; // nothing new to say
-    const conditions = (pod.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
+    const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(reg.clock.now()) });
     const updated = reg.writeStatus(podsR, ns, name, { ...pod.status, conditions });
     recordEvent(reg, SOURCE, updated, 'Warning', 'FailedScheduling', message);

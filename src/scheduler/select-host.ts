@@ -1,6 +1,6 @@
 // Choosing a node for a pod: run every filter, score the feasible nodes, break ties by name.
 // Pure: the scheduler controller does the I/O.
-import type { KubeObject } from '../api/types.js';
+import type { Pod } from '../api/types.js';
 import { type FilterPlugin, type NodeInfo, type ScorePlugin, SKIP } from './framework.js';
 import { leastAllocated } from './plugins/least-allocated.js';
 import { nodeAffinity } from './plugins/node-affinity.js';
@@ -31,7 +31,7 @@ export function numFeasibleNodesToFind(total: number): number {
 }
 
 /** Picks the best node for a pod, or says why none fits. `start` rotates where the search begins. */
-export function selectHost(pod: KubeObject, nodes: NodeInfo[], filters = FILTERS, scores = SCORES, start = 0): ScheduleResult & { processed?: number } {
+export function selectHost(pod: Pod, nodes: NodeInfo[], filters = FILTERS, scores = SCORES, start = 0): ScheduleResult & { processed?: number } {
   const feasible: NodeInfo[] = [];
   const reasons = new Map<string, number>();
   const wanted = pod.spec?.nodeName;

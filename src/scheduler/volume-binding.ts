@@ -1,14 +1,14 @@
 // kube-scheduler's VolumeBinding, as far as minik binds volumes: a pod waits until each of its
 // claims exists and is bound (the PersistentVolume controller binds them; a WaitForFirstConsumer
 // class provisions once a pod uses the claim).
-import { resolveResource } from '../api/resources.js';
-import type { KubeObject } from '../api/types.js';
+import { resourceNamed } from '../api/resources.js';
+import type { Pod } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 
-const pvcR = resolveResource('persistentvolumeclaims')[0];
+const pvcR = resourceNamed('persistentvolumeclaims');
 
 /** Why a pod cannot be scheduled because of its claims (kube-scheduler's VolumeBinding), or undefined. */
-export function claimProblem(reg: Registry, pod: KubeObject): string | undefined {
+export function claimProblem(reg: Registry, pod: Pod): string | undefined {
   let unbound = false;
   for (const v of pod.spec?.volumes ?? []) {
     const ref = v.persistentVolumeClaim;

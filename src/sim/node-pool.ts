@@ -1,5 +1,5 @@
 // What a simulated node looks like: its labels, capacity, addresses and node info.
-import type { KubeObject } from '../api/types.js';
+import type { KubeObject, Node, NodeStatus } from '../api/types.js';
 
 /** The simulated nodes: how many, and the size of each (configurable when the daemon first starts). Not Kubernetes' NodeSpec. */
 export interface NodePool {
@@ -32,14 +32,14 @@ export function nodeObject(i: number, spec: NodePool): KubeObject {
 }
 
 /** The status a kubelet reports for its node (capacity defaults when the node object has none). */
-export function nodeStatus(node: KubeObject, index: number, spec: NodePool): any {
+export function nodeStatus(node: Node, index: number, spec: NodePool): NodeStatus {
   const capacity = node.status?.capacity ?? { cpu: spec.cpu, memory: spec.memory, pods: String(spec.pods), 'ephemeral-storage': '100Gi' };
   return {
     capacity,
     allocatable: node.status?.allocatable ?? capacity,
     addresses: [
       { type: 'InternalIP', address: `172.18.0.${index + 1}` },
-      { type: 'Hostname', address: node.metadata.name },
+      { type: 'Hostname', address: node.metadata.name ?? '' },
     ],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {

@@ -3,7 +3,7 @@
 // sets on purpose) or, failing those, from a reading of its command like a person would do
 // (`sleep 5; exit 3`). Pure: the kubelet, the log endpoint and the tests all call it.
 import { milliCPU, parseQuantity } from '../api/quantity.js';
-import type { Container, KubeObject } from '../api/types.js';
+import type { Container, Pod } from '../api/types.js';
 
 /**
  * Annotations a manifest uses to choose what its simulated containers do. Each applies to every
@@ -42,7 +42,7 @@ export interface Program {
 }
 
 /** An annotation for one container: `<key>.<container>` first, then the pod-wide `<key>`. */
-export function containerAnnotation(pod: KubeObject, container: string, key: string): string | undefined {
+export function containerAnnotation(pod: Pod, container: string, key: string): string | undefined {
   const a = pod.metadata.annotations ?? {};
   return a[`${key}.${container}`] ?? a[key];
 }
@@ -72,7 +72,7 @@ export function readScript(script: string): { loops: boolean; finite: boolean; s
  * pods run until stopped unless their command visibly ends; app containers of `Never`/`OnFailure`
  * pods (Jobs) run their command for a while and exit 0.
  */
-export function programOf(pod: KubeObject, c: Container, kind: 'init' | 'sidecar' | 'app'): Program {
+export function programOf(pod: Pod, c: Container, kind: 'init' | 'sidecar' | 'app'): Program {
   const ann = (k: string) => containerAnnotation(pod, c.name, k);
   const words = [...(c.command ?? []), ...(c.args ?? [])];
   const script = readScript(words.join(' '));
@@ -106,7 +106,7 @@ export interface Usage {
  * Simulated use of one container: the annotations when set; otherwise a quiet app, a tenth of its
  * CPU request (at least 1m) and half its memory request (or 16Mi without one).
  */
-export function containerUsage(pod: KubeObject, c: Container): Usage {
+export function containerUsage(pod: Pod, c: Container): Usage {
   const cpuAnn = containerAnnotation(pod, c.name, PROGRAM_ANNOTATIONS.cpuUsage);
   const memAnn = containerAnnotation(pod, c.name, PROGRAM_ANNOTATIONS.memoryUsage);
   const req = c.resources?.requests ?? {};
@@ -120,7 +120,7 @@ export function containerUsage(pod: KubeObject, c: Container): Usage {
 }
 
 /** True when the container's simulated memory use is above its memory limit. */
-export function exceedsMemoryLimit(pod: KubeObject, c: Container): boolean {
+export function exceedsMemoryLimit(pod: Pod, c: Container): boolean {
   const limit = c.resources?.limits?.memory;
   return limit !== undefined && containerUsage(pod, c).memory > parseQuantity(limit);
 }

@@ -2,22 +2,22 @@
 // kubelet's simulated programs (annotations or a quiet default), per node the sum of its pods plus
 // the system's own share. The metrics API, `top` and the HorizontalPodAutoscaler all read this.
 import { rfc3339 } from '../api/duration.js';
-import type { Container, KubeObject } from '../api/types.js';
+import type { Container, Node, NodeMetrics, Pod, PodMetrics } from '../api/types.js';
 import { type Usage, containerUsage } from './program.js';
 
 /** What the node's own daemons (kubelet, runtime, system) use. */
 export const NODE_SYSTEM_USAGE: Usage = { milliCPU: 100, memory: 600 * 1024 * 1024 };
 
 /** Usage of each running container of a pod; empty when the pod is not running. */
-export function podUsage(pod: KubeObject): { name: string; usage: Usage }[] {
+export function podUsage(pod: Pod): { name: string; usage: Usage }[] {
   if (pod.status?.phase !== 'Running' || pod.metadata.deletionTimestamp) return [];
-  const running = new Set([...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].filter((s: any) => s.state?.running).map((s: any) => s.name));
+  const running = new Set([...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].filter((s) => s.state?.running).map((s) => s.name));
   const containers: Container[] = [...(pod.spec?.initContainers ?? []).filter((c: Container) => c.restartPolicy === 'Always'), ...(pod.spec?.containers ?? [])];
   return containers.filter((c) => running.has(c.name)).map((c) => ({ name: c.name, usage: containerUsage(pod, c) }));
 }
 
 /** A node's usage: the system's share and its running pods'. */
-export function nodeUsage(pods: KubeObject[]): Usage {
+export function nodeUsage(pods: Pod[]): Usage {
   const u = { ...NODE_SYSTEM_USAGE };
   for (const p of pods) for (const c of podUsage(p)) {
     u.milliCPU += c.usage.milliCPU;
@@ -30,7 +30,7 @@ const cpuQuantity = (m: number) => `${Math.round(m * 1_000_000)}n`;
 const memQuantity = (b: number) => `${Math.round(b / 1024)}Ki`;
 
 /** A metrics.k8s.io/v1beta1 NodeMetrics object. */
-export function nodeMetrics(node: KubeObject, pods: KubeObject[], now: number): KubeObject {
+export function nodeMetrics(node: Node, pods: Pod[], now: number): NodeMetrics {
   const u = nodeUsage(pods);
   return {
     kind: 'NodeMetrics',
@@ -43,7 +43,7 @@ export function nodeMetrics(node: KubeObject, pods: KubeObject[], now: number): 
 }
 
 /** A metrics.k8s.io/v1beta1 PodMetrics object, or undefined for a pod that is not running. */
-export function podMetrics(pod: KubeObject, now: number): KubeObject | undefined {
+export function podMetrics(pod: Pod, now: number): PodMetrics | undefined {
   const containers = podUsage(pod);
   if (containers.length === 0) return undefined;
   return {

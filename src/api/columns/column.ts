@@ -1,12 +1,16 @@
 // A printer column: what `kubectl get` shows for one kind, as data. The CLI's table printer and
 // the apiserver's Table responses both read these.
-import type { KubeObject } from '../types.js';
+import type { KubeObject, PodTemplateSpec } from '../types.js';
 import { age } from '../duration.js';
 
-/** One column of a kind's table. `wide` columns appear only with `-o wide` (Table priority 1). */
-export interface Column {
+/**
+ * One column of a kind's table, reading objects of type `O`. `wide` columns appear only with
+ * `-o wide` (Table priority 1).
+ */
+export interface Column<O extends KubeObject = KubeObject> {
   header: string;
-  value: (obj: KubeObject, now: number) => string | number;
+  /** A method (not a function property), so that a kind's columns join the table of all kinds. */
+  value(obj: O, now: number): string | number;
   wide?: boolean;
   /** `name` marks the column that gets the `kind/` prefix when several kinds are printed. */
   format?: 'name';
@@ -24,18 +28,21 @@ export function orNone(v: string | undefined | null): string {
   return v ? v : '<none>';
 }
 
+/** An object whose pods come from `spec.template`. */
+type WithTemplate = KubeObject & { spec?: { template?: PodTemplateSpec } };
+
 /** Names of a pod template's containers, comma-joined (the wide CONTAINERS column). */
-export const containersColumn: Column = {
+export const containersColumn: Column<WithTemplate> = {
   header: 'CONTAINERS',
   wide: true,
-  value: (o) => ((o.spec?.template?.spec?.containers ?? []) as { name: string }[]).map((c) => c.name).join(','),
+  value: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.name).join(','),
 };
 
 /** Images of a pod template's containers, comma-joined (the wide IMAGES column). */
-export const imagesColumn: Column = {
+export const imagesColumn: Column<WithTemplate> = {
   header: 'IMAGES',
   wide: true,
-  value: (o) => ((o.spec?.template?.spec?.containers ?? []) as { image?: string }[]).map((c) => c.image ?? '').join(','),
+  value: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? '').join(','),
 };
 
 /** The default columns for kinds with no printer of their own. */

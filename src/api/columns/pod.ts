@@ -1,5 +1,5 @@
 // `kubectl get pods` columns, including kubectl's STATUS reasoning (printPod).
-import type { ContainerStatus, Pod, KubeObject } from '../types.js';
+import type { ContainerStatus, KubeObject, Pod } from '../types.js';
 import { age } from '../duration.js';
 import { type Column, nameColumn, ageColumn, orNone } from './column.js';
 
@@ -80,7 +80,7 @@ export function podSummary(obj: KubeObject, now: number): { ready: string; statu
   return { ready: `${ready}/${total}`, status: reason, restarts: restartsText };
 }
 
-export const podColumns: Column[] = [
+export const podColumns: Column<Pod>[] = [
   nameColumn,
   { header: 'READY', value: (o, now) => podSummary(o, now).ready },
   { header: 'STATUS', value: (o, now) => podSummary(o, now).status },

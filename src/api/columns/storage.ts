@@ -1,11 +1,12 @@
 // Columns of PersistentVolume, PersistentVolumeClaim, StorageClass, IngressClass and
 // PodDisruptionBudget, as kubectl's printers lay them out (v1.32).
+import type { IngressClass, PersistentVolume, PersistentVolumeClaim, PodDisruptionBudget, StorageClass } from '../types.js';
 import { type Column, nameColumn, ageColumn, orNone } from './column.js';
 
 const MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
 const accessModes = (modes: string[] | undefined) => (modes ?? []).map((m) => MODES[m] ?? m).join(',');
 
-export const persistentVolumeClaimColumns: Column[] = [
+export const persistentVolumeClaimColumns: Column<PersistentVolumeClaim>[] = [
   nameColumn,
   { header: 'STATUS', value: (o) => (o.metadata.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? '')) },
   { header: 'VOLUME', value: (o) => o.spec?.volumeName ?? '' },
@@ -17,7 +18,7 @@ export const persistentVolumeClaimColumns: Column[] = [
   { header: 'VOLUMEMODE', wide: true, value: (o) => o.spec?.volumeMode ?? '' },
 ];
 
-export const persistentVolumeColumns: Column[] = [
+export const persistentVolumeColumns: Column<PersistentVolume>[] = [
   nameColumn,
   { header: 'CAPACITY', value: (o) => o.spec?.capacity?.storage ?? '' },
   { header: 'ACCESS MODES', value: (o) => accessModes(o.spec?.accessModes) },
@@ -31,7 +32,7 @@ export const persistentVolumeColumns: Column[] = [
   { header: 'VOLUMEMODE', wide: true, value: (o) => o.spec?.volumeMode ?? '' },
 ];
 
-export const storageClassColumns: Column[] = [
+export const storageClassColumns: Column<StorageClass>[] = [
   { header: 'NAME', value: (o) => `${o.metadata.name}${o.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true' ? ' (default)' : ''}` },
   { header: 'PROVISIONER', value: (o) => o.provisioner ?? '' },
   { header: 'RECLAIMPOLICY', value: (o) => o.reclaimPolicy ?? 'Delete' },
@@ -40,14 +41,14 @@ export const storageClassColumns: Column[] = [
   ageColumn,
 ];
 
-export const ingressClassColumns: Column[] = [
+export const ingressClassColumns: Column<IngressClass>[] = [
   nameColumn,
   { header: 'CONTROLLER', value: (o) => o.spec?.controller ?? '' },
   { header: 'PARAMETERS', value: (o) => (o.spec?.parameters ? `${o.spec.parameters.kind}/${o.spec.parameters.name}` : '<none>') },
   ageColumn,
 ];
 
-export const podDisruptionBudgetColumns: Column[] = [
+export const podDisruptionBudgetColumns: Column<PodDisruptionBudget>[] = [
   nameColumn,
   { header: 'MIN AVAILABLE', value: (o) => (o.spec?.minAvailable !== undefined ? String(o.spec.minAvailable) : 'N/A') },
   { header: 'MAX UNAVAILABLE', value: (o) => (o.spec?.maxUnavailable !== undefined ? String(o.spec.maxUnavailable) : 'N/A') },

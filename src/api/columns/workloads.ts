@@ -1,11 +1,12 @@
 // Columns of the apps/v1 and batch/v1 workload kinds and ReplicationController.
 import { age, humanDuration } from '../duration.js';
 import { mapSelectorString, selectorString } from '../labels.js';
+import type { CronJob, DaemonSet, Deployment, HorizontalPodAutoscaler, Job, KubeObject, LabelSelector, MetricTarget, ReplicaSet, ReplicationController, StatefulSet } from '../types.js';
 import { type Column, nameColumn, ageColumn, containersColumn, imagesColumn, orNone } from './column.js';
 
-const selectorColumn: Column = { header: 'SELECTOR', wide: true, value: (o) => selectorString(o.spec?.selector) };
+const selectorColumn: Column<KubeObject & { spec?: { selector?: LabelSelector } }> = { header: 'SELECTOR', wide: true, value: (o) => selectorString(o.spec?.selector) };
 
-export const deploymentColumns: Column[] = [
+export const deploymentColumns: Column<Deployment>[] = [
   nameColumn,
   { header: 'READY', value: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` },
   { header: 'UP-TO-DATE', value: (o) => o.status?.updatedReplicas ?? 0, type: 'integer' },
@@ -16,7 +17,8 @@ export const deploymentColumns: Column[] = [
   selectorColumn,
 ];
 
-export const replicaSetColumns: Column[] = [
+/** What ReplicaSets and ReplicationControllers share: all but the SELECTOR column. */
+const replicaColumns: Column<ReplicaSet | ReplicationController>[] = [
   nameColumn,
   { header: 'DESIRED', value: (o) => o.spec?.replicas ?? 0, type: 'integer' },
   { header: 'CURRENT', value: (o) => o.status?.replicas ?? 0, type: 'integer' },
@@ -24,15 +26,16 @@ export const replicaSetColumns: Column[] = [
   ageColumn,
   containersColumn,
   imagesColumn,
-  selectorColumn,
 ];
 
-export const replicationControllerColumns: Column[] = [
-  ...replicaSetColumns.slice(0, -1),
+export const replicaSetColumns: Column<ReplicaSet>[] = [...replicaColumns, selectorColumn];
+
+export const replicationControllerColumns: Column<ReplicationController>[] = [
+  ...replicaColumns,
   { header: 'SELECTOR', wide: true, value: (o) => mapSelectorString(o.spec?.selector) },
 ];
 
-export const daemonSetColumns: Column[] = [
+export const daemonSetColumns: Column<DaemonSet>[] = [
   nameColumn,
   { header: 'DESIRED', value: (o) => o.status?.desiredNumberScheduled ?? 0, type: 'integer' },
   { header: 'CURRENT', value: (o) => o.status?.currentNumberScheduled ?? 0, type: 'integer' },
@@ -46,7 +49,7 @@ export const daemonSetColumns: Column[] = [
   selectorColumn,
 ];
 
-export const statefulSetColumns: Column[] = [
+export const statefulSetColumns: Column<StatefulSet>[] = [
   nameColumn,
   { header: 'READY', value: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` },
   ageColumn,
@@ -58,7 +61,7 @@ function hasCondition(o: { status?: { conditions?: { type: string; status: strin
   return (o.status?.conditions ?? []).some((c) => c.type === type && c.status === 'True');
 }
 
-export const jobColumns: Column[] = [
+export const jobColumns: Column<Job>[] = [
   nameColumn,
   {
     header: 'STATUS',
@@ -96,9 +99,9 @@ export const jobColumns: Column[] = [
   selectorColumn,
 ];
 
-const jobTemplateContainers = (o: any): { name: string; image?: string }[] => o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? [];
+const jobTemplateContainers = (o: CronJob) => o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? [];
 
-export const cronJobColumns: Column[] = [
+export const cronJobColumns: Column<CronJob>[] = [
   nameColumn,
   { header: 'SCHEDULE', value: (o) => o.spec?.schedule ?? '' },
   { header: 'TIMEZONE', value: (o) => orNone(o.spec?.timeZone) },
@@ -111,28 +114,28 @@ export const cronJobColumns: Column[] = [
   { header: 'SELECTOR', wide: true, value: (o) => orNone(selectorString(o.spec?.jobTemplate?.spec?.selector)) },
 ];
 
-export const hpaColumns: Column[] = [
+export const hpaColumns: Column<HorizontalPodAutoscaler>[] = [
   nameColumn,
   { header: 'REFERENCE', value: (o) => `${o.spec?.scaleTargetRef?.kind ?? ''}/${o.spec?.scaleTargetRef?.name ?? ''}` },
   {
     header: 'TARGETS',
     value: (o) => {
-      const metrics: any[] = o.spec?.metrics ?? [];
+      const metrics = o.spec?.metrics ?? [];
       if (metrics.length === 0) return '<none>';
-      const current: any[] = o.status?.currentMetrics ?? [];
+      const current = o.status?.currentMetrics ?? [];
       const parts = metrics.slice(0, 2).map((m, i) => {
         if (m.type === 'Resource') {
-          const t = m.resource?.target ?? {};
+          const t: Partial<MetricTarget> = m.resource?.target ?? {};
           const cur = current[i]?.resource?.current;
           if (t.averageUtilization != null) {
             const c = cur?.averageUtilization != null ? `${cur.averageUtilization}%` : '<unknown>';
-            return `${m.resource.name}: ${c}/${t.averageUtilization}%`;
+            return `${m.resource?.name}: ${c}/${t.averageUtilization}%`;
           }
           const c = cur?.averageValue ?? '<unknown>';
-          return `${m.resource.name}: ${c}/${t.averageValue ?? t.value}`;
+          return `${m.resource?.name}: ${c}/${t.averageValue ?? t.value}`;
         }
-        const spec = m[String(m.type ?? '').charAt(0).toLowerCase() + String(m.type ?? '').slice(1)] ?? {};
-        const t = spec.target ?? {};
+        const source = { Pods: m.pods, Object: m.object, External: m.external, ContainerResource: m.containerResource }[m.type];
+        const t: Partial<MetricTarget> = source?.target ?? {};
         return `<unknown>/${t.averageValue ?? t.value ?? ''}${t.type === 'AverageValue' ? ' (avg)' : ''}`;
       });
       return metrics.length > 2 ? `${parts.join(', ')} + ${metrics.length - 2} more...` : parts.join(', ');

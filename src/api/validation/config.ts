@@ -1,14 +1,14 @@
 // ConfigMap and Secret validation: keys, sizes, secret types.
 import { configMapKey } from '../names.js';
-import type { KubeObject } from '../types.js';
+import type { ConfigMap, Secret } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 
 const MAX_SIZE = 1024 * 1024;
 
-export function validateConfigMap(o: KubeObject): FieldError[] {
+export function validateConfigMap(o: ConfigMap): FieldError[] {
   const errs: FieldError[] = [];
   let total = 0;
-  for (const field of ['data', 'binaryData']) {
+  for (const field of ['data', 'binaryData'] as const) {
     for (const [k, v] of Object.entries<string>(o[field] ?? {})) {
       for (const msg of configMapKey(k)) errs.push(new Path(field).invalid(k, msg));
       if (field === 'data' && o.binaryData && k in o.binaryData) errs.push(new Path(field).invalid(k, 'duplicate of key present in binaryData'));
@@ -27,7 +27,7 @@ const REQUIRED_KEYS: Record<string, string[]> = {
   'kubernetes.io/ssh-auth': ['ssh-privatekey'],
 };
 
-export function validateSecret(o: KubeObject): FieldError[] {
+export function validateSecret(o: Secret): FieldError[] {
   const errs: FieldError[] = [];
   const data = new Path('data');
   let total = 0;
@@ -37,6 +37,6 @@ export function validateSecret(o: KubeObject): FieldError[] {
     total += typeof v === 'string' ? Math.floor((v.length * 3) / 4) : 0;
   }
   if (total > MAX_SIZE) errs.push(data.tooLong(MAX_SIZE));
-  for (const key of REQUIRED_KEYS[o.type] ?? []) if (!(key in (o.data ?? {}))) errs.push(data.key(key).required());
+  for (const key of REQUIRED_KEYS[o.type ?? ''] ?? []) if (!(key in (o.data ?? {}))) errs.push(data.key(key).required());
   return errs;
 }

@@ -2,7 +2,8 @@
 // (including the fields Kubernetes makes immutable).
 import { semanticEqual } from '../equal.js';
 import type { ResourceInfo } from '../resources.js';
-import type { KubeObject } from '../types.js';
+import type { ConfigMap, Ingress, IngressBackend, KubeObject, PerKind, PodSpec, Secret, Service } from '../types.js';
+import { byKind } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 import { validateObjectMeta } from './meta.js';
 import { validatePodSpec } from './pod.js';
@@ -10,7 +11,7 @@ import { validateService } from './service.js';
 import { validateConfigMap, validateSecret } from './config.js';
 import * as w from './workloads.js';
 
-const PER_KIND: Record<string, (o: KubeObject) => FieldError[]> = {
+const PER_KIND: PerKind<FieldError[]> = {
   Pod: (o) => validatePodSpec(o.spec, new Path('spec')),
   Deployment: w.validateDeployment,
   ReplicaSet: w.validateReplicaSet,
@@ -26,17 +27,17 @@ const PER_KIND: Record<string, (o: KubeObject) => FieldError[]> = {
   Ingress: validateIngress,
 };
 
-function validateIngress(o: KubeObject): FieldError[] {
+function validateIngress(o: Ingress): FieldError[] {
   const errs: FieldError[] = [];
   const spec = new Path('spec');
   const s = o.spec ?? {};
   if (!s.defaultBackend && (s.rules ?? []).length === 0) errs.push(spec.child('rules').required('either `defaultBackend` or `rules` must be specified'));
-  (s.rules ?? []).forEach((r: any, i: number) => {
-    (r?.http?.paths ?? []).forEach((p: any, j: number) => {
+  (s.rules ?? []).forEach((r, i) => {
+    (r?.http?.paths ?? []).forEach((p, j) => {
       const pp = spec.child('rules').index(i).child('http').child('paths').index(j);
       if (!['Exact', 'Prefix', 'ImplementationSpecific'].includes(p.pathType)) errs.push(pp.child('pathType').notSupported(p.pathType, ['Exact', 'ImplementationSpecific', 'Prefix']));
       if (p.path && !p.path.startsWith('/')) errs.push(pp.child('path').invalid(p.path, "must be an absolute path"));
-      const b = p.backend ?? {};
+      const b: IngressBackend = p.backend ?? {};
       if (!b.service && !b.resource) errs.push(pp.child('backend').invalid(b, 'must specify a backend'));
       if (b.service && !b.service.port) errs.push(pp.child('backend').child('service').child('port').required());
       if (b.service?.port && b.service.port.name && b.service.port.number) errs.push(pp.child('backend').child('service').child('port').invalid(b.service.port, 'cannot set both port name & port number'));
@@ -47,45 +48,53 @@ function validateIngress(o: KubeObject): FieldError[] {
 
 /** Every validation error of an object about to be created. */
 export function validateCreate(r: ResourceInfo, o: KubeObject): FieldError[] {
-  return [...validateObjectMeta(r.kind, r.namespaced, o.metadata ?? {}), ...(PER_KIND[r.kind]?.(o) ?? [])];
+  return [...validateObjectMeta(r.kind, r.namespaced, o.metadata ?? {}), ...(byKind(PER_KIND, r.kind, o) ?? [])];
 }
 
 
 /** Fields that may not change once set, per kind: [path to read, field path in the error]. */
-const IMMUTABLE: Record<string, [(o: KubeObject) => unknown, string, string?][]> = {
-  Deployment: [[(o) => o.spec?.selector, 'spec.selector', 'field is immutable']],
-  ReplicaSet: [[(o) => o.spec?.selector, 'spec.selector', 'field is immutable']],
-  DaemonSet: [[(o) => o.spec?.selector, 'spec.selector', 'field is immutable']],
-  StatefulSet: [[(o) => o.spec?.selector, 'spec.selector', 'field is immutable']],
+const IMMUTABLE: Record<string, [string, string][]> = {
+  Deployment: [['selector', 'field is immutable']],
+  ReplicaSet: [['selector', 'field is immutable']],
+  DaemonSet: [['selector', 'field is immutable']],
+  StatefulSet: [['selector', 'field is immutable']],
   Job: [
-    [(o) => o.spec?.selector, 'spec.selector', 'field is immutable'],
-    [(o) => o.spec?.completions, 'spec.completions', 'field is immutable'],
+    ['selector', 'field is immutable'],
+    ['completions', 'field is immutable'],
   ],
-  Pod: [[(o) => o.spec?.nodeName, 'spec.nodeName', 'field is immutable']],
+  Pod: [['nodeName', 'field is immutable']],
 };
+
+/** A field of an object's spec, whatever the kind (decoding made the spec an object or left it out). */
+function specField(o: KubeObject, field: string): unknown {
+  return (o.spec as Record<string, unknown> | undefined)?.[field];
+}
 
 /** Every validation error of an update from `old` to `o`, immutable fields included. */
 export function validateUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject): FieldError[] {
   const errs = validateCreate(r, o);
-  for (const [get, field, detail] of IMMUTABLE[r.kind] ?? []) {
-    const before = get(old);
-    if (before !== undefined && !semanticEqual(before, get(o))) errs.push({ type: 'Invalid', field, value: get(o), detail });
+  for (const [field, detail] of IMMUTABLE[r.kind] ?? []) {
+    const before = specField(old, field);
+    if (before !== undefined && !semanticEqual(before, specField(o, field))) errs.push({ type: 'Invalid', field: `spec.${field}`, value: specField(o, field), detail });
   }
+  // Below, `r.kind` says which kind both objects are.
   if (r.kind === 'Service') {
-    const before = old.spec?.clusterIP;
-    const after = o.spec?.clusterIP;
-    if (before && before !== after && !(old.spec?.type === 'ExternalName' || o.spec?.type === 'ExternalName'))
+    const [was, now] = [old as Service, o as Service];
+    const before = was.spec?.clusterIP;
+    const after = now.spec?.clusterIP;
+    if (before && before !== after && !(was.spec?.type === 'ExternalName' || now.spec?.type === 'ExternalName'))
       errs.push({ type: 'Invalid', field: 'spec.clusterIPs[0]', value: after ?? '', detail: 'may not change once set' });
   }
   if ((r.kind === 'ConfigMap' || r.kind === 'Secret') && old.immutable === true) {
-    if (!semanticEqual(old.data, o.data) || !semanticEqual(old.binaryData, o.binaryData))
+    const [was, now] = [old as ConfigMap | Secret, o as ConfigMap | Secret];
+    if (!semanticEqual(was.data, now.data) || !semanticEqual((was as ConfigMap).binaryData, (now as ConfigMap).binaryData))
       errs.push({ type: 'Forbidden', field: 'data', detail: 'field is immutable when `immutable` is set' });
     if (o.immutable !== true) errs.push({ type: 'Forbidden', field: 'immutable', detail: 'field is immutable when `immutable` is set' });
   }
   if (r.kind === 'Pod' && old.spec && o.spec) {
     // Only image fields (and a few others) may change on a pod; the spec is otherwise immutable.
-    const strip = (s: any) => ({ ...s, containers: (s.containers ?? []).map((c: any) => ({ ...c, image: undefined })), initContainers: (s.initContainers ?? []).map((c: any) => ({ ...c, image: undefined })), activeDeadlineSeconds: undefined, tolerations: undefined, terminationGracePeriodSeconds: undefined });
-    if (!semanticEqual(strip(old.spec), strip(o.spec)))
+    const strip = (s: PodSpec) => ({ ...s, containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })), initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })), activeDeadlineSeconds: undefined, tolerations: undefined, terminationGracePeriodSeconds: undefined });
+    if (!semanticEqual(strip(old.spec as PodSpec), strip(o.spec as PodSpec)))
       errs.push({ type: 'Forbidden', field: 'spec', detail: 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)' });
   }
   return errs;

@@ -1,6 +1,6 @@
 // Service validation (ValidateService): type, ports, selector, clusterIP, ExternalName.
 import { dns1123Subdomain } from '../names.js';
-import type { KubeObject } from '../types.js';
+import type { Service, ServicePort } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 import { validateLabels } from './meta.js';
 
@@ -8,13 +8,13 @@ const spec = new Path('spec');
 const TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
-export function validateService(o: KubeObject): FieldError[] {
+export function validateService(o: Service): FieldError[] {
   const s = o.spec;
   if (!s || typeof s !== 'object') return [spec.required()];
   const errs: FieldError[] = [];
   const type = s.type ?? 'ClusterIP';
   if (!TYPES.includes(type)) errs.push(spec.child('type').notSupported(type, TYPES));
-  const ports: any[] = s.ports ?? [];
+  const ports: ServicePort[] = s.ports ?? [];
   const headless = s.clusterIP === 'None';
   if (type === 'ExternalName') {
     if (!s.externalName) errs.push(spec.child('externalName').required());

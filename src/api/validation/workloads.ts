@@ -2,7 +2,7 @@
 // StatefulSet, Job, CronJob, HorizontalPodAutoscaler.
 import { CronError, parseCron, validTimeZone } from '../cron.js';
 import { fromLabelSelector, matches } from '../labels.js';
-import type { KubeObject, LabelSelector } from '../types.js';
+import type { CronJob, DaemonSet, Deployment, HorizontalPodAutoscaler, Job, JobSpec, LabelSelector, PodTemplateSpec, ReplicaSet, ReplicationController, StatefulSet } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 import { validateLabels } from './meta.js';
 import { validatePodSpec } from './pod.js';
@@ -28,10 +28,9 @@ function validateSelector(sel: LabelSelector | undefined, p: Path): FieldError[]
 }
 
 /** A selector plus a template whose labels it must select (Deployment, ReplicaSet, DaemonSet, StatefulSet). */
-function validateSelectorAndTemplate(o: KubeObject, restartPolicies?: string[], extraVolumes: string[] = []): FieldError[] {
-  const s = o.spec ?? {};
+function validateSelectorAndTemplate(s: { selector?: LabelSelector; template?: PodTemplateSpec }, restartPolicies?: string[], extraVolumes: string[] = []): FieldError[] {
   const errs: FieldError[] = [];
-  const sel: LabelSelector | undefined = s.selector;
+  const sel = s.selector;
   const empty = !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
   if (!sel) errs.push(spec.child('selector').required());
   else {
@@ -59,10 +58,10 @@ function isZero(v: unknown): boolean {
   return v === 0 || v === '0%';
 }
 
-export function validateDeployment(o: KubeObject): FieldError[] {
+export function validateDeployment(o: Deployment): FieldError[] {
   const s = o.spec;
   if (!s || typeof s !== 'object') return [spec.required()];
-  const errs = [...nonNegative(s.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(o)];
+  const errs = [...nonNegative(s.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(s)];
   const st = s.strategy ?? {};
   const sp = spec.child('strategy');
   if (st.type && !['RollingUpdate', 'Recreate'].includes(st.type)) errs.push(sp.child('type').notSupported(st.type, ['Recreate', 'RollingUpdate']));
@@ -79,12 +78,12 @@ export function validateDeployment(o: KubeObject): FieldError[] {
   return errs;
 }
 
-export function validateReplicaSet(o: KubeObject): FieldError[] {
+export function validateReplicaSet(o: ReplicaSet): FieldError[] {
   if (!o.spec || typeof o.spec !== 'object') return [spec.required()];
-  return [...nonNegative(o.spec.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(o)];
+  return [...nonNegative(o.spec.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(o.spec)];
 }
 
-export function validateReplicationController(o: KubeObject): FieldError[] {
+export function validateReplicationController(o: ReplicationController): FieldError[] {
   const s = o.spec;
   if (!s || typeof s !== 'object') return [spec.required()];
   const errs = nonNegative(s.replicas, spec.child('replicas'));
@@ -101,10 +100,10 @@ export function validateReplicationController(o: KubeObject): FieldError[] {
   return errs;
 }
 
-export function validateDaemonSet(o: KubeObject): FieldError[] {
+export function validateDaemonSet(o: DaemonSet): FieldError[] {
   const s = o.spec;
   if (!s || typeof s !== 'object') return [spec.required()];
-  const errs = validateSelectorAndTemplate(o);
+  const errs = validateSelectorAndTemplate(s);
   const us = s.updateStrategy ?? {};
   if (us.type && !['RollingUpdate', 'OnDelete'].includes(us.type)) errs.push(spec.child('updateStrategy').child('type').notSupported(us.type, ['OnDelete', 'RollingUpdate']));
   if (us.rollingUpdate) {
@@ -116,12 +115,12 @@ export function validateDaemonSet(o: KubeObject): FieldError[] {
   return errs;
 }
 
-export function validateStatefulSet(o: KubeObject): FieldError[] {
+export function validateStatefulSet(o: StatefulSet): FieldError[] {
   const s = o.spec;
   if (!s || typeof s !== 'object') return [spec.required()];
   // Containers may mount the volumes that volumeClaimTemplates provide to each pod.
-  const claims = ((s.volumeClaimTemplates ?? []) as KubeObject[]).map((t) => t.metadata?.name).filter((n): n is string => !!n);
-  const errs = [...nonNegative(s.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(o, undefined, claims)];
+  const claims = (s.volumeClaimTemplates ?? []).map((t) => t.metadata?.name).filter((n): n is string => !!n);
+  const errs = [...nonNegative(s.replicas, spec.child('replicas')), ...validateSelectorAndTemplate(s, undefined, claims)];
   if (s.podManagementPolicy && !['OrderedReady', 'Parallel'].includes(s.podManagementPolicy))
     errs.push(spec.child('podManagementPolicy').invalid(s.podManagementPolicy, "must be 'OrderedReady' or 'Parallel'"));
   const us = s.updateStrategy ?? {};
@@ -130,10 +129,10 @@ export function validateStatefulSet(o: KubeObject): FieldError[] {
   return errs;
 }
 
-function validateJobSpec(js: any, p: Path): FieldError[] {
+function validateJobSpec(js: JobSpec | undefined, p: Path): FieldError[] {
   if (!js || typeof js !== 'object') return [p.required()];
   const errs: FieldError[] = [];
-  for (const f of ['parallelism', 'completions', 'backoffLimit']) errs.push(...nonNegative(js[f], p.child(f)));
+  for (const f of ['parallelism', 'completions', 'backoffLimit'] as const) errs.push(...nonNegative(js[f], p.child(f)));
   if (typeof js.activeDeadlineSeconds === 'number' && js.activeDeadlineSeconds <= 0)
     errs.push(p.child('activeDeadlineSeconds').invalid(js.activeDeadlineSeconds, 'must be greater than 0'));
   if (js.completionMode && !['NonIndexed', 'Indexed'].includes(js.completionMode))
@@ -150,7 +149,7 @@ function validateJobSpec(js: any, p: Path): FieldError[] {
   return errs;
 }
 
-export function validateJob(o: KubeObject): FieldError[] {
+export function validateJob(o: Job): FieldError[] {
   return validateJobSpec(o.spec, spec);
 }
 
@@ -165,7 +164,7 @@ export function scheduleProblem(schedule: string): string | undefined {
   }
 }
 
-export function validateCronJob(o: KubeObject): FieldError[] {
+export function validateCronJob(o: CronJob): FieldError[] {
   const s = o.spec;
   if (!s || typeof s !== 'object') return [spec.required()];
   const errs: FieldError[] = [];
@@ -180,13 +179,13 @@ export function validateCronJob(o: KubeObject): FieldError[] {
   if (s.timeZone !== undefined) {
     if (!validTimeZone(s.timeZone)) errs.push(spec.child('timeZone').invalid(s.timeZone, 'unknown time zone ' + s.timeZone));
   }
-  for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'startingDeadlineSeconds']) errs.push(...nonNegative(s[f], spec.child(f)));
+  for (const f of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'startingDeadlineSeconds'] as const) errs.push(...nonNegative(s[f], spec.child(f)));
   if (!s.jobTemplate) errs.push(spec.child('jobTemplate').required());
   else errs.push(...validateJobSpec(s.jobTemplate.spec, spec.child('jobTemplate').child('spec')));
   return errs;
 }
 
-export function validateHPA(o: KubeObject): FieldError[] {
+export function validateHPA(o: HorizontalPodAutoscaler): FieldError[] {
   const s = o.spec;
   if (!s || typeof s !== 'object') return [spec.required()];
   const errs: FieldError[] = [];

@@ -1,22 +1,23 @@
 // DefaultStorageClass (a claim without a class gets the default StorageClass) and
 // DefaultIngressClass (an Ingress without a class gets the default IngressClass): mutating
 // admission plugins that look at other objects, as kube-apiserver's run at create time.
-import { resolveResource } from '../../api/resources.js';
-import type { KubeObject } from '../../api/types.js';
+import { resourceNamed } from '../../api/resources.js';
+import type { Ingress, IngressClass, PersistentVolumeClaim, StorageClass } from '../../api/types.js';
+import type { ResourceInfo } from '../../api/resources.js';
 import type { Registry } from '../registry.js';
 import type { MutatingPlugin } from './plugin.js';
 
-const [scR, icR] = ['storageclasses', 'ingressclasses'].map((n) => resolveResource(n)[0]);
+const scR = resourceNamed('storageclasses'), icR = resourceNamed('ingressclasses');
 
 /** The newest class marked default by `annotation` (ties: by name), or undefined. */
-function defaultOf(reg: Registry, r: typeof scR, annotation: string): KubeObject | undefined {
+function defaultOf<C extends StorageClass | IngressClass>(reg: Registry, r: ResourceInfo<C>, annotation: string): C | undefined {
   return reg
     .list(r, undefined)
     .items.filter((c) => c.metadata.annotations?.[annotation] === 'true')
     .sort((a, b) => Date.parse(b.metadata.creationTimestamp!) - Date.parse(a.metadata.creationTimestamp!) || (a.metadata.name! < b.metadata.name! ? -1 : 1))[0];
 }
 
-export const defaultStorageClass: MutatingPlugin = {
+export const defaultStorageClass: MutatingPlugin<PersistentVolumeClaim> = {
   name: 'DefaultStorageClass',
   kinds: ['PersistentVolumeClaim'],
   admit({ reg }, o) {
@@ -26,7 +27,7 @@ export const defaultStorageClass: MutatingPlugin = {
   },
 };
 
-export const defaultIngressClass: MutatingPlugin = {
+export const defaultIngressClass: MutatingPlugin<Ingress> = {
   name: 'DefaultIngressClass',
   kinds: ['Ingress'],
   admit({ reg }, o) {

@@ -1,9 +1,9 @@
 // NamespaceLifecycle: nothing is created in a namespace that does not exist or is being terminated.
-import { resolveResource } from '../../api/resources.js';
+import { resourceNamed } from '../../api/resources.js';
 import * as E from '../errors.js';
 import type { ValidatingPlugin } from './plugin.js';
 
-const nsR = resolveResource('namespaces')[0];
+const nsR = resourceNamed('namespaces');
 
 export const namespaceLifecycle: ValidatingPlugin = {
   name: 'NamespaceLifecycle',

@@ -19,10 +19,12 @@ interface Plugin {
   readonly kinds?: string[];
 }
 
-export interface MutatingPlugin extends Plugin {
-  admit(a: AdmissionAttributes, o: KubeObject): void;
+/** A plugin that changes objects; `O` is the type of the objects of its `kinds`. */
+export interface MutatingPlugin<O extends KubeObject = KubeObject> extends Plugin {
+  admit(a: AdmissionAttributes, o: O): void;
 }
 
-export interface ValidatingPlugin extends Plugin {
-  validate(a: AdmissionAttributes, o: KubeObject): void;
+/** A plugin that may refuse objects; `O` is the type of the objects of its `kinds`. */
+export interface ValidatingPlugin<O extends KubeObject = KubeObject> extends Plugin {
+  validate(a: AdmissionAttributes, o: O): void;
 }

@@ -2,21 +2,24 @@
 // pkg/registry/<group>/<kind>/strategy.go), as one object per kind: the status a new object starts
 // with, what create and update set or carry over, how /status writes are taken, and how a delete
 // goes. The registry stays generic: it asks `strategyFor(kind)` and never branches on a kind.
-import type { KubeObject } from '../../api/types.js';
+import type { Kinds, KubeObject } from '../../api/types.js';
 
-/** The per-kind rules. Every hook is optional: absent, the generic behaviour applies. */
-export interface Strategy {
+/**
+ * The per-kind rules, for objects of type `O`. Every hook is optional: absent, the generic
+ * behaviour applies. Hooks are methods, so that a kind's strategy joins the table of all kinds.
+ */
+export interface Strategy<O extends KubeObject = KubeObject> {
   /**
    * The status a created object starts with. Absent: `{}` for kinds with a status subresource
    * (what a client sent is dropped), the client's for the rest.
    */
-  initialStatus?(o: KubeObject): unknown;
+  initialStatus?(o: O): unknown;
   /** Keeps the status the client sent on create (kinds whose status is theirs to set: Node, Event, volumes). */
   readonly keepsStatusOnCreate?: boolean;
   /** Kind-specific fields a create sets or clears, after system metadata, before defaults. */
-  prepareForCreate?(o: KubeObject): void;
+  prepareForCreate?(o: O): void;
   /** Kind-specific fields an update (not /status) rewrites or carries over from the stored object. */
-  prepareForUpdate?(o: KubeObject, old: KubeObject): void;
+  prepareForUpdate?(o: O, old: O): void;
   /** An update of the main resource may also set status (Node: its kubelet writes both). */
   readonly updateTakesStatus?: boolean;
   /** A /status write also takes the writer's annotations (the status strategy resets only spec and labels). */
@@ -26,21 +29,21 @@ export interface Strategy {
   /** Objects made in great numbers from one template (pods): the registry shares their identical parts. */
   readonly internsParts?: boolean;
   /** Finalizers in the spec that keep a deleted object until they are gone (a Namespace's `kubernetes`). */
-  specFinalizers?(o: KubeObject): number;
+  specFinalizers?(o: O): number;
   /** Seconds a delete waits for the object to stop (a pod's graceful termination); absent: 0. */
-  gracePeriod?(cur: KubeObject, requested: number | undefined): number;
+  gracePeriod?(cur: O, requested: number | undefined): number;
   /**
    * A delete that only marks the object, whatever its finalizers (a Namespace turns Terminating
    * and its controller empties it): the marked object, or undefined to delete as usual.
    */
-  markDeleted?(cur: KubeObject, finalizers: string[], now: string): KubeObject;
+  markDeleted?(cur: O, finalizers: string[], now: string): O;
 }
 
 const registered = new Map<string, Strategy>();
 const GENERIC: Strategy = {};
 
 /** Registers a kind's strategy (each strategy file does, for its kinds). */
-export function defineStrategy(kinds: string[], s: Strategy): void {
+export function defineStrategy<K extends keyof Kinds>(kinds: K[], s: Strategy<Kinds[K]>): void {
   for (const k of kinds) registered.set(k, s);
 }
 

@@ -1,9 +1,8 @@
 // `minikctl autoscale TYPE NAME --min --max --cpu-percent`: creates an autoscaling/v2
 // HorizontalPodAutoscaler for a scalable workload, as kubectl autoscale does.
 import type { Command } from 'commander';
-import { groupVersion } from '../../api/resources.js';
+import { groupVersion, resourceNamed } from '../../api/resources.js';
 import { resourcePath } from '../../client/client.js';
-import { resolveResource } from '../../api/resources.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
@@ -24,7 +23,7 @@ export async function runAutoscale(ctx: Context, args: string[], opts: Autoscale
   const min = opts.min !== undefined ? Number(opts.min) : undefined;
   if (min !== undefined && min > max) throw new CliError(`error: --max=MAXPODS must be larger or equal to --min=MINPODS, max: ${max}, min: ${min}`);
   const ns = resolveNamespace(opts);
-  const hpaR = resolveResource('horizontalpodautoscalers')[0];
+  const hpaR = resourceNamed('horizontalpodautoscalers');
   const client = await ctx.client();
   let exit = 0;
   for (const q of parseResourceArgs(args, 'autoscale')) {

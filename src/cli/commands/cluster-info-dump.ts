@@ -5,8 +5,8 @@
 // --output-directory (`nodes.json`, `<namespace>/pods.json`, `<namespace>/<pod>/logs.txt`).
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveResource } from '../../api/resources.js';
-import type { KubeList, KubeObject } from '../../api/types.js';
+import { resolveResource, resourceNamed } from '../../api/resources.js';
+import type { KubeList, KubeObject, Pod } from '../../api/types.js';
 import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import { toJson } from '../../printers/json.js';
 import type { Context } from '../context.js';
@@ -60,10 +60,10 @@ export async function runClusterInfoDump(ctx: Context, opts: DumpOptions): Promi
   else if (opts.namespaces) namespaces = opts.namespaces.split(',').filter(Boolean);
   else namespaces = ['kube-system', resolveNamespace(opts)];
   for (const ns of namespaces) {
-    let pods: KubeObject[] = [];
+    let pods: Pod[] = [];
     for (const [plural, file] of PER_NAMESPACE) {
       const items = await list(plural, ns);
-      if (plural === 'pods') pods = items.items;
+      if (plural === 'pods') pods = items.items as Pod[];
       write(path.join(ns, file), ext, print(items));
     }
     for (const pod of pods) {
@@ -86,7 +86,7 @@ async function containerLog(client: Client, pod: KubeObject, container: string):
   const who = `container ${container} of pod ${pod.metadata.namespace}/${pod.metadata.name}`;
   let body: string;
   try {
-    body = await client.text(resourcePath(resolveResource('pods')[0], pod.metadata.namespace, pod.metadata.name, 'log'), { container });
+    body = await client.text(resourcePath(resourceNamed('pods'), pod.metadata.namespace, pod.metadata.name, 'log'), { container });
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
     body = `Request log error: ${e.message}\n`;

@@ -1,8 +1,8 @@
 // `minikctl create job|deployment|namespace NAME ...`: objects built from flags, as kubectl's
 // generators build them (including `create job --from=cronjob/NAME`).
 import type { Command } from 'commander';
-import { qualifiedSingular, resolveResource } from '../../api/resources.js';
-import type { KubeObject } from '../../api/types.js';
+import { qualifiedSingular, resolveResource, resourceNamed } from '../../api/resources.js';
+import type { CronJob, KubeObject } from '../../api/types.js';
 import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
@@ -67,10 +67,10 @@ export async function runCreateJob(ctx: Context, name: string, command: string[]
     const [kind, cjName] = opts.from.split('/');
     if (!cjName || !['cronjob', 'cronjobs', 'cj', 'cronjob.batch', 'cronjobs.batch'].includes(kind.toLowerCase())) throw new CliError(`error: from must be an existing cronjob: ${opts.from}`);
     const client = await ctx.client();
-    const cjR = resolveResource('cronjobs')[0];
-    let cj: KubeObject;
+    const cjR = resourceNamed('cronjobs');
+    let cj: CronJob;
     try {
-      cj = (await client.get(resourcePath(cjR, resolveNamespace(opts), cjName))).body;
+      cj = (await client.get<CronJob>(resourcePath(cjR, resolveNamespace(opts), cjName))).body;
     } catch (e) {
       ctx.err(formatError(e));
       return 1;

@@ -1,8 +1,8 @@
 // `minikctl describe`: an object's details, related objects and its events, as kubectl shows them.
 import type { Command } from 'commander';
-import { resolveResource } from '../../api/resources.js';
+import { resourceNamed } from '../../api/resources.js';
 import { selectorString } from '../../api/labels.js';
-import type { KubeList, KubeObject } from '../../api/types.js';
+import type { DaemonSet, Deployment, Event, Job, KubeList, KubeObject, Lease, Pod, ReplicaSet, ReplicationController, StatefulSet } from '../../api/types.js';
 import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { formatError } from '../errors.js';
@@ -16,28 +16,29 @@ interface DescribeOptions {
   showEvents?: boolean;
 }
 
-const [eventsR, rsR, podsR, epR, leaseR] = ['events', 'replicasets', 'pods', 'endpoints', 'leases'].map((n) => resolveResource(n)[0]);
+const eventsR = resourceNamed('events'), rsR = resourceNamed('replicasets'), podsR = resourceNamed('pods'), epR = resourceNamed('endpoints'), leaseR = resourceNamed('leases');
 
 async function related(client: Client, o: KubeObject): Promise<KubeObject[] | undefined> {
   const ns = o.metadata.namespace;
+  const owned = (pods: Pod[]) => pods.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid));
+  // Each case reads the fields of the kind the object says it is.
   switch (o.kind) {
     case 'Deployment':
-      return (await client.get<KubeList>(resourcePath(rsR, ns), { labelSelector: selectorString(o.spec?.selector) })).body.items;
+      return (await client.get<KubeList<ReplicaSet>>(resourcePath(rsR, ns), { labelSelector: selectorString((o as Deployment).spec?.selector) })).body.items;
     case 'ReplicaSet':
     case 'ReplicationController': {
-      const sel = o.kind === 'ReplicaSet' ? selectorString(o.spec?.selector) : Object.entries(o.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-      const pods = (await client.get<KubeList>(resourcePath(podsR, ns), { labelSelector: sel })).body.items;
-      return pods.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid));
+      const sel = o.kind === 'ReplicaSet' ? selectorString((o as ReplicaSet).spec?.selector) : Object.entries((o as ReplicationController).spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+      return owned((await client.get<KubeList<Pod>>(resourcePath(podsR, ns), { labelSelector: sel })).body.items);
     }
     case 'Job':
     case 'DaemonSet':
     case 'StatefulSet': {
-      const pods = (await client.get<KubeList>(resourcePath(podsR, ns), { labelSelector: selectorString(o.spec?.selector) })).body.items;
-      return pods.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid));
+      const sel = selectorString((o as Job | DaemonSet | StatefulSet).spec?.selector);
+      return owned((await client.get<KubeList<Pod>>(resourcePath(podsR, ns), { labelSelector: sel })).body.items);
     }
     case 'PersistentVolumeClaim': {
-      const pods = (await client.get<KubeList>(resourcePath(podsR, ns))).body.items;
-      return pods.filter((p) => (p.spec?.volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === o.metadata.name));
+      const pods = (await client.get<KubeList<Pod>>(resourcePath(podsR, ns))).body.items;
+      return pods.filter((p) => (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === o.metadata.name));
     }
     case 'Ingress':
       return (await client.get<KubeList>(resourcePath(epR, ns))).body.items;
@@ -54,11 +55,11 @@ async function related(client: Client, o: KubeObject): Promise<KubeObject[] | un
   return undefined;
 }
 
-async function eventsFor(client: Client, o: KubeObject): Promise<KubeObject[]> {
+async function eventsFor(client: Client, o: KubeObject): Promise<Event[]> {
   const fs = [`involvedObject.name=${o.metadata.name}`, `involvedObject.namespace=${o.metadata.namespace ?? ''}`];
   if (o.metadata.uid) fs.push(`involvedObject.uid=${o.metadata.uid}`);
   const ns = o.metadata.namespace || 'default';
-  return (await client.get<KubeList>(resourcePath(eventsR, ns), { fieldSelector: fs.join(',') })).body.items;
+  return (await client.get<KubeList<Event>>(resourcePath(eventsR, ns), { fieldSelector: fs.join(',') })).body.items;
 }
 
 /** Runs `describe`; returns the exit code. */
@@ -104,7 +105,7 @@ export async function runDescribe(ctx: Context, args: string[], opts: DescribeOp
   const texts: string[] = [];
   for (const o of objects) {
     const events = opts.showEvents === false ? undefined : await eventsFor(client, o);
-    const lease = o.kind === 'Node' ? await client.get(resourcePath(leaseR, 'kube-node-lease', o.metadata.name)).then((r) => r.body, () => undefined) : undefined;
+    const lease = o.kind === 'Node' ? await client.get<Lease>(resourcePath(leaseR, 'kube-node-lease', o.metadata.name)).then((r) => r.body, () => undefined) : undefined;
     texts.push(describeObject(o, { events, now, related: await related(client, o), lease }));
   }
   ctx.out(texts.join('\n\n'));

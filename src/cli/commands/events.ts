@@ -3,8 +3,8 @@
 // --for narrows to one object, --types to Normal and/or Warning.
 import type { Command } from 'commander';
 import { age } from '../../api/duration.js';
-import { resolveResource } from '../../api/resources.js';
-import type { KubeList, KubeObject } from '../../api/types.js';
+import { resourceNamed } from '../../api/resources.js';
+import type { Event, KubeList } from '../../api/types.js';
 import { resourcePath } from '../../client/client.js';
 import { tabulate } from '../../printers/tabwriter.js';
 import type { Context } from '../context.js';
@@ -25,12 +25,12 @@ interface EventsOptions {
 const TYPES = ['Normal', 'Warning'];
 
 /** When an event last happened (kubectl's eventTime: series, then lastTimestamp, then eventTime). */
-function lastSeen(e: KubeObject): string | undefined {
+function lastSeen(e: Event): string | undefined {
   return e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? undefined;
 }
 
 /** The LAST SEEN cell: its age, and for a repeated event how often over how long. */
-export function lastSeenCell(e: KubeObject, now: number): string {
+export function lastSeenCell(e: Event, now: number): string {
   const last = age(lastSeen(e), now);
   const count = e.series?.count ?? e.count ?? 1;
   if (count > 1) return `${last} (x${count} over ${age(e.firstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, now)})`;
@@ -50,10 +50,10 @@ export async function runEvents(ctx: Context, opts: EventsOptions): Promise<numb
   }
   const fmt = opts.output ? await preparePrinter(opts.output) : undefined;
   const client = await ctx.client();
-  const eventsR = resolveResource('events')[0];
-  const res = await client.get<KubeList>(resourcePath(eventsR, opts.allNamespaces ? undefined : ns), { fieldSelector: fieldSelector.length ? fieldSelector.join(',') : undefined });
+  const eventsR = resourceNamed('events');
+  const res = await client.get<KubeList<Event>>(resourcePath(eventsR, opts.allNamespaces ? undefined : ns), { fieldSelector: fieldSelector.length ? fieldSelector.join(',') : undefined });
   const now = res.serverNow;
-  const when = (e: KubeObject) => Date.parse(lastSeen(e) ?? '') || 0;
+  const when = (e: Event) => Date.parse(lastSeen(e) ?? '') || 0;
   // Oldest first; ties keep the server's order (names sort in time order within an object).
   const events = res.body.items
     .filter((e) => types.length === 0 || types.some((t) => t.toLowerCase() === String(e.type ?? '').toLowerCase()))

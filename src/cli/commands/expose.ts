@@ -2,7 +2,8 @@
 // Deployment or ReplicaSet, as kubectl's expose builds it: the object's labels, its pods' selector,
 // and its ports (from --port, or the pod template's container ports).
 import type { Command } from 'commander';
-import type { KubeObject } from '../../api/types.js';
+import type { KubeObject, LabelSelector, ReplicationController, Service } from '../../api/types.js';
+import { podSpecOf } from '../../api/pods.js';
 import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
@@ -34,11 +35,14 @@ function selectorOf(o: KubeObject): Record<string, string> {
       if (!o.metadata.labels || Object.keys(o.metadata.labels).length === 0) throw new CliError(`error: the pod has no labels and cannot be exposed`);
       return o.metadata.labels;
     case 'Service':
-    case 'ReplicationController':
-      if (!o.spec?.selector) throw new CliError(`error: the ${o.kind === 'Service' ? 'service' : 'replication controller'} has no pod selector set`);
-      return o.spec.selector;
+    case 'ReplicationController': {
+      const selector = (o as Service | ReplicationController).spec?.selector;
+      if (!selector) throw new CliError(`error: the ${o.kind === 'Service' ? 'service' : 'replication controller'} has no pod selector set`);
+      return selector;
+    }
     default: {
-      const sel = o.spec?.selector ?? {};
+      // Deployments and ReplicaSets (EXPOSABLE): a LabelSelector.
+      const sel: LabelSelector = (o.spec as { selector?: LabelSelector } | undefined)?.selector ?? {};
       if (sel.matchExpressions?.length) throw new CliError(`error: couldn't convert expressions - "${JSON.stringify(sel.matchExpressions)}" to map-based selector format`);
       return sel.matchLabels ?? {};
     }
@@ -47,9 +51,8 @@ function selectorOf(o: KubeObject): Record<string, string> {
 
 /** The container ports of the object's pods (kubectl's PortsForObject / ProtocolsForObject). */
 function portsOf(o: KubeObject): { port: number; protocol: string }[] {
-  const spec = o.kind === 'Pod' ? o.spec : o.kind === 'Service' ? undefined : o.spec?.template?.spec;
-  if (o.kind === 'Service') return (o.spec?.ports ?? []).map((p: { port: number; protocol?: string }) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
-  return (spec?.containers ?? []).flatMap((c: { ports?: { containerPort: number; protocol?: string }[] }) => (c.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol ?? 'TCP' })));
+  if (o.kind === 'Service') return ((o as Service).spec?.ports ?? []).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
+  return (podSpecOf(o)?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol ?? 'TCP' })));
 }
 
 /** The Service `expose` builds for an object. */

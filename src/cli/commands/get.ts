@@ -1,7 +1,7 @@
 // `minikctl get`: list or fetch objects and print them as kubectl does.
 import type { Command } from 'commander';
 import { type ResourceInfo, groupVersion } from '../../api/resources.js';
-import type { KubeList, KubeObject } from '../../api/types.js';
+import type { Event, KubeList, KubeObject } from '../../api/types.js';
 import { ApiError, resourcePath } from '../../client/client.js';
 import { evalPath } from '../../printers/jsonpath.js';
 import { tableRows } from '../../printers/table.js';
@@ -104,7 +104,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
   }
   if (opts.sortBy) for (const f of fetched) f.objects = sortObjects(f.objects, opts.sortBy);
   // Events read best oldest first (as `kubectl events` shows them), not in name order.
-  else for (const f of fetched) if (f.r.kind === 'Event') f.objects = sortEvents(f.objects);
+  else for (const f of fetched) if (f.r.kind === 'Event') f.objects = sortEvents(f.objects as Event[]);
 
   const total = fetched.reduce((n, f) => n + f.objects.length, 0);
   const kinds = fetched.filter((f) => f.objects.length > 0).length;
@@ -150,8 +150,8 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
 }
 
 /** Events by last occurrence, then first occurrence, then creation (resourceVersion). */
-function sortEvents(events: KubeObject[]): KubeObject[] {
-  const t = (e: KubeObject, k: string) => Date.parse(e[k] ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0;
+function sortEvents(events: Event[]): Event[] {
+  const t = (e: Event, k: 'lastTimestamp' | 'firstTimestamp') => Date.parse(e[k] ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0;
   return [...events].sort((a, b) => t(a, 'lastTimestamp') - t(b, 'lastTimestamp') || t(a, 'firstTimestamp') - t(b, 'firstTimestamp') || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
 }
 

@@ -2,8 +2,8 @@
 // TYPE/NAME of a workload (one of its pods), or -l selector.
 import type { Command } from 'commander';
 import { mapSelectorString, selectorString } from '../../api/labels.js';
-import { resolveResource } from '../../api/resources.js';
-import type { KubeList, KubeObject } from '../../api/types.js';
+import { resourceNamed } from '../../api/resources.js';
+import type { KubeList, KubeObject, Pod, ReplicaSet, ReplicationController } from '../../api/types.js';
 import { ApiError, resourcePath } from '../../client/client.js';
 import { deletionOrder } from '../../api/pod-ranking.js';
 import type { Context } from '../context.js';
@@ -11,7 +11,7 @@ import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { resolveNamespace } from '../flags.js';
 
-const podsR = resolveResource('pods')[0];
+const podsR = resourceNamed('pods');
 
 interface LogsOptions {
   namespace?: string;
@@ -28,9 +28,9 @@ interface LogsOptions {
 export async function runLogs(ctx: Context, args: string[], opts: LogsOptions): Promise<number> {
   const ns = resolveNamespace(opts);
   const client = await ctx.client();
-  let pods: KubeObject[] = [];
+  let pods: Pod[] = [];
   if (opts.selector) {
-    pods = (await client.get<KubeList>(resourcePath(podsR, ns), { labelSelector: opts.selector })).body.items;
+    pods = (await client.get<KubeList<Pod>>(resourcePath(podsR, ns), { labelSelector: opts.selector })).body.items;
     if (pods.length === 0) {
       ctx.err(`No resources found in ${ns} namespace.`);
       return 0;
@@ -40,10 +40,10 @@ export async function runLogs(ctx: Context, args: string[], opts: LogsOptions): 
     const [q] = parseResourceArgs(args[0].includes('/') ? [args[0]] : ['pods', args[0]], 'logs');
     try {
       const obj = (await client.get(resourcePath(q.r, ns, q.names[0]))).body as KubeObject;
-      if (q.r.kind === 'Pod') pods = [obj];
+      if (q.r.kind === 'Pod') pods = [obj as Pod];
       else {
-        const sel = q.r.kind === 'ReplicationController' ? mapSelectorString(obj.spec?.selector) : selectorString(obj.spec?.selector);
-        const all = (await client.get<KubeList>(resourcePath(podsR, ns), { labelSelector: sel })).body.items;
+        const sel = q.r.kind === 'ReplicationController' ? mapSelectorString((obj as ReplicationController).spec?.selector) : selectorString((obj as ReplicaSet).spec?.selector);
+        const all = (await client.get<KubeList<Pod>>(resourcePath(podsR, ns), { labelSelector: sel })).body.items;
         if (all.length === 0) throw new CliError(`error: timed out waiting for the condition`);
         // kubectl uses the most active pod: the last one a scale-down would delete.
         const best = [...all].sort(deletionOrder).pop()!;
@@ -57,7 +57,7 @@ export async function runLogs(ctx: Context, args: string[], opts: LogsOptions): 
     if (args[1] && !opts.container) opts.container = args[1];
   }
   for (const pod of pods) {
-    const names = opts.allContainers || (opts.selector && !opts.container) ? (pod.spec?.containers ?? []).map((c: { name: string }) => c.name) : [opts.container ?? (pod.spec?.containers?.length === 1 ? pod.spec.containers[0].name : undefined)];
+    const names = opts.allContainers || (opts.selector && !opts.container) ? (pod.spec?.containers ?? []).map((c) => c.name) : [opts.container ?? (pod.spec?.containers?.length === 1 ? pod.spec.containers[0].name : undefined)];
     for (const container of names) {
       const text = await client.text(resourcePath(podsR, ns, pod.metadata.name, 'log'), {
         container,

@@ -1,17 +1,17 @@
 // `minikctl cordon`, `uncordon`, `drain` and `taint`: node maintenance, worded as kubectl.
 import { controllerOf } from '../../api/pods.js';
 import type { Command } from 'commander';
-import { resolveResource } from '../../api/resources.js';
-import type { KubeList, KubeObject } from '../../api/types.js';
+import { resourceNamed } from '../../api/resources.js';
+import type { KubeList, KubeObject, Node, Pod } from '../../api/types.js';
 import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseDuration, waitUntilGone } from '../waiting.js';
 
-const [nodesR, podsR] = ['nodes', 'pods'].map((n) => resolveResource(n)[0]);
+const nodesR = resourceNamed('nodes'), podsR = resourceNamed('pods');
 
 async function setUnschedulable(ctx: Context, client: Client, name: string, value: boolean): Promise<void> {
-  const node = (await client.get(resourcePath(nodesR, undefined, name))).body as KubeObject;
+  const node = (await client.get<Node>(resourcePath(nodesR, undefined, name))).body;
   const verb = value ? 'cordoned' : 'uncordoned';
   if (!!node.spec?.unschedulable === value) {
     ctx.out(`node/${name} already ${verb}\n`);
@@ -46,7 +46,7 @@ interface DrainOptions {
 async function drain(ctx: Context, name: string, opts: DrainOptions): Promise<number> {
   const client = await ctx.client();
   await setUnschedulable(ctx, client, name, true);
-  const pods = (await client.get<KubeList>(resourcePath(podsR, undefined), { fieldSelector: `spec.nodeName=${name}` })).body.items.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  const pods = (await client.get<KubeList<Pod>>(resourcePath(podsR, undefined), { fieldSelector: `spec.nodeName=${name}` })).body.items.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
   const daemon: string[] = [];
   const unmanaged: string[] = [];
   const emptyDir: string[] = [];
@@ -59,7 +59,7 @@ async function drain(ctx: Context, name: string, opts: DrainOptions): Promise<nu
       continue;
     }
     if (!ctrl) unmanaged.push(id);
-    if ((p.spec?.volumes ?? []).some((v: { emptyDir?: object }) => v.emptyDir)) emptyDir.push(id);
+    if ((p.spec?.volumes ?? []).some((v) => v.emptyDir)) emptyDir.push(id);
     evict.push(p);
   }
   const problems: string[] = [];
@@ -119,7 +119,7 @@ async function taint(ctx: Context, args: string[], opts: { overwrite?: boolean }
   if (!type || !['node', 'nodes', 'no'].includes(type) || !name) throw new CliError('error: at least one taint update is required');
   if (specs.length === 0) throw new CliError('error: at least one taint update is required');
   const client = await ctx.client();
-  const node = (await client.get(resourcePath(nodesR, undefined, name))).body as KubeObject;
+  const node = (await client.get<Node>(resourcePath(nodesR, undefined, name))).body;
   let taints: { key: string; value?: string; effect: string }[] = [...(node.spec?.taints ?? [])];
   let removed = false;
   let added = false;

@@ -3,8 +3,20 @@
 import type { Command } from 'commander';
 import { rfc3339 } from '../../api/duration.js';
 import { selectorString } from '../../api/labels.js';
-import { type ResourceInfo, qualifiedPlural, qualifiedSingular, resolveResource } from '../../api/resources.js';
-import type { KubeList, KubeObject } from '../../api/types.js';
+import { type ResourceInfo, qualifiedPlural, qualifiedSingular, resourceNamed } from '../../api/resources.js';
+import type { KubeObject, ControllerRevision, DaemonSet, DaemonSetStatus, Deployment, DeploymentStatus, KubeList, PodTemplateSpec, ReplicaSet, StatefulSet, StatefulSetStatus } from '../../api/types.js';
+
+/** The kinds `rollout` works on. */
+type Workload = Deployment | DaemonSet | StatefulSet;
+
+/** A revision of a workload: a Deployment's ReplicaSet, or a ControllerRevision in its shape. */
+type HistoryEntry = KubeObject & { spec?: { template?: Partial<PodTemplateSpec> } };
+
+interface RolloutState {
+  message: string;
+  done: boolean;
+  failed?: boolean;
+}
 import { type Client, resourcePath } from '../../client/client.js';
 import { sameTemplate } from '../../api/pod-template.js';
 import { layoutCells } from '../../printers/tabwriter.js';
@@ -16,7 +28,7 @@ import { parseResourceArgs } from '../resource-args.js';
 import { parseDuration, waitFor } from '../waiting.js';
 import { resolveNamespace } from '../flags.js';
 
-const [rsR, crR] = ['replicasets', 'controllerrevisions'].map((n) => resolveResource(n)[0]);
+const rsR = resourceNamed('replicasets'), crR = resourceNamed('controllerrevisions');
 const REVISION = 'deployment.kubernetes.io/revision';
 
 interface RolloutOptions {
@@ -28,11 +40,11 @@ interface RolloutOptions {
 }
 
 /** kubectl's rollout status message for a Deployment, and whether it is done (or failed). */
-export function deploymentStatus(d: KubeObject): { message: string; done: boolean; failed?: boolean } {
+export function deploymentStatus(d: Deployment): RolloutState {
   const name = d.metadata.name;
-  const st = d.status ?? {};
+  const st: DeploymentStatus = d.status ?? {};
   if ((d.metadata.generation ?? 0) > (st.observedGeneration ?? 0)) return { message: 'Waiting for deployment spec update to be observed...', done: false };
-  const progressing = (st.conditions ?? []).find((c: any) => c.type === 'Progressing');
+  const progressing = (st.conditions ?? []).find((c) => c.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') return { message: `deployment "${name}" exceeded its progress deadline`, done: false, failed: true };
   const replicas = d.spec?.replicas ?? 1;
   const updated = st.updatedReplicas ?? 0;
@@ -43,9 +55,9 @@ export function deploymentStatus(d: KubeObject): { message: string; done: boolea
 }
 
 /** kubectl's rollout status message for a DaemonSet. */
-export function daemonSetStatus(o: KubeObject): { message: string; done: boolean; failed?: boolean } {
+export function daemonSetStatus(o: DaemonSet): RolloutState {
   const name = o.metadata.name;
-  const st = o.status ?? {};
+  const st: Partial<DaemonSetStatus> = o.status ?? {};
   if ((o.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') throw new CliError('error: rollout status is only available for RollingUpdate strategy type');
   if ((o.metadata.generation ?? 0) > (st.observedGeneration ?? 0)) return { message: 'Waiting for daemon set spec update to be observed...', done: false };
   const desired = st.desiredNumberScheduled ?? 0;
@@ -55,8 +67,8 @@ export function daemonSetStatus(o: KubeObject): { message: string; done: boolean
 }
 
 /** kubectl's rollout status message for a StatefulSet. */
-export function statefulSetStatus(o: KubeObject): { message: string; done: boolean; failed?: boolean } {
-  const st = o.status ?? {};
+export function statefulSetStatus(o: StatefulSet): RolloutState {
+  const st: Partial<StatefulSetStatus> = o.status ?? {};
   if ((o.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') throw new CliError('error: rollout status is only available for RollingUpdate strategy type');
   if (st.observedGeneration === undefined || (o.metadata.generation ?? 0) > st.observedGeneration) return { message: 'Waiting for statefulset spec update to be observed...', done: false };
   const replicas = o.spec?.replicas ?? 1;
@@ -72,10 +84,11 @@ export function statefulSetStatus(o: KubeObject): { message: string; done: boole
   return { message: `statefulset rolling update complete ${st.currentReplicas ?? 0} pods at revision ${st.currentRevision}...`, done: true };
 }
 
-const STATUS_OF: Record<string, (o: KubeObject) => { message: string; done: boolean; failed?: boolean }> = {
-  Deployment: deploymentStatus,
-  DaemonSet: daemonSetStatus,
-  StatefulSet: statefulSetStatus,
+/** The rollout state of an object, by the kind of its resource (which says what the object is). */
+const STATUS_OF: Record<string, (o: Workload) => RolloutState> = {
+  Deployment: (o) => deploymentStatus(o as Deployment),
+  DaemonSet: (o) => daemonSetStatus(o as DaemonSet),
+  StatefulSet: (o) => statefulSetStatus(o as StatefulSet),
 };
 
 function rolloutSupported(r: ResourceInfo): void {
@@ -86,13 +99,14 @@ function onlyDeployments(r: ResourceInfo, name: string, verb: string): void {
   if (r.kind !== 'Deployment') throw new CliError(`error: ${qualifiedPlural(r)} "${name}" ${verb} is not supported`);
 }
 
-async function target(ctx: Context, args: string[], opts: RolloutOptions): Promise<{ client: Client; r: ResourceInfo; ns: string; name: string; d: KubeObject }> {
+async function target(ctx: Context, args: string[], opts: RolloutOptions): Promise<{ client: Client; r: ResourceInfo; ns: string; name: string; d: Workload }> {
   const [q] = parseResourceArgs(args, 'rollout');
   if (!q || q.names.length !== 1) throw new CliError('error: required resource not specified');
   rolloutSupported(q.r);
   const ns = resolveNamespace(opts);
   const client = await ctx.client();
-  const d = (await client.get(resourcePath(q.r, ns, q.names[0]))).body as KubeObject;
+  // rolloutSupported: a Deployment, DaemonSet or StatefulSet.
+  const d = (await client.get(resourcePath(q.r, ns, q.names[0]))).body as Workload;
   return { client, r: q.r, ns, name: q.names[0], d };
 }
 
@@ -100,7 +114,7 @@ async function status(ctx: Context, args: string[], opts: RolloutOptions): Promi
   const { client, r, ns, name, d } = await target(ctx, args, opts);
   let last = '';
   let failed = false;
-  const show = (o: KubeObject) => {
+  const show = (o: Workload) => {
     const s = STATUS_OF[r.kind](o);
     if (s.failed) {
       failed = true;
@@ -112,36 +126,36 @@ async function status(ctx: Context, args: string[], opts: RolloutOptions): Promi
   };
   if (show(d)) return failed ? fail(ctx, d) : 0;
   const deadline = opts.timeout && opts.timeout !== '0s' && opts.timeout !== '0' ? Date.now() + parseDuration(opts.timeout) : undefined;
-  const ok = await waitFor(client, r, ns, name, (o) => !o || show(o), deadline);
+  const ok = await waitFor(client, r, ns, name, (o) => !o || show(o as Workload), deadline);
   if (failed) return fail(ctx, d);
   if (!ok) throw new CliError('error: timed out waiting for the condition');
   return 0;
 }
 
-function fail(ctx: Context, d: KubeObject): number {
+function fail(ctx: Context, d: Workload): number {
   ctx.err(`error: deployment "${d.metadata.name}" exceeded its progress deadline`);
   return 1;
 }
 
-async function ownedReplicaSets(client: Client, d: KubeObject): Promise<KubeObject[]> {
-  const list = (await client.get<KubeList>(resourcePath(rsR, d.metadata.namespace), { labelSelector: selectorString(d.spec?.selector) })).body.items;
+async function ownedReplicaSets(client: Client, d: Deployment): Promise<ReplicaSet[]> {
+  const list = (await client.get<KubeList<ReplicaSet>>(resourcePath(rsR, d.metadata.namespace), { labelSelector: selectorString(d.spec?.selector) })).body.items;
   return list.filter((rs) => (rs.metadata.ownerReferences ?? []).some((o) => o.uid === d.metadata.uid)).sort((a, b) => revision(a) - revision(b));
 }
 
-const revision = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
+const revision = (rs: HistoryEntry) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
 
-function templateWithoutHash(rs: KubeObject): any {
-  const t = structuredClone(rs.spec?.template ?? {});
+function templateWithoutHash(rs: HistoryEntry): Partial<PodTemplateSpec> {
+  const t: Partial<PodTemplateSpec> = structuredClone(rs.spec?.template ?? {});
   if (t.metadata?.labels) delete t.metadata.labels['pod-template-hash'];
   return t;
 }
 
 /** A DaemonSet's or StatefulSet's ControllerRevisions, as ReplicaSet-like history entries. */
-async function ownedRevisions(client: Client, o: KubeObject): Promise<KubeObject[]> {
-  const list = (await client.get<KubeList>(resourcePath(crR, o.metadata.namespace))).body.items;
+async function ownedRevisions(client: Client, o: Workload): Promise<HistoryEntry[]> {
+  const list = (await client.get<KubeList<ControllerRevision>>(resourcePath(crR, o.metadata.namespace))).body.items;
   return list
     .filter((cr) => (cr.metadata.ownerReferences ?? []).some((x) => x.uid === o.metadata.uid))
-    .map((cr) => {
+    .map((cr): HistoryEntry => {
       const { $patch: _, ...template } = cr.data?.spec?.template ?? {};
       return { ...cr, metadata: { ...cr.metadata, annotations: { ...(cr.metadata.annotations ?? {}), [REVISION]: String(cr.revision ?? 0) } }, spec: { template } };
     })
@@ -149,8 +163,8 @@ async function ownedRevisions(client: Client, o: KubeObject): Promise<KubeObject
 }
 
 /** The history entries of a workload: ReplicaSets for Deployments, ControllerRevisions otherwise. */
-function historyOf(client: Client, r: ResourceInfo, o: KubeObject): Promise<KubeObject[]> {
-  return r.kind === 'Deployment' ? ownedReplicaSets(client, o) : ownedRevisions(client, o);
+function historyOf(client: Client, r: ResourceInfo, o: Workload): Promise<HistoryEntry[]> {
+  return r.kind === 'Deployment' ? ownedReplicaSets(client, o as Deployment) : ownedRevisions(client, o);
 }
 
 async function history(ctx: Context, args: string[], opts: RolloutOptions): Promise<number> {
@@ -177,7 +191,7 @@ async function undo(ctx: Context, args: string[], opts: RolloutOptions): Promise
   const rss = await historyOf(client, r, d);
   if (rss.length === 0) throw new CliError(`error: no rollout history found for deployment "${name}"`);
   const current = r.kind === 'Deployment' ? Number(d.metadata.annotations?.[REVISION] ?? 0) : Math.max(...rss.filter((x) => sameTemplate(templateWithoutHash(x), d.spec?.template)).map(revision), 0);
-  let to: KubeObject | undefined;
+  let to: HistoryEntry | undefined;
   if (opts.toRevision && Number(opts.toRevision) !== 0) {
     to = rss.find((rs) => revision(rs) === Number(opts.toRevision));
     if (!to) throw new CliError(`error: unable to find specified revision ${opts.toRevision} in history`);
@@ -195,7 +209,7 @@ async function undo(ctx: Context, args: string[], opts: RolloutOptions): Promise
   return 0;
 }
 
-async function patchTemplate(ctx: Context, args: string[], opts: RolloutOptions, verb: string, patch: (d: KubeObject) => object | CliError): Promise<number> {
+async function patchTemplate(ctx: Context, args: string[], opts: RolloutOptions, verb: string, patch: (d: Workload) => object | CliError): Promise<number> {
   const { client, r, ns, name, d } = await target(ctx, args, opts);
   if (verb !== 'restarted') onlyDeployments(r, name, verb === 'paused' ? 'pausing' : 'resuming');
   const p = patch(d);
@@ -223,9 +237,9 @@ export function registerRollout(program: Command, ctx: () => Context, done: (p: 
     done(patchTemplate(ctx(), args, o, 'restarted', () => ({ spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': rfc3339(Date.now()) } } } } }))),
   );
   ns(rollout.command('pause').description('Mark the provided resource as paused').argument('<args...>')).action((args: string[], o: RolloutOptions) =>
-    done(patchTemplate(ctx(), args, o, 'paused', (d) => (d.spec?.paused ? new CliError(`error: deployments.apps "${d.metadata.name}" is already paused`) : { spec: { paused: true } }))),
+    done(patchTemplate(ctx(), args, o, 'paused', (d) => ((d as Deployment).spec?.paused ? new CliError(`error: deployments.apps "${d.metadata.name}" is already paused`) : { spec: { paused: true } }))),
   );
   ns(rollout.command('resume').description('Resume a paused resource').argument('<args...>')).action((args: string[], o: RolloutOptions) =>
-    done(patchTemplate(ctx(), args, o, 'resumed', (d) => (!d.spec?.paused ? new CliError(`error: deployments.apps "${d.metadata.name}" is not paused`) : { spec: { paused: null } }))),
+    done(patchTemplate(ctx(), args, o, 'resumed', (d) => (!(d as Deployment).spec?.paused ? new CliError(`error: deployments.apps "${d.metadata.name}" is not paused`) : { spec: { paused: null } }))),
   );
 }

@@ -1,6 +1,7 @@
 // `minikctl scale`: set spec.replicas through the /scale subresource.
 import type { Command } from 'commander';
 import { qualifiedSingular } from '../../api/resources.js';
+import type { Scale } from '../../api/types.js';
 import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
@@ -26,7 +27,7 @@ export async function runScale(ctx: Context, args: string[], opts: ScaleOptions)
       try {
         const path = resourcePath(q.r, ns, name, 'scale');
         if (opts.currentReplicas !== undefined) {
-          const cur = (await client.get(path)).body;
+          const cur = (await client.get<Scale>(path)).body;
           if (cur.spec?.replicas !== Number(opts.currentReplicas)) throw new CliError(`error: Expected replicas to be ${opts.currentReplicas}, was ${cur.spec?.replicas}`);
           await client.request('PUT', path, { body: { ...cur, spec: { replicas } } });
         } else {

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { qualifiedSingular } from '../../api/resources.js';
 import type { Container } from '../../api/types.js';
+import { podSpecOf } from '../../api/pods.js';
 import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
@@ -19,7 +20,7 @@ export async function runSetImage(ctx: Context, args: string[], opts: { namespac
   for (const q of targets) {
     for (const name of q.names) {
       const obj = (await client.get(resourcePath(q.r, ns, name))).body;
-      const spec = q.r.kind === 'Pod' ? obj.spec : q.r.kind === 'CronJob' ? obj.spec?.jobTemplate?.spec?.template?.spec : obj.spec?.template?.spec;
+      const spec = podSpecOf(obj);
       const all: Container[] = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
       const changed = Object.keys(images).filter((c) => c === '*' || all.some((x) => x.name === c));
       if (changed.length === 0) throw new CliError(`error: unable to find container named "${Object.keys(images)[0]}"`);

@@ -2,7 +2,7 @@
 // kubectl top does (CPU in millicores, memory in Mi, percentages of allocatable for nodes).
 import type { Command } from 'commander';
 import { milliCPU, parseQuantity } from '../../api/quantity.js';
-import type { KubeList, KubeObject } from '../../api/types.js';
+import type { KubeList, KubeObject, Node, NodeMetrics, PodMetrics, QuantityValue } from '../../api/types.js';
 import { ApiError } from '../../client/client.js';
 import { layoutCells } from '../../printers/tabwriter.js';
 import type { Context } from '../context.js';
@@ -18,10 +18,10 @@ interface TopOptions {
   sortBy?: string;
 }
 
-const cpu = (q: string | undefined) => `${milliCPU(q ?? '0')}m`;
+const cpu = (q: QuantityValue | undefined) => `${milliCPU(q ?? '0')}m`;
 /** Bytes in whole mebibytes, as kubectl top prints memory. */
 const mebibytes = (bytes: number) => `${Math.floor(bytes / (1024 * 1024))}Mi`;
-const mem = (q: string | undefined) => mebibytes(parseQuantity(q ?? '0'));
+const mem = (q: QuantityValue | undefined) => mebibytes(parseQuantity(q ?? '0'));
 
 /** kubectl top's layout: every column padded (a trailing tab), padding 3. */
 function table(headers: string[], rows: string[][], noHeaders?: boolean): string {
@@ -29,10 +29,10 @@ function table(headers: string[], rows: string[][], noHeaders?: boolean): string
   return layoutCells(lines, 0, 3);
 }
 
-async function metrics(ctx: Context, path: string, query: Record<string, string | undefined>): Promise<KubeObject[]> {
+async function metrics<M extends NodeMetrics | PodMetrics>(ctx: Context, path: string, query: Record<string, string | undefined>): Promise<M[]> {
   const client = await ctx.client();
   try {
-    return (await client.get<KubeList>(path, query)).body.items;
+    return (await client.get<KubeList<M>>(path, query)).body.items;
   } catch (e) {
     if (e instanceof ApiError && e.httpStatus === 404) throw new CliError('error: Metrics API not available');
     throw e;
@@ -48,13 +48,13 @@ function sortRows<T>(items: T[], by: string | undefined, usage: (t: T) => { cpu:
 /** `top node [NAME]`. */
 export async function runTopNodes(ctx: Context, name: string | undefined, opts: TopOptions): Promise<number> {
   const client = await ctx.client();
-  let items = await metrics(ctx, '/apis/metrics.k8s.io/v1beta1/nodes', { labelSelector: opts.selector });
+  let items = await metrics<NodeMetrics>(ctx, '/apis/metrics.k8s.io/v1beta1/nodes', { labelSelector: opts.selector });
   if (name) {
     items = items.filter((m) => m.metadata.name === name);
     if (items.length === 0) throw new CliError(`error: metrics not available yet`);
   }
-  const nodes = new Map((await client.get<KubeList>('/api/v1/nodes')).body.items.map((n) => [n.metadata.name, n]));
-  const usage = (m: KubeObject) => ({ cpu: milliCPU(m.usage?.cpu ?? '0'), memory: parseQuantity(m.usage?.memory ?? '0') });
+  const nodes = new Map((await client.get<KubeList<Node>>('/api/v1/nodes')).body.items.map((n) => [n.metadata.name, n]));
+  const usage = (m: NodeMetrics) => ({ cpu: milliCPU(m.usage?.cpu ?? '0'), memory: parseQuantity(m.usage?.memory ?? '0') });
   const rows = sortRows(items, opts.sortBy, usage).map((m) => {
     const alloc = nodes.get(m.metadata.name)?.status?.allocatable ?? {};
     const u = usage(m);
@@ -70,7 +70,7 @@ export async function runTopNodes(ctx: Context, name: string | undefined, opts: 
 export async function runTopPods(ctx: Context, name: string | undefined, opts: TopOptions): Promise<number> {
   const ns = resolveNamespace(opts);
   const path = opts.allNamespaces ? '/apis/metrics.k8s.io/v1beta1/pods' : `/apis/metrics.k8s.io/v1beta1/namespaces/${ns}/pods`;
-  let items = await metrics(ctx, path, { labelSelector: opts.selector });
+  let items = await metrics<PodMetrics>(ctx, path, { labelSelector: opts.selector });
   if (name) {
     items = items.filter((m) => m.metadata.name === name);
     if (items.length === 0) {
@@ -83,12 +83,12 @@ export async function runTopPods(ctx: Context, name: string | undefined, opts: T
     ctx.err(opts.allNamespaces ? 'No resources found' : `No resources found in ${ns} namespace.`);
     return 0;
   }
-  const sum = (m: KubeObject) => (m.containers ?? []).reduce((a: { cpu: number; memory: number }, c: any) => ({ cpu: a.cpu + milliCPU(c.usage?.cpu ?? '0'), memory: a.memory + parseQuantity(c.usage?.memory ?? '0') }), { cpu: 0, memory: 0 });
+  const sum = (m: PodMetrics) => (m.containers ?? []).reduce((a: { cpu: number; memory: number }, c) => ({ cpu: a.cpu + milliCPU(c.usage?.cpu ?? '0'), memory: a.memory + parseQuantity(c.usage?.memory ?? '0') }), { cpu: 0, memory: 0 });
   const sorted = sortRows([...items].sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`)), opts.sortBy, sum);
-  const nsCol = (m: KubeObject) => (opts.allNamespaces ? [m.metadata.namespace!] : []);
+  const nsCol = (m: PodMetrics) => (opts.allNamespaces ? [m.metadata.namespace!] : []);
   const nsHead = opts.allNamespaces ? ['NAMESPACE'] : [];
   if (opts.containers) {
-    const rows = sorted.flatMap((m) => (m.containers ?? []).map((c: any) => [...nsCol(m), m.metadata.name!, c.name, cpu(c.usage?.cpu), mem(c.usage?.memory)]));
+    const rows = sorted.flatMap((m) => (m.containers ?? []).map((c) => [...nsCol(m), m.metadata.name!, c.name, cpu(c.usage?.cpu), mem(c.usage?.memory)]));
     ctx.out(table([...nsHead, 'POD', 'NAME', 'CPU(cores)', 'MEMORY(bytes)'], rows, opts.noHeaders));
   } else {
     const rows = sorted.map((m) => {

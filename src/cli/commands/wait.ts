@@ -2,7 +2,7 @@
 // named object meets the condition, sharing one --timeout, as kubectl does.
 import type { Command } from 'commander';
 import { qualifiedPlural, qualifiedSingular } from '../../api/resources.js';
-import type { KubeList, KubeObject } from '../../api/types.js';
+import type { Condition, KubeList, KubeObject } from '../../api/types.js';
 import { ApiError, resourcePath } from '../../client/client.js';
 import { evalPath } from '../../printers/jsonpath.js';
 import type { Context } from '../context.js';
@@ -26,7 +26,7 @@ export function parseFor(spec: string): { test: (o: KubeObject | undefined) => b
   if (c) {
     const want = (c[2] ?? 'true').toLowerCase();
     const type = c[1].toLowerCase();
-    return { test: (o) => !!o && ((o.status?.conditions ?? []) as { type: string; status: string }[]).some((x) => x.type.toLowerCase() === type && x.status.toLowerCase() === want), verb: 'condition met' };
+    return { test: (o) => !!o && ((o.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).some((x) => x.type.toLowerCase() === type && x.status.toLowerCase() === want), verb: 'condition met' };
   }
   const j = /^jsonpath=(\{.*\}|[^=]+)(?:=(.*))?$/.exec(spec);
   if (j) {

@@ -1,10 +1,10 @@
 // The Events section at the end of `kubectl describe`.
 import { age } from '../../api/duration.js';
-import type { KubeObject } from '../../api/types.js';
+import type { Event } from '../../api/types.js';
 import type { DescribeWriter } from './writer.js';
 
 /** Writes `Events: <none>` or the events table, oldest first. */
-export function describeEvents(w: DescribeWriter, events: KubeObject[] | undefined, now: number): void {
+export function describeEvents(w: DescribeWriter, events: Event[] | undefined, now: number): void {
   if (events === undefined) return;
   if (events.length === 0) return w.line(0, 'Events:', '<none>');
   const sorted = [...events].sort((a, b) => Date.parse(a.lastTimestamp ?? a.eventTime ?? '') - Date.parse(b.lastTimestamp ?? b.eventTime ?? ''));

@@ -3,10 +3,11 @@ import { controllerOf } from '../../api/pods.js';
 import { sameTemplate } from '../../api/pod-template.js';
 import { mapSelectorString, selectorString } from '../../api/labels.js';
 import { formatEndpoints } from '../../api/columns/core.js';
-import type { KubeObject } from '../../api/types.js';
+import { isKind } from '../../api/types.js';
+import type { ConfigMap, Condition, ResourceList, Deployment, Endpoints, Kinds, KubeObject, Namespace, Node, Pod, ReplicaSet, ReplicationController, Secret, Service } from '../../api/types.js';
 import { age } from '../../api/duration.js';
 import { milliCPU, parseQuantity } from '../../api/quantity.js';
-import { type DescribeExtras, labelsAndAnnotations, podsStatus } from './common.js';
+import { type DescribeExtras, labelsAndAnnotations, part, podsStatus } from './common.js';
 import { describeEvents } from './events.js';
 import { describeContainer, describePodTemplate, describeTolerations, describeVolumes } from './pod-template.js';
 import { DescribeWriter, describeTime } from './writer.js';
@@ -14,7 +15,8 @@ import { describeCronJob, describeDaemonSet, describeHPA, describeIngress, descr
 
 export type { DescribeExtras };
 
-type Describer = (w: DescribeWriter, o: KubeObject, x: DescribeExtras) => void;
+/** A kind's describer: objects of type `O`, with related objects of type `R`. */
+type Describer<O extends KubeObject = KubeObject, R extends KubeObject = KubeObject> = (w: DescribeWriter, o: O, x: DescribeExtras<R>) => void;
 
 function header(w: DescribeWriter, o: KubeObject, namespaced = true): void {
   w.line(0, 'Name:', o.metadata.name ?? '');
@@ -27,7 +29,7 @@ function controlledBy(w: DescribeWriter, o: KubeObject): void {
   if (c) w.line(0, 'Controlled By:', `${c.kind}/${c.name}`);
 }
 
-function conditions(w: DescribeWriter, conds: any[] | undefined, withReason: boolean): void {
+function conditions(w: DescribeWriter, conds: Condition[] | undefined, withReason: boolean): void {
   if (!conds?.length) return;
   w.line(0, 'Conditions:');
   if (withReason) {
@@ -41,9 +43,9 @@ function conditions(w: DescribeWriter, conds: any[] | undefined, withReason: boo
   }
 }
 
-const describePod: Describer = (w, o, x) => {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+const describePod: Describer<Pod> = (w, o, x) => {
+  const s = part(o.spec);
+  const st = part(o.status);
   header(w, o);
   w.line(0, 'Priority:', s.priority ?? 0);
   if (s.priorityClassName) w.line(0, 'Priority Class Name:', s.priorityClassName);
@@ -84,9 +86,9 @@ function rollingUpdateText(s: any): string {
   return `${ru.maxUnavailable ?? '25%'} max unavailable, ${ru.maxSurge ?? '25%'} max surge`;
 }
 
-const describeDeployment: Describer = (w, o, x) => {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+const describeDeployment: Describer<Deployment, ReplicaSet> = (w, o, x) => {
+  const s = part(o.spec);
+  const st = part(o.status);
   header(w, o);
   w.line(0, 'CreationTimestamp:', describeTime(o.metadata.creationTimestamp ?? undefined));
   labelsAndAnnotations(w, o);
@@ -99,22 +101,22 @@ const describeDeployment: Describer = (w, o, x) => {
   conditions(w, st.conditions, true);
   const owned = (x.related ?? []).filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === o.metadata.uid));
   if (owned.length > 0) {
-    const hash = (rs: KubeObject) => rs.metadata.labels?.['pod-template-hash'];
+    const hash = (rs: ReplicaSet) => rs.metadata.labels?.['pod-template-hash'];
     const newRs = owned.find((rs) => sameTemplate(rs.spec?.template, s.template) && hash(rs));
     // Every old ReplicaSet, scaled down or not (kubectl since 1.27).
     const old = owned.filter((rs) => rs !== newRs);
-    const fmt = (rs: KubeObject) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`;
+    const fmt = (rs: ReplicaSet) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 0} replicas created)`;
     w.line(0, 'OldReplicaSets:', old.length ? old.map(fmt).join(', ') : '<none>');
     w.line(0, 'NewReplicaSet:', newRs ? fmt(newRs) : '<none>');
   }
   describeEvents(w, x.events, x.now);
 };
 
-const describeReplicaSet: Describer = (w, o, x) => {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+const describeReplicaSet: Describer<ReplicaSet | ReplicationController, Pod> = (w, o, x) => {
+  const s = part(o.spec);
+  const st = part(o.status);
   header(w, o);
-  w.line(0, 'Selector:', o.kind === 'ReplicationController' ? mapSelectorString(s.selector) : selectorString(s.selector));
+  w.line(0, 'Selector:', isKind(o, 'ReplicationController') ? mapSelectorString(o.spec?.selector) : selectorString((o as ReplicaSet).spec?.selector));
   labelsAndAnnotations(w, o);
   controlledBy(w, o);
   w.line(0, 'Replicas:', `${st.replicas ?? 0} current / ${s.replicas ?? 0} desired`);
@@ -124,8 +126,8 @@ const describeReplicaSet: Describer = (w, o, x) => {
   describeEvents(w, x.events, x.now);
 };
 
-const describeService: Describer = (w, o, x) => {
-  const s = o.spec ?? {};
+const describeService: Describer<Service, Endpoints> = (w, o, x) => {
+  const s = part(o.spec);
   header(w, o);
   labelsAndAnnotations(w, o);
   w.line(0, 'Selector:', s.selector && Object.keys(s.selector).length ? mapSelectorString(s.selector) : '<none>');
@@ -156,7 +158,7 @@ const describeService: Describer = (w, o, x) => {
   describeEvents(w, x.events, x.now);
 };
 
-const describeNamespace: Describer = (w, o) => {
+const describeNamespace: Describer<Namespace> = (w, o) => {
   header(w, o, false);
   labelsAndAnnotations(w, o);
   w.line(0, 'Status:', o.status?.phase ?? '');
@@ -166,27 +168,29 @@ const describeNamespace: Describer = (w, o) => {
   w.line(0, 'No LimitRange resource.');
 };
 
-const describeConfigMap: Describer = (w, o, x) => {
+const describeConfigMap: Describer<ConfigMap> = (w, o, x) => {
   header(w, o);
   labelsAndAnnotations(w, o);
   w.blank();
   w.line(0, 'Data');
   w.line(0, '====');
-  for (const k of Object.keys(o.data ?? {}).sort()) {
+  const data = o.data ?? {};
+  for (const k of Object.keys(data).sort()) {
     w.line(0, `${k}:`);
     w.line(0, '----');
-    w.raw(`${o.data[k]}\n`);
+    w.raw(`${data[k]}\n`);
     w.blank();
   }
   w.blank();
   w.line(0, 'BinaryData');
   w.line(0, '====');
-  for (const k of Object.keys(o.binaryData ?? {}).sort()) w.line(0, `${k}: ${Buffer.from(o.binaryData[k], 'base64').length} bytes`);
+  const binary = o.binaryData ?? {};
+  for (const k of Object.keys(binary).sort()) w.line(0, `${k}: ${Buffer.from(binary[k], 'base64').length} bytes`);
   w.blank();
   describeEvents(w, x.events ?? [], x.now);
 };
 
-const describeSecret: Describer = (w, o) => {
+const describeSecret: Describer<Secret> = (w, o) => {
   header(w, o);
   labelsAndAnnotations(w, o);
   w.blank();
@@ -194,11 +198,12 @@ const describeSecret: Describer = (w, o) => {
   w.blank();
   w.line(0, 'Data');
   w.line(0, '====');
-  for (const k of Object.keys(o.data ?? {}).sort()) w.line(0, `${k}:`, `${Buffer.from(o.data[k], 'base64').length} bytes`);
+  const data = o.data ?? {};
+  for (const k of Object.keys(data).sort()) w.line(0, `${k}:`, `${Buffer.from(data[k], 'base64').length} bytes`);
 };
 
-const describeNode: Describer = (w, o, x) => {
-  const st = o.status ?? {};
+const describeNode: Describer<Node, Pod> = (w, o, x) => {
+  const st = part(o.status);
   header(w, o, false);
   const roles = Object.keys(o.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.split('/')[1]);
   w.line(0, 'Roles:', roles.length ? roles.join(',') : '<none>');
@@ -257,13 +262,13 @@ const describeNode: Describer = (w, o, x) => {
 };
 
 /** The node's pods and what they request, as kubectl's node describer prints them. */
-function describeNodePods(w: DescribeWriter, pods: KubeObject[], allocatable: Record<string, string>, now: number): void {
+function describeNodePods(w: DescribeWriter, pods: Pod[], allocatable: ResourceList, now: number): void {
   const running = pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
   const allocCPU = milliCPU(allocatable.cpu ?? 0);
   const allocMem = parseQuantity(allocatable.memory ?? 0);
   const pct = (v: number, total: number) => (total > 0 ? Math.trunc((v / total) * 100) : 0);
-  const sum = (p: KubeObject, kind: 'requests' | 'limits', res: string) =>
-    ((p.spec?.containers ?? []) as any[]).reduce((n, c) => n + (res === 'cpu' ? milliCPU(c.resources?.[kind]?.cpu ?? 0) : parseQuantity(c.resources?.[kind]?.[res] ?? 0)), 0);
+  const sum = (p: Pod, kind: 'requests' | 'limits', res: string) =>
+    (p.spec?.containers ?? []).reduce((n, c) => n + (res === 'cpu' ? milliCPU(c.resources?.[kind]?.cpu ?? 0) : parseQuantity(c.resources?.[kind]?.[res] ?? 0)), 0);
   w.line(0, 'Non-terminated Pods:', `(${running.length} in total)`);
   // kubectl's format has an empty column after Name ("%s\t%s\t\t%s ...").
   w.line(1, 'Namespace', 'Name', '', 'CPU Requests', 'CPU Limits', 'Memory Requests', 'Memory Limits', 'Age');
@@ -340,7 +345,7 @@ const describeGeneric: Describer = (w, o, x) => {
   describeEvents(w, x.events ?? [], x.now);
 };
 
-const DESCRIBERS: Record<string, Describer> = {
+const DESCRIBERS: { [K in keyof Kinds]?: Describer<Kinds[K], never> } = {
   Pod: describePod,
   Deployment: describeDeployment,
   ReplicaSet: describeReplicaSet,
@@ -363,6 +368,8 @@ const DESCRIBERS: Record<string, Describer> = {
 /** Describes one object as `kubectl describe` does. */
 export function describeObject(o: KubeObject, x: DescribeExtras): string {
   const w = new DescribeWriter();
-  (DESCRIBERS[o.kind ?? ''] ?? describeGeneric)(w, o, x);
+  // `o` is of the kind it names, and the CLI fetched its related objects for that kind.
+  const describer = (DESCRIBERS as Record<string, Describer | undefined>)[o.kind ?? ''] ?? describeGeneric;
+  describer(w, o, x);
   return w.toString();
 }

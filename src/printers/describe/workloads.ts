@@ -4,15 +4,15 @@
 import { controllerOf } from '../../api/pods.js';
 import { selectorString } from '../../api/labels.js';
 import { humanDuration } from '../../api/duration.js';
-import type { KubeObject } from '../../api/types.js';
-import { type DescribeExtras, labelsAndAnnotations, podsStatus } from './common.js';
+import type { Condition, CronJob, DaemonSet, Endpoints, HorizontalPodAutoscaler, Ingress, IngressBackend, Job, PersistentVolumeClaim, Pod, PodDisruptionBudget, StatefulSet } from '../../api/types.js';
+import { type DescribeExtras, labelsAndAnnotations, part, podsStatus } from './common.js';
 import { describeEvents } from './events.js';
 import { describePodTemplate } from './pod-template.js';
 import type { DescribeWriter } from './writer.js';
 import { describeTime } from './writer.js';
 
 
-function conditionTable(w: DescribeWriter, conds: any[] | undefined): void {
+function conditionTable(w: DescribeWriter, conds: Condition[] | undefined): void {
   if (!conds?.length) return;
   w.line(0, 'Conditions:');
   w.line(1, 'Type', 'Status', 'Reason', 'Message');
@@ -20,9 +20,9 @@ function conditionTable(w: DescribeWriter, conds: any[] | undefined): void {
   for (const c of conds) w.line(1, c.type, c.status, c.reason ?? '', c.message ?? '');
 }
 
-export function describeJob(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+export function describeJob(w: DescribeWriter, o: Job, x: DescribeExtras<Pod>): void {
+  const s = part(o.spec);
+  const st = part(o.status);
   w.line(0, 'Name:', o.metadata.name ?? '');
   w.line(0, 'Namespace:', o.metadata.namespace ?? '');
   w.line(0, 'Selector:', selectorString(s.selector));
@@ -38,7 +38,7 @@ export function describeJob(w: DescribeWriter, o: KubeObject, x: DescribeExtras)
   if (st.startTime) w.line(0, 'Start Time:', describeTime(st.startTime));
   if (st.completionTime) {
     w.line(0, 'Completed At:', describeTime(st.completionTime));
-    w.line(0, 'Duration:', humanDuration(Date.parse(st.completionTime) - Date.parse(st.startTime)));
+    w.line(0, 'Duration:', humanDuration(Date.parse(st.completionTime) - Date.parse(st.startTime ?? '')));
   }
   if (s.activeDeadlineSeconds != null) w.line(0, 'Active Deadline Seconds:', `${s.activeDeadlineSeconds}s`);
   w.line(0, 'Pods Statuses:', `${st.active ?? 0} Active (${st.ready ?? 0} Ready) / ${st.succeeded ?? 0} Succeeded / ${st.failed ?? 0} Failed`);
@@ -47,9 +47,9 @@ export function describeJob(w: DescribeWriter, o: KubeObject, x: DescribeExtras)
   describeEvents(w, x.events, x.now);
 }
 
-export function describeCronJob(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+export function describeCronJob(w: DescribeWriter, o: CronJob, x: DescribeExtras): void {
+  const s = part(o.spec);
+  const st = part(o.status);
   w.line(0, 'Name:', o.metadata.name ?? '');
   w.line(0, 'Namespace:', o.metadata.namespace ?? '');
   labelsAndAnnotations(w, o);
@@ -68,9 +68,9 @@ export function describeCronJob(w: DescribeWriter, o: KubeObject, x: DescribeExt
   describeEvents(w, x.events, x.now);
 }
 
-export function describeDaemonSet(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+export function describeDaemonSet(w: DescribeWriter, o: DaemonSet, x: DescribeExtras<Pod>): void {
+  const s = part(o.spec);
+  const st = part(o.status);
   w.line(0, 'Name:', o.metadata.name ?? '');
   w.line(0, 'Selector:', selectorString(s.selector));
   const ns = s.template?.spec?.nodeSelector;
@@ -87,9 +87,9 @@ export function describeDaemonSet(w: DescribeWriter, o: KubeObject, x: DescribeE
   describeEvents(w, x.events, x.now);
 }
 
-export function describeStatefulSet(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+export function describeStatefulSet(w: DescribeWriter, o: StatefulSet, x: DescribeExtras<Pod>): void {
+  const s = part(o.spec);
+  const st = part(o.status);
   w.line(0, 'Name:', o.metadata.name ?? '');
   w.line(0, 'Namespace:', o.metadata.namespace ?? '');
   w.line(0, 'CreationTimestamp:', describeTime(o.metadata.creationTimestamp ?? undefined));
@@ -113,9 +113,9 @@ export function describeStatefulSet(w: DescribeWriter, o: KubeObject, x: Describ
   describeEvents(w, x.events, x.now);
 }
 
-export function describeHPA(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+export function describeHPA(w: DescribeWriter, o: HorizontalPodAutoscaler, x: DescribeExtras): void {
+  const s = part(o.spec);
+  const st = part(o.status);
   w.line(0, 'Name:', o.metadata.name ?? '');
   w.line(0, 'Namespace:', o.metadata.namespace ?? '');
   labelsAndAnnotations(w, o);
@@ -146,9 +146,9 @@ export function describeHPA(w: DescribeWriter, o: KubeObject, x: DescribeExtras)
   describeEvents(w, x.events, x.now);
 }
 
-export function describePVC(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+export function describePVC(w: DescribeWriter, o: PersistentVolumeClaim, x: DescribeExtras<Pod>): void {
+  const s = part(o.spec);
+  const st = part(o.status);
   w.line(0, 'Name:', o.metadata.name ?? '');
   w.line(0, 'Namespace:', o.metadata.namespace ?? '');
   w.line(0, 'StorageClass:', s.storageClassName ?? '');
@@ -166,21 +166,22 @@ export function describePVC(w: DescribeWriter, o: KubeObject, x: DescribeExtras)
 }
 
 /** `svc:port (ip:port,ip:port)` for an Ingress backend, with its endpoints. */
-function backendText(b: any, endpoints: KubeObject[]): string {
+function backendText(b: IngressBackend | undefined, endpoints: Endpoints[]): string {
   if (!b?.service) return b?.resource ? `APIGroup: ${b.resource.apiGroup ?? ''}, Kind: ${b.resource.kind}, Name: ${b.resource.name}` : '<default>';
-  const port = b.service.port?.number ?? b.service.port?.name;
-  const ep = endpoints.find((e) => e.metadata.name === b.service.name);
-  if (!ep) return `${b.service.name}:${port} (<error: endpoints "${b.service.name}" not found>)`;
+  const svc = b.service;
+  const port = svc.port?.number ?? svc.port?.name;
+  const ep = endpoints.find((e) => e.metadata.name === svc.name);
+  if (!ep) return `${svc.name}:${port} (<error: endpoints "${svc.name}" not found>)`;
   const addrs: string[] = [];
   for (const sub of ep.subsets ?? []) {
-    const p = (sub.ports ?? []).find((x: any) => (b.service.port?.name ? x.name === b.service.port.name : true));
+    const p = (sub.ports ?? []).find((x) => (svc.port?.name ? x.name === svc.port.name : true));
     for (const a of sub.addresses ?? []) addrs.push(`${a.ip}:${p?.port ?? port}`);
   }
-  return `${b.service.name}:${port} (${addrs.length ? addrs.join(',') : '<none>'})`;
+  return `${svc.name}:${port} (${addrs.length ? addrs.join(',') : '<none>'})`;
 }
 
-export function describeIngress(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
-  const s = o.spec ?? {};
+export function describeIngress(w: DescribeWriter, o: Ingress, x: DescribeExtras<Endpoints>): void {
+  const s = part(o.spec);
   const endpoints = x.related ?? [];
   w.line(0, 'Name:', o.metadata.name ?? '');
   w.map(0, 'Labels:', o.metadata.labels);
@@ -205,9 +206,9 @@ export function describeIngress(w: DescribeWriter, o: KubeObject, x: DescribeExt
   describeEvents(w, x.events, x.now);
 }
 
-export function describePDB(w: DescribeWriter, o: KubeObject, x: DescribeExtras): void {
-  const s = o.spec ?? {};
-  const st = o.status ?? {};
+export function describePDB(w: DescribeWriter, o: PodDisruptionBudget, x: DescribeExtras): void {
+  const s = part(o.spec);
+  const st = part(o.status);
   w.line(0, 'Name:', o.metadata.name ?? '');
   w.line(0, 'Namespace:', o.metadata.namespace ?? '');
   if (s.minAvailable !== undefined) w.line(0, 'Min available:', String(s.minAvailable));
