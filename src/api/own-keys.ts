@@ -10,7 +10,7 @@ export function hasOwn(o: object, key: string): boolean {
 }
 
 /** `o[key]` when it is an own property; undefined otherwise. */
-export function getOwn(o: object, key: string): any {
+export function getOwn(o: object, key: string): unknown {
   return has.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 

@@ -4,7 +4,7 @@
 import { jsonEqual } from './equal.js';
 import { getOwn, hasOwn, setOwn } from './own-keys.js';
 
-type Obj = Record<string, any>;
+type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
@@ -25,7 +25,7 @@ export const MAX_JSON_PATCH_OPERATIONS = 10_000;
 export const MAX_JSON_PATCH_COPY_BYTES = 3 * 1024 * 1024;
 
 /** RFC 7386: objects merge recursively, `null` deletes, anything else replaces. */
-export function mergePatch(target: unknown, patch: unknown): any {
+export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObj(patch)) return clone(patch);
   const out: Obj = isObj(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
@@ -46,12 +46,12 @@ function parsePointer(p: string): string[] {
 }
 
 /** One step down a JSON pointer: an array index or an own property, else undefined. */
-function child(cur: any, token: string): any {
+function child(cur: unknown, token: string): unknown {
   if (Array.isArray(cur)) return /^(0|[1-9]\d*)$/.test(token) ? cur[Number(token)] : undefined;
   return isObj(cur) ? getOwn(cur, token) : undefined;
 }
 
-function locate(doc: any, tokens: string[], op: string, path: string): { parent: any; key: string } {
+function locate(doc: unknown, tokens: string[], op: string, path: string): { parent: unknown; key: string } {
   let cur = doc;
   for (const t of tokens.slice(0, -1)) {
     cur = child(cur, t);
@@ -65,7 +65,7 @@ function locate(doc: any, tokens: string[], op: string, path: string): { parent:
  * most MAX_JSON_PATCH_OPERATIONS operations (PatchTooLarge) and MAX_JSON_PATCH_COPY_BYTES copied
  * in all (so forty `copy` operations cannot double an object forty times).
  */
-export function jsonPatch(target: unknown, ops: unknown): any {
+export function jsonPatch(target: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   if (ops.length > MAX_JSON_PATCH_OPERATIONS) throw new PatchTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   let doc = clone(target);
@@ -77,14 +77,14 @@ export function jsonPatch(target: unknown, ops: unknown): any {
     const path = String(getOwn(o, 'path') ?? '');
     const tokens = parsePointer(path);
     const get = (toks: string[]) => {
-      let cur: any = doc;
+      let cur: unknown = doc;
       for (const t of toks) {
         cur = child(cur, t);
         if (cur === undefined) return undefined;
       }
       return cur;
     };
-    const add = (toks: string[], value: any, replace: boolean) => {
+    const add = (toks: string[], value: unknown, replace: boolean) => {
       if (toks.length === 0) {
         doc = value;
         return;
@@ -186,7 +186,7 @@ export function mergeKeyFor(path: string[]): string | undefined {
   return MERGE_KEYS[field];
 }
 
-function mergeList(target: any[], patch: any[], key: string, order: any[] | undefined, path: string[]): any[] {
+function mergeList(target: unknown[], patch: unknown[], key: string, order: unknown[] | undefined, path: string[]): unknown[] {
   const out = target.map((x) => clone(x));
   for (const item of patch) {
     if (!isObj(item)) continue;
@@ -201,7 +201,7 @@ function mergeList(target: any[], patch: any[], key: string, order: any[] | unde
     else out.push(strategicMerge({}, item, path));
   }
   if (order && order.length > 0) {
-    const pos = (x: any) => {
+    const pos = (x: unknown) => {
       const i = order.findIndex((o) => isObj(o) && isObj(x) && getOwn(o, key) === getOwn(x, key));
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
@@ -215,7 +215,7 @@ function mergeList(target: any[], patch: any[], key: string, order: any[] | unde
  * and `$patch: replace` directives, `$setElementOrder/<list>`, `$deleteFromPrimitiveList/<list>`
  * and `$retainKeys` are honoured; `null` deletes a key.
  */
-export function strategicMerge(target: unknown, patch: unknown, path: string[] = []): any {
+export function strategicMerge(target: unknown, patch: unknown, path: string[] = []): unknown {
   if (!isObj(patch)) return clone(patch);
   const directive = getOwn(patch, '$patch');
   if (directive === 'replace') {
@@ -240,11 +240,12 @@ export function strategicMerge(target: unknown, patch: unknown, path: string[] =
     const cur = getOwn(out, k);
     if (Array.isArray(v)) {
       const key = mergeKeyFor(childPath);
-      const order = getOwn(patch, `$setElementOrder/${k}`);
+      const given = getOwn(patch, `$setElementOrder/${k}`);
+      const order = Array.isArray(given) ? given : undefined;
       if (key && Array.isArray(cur)) setOwn(out, k, mergeList(cur, v, key, order, childPath));
       else if (key) setOwn(out, k, mergeList([], v, key, order, childPath));
       else if (MERGE_SETS.has(k) && Array.isArray(cur)) setOwn(out, k, [...cur, ...v.filter((x) => !cur.includes(x))]);
-      else setOwn(out, k, clone(v).filter((x: any) => !(isObj(x) && getOwn(x, '$patch'))));
+      else setOwn(out, k, clone(v).filter((x: unknown) => !(isObj(x) && getOwn(x, '$patch'))));
     } else if (isObj(v)) {
       const merged = strategicMerge(cur, v, childPath);
       if (merged === undefined) delete out[k];
@@ -287,15 +288,15 @@ export function threeWayPatch(original: unknown, modified: unknown, current: unk
     } else if (Array.isArray(mv)) {
       const key = mergeKeyFor(childPath);
       if (key && Array.isArray(cv) && mv.every(isObj)) {
-        const items: any[] = [];
-        const origItems: any[] = Array.isArray(ov) ? ov : [];
-        const keyOf = (x: any) => (isObj(x) ? getOwn(x, key) : undefined);
+        const items: unknown[] = [];
+        const origItems: unknown[] = Array.isArray(ov) ? ov : [];
+        const keyOf = (x: unknown) => (isObj(x) ? getOwn(x, key) : undefined);
         for (const oi of origItems) {
-          if (isObj(oi) && !mv.some((x) => keyOf(x) === keyOf(oi)) && cv.some((x: any) => keyOf(x) === keyOf(oi))) items.push({ $patch: 'delete', [key]: keyOf(oi) });
+          if (isObj(oi) && !mv.some((x) => keyOf(x) === keyOf(oi)) && cv.some((x: unknown) => keyOf(x) === keyOf(oi))) items.push({ $patch: 'delete', [key]: keyOf(oi) });
         }
         for (const mi of mv) {
-          const ci = cv.find((x: any) => isObj(x) && keyOf(x) === keyOf(mi));
-          const oi = origItems.find((x: any) => isObj(x) && keyOf(x) === keyOf(mi));
+          const ci = cv.find((x: unknown) => isObj(x) && keyOf(x) === keyOf(mi));
+          const oi = origItems.find((x: unknown) => isObj(x) && keyOf(x) === keyOf(mi));
           if (!ci) items.push(clone(mi));
           else {
             const sub = threeWayPatch(oi, mi, ci, childPath);
@@ -304,7 +305,7 @@ export function threeWayPatch(original: unknown, modified: unknown, current: unk
         }
         const orderChanged = !jsonEqual(
           mv.map(keyOf),
-          cv.filter((x: any) => mv.some((y) => keyOf(y) === keyOf(x))).map(keyOf),
+          cv.filter((x: unknown) => mv.some((y) => keyOf(y) === keyOf(x))).map(keyOf),
         );
         if (items.length > 0 || orderChanged) {
           patch[`$setElementOrder/${k}`] = mv.map((x) => ({ [key]: keyOf(x) }));

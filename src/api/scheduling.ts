@@ -3,7 +3,7 @@
 // taint. kube-scheduler's NodeAffinity and TaintToleration plugins and the DaemonSet controller
 // (which places its pods itself) share them.
 import { matches } from './labels.js';
-import type { Toleration } from './types.js';
+import type { PodSpec, Toleration } from './types.js';
 
 interface NodeSelectorRequirement {
   key: string;
@@ -31,8 +31,8 @@ function requirementMatches(r: NodeSelectorRequirement, value: string | undefine
 }
 
 /** True when a node satisfies a pod's nodeSelector and requiredDuringScheduling node affinity. */
-export function nodeMatchesPod(pod: { spec?: any }, node: { metadata: { name?: string; labels?: Record<string, string> } }): boolean {
-  const sel: Record<string, string> | undefined = pod.spec?.nodeSelector;
+export function nodeMatchesPod(pod: { spec?: Pick<PodSpec, 'nodeSelector' | 'affinity'> }, node: { metadata: { name?: string; labels?: Record<string, string> } }): boolean {
+  const sel = pod.spec?.nodeSelector;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (!required && (!sel || Object.keys(sel).length === 0)) return true; // the common case, per node per pod
   const labels = node.metadata.labels ?? {};

@@ -84,10 +84,11 @@ function walk(v: unknown, path: FieldPath, schemaPath: string[], out: Set<string
 
 /** FieldsV1 (the nested form stored in managedFields) of a set of paths. */
 export function toFieldsV1(paths: Iterable<string>): Record<string, unknown> {
-  const root: Record<string, any> = {};
+  type Node = Record<string, unknown>;
+  const root: Node = {};
   for (const s of paths) {
     let node = root;
-    for (const seg of dec(s)) node = getOwn(node, seg) ?? (node[seg] = {});
+    for (const seg of dec(s)) node = (getOwn(node, seg) as Node | undefined) ?? (node[seg] = {});
   }
   return root;
 }

@@ -293,7 +293,8 @@ export class ApiServer {
           const p = await body();
           let patched: KubeObject;
           try {
-            patched = type === 'json' ? jsonPatch(cur, p) : type === 'merge' ? mergePatch(cur, p) : strategicMerge(cur, p);
+            // Any JSON: the result is decoded and validated as the kind below.
+            patched = (type === 'json' ? jsonPatch(cur, p) : type === 'merge' ? mergePatch(cur, p) : strategicMerge(cur, p)) as KubeObject;
           } catch (e) {
             throw patchFailure(e);
           }

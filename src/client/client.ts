@@ -18,7 +18,7 @@ export class ApiError extends Error {
 }
 
 /** A successful answer, with the server's time (from its Date header) for computing ages. */
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = KubeObject> {
   status: number;
   body: T;
   serverNow: number;
@@ -73,7 +73,7 @@ export class Client {
   ) {}
 
   /** Sends one request; resolves with the parsed JSON body, or rejects with ApiError. */
-  request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  request<T = KubeObject>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) qs.append(k, v);
     const url = qs.toString() ? `${path}?${qs}` : path;
@@ -100,7 +100,7 @@ export class Client {
             const code = res.statusCode ?? 0;
             const serverNow = Date.parse(res.headers.date ?? '') || Date.now();
             if (code < 200 || code >= 300) return reject(new ApiError(toStatus(code, text), code));
-            let body: any = text;
+            let body: unknown = text;
             if ((res.headers['content-type'] ?? '').includes('json')) {
               try {
                 body = JSON.parse(text);
@@ -108,7 +108,7 @@ export class Client {
                 // leave as text
               }
             }
-            resolve({ status: code, body, serverNow, warnings: parseWarnings(res.headers.warning) });
+            resolve({ status: code, body: body as T, serverNow, warnings: parseWarnings(res.headers.warning) });
           });
           res.on('error', reject);
         },

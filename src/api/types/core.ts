@@ -104,6 +104,7 @@ export interface Volume {
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   emptyDir?: { medium?: string; sizeLimit?: QuantityValue };
   hostPath?: { path: string; type?: string };
+  downwardAPI?: { items?: { path: string; fieldRef?: { fieldPath: string }; resourceFieldRef?: { resource: string; containerName?: string } }[]; defaultMode?: number };
   [key: string]: unknown;
 }
 

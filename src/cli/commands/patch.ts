@@ -64,8 +64,8 @@ function readFile(file: string): string {
 /** The patch applied locally (--local, --dry-run=client), as the server would apply it. */
 function applyLocally(type: string, cur: KubeObject, patch: unknown): KubeObject {
   try {
-    if (type === 'json') return jsonPatch(cur, patch);
-    return type === 'merge' ? mergePatch(cur, patch) : strategicMerge(cur, patch);
+    // Any JSON, as the server's result before it decodes it; printed as it is.
+    return (type === 'json' ? jsonPatch(cur, patch) : type === 'merge' ? mergePatch(cur, patch) : strategicMerge(cur, patch)) as KubeObject;
   } catch (e) {
     throw new CliError(`error: ${(e as Error).message}`);
   }

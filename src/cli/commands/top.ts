@@ -15,6 +15,8 @@ interface TopOptions {
   selector?: string;
   containers?: boolean;
   noHeaders?: boolean;
+  /** commander's name for `--no-headers`. */
+  headers?: boolean;
   sortBy?: string;
 }
 
@@ -111,7 +113,7 @@ export function registerTop(program: Command, ctx: () => Context, done: (p: Prom
     .option('-l, --selector <selector>', 'Selector (label query) to filter on')
     .option('--no-headers', "If present, print output without headers")
     .option('--sort-by <field>', 'cpu or memory')
-    .action((name: string | undefined, o: TopOptions) => done(runTopNodes(ctx(), name, { ...o, noHeaders: (o as any).headers === false })));
+    .action((name: string | undefined, o: TopOptions) => done(runTopNodes(ctx(), name, { ...o, noHeaders: o.headers === false })));
   top
     .command('pod')
     .aliases(['pods', 'po'])
@@ -123,5 +125,5 @@ export function registerTop(program: Command, ctx: () => Context, done: (p: Prom
     .option('--containers', 'Print usage of containers within a pod')
     .option('--no-headers', "If present, print output without headers")
     .option('--sort-by <field>', 'cpu or memory')
-    .action((name: string | undefined, o: TopOptions) => done(runTopPods(ctx(), name, { ...o, noHeaders: (o as any).headers === false })));
+    .action((name: string | undefined, o: TopOptions) => done(runTopPods(ctx(), name, { ...o, noHeaders: o.headers === false })));
 }

@@ -4,7 +4,7 @@ import { sameTemplate } from '../../api/pod-template.js';
 import { mapSelectorString, selectorString } from '../../api/labels.js';
 import { formatEndpoints } from '../../api/columns/core.js';
 import { isKind } from '../../api/types.js';
-import type { ConfigMap, Condition, ResourceList, Deployment, Endpoints, Kinds, KubeObject, Namespace, Node, Pod, ReplicaSet, ReplicationController, Secret, Service } from '../../api/types.js';
+import type { ConfigMap, Condition, DeploymentSpec, ResourceList, Deployment, Endpoints, Kinds, KubeObject, Namespace, Node, Pod, ReplicaSet, ReplicationController, Secret, Service } from '../../api/types.js';
 import { age } from '../../api/duration.js';
 import { milliCPU, parseQuantity } from '../../api/quantity.js';
 import { type DescribeExtras, labelsAndAnnotations, part, podsStatus } from './common.js';
@@ -69,10 +69,10 @@ const describePod: Describer<Pod> = (w, o, x) => {
   controlledBy(w, o);
   if (s.initContainers?.length) {
     w.line(0, 'Init Containers:');
-    for (const c of s.initContainers) describeContainer(w, 1, c, (st.initContainerStatuses ?? []).find((cs: any) => cs.name === c.name) ?? {});
+    for (const c of s.initContainers) describeContainer(w, 1, c, (st.initContainerStatuses ?? []).find((cs) => cs.name === c.name) ?? {});
   }
   w.line(0, 'Containers:');
-  for (const c of s.containers ?? []) describeContainer(w, 1, c, (st.containerStatuses ?? []).find((cs: any) => cs.name === c.name) ?? (st.containerStatuses ? {} : undefined));
+  for (const c of s.containers ?? []) describeContainer(w, 1, c, (st.containerStatuses ?? []).find((cs) => cs.name === c.name) ?? (st.containerStatuses ? {} : undefined));
   conditions(w, st.conditions, false);
   describeVolumes(w, 0, s.volumes);
   w.line(0, 'QoS Class:', st.qosClass ?? '');
@@ -81,7 +81,7 @@ const describePod: Describer<Pod> = (w, o, x) => {
   describeEvents(w, x.events, x.now);
 };
 
-function rollingUpdateText(s: any): string {
+function rollingUpdateText(s: Partial<DeploymentSpec>): string {
   const ru = s.strategy?.rollingUpdate ?? {};
   return `${ru.maxUnavailable ?? '25%'} max unavailable, ${ru.maxSurge ?? '25%'} max surge`;
 }
@@ -144,7 +144,7 @@ const describeService: Describer<Service, Endpoints> = (w, o, x) => {
     w.line(0, 'IPs:', (s.clusterIPs ?? [s.clusterIP]).join(','));
   }
   if (s.externalIPs?.length) w.line(0, 'External IPs:', s.externalIPs.join(','));
-  const lb: any[] = o.status?.loadBalancer?.ingress ?? [];
+  const lb = o.status?.loadBalancer?.ingress ?? [];
   if (lb.length) w.line(0, 'LoadBalancer Ingress:', lb.map((i) => i.ip || i.hostname).join(', '));
   for (const p of s.ports ?? []) {
     w.line(0, 'Port:', p.name || '<unset>', `${p.port}/${p.protocol ?? 'TCP'}`);
@@ -209,7 +209,7 @@ const describeNode: Describer<Node, Pod> = (w, o, x) => {
   w.line(0, 'Roles:', roles.length ? roles.join(',') : '<none>');
   labelsAndAnnotations(w, o);
   w.line(0, 'CreationTimestamp:', describeTime(o.metadata.creationTimestamp ?? undefined));
-  const taints: any[] = o.spec?.taints ?? [];
+  const taints = o.spec?.taints ?? [];
   if (taints.length === 0) w.line(0, 'Taints:', '<none>');
   else taints.forEach((t, i) => w.line(0, i === 0 ? 'Taints:' : '', `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`));
   w.line(0, 'Unschedulable:', o.spec?.unschedulable ? 'true' : 'false');
@@ -219,7 +219,7 @@ const describeNode: Describer<Node, Pod> = (w, o, x) => {
     w.line(1, 'AcquireTime:', x.lease.spec?.acquireTime ? describeTime(x.lease.spec.acquireTime) : '<unset>');
     w.line(1, 'RenewTime:', x.lease.spec?.renewTime ? describeTime(x.lease.spec.renewTime) : '<unset>');
   }
-  const conds: any[] = st.conditions ?? [];
+  const conds = st.conditions ?? [];
   if (conds.length) {
     w.line(0, 'Conditions:');
     w.line(1, 'Type', 'Status', 'LastHeartbeatTime', 'LastTransitionTime', 'Reason', 'Message');
@@ -227,7 +227,7 @@ const describeNode: Describer<Node, Pod> = (w, o, x) => {
     // kubectl writes "%v \t%v \t%s \t%s \t%v \t%v": the first five cells carry a trailing space.
     for (const c of conds) w.line(1, `${c.type} `, `${c.status} `, `${describeTime(c.lastHeartbeatTime)} `, `${describeTime(c.lastTransitionTime)} `, `${c.reason ?? ''} `, c.message ?? '');
   }
-  const addrs: any[] = st.addresses ?? [];
+  const addrs = st.addresses ?? [];
   w.line(0, 'Addresses:');
   for (const a of addrs) w.line(1, `${a.type}:`, a.address);
   for (const [title, res] of [

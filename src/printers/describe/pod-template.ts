@@ -1,5 +1,5 @@
 // Containers, volumes and the pod-template block shared by the pod and workload describers.
-import type { Container, KubeObject, PodSpec, Volume } from '../../api/types.js';
+import type { Container, ContainerStatus, KubeObject, PodSpec, Volume } from '../../api/types.js';
 import { type DescribeWriter, describeTime } from './writer.js';
 
 function env(w: DescribeWriter, level: number, c: Container): void {
@@ -36,7 +36,7 @@ function ports(c: Container): { port: string; host: string } {
 }
 
 /** One container's block; `status` adds the runtime state when describing a pod. */
-export function describeContainer(w: DescribeWriter, level: number, c: Container, status?: any, space = ''): void {
+export function describeContainer(w: DescribeWriter, level: number, c: Container, status?: Partial<ContainerStatus>, space = ''): void {
   // kubectl indents a template's container names by one extra space (`   nginx:`), not a level.
   w.line(level, `${space}${c.name}:`);
   const l = level + 1;
@@ -93,7 +93,7 @@ export function describeContainer(w: DescribeWriter, level: number, c: Container
     ['Startup', c.startupProbe],
   ] as const) {
     if (!probe) continue;
-    const how = probe.httpGet ? `http-get ${(probe.httpGet as any).scheme === 'HTTPS' ? 'https' : 'http'}://:${(probe.httpGet as any).port}${(probe.httpGet as any).path ?? '/'}` : probe.tcpSocket ? `tcp-socket :${(probe.tcpSocket as any).port}` : probe.exec ? `exec [${((probe.exec as any).command ?? []).join(' ')}]` : 'unknown';
+    const how = probe.httpGet ? `http-get ${probe.httpGet.scheme === 'HTTPS' ? 'https' : 'http'}://:${probe.httpGet.port}${probe.httpGet.path ?? '/'}` : probe.tcpSocket ? `tcp-socket :${probe.tcpSocket.port}` : probe.exec ? `exec [${(probe.exec.command ?? []).join(' ')}]` : 'unknown';
     w.line(l, `${name}:`, `${how} delay=${probe.initialDelaySeconds ?? 0}s timeout=${probe.timeoutSeconds ?? 1}s period=${probe.periodSeconds ?? 10}s #success=${probe.successThreshold ?? 1} #failure=${probe.failureThreshold ?? 3}`);
   }
   env(w, l, c);
@@ -128,12 +128,12 @@ export function describeVolumes(w: DescribeWriter, level: number, vols: Volume[]
       w.line(l, 'ReadOnly:', String(!!v.persistentVolumeClaim.readOnly));
     } else if (v.emptyDir) {
       w.line(l, 'Type:', 'EmptyDir (a temporary directory that shares a pod\'s lifetime)');
-      w.line(l, 'Medium:', (v.emptyDir as any).medium ?? '');
-      w.line(l, 'SizeLimit:', (v.emptyDir as any).sizeLimit ?? '<unset>');
+      w.line(l, 'Medium:', v.emptyDir.medium ?? '');
+      w.line(l, 'SizeLimit:', v.emptyDir.sizeLimit ?? '<unset>');
     } else if (v.downwardAPI) {
       w.line(l, 'Type:', 'DownwardAPI (a volume populated by information about the pod)');
       w.line(l, 'Items:');
-      for (const item of ((v.downwardAPI as { items?: any[] }).items ?? [])) w.line(l + 1, `${item.fieldRef?.fieldPath ?? item.resourceFieldRef?.resource ?? ''} -> ${item.path}`);
+      for (const item of v.downwardAPI.items ?? []) w.line(l + 1, `${item.fieldRef?.fieldPath ?? item.resourceFieldRef?.resource ?? ''} -> ${item.path}`);
     } else if (v.hostPath) {
       w.line(l, 'Type:', 'HostPath (bare host directory volume)');
       w.line(l, 'Path:', v.hostPath.path);

@@ -64,7 +64,7 @@ export function describeCronJob(w: DescribeWriter, o: CronJob, x: DescribeExtras
   w.line(0, 'Completions:', s.jobTemplate?.spec?.completions ?? '<unset>');
   describePodTemplate(w, 0, s.jobTemplate?.spec?.template);
   w.line(0, 'Last Schedule Time:', st.lastScheduleTime ? describeTime(st.lastScheduleTime) : '<unset>');
-  w.line(0, 'Active Jobs:', (st.active ?? []).map((r: any) => r.name).join(', ') || '<none>');
+  w.line(0, 'Active Jobs:', (st.active ?? []).map((r) => r.name).join(', ') || '<none>');
   describeEvents(w, x.events, x.now);
 }
 
@@ -122,7 +122,7 @@ export function describeHPA(w: DescribeWriter, o: HorizontalPodAutoscaler, x: De
   w.line(0, 'CreationTimestamp:', describeTime(o.metadata.creationTimestamp ?? undefined));
   w.line(0, 'Reference:', `${s.scaleTargetRef?.kind}/${s.scaleTargetRef?.name}`);
   w.line(0, 'Metrics:', '( current / target )');
-  (s.metrics ?? []).forEach((m: any, i: number) => {
+  (s.metrics ?? []).forEach((m, i) => {
     const cur = st.currentMetrics?.[i]?.resource?.current ?? st.currentMetrics?.[i]?.containerResource?.current;
     const src = m.resource ?? m.containerResource;
     if (!src) return;
@@ -186,7 +186,7 @@ export function describeIngress(w: DescribeWriter, o: Ingress, x: DescribeExtras
   w.line(0, 'Name:', o.metadata.name ?? '');
   w.map(0, 'Labels:', o.metadata.labels);
   w.line(0, 'Namespace:', o.metadata.namespace ?? '');
-  w.line(0, 'Address:', (o.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip || i.hostname).join(','));
+  w.line(0, 'Address:', (o.status?.loadBalancer?.ingress ?? []).map((i) => i.ip || i.hostname).join(','));
   w.line(0, 'Ingress Class:', s.ingressClassName ?? '<none>');
   w.line(0, 'Default backend:', s.defaultBackend ? backendText(s.defaultBackend, endpoints) : '<default>');
   if (s.tls?.length) {
