@@ -56,6 +56,9 @@ export function invalidOptions(kind: string, errs: FieldError[]): StatusError {
   return make(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${list}`, { group: 'meta.k8s.io', kind, causes });
 }
 
+/** 409 for server-side apply fields other managers own (one cause per field). */
+export const applyConflict = (message: string, causes: StatusCause[]) => make(409, 'Conflict', message, { causes });
+
 /** 504 for a watch or list from a revision the store has not reached (after waiting for it). */
 export const tooLargeResourceVersion = (requested: number, current: number) =>
   make(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });

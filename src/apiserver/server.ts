@@ -4,17 +4,16 @@ import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ResourceInfo, groupVersion } from '../api/resources.js';
-import type { KubeObject, Pod, Status } from '../api/types.js';
-import { rfc3339 } from '../api/duration.js';
+import type { KubeObject, Pod } from '../api/types.js';
 import { AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from './discovery.js';
 import { listMetrics, readMetrics } from './metrics.js';
 import { evict } from './eviction.js';
-import { type ManagedFieldsEntry, conflictMessage, formatPath, planApply, removeAt } from './managed-fields.js';
-import { jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
+import { serverSideApply } from './apply.js';
+import { ConvertedResource } from './converted.js';
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
 import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
-import { type DeleteOptions, type FieldValidation, type PatchType, Registry, type WriteOptions, patchFailure } from './registry.js';
+import { type DeleteOptions, type FieldValidation, type PatchType, Registry, type WriteOptions } from './registry.js';
 import { containerLog } from './logs.js';
 import { parsePath } from './routes.js';
 import { boolParam, checkObjectMediaType, checkPathNames, decodeBody, intParam, mediaType, parseTarget, readBody } from './request.js';
@@ -257,51 +256,39 @@ export class ApiServer {
       limit: intParam(q, 'limit'),
       continue: q.get('continue') || undefined,
     });
-    const list = async (ns: string | undefined) => {
+    /** A list's options, checked, once the store has the revision the list asks for. */
+    const checkedListOpts = async () => {
       const opts = listOpts();
       const rv = q.get('resourceVersion');
       if (opts.continue && rv) throw E.badRequest('specifying resource version is not allowed when using continue');
       if (rv && rv !== '0') await this.waitFresh(req, rv);
-      return reg.list(r, ns, opts);
+      return opts;
     };
+    const list = async (ns: string | undefined) => reg.list(r, ns, await checkedListOpts());
 
     if (route.convert) {
       // An alternate version (autoscaling/v1 HPAs): converted on the way in and out.
-      const c = route.convert;
-      const out = (o: KubeObject) => c.fromStored(o);
+      const view = new ConvertedResource(reg, r, route.convert);
       if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());
       if (boolParam(q, 'watch')) return sendError(res, E.methodNotSupported(r, 'watch'));
       if (name === undefined) {
-        if (method === 'GET') {
-          const l = await list(namespace);
-          return send(res, 200, { ...l, apiVersion: `${c.group}/${c.version}`, items: l.items.map(out) });
-        }
-        if (method === 'POST') return send(res, 201, out(reg.create(r, ns, c.toStored((await body()) as KubeObject), writeOpts())));
+        if (method === 'GET') return send(res, 200, view.list(namespace, await checkedListOpts()));
+        if (method === 'POST') return send(res, 201, view.create(ns, await body(), writeOpts()));
         return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
       }
       switch (method) {
         case 'GET':
-          return send(res, 200, out(reg.get(r, ns, name)));
+          return send(res, 200, view.get(ns, name));
         case 'PUT':
-          return send(res, 200, out(reg.update(r, ns, name, c.toStored((await body()) as KubeObject), writeOpts())));
+          return send(res, 200, view.update(ns, name, await body(), writeOpts()));
         case 'PATCH': {
-          // The patch applies to the object as this version sees it.
           const ct = mediaType(req.headers['content-type']);
           const type = PATCH_TYPES[ct];
           if (!type || type === 'apply') return sendError(res, E.unsupportedMediaType(ct || 'none'));
-          const cur = out(reg.get(r, ns, name));
-          const p = await body();
-          let patched: KubeObject;
-          try {
-            // Any JSON: the result is decoded and validated as the kind below.
-            patched = (type === 'json' ? jsonPatch(cur, p) : type === 'merge' ? mergePatch(cur, p) : strategicMerge(cur, p)) as KubeObject;
-          } catch (e) {
-            throw patchFailure(e);
-          }
-          return send(res, 200, out(reg.update(r, ns, name, c.toStored({ ...patched, metadata: { ...patched.metadata, resourceVersion: cur.metadata.resourceVersion } }), writeOpts())));
+          return send(res, 200, view.patch(ns, name, type, await body(), writeOpts()));
         }
         case 'DELETE':
-          return send(res, 200, out(reg.delete(r, ns, name, await this.deleteOptions(req, q)).object));
+          return send(res, 200, view.delete(ns, name, await this.deleteOptions(req, q)));
         default:
           return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
       }
@@ -405,7 +392,10 @@ export class ApiServer {
         const type = PATCH_TYPES[ct];
         if (!type) return sendError(res, E.unsupportedMediaType(ct || 'none'));
         const patch = await body();
-        if (type === 'apply') return this.apply(res, r, ns, name, patch, writeOpts(), q, reply);
+        if (type === 'apply') {
+          const { object, created } = serverSideApply(reg, r, ns, name, patch, { ...writeOpts(), fieldManager: q.get('fieldManager') ?? undefined, force: boolParam(q, 'force') });
+          return reply(created ? 201 : 200, object);
+        }
         return reply(200, reg.patch(r, ns, name, type, patch, writeOpts()));
       }
       case 'DELETE': {
@@ -415,44 +405,6 @@ export class ApiServer {
       default:
         return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
     }
-  }
-
-  /**
-   * Server-side apply: the applied configuration is merged into the object (created when absent);
-   * fields other managers own with a different value are conflicts (409) unless `force=true`,
-   * which takes them over; fields this manager applied before and no longer applies are removed
-   * unless someone else owns them; managedFields records the result.
-   */
-  private apply(res: http.ServerResponse, r: ResourceInfo, ns: string, name: string, patch: unknown, opts: WriteOptions, q: URLSearchParams, reply: (code: number, o: object) => void): void {
-    const manager = q.get('fieldManager');
-    if (!manager) return sendError(res, E.badRequest('PATCH, application/apply-patch+yaml requests require a fieldManager to be set'));
-    if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return sendError(res, E.badRequest('error decoding YAML: the applied configuration must be an object'));
-    const applied = patch as KubeObject;
-    const existing = this.registry.find(r, ns, name);
-    const now = rfc3339(this.registry.clock.now());
-    const plan = planApply(existing?.metadata.managedFields as ManagedFieldsEntry[] | undefined, existing, applied, manager, boolParam(q, 'force'), now);
-    if (plan.conflicts.length) {
-      const status: Status = {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: conflictMessage(plan.conflicts),
-        reason: 'Conflict',
-        details: { causes: plan.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: formatPath(c.path) })) },
-        code: 409,
-      };
-      return sendError(res, new StatusError(status));
-    }
-    const untracked = { ...opts, fieldManager: undefined };
-    if (!existing) {
-      const body = { ...applied, metadata: { ...(applied.metadata ?? {}), name, managedFields: plan.entries } };
-      return reply(201, this.registry.create(r, ns, body, untracked));
-    }
-    const merged = strategicMerge(structuredClone(existing), applied) as KubeObject;
-    for (const p of plan.remove) removeAt(merged, p);
-    merged.metadata = { ...merged.metadata, managedFields: plan.entries, resourceVersion: existing.metadata.resourceVersion };
-    reply(200, this.registry.update(r, ns, name, merged, untracked));
   }
 
   /**
