@@ -1,24 +1,19 @@
-// The HTTP edge of the apiserver: authentication, routing, body limits, content negotiation
-// (JSON, YAML bodies, Table), watch streams and Status errors. All semantics live in the registry.
+// The HTTP edge of the apiserver: authentication, routing (apiserver/routes.ts), the
+// non-resource endpoints (version, health, discovery, OpenAPI), watch streams and Status errors.
+// Resource requests go to the handler of their verb family (apiserver/handlers.ts); all semantics
+// live in the registry.
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ResourceInfo, groupVersion } from '../api/resources.js';
-import type { KubeObject, Pod } from '../api/types.js';
+import type { KubeObject } from '../api/types.js';
 import { AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from './discovery.js';
-import { listMetrics, readMetrics } from './metrics.js';
-import { evict } from './eviction.js';
-import { serverSideApply } from './apply.js';
-import { ConvertedResource } from './converted.js';
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
+import { ApiCall, SUBRESOURCES, type ServerHooks, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, wantsTable } from './handlers.js';
 import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
-import { type DeleteOptions, type FieldValidation, type PatchType, Registry, type WriteOptions } from './registry.js';
-import { containerLog } from './logs.js';
+import type { ListOptions, Registry } from './registry.js';
 import { parsePath } from './routes.js';
-import { boolParam, checkObjectMediaType, checkPathNames, decodeBody, intParam, mediaType, parseTarget, readBody } from './request.js';
-import { Path } from '../api/validation/field-errors.js';
-import { getScale, updateScale } from './scale.js';
+import { checkPathNames, intParam, parseTarget } from './request.js';
 import { type IncludeObject, toTable } from './table.js';
 
 export { MAX_BODY_BYTES } from './request.js';
@@ -64,30 +59,6 @@ function requestLine(method: string, url: string): string {
   return `${method} ${url.replace(/^\/t\/[^/?]*/, '/t/<token>')}`;
 }
 
-const PATCH_TYPES: Record<string, PatchType | 'apply'> = {
-  'application/merge-patch+json': 'merge',
-  'application/json-patch+json': 'json',
-  'application/strategic-merge-patch+json': 'strategic',
-  'application/apply-patch+yaml': 'apply',
-};
-
-function send(res: http.ServerResponse, code: number, body: unknown, extra: Record<string, string> = {}): void {
-  // A trailing newline, as the apiserver's JSON encoder writes every body.
-  const json = JSON.stringify(body) + '\n';
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...extra });
-  res.end(json);
-}
-
-function sendError(res: http.ServerResponse, e: StatusError): void {
-  send(res, e.code, e.status);
-}
-
-/** A field selector for one name; a comma, `=`, `!` or backslash in it would otherwise read as syntax. */
-const nameSelector = (name: string) => `metadata.name=${name.replace(/[\\,=!]/g, '\\$&')}`;
-
-/** The propagation policies DeleteOptions may name. */
-const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
-
 /** Waits until the store reaches revision `rv`, at most `ms`; false on time-out or when the client goes away first. */
 function waitForRevision(reg: Pick<Registry, 'revision' | 'subscribe'>, rv: number, ms: number, req: http.IncomingMessage): Promise<boolean> {
   if (reg.revision >= rv) return Promise.resolve(true);
@@ -107,14 +78,15 @@ function waitForRevision(reg: Pick<Registry, 'revision' | 'subscribe'>, rv: numb
   });
 }
 
-function wantsTable(accept: string | undefined): boolean {
-  return !!accept && /as=Table/.test(accept);
-}
-
 /** The Kubernetes API over HTTP on top of a registry. */
 export class ApiServer {
   private server: http.Server;
   private watches = new Set<() => void>();
+  /** What handlers ask of the server: freshness waits and watch streams. */
+  private hooks: ServerHooks = {
+    waitFresh: (req, rv) => this.waitFresh(req, rv),
+    watch: (call, namespace, opts) => this.watch(call, namespace, opts),
+  };
 
   constructor(
     readonly registry: Registry,
@@ -177,7 +149,6 @@ export class ApiServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse, line: string): Promise<void> {
     // Clients compute ages from the server's time: it comes from the cluster clock (fake in tests).
     res.setHeader('Date', new Date(this.registry.clock.now()).toUTCString());
-    const method = req.method ?? 'GET';
     // Decoded before authentication, as the apiserver does: a malformed escape is a 400 for anyone.
     const target = parseTarget(req.url ?? '/');
     const q = target.query;
@@ -224,215 +195,17 @@ export class ApiServer {
         return sendError(res, E.notFoundPath());
     }
 
-    const { r, name, subresource } = route;
-    const namespace = route.namespace;
+    const { r, name, subresource, namespace } = route;
     checkPathNames(namespace, name);
-    const ns = namespace ?? '';
-    const reg = this.registry;
-    const accept = req.headers.accept;
-    const warnings: string[] = [];
-    const writeOpts = (): WriteOptions => ({
-      dryRun: q.getAll('dryRun').includes('All'),
-      fieldValidation: (q.get('fieldValidation') as FieldValidation | null) ?? 'Warn',
-      // Unnamed writers are known by their user agent's product, as the apiserver does (`kubectl`, `node-fetch`).
-      fieldManager: q.get('fieldManager') ?? (req.headers['user-agent'] ? req.headers['user-agent'].split('/')[0].trim() || undefined : undefined),
-      subresource: subresource === 'status' ? 'status' : undefined,
-      warnings,
-    });
-    const reply = (code: number, obj: KubeObject | object) => {
-      const headers: Record<string, string> = {};
-      if (warnings.length) headers['Warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
-      if (wantsTable(accept) && (obj as KubeObject).metadata && (obj as KubeObject).kind === r.kind)
-        return send(res, code, toTable(r, [obj as KubeObject], reg.clock.now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata'), headers);
-      send(res, code, obj, headers);
-    };
-    const body = async () => {
-      if (method !== 'PATCH') checkObjectMediaType(req.headers['content-type']);
-      return decodeBody(await readBody(req), req.headers['content-type']);
-    };
-    const listOpts = () => ({
-      labelSelector: q.get('labelSelector') ?? undefined,
-      fieldSelector: q.get('fieldSelector') ?? undefined,
-      limit: intParam(q, 'limit'),
-      continue: q.get('continue') || undefined,
-    });
-    /** A list's options, checked, once the store has the revision the list asks for. */
-    const checkedListOpts = async () => {
-      const opts = listOpts();
-      const rv = q.get('resourceVersion');
-      if (opts.continue && rv) throw E.badRequest('specifying resource version is not allowed when using continue');
-      if (rv && rv !== '0') await this.waitFresh(req, rv);
-      return opts;
-    };
-    const list = async (ns: string | undefined) => reg.list(r, ns, await checkedListOpts());
-
-    if (route.convert) {
-      // An alternate version (autoscaling/v1 HPAs): converted on the way in and out.
-      const view = new ConvertedResource(reg, r, route.convert);
-      if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());
-      if (boolParam(q, 'watch')) return sendError(res, E.methodNotSupported(r, 'watch'));
-      if (name === undefined) {
-        if (method === 'GET') return send(res, 200, view.list(namespace, await checkedListOpts()));
-        if (method === 'POST') return send(res, 201, view.create(ns, await body(), writeOpts()));
-        return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-      }
-      switch (method) {
-        case 'GET':
-          return send(res, 200, view.get(ns, name));
-        case 'PUT':
-          return send(res, 200, view.update(ns, name, await body(), writeOpts()));
-        case 'PATCH': {
-          const ct = mediaType(req.headers['content-type']);
-          const type = PATCH_TYPES[ct];
-          if (!type || type === 'apply') return sendError(res, E.unsupportedMediaType(ct || 'none'));
-          return send(res, 200, view.patch(ns, name, type, await body(), writeOpts()));
-        }
-        case 'DELETE':
-          return send(res, 200, view.delete(ns, name, await this.deleteOptions(req, q)));
-        default:
-          return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-      }
-    }
+    const call = new ApiCall(req, res, q, this.registry, r, namespace, name, subresource, this.hooks);
+    if (route.convert) return serveConverted(call, route.convert);
     if (r.namespaced && namespace === undefined && name !== undefined) return sendError(res, E.notFoundPath());
-
-    if (r.readOnly) {
-      if (method !== 'GET' || subresource) return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-      const selector = q.get('labelSelector') ?? undefined;
-      if (name !== undefined) return reply(200, readMetrics(reg, r, ns, name));
-      return send(res, 200, listMetrics(reg, r, namespace, selector));
+    if (r.readOnly) return serveMetrics(call);
+    if (subresource && subresource !== 'status') {
+      const handler = SUBRESOURCES[subresource];
+      return handler ? handler(call) : sendError(res, E.notFoundPath());
     }
-    if (subresource === 'scale') {
-      if (method === 'GET') return send(res, 200, getScale(reg, r, ns, name!));
-      if (method === 'PUT' || method === 'PATCH') {
-        const ct = req.headers['content-type'] ?? 'application/json';
-        return send(res, 200, updateScale(reg, r, ns, name!, method === 'PUT' ? 'put' : (PATCH_TYPES[mediaType(ct)] as PatchType) ?? 'merge', await body(), writeOpts()));
-      }
-      return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-    }
-    if (subresource === 'binding') {
-      if (method !== 'POST') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-      const b = (await body()) as { target?: { name?: string }; metadata?: { name?: string } };
-      if (!b?.target?.name) return sendError(res, E.badRequest('Binding.target.name: Required value'));
-      reg.bind(ns, name!, b.target.name, { dryRun: q.getAll('dryRun').includes('All') });
-      return send(res, 201, E.success());
-    }
-    if (subresource === 'exec' || subresource === 'attach' || subresource === 'portforward') {
-      // Streams need a connection upgrade (SPDY or WebSocket), which minik does not serve yet; a
-      // request without one gets the apiserver's answer to it.
-      if (method !== 'GET' && method !== 'POST') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-      return sendError(res, E.badRequest('Upgrade request required'));
-    }
-    if (subresource === 'log') {
-      if (method !== 'GET') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-      const logOpts = { container: q.get('container') ?? undefined, timestamps: boolParam(q, 'timestamps'), tailLines: q.get('tailLines') !== null ? Number(q.get('tailLines')) : undefined, previous: boolParam(q, 'previous') };
-      // Only pods have a log subresource.
-      const text = containerLog(reg.get(r, ns, name!) as Pod, logOpts);
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      if (!boolParam(q, 'follow')) {
-        res.end(text);
-        return;
-      }
-      // Follow: the (simulated) log gains no lines; the stream ends when the pod goes away.
-      res.write(text);
-      res.flushHeaders();
-      let stop: (() => void) | undefined;
-      stop = reg.watch(r, ns, { fieldSelector: nameSelector(name!) }, (e) => {
-        const phase = (e.object as Pod).status?.phase;
-        if (e.type === 'DELETED' || phase === 'Succeeded' || phase === 'Failed') {
-          stop?.();
-          stop = undefined;
-          res.end();
-        }
-      });
-      res.on('close', () => stop?.());
-      return;
-    }
-    if (subresource === 'eviction') {
-      if (method !== 'POST') return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-      const b = (await body()) as { deleteOptions?: DeleteOptions };
-      evict(reg, ns, name!, b?.deleteOptions ?? {}, q.getAll('dryRun').includes('All'));
-      return send(res, 201, E.success());
-    }
-    if (subresource && subresource !== 'status') return sendError(res, E.notFoundPath());
-
-    if (name === undefined) {
-      if (method === 'GET') {
-        if (boolParam(q, 'watch')) {
-          const { labelSelector, fieldSelector } = listOpts();
-          return this.watch(req, res, r, namespace, { labelSelector, fieldSelector, resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
-        }
-        const l = await list(namespace);
-        if (wantsTable(accept)) {
-          const t = toTable(r, l.items, reg.clock.now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata', l.metadata.resourceVersion);
-          return send(res, 200, l.metadata.continue ? { ...t, metadata: l.metadata } : t);
-        }
-        return send(res, 200, l);
-      }
-      if (method === 'POST') {
-        if (r.namespaced && namespace === undefined) return sendError(res, E.notFoundPath());
-        return reply(201, reg.create(r, ns, await body(), { ...writeOpts(), owned: true }));
-      }
-      if (method === 'DELETE') {
-        const opts = await this.deleteOptions(req, q);
-        const { labelSelector, fieldSelector } = listOpts();
-        const items = reg.deleteCollection(r, namespace, { labelSelector, fieldSelector }, opts);
-        return send(res, 200, { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(reg.revision) }, items });
-      }
-      return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-    }
-
-    switch (method) {
-      case 'GET':
-        if (boolParam(q, 'watch')) return this.watch(req, res, r, namespace, { fieldSelector: nameSelector(name), resourceVersion: q.get('resourceVersion') ?? undefined }, q, accept);
-        return reply(200, reg.get(r, ns, name));
-      case 'PUT':
-        return reply(200, reg.update(r, ns, name, await body(), { ...writeOpts(), owned: true }));
-      case 'PATCH': {
-        const ct = mediaType(req.headers['content-type']);
-        const type = PATCH_TYPES[ct];
-        if (!type) return sendError(res, E.unsupportedMediaType(ct || 'none'));
-        const patch = await body();
-        if (type === 'apply') {
-          const { object, created } = serverSideApply(reg, r, ns, name, patch, { ...writeOpts(), fieldManager: q.get('fieldManager') ?? undefined, force: boolParam(q, 'force') });
-          return reply(created ? 201 : 200, object);
-        }
-        return reply(200, reg.patch(r, ns, name, type, patch, writeOpts()));
-      }
-      case 'DELETE': {
-        const opts = await this.deleteOptions(req, q);
-        return reply(200, reg.delete(r, ns, name, opts).object);
-      }
-      default:
-        return sendError(res, E.methodNotSupported(r, method.toLowerCase()));
-    }
-  }
-
-  /**
-   * DeleteOptions from the body (JSON or YAML, bounded like any body) and the query; 422 for a
-   * propagation policy Kubernetes does not know.
-   */
-  private async deleteOptions(req: http.IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
-    const buf = await readBody(req);
-    let opts: DeleteOptions = {};
-    if (buf.toString('utf8').trim() !== '') {
-      checkObjectMediaType(req.headers['content-type']);
-      const decoded = await decodeBody(buf, req.headers['content-type']);
-      if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw E.badRequest('error decoding DeleteOptions: the body is not an object');
-      opts = decoded as DeleteOptions;
-      if (opts.gracePeriodSeconds === null) delete opts.gracePeriodSeconds;
-      if (opts.gracePeriodSeconds !== undefined && !Number.isInteger(opts.gracePeriodSeconds)) throw E.badRequest('error decoding DeleteOptions: gracePeriodSeconds must be an integer');
-    }
-    const grace = intParam(q, 'gracePeriodSeconds');
-    if (grace !== undefined) opts.gracePeriodSeconds = grace;
-    if (q.get('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
-    if (opts.propagationPolicy === null) delete opts.propagationPolicy;
-    if (opts.propagationPolicy !== undefined && !PROPAGATION_POLICIES.includes(opts.propagationPolicy))
-      throw E.invalidOptions('DeleteOptions', [new Path('propagationPolicy').notSupported(opts.propagationPolicy, [...PROPAGATION_POLICIES, 'nil'])]);
-    if (q.getAll('dryRun').includes('All') || ((opts as { dryRun?: unknown }).dryRun as string[] | undefined)?.includes?.('All')) opts.dryRun = true;
-    else delete opts.dryRun;
-    const orphan = (opts as { orphanDependents?: boolean }).orphanDependents;
-    if (orphan !== undefined && !opts.propagationPolicy) opts.propagationPolicy = orphan ? 'Orphan' : 'Background';
-    return opts;
+    return name === undefined ? serveCollection(call) : serveObject(call);
   }
 
   /**
@@ -447,15 +220,8 @@ export class ApiServer {
     if (!(await waitForRevision(reg, want, this.opts.freshnessTimeoutMs ?? 3000, req))) throw E.tooLargeResourceVersion(want, reg.revision);
   }
 
-  private async watch(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    r: ResourceInfo,
-    namespace: string | undefined,
-    opts: { labelSelector?: string; fieldSelector?: string; resourceVersion?: string },
-    q: URLSearchParams,
-    accept: string | undefined,
-  ): Promise<void> {
+  private async watch(call: ApiCall, namespace: string | undefined, opts: ListOptions & { resourceVersion?: string }): Promise<void> {
+    const { req, res, r, q, accept } = call;
     const timeoutSeconds = intParam(q, 'timeoutSeconds');
     if (opts.resourceVersion && opts.resourceVersion !== '0') await this.waitFresh(req, opts.resourceVersion);
     if (req.destroyed) return;

@@ -1,0 +1,331 @@
+// The handlers of resource requests, one per verb family: a collection (list, watch, create,
+// delete a collection), an object (get, watch, replace, patch, apply, delete), its subresources
+// (status goes with the object; scale, binding, log, eviction, the streams), a version served by
+// conversion, and the read-only metrics. Each reads what it needs from an ApiCall (the parsed
+// request with its body, options and reply helpers) and calls the registry: no semantics here.
+import type http from 'node:http';
+import type { Conversion } from '../api/conversion.js';
+import { type ResourceInfo, groupVersion } from '../api/resources.js';
+import type { KubeObject, Pod } from '../api/types.js';
+import { Path } from '../api/validation/field-errors.js';
+import { serverSideApply } from './apply.js';
+import { ConvertedResource } from './converted.js';
+import * as E from './errors.js';
+import type { StatusError } from './errors.js';
+import { evict } from './eviction.js';
+import { containerLog } from './logs.js';
+import { listMetrics, readMetrics } from './metrics.js';
+import type { DeleteOptions, FieldValidation, ListOptions, PatchType, Registry, WriteOptions } from './registry.js';
+import { boolParam, checkObjectMediaType, decodeBody, intParam, mediaType, readBody } from './request.js';
+import { getScale, updateScale } from './scale.js';
+import { type IncludeObject, toTable } from './table.js';
+
+export function send(res: http.ServerResponse, code: number, body: unknown, extra: Record<string, string> = {}): void {
+  // A trailing newline, as the apiserver's JSON encoder writes every body.
+  const json = JSON.stringify(body) + '\n';
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...extra });
+  res.end(json);
+}
+
+export function sendError(res: http.ServerResponse, e: StatusError): void {
+  send(res, e.code, e.status);
+}
+
+export function wantsTable(accept: string | undefined): boolean {
+  return !!accept && /as=Table/.test(accept);
+}
+
+/** A field selector for one name; a comma, `=`, `!` or backslash in it would otherwise read as syntax. */
+export const nameSelector = (name: string) => `metadata.name=${name.replace(/[\\,=!]/g, '\\$&')}`;
+
+const PATCH_TYPES: Record<string, PatchType | 'apply'> = {
+  'application/merge-patch+json': 'merge',
+  'application/json-patch+json': 'json',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+};
+
+/** The propagation policies DeleteOptions may name. */
+const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
+
+/** What the server does that handlers need: freshness waits and watch streams. */
+export interface ServerHooks {
+  /** Waits until the store has revision `rv` (the apiserver's watch cache wait), else 504. */
+  waitFresh(req: http.IncomingMessage, rv: string): Promise<void>;
+  /** Serves a watch stream. */
+  watch(call: ApiCall, namespace: string | undefined, opts: ListOptions & { resourceVersion?: string }): Promise<void>;
+}
+
+/** One request for a resource: what it names, and helpers to read its body and answer it. */
+export class ApiCall {
+  readonly method: string;
+  readonly ns: string;
+  readonly accept: string | undefined;
+  /** Warnings for the client (sent as `Warning:` headers with the answer). */
+  readonly warnings: string[] = [];
+
+  constructor(
+    readonly req: http.IncomingMessage,
+    readonly res: http.ServerResponse,
+    readonly q: URLSearchParams,
+    readonly reg: Registry,
+    readonly r: ResourceInfo,
+    readonly namespace: string | undefined,
+    readonly name: string | undefined,
+    readonly subresource: string | undefined,
+    readonly hooks: ServerHooks,
+  ) {
+    this.method = req.method ?? 'GET';
+    this.ns = namespace ?? '';
+    this.accept = req.headers.accept;
+  }
+
+  writeOpts(): WriteOptions {
+    const { q, req } = this;
+    return {
+      dryRun: q.getAll('dryRun').includes('All'),
+      fieldValidation: (q.get('fieldValidation') as FieldValidation | null) ?? 'Warn',
+      // Unnamed writers are known by their user agent's product, as the apiserver does (`kubectl`, `node-fetch`).
+      fieldManager: q.get('fieldManager') ?? (req.headers['user-agent'] ? req.headers['user-agent'].split('/')[0].trim() || undefined : undefined),
+      subresource: this.subresource === 'status' ? 'status' : undefined,
+      warnings: this.warnings,
+    };
+  }
+
+  /** Answers with an object (as a Table when asked for one), and the warnings. */
+  reply(code: number, obj: KubeObject | object): void {
+    const headers: Record<string, string> = {};
+    if (this.warnings.length) headers['Warning'] = this.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+    if (wantsTable(this.accept) && (obj as KubeObject).metadata && (obj as KubeObject).kind === this.r.kind)
+      return send(this.res, code, toTable(this.r, [obj as KubeObject], this.reg.clock.now(), this.includeObject()), headers);
+    send(this.res, code, obj, headers);
+  }
+
+  send(code: number, body: unknown): void {
+    send(this.res, code, body);
+  }
+
+  refuse(e: StatusError): void {
+    sendError(this.res, e);
+  }
+
+  notSupported(): void {
+    sendError(this.res, E.methodNotSupported(this.r, this.method.toLowerCase()));
+  }
+
+  includeObject(): IncludeObject {
+    return (this.q.get('includeObject') as IncludeObject) ?? 'Metadata';
+  }
+
+  /** The decoded body (JSON or YAML, within the limits). */
+  async body(): Promise<unknown> {
+    if (this.method !== 'PATCH') checkObjectMediaType(this.req.headers['content-type']);
+    return decodeBody(await readBody(this.req), this.req.headers['content-type']);
+  }
+
+  /** The patch type of the request's content type (undefined when it is none). */
+  patchType(): PatchType | 'apply' | undefined {
+    return PATCH_TYPES[mediaType(this.req.headers['content-type'])];
+  }
+
+  listOpts(): ListOptions {
+    const q = this.q;
+    return {
+      labelSelector: q.get('labelSelector') ?? undefined,
+      fieldSelector: q.get('fieldSelector') ?? undefined,
+      limit: intParam(q, 'limit'),
+      continue: q.get('continue') || undefined,
+    };
+  }
+
+  /** A list's options, checked, once the store has the revision the list asks for. */
+  async checkedListOpts(): Promise<ListOptions> {
+    const opts = this.listOpts();
+    const rv = this.q.get('resourceVersion');
+    if (opts.continue && rv) throw E.badRequest('specifying resource version is not allowed when using continue');
+    if (rv && rv !== '0') await this.hooks.waitFresh(this.req, rv);
+    return opts;
+  }
+
+  /**
+   * DeleteOptions from the body (JSON or YAML, bounded like any body) and the query; 422 for a
+   * propagation policy Kubernetes does not know.
+   */
+  async deleteOptions(): Promise<DeleteOptions> {
+    const { req, q } = this;
+    const buf = await readBody(req);
+    let opts: DeleteOptions = {};
+    if (buf.toString('utf8').trim() !== '') {
+      checkObjectMediaType(req.headers['content-type']);
+      const decoded = await decodeBody(buf, req.headers['content-type']);
+      if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw E.badRequest('error decoding DeleteOptions: the body is not an object');
+      opts = decoded as DeleteOptions;
+      if (opts.gracePeriodSeconds === null) delete opts.gracePeriodSeconds;
+      if (opts.gracePeriodSeconds !== undefined && !Number.isInteger(opts.gracePeriodSeconds)) throw E.badRequest('error decoding DeleteOptions: gracePeriodSeconds must be an integer');
+    }
+    const grace = intParam(q, 'gracePeriodSeconds');
+    if (grace !== undefined) opts.gracePeriodSeconds = grace;
+    if (q.get('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
+    if (opts.propagationPolicy === null) delete opts.propagationPolicy;
+    if (opts.propagationPolicy !== undefined && !PROPAGATION_POLICIES.includes(opts.propagationPolicy))
+      throw E.invalidOptions('DeleteOptions', [new Path('propagationPolicy').notSupported(opts.propagationPolicy, [...PROPAGATION_POLICIES, 'nil'])]);
+    if (q.getAll('dryRun').includes('All') || ((opts as { dryRun?: unknown }).dryRun as string[] | undefined)?.includes?.('All')) opts.dryRun = true;
+    else delete opts.dryRun;
+    const orphan = (opts as { orphanDependents?: boolean }).orphanDependents;
+    if (orphan !== undefined && !opts.propagationPolicy) opts.propagationPolicy = orphan ? 'Orphan' : 'Background';
+    return opts;
+  }
+}
+
+/** A version served by conversion (autoscaling/v1 HPAs): converted on the way in and out. */
+export async function serveConverted(call: ApiCall, conversion: Conversion): Promise<void> {
+  const { method, ns, name, namespace } = call;
+  const view = new ConvertedResource(call.reg, call.r, conversion);
+  if (call.subresource && call.subresource !== 'status') return call.refuse(E.notFoundPath());
+  if (boolParam(call.q, 'watch')) return call.refuse(E.methodNotSupported(call.r, 'watch'));
+  if (name === undefined) {
+    if (method === 'GET') return call.send(200, view.list(namespace, await call.checkedListOpts()));
+    if (method === 'POST') return call.send(201, view.create(ns, await call.body(), call.writeOpts()));
+    return call.notSupported();
+  }
+  switch (method) {
+    case 'GET':
+      return call.send(200, view.get(ns, name));
+    case 'PUT':
+      return call.send(200, view.update(ns, name, await call.body(), call.writeOpts()));
+    case 'PATCH': {
+      const type = call.patchType();
+      if (!type || type === 'apply') return call.refuse(E.unsupportedMediaType(mediaType(call.req.headers['content-type']) || 'none'));
+      return call.send(200, view.patch(ns, name, type, await call.body(), call.writeOpts()));
+    }
+    case 'DELETE':
+      return call.send(200, view.delete(ns, name, await call.deleteOptions()));
+    default:
+      return call.notSupported();
+  }
+}
+
+/** metrics.k8s.io: computed on read, get and list only. */
+export function serveMetrics(call: ApiCall): void {
+  if (call.method !== 'GET' || call.subresource) return call.notSupported();
+  if (call.name !== undefined) return call.reply(200, readMetrics(call.reg, call.r, call.ns, call.name));
+  return call.send(200, listMetrics(call.reg, call.r, call.namespace, call.q.get('labelSelector') ?? undefined));
+}
+
+/** The subresources other than status, by name. */
+export const SUBRESOURCES: Record<string, (call: ApiCall) => Promise<void> | void> = {
+  async scale(call) {
+    const { reg, r, ns, method } = call;
+    const name = call.name!;
+    if (method === 'GET') return call.send(200, getScale(reg, r, ns, name));
+    if (method === 'PUT' || method === 'PATCH') {
+      const ct = call.req.headers['content-type'] ?? 'application/json';
+      return call.send(200, updateScale(reg, r, ns, name, method === 'PUT' ? 'put' : (PATCH_TYPES[mediaType(ct)] as PatchType) ?? 'merge', await call.body(), call.writeOpts()));
+    }
+    return call.notSupported();
+  },
+  async binding(call) {
+    if (call.method !== 'POST') return call.notSupported();
+    const b = (await call.body()) as { target?: { name?: string }; metadata?: { name?: string } };
+    if (!b?.target?.name) return call.refuse(E.badRequest('Binding.target.name: Required value'));
+    call.reg.bind(call.ns, call.name!, b.target.name, { dryRun: call.q.getAll('dryRun').includes('All') });
+    return call.send(201, E.success());
+  },
+  // Streams need a connection upgrade (SPDY or WebSocket), which minik does not serve yet; a
+  // request without one gets the apiserver's answer to it.
+  exec: stream,
+  attach: stream,
+  portforward: stream,
+  log(call) {
+    const { reg, r, ns, q, res } = call;
+    const name = call.name!;
+    if (call.method !== 'GET') return call.notSupported();
+    const logOpts = { container: q.get('container') ?? undefined, timestamps: boolParam(q, 'timestamps'), tailLines: q.get('tailLines') !== null ? Number(q.get('tailLines')) : undefined, previous: boolParam(q, 'previous') };
+    // Only pods have a log subresource.
+    const text = containerLog(reg.get(r, ns, name) as Pod, logOpts);
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    if (!boolParam(q, 'follow')) {
+      res.end(text);
+      return;
+    }
+    // Follow: the (simulated) log gains no lines; the stream ends when the pod goes away.
+    res.write(text);
+    res.flushHeaders();
+    let stop: (() => void) | undefined;
+    stop = reg.watch(r, ns, { fieldSelector: nameSelector(name) }, (e) => {
+      const phase = (e.object as Pod).status?.phase;
+      if (e.type === 'DELETED' || phase === 'Succeeded' || phase === 'Failed') {
+        stop?.();
+        stop = undefined;
+        res.end();
+      }
+    });
+    res.on('close', () => stop?.());
+  },
+  async eviction(call) {
+    if (call.method !== 'POST') return call.notSupported();
+    const b = (await call.body()) as { deleteOptions?: DeleteOptions };
+    evict(call.reg, call.ns, call.name!, b?.deleteOptions ?? {}, call.q.getAll('dryRun').includes('All'));
+    return call.send(201, E.success());
+  },
+};
+
+function stream(call: ApiCall): void {
+  if (call.method !== 'GET' && call.method !== 'POST') return call.notSupported();
+  return call.refuse(E.badRequest('Upgrade request required'));
+}
+
+/** A collection: list or watch, create, delete a collection. */
+export async function serveCollection(call: ApiCall): Promise<void> {
+  const { reg, r, q, namespace, method } = call;
+  if (method === 'GET') {
+    if (boolParam(q, 'watch')) {
+      const { labelSelector, fieldSelector } = call.listOpts();
+      return call.hooks.watch(call, namespace, { labelSelector, fieldSelector, resourceVersion: q.get('resourceVersion') ?? undefined });
+    }
+    const l = reg.list(r, namespace, await call.checkedListOpts());
+    if (wantsTable(call.accept)) {
+      const t = toTable(r, l.items, reg.clock.now(), call.includeObject(), l.metadata.resourceVersion);
+      return call.send(200, l.metadata.continue ? { ...t, metadata: l.metadata } : t);
+    }
+    return call.send(200, l);
+  }
+  if (method === 'POST') {
+    if (r.namespaced && namespace === undefined) return call.refuse(E.notFoundPath());
+    return call.reply(201, reg.create(r, call.ns, await call.body(), { ...call.writeOpts(), owned: true }));
+  }
+  if (method === 'DELETE') {
+    const opts = await call.deleteOptions();
+    const { labelSelector, fieldSelector } = call.listOpts();
+    const items = reg.deleteCollection(r, namespace, { labelSelector, fieldSelector }, opts);
+    return call.send(200, { apiVersion: groupVersion(r), kind: `${r.kind}List`, metadata: { resourceVersion: String(reg.revision) }, items });
+  }
+  return call.notSupported();
+}
+
+/** One object (or its status): get or watch, replace, patch or apply, delete. */
+export async function serveObject(call: ApiCall): Promise<void> {
+  const { reg, r, ns, q, namespace, method } = call;
+  const name = call.name!;
+  switch (method) {
+    case 'GET':
+      if (boolParam(q, 'watch')) return call.hooks.watch(call, namespace, { fieldSelector: nameSelector(name), resourceVersion: q.get('resourceVersion') ?? undefined });
+      return call.reply(200, reg.get(r, ns, name));
+    case 'PUT':
+      return call.reply(200, reg.update(r, ns, name, await call.body(), { ...call.writeOpts(), owned: true }));
+    case 'PATCH': {
+      const type = call.patchType();
+      if (!type) return call.refuse(E.unsupportedMediaType(mediaType(call.req.headers['content-type']) || 'none'));
+      const patch = await call.body();
+      if (type === 'apply') {
+        const { object, created } = serverSideApply(reg, r, ns, name, patch, { ...call.writeOpts(), fieldManager: q.get('fieldManager') ?? undefined, force: boolParam(q, 'force') });
+        return call.reply(created ? 201 : 200, object);
+      }
+      return call.reply(200, reg.patch(r, ns, name, type, patch, call.writeOpts()));
+    }
+    case 'DELETE':
+      return call.reply(200, reg.delete(r, ns, name, await call.deleteOptions()).object);
+    default:
+      return call.notSupported();
+  }
+}
