@@ -78,18 +78,10 @@ export class HorizontalPodAutoscalerController implements Controller {
   private syncOne(reg: Registry, hpa: HorizontalPodAutoscaler, now: number): void {
     const ns = hpa.metadata.namespace!;
     const spec = hpa.spec ?? {};
-    const ts = rfc3339(now);
     const source = { component: this.name };
-    const conditions: Condition[] = [...(hpa.status?.conditions ?? [])];
-    const setCond = (type: string, status: 'True' | 'False', reason: string, message: string) => {
-      const i = conditions.findIndex((c) => c.type === type);
-      const prev = i >= 0 ? conditions[i] : undefined;
-      const c: Condition = { type, status, lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : ts, reason, message };
-      if (i < 0) conditions.push(c);
-      else conditions[i] = c;
-    };
+    const st = new HpaConditions(hpa, rfc3339(now));
     const writeStatus = (extra: Partial<NonNullable<HorizontalPodAutoscaler['status']>>) => {
-      const status = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation, ...extra, conditions: order(conditions) };
+      const status = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation, ...extra, conditions: st.ordered() };
       reg.writeStatus(hpaR, ns, hpa.metadata.name!, status);
     };
 
@@ -100,9 +92,9 @@ export class HorizontalPodAutoscalerController implements Controller {
       if (!targetR || !targetR.subresources.includes('scale')) throw new Error(`the server could not find the requested resource`);
       scale = getScale(reg, targetR, ns, ref.name ?? '');
     } catch (e) {
-      const msg = `the HPA controller was unable to get the target's current scale: ${e instanceof StatusError ? e.message : (e as Error).message}`;
-      setCond('AbleToScale', 'False', 'FailedGetScale', msg);
-      recordEvent(reg, source, hpa, 'Warning', 'FailedGetScale', e instanceof StatusError ? e.message : (e as Error).message);
+      const msg = e instanceof StatusError ? e.message : (e as Error).message;
+      st.set('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${msg}`);
+      recordEvent(reg, source, hpa, 'Warning', 'FailedGetScale', msg);
       writeStatus({});
       return;
     }
@@ -110,78 +102,72 @@ export class HorizontalPodAutoscalerController implements Controller {
     const min = spec.minReplicas ?? 1;
     const max = spec.maxReplicas ?? min;
     if (current === 0 && min !== 0) {
-      setCond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
-      setCond('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
+      st.set('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+      st.set('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
       writeStatus({ currentReplicas: 0, desiredReplicas: 0 });
       return;
     }
 
-    const sel = parseSelector(scale.status?.selector ?? '');
-    const pods = reg.list(podsR, ns).items.filter((p) => isPodActive(p) && matches(sel, p.metadata.labels));
-    const results: MetricResult[] = [];
-    const currentMetrics: MetricStatus[] = [];
-    const defaultMetric: MetricSpec = { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } };
-    for (const m of spec.metrics ?? [defaultMetric]) {
-      if (m.type !== 'Resource' && m.type !== 'ContainerResource') {
-        setCond('ScalingActive', 'False', 'InvalidMetricSourceType', `the HPA was unable to compute the replica count: metric type ${m.type} is not served by minik's simulated metrics`);
-        continue;
-      }
-      const src: { name: string; target?: MetricTarget; container?: string } | undefined = m.resource ?? m.containerResource;
-      if (!src) continue;
-      const r = this.resourceMetric(pods, src.name, src.target ?? {}, m.type === 'ContainerResource' ? src.container : undefined, current);
-      if (typeof r === 'string') {
-        setCond('ScalingActive', 'False', 'FailedGetResourceMetric', `the HPA was unable to compute the replica count: ${r}`);
-        recordEvent(reg, source, hpa, 'Warning', 'FailedGetResourceMetric', r);
-        continue;
-      }
-      results.push(r);
-      currentMetrics.push(m.type === 'Resource' ? { type: 'Resource', resource: { name: src.name, current: r.current } } : { type: 'ContainerResource', containerResource: { name: src.name, container: src.container ?? '', current: r.current } });
-    }
-    setCond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+    const { results, currentMetrics } = this.measure(reg, hpa, st, parseSelector(scale.status?.selector ?? ''), current);
+    st.set('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
     if (results.length === 0) {
       writeStatus({ currentReplicas: current, desiredReplicas: hpa.status?.desiredReplicas ?? current });
       return;
     }
     const best = results.reduce((a, b) => (b.desired > a.desired ? b : a));
-    setCond('ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${best.description}`);
+    st.set('ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${best.description}`);
 
-    // Stabilization: scale down only to the highest recommendation within the window.
-    const uid = hpa.metadata.uid!;
-    const downWindow = (spec.behavior?.scaleDown?.stabilizationWindowSeconds ?? DEFAULT_SCALE_DOWN_WINDOW_S) * 1000;
-    const upWindow = (spec.behavior?.scaleUp?.stabilizationWindowSeconds ?? 0) * 1000;
     // A newly seen HPA starts with the current size as a recommendation (as the controller does),
     // so it cannot scale down before the window has passed.
-    const hist = (this.history.get(uid) ?? [[now, current] as [number, number]]).filter(([t]) => now - t < Math.max(downWindow, upWindow, 1) || t === now);
-    hist.push([now, best.desired]);
-    this.history.set(uid, hist);
-    let desired = best.desired;
-    if (desired < current) desired = Math.min(current, Math.max(...hist.filter(([t]) => now - t < downWindow || t === now).map(([, d]) => d)));
-    else if (desired > current && upWindow > 0) desired = Math.max(current, Math.min(...hist.filter(([t]) => now - t < upWindow || t === now).map(([, d]) => d)));
-    if (desired > current) desired = Math.min(desired, scaleUpLimit(current));
-
-    let limited = false;
-    if (desired > max) {
-      desired = max;
-      limited = true;
-      setCond('ScalingLimited', 'True', 'TooManyReplicas', 'the desired replica count is more than the maximum replica count');
-    } else if (desired < min) {
-      desired = min;
-      limited = true;
-      setCond('ScalingLimited', 'True', 'TooFewReplicas', 'the desired replica count is less than the minimum replica count');
-    }
-    if (!limited) setCond('ScalingLimited', 'False', 'DesiredWithinRange', 'the desired count is within the acceptable range');
+    const windows = {
+      downMs: (spec.behavior?.scaleDown?.stabilizationWindowSeconds ?? DEFAULT_SCALE_DOWN_WINDOW_S) * 1000,
+      upMs: (spec.behavior?.scaleUp?.stabilizationWindowSeconds ?? 0) * 1000,
+    };
+    const uid = hpa.metadata.uid!;
+    const { desired: stabilized, history } = stabilize(this.history.get(uid) ?? [[now, current]], now, current, best.desired, windows);
+    this.history.set(uid, history);
+    const { desired, limit } = limitReplicas(stabilized, min, max);
+    if (limit === 'max') st.set('ScalingLimited', 'True', 'TooManyReplicas', 'the desired replica count is more than the maximum replica count');
+    else if (limit === 'min') st.set('ScalingLimited', 'True', 'TooFewReplicas', 'the desired replica count is less than the minimum replica count');
+    else st.set('ScalingLimited', 'False', 'DesiredWithinRange', 'the desired count is within the acceptable range');
 
     const extra: Partial<NonNullable<HorizontalPodAutoscaler['status']>> = { currentReplicas: current, desiredReplicas: desired, currentMetrics };
     if (desired !== current) {
       updateScale(reg, targetR!, ns, ref.name ?? '', 'merge', { spec: { replicas: desired } }, {});
       const reason = desired > current ? `${best.description} above target` : 'All metrics below target';
       recordEvent(reg, source, hpa, 'Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`);
-      setCond('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`);
+      st.set('AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`);
       extra.lastScaleTime = rfc3339(now);
     } else {
-      setCond('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
+      st.set('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
     }
     writeStatus(extra);
+  }
+
+  /** Each metric's recommendation (the metrics minik can compute), and the status's currentMetrics. */
+  private measure(reg: Registry, hpa: HorizontalPodAutoscaler, st: HpaConditions, sel: ReturnType<typeof parseSelector>, current: number): { results: MetricResult[]; currentMetrics: MetricStatus[] } {
+    const source = { component: this.name };
+    const pods = reg.list(podsR, hpa.metadata.namespace!).items.filter((p) => isPodActive(p) && matches(sel, p.metadata.labels));
+    const results: MetricResult[] = [];
+    const currentMetrics: MetricStatus[] = [];
+    const defaultMetric: MetricSpec = { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } };
+    for (const m of hpa.spec?.metrics ?? [defaultMetric]) {
+      if (m.type !== 'Resource' && m.type !== 'ContainerResource') {
+        st.set('ScalingActive', 'False', 'InvalidMetricSourceType', `the HPA was unable to compute the replica count: metric type ${m.type} is not served by minik's simulated metrics`);
+        continue;
+      }
+      const src: { name: string; target?: MetricTarget; container?: string } | undefined = m.resource ?? m.containerResource;
+      if (!src) continue;
+      const r = this.resourceMetric(pods, src.name, src.target ?? {}, m.type === 'ContainerResource' ? src.container : undefined, current);
+      if (typeof r === 'string') {
+        st.set('ScalingActive', 'False', 'FailedGetResourceMetric', `the HPA was unable to compute the replica count: ${r}`);
+        recordEvent(reg, source, hpa, 'Warning', 'FailedGetResourceMetric', r);
+        continue;
+      }
+      results.push(r);
+      currentMetrics.push(m.type === 'Resource' ? { type: 'Resource', resource: { name: src.name, current: r.current } } : { type: 'ContainerResource', containerResource: { name: src.name, container: src.container ?? '', current: r.current } });
+    }
+    return { results, currentMetrics };
   }
 
   /** One Resource metric: the replicas it asks for, or why it cannot be computed. */
@@ -218,7 +204,51 @@ export class HorizontalPodAutoscalerController implements Controller {
   }
 }
 
-function order(conds: Condition[]): Condition[] {
-  const o = ['AbleToScale', 'ScalingActive', 'ScalingLimited'];
-  return [...conds].sort((a, b) => o.indexOf(a.type) - o.indexOf(b.type));
+/** An HPA's conditions as a sync sets them: a transition time kept while the status stays. */
+class HpaConditions {
+  private list: Condition[];
+  constructor(
+    hpa: HorizontalPodAutoscaler,
+    private now: string,
+  ) {
+    this.list = [...(hpa.status?.conditions ?? [])];
+  }
+
+  set(type: string, status: 'True' | 'False', reason: string, message: string): void {
+    const i = this.list.findIndex((c) => c.type === type);
+    const prev = i >= 0 ? this.list[i] : undefined;
+    const c: Condition = { type, status, lastTransitionTime: prev && prev.status === status ? prev.lastTransitionTime : this.now, reason, message };
+    if (i < 0) this.list.push(c);
+    else this.list[i] = c;
+  }
+
+  /** In kubectl's order: AbleToScale, ScalingActive, ScalingLimited. */
+  ordered(): Condition[] {
+    const o = ['AbleToScale', 'ScalingActive', 'ScalingLimited'];
+    return [...this.list].sort((a, b) => o.indexOf(a.type) - o.indexOf(b.type));
+  }
+}
+
+/**
+ * The stabilization windows: a scale-down goes only to the highest recommendation of the down
+ * window, a scale-up (with an up window) only to the lowest of the up window, and a scale-up is
+ * limited to max(2x, +4). `history` holds [time, recommendation] pairs; returns the desired size
+ * and the history to keep (this recommendation added, those older than both windows dropped).
+ */
+export function stabilize(history: [number, number][], now: number, current: number, recommended: number, windows: { downMs: number; upMs: number }): { desired: number; history: [number, number][] } {
+  const { downMs, upMs } = windows;
+  const kept = history.filter(([t]) => now - t < Math.max(downMs, upMs, 1) || t === now);
+  kept.push([now, recommended]);
+  let desired = recommended;
+  if (desired < current) desired = Math.min(current, Math.max(...kept.filter(([t]) => now - t < downMs || t === now).map(([, d]) => d)));
+  else if (desired > current && upMs > 0) desired = Math.max(current, Math.min(...kept.filter(([t]) => now - t < upMs || t === now).map(([, d]) => d)));
+  if (desired > current) desired = Math.min(desired, scaleUpLimit(current));
+  return { desired, history: kept };
+}
+
+/** The desired size within minReplicas..maxReplicas, and which bound it hit. */
+export function limitReplicas(desired: number, min: number, max: number): { desired: number; limit?: 'min' | 'max' } {
+  if (desired > max) return { desired: max, limit: 'max' };
+  if (desired < min) return { desired: min, limit: 'min' };
+  return { desired };
 }

@@ -2,7 +2,7 @@
 // simulated usage set by pod annotations.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
-import { replicasForRatio, scaleUpLimit } from '../../src/controllers/horizontal-pod-autoscaler.js';
+import { limitReplicas, replicasForRatio, scaleUpLimit, stabilize } from '../../src/controllers/horizontal-pod-autoscaler.js';
 import { TestCluster } from '../cluster.js';
 
 describe('the autoscaling formula', () => {
@@ -20,6 +20,30 @@ describe('the autoscaling formula', () => {
   });
   it('limits a scale-up to double or +4 per period', () => {
     expect([1, 2, 4, 10].map(scaleUpLimit)).toEqual([5, 6, 8, 20]);
+  });
+
+  const s = 1000;
+  const windows = { downMs: 300 * s, upMs: 0 };
+  it.each([
+    // history [t in s, recommendation], now (s), current, recommended, desired, kept history
+    ['a scale-down waits for the highest of the window', [[0, 10], [100, 6]], 200, 10, 4, 10, [[0, 10], [100, 6], [200, 4]]],
+    ['once the window passed, it goes to the highest since', [[0, 10], [100, 6]], 301, 10, 4, 6, [[100, 6], [301, 4]]],
+    ['a scale-up goes at once, within max(2x, +4)', [[0, 2]], 15, 2, 20, 6, [[0, 2], [15, 20]]],
+    ['no change when recommended equals current', [[0, 5]], 15, 5, 5, 5, [[0, 5], [15, 5]]],
+  ] as [string, [number, number][], number, number, number, number, [number, number][]][])('%s', (_, history, now, current, recommended, desired, kept) => {
+    const ms = (h: [number, number][]) => h.map(([t, d]) => [t * s, d]);
+    expect(stabilize(ms(history) as [number, number][], now * s, current, recommended, windows)).toEqual({ desired, history: ms(kept) });
+  });
+  it('a scale-up window keeps the lowest recommendation of the window', () => {
+    const r = stabilize([[0, 8], [10 * s, 6]], 20 * s, 4, 9, { downMs: 300 * s, upMs: 60 * s });
+    expect(r.desired).toBe(6);
+  });
+  it.each([
+    [5, 1, 10, { desired: 5 }],
+    [12, 1, 10, { desired: 10, limit: 'max' }],
+    [0, 2, 10, { desired: 2, limit: 'min' }],
+  ])('limits %i to %i..%i', (desired, min, max, want) => {
+    expect(limitReplicas(desired, min, max)).toEqual(want);
   });
 });
 
