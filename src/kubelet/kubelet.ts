@@ -10,11 +10,9 @@ import { podsByNode } from '../api/pods.js';
 import { recordEvent } from '../runtime/events.js';
 import { STAGES, type StageContext } from './lifecycle.js';
 import { type NodePool, nodeStatus } from '../sim/node-pool.js';
+import { TIMINGS } from './timings.js';
 
 const podsR = resourceNamed('pods'), nodesR = resourceNamed('nodes'), leasesR = resourceNamed('leases'), cmR = resourceNamed('configmaps'), secretR = resourceNamed('secrets');
-
-/** How often a kubelet renews its node's Lease and Ready condition. */
-export const HEARTBEAT_MS = 10_000;
 
 /** Runs every node's kubelet. */
 export class Kubelets implements Controller {
@@ -85,8 +83,8 @@ export class Kubelets implements Controller {
     if (this.isStopped(node)) return node;
     const ready = (node.status?.conditions ?? []).find((c) => c.type === 'Ready');
     const last = ready ? Date.parse(ready.lastHeartbeatTime ?? '') : 0;
-    if (ready?.status === 'True' && now - last < HEARTBEAT_MS) {
-      this.gate.wakeAt(last + HEARTBEAT_MS);
+    if (ready?.status === 'True' && now - last < TIMINGS.heartbeatMs) {
+      this.gate.wakeAt(last + TIMINGS.heartbeatMs);
       return node;
     }
     const ts = rfc3339(now);
@@ -116,7 +114,7 @@ export class Kubelets implements Controller {
         spec: leaseSpec,
       });
     } else reg.patchTrusted(leasesR, 'kube-node-lease', node.metadata.name!, { spec: leaseSpec });
-    this.gate.wakeAt(now + HEARTBEAT_MS);
+    this.gate.wakeAt(now + TIMINGS.heartbeatMs);
     return updated;
   }
 

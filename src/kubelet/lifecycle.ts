@@ -4,6 +4,7 @@
 import { rfc3339 } from '../api/duration.js';
 import type { Condition, Container, ContainerStatus, Pod, PodPhase, PodStatus } from '../api/types.js';
 import { isFinished, stepContainer, waitingStatus } from './containers.js';
+import { TIMINGS } from './timings.js';
 
 /** What a stage sees about the cluster. */
 export interface StageContext {
@@ -58,12 +59,9 @@ export const TERMINATION_SECONDS_ANNOTATION = 'minik.dev/termination-seconds';
 export function stoppedAt(p: Pod): number {
   const grace = p.metadata.deletionGracePeriodSeconds ?? 0;
   const start = Date.parse(p.metadata.deletionTimestamp!) - grace * 1000;
-  const appSeconds = Number(p.metadata.annotations?.[TERMINATION_SECONDS_ANNOTATION] ?? 1);
-  return start + Math.min(Number.isFinite(appSeconds) ? appSeconds : 1, grace) * 1000;
+  const appSeconds = Number(p.metadata.annotations?.[TERMINATION_SECONDS_ANNOTATION] ?? TIMINGS.terminationSeconds);
+  return start + Math.min(Number.isFinite(appSeconds) ? appSeconds : TIMINGS.terminationSeconds, grace) * 1000;
 }
-
-/** Simulated time from the pod landing on the node to its containers running. */
-export const CONTAINER_START_MS = 500;
 
 const containers = (p: Pod): Container[] => p.spec?.containers ?? [];
 /**
@@ -154,7 +152,7 @@ export const STAGES: Stage[] = [
     // Volumes that reference missing ConfigMaps/Secrets keep the pod in ContainerCreating.
     name: 'mount-failed',
     applies: (p, ctx) => p.status?.phase === 'Pending' && !!ctx.mountProblem(),
-    dueAt: (p) => Date.parse(p.status?.startTime ?? '') + CONTAINER_START_MS,
+    dueAt: (p) => Date.parse(p.status?.startTime ?? '') + TIMINGS.containerStartMs,
     run(p, ctx) {
       const problem = ctx.mountProblem()!;
       const already = (p.status?.conditions ?? []).some((c) => c.type === 'PodReadyToStartContainers' && c.reason === 'MountFailed' && c.message === problem);
@@ -168,7 +166,7 @@ export const STAGES: Stage[] = [
     // sidecars), each through its own life (containers.ts); the pod's phase and conditions follow.
     name: 'containers',
     applies: (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp,
-    dueAt: (p) => Date.parse(p.status?.startTime ?? '') + CONTAINER_START_MS,
+    dueAt: (p) => Date.parse(p.status?.startTime ?? '') + TIMINGS.containerStartMs,
     run: (p, ctx) => runContainers(p, ctx),
   },
 ];
