@@ -176,89 +176,108 @@ export function runContainers(p: Pod, ctx: StageContext): StageResult {
   const now = rfc3339(ctx.now);
   const policy = p.spec?.restartPolicy ?? 'Always';
   const inits: Container[] = p.spec?.initContainers ?? [];
-  const apps = containers(p);
   const events: StageEvent[] = [];
   let wakeAt = Infinity;
   const cctx = { now: ctx.now, configProblem: ctx.configProblem, pull: ctx.pull };
-  const step = (c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app') => {
+  const step: Step = (c, prev, restartPolicy, kind) => {
     const r = stepContainer(p, c, prev, restartPolicy, kind, cctx);
     events.push(...r.events);
     wakeAt = Math.min(wakeAt, r.wakeAt);
     return r.status;
   };
-  const prevOf = (list: ContainerStatus[] | undefined, name: string) => (list ?? []).find((s) => s.name === name);
 
-  // Init containers in order: each must succeed (a sidecar: start) before the next one runs.
-  const initStatuses: ContainerStatus[] = [];
+  const init = stepInitContainers(p, policy, step);
+  let appStatuses = stepAppContainers(p, policy, init.initialized, step);
+  const phase = podPhase(policy, init, appStatuses);
+  const terminal = phase === 'Succeeded' || phase === 'Failed';
+  if (terminal) {
+    wakeAt = Infinity;
+    appStatuses = appStatuses.map((s) => ({ ...s, ready: false, started: false }));
+  }
+  // A finished pod's sidecars are stopped; nothing runs any more.
+  const initStatuses = terminal ? stopSidecars(init.statuses, now) : init.statuses;
+  const sandbox = [...initStatuses, ...appStatuses].some((s) => s.started || s.state?.terminated || s.lastState?.terminated);
+  const podIP = p.status?.podIP ?? (sandbox ? ctx.podIP() : undefined);
+  const status: PodStatus = {
+    ...p.status,
+    phase,
+    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
+    conditions: setConditions(p.status?.conditions, podConditions(inits, initStatuses, appStatuses, { initialized: init.initialized, terminal, sandbox }, now)),
+    containerStatuses: appStatuses,
+  };
+  if (inits.length) status.initContainerStatuses = initStatuses;
+  return { status, events, wakeAt };
+}
+
+/** Steps one container (stepContainer), collecting its events and wake-up. */
+type Step = (c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app') => ContainerStatus;
+
+const prevOf = (list: ContainerStatus[] | undefined, name: string) => (list ?? []).find((s) => s.name === name);
+
+/** Init containers in order: each must succeed (a sidecar: start) before the next one runs. */
+function stepInitContainers(p: Pod, policy: string, step: Step): { statuses: ContainerStatus[]; initialized: boolean; failed: boolean } {
+  const statuses: ContainerStatus[] = [];
   let initialized = true;
-  let initFailed = false;
-  for (const c of inits) {
+  let failed = false;
+  for (const c of p.spec?.initContainers ?? []) {
     const prev = prevOf(p.status?.initContainerStatuses, c.name);
     if (!initialized) {
-      initStatuses.push(prev ?? waitingStatus(c, 'PodInitializing'));
+      statuses.push(prev ?? waitingStatus(c, 'PodInitializing'));
       continue;
     }
     const sidecar = c.restartPolicy === 'Always';
     const alreadyDone = !sidecar && prev?.state?.terminated?.exitCode === 0;
     const st = alreadyDone ? prev! : step(c, prev?.state?.waiting?.reason === 'PodInitializing' ? waitingStatus(c, 'PodInitializing') : prev, sidecar ? 'Always' : policy === 'Never' ? 'Never' : 'OnFailure', sidecar ? 'sidecar' : 'init');
-    initStatuses.push(st);
+    statuses.push(st);
     if (sidecar ? !st.started : st.state?.terminated?.exitCode !== 0) {
       initialized = false;
-      if (!sidecar && policy === 'Never' && st.state?.terminated) initFailed = true;
+      if (!sidecar && policy === 'Never' && st.state?.terminated) failed = true;
     }
   }
+  return { statuses, initialized, failed };
+}
 
-  // App containers once initialized.
-  let appStatuses: ContainerStatus[] = apps.map((c) => {
+/** App containers: stepped once the pod is initialized, waiting until then. */
+function stepAppContainers(p: Pod, policy: string, initialized: boolean, step: Step): ContainerStatus[] {
+  const waitingFor = (p.spec?.initContainers ?? []).length ? 'PodInitializing' : 'ContainerCreating';
+  return containers(p).map((c) => {
     const prev = prevOf(p.status?.containerStatuses, c.name);
-    if (!initialized) return prev ?? waitingStatus(c, inits.length ? 'PodInitializing' : 'ContainerCreating');
+    if (!initialized) return prev ?? waitingStatus(c, waitingFor);
     return step(c, prev?.state?.waiting?.reason === 'PodInitializing' ? waitingStatus(c, 'ContainerCreating') : prev, policy, 'app');
   });
+}
 
-  // Phase: Failed/Succeeded once every app container has exited for good.
-  const allFinished = initialized && appStatuses.every((s) => isFinished(s, policy));
-  let phase: PodPhase;
-  if (initFailed) phase = 'Failed';
-  else if (allFinished) phase = appStatuses.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
-  else if (initialized && appStatuses.some((s) => s.started || s.state?.terminated || s.lastState?.terminated)) phase = 'Running';
-  else phase = 'Pending';
-  const terminal = phase === 'Succeeded' || phase === 'Failed';
+/** The pod's phase from its containers: Failed/Succeeded once every app container has exited for good. */
+export function podPhase(policy: string, init: { initialized: boolean; failed: boolean }, apps: ContainerStatus[]): PodPhase {
+  if (init.failed) return 'Failed';
+  if (init.initialized && apps.every((s) => isFinished(s, policy))) return apps.every((s) => s.state?.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
+  if (init.initialized && apps.some((s) => s.started || s.state?.terminated || s.lastState?.terminated)) return 'Running';
+  return 'Pending';
+}
 
-  // A finished pod's sidecars are stopped; nothing runs any more.
-  const stopSidecars = (list: ContainerStatus[]) =>
-    list.map((s) => {
-      const running = s.state?.running;
-      if (!running) return s.state?.waiting ? { ...s, ready: false, started: false } : s;
-      return { ...s, ready: false, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: running.startedAt, finishedAt: now, containerID: s.containerID } } };
-    });
-  if (terminal) {
-    wakeAt = Infinity;
-    appStatuses = appStatuses.map((s) => ({ ...s, ready: false, started: false }));
-  }
-  const finalInits = terminal ? stopSidecars(initStatuses) : initStatuses;
+/** Sidecars of a finished pod: stopped (a running one as Completed at `now`). */
+function stopSidecars(list: ContainerStatus[], now: string): ContainerStatus[] {
+  return list.map((s) => {
+    const running = s.state?.running;
+    if (!running) return s.state?.waiting ? { ...s, ready: false, started: false } : s;
+    return { ...s, ready: false, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: running.startedAt, finishedAt: now, containerID: s.containerID } } };
+  });
+}
 
-  const sandbox = [...finalInits, ...appStatuses].some((s) => s.started || s.state?.terminated || s.lastState?.terminated);
-  const podIP = p.status?.podIP ?? (sandbox ? ctx.podIP() : undefined);
+/** The pod conditions its containers make: sandbox ready, initialized, ready and containers ready. */
+function podConditions(inits: Container[], initStatuses: ContainerStatus[], apps: ContainerStatus[], pod: { initialized: boolean; terminal: boolean; sandbox: boolean }, now: string): Condition[] {
   const sidecarNames = new Set(inits.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
-  const unready = [...finalInits.filter((s) => sidecarNames.has(s.name)), ...appStatuses].filter((s) => !s.ready).map((s) => s.name);
-  const incomplete = inits.filter((c, i) => !sidecarNames.has(c.name) && finalInits[i]?.state?.terminated?.exitCode !== 0).map((c) => c.name);
-  const readyCond = terminal
+  const unready = [...initStatuses.filter((s) => sidecarNames.has(s.name)), ...apps].filter((s) => !s.ready).map((s) => s.name);
+  const incomplete = inits.filter((c, i) => !sidecarNames.has(c.name) && initStatuses[i]?.state?.terminated?.exitCode !== 0).map((c) => c.name);
+  const readyCond = pod.terminal
     ? cond('Ready', 'False', now, { reason: 'PodCompleted' })
     : unready.length
       ? cond('Ready', 'False', now, { reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` })
       : cond('Ready', 'True', now);
-  const status: PodStatus = {
-    ...p.status,
-    phase,
-    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
-    conditions: setConditions(p.status?.conditions, [
-      cond('PodReadyToStartContainers', sandbox && !terminal ? 'True' : 'False', now),
-      incomplete.length && !initialized ? cond('Initialized', 'False', now, { reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incomplete.join(' ')}]` }) : cond('Initialized', 'True', now),
-      readyCond,
-      { ...readyCond, type: 'ContainersReady' },
-    ]),
-    containerStatuses: appStatuses,
-  };
-  if (inits.length) status.initContainerStatuses = finalInits;
-  return { status, events, wakeAt };
+  return [
+    cond('PodReadyToStartContainers', pod.sandbox && !pod.terminal ? 'True' : 'False', now),
+    incomplete.length && !pod.initialized ? cond('Initialized', 'False', now, { reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incomplete.join(' ')}]` }) : cond('Initialized', 'True', now),
+    readyCond,
+    { ...readyCond, type: 'ContainersReady' },
+  ];
 }
