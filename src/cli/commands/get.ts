@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { type ResourceInfo, groupVersion } from '../../api/resources.js';
 import type { Event, KubeList, KubeObject } from '../../api/types.js';
-import { ApiError, resourcePath } from '../../client/client.js';
+import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import { evalPath } from '../../printers/jsonpath.js';
 import { tableRows } from '../../printers/table.js';
 import { RememberingTable, tabulate } from '../../printers/tabwriter.js';
@@ -67,16 +67,27 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
   const fmt = await preparePrinter(opts.output);
   const requests: ResourceRequest[] = parseResourceArgs(args, 'get');
   const ns = resolveNamespace(opts);
-  const client = await ctx.client();
-  const fetched: Fetched[] = [];
-  const failures: string[] = [];
-  let exit = 0;
-  let now = Date.now();
   const byName = requests.some((q) => q.names.length > 0);
   if (byName && opts.allNamespaces) {
     // kubectl: a name with --all-namespaces is an error.
     throw new CliError('error: a resource cannot be retrieved by name across all namespaces');
   }
+  const { fetched, failures, now } = await fetchAll(await ctx.client(), requests, ns, opts);
+  if (opts.sortBy) for (const f of fetched) f.objects = sortObjects(f.objects, opts.sortBy);
+  // Events read best oldest first (as `kubectl events` shows them), not in name order.
+  else for (const f of fetched) if (f.r.kind === 'Event') f.objects = sortEvents(f.objects as Event[]);
+  if (!opts.watchOnly) print(ctx, fmt, fetched, requests, ns, opts, now);
+  // Printed after what was found, as kubectl does.
+  for (const f of failures) ctx.err(f);
+  if (opts.watch || opts.watchOnly) return watchChanges(ctx, fetched, fmt, ns, opts, now);
+  return failures.length ? 1 : 0;
+}
+
+/** Each request's objects (by name, or listed), the errors of names not found, and the server's time. */
+async function fetchAll(client: Client, requests: ResourceRequest[], ns: string, opts: GetOptions): Promise<{ fetched: Fetched[]; failures: string[]; now: number }> {
+  const fetched: Fetched[] = [];
+  const failures: string[] = [];
+  let now = Date.now();
   for (const q of requests) {
     if (q.names.length > 0) {
       const objects: KubeObject[] = [];
@@ -87,9 +98,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
           objects.push(res.body);
         } catch (e) {
           if (e instanceof ApiError && e.httpStatus === 404 && opts.ignoreNotFound) continue;
-          // Printed after what was found, as kubectl does.
           failures.push(formatError(e));
-          exit = 1;
         }
       }
       fetched.push({ r: q.r, objects });
@@ -102,51 +111,45 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
       fetched.push({ r: q.r, objects: res.body.items.map((o) => ({ apiVersion: groupVersion(q.r), kind: q.r.kind, ...o })), listRv: res.body.metadata.resourceVersion });
     }
   }
-  if (opts.sortBy) for (const f of fetched) f.objects = sortObjects(f.objects, opts.sortBy);
-  // Events read best oldest first (as `kubectl events` shows them), not in name order.
-  else for (const f of fetched) if (f.r.kind === 'Event') f.objects = sortEvents(f.objects as Event[]);
+  return { fetched, failures, now };
+}
 
+/** Prints what was fetched: tables (one block per kind), or the objects in the output format. */
+function print(ctx: Context, fmt: OutputFormat, fetched: Fetched[], requests: ResourceRequest[], ns: string, opts: GetOptions, now: number): void {
+  const byName = requests.some((q) => q.names.length > 0);
   const total = fetched.reduce((n, f) => n + f.objects.length, 0);
   const kinds = fetched.filter((f) => f.objects.length > 0).length;
-  if (!opts.watchOnly) {
-    if (total === 0 && !byName) {
-      if (fmt.kind === 'table' || fmt.kind === 'name' || fmt.kind === 'custom-columns') {
-        const clusterScoped = requests.every((q) => !q.r.namespaced);
-        ctx.err(opts.allNamespaces || clusterScoped ? 'No resources found' : `No resources found in ${ns} namespace.`);
-      } else if (fmt.kind !== 'jsonpath') {
-        ctx.out(renderObjects(fmt, [], false));
-      }
-    } else if (fmt.kind === 'table') {
-      const blocks: string[] = [];
-      // kubectl keeps the NAMESPACE column (empty) for cluster-scoped blocks after a namespaced one.
-      let namespacedBefore = false;
-      for (const f of fetched) {
-        if (f.objects.length === 0) continue;
-        const withNamespace = !!opts.allNamespaces && (f.r.namespaced || namespacedBefore);
-        namespacedBefore ||= f.r.namespaced;
-        blocks.push(
-          tabulate(
-            tableRows(f.r.columns, f.objects, {
-              wide: fmt.wide,
-              noHeaders: opts.noHeaders,
-              withNamespace,
-              kindPrefix: kinds > 1 || requests.length > 1 ? qualifiedKind(f.r) : undefined,
-              showLabels: opts.showLabels,
-              labelColumns: opts.labelColumns,
-              now,
-            }),
-          ),
-        );
-      }
-      ctx.out(blocks.join('\n'));
-    } else if (total > 0 || fmt.kind !== 'jsonpath') {
-      const single = byName && requests.length === 1 && requests[0].names.length === 1;
-      ctx.out(renderObjects(fmt, fetched.flatMap((f) => f.objects.map((o) => ({ r: f.r, o }))), single, opts.noHeaders));
+  if (total === 0 && !byName) {
+    if (fmt.kind === 'table' || fmt.kind === 'name' || fmt.kind === 'custom-columns') {
+      const clusterScoped = requests.every((q) => !q.r.namespaced);
+      ctx.err(opts.allNamespaces || clusterScoped ? 'No resources found' : `No resources found in ${ns} namespace.`);
+    } else if (fmt.kind !== 'jsonpath') {
+      ctx.out(renderObjects(fmt, [], false));
     }
+  } else if (fmt.kind === 'table') {
+    const blocks: string[] = [];
+    // kubectl keeps the NAMESPACE column (empty) for cluster-scoped blocks after a namespaced one.
+    let namespacedBefore = false;
+    for (const f of fetched) {
+      if (f.objects.length === 0) continue;
+      const withNamespace = !!opts.allNamespaces && (f.r.namespaced || namespacedBefore);
+      namespacedBefore ||= f.r.namespaced;
+      const rows = tableRows(f.r.columns, f.objects, {
+        wide: fmt.wide,
+        noHeaders: opts.noHeaders,
+        withNamespace,
+        kindPrefix: kinds > 1 || requests.length > 1 ? qualifiedKind(f.r) : undefined,
+        showLabels: opts.showLabels,
+        labelColumns: opts.labelColumns,
+        now,
+      });
+      blocks.push(tabulate(rows));
+    }
+    ctx.out(blocks.join('\n'));
+  } else if (total > 0 || fmt.kind !== 'jsonpath') {
+    const single = byName && requests.length === 1 && requests[0].names.length === 1;
+    ctx.out(renderObjects(fmt, fetched.flatMap((f) => f.objects.map((o) => ({ r: f.r, o }))), single, opts.noHeaders));
   }
-  for (const f of failures) ctx.err(f);
-  if (opts.watch || opts.watchOnly) return watchChanges(ctx, fetched, fmt, ns, opts, now);
-  return exit;
 }
 
 /** Events by last occurrence, then first occurrence, then creation (resourceVersion). */
