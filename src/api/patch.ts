@@ -320,3 +320,17 @@ export function threeWayPatch(original: unknown, modified: unknown, current: unk
   }
   return patch;
 }
+
+/** The patch types of PATCH requests (server-side apply aside). */
+export type PatchKind = 'json' | 'merge' | 'strategic';
+
+/**
+ * Applies a patch of a PATCH request's type to an object: what the apiserver, a version served by
+ * conversion and `kubectl patch --local` all do. Throws PatchError (a merge patch that is no
+ * object) and the errors of each patch type.
+ */
+export function applyPatch(type: PatchKind, target: unknown, patch: unknown): unknown {
+  if (type === 'json') return jsonPatch(target, patch);
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new PatchError('patch must be a JSON object');
+  return type === 'merge' ? mergePatch(target, patch) : strategicMerge(target, patch);
+}

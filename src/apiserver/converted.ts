@@ -3,7 +3,7 @@
 // converted on the way in and out, for HTTP and in-process callers alike. A patch applies to the
 // object as this version sees it.
 import type { Conversion } from '../api/conversion.js';
-import { jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
+import { applyPatch } from '../api/patch.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { KubeList, KubeObject } from '../api/types.js';
 import { type DeleteOptions, type ListOptions, type PatchType, type Registry, type WriteOptions, patchFailure } from './registry.js';
@@ -42,7 +42,7 @@ export class ConvertedResource {
     let patched: KubeObject;
     try {
       // Any JSON: the result is decoded and validated as the kind by the update.
-      patched = (type === 'json' ? jsonPatch(cur, patch) : type === 'merge' ? mergePatch(cur, patch) : strategicMerge(cur, patch)) as KubeObject;
+      patched = applyPatch(type, cur, patch) as KubeObject;
     } catch (e) {
       throw patchFailure(e);
     }

@@ -7,7 +7,7 @@ import type { Clock } from '../api/clock.js';
 import { rfc3339 } from '../api/duration.js';
 import { FieldSelectorError, fieldMatcher, parseFieldSelector } from '../api/fields.js';
 import { SelectorParseError, matches, parseSelector } from '../api/labels.js';
-import { PatchApplyError, PatchError, PatchTooLarge, jsonPatch, mergePatch, strategicMerge } from '../api/patch.js';
+import { PatchApplyError, PatchError, PatchTooLarge, type PatchKind, applyPatch, mergePatch } from '../api/patch.js';
 import { type ResourceInfo, groupVersion, qualifiedPlural, resourceNamed } from '../api/resources.js';
 import { checkSchema } from '../api/schema.js';
 import { applyDefaults } from '../api/defaults.js';
@@ -99,7 +99,7 @@ export interface DeleteOptions {
 }
 
 /** The patch content types the API accepts. */
-export type PatchType = 'merge' | 'json' | 'strategic';
+export type PatchType = PatchKind;
 
 /** A watch event as the registry delivers it. */
 export interface RegistryEvent {
@@ -506,11 +506,7 @@ export class Registry {
     const cur = this.get(r, namespace, name);
     let next: unknown;
     try {
-      if (type === 'json') next = jsonPatch(cur, patch);
-      else {
-        if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new PatchError('patch must be a JSON object');
-        next = type === 'merge' ? mergePatch(cur, patch) : strategicMerge(cur, patch);
-      }
+      next = applyPatch(type, cur, patch);
     } catch (e) {
       throw patchFailure(e);
     }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { jsonEqual } from '../../api/equal.js';
-import { jsonPatch, mergePatch, strategicMerge } from '../../api/patch.js';
+import { type PatchKind, applyPatch } from '../../api/patch.js';
 import { type ResourceInfo, qualifiedSingular } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { resourcePath } from '../../client/client.js';
@@ -65,7 +65,7 @@ function readFile(file: string): string {
 function applyLocally(type: string, cur: KubeObject, patch: unknown): KubeObject {
   try {
     // Any JSON, as the server's result before it decodes it; printed as it is.
-    return (type === 'json' ? jsonPatch(cur, patch) : type === 'merge' ? mergePatch(cur, patch) : strategicMerge(cur, patch)) as KubeObject;
+    return applyPatch(type as PatchKind, cur, patch) as KubeObject;
   } catch (e) {
     throw new CliError(`error: ${(e as Error).message}`);
   }
