@@ -15,7 +15,8 @@ import { jsonEqual } from '../api/equal.js';
 import type { KubeList, KubeObject, Namespace, Pod, Service } from '../api/types.js';
 import { validateCreate, validateUpdate } from '../api/validation/index.js';
 import { validateObjectMeta } from '../api/validation/meta.js';
-import { type Change, Store, StoreError } from '../store/store.js';
+import type { ObjectStore } from '../store/backend.js';
+import { type Change, StoreError } from '../store/store.js';
 import { type ServiceAddresses, addServiceAddresses, allocateClusterIP, allocateNodePort, inServiceRange, serviceAddresses } from './allocators.js';
 import * as E from './errors.js';
 import * as admission from './admission/index.js';
@@ -130,7 +131,7 @@ export class Registry {
   /** Shares identical parts of pods made from one template (stored objects are never mutated). */
   private interner = new Interner();
   constructor(
-    private readonly store: Store,
+    private readonly store: ObjectStore,
     readonly clock: Clock,
     private random: () => number = Math.random,
   ) {}

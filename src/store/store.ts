@@ -16,6 +16,7 @@ import type { KubeObject } from '../api/types.js';
 import { Checkpointer } from './checkpointer.js';
 import { KeyFilter } from './key-filter.js';
 import { ObjectIndex } from './object-index.js';
+import type { ObjectStore } from './backend.js';
 
 /** The kinds of store failure the apiserver turns into Status errors. */
 export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Compacted';
@@ -82,7 +83,7 @@ const byKey = (a: Dirty, b: Dirty): number => (a.resource !== b.resource ? (a.re
 export const MAX_CHANGE_LOG = 50_000;
 
 /** Kubernetes objects in SQLite with an in-memory index. */
-export class Store {
+export class Store implements ObjectStore {
   private db: Database.Database;
   private checkpointer?: Checkpointer;
   /** Committed changes after `compactedRev`, oldest first. */
