@@ -17,7 +17,7 @@ import { validateCreate, validateUpdate } from '../api/validation/index.js';
 import { validateObjectMeta } from '../api/validation/meta.js';
 import type { ObjectStore } from '../store/backend.js';
 import { type Change, StoreError } from '../store/store.js';
-import { type ServiceAddresses, addServiceAddresses, allocateClusterIP, allocateNodePort, inServiceRange, serviceAddresses } from './allocators.js';
+import { ServiceAllocator } from './allocators.js';
 import * as E from './errors.js';
 import * as admission from './admission/index.js';
 import { Interner } from './interner.js';
@@ -130,11 +130,16 @@ export const storeKey = qualifiedPlural;
 export class Registry {
   /** Shares identical parts of pods made from one template (stored objects are never mutated). */
   private interner = new Interner();
+  /** Cluster IPs and node ports, for the kinds whose strategy allocates them (Services). */
+  private addresses: ServiceAllocator;
+
   constructor(
     private readonly store: ObjectStore,
     readonly clock: Clock,
     private random: () => number = Math.random,
-  ) {}
+  ) {
+    this.addresses = new ServiceAllocator({ writeCount: () => store.writeCount('services'), services: () => store.list('services') as Service[] }, random);
+  }
 
   // ---- transactions, revisions and changes (what components and the server see of the store) ----
 
@@ -375,52 +380,6 @@ export class Registry {
     return `${prefix}${s}`;
   }
 
-  /**
-   * Cluster IPs and node ports the stored Services hold. Kept as an index (creating a Service is
-   * not a scan of every Service): updated by this registry's Service creates, rebuilt whenever
-   * Services changed some other way (an update, a delete, a rolled-back write).
-   */
-  private addresses?: { at: number; index: ServiceAddresses };
-
-  private serviceAddresses(): ServiceAddresses {
-    const at = this.store.writeCount('services');
-    if (this.addresses?.at !== at) this.addresses = { at, index: serviceAddresses(this.store.list('services') as Service[]) };
-    return this.addresses.index;
-  }
-
-  private allocate(r: ResourceInfo, o: KubeObject): void {
-    if (!strategyFor(r.kind).allocatesAddresses || !o.spec) return;
-    // Only the Service strategy allocates addresses.
-    const s = (o as Service).spec;
-    const self = `${o.metadata.namespace}/${o.metadata.name}`;
-    const used = this.serviceAddresses();
-    if (s.type !== 'ExternalName') {
-      if (!s.clusterIP) {
-        s.clusterIP = allocateClusterIP(used.ips, this.random);
-        s.clusterIPs = [s.clusterIP];
-      } else if (s.clusterIP !== 'None') {
-        if (!inServiceRange(s.clusterIP))
-          throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.clusterIPs', value: [s.clusterIP], detail: 'failed to allocate IP ' + s.clusterIP + ': the provided IP (' + s.clusterIP + ') is not in the valid range. The range of valid IPs is 10.96.0.0/12' }]);
-        const holder = used.ips.get(s.clusterIP);
-        if (holder !== undefined && holder !== self)
-          throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.clusterIPs', value: [s.clusterIP], detail: `failed to allocate IP ${s.clusterIP}: provided IP is already allocated` }]);
-        s.clusterIPs ??= [s.clusterIP];
-      } else {
-        s.clusterIPs ??= ['None'];
-      }
-    }
-    if (s.type === 'NodePort' || s.type === 'LoadBalancer') {
-      const taken = new Set<number>();
-      const isUsed = (port: number) => taken.has(port) || (used.ports.has(port) && used.ports.get(port) !== self);
-      for (const p of s.ports ?? []) {
-        if (p.nodePort) {
-          if (isUsed(p.nodePort)) throw E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field: 'spec.ports[0].nodePort', value: p.nodePort, detail: 'provided port is already allocated' }]);
-        } else p.nodePort = allocateNodePort({ has: isUsed }, this.random);
-        taken.add(p.nodePort);
-      }
-    }
-  }
-
   private invalidIfErrors(r: ResourceInfo, o: KubeObject, errs: ReturnType<typeof validateCreate>): void {
     if (errs.length > 0) throw E.invalid(r, o.metadata.name ?? o.metadata.generateName ?? '', errs);
   }
@@ -470,21 +429,15 @@ export class Registry {
     admission.validate(attributes, o);
     // A trusted create leaves this check to the store (one lookup instead of two: Events are read from SQLite).
     if (!trusted && this.find(r, namespace, name)) throw E.alreadyExists(r, name);
-    this.allocate(r, o);
+    // Only the Service strategy allocates addresses.
+    if (strategy.allocatesAddresses && o.spec) this.addresses.allocate(r, o as Service);
     if (opts.fieldManager) o.metadata.managedFields = recordUpdate(undefined, undefined, o, opts.fieldManager, m.creationTimestamp);
     if (!trusted && !small) this.checkSize(r, o);
     if (opts.dryRun) return o;
     if (strategy.internsParts) this.interner.pod(o as Pod); // only the Pod strategy interns
     try {
       if (!strategy.allocatesAddresses) return this.store.create(storeKey(r), o);
-      const before = this.store.writeCount('services');
-      const created = this.store.create(storeKey(r), o);
-      // The index was current before this write: it stays current with the new Service added.
-      if (this.addresses?.at === before) {
-        addServiceAddresses(this.addresses.index, created as Service);
-        this.addresses.at = this.store.writeCount('services');
-      }
-      return created;
+      return this.addresses.recordCreate(() => this.store.create(storeKey(r), o) as Service);
     } catch (e) {
       if (e instanceof StoreError && e.code === 'AlreadyExists') throw E.alreadyExists(r, name);
       throw e;
@@ -570,7 +523,7 @@ export class Registry {
         if (added.length > 0)
           throw E.invalid(r, name, [{ type: 'Forbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }]);
       }
-      this.allocate(r, next);
+      if (strategyFor(r.kind).allocatesAddresses && next.spec) this.addresses.allocate(r, next as Service);
     }
     next.metadata = { ...next.metadata }; // a status write shares the stored object's metadata: never mutate it
     next.metadata.resourceVersion = old.metadata.resourceVersion;
