@@ -74,6 +74,8 @@ export const methodNotSupported = (r: ResourceInfo, verb: string) =>
   make(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualifiedPlural(r)}"`, { ...(r.group ? { group: r.group } : {}), kind: r.plural });
 export const gone = (message: string) => make(410, 'Expired', message);
 export const tooLarge = (message = 'Request entity too large: limit is 3145728') => make(413, 'RequestEntityTooLarge', message);
+/** 415 for a body in a media type minik reads, of a kind it does not read in it. */
+export const unsupportedMediaTypeFor = (ct: string, why: string) => make(415, 'UnsupportedMediaType', `the body of the request was in an unsupported format (${ct}): ${why}`);
 export const unsupportedMediaType = (ct: string) => make(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${ct})`);
 export const notFoundPath = () => make(404, 'NotFound', 'the server could not find the requested resource');
 export const internal = (message: string) => make(500, 'InternalError', `Internal error occurred: ${message}`);

@@ -4,6 +4,7 @@
 // bad input with a 4xx Status, never an exception of its own.
 import type http from 'node:http';
 import * as E from './errors.js';
+import { ProtobufError, decodeProtobuf } from '../api/protobuf/decode.js';
 
 /** Largest request body accepted, as the apiserver's limit (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -107,7 +108,10 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 /** Media types a whole object may be sent in (POST, PUT, DeleteOptions); '' is JSON, as clients without a header mean it. */
-const OBJECT_MEDIA_TYPES = new Set(['', 'application/json', 'application/yaml', '*/*']);
+/** Kubernetes' protobuf media type (objects of the kinds api/protobuf decodes). */
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+const OBJECT_MEDIA_TYPES = new Set(['', 'application/json', 'application/yaml', '*/*', PROTOBUF]);
 
 /** 415 unless an object body may come in this media type. */
 export function checkObjectMediaType(contentType: string | undefined): void {
@@ -190,9 +194,19 @@ export function valueDepth(v: unknown, limit = MAX_OBJECT_DEPTH): number {
 
 /** Decodes a body by its media type: JSON (depth-checked) or YAML (aliases bounded). */
 export async function decodeBody(buf: Buffer, contentType: string | undefined): Promise<unknown> {
+  const ct = mediaType(contentType);
+  if (ct === PROTOBUF) {
+    if (buf.length === 0) throw E.badRequest('the request body is empty');
+    try {
+      return decodeProtobuf(buf);
+    } catch (e) {
+      if (!(e instanceof ProtobufError)) throw e;
+      if (e.unsupportedKind) throw E.unsupportedMediaTypeFor(ct, e.message);
+      throw E.badRequest(`error decoding protobuf: ${e.message}`);
+    }
+  }
   const text = buf.toString('utf8');
   if (text.trim() === '') throw E.badRequest('the request body is empty');
-  const ct = mediaType(contentType);
   if (ct.includes('protobuf')) throw E.unsupportedMediaType(ct);
   if (ct === 'application/yaml' || ct === 'application/apply-patch+yaml') {
     const { parse } = await import('yaml');

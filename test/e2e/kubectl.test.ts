@@ -168,6 +168,39 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     expect((await kubectl(['delete', 'pod', 'kpod'])).stdout).toBe('pod "kpod" deleted\n');
     expect((await kubectl(['get', '--raw', '/healthz'])).stdout).toBe('ok');
   });
+
+  it("runs kubectl's generators, which send protobuf bodies", async () => {
+    const ok = async (args: string[], out: string) => {
+      const r = await kubectl(args);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(out);
+    };
+    await ok(['create', 'configmap', 'pcm', '--from-literal=a=1', '--from-literal=b=two'], 'configmap/pcm created\n');
+    await ok(['create', 'secret', 'generic', 'psec', '--from-literal=user=admin'], 'secret/psec created\n');
+    await ok(['create', 'deployment', 'pdep', '--image=nginx:1.27', '--replicas=0', '--port=80'], 'deployment.apps/pdep created\n');
+    await ok(['create', 'job', 'pjob', '--image=busybox', '--', 'echo', 'hi'], 'job.batch/pjob created\n');
+    await ok(['create', 'cronjob', 'pcron', '--image=busybox', '--schedule=*/5 * * * *', '--', 'date'], 'cronjob.batch/pcron created\n');
+    await ok(['create', 'service', 'clusterip', 'psvc', '--tcp=80:8080'], 'service/psvc created\n');
+    await ok(['create', 'ingress', 'ping', '--rule=a.example/=psvc:80'], 'ingress.networking.k8s.io/ping created\n');
+    await ok(['create', 'serviceaccount', 'psa'], 'serviceaccount/psa created\n');
+    await ok(['create', 'role', 'prole', '--verb=get', '--resource=pods'], 'role.rbac.authorization.k8s.io/prole created\n');
+    await ok(['create', 'pdb', 'ppdb', '--selector=app=pdep', '--min-available=1'], 'poddisruptionbudget.policy/ppdb created\n');
+    await ok(['create', 'quota', 'pq', '--hard=pods=10'], 'resourcequota/pq created\n');
+    await ok(['autoscale', 'deployment', 'pdep', '--min=1', '--max=3', '--cpu-percent=50'], 'horizontalpodautoscaler.autoscaling/pdep autoscaled\n');
+    const get = async (what: string) => JSON.parse((await kubectl(['get', what, '-o', 'json'])).stdout);
+    expect((await get('cm/pcm')).data).toEqual({ a: '1', b: 'two' });
+    expect((await get('secret/psec')).data).toEqual({ user: Buffer.from('admin').toString('base64') });
+    const dep = await get('deploy/pdep');
+    // A pointer field's zero is kept (replicas: 0); a zero of a value field is left out, as Go's JSON does.
+    expect(dep.spec.replicas).toBe(0);
+    expect(dep.spec.template.metadata).toEqual({ creationTimestamp: null, labels: { app: 'pdep' } });
+    expect(dep.spec.template.spec.containers).toEqual([expect.objectContaining({ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }] })]);
+    expect((await get('job/pjob')).spec.template.spec.containers[0].command).toEqual(['echo', 'hi']);
+    expect((await get('cronjob/pcron')).spec.schedule).toBe('*/5 * * * *');
+    expect((await get('svc/psvc')).spec.ports).toEqual([expect.objectContaining({ name: '80-8080', port: 80, targetPort: 8080, protocol: 'TCP' })]);
+    expect((await get('hpa/pdep')).spec).toMatchObject({ minReplicas: 1, maxReplicas: 3, scaleTargetRef: { kind: 'Deployment', name: 'pdep' } });
+    await ok(['delete', 'secret', 'psec'], 'secret "psec" deleted\n');
+  });
 });
 
 describe.skipIf(!KUBECTL)('real kubectl on the shop example app', () => {
