@@ -61,4 +61,76 @@ describe.skipIf(!HELM)('real helm', () => {
     expect((await helm(['uninstall', 'demo'])).stdout).toBe('release "demo" uninstalled\n');
     expect((await cliProcess(home, ['get', 'secrets', '-l', 'owner=helm', '-o', 'name'])).stdout).toBe('');
   }, 240_000);
+
+  it('runs a chart with a pre-install hook, a checksum that rolls pods, an Ingress and an HPA', async () => {
+    const chart = path.join(helmHome, 'app');
+    fs.mkdirSync(path.join(chart, 'templates'), { recursive: true });
+    fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
+    fs.writeFileSync(path.join(chart, 'values.yaml'), 'greeting: hello\n');
+    const t = (name: string, text: string) => fs.writeFileSync(path.join(chart, 'templates', name), text);
+    t('config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-config}\ndata: {GREETING: {{ .Values.greeting | quote }}}\n');
+    t(
+      'migrate.yaml',
+      [
+        'apiVersion: batch/v1',
+        'kind: Job',
+        'metadata:',
+        '  name: app-migrate',
+        '  annotations:',
+        '    "helm.sh/hook": pre-install,pre-upgrade',
+        '    "helm.sh/hook-delete-policy": before-hook-creation,hook-succeeded',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      restartPolicy: Never',
+        '      containers: [{name: migrate, image: busybox, command: [sh, -c, "echo migrated"]}]',
+        '',
+      ].join('\n'),
+    );
+    t(
+      'deploy.yaml',
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: app}',
+        'spec:',
+        '  replicas: 2',
+        '  selector: {matchLabels: {app: app}}',
+        '  template:',
+        '    metadata:',
+        '      labels: {app: app}',
+        '      annotations:',
+        '        checksum/config: {{ include (print $.Template.BasePath "/config.yaml") . | sha256sum }}',
+        '    spec:',
+        '      containers:',
+        '      - name: web',
+        '        image: nginx',
+        '        envFrom: [{configMapRef: {name: app-config}}]',
+        '        resources: {requests: {cpu: 100m}}',
+        '',
+      ].join('\n'),
+    );
+    t('svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: app}\nspec: {selector: {app: app}, ports: [{port: 80}]}\n');
+    t('ingress.yaml', 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: app}\nspec:\n  rules:\n  - host: app.example\n    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}]}\n');
+    t('hpa.yaml', 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: app}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: app}\n  minReplicas: 2\n  maxReplicas: 5\n  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 80}}}]\n');
+
+    const install = await helm(['install', 'app', './app', '--wait', '--timeout', '60s']);
+    expect(install.stderr).toBe('');
+    expect(install.stdout).toMatch(/\nSTATUS: deployed\n/);
+    // The hook ran and, having succeeded, was deleted.
+    expect((await cliProcess(home, ['get', 'jobs', '-o', 'name'])).stdout).toBe('');
+    const rsBefore = (await cliProcess(home, ['get', 'rs', '-l', 'app=app', '-o', 'name'])).stdout.trim().split('\n');
+    expect(rsBefore).toHaveLength(1);
+    expect((await cliProcess(home, ['get', 'ingress', 'app', '-o', 'jsonpath={.spec.rules[0].host}'])).stdout).toBe('app.example');
+    expect((await cliProcess(home, ['get', 'hpa', 'app', '-o', 'jsonpath={.spec.maxReplicas}'])).stdout).toBe('5');
+
+    // A config change changes the checksum: the pods roll to a new ReplicaSet.
+    const upgrade = await helm(['upgrade', 'app', './app', '--set', 'greeting=bonjour', '--wait', '--timeout', '60s']);
+    expect(upgrade.stderr).toBe('');
+    expect(upgrade.stdout).toMatch(/\nREVISION: 2\n/);
+    const rsAfter = (await cliProcess(home, ['get', 'rs', '-l', 'app=app', '-o', 'name'])).stdout.trim().split('\n');
+    expect(rsAfter).toHaveLength(2);
+    expect((await cliProcess(home, ['get', 'cm', 'app-config', '-o', 'jsonpath={.data.GREETING}'])).stdout).toBe('bonjour');
+    expect((await helm(['uninstall', 'app'])).stdout).toBe('release "app" uninstalled\n');
+  }, 240_000);
 });
