@@ -356,5 +356,39 @@ Object.assign(MESSAGES, {
   },
 } satisfies Record<string, Message>);
 
+// discovery.k8s.io/v1 and apiregistration.k8s.io/v1: names prefixed where core has a message of
+// the same name and other numbers (discovery's EndpointPort).
+Object.assign(MESSAGES, {
+  EndpointSlice: { 1: ['metadata', 'ObjectMeta'], 2: ['endpoints', '[]discovery.Endpoint'], 3: ['ports', '[]discovery.EndpointPort'], 4: ['addressType', 'string'] },
+  'discovery.Endpoint': {
+    1: ['addresses', '[]string'],
+    2: ['conditions', 'discovery.EndpointConditions'],
+    3: ['hostname', 'string'],
+    4: ['targetRef', 'ObjectReference'],
+    5: ['deprecatedTopology', 'map:string'],
+    6: ['nodeName', 'string'],
+    7: ['zone', 'string'],
+    8: ['hints', 'discovery.EndpointHints'],
+  },
+  'discovery.EndpointConditions': { 1: ['ready', 'bool'], 2: ['serving', 'bool'], 3: ['terminating', 'bool'] },
+  'discovery.EndpointHints': { 1: ['forZones', '[]discovery.ForZone'], 2: ['forNodes', '[]discovery.ForNode'] },
+  'discovery.ForZone': { 1: ['name', 'string'] },
+  'discovery.ForNode': { 1: ['name', 'string'] },
+  'discovery.EndpointPort': { 1: ['name', 'string'], 2: ['protocol', 'string'], 3: ['port', 'int32'], 4: ['appProtocol', 'string'] },
+  APIService: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'apiregistration.APIServiceSpec'], 3: ['status', 'apiregistration.APIServiceStatus'] },
+  'apiregistration.APIServiceSpec': {
+    1: ['service', 'apiregistration.ServiceReference'],
+    2: ['group', 'string'],
+    3: ['version', 'string'],
+    4: ['insecureSkipTLSVerify', 'bool'],
+    5: ['caBundle', 'bytes'],
+    7: ['groupPriorityMinimum', 'int32'],
+    8: ['versionPriority', 'int32'],
+  },
+  'apiregistration.ServiceReference': { 1: ['namespace', 'string'], 2: ['name', 'string'], 3: ['port', 'int32'] },
+  'apiregistration.APIServiceStatus': { 1: ['conditions', '[]apiregistration.APIServiceCondition'] },
+  'apiregistration.APIServiceCondition': { 1: ['type', 'string'], 2: ['status', 'string'], 3: ['lastTransitionTime', 'Time'], 4: ['reason', 'string'], 5: ['message', 'string'] },
+} satisfies Record<string, Message>);
+
 /** The kinds minik decodes from protobuf (each kind's message has the kind's name), and DeleteOptions. */
-export const PROTOBUF_KINDS: string[] = ['Pod', 'ReplicationController', 'Service', 'Namespace', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Endpoints', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Lease', 'PodDisruptionBudget', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'StorageClass'];
+export const PROTOBUF_KINDS: string[] = ['Pod', 'ReplicationController', 'Service', 'Namespace', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Endpoints', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Lease', 'PodDisruptionBudget', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'StorageClass', 'EndpointSlice', 'APIService'];
