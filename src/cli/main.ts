@@ -2,6 +2,7 @@
 // command and returns its exit code; it never calls process.exit, so tests run it in-process.
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';
+import { registerDiff } from './commands/diff.js';
 import { registerAutoscale } from './commands/autoscale.js';
 import { EXIT_USAGE, registerCheck } from './commands/check.js';
 import { registerTop } from './commands/top.js';
@@ -55,6 +56,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   registerApply(program, ctx, done);
+  registerDiff(program, ctx, done);
   registerCheck(program, ctx, done);
   registerCreate(program, ctx, done);
   registerReplace(program, ctx, done);

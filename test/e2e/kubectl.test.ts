@@ -169,6 +169,31 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     expect((await kubectl(['get', '--raw', '/healthz'])).stdout).toBe('ok');
   });
 
+  it('minikctl diff prints what kubectl diff prints, with its exit codes', async () => {
+    const file = path.join(kubeHome, 'diff.yaml');
+    const cm = (a: string, extra = '') => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dcm}\ndata: {a: "${a}"${extra}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: dsec}\nstringData: {password: "${a}"}\n`;
+    fs.writeFileSync(file, cm('1'));
+    expect((await kubectl(['apply', '-f', file])).code).toBe(0);
+    // Temporary paths, file times and the server's per-object values differ from run to run.
+    const norm = (s: string) =>
+      s
+        .replace(/\/tmp\/[^\s]*?(LIVE|MERGED)-[A-Za-z0-9]+/g, '$1')
+        .replace(/\t.*$/gm, '')
+        .replace(/^(.\s+(creationTimestamp|uid|resourceVersion)): .*$/gm, '$1: X');
+    for (const [text, code] of [
+      [cm('1'), 0],
+      [cm('2', ', b: x'), 1],
+    ] as const) {
+      fs.writeFileSync(file, text);
+      const [k, m] = [await kubectl(['diff', '-f', file]), await cliProcess(home, ['diff', '-f', file])];
+      expect(k.code).toBe(code);
+      expect(m.code).toBe(code);
+      expect(norm(m.stdout)).toBe(norm(k.stdout));
+    }
+    // Secret values are masked, and marked where they change.
+    expect((await cliProcess(home, ['diff', '-f', file])).stdout).toMatch(/^-  password: '\*\*\* \(before\)'\n\+  password: '\*\*\* \(after\)'$/m);
+  });
+
   it("runs kubectl's generators, which send protobuf bodies", async () => {
     const ok = async (args: string[], out: string) => {
       const r = await kubectl(args);

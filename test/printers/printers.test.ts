@@ -109,4 +109,34 @@ describe('output formats', () => {
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    a: |\n      {"k":1}\n    "y": "yes"\n  creationTimestamp: "2026-01-01T00:00:00Z"\n  name: x\nspec:\n  args:\n  - "on"\n  - "1"\n',
     );
   });
+
+  // What kubectl 1.32 (Go's yaml.v2) prints for each string, compared with it in a session.
+  it.each([
+    ['1', '"1"'],
+    ['true', '"true"'],
+    ['yes', '"yes"'],
+    ['', '""'],
+    ['~', '"~"'],
+    ['null', '"null"'],
+    ['1.5', '"1.5"'],
+    ['0x10', '"0x10"'],
+    ['12:30', '"12:30"'],
+    ['2026-01-01', '"2026-01-01"'],
+    ['tab\there', '"tab\\there"'],
+    ['*/5 * * * *', "'*/5 * * * *'"],
+    ['***', "'***'"],
+    ['@x', "'@x'"],
+    ['a: b', "'a: b'"],
+    ['- x', "'- x'"],
+    ['x #y', "'x #y'"],
+    ['{a}', "'{a}'"],
+    [' lead', "' lead'"],
+    ['trail ', "'trail '"],
+    ['%x', "'%x'"],
+    ["'q'", "'''q'''"],
+    ["it's", "it's"],
+    ['plain text', 'plain text'],
+  ])('yaml quotes %j as %s', (value, printed) => {
+    expect(toYaml({ v: value })).toBe(`v: ${printed}\n`);
+  });
 });
