@@ -50,13 +50,11 @@ export function defaultPodSpec(spec: PodSpec): void {
   }
 }
 
-/** Admission-time pod defaults: service account, enableServiceLinks, priority and the default tolerations. */
+/** Admission-time pod defaults: service account, enableServiceLinks and the default tolerations (priority: the Priority admission plugin). */
 function admitPod(spec: PodSpec): void {
   spec.serviceAccountName ??= (spec.serviceAccount as string | undefined) ?? 'default';
   spec.serviceAccount ??= spec.serviceAccountName;
   spec.enableServiceLinks ??= true;
-  spec.priority ??= 0;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
   const tol = (spec.tolerations ??= []);
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
     if (!tol.some((t) => (t.key === key || (t.operator === 'Exists' && !t.key)) && (t.effect === 'NoExecute' || !t.effect))) {
@@ -209,6 +207,9 @@ const PER_KIND: PerKind<void> = {
   },
   PersistentVolumeClaim(o) {
     if (o.spec && typeof o.spec === 'object') o.spec.volumeMode ??= 'Filesystem';
+  },
+  PriorityClass(o) {
+    o.preemptionPolicy ??= 'PreemptLowerPriority';
   },
   PersistentVolume(o) {
     if (o.spec && typeof o.spec === 'object') {

@@ -99,6 +99,8 @@ export const RESOURCES: ResourceInfo[] = [
   entry({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false }),
   entry({ group: 'rbac.authorization.k8s.io', kind: 'Role', plural: 'roles' }),
   entry({ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', plural: 'rolebindings' }),
+  // scheduling.k8s.io/v1
+  entry({ group: 'scheduling.k8s.io', kind: 'PriorityClass', plural: 'priorityclasses', shortNames: ['pc'], namespaced: false, columns: storage.priorityClassColumns }),
   // storage.k8s.io/v1
   entry({ group: 'storage.k8s.io', kind: 'StorageClass', plural: 'storageclasses', shortNames: ['sc'], namespaced: false, columns: storage.storageClassColumns }),
   // metrics.k8s.io/v1beta1: simulated usage, computed on read (the metrics-server's API).
@@ -190,6 +192,7 @@ export interface ObjectTypes {
   poddisruptionbudgets: T.PodDisruptionBudget;
   apiservices: T.APIService;
   storageclasses: T.StorageClass;
+  priorityclasses: T.PriorityClass;
 }
 
 /** A built-in resource by its plural, typed by what it holds (`resourceNamed('pods')`: pods). */

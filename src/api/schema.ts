@@ -267,6 +267,7 @@ export const SCHEMAS: Record<string, Schema> = {
   ConfigMap: kind('ConfigMap', { data: strMap, binaryData: strMap, immutable: bool }),
   Secret: kind('Secret', { data: strMap, stringData: strMap, type: str, immutable: bool }),
   Namespace: kind('Namespace', { spec: obj('NamespaceSpec', { finalizers: strs }), status }),
+  PriorityClass: kind('PriorityClass', { value: i32, globalDefault: bool, description: str, preemptionPolicy: str }),
   ServiceAccount: kind('ServiceAccount', {
     secrets: arr(openObj('ObjectReference')),
     imagePullSecrets: arr(obj('LocalObjectReference', { name: str })),

@@ -11,6 +11,13 @@ const svc = resourceNamed('services');
 const nodesR = resourceNamed('nodes');
 const scR = resourceNamed('storageclasses');
 const icR = resourceNamed('ingressclasses');
+const pcR = resourceNamed('priorityclasses');
+
+/** The two classes every cluster has (kube-apiserver's scheduling bootstrap). */
+const SYSTEM_PRIORITY_CLASSES = [
+  { name: 'system-node-critical', value: 2000001000, description: 'Used for system critical pods that must not be moved from their current node.' },
+  { name: 'system-cluster-critical', value: 2000000000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
+];
 
 /**
  * Creates whatever of the bootstrap objects is missing (idempotent). Nodes are created only in a
@@ -28,6 +35,9 @@ export function bootstrap(reg: Registry, nodes?: NodePool): void {
     if (reg.list(scR, undefined).items.length === 0) reg.create(scR, '', defaultStorageClass());
     // The default IngressClass, served by the simulated ingress controller.
     if (reg.list(icR, undefined).items.length === 0) reg.create(icR, '', defaultIngressClass());
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      if (!reg.find(pcR, '', pc.name)) reg.create(pcR, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, description: pc.description });
+    }
     if (!reg.find(svc, 'default', 'kubernetes')) {
       reg.create(svc, 'default', {
         apiVersion: 'v1',

@@ -211,6 +211,7 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     await ok(['create', 'role', 'prole', '--verb=get', '--resource=pods'], 'role.rbac.authorization.k8s.io/prole created\n');
     await ok(['create', 'pdb', 'ppdb', '--selector=app=pdep', '--min-available=1'], 'poddisruptionbudget.policy/ppdb created\n');
     await ok(['create', 'quota', 'pq', '--hard=pods=10'], 'resourcequota/pq created\n');
+    await ok(['create', 'priorityclass', 'ppc', '--value=1000'], 'priorityclass.scheduling.k8s.io/ppc created\n');
     await ok(['autoscale', 'deployment', 'pdep', '--min=1', '--max=3', '--cpu-percent=50'], 'horizontalpodautoscaler.autoscaling/pdep autoscaled\n');
     const get = async (what: string) => JSON.parse((await kubectl(['get', what, '-o', 'json'])).stdout);
     expect((await get('cm/pcm')).data).toEqual({ a: '1', b: 'two' });

@@ -1,6 +1,6 @@
 // Columns of PersistentVolume, PersistentVolumeClaim, StorageClass, IngressClass and
 // PodDisruptionBudget, as kubectl's printers lay them out (v1.32).
-import type { IngressClass, PersistentVolume, PersistentVolumeClaim, PodDisruptionBudget, StorageClass } from '../types.js';
+import type { IngressClass, PersistentVolume, PersistentVolumeClaim, PodDisruptionBudget, PriorityClass, StorageClass } from '../types.js';
 import { type Column, nameColumn, ageColumn, orNone } from './column.js';
 
 const MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
@@ -46,6 +46,14 @@ export const ingressClassColumns: Column<IngressClass>[] = [
   { header: 'CONTROLLER', value: (o) => o.spec?.controller ?? '' },
   { header: 'PARAMETERS', value: (o) => (o.spec?.parameters ? `${o.spec.parameters.kind}/${o.spec.parameters.name}` : '<none>') },
   ageColumn,
+];
+
+export const priorityClassColumns: Column<PriorityClass>[] = [
+  nameColumn,
+  { header: 'VALUE', value: (o) => o.value ?? 0, type: 'integer' },
+  { header: 'GLOBAL-DEFAULT', value: (o) => String(!!o.globalDefault) },
+  ageColumn,
+  { header: 'PREEMPTIONPOLICY', value: (o) => o.preemptionPolicy ?? '' },
 ];
 
 export const podDisruptionBudgetColumns: Column<PodDisruptionBudget>[] = [

@@ -375,6 +375,7 @@ Object.assign(MESSAGES, {
   'discovery.ForZone': { 1: ['name', 'string'] },
   'discovery.ForNode': { 1: ['name', 'string'] },
   'discovery.EndpointPort': { 1: ['name', 'string'], 2: ['protocol', 'string'], 3: ['port', 'int32'], 4: ['appProtocol', 'string'] },
+  PriorityClass: { 1: ['metadata', 'ObjectMeta'], 2: ['value', 'int32'], 3: ['globalDefault', 'bool'], 4: ['description', 'string'], 5: ['preemptionPolicy', 'string'] },
   APIService: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'apiregistration.APIServiceSpec'], 3: ['status', 'apiregistration.APIServiceStatus'] },
   'apiregistration.APIServiceSpec': {
     1: ['service', 'apiregistration.ServiceReference'],
@@ -391,4 +392,4 @@ Object.assign(MESSAGES, {
 } satisfies Record<string, Message>);
 
 /** The kinds minik decodes from protobuf (each kind's message has the kind's name), and DeleteOptions. */
-export const PROTOBUF_KINDS: string[] = ['Pod', 'ReplicationController', 'Service', 'Namespace', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Endpoints', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Lease', 'PodDisruptionBudget', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'StorageClass', 'EndpointSlice', 'APIService'];
+export const PROTOBUF_KINDS: string[] = ['Pod', 'ReplicationController', 'Service', 'Namespace', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Endpoints', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Lease', 'PodDisruptionBudget', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'StorageClass', 'EndpointSlice', 'APIService', 'PriorityClass'];

@@ -191,6 +191,7 @@ export interface PodSpec {
   schedulerName?: string;
   priorityClassName?: string;
   priority?: number;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
   hostname?: string;
   subdomain?: string;
   hostNetwork?: boolean;

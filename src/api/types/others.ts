@@ -193,6 +193,6 @@ export interface CustomResourceDefinition extends KubeObject {
 export interface PriorityClass extends KubeObject {
   value: number;
   globalDefault?: boolean;
-  preemptionPolicy?: string;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
   description?: string;
 }

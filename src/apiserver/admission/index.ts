@@ -1,16 +1,17 @@
 // The admission chain for creates, in kube-apiserver's order: mutating plugins before the kind's
 // validation, validating plugins after it. A new plugin is a file here and a row below.
-// (ServiceAccount and Priority, which Kubernetes also runs as plugins, are pod admission defaults
-// in api/defaults.ts today.)
+// (ServiceAccount, which Kubernetes also runs as a plugin, is a pod admission default in
+// api/defaults.ts today.)
 import type { KubeObject } from '../../api/types.js';
 import { defaultIngressClass, defaultStorageClass } from './default-classes.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
+import { priority } from './priority.js';
 import type { AdmissionAttributes, MutatingPlugin, ValidatingPlugin } from './plugin.js';
 
 export type { AdmissionAttributes, MutatingPlugin, ValidatingPlugin } from './plugin.js';
 
 /** Mutating admission, in order. */
-export const MUTATING: MutatingPlugin[] = [defaultStorageClass, defaultIngressClass];
+export const MUTATING: MutatingPlugin[] = [defaultStorageClass, defaultIngressClass, priority];
 
 /** Validating admission, in order. */
 export const VALIDATING: ValidatingPlugin[] = [namespaceLifecycle];

@@ -1,0 +1,69 @@
+// Admission plugins in process: Priority (a pod's priority from its PriorityClass).
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/api/clock.js';
+import { resourceNamed } from '../../src/api/resources.js';
+import type { Pod, PriorityClass } from '../../src/api/types.js';
+import { StatusError } from '../../src/apiserver/errors.js';
+import { Registry } from '../../src/apiserver/registry.js';
+import { bootstrap } from '../../src/daemon/bootstrap.js';
+import { Store } from '../../src/store/store.js';
+
+const podsR = resourceNamed('pods');
+const pcR = resourceNamed('priorityclasses');
+
+function registry(): Registry {
+  const reg = new Registry(new Store(':memory:'), new FakeClock(Date.parse('2026-12-01T10:00:00Z')));
+  bootstrap(reg);
+  return reg;
+}
+
+const pod = (name: string, spec: Partial<Pod['spec']> = {}): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...spec } });
+const pc = (name: string, value: number, extra: Partial<PriorityClass> = {}): PriorityClass => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, ...extra });
+
+function refusal(fn: () => unknown): { code: number; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof StatusError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error('not refused');
+}
+
+describe('Priority admission', () => {
+  it('has the two system classes in a new cluster, with the default preemption policy', () => {
+    const reg = registry();
+    expect(reg.list(pcR, undefined).items.map((c) => [c.metadata.name, c.value, c.preemptionPolicy])).toEqual([
+      ['system-cluster-critical', 2000000000, 'PreemptLowerPriority'],
+      ['system-node-critical', 2000001000, 'PreemptLowerPriority'],
+    ]);
+  });
+
+  it("gives a pod its class's priority and preemption policy, and 0 without a class", () => {
+    const reg = registry();
+    reg.create(pcR, '', pc('batch', 100, { preemptionPolicy: 'Never' }));
+    const p = reg.create(podsR, 'default', pod('a', { priorityClassName: 'batch' })) as Pod;
+    expect([p.spec.priority, p.spec.preemptionPolicy]).toEqual([100, 'Never']);
+    const q = reg.create(podsR, 'default', pod('b')) as Pod;
+    expect([q.spec.priority, q.spec.preemptionPolicy, q.spec.priorityClassName]).toEqual([0, 'PreemptLowerPriority', undefined]);
+  });
+
+  it('uses the global default class (the lowest of several) for a pod that names none', () => {
+    const reg = registry();
+    reg.create(pcR, '', pc('medium', 500, { globalDefault: true }));
+    reg.create(pcR, '', pc('low', 10, { globalDefault: true }));
+    const p = reg.create(podsR, 'default', pod('a')) as Pod;
+    expect([p.spec.priorityClassName, p.spec.priority]).toEqual(['low', 10]);
+  });
+
+  it('refuses a class that does not exist, and a priority that disagrees with the class', () => {
+    const reg = registry();
+    expect(refusal(() => reg.create(podsR, 'default', pod('a', { priorityClassName: 'nope' })))).toEqual({ code: 403, message: 'pods "a" is forbidden: no PriorityClass with name nope was found' });
+    expect(refusal(() => reg.create(podsR, 'default', pod('b', { priorityClassName: 'system-node-critical', priority: 5 })))).toEqual({
+      code: 403,
+      message: 'pods "b" is forbidden: the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 2000001000 from the given PriorityClass name',
+    });
+    // The same value is accepted (a pod read back and created again carries it).
+    expect((reg.create(podsR, 'default', pod('c', { priorityClassName: 'system-node-critical', priority: 2000001000 })) as Pod).spec.priority).toBe(2000001000);
+  });
+});
