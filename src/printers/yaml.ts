@@ -26,8 +26,11 @@ export function toYaml(v: unknown): string {
  */
 function goStyle(s: string): Scalar.Type | undefined {
   if (s === '' || /[\u0000-\u0008\u0009\u000b-\u001f\u007f]/.test(s)) return Scalar.QUOTE_DOUBLE;
-  const read = parseDocument(s, { version: '1.1', logLevel: 'silent' });
-  if (read.errors.length === 0 && read.warnings.length === 0 && isScalar(read.contents)) {
+  // Only what could read as a number, time, bool or null is parsed (every string of a large
+  // `-o yaml` passes here): those start with a digit, sign, dot or tilde, or are one of the words.
+  const maybe = /^[-+.~0-9]/.test(s) || /^(y|yes|n|no|true|false|on|off|null)$/i.test(s);
+  const read = maybe ? parseDocument(s, { version: '1.1', logLevel: 'silent' }) : undefined;
+  if (read && read.errors.length === 0 && read.warnings.length === 0 && isScalar(read.contents)) {
     const v: unknown = read.contents.value;
     if (v === null || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return Scalar.QUOTE_DOUBLE;
   }
