@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ProtobufError, decodeProtobuf } from '../../src/api/protobuf/decode.js';
+import { KEEP_ZERO, ProtobufError, decodeProtobuf } from '../../src/api/protobuf/decode.js';
 import { encodeProtobuf } from '../../src/api/protobuf/encode.js';
 import { MESSAGES, PROTOBUF_KINDS, type Message } from '../../src/api/protobuf/messages.js';
 import { SCHEMAS, type Schema } from '../../src/api/schema.js';
@@ -51,8 +51,6 @@ function fieldsByName(message: Message): Map<string, string> {
   return out;
 }
 
-/** Keys whose zero value decoding keeps (pointer fields); see decode.ts. */
-const KEPT = new Set(['replicas', 'parallelism', 'completions', 'backoffLimit', 'ttlSecondsAfterFinished', 'terminationGracePeriodSeconds', 'revisionHistoryLimit', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'minReplicas', 'runAsUser', 'runAsGroup', 'fsGroup', 'runAsNonRoot', 'privileged', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'automountServiceAccountToken', 'enableServiceLinks', 'immutable', 'suspend', 'controller', 'blockOwnerDeletion', 'storageClassName', 'activeDeadlineSeconds', 'startingDeadlineSeconds', 'progressDeadlineSeconds', 'priority', 'shareProcessNamespace', 'setHostnameAsFQDN', 'hostUsers', 'allocateLoadBalancerNodePorts']);
 
 /**
  * What an object reads as after a protobuf trip, by its message: zero scalars of value fields,
@@ -78,7 +76,7 @@ function asDecoded(v: unknown, type: string): unknown {
       continue;
     }
     if ((t.startsWith('[]') && (x as unknown[]).length === 0) || (t.startsWith('map:') && Object.keys(x as object).length === 0)) continue;
-    if ((x === '' || x === false || x === 0) && !KEPT.has(k) && !MESSAGES[t]) continue;
+    if ((x === '' || x === false || x === 0) && !KEEP_ZERO.has(k) && !MESSAGES[t]) continue;
     out[k] = asDecoded(x, t);
   }
   return out;

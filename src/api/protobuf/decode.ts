@@ -23,32 +23,28 @@ export class ProtobufError extends Error {
 /** Decodes an enveloped body: the object, with apiVersion and kind from the envelope. */
 export function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
   if (body.length < 4 || !PROTOBUF_MAGIC.equals(body.subarray(0, 4))) throw new ProtobufError('the body does not start with the protobuf envelope prefix ("k8s\\x00")');
-  let unknown: Record<string, unknown>;
-  try {
-    unknown = decodeMessage(body.subarray(4), {
-    1: ['typeMeta', 'TypeMeta'],
-    2: ['raw', 'bytes:raw'],
-    3: ['contentEncoding', 'string'],
-    4: ['contentType', 'string'],
-    });
-  } catch (e) {
-    if (e instanceof ProtobufError) throw e;
-    throw new ProtobufError(`malformed envelope: ${(e as Error).message}`);
-  }
+  const unknown = wireErrors('envelope', () => decodeMessage(body.subarray(4), UNKNOWN));
   const typeMeta = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
   const kind = typeMeta.kind ?? '';
   if (unknown.contentEncoding) throw new ProtobufError(`content encoding ${String(unknown.contentEncoding)} is not supported`);
   if (kind !== 'DeleteOptions' && !PROTOBUF_KINDS.includes(kind)) throw new ProtobufError(`minik does not decode ${kind || 'this kind'} from protobuf yet: send it as JSON`, true);
   const raw = (unknown.raw as Uint8Array | undefined) ?? new Uint8Array();
   const message = VERSIONED[`${typeMeta.apiVersion}/${kind}`] ?? kind;
+  return { apiVersion: typeMeta.apiVersion, kind, ...wireErrors(kind, () => decodeMessage(raw, MESSAGES[message], message)) };
+}
+
+/** Runs a decode, turning the wire reader's own errors (a truncated or malformed body) into ProtobufErrors. */
+function wireErrors<T>(what: string, decode: () => T): T {
   try {
-    return { apiVersion: typeMeta.apiVersion, kind, ...decodeMessage(raw, MESSAGES[message], message) };
+    return decode();
   } catch (e) {
     if (e instanceof ProtobufError) throw e;
-    // The wire reader's own errors: a truncated or malformed body.
-    throw new ProtobufError(`malformed ${kind}: ${(e as Error).message}`);
+    throw new ProtobufError(`malformed ${what}: ${(e as Error).message}`);
   }
 }
+
+/** runtime.Unknown: the envelope. */
+const UNKNOWN = { 1: ['typeMeta', 'TypeMeta'], 2: ['raw', 'bytes:raw'], 3: ['contentEncoding', 'string'], 4: ['contentType', 'string'] } as const;
 
 const TYPE_META = { 1: ['apiVersion', 'string'], 2: ['kind', 'string'] } as const;
 
@@ -61,17 +57,18 @@ function decodeMessage(bytes: Uint8Array, fields: Record<number, readonly [strin
     if (!field) throw new ProtobufError(`field ${no} of ${name} is not one minik decodes: send this object as JSON`);
     const [key, type] = field;
     if (type.startsWith('[]')) {
-      const list = (out[key] as unknown[] | undefined) ?? (out[key] = []);
+      const list = ((out[key] as unknown[] | undefined) ??= []);
       const item = type.slice(2);
       // Packed scalars (proto3-style) arrive as one length-delimited run.
       if (wire === WireType.LengthDelimited && (item === 'int32' || item === 'int64' || item === 'bool' || item === 'double')) {
         const sub = new BinaryReader(r.bytes());
-        while (sub.pos < sub.len) (list as unknown[]).push(scalar(sub, item));
-      } else (list as unknown[]).push(value(r, item, `${name}.${key}`));
+        while (sub.pos < sub.len) list.push(scalar(sub, item));
+      } else list.push(value(r, item, `${name}.${key}`));
     } else if (type.startsWith('map:')) {
-      const map = (out[key] as Record<string, unknown> | undefined) ?? (out[key] = {});
+      const map = ((out[key] as Record<string, unknown> | undefined) ??= {});
+      // An entry's zero key or value is left out on the wire (and by the zero rule below).
       const entry = decodeMessage(r.bytes(), { 1: ['k', 'string'], 2: ['v', type.slice(4)] }, `${name}.${key}`);
-      (map as Record<string, unknown>)[String(entry.k ?? '')] = entry.v ?? (type === 'map:bytes' ? '' : type === 'map:string' ? '' : undefined);
+      map[String(entry.k ?? '')] = entry.v ?? (type === 'map:string' || type === 'map:bytes' ? '' : undefined);
     } else if (key === '') {
       // An embedded struct: its fields are this object's.
       Object.assign(out, value(r, type, `${name}.${type}`));
@@ -90,7 +87,7 @@ function decodeMessage(bytes: Uint8Array, fields: Record<number, readonly [strin
  * Fields whose zero value is a choice, not an absence (pointer fields in Kubernetes' Go types):
  * `replicas: 0`, `backoffLimit: 0`, `automountServiceAccountToken: false`, `storageClassName: ""`.
  */
-const KEEP_ZERO = new Set([
+export const KEEP_ZERO = new Set([
   'replicas',
   'parallelism',
   'completions',
