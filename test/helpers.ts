@@ -1,10 +1,11 @@
 // Test helpers: an in-process daemon on port 0 in a temp state dir with a fake clock, the CLI
 // run in-process with captured output, and the built CLI run as a real process.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeClock } from '../src/api/clock.js';
+import { StatusError } from '../src/apiserver/errors.js';
 import { type Daemon, startDaemon } from '../src/daemon/daemon.js';
 import { run } from '../src/cli/main.js';
 import type { IO } from '../src/cli/io.js';
@@ -106,3 +107,29 @@ export async function stopProcessDaemon(home: string): Promise<void> {
 }
 
 export { spawn };
+
+/** The StatusError a call is refused with (fails when it is not refused, or throws something else). */
+export function statusErrorOf(fn: () => unknown): StatusError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
+  throw new Error('not refused');
+}
+
+/** A refusal's code and message. */
+export function refusal(fn: () => unknown): { code: number; message: string } {
+  const e = statusErrorOf(fn);
+  return { code: e.code, message: e.message };
+}
+
+/** The path of a command on PATH, or undefined (tests of real clients skip without them). */
+export function commandOnPath(name: string): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

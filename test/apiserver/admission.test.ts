@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/api/clock.js';
 import { resourceNamed } from '../../src/api/resources.js';
 import type { Pod, PriorityClass } from '../../src/api/types.js';
-import { StatusError } from '../../src/apiserver/errors.js';
 import { Registry } from '../../src/apiserver/registry.js';
 import { bootstrap } from '../../src/daemon/bootstrap.js';
 import { Store } from '../../src/store/store.js';
+import { refusal } from '../helpers.js';
 
 const podsR = resourceNamed('pods');
 const pcR = resourceNamed('priorityclasses');
@@ -20,15 +20,6 @@ function registry(): Registry {
 const pod = (name: string, spec: Partial<Pod['spec']> = {}): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...spec } });
 const pc = (name: string, value: number, extra: Partial<PriorityClass> = {}): PriorityClass => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, ...extra });
 
-function refusal(fn: () => unknown): { code: number; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatusError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('not refused');
-}
 
 describe('Priority admission', () => {
   it('has the two system classes in a new cluster, with the default preemption policy', () => {

