@@ -58,6 +58,11 @@ describe('strategic merge patch', () => {
     });
     expect(out.spec.template.spec.containers).toEqual([{ name: 'sidecar', image: 'side:1' }]);
   });
+  it('ignores a $setElementOrder that is not a list', () => {
+    const patch = { spec: { template: { spec: { containers: [{ name: 'app', image: 'app:3' }] } } } };
+    const withOrder = { spec: { template: { spec: { '$setElementOrder/containers': 'app', containers: [{ name: 'app', image: 'app:3' }] } } } };
+    expect(strategicMerge(live, withOrder)).toEqual(strategicMerge(live, patch));
+  });
   it('replaces lists without a merge key, and merges finalizers as a set', () => {
     expect(strategicMerge({ spec: { args: ['a', 'b'] } }, { spec: { args: ['c'] } })).toEqual({ spec: { args: ['c'] } });
     expect(strategicMerge({ metadata: { finalizers: ['a'] } }, { metadata: { finalizers: ['b', 'a'] } })).toEqual({ metadata: { finalizers: ['a', 'b'] } });

@@ -2,6 +2,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/api/clock.js';
+import { encodeProtobuf } from '../../src/api/protobuf/encode.js';
 import { Registry } from '../../src/apiserver/registry.js';
 import { ApiServer } from '../../src/apiserver/server.js';
 import { bootstrap } from '../../src/daemon/bootstrap.js';
@@ -418,3 +419,25 @@ describe('aggregated discovery', () => {
     expect((await api('GET', '/api')).body.kind).toBe('APIVersions');
   });
 });
+
+describe('protobuf request bodies', () => {
+  const post = (body: Uint8Array) =>
+    fetch(base + '/api/v1/namespaces/default/configmaps', { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/vnd.kubernetes.protobuf' }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+
+  it('creates an object sent as protobuf, and answers JSON', async () => {
+    const res = await post(encodeProtobuf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-proto' }, data: { a: '1' } }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'from-proto', namespace: 'default' }, data: { a: '1' } });
+  });
+
+  it('answers 400 for a malformed body and 415 for a kind it has no message for', async () => {
+    const bad = await post(Buffer.from('k8s\u0000\u00ff\u00ff'));
+    expect([bad.status, bad.body.reason]).toEqual([400, 'BadRequest']);
+    expect(bad.body.message).toMatch(/^error decoding protobuf: malformed envelope: /);
+    const cm = Buffer.from(encodeProtobuf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toString('latin1');
+    const unknown = await post(Buffer.from(cm.replace('ConfigMap', 'ConfigMaq'), 'latin1'));
+    expect([unknown.status, unknown.body.reason]).toEqual([415, 'UnsupportedMediaType']);
+    expect(unknown.body.message).toBe('the body of the request was in an unsupported format (application/vnd.kubernetes.protobuf): minik does not decode ConfigMaq from protobuf yet: send it as JSON');
+  });
+});
+
