@@ -53,16 +53,29 @@ function sortedJson(v: unknown): string {
   );
 }
 
-/** The manifest with its last-applied annotation set, as kubectl computes it (sorted compact JSON + "\n"). */
-export function withLastApplied(o: KubeObject): KubeObject {
+/** The manifest as kubectl's apply sends it before annotating: an annotation map (empty if none) without last-applied. */
+export function withoutLastApplied(o: KubeObject): KubeObject {
   const copy = structuredClone(o);
   const annotations = { ...(copy.metadata.annotations ?? {}) };
   delete annotations[LAST_APPLIED];
   copy.metadata.annotations = annotations;
-  const applied = sortedJson(copy) + '\n';
-  const out = structuredClone(o);
-  out.metadata.annotations = { ...annotations, [LAST_APPLIED]: applied };
+  return copy;
+}
+
+/** The manifest with its last-applied annotation set, as kubectl computes it (sorted compact JSON + "\n"). */
+export function withLastApplied(o: KubeObject): KubeObject {
+  const out = withoutLastApplied(o);
+  out.metadata.annotations = { ...out.metadata.annotations, [LAST_APPLIED]: sortedJson(out) + '\n' };
   return out;
+}
+
+/** The configuration an object was last applied with (its annotation), or `{}` when it has none or it is not JSON. */
+export function lastApplied(live: KubeObject): unknown {
+  try {
+    return JSON.parse(live.metadata.annotations?.[LAST_APPLIED] ?? '{}');
+  } catch {
+    return {};
+  }
 }
 
 /** An API error with the step of apply it happened in (kubectl names it: creating / applying patch). */
@@ -102,15 +115,8 @@ async function applyOne(ctx: Context, o: Resolved, opts: ApplyOptions): Promise<
   const warnings: string[] = [];
   for (let attempt = 0; ; attempt++) {
     const live = (await client.get(objPath)).body as KubeObject;
-    const lastText = live.metadata.annotations?.[LAST_APPLIED];
-    let original: unknown = {};
-    if (lastText) {
-      try {
-        original = JSON.parse(lastText);
-      } catch {
-        original = {};
-      }
-    } else if (attempt === 0) {
+    const original = lastApplied(live);
+    if (!live.metadata.annotations?.[LAST_APPLIED] && attempt === 0) {
       warnings.push(
         `resource ${o.r.plural}/${o.name} is missing the ${LAST_APPLIED} annotation which is required by minikctl apply. minikctl apply should only be used on resources created declaratively by either minikctl create --save-config or minikctl apply. The missing annotation will be patched automatically.`,
       );

@@ -16,7 +16,7 @@ import type { Context } from '../context.js';
 import { CliError, formatApiError } from '../errors.js';
 import { collect } from '../flags.js';
 import { type FileOptions, type Resolved, bodyOf, originOf, resolveManifests } from '../manifest-objects.js';
-import { LAST_APPLIED } from './apply.js';
+import { lastApplied, withoutLastApplied } from './apply.js';
 
 interface DiffOptions extends FileOptions {
   fieldManager?: string;
@@ -27,17 +27,8 @@ async function merged(client: Client, o: Resolved, live: KubeObject | undefined,
   const query = { fieldManager, dryRun: 'All' };
   const body = bodyOf(o);
   if (!live) return (await client.request('POST', resourcePath(o.r, o.namespace), { query, body })).body;
-  // As apply builds it, with an empty annotation map where there is none, but without recording
-  // itself as the last applied configuration (kubectl diff does not).
-  const { [LAST_APPLIED]: _, ...annotations } = body.metadata.annotations ?? {};
-  const modified: KubeObject = { ...body, metadata: { ...body.metadata, annotations } };
-  let original: unknown = {};
-  try {
-    original = JSON.parse(live.metadata.annotations?.[LAST_APPLIED] ?? '{}');
-  } catch {
-    original = {};
-  }
-  const patch = threeWayPatch(original, modified, live);
+  // As apply builds it, but without recording itself as the last applied configuration (kubectl diff does not).
+  const patch = threeWayPatch(lastApplied(live), withoutLastApplied(body), live);
   if (Object.keys(patch).length === 0) return live;
   return (await client.request('PATCH', resourcePath(o.r, o.namespace, o.name), { query, body: patch, contentType: 'application/strategic-merge-patch+json' })).body;
 }
