@@ -113,9 +113,18 @@ export function groupVersion(r: Pick<ResourceInfo, 'group' | 'version'>): string
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
 
-/** `deployments.apps`, or `pods` for the core group: how kubectl names a resource in messages. */
+const qualifiedPlurals = new WeakMap<ResourceInfo, string>();
+
+/**
+ * `deployments.apps`, or `pods` for the core group: how kubectl names a resource in messages, and
+ * the store's key for it. Remembered per resource: the registry and the change feeds ask for it
+ * on every read and every change.
+ */
 export function qualifiedPlural(r: ResourceInfo): string {
-  return r.group ? `${r.plural}.${r.group}` : r.plural;
+  if (!r.group) return r.plural;
+  let q = qualifiedPlurals.get(r);
+  if (q === undefined) qualifiedPlurals.set(r, (q = `${r.plural}.${r.group}`));
+  return q;
 }
 
 /** `deployment.apps`, or `pod`: the prefix of `deployment.apps/web created`. */
