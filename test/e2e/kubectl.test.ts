@@ -198,6 +198,9 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     await ok(['create', 'deployment', 'pdep', '--image=nginx:1.27', '--replicas=0', '--port=80'], 'deployment.apps/pdep created\n');
     await ok(['create', 'job', 'pjob', '--image=busybox', '--', 'echo', 'hi'], 'job.batch/pjob created\n');
     await ok(['create', 'cronjob', 'pcron', '--image=busybox', '--schedule=*/5 * * * *', '--', 'date'], 'cronjob.batch/pcron created\n');
+    await ok(['create', 'job', 'pfrom', '--from=cronjob/pcron'], 'job.batch/pfrom created\n');
+    await ok(['run', 'prun', '--image=nginx'], 'pod/prun created\n');
+    await ok(['expose', 'deployment', 'pdep', '--port=80', '--name=pexp'], 'service/pexp exposed\n');
     await ok(['create', 'service', 'clusterip', 'psvc', '--tcp=80:8080'], 'service/psvc created\n');
     await ok(['create', 'ingress', 'ping', '--rule=a.example/=psvc:80'], 'ingress.networking.k8s.io/ping created\n');
     await ok(['create', 'serviceaccount', 'psa'], 'serviceaccount/psa created\n');
@@ -216,6 +219,7 @@ describe.skipIf(!KUBECTL)('real kubectl', () => {
     expect(dep.spec.template.spec.containers).toEqual([expect.objectContaining({ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }] })]);
     expect((await get('job/pjob')).spec.template.spec.containers[0].command).toEqual(['echo', 'hi']);
     expect((await get('cronjob/pcron')).spec.schedule).toBe('*/5 * * * *');
+    expect((await get('job/pfrom')).metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'CronJob', name: 'pcron' })]);
     expect((await get('svc/psvc')).spec.ports).toEqual([expect.objectContaining({ name: '80-8080', port: 80, targetPort: 8080, protocol: 'TCP' })]);
     expect((await get('hpa/pdep')).spec).toMatchObject({ minReplicas: 1, maxReplicas: 3, scaleTargetRef: { kind: 'Deployment', name: 'pdep' } });
     await ok(['delete', 'secret', 'psec'], 'secret "psec" deleted\n');
