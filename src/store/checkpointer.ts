@@ -3,7 +3,9 @@
 // wrote 150,000 pods would then wait for hundreds of megabytes to be copied. Here the main
 // connection never checkpoints (until it closes) and a second connection in a worker thread does,
 // PASSIVE (never blocking the writer), whenever the log has grown past the threshold. Crash safety
-// is SQLite's either way: a checkpoint is only a copy of committed frames.
+// is SQLite's either way: a checkpoint is only a copy of committed frames. The worker starts on the
+// first checkpoint (most databases never need one), and close() waits for its connection to close,
+// so nothing touches the files after the store is closed.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -15,11 +17,14 @@ export const CHECKPOINT_BYTES = 64 * 1024 * 1024;
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlite);
+const closed = new Int32Array(workerData.closed);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 1000');
 parentPort.on('message', (m) => {
   if (m === 'close') {
     db.close();
+    Atomics.store(closed, 0, 1);
+    Atomics.notify(closed, 0);
     parentPort.close();
     return;
   }
@@ -33,33 +38,52 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** How long close() waits for the worker's connection to close (a checkpoint may be running). */
+const CLOSE_WAIT_MS = 5000;
+
 /** The background checkpointer of one database file. */
 export class Checkpointer {
-  private worker: Worker;
+  private worker?: Worker;
+  private failed = false;
+  private closed = new Int32Array(new SharedArrayBuffer(4));
   private busy = false;
   private again = false;
   private waiters: (() => void)[] = [];
   private walPath: string;
 
   /** `onFailure` is told when the worker cannot run (the caller then checkpoints itself). */
-  constructor(dbPath: string, onFailure: (why: string) => void) {
+  constructor(
+    private dbPath: string,
+    private onFailure: (why: string) => void,
+  ) {
     this.walPath = `${dbPath}-wal`;
+  }
+
+  /** The worker, started on first use. */
+  private started(): Worker {
+    if (this.worker) return this.worker;
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER, { eval: true, workerData: { path: dbPath, sqlite } });
-    this.worker.unref();
-    this.worker.on('message', (m: { error?: string }) => {
+    const worker = new Worker(WORKER, { eval: true, workerData: { path: this.dbPath, sqlite, closed: this.closed.buffer } });
+    worker.unref();
+    worker.on('message', (m: { error?: string }) => {
       this.busy = false;
-      if (m.error) onFailure(m.error);
+      if (m.error) this.fail(m.error);
       else if (this.again) {
         this.again = false;
         this.request();
       }
       if (!this.busy) for (const w of this.waiters.splice(0)) w();
     });
-    this.worker.on('error', (e) => {
-      onFailure(e.message);
-      for (const w of this.waiters.splice(0)) w();
-    });
+    worker.on('error', (e) => this.fail(e.message));
+    this.worker = worker;
+    return worker;
+  }
+
+  private fail(why: string): void {
+    this.failed = true;
+    this.busy = false;
+    this.onFailure(why);
+    for (const w of this.waiters.splice(0)) w();
   }
 
   /** After a commit: asks for a checkpoint when the log has grown past the threshold. */
@@ -74,12 +98,13 @@ export class Checkpointer {
   }
 
   private request(): void {
+    if (this.failed) return;
     if (this.busy) {
       this.again = true;
       return;
     }
     this.busy = true;
-    this.worker.postMessage('checkpoint');
+    this.started().postMessage('checkpoint');
   }
 
   /** Resolves when no checkpoint is running or asked for. */
@@ -87,8 +112,13 @@ export class Checkpointer {
     return this.busy ? new Promise((resolve) => this.waiters.push(resolve)) : Promise.resolve();
   }
 
-  /** Closes the worker's connection (the main connection's close then checkpoints what is left). */
+  /**
+   * Closes the worker's connection and waits (at most CLOSE_WAIT_MS) until it has, so that the
+   * main connection's close is the last one (it then checkpoints what is left and removes the log).
+   */
   close(): void {
+    if (!this.worker || this.failed) return;
     this.worker.postMessage('close');
+    Atomics.wait(this.closed, 0, 0, CLOSE_WAIT_MS);
   }
 }

@@ -214,6 +214,16 @@ describe('store', () => {
     fs.rmSync(home, { recursive: true, force: true });
   });
 
+  it('starts no checkpoint thread for a database that never needs one, and leaves no files behind on close', () => {
+    const home = tempHome();
+    const file = path.join(home, 'db');
+    const s = new Store(file);
+    s.create('configmaps', cm('a'));
+    s.close();
+    expect(fs.readdirSync(home)).toEqual(['db']);
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
   it('gives a new database 16 KiB pages (a pod fits in a page) and leaves an existing one as it is', () => {
     const home = tempHome();
     const file = path.join(home, 'db');
@@ -250,6 +260,8 @@ describe('store', () => {
     await s.checkpointed();
     expect(fs.statSync(file).size).toBeGreaterThan(CHECKPOINT_BYTES);
     s.close();
+    // close() waited for the worker's connection: the main one closed last and removed the log.
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
     const t = new Store(file);
     expect(t.count('configmaps')).toBe(1100);
     t.close();
