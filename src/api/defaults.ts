@@ -136,6 +136,9 @@ const PER_KIND: PerKind<void> = {
       t.apiVersion ??= 'v1';
       t.kind ??= 'PersistentVolumeClaim';
       t.spec.volumeMode ??= 'Filesystem';
+      // A claim template is a PersistentVolumeClaim and is defaulted as one: its phase is Pending.
+      t.status ??= {};
+      t.status.phase ??= 'Pending';
     }
     defaultTemplate(s.template);
   },

@@ -25,6 +25,18 @@ describe('defaults', () => {
     expect(pod.containers[0]).toMatchObject({ imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', ports: [{ containerPort: 80, protocol: 'TCP' }] });
   });
 
+  it('defaults StatefulSet claim templates as PersistentVolumeClaims (kind, volumeMode, phase Pending)', () => {
+    const s: any = { metadata: {}, spec: { selector: {}, template: { spec: { containers: [] } }, volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'] } }] } };
+    applyDefaults('StatefulSet', s);
+    expect(s.spec.volumeClaimTemplates[0]).toEqual({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data' },
+      spec: { accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem' },
+      status: { phase: 'Pending' },
+    });
+  });
+
   it('adds the default not-ready/unreachable tolerations to pods (DefaultTolerationSeconds)', () => {
     const p: any = { metadata: {}, spec: { containers: [{ name: 'a', image: 'x' }] } };
     applyDefaults('Pod', p);

@@ -1,7 +1,7 @@
 // apps/v1 kinds: Deployment, ReplicaSet (and core/v1 ReplicationController, which a ReplicaSet
 // controller also runs), DaemonSet, StatefulSet, ControllerRevision.
 import type { Condition, IntOrString, KubeObject, LabelSelector, ObjectMeta } from './meta.js';
-import type { PersistentVolumeClaimSpec, PodTemplateSpec } from './core.js';
+import type { PersistentVolumeClaim, PersistentVolumeClaimSpec, PodTemplateSpec } from './core.js';
 
 export interface DeploymentSpec {
   replicas?: number;
@@ -82,6 +82,7 @@ export interface PersistentVolumeClaimTemplate {
   kind?: string;
   metadata?: ObjectMeta;
   spec: PersistentVolumeClaimSpec;
+  status?: PersistentVolumeClaim['status'];
 }
 
 export interface StatefulSetStatus {
