@@ -1,8 +1,9 @@
 // Patches: JSON merge patch (RFC 7386), JSON patch (RFC 6902), and Kubernetes' strategic merge
-// patch, with the merge keys of the built-in kinds, plus the three-way patch client-side apply sends.
+// patch, with the merge strategies of the built-in kinds (patch-meta.ts), plus the three-way patch client-side apply sends.
 
 import { jsonEqual } from './equal.js';
 import { getOwn, hasOwn, setOwn } from './own-keys.js';
+import { type PatchType, fieldPatchMeta, fieldType, itemType, typeOfObject } from './patch-meta.js';
 
 type Obj = Record<string, unknown>;
 
@@ -153,52 +154,19 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
   return doc;
 }
 
-const MERGE_KEYS: Record<string, string> = {
-  containers: 'name',
-  initContainers: 'name',
-  ephemeralContainers: 'name',
-  volumes: 'name',
-  env: 'name',
-  volumeMounts: 'mountPath',
-  volumeDevices: 'devicePath',
-  imagePullSecrets: 'name',
-  hostAliases: 'ip',
-  ownerReferences: 'uid',
-  conditions: 'type',
-  resourceClaims: 'name',
-  schedulingGates: 'name',
-  secrets: 'name',
-  addresses: 'type',
-};
-
-/** Lists of scalars that strategic merge treats as sets (patchStrategy: merge). */
-const MERGE_SETS = new Set(['finalizers']);
-
-/** The strategic-merge key of the list at `path` (dotted, without indices), or undefined if the list is replaced. */
-export function mergeKeyFor(path: string[]): string | undefined {
-  const field = path[path.length - 1];
-  if (field === 'ports') {
-    // Container ports merge by containerPort, Service ports by port.
-    return path.some((p) => p === 'containers' || p === 'initContainers' || p === 'ephemeralContainers') ? 'containerPort' : 'port';
-  }
-  if (field === 'conditions' && path[0] !== 'status') return undefined;
-  if (field === 'addresses' && path[0] !== 'status') return undefined;
-  return MERGE_KEYS[field];
-}
-
-function mergeList(target: unknown[], patch: unknown[], key: string, order: unknown[] | undefined, path: string[]): unknown[] {
+function mergeList(target: unknown[], patch: unknown[], key: string, order: unknown[] | undefined, item: PatchType): unknown[] {
   const out = target.map((x) => clone(x));
-  for (const item of patch) {
-    if (!isObj(item)) continue;
-    const directive = getOwn(item, '$patch');
-    const idx = out.findIndex((x) => isObj(x) && getOwn(x, key) === getOwn(item, key));
+  for (const entry of patch) {
+    if (!isObj(entry)) continue;
+    const directive = getOwn(entry, '$patch');
+    const idx = out.findIndex((x) => isObj(x) && getOwn(x, key) === getOwn(entry, key));
     if (directive === 'delete') {
       if (idx >= 0) out.splice(idx, 1);
       continue;
     }
     if (directive === 'replace') return patch.filter((x) => !(isObj(x) && x.$patch === 'replace'));
-    if (idx >= 0) out[idx] = strategicMerge(out[idx], item, path);
-    else out.push(strategicMerge({}, item, path));
+    if (idx >= 0) out[idx] = mergeObject(out[idx], entry, item);
+    else out.push(mergeObject({}, entry, item));
   }
   if (order && order.length > 0) {
     const pos = (x: unknown) => {
@@ -215,7 +183,12 @@ function mergeList(target: unknown[], patch: unknown[], key: string, order: unkn
  * and `$patch: replace` directives, `$setElementOrder/<list>`, `$deleteFromPrimitiveList/<list>`
  * and `$retainKeys` are honoured; `null` deletes a key.
  */
-export function strategicMerge(target: unknown, patch: unknown, path: string[] = []): unknown {
+export function strategicMerge(target: unknown, patch: unknown): unknown {
+  return mergeObject(target, patch, typeOfObject(isObj(target) && target.kind !== undefined ? target : patch));
+}
+
+/** Strategic merge of `patch` into `target`, an object of type `t`. */
+function mergeObject(target: unknown, patch: unknown, t: PatchType): unknown {
   if (!isObj(patch)) return clone(patch);
   const directive = getOwn(patch, '$patch');
   if (directive === 'replace') {
@@ -236,18 +209,20 @@ export function strategicMerge(target: unknown, patch: unknown, path: string[] =
       delete out[k];
       continue;
     }
-    const childPath = [...path, k];
+    const meta = fieldPatchMeta(t, k);
+    const ft = fieldType(t, k);
     const cur = getOwn(out, k);
     if (Array.isArray(v)) {
-      const key = mergeKeyFor(childPath);
+      const key = meta.mergeKey;
       const given = getOwn(patch, `$setElementOrder/${k}`);
       const order = Array.isArray(given) ? given : undefined;
-      if (key && Array.isArray(cur)) setOwn(out, k, mergeList(cur, v, key, order, childPath));
-      else if (key) setOwn(out, k, mergeList([], v, key, order, childPath));
-      else if (MERGE_SETS.has(k) && Array.isArray(cur)) setOwn(out, k, [...cur, ...v.filter((x) => !cur.includes(x))]);
+      if (key) setOwn(out, k, mergeList(Array.isArray(cur) ? cur : [], v, key, order, itemType(ft)));
+      else if (meta.set && Array.isArray(cur)) setOwn(out, k, [...cur, ...v.filter((x) => !cur.includes(x))]);
       else setOwn(out, k, clone(v).filter((x: unknown) => !(isObj(x) && getOwn(x, '$patch'))));
+    } else if (isObj(v) && meta.replace) {
+      setOwn(out, k, clone(v));
     } else if (isObj(v)) {
-      const merged = strategicMerge(cur, v, childPath);
+      const merged = mergeObject(cur, v, ft);
       if (merged === undefined) delete out[k];
       else setOwn(out, k, merged);
     } else {
@@ -268,7 +243,12 @@ export function strategicMerge(target: unknown, patch: unknown, path: string[] =
  * `modified` that differ from `current` are set; fields in `original` that `modified` dropped are
  * deleted (null, or `$patch: delete` for keyed list items). Returns {} when nothing changes.
  */
-export function threeWayPatch(original: unknown, modified: unknown, current: unknown, path: string[] = []): Obj {
+export function threeWayPatch(original: unknown, modified: unknown, current: unknown): Obj {
+  return diffObject(original, modified, current, typeOfObject(modified), false);
+}
+
+/** The three-way patch of an object of type `t`; `retainKeys` adds `$retainKeys` as kubectl does. */
+function diffObject(original: unknown, modified: unknown, current: unknown, t: PatchType, retainKeys: boolean): Obj {
   const o = isObj(original) ? original : {};
   const m = isObj(modified) ? modified : {};
   const c = isObj(current) ? current : {};
@@ -277,16 +257,18 @@ export function threeWayPatch(original: unknown, modified: unknown, current: unk
   for (const [k, mv] of Object.entries(m)) {
     const cv = getOwn(c, k);
     const ov = getOwn(o, k);
-    const childPath = [...path, k];
+    const meta = fieldPatchMeta(t, k);
+    const ft = fieldType(t, k);
     if (isObj(mv)) {
-      if (!isObj(cv)) {
+      // An object replaced whole is always sent (so kubectl reports such objects `configured`).
+      if (!isObj(cv) || meta.replace) {
         setOwn(patch, k, clone(mv));
         continue;
       }
-      const sub = threeWayPatch(ov, mv, cv, childPath);
+      const sub = diffObject(ov, mv, cv, ft, meta.retainKeys === true);
       if (Object.keys(sub).length > 0) setOwn(patch, k, sub);
     } else if (Array.isArray(mv)) {
-      const key = mergeKeyFor(childPath);
+      const key = meta.mergeKey;
       if (key && Array.isArray(cv) && mv.every(isObj)) {
         const items: unknown[] = [];
         const origItems: unknown[] = Array.isArray(ov) ? ov : [];
@@ -299,7 +281,7 @@ export function threeWayPatch(original: unknown, modified: unknown, current: unk
           const oi = origItems.find((x: unknown) => isObj(x) && keyOf(x) === keyOf(mi));
           if (!ci) items.push(clone(mi));
           else {
-            const sub = threeWayPatch(oi, mi, ci, childPath);
+            const sub = diffObject(oi, mi, ci, itemType(ft), meta.retainKeys === true);
             if (Object.keys(sub).length > 0) items.push({ ...sub, [key]: keyOf(mi) });
           }
         }
@@ -317,6 +299,13 @@ export function threeWayPatch(original: unknown, modified: unknown, current: unk
     } else if (!jsonEqual(mv, cv)) {
       setOwn(patch, k, mv);
     }
+  }
+  if (retainKeys) {
+    // The keys to keep: those the manifest sets. Sent when anything changes, or when the live
+    // object or the last applied one has a key the manifest lacks (the server then drops it).
+    const keep = Object.keys(m).filter((k) => m[k] !== null && m[k] !== undefined);
+    const extra = (x: Obj) => Object.keys(x).some((k) => x[k] !== null && !hasOwn(m, k));
+    if (keep.length > 0 && (Object.keys(patch).length > 0 || extra(c) || extra(o))) patch.$retainKeys = keep.sort();
   }
   return patch;
 }

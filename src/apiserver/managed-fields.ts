@@ -5,7 +5,7 @@
 // uses the records to find conflicts and to remove fields a manager stopped applying.
 import { jsonEqual } from '../api/equal.js';
 import type { KubeObject } from '../api/types.js';
-import { mergeKeyFor } from '../api/patch.js';
+import { type PatchType, fieldPatchMeta, fieldType, itemType, typeOfObject } from '../api/patch-meta.js';
 import { getOwn } from '../api/own-keys.js';
 
 export type FieldPath = string[];
@@ -28,8 +28,6 @@ export interface Conflict {
   path: FieldPath;
 }
 
-/** Scalar lists strategic merge treats as sets. */
-const SETS = new Set(['finalizers']);
 /** Metadata the server owns: never part of anyone's field set. */
 const SYSTEM_META = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName']);
 
@@ -41,6 +39,8 @@ const dec = (s: string): FieldPath => JSON.parse(s);
 export function fieldPaths(obj: unknown, subresource?: string): Set<string> {
   const out = new Set<string>();
   if (!isObj(obj)) return out;
+  const t = typeOfObject(obj);
+  const metaType = fieldType(t, 'metadata');
   for (const [k, v] of Object.entries(obj)) {
     if (k === 'apiVersion' || k === 'kind') continue;
     if ((k === 'status') !== (subresource === 'status')) continue;
@@ -48,33 +48,35 @@ export function fieldPaths(obj: unknown, subresource?: string): Set<string> {
       if (!isObj(v)) continue;
       for (const [mk, mv] of Object.entries(v)) {
         if (SYSTEM_META.has(mk) || mv === undefined) continue;
-        walk(mv, ['f:metadata', `f:${mk}`], ['metadata', mk], out);
+        walk(mv, ['f:metadata', `f:${mk}`], metaType, mk, out);
       }
       continue;
     }
-    walk(v, [`f:${k}`], [k], out);
+    walk(v, [`f:${k}`], t, k, out);
   }
   return out;
 }
 
-function walk(v: unknown, path: FieldPath, schemaPath: string[], out: Set<string>): void {
+/** Adds the paths of field `field` (value `v`) of an object of type `parent`. */
+function walk(v: unknown, path: FieldPath, parent: PatchType, field: string, out: Set<string>): void {
   if (v === undefined) return;
+  const t = fieldType(parent, field);
   if (isObj(v) && Object.keys(v).length > 0) {
-    for (const [k, child] of Object.entries(v)) walk(child, [...path, `f:${k}`], [...schemaPath, k], out);
+    for (const [k, child] of Object.entries(v)) walk(child, [...path, `f:${k}`], t, k, out);
     return;
   }
   if (Array.isArray(v)) {
-    const field = schemaPath[schemaPath.length - 1];
-    if (SETS.has(field) && v.every((x) => !isObj(x))) {
+    const meta = fieldPatchMeta(parent, field);
+    if (meta.set && v.every((x) => !isObj(x))) {
       for (const x of v) out.add(enc([...path, `v:${JSON.stringify(x)}`]));
       return;
     }
-    const key = mergeKeyFor(schemaPath);
+    const key = meta.mergeKey;
     if (key && v.every((x) => isObj(x) && getOwn(x, key) !== undefined)) {
       for (const item of v as Record<string, unknown>[]) {
         const seg = `k:${JSON.stringify({ [key]: getOwn(item, key) })}`;
         out.add(enc([...path, seg, '.']));
-        for (const [k, child] of Object.entries(item)) walk(child, [...path, seg, `f:${k}`], [...schemaPath, k], out);
+        for (const [k, child] of Object.entries(item)) walk(child, [...path, seg, `f:${k}`], itemType(t), k, out);
       }
       return;
     }

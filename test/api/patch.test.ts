@@ -34,6 +34,8 @@ describe('JSON patch (RFC 6902)', () => {
 
 describe('strategic merge patch', () => {
   const live = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     spec: {
       template: {
         spec: {
@@ -64,22 +66,60 @@ describe('strategic merge patch', () => {
     expect(strategicMerge(live, withOrder)).toEqual(strategicMerge(live, patch));
   });
   it('replaces lists without a merge key, and merges finalizers as a set', () => {
-    expect(strategicMerge({ spec: { args: ['a', 'b'] } }, { spec: { args: ['c'] } })).toEqual({ spec: { args: ['c'] } });
-    expect(strategicMerge({ metadata: { finalizers: ['a'] } }, { metadata: { finalizers: ['b', 'a'] } })).toEqual({ metadata: { finalizers: ['a', 'b'] } });
+    const pod = (spec: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { finalizers: ['a'] }, spec });
+    expect(strategicMerge(pod({ containers: [{ name: 'c', args: ['a', 'b'] }] }), { spec: { containers: [{ name: 'c', args: ['c'] }] } }).spec.containers).toEqual([{ name: 'c', args: ['c'] }]);
+    expect(strategicMerge(pod({}), { metadata: { finalizers: ['b', 'a'] } }).metadata.finalizers).toEqual(['a', 'b']);
   });
   it('merges Service ports by port and container ports by containerPort', () => {
-    expect(strategicMerge({ spec: { ports: [{ port: 80, name: 'http' }] } }, { spec: { ports: [{ port: 443, name: 'https' }] } }).spec.ports).toHaveLength(2);
+    expect(strategicMerge({ kind: 'Service', apiVersion: 'v1', spec: { ports: [{ port: 80, name: 'http' }] } }, { spec: { ports: [{ port: 443, name: 'https' }] } }).spec.ports).toHaveLength(2);
+    const out = strategicMerge(live, { spec: { template: { spec: { containers: [{ name: 'app', ports: [{ containerPort: 81 }] }] } } } });
+    expect(out.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 80 }, { containerPort: 81 }]);
+  });
+
+  // Each row: a kind, its live object's spec, a patch, the spec after it. The strategies are the
+  // ones Kubernetes declares on its types, wherever the field sits.
+  it.each([
+    ['topology spread constraints merge by topologyKey', 'Deployment', 'apps/v1',
+      { template: { spec: { topologySpreadConstraints: [{ topologyKey: 'zone', maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' }, { topologyKey: 'host', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' }] } } },
+      { template: { spec: { topologySpreadConstraints: [{ topologyKey: 'zone', maxSkew: 2 }] } } },
+      { template: { spec: { topologySpreadConstraints: [{ topologyKey: 'zone', maxSkew: 2, whenUnsatisfiable: 'DoNotSchedule' }, { topologyKey: 'host', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' }] } } }],
+    ['tolerations are atomic (no merge key)', 'Pod', 'v1',
+      { tolerations: [{ key: 'a', operator: 'Exists' }] },
+      { tolerations: [{ key: 'b', operator: 'Exists' }] },
+      { tolerations: [{ key: 'b', operator: 'Exists' }] }],
+    ['a PodDisruptionBudget selector is replaced whole', 'PodDisruptionBudget', 'policy/v1',
+      { selector: { matchLabels: { app: 'a', tier: 'x' } } },
+      { selector: { matchLabels: { app: 'b' } } },
+      { selector: { matchLabels: { app: 'b' } } }],
+    ['a Deployment selector merges key by key', 'Deployment', 'apps/v1',
+      { selector: { matchLabels: { app: 'a', tier: 'x' } } },
+      { selector: { matchLabels: { app: 'b' } } },
+      { selector: { matchLabels: { app: 'b', tier: 'x' } } }],
+    ['volume mounts in a StatefulSet merge by mountPath', 'StatefulSet', 'apps/v1',
+      { template: { spec: { containers: [{ name: 'c', volumeMounts: [{ name: 'a', mountPath: '/a' }] }] } } },
+      { template: { spec: { containers: [{ name: 'c', volumeMounts: [{ name: 'b', mountPath: '/b' }] }] } } },
+      { template: { spec: { containers: [{ name: 'c', volumeMounts: [{ name: 'a', mountPath: '/a' }, { name: 'b', mountPath: '/b' }] }] } } }],
+    ['$retainKeys drops what the patch does not keep', 'Deployment', 'apps/v1',
+      { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } },
+      { strategy: { $retainKeys: ['type'], type: 'Recreate' } },
+      { strategy: { type: 'Recreate' } }],
+    ['an object of a kind with no table: lists are atomic', 'Widget', 'example.com/v1',
+      { containers: [{ name: 'a' }] },
+      { containers: [{ name: 'b' }] },
+      { containers: [{ name: 'b' }] }],
+  ])('%s', (_, kind, apiVersion, spec, patch, want) => {
+    expect(strategicMerge({ apiVersion, kind, spec }, { spec: patch })).toEqual({ apiVersion, kind, spec: want });
   });
 });
 
 describe('three-way patch (client-side apply)', () => {
-  const original = { metadata: { labels: { a: '1', b: '2' } }, spec: { replicas: 2, template: { spec: { containers: [{ name: 'app', image: 'app:1' }, { name: 'old', image: 'old:1' }] } } } };
+  const original = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { labels: { a: '1', b: '2' } }, spec: { replicas: 2, template: { spec: { containers: [{ name: 'app', image: 'app:1' }, { name: 'old', image: 'old:1' }] } } } };
   const live = { ...structuredClone(original), status: { replicas: 2 }, spec: { ...structuredClone(original.spec), revisionHistoryLimit: 10 } };
   it('is empty when the manifest did not change', () => {
     expect(threeWayPatch(original, original, live)).toEqual({});
   });
   it('sets changed fields, deletes removed ones and keeps server-set ones', () => {
-    const modified = { metadata: { labels: { a: '1' } }, spec: { replicas: 3, template: { spec: { containers: [{ name: 'app', image: 'app:2' }] } } } };
+    const modified = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { labels: { a: '1' } }, spec: { replicas: 3, template: { spec: { containers: [{ name: 'app', image: 'app:2' }] } } } };
     const patch = threeWayPatch(original, modified, live);
     expect(patch).toEqual({
       metadata: { labels: { b: null } },
@@ -88,5 +128,21 @@ describe('three-way patch (client-side apply)', () => {
     const result = strategicMerge(live, patch);
     expect(result.spec).toEqual({ replicas: 3, revisionHistoryLimit: 10, template: { spec: { containers: [{ name: 'app', image: 'app:2' }] } } });
     expect(result.metadata.labels).toEqual({ a: '1' });
+  });
+
+  // What kubectl sends for an unchanged manifest, which then reports `configured`: both are
+  // Kubernetes' own strategies at work, not differences in the live object.
+  it('always sends an object replaced whole (a PodDisruptionBudget selector)', () => {
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'a' } } } };
+    expect(threeWayPatch(pdb, pdb, pdb)).toEqual({ spec: { selector: { matchLabels: { app: 'a' } } } });
+  });
+  it('sends $retainKeys for a strategy whose live object has a defaulted key the manifest lacks', () => {
+    const applied = { apiVersion: 'apps/v1', kind: 'Deployment', spec: { strategy: { rollingUpdate: { maxSurge: 1 } } } };
+    const live = { apiVersion: 'apps/v1', kind: 'Deployment', spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } } };
+    expect(threeWayPatch(applied, applied, live)).toEqual({ spec: { strategy: { $retainKeys: ['rollingUpdate'] } } });
+    const full = { apiVersion: 'apps/v1', kind: 'Deployment', spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } } };
+    expect(threeWayPatch(full, full, live)).toEqual({});
+    const recreate = { apiVersion: 'apps/v1', kind: 'Deployment', spec: { strategy: { type: 'Recreate' } } };
+    expect(threeWayPatch(full, recreate, live)).toEqual({ spec: { strategy: { $retainKeys: ['type'], rollingUpdate: null, type: 'Recreate' } } });
   });
 });

@@ -26,8 +26,10 @@ describe('quick start', () => {
     const again = await cliProcess(home, ['apply', '-f', 'manifests/']);
     // As with real kubectl: a Secret written with stringData is "configured" on every apply, and so
     // is a StatefulSet with volumeClaimTemplates (its atomic list differs from the defaulted live
-    // one: kubernetes/kubernetes#66450); neither changes (no new generation).
-    const configured = ['secret/db-credentials', 'statefulset.apps/db'];
+    // one: kubernetes/kubernetes#66450), a Deployment whose strategy omits the defaulted `type`
+    // (kubectl sends `$retainKeys`) and a PodDisruptionBudget (its selector's strategy is replace,
+    // always sent). Real kubectl 1.32 against minik prints the same. None changes (no new generation).
+    const configured = ['secret/db-credentials', 'statefulset.apps/db', 'deployment.apps/api', 'poddisruptionbudget.policy/api'];
     expect(again.stdout).toBe(APPLIED.map((o) => `${o} ${configured.includes(o) ? 'configured' : 'unchanged'}`).join('\n') + '\n');
     expect((await cliProcess(home, ['get', 'sts', 'db', '-n', 'shop', '-o', 'jsonpath={.metadata.generation}'])).stdout).toBe('1');
     const status = await cliProcess(home, ['rollout', 'status', 'deployment/web', '-n', 'demo']);
