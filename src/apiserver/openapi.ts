@@ -1,20 +1,153 @@
-// OpenAPI v3 documents generated from minik's own schemas: the index kubectl probes before
-// validating an apply, and one document per group-version with paths and component schemas.
-import { RESOURCES, type ResourceInfo, groupVersion, groupVersions } from '../api/resources.js';
+// OpenAPI v3 documents: the index kubectl probes, and one document per group-version with the
+// paths of its resources and a component schema per API type, as kube-apiserver publishes them.
+// Types come from the wire-format table (api/protobuf/messages.ts, every field of every kind
+// minik decodes), and carry the strategic merge metadata of api/patch-meta.ts; kubectl builds an
+// apply's patch from them (no fall back to /openapi/v2), validates with the `fieldValidation`
+// parameter and explains fields. A kind without a table entry is described from its decoding
+// schema and patched with JSON merge patches, as Kubernetes treats custom resources.
+import { CONVERSIONS } from '../api/conversion.js';
+import { fieldPatchMeta } from '../api/patch-meta.js';
+import { MESSAGES, VERSIONED } from '../api/protobuf/messages.js';
+import { RESOURCES, groupVersion, groupVersions } from '../api/resources.js';
 import { SCHEMAS, type Schema } from '../api/schema.js';
+
+type Json = Record<string, unknown>;
+
+/** A kind served at a group-version (a stored resource or a converted version of one). */
+interface Served {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+function served(): Served[] {
+  const out: Served[] = RESOURCES.filter((r) => !r.readOnly).map((r) => ({ group: r.group, version: r.version, kind: r.kind, plural: r.plural, namespaced: r.namespaced }));
+  for (const c of CONVERSIONS) {
+    const stored = RESOURCES.find((r) => groupVersion(r) === c.stored && r.kind === c.kind);
+    out.push({ group: c.group, version: c.version, kind: c.kind, plural: c.plural, namespaced: stored?.namespaced ?? true });
+  }
+  return out;
+}
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
 }
 
-/** GET /openapi/v3 */
-export function openapiV3Index(): object {
-  const paths: Record<string, object> = {};
-  for (const { group, version } of groupVersions()) paths[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}` };
-  return { paths };
+/** Where Kubernetes' Go packages put a group's types: io.k8s.api.apps.v1, ... */
+function packageOf(group: string, version: string): string {
+  if (group === 'apiregistration.k8s.io') return `io.k8s.kube-aggregator.pkg.apis.apiregistration.${version}`;
+  if (group === 'metrics.k8s.io') return `io.k8s.metrics.pkg.apis.metrics.${version}`;
+  const g = group ? group.replace(/\.k8s\.io$/, '').split('.')[0] : 'core';
+  return `io.k8s.api.${g}.${version}`;
 }
 
-function toOpenAPI(s: Schema): object {
+const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
+const META_TYPES = new Set(['ObjectMeta', 'OwnerReference', 'ManagedFieldsEntry', 'LabelSelector', 'LabelSelectorRequirement', 'Condition', 'DeleteOptions', 'Preconditions']);
+
+/** Kubernetes' special types: their component names and schemas. */
+const SPECIAL: Record<string, [name: string, schema: Json]> = {
+  Time: [`${META}.Time`, { type: 'string', format: 'date-time', description: 'Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.' }],
+  MicroTime: [`${META}.MicroTime`, { type: 'string', format: 'date-time', description: 'MicroTime is version of Time with microsecond level precision.' }],
+  FieldsV1: [`${META}.FieldsV1`, { type: 'object', description: 'FieldsV1 stores a set of fields in a data structure like a Trie, in JSON format.' }],
+  Quantity: ['io.k8s.apimachinery.pkg.api.resource.Quantity', { oneOf: [{ type: 'string' }, { type: 'number' }], description: 'Quantity is a fixed-point representation of a number.' }],
+  IntOrString: ['io.k8s.apimachinery.pkg.util.intstr.IntOrString', { type: 'string', format: 'int-or-string', 'x-kubernetes-int-or-string': true, description: 'IntOrString is a type that can hold an int32 or a string.' }],
+  RawExtension: ['io.k8s.apimachinery.pkg.runtime.RawExtension', { type: 'object', description: 'RawExtension is used to hold extensions in external versions.' }],
+};
+
+const SCALARS: Record<string, Json> = {
+  string: { type: 'string' },
+  bytes: { type: 'string', format: 'byte' },
+  bool: { type: 'boolean' },
+  int32: { type: 'integer', format: 'int32' },
+  int64: { type: 'integer', format: 'int64' },
+  double: { type: 'number', format: 'double' },
+};
+
+/** The package that owns each message: the first served kind reaching it (meta types aside). */
+let owners: Map<string, string> | undefined;
+function ownerOf(message: string): string {
+  if (!owners) {
+    owners = new Map();
+    for (const s of served()) {
+      const root = messageOf(s);
+      if (!root) continue;
+      const pkg = packageOf(s.group, s.version);
+      const queue = [root];
+      while (queue.length > 0) {
+        const m = queue.shift()!;
+        if (owners.has(m) || !MESSAGES[m]) continue;
+        owners.set(m, META_TYPES.has(m) ? META : pkg);
+        for (const [, t] of Object.values(MESSAGES[m])) queue.push(t.replace(/^\[\]/, '').replace(/^map:/, ''));
+      }
+    }
+  }
+  return owners.get(message) ?? META;
+}
+
+function messageOf(s: Pick<Served, 'group' | 'version' | 'kind'>): string | undefined {
+  const name = VERSIONED[`${groupVersion(s)}/${s.kind}`] ?? s.kind;
+  return MESSAGES[name] ? name : undefined;
+}
+
+/** A message's component name: io.k8s.api.core.v1.PodSpec. */
+function componentName(message: string): string {
+  const short = message.slice(message.lastIndexOf('.') + 1);
+  return `${ownerOf(message)}.${short}`;
+}
+
+const ref = (name: string): Json => ({ allOf: [{ $ref: `#/components/schemas/${name}` }] });
+
+/** Builds the components of one document: each message reached, once. */
+class Components {
+  readonly schemas: Record<string, Json> = {};
+
+  /** The schema of a field of type `type`, adding the components it refers to. */
+  typeSchema(type: string): Json {
+    if (type.startsWith('[]')) return { type: 'array', items: { default: type.slice(2) in SCALARS ? '' : {}, ...this.typeSchema(type.slice(2)) } };
+    if (type.startsWith('map:')) return { type: 'object', additionalProperties: { default: '', ...this.typeSchema(type.slice(4)) } };
+    if (SCALARS[type]) return { ...SCALARS[type] };
+    const special = SPECIAL[type];
+    if (special) {
+      this.schemas[special[0]] ??= special[1];
+      return ref(special[0]);
+    }
+    if (!MESSAGES[type]) return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    return ref(this.message(type));
+  }
+
+  /** Adds a message's component (and those it refers to); its name. */
+  message(message: string): string {
+    const name = componentName(message);
+    if (this.schemas[name]) return name;
+    const properties: Record<string, Json> = {};
+    const schema: Json = { type: 'object', description: `${message.slice(message.lastIndexOf('.') + 1)} (served by minik).`, properties };
+    this.schemas[name] = schema;
+    this.addFields(message, message, properties);
+    return name;
+  }
+
+  /** The fields of `message` (embedded messages' included) as properties, with their patch metadata. */
+  private addFields(owner: string, message: string, properties: Record<string, Json>): void {
+    for (const [json, type] of Object.values(MESSAGES[message])) {
+      if (json === '') {
+        this.addFields(owner, type, properties);
+        continue;
+      }
+      const meta = fieldPatchMeta(owner, json);
+      const strategy = [meta.mergeKey || meta.set ? 'merge' : '', meta.retainKeys ? 'retainKeys' : '', meta.replace ? 'replace' : ''].filter(Boolean).join(',');
+      properties[json] = {
+        ...this.typeSchema(type),
+        ...(meta.mergeKey ? { 'x-kubernetes-patch-merge-key': meta.mergeKey } : {}),
+        ...(strategy ? { 'x-kubernetes-patch-strategy': strategy } : {}),
+      };
+    }
+  }
+}
+
+/** A decoding schema as OpenAPI, inline (kinds without a wire-format table). */
+function fromSchema(s: Schema): Json {
   switch (s.t) {
     case 'string':
       return { type: 'string' };
@@ -28,58 +161,89 @@ function toOpenAPI(s: Schema): object {
     case 'number':
       return { type: 'number', format: 'double' };
     case 'intOrString':
-      return { 'x-kubernetes-int-or-string': true };
     case 'quantity':
-      return { 'x-kubernetes-int-or-string': true, description: 'Quantity is a fixed-point representation of a number.' };
+      return { 'x-kubernetes-int-or-string': true };
     case 'any':
       return { type: 'object' };
     case 'array':
-      return { type: 'array', items: toOpenAPI(s.items) };
+      return { type: 'array', items: fromSchema(s.items) };
     case 'map':
-      return { type: 'object', additionalProperties: toOpenAPI(s.values) };
+      return { type: 'object', additionalProperties: fromSchema(s.values) };
     case 'object': {
-      const properties: Record<string, object> = {};
-      for (const [k, v] of Object.entries(s.fields)) properties[k] = toOpenAPI(v);
-      return { type: 'object', description: `${s.go} (minik schema).`, properties, ...(s.open ? { 'x-kubernetes-preserve-unknown-fields': true } : {}) };
+      const properties: Record<string, Json> = {};
+      for (const [k, v] of Object.entries(s.fields)) properties[k] = fromSchema(v);
+      return { type: 'object', properties, ...(s.open ? { 'x-kubernetes-preserve-unknown-fields': true } : {}) };
     }
   }
 }
 
-function schemaName(r: ResourceInfo): string {
-  const g = r.group ? r.group.replace(/\.k8s\.io$/, '').split('.')[0] : 'core';
-  return `io.k8s.api.${g}.${r.version}.${r.kind}`;
-}
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+const QUERY = (name: string, description: string): Json => ({ name, in: 'query', description, schema: { type: 'string', uniqueItems: true } });
+const WRITE_PARAMS = [
+  QUERY('dryRun', 'When present, indicates that modifications should not be persisted.'),
+  QUERY('fieldManager', 'A name associated with the actor or entity that is making these changes.'),
+  QUERY('fieldValidation', 'How the server handles unknown or duplicate fields: Ignore, Warn or Strict.'),
+];
 
-function paths(r: ResourceInfo): Record<string, object> {
-  const gvk = { group: r.group, version: r.version, kind: r.kind };
-  const base = `/${gvPath(r.group, r.version)}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.plural}`;
-  const op = (action: string) => ({
-    'x-kubernetes-action': action,
-    'x-kubernetes-group-version-kind': gvk,
-    parameters: [{ name: 'dryRun', in: 'query' }, { name: 'fieldManager', in: 'query' }, { name: 'fieldValidation', in: 'query' }],
-    responses: { '200': { content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(r)}` } } } } },
-  });
+function paths(s: Served, component: string, strategic: boolean): Record<string, Json> {
+  const gvk = { group: s.group, version: s.version, kind: s.kind };
+  const base = `/${gvPath(s.group, s.version)}${s.namespaced ? '/namespaces/{namespace}' : ''}/${s.plural}`;
+  const body = { $ref: `#/components/schemas/${component}` };
+  const answer = { '200': { description: 'OK', content: { 'application/json': { schema: body } } } };
+  const op = (action: string, extra: Json = {}) => ({ 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, responses: answer, ...extra });
+  const write = (action: string, types: string[]) => op(action, { parameters: WRITE_PARAMS, requestBody: { content: Object.fromEntries(types.map((t) => [t, { schema: body }])), required: true } });
   return {
-    [base]: { get: op('list'), post: op('post') },
-    [`${base}/{name}`]: { get: op('get'), put: op('put'), patch: op('patch'), delete: op('delete') },
+    [base]: { get: op('list'), post: write('post', ['*/*']) },
+    [`${base}/{name}`]: {
+      get: op('get'),
+      put: write('put', ['*/*']),
+      patch: write('patch', strategic ? PATCH_TYPES : PATCH_TYPES.filter((t) => !t.includes('strategic'))),
+      delete: op('delete', { parameters: [QUERY('dryRun', 'When present, indicates that modifications should not be persisted.')] }),
+    },
   };
 }
 
+/** GET /openapi/v3 */
+export function openapiV3Index(): object {
+  const out: Record<string, object> = {};
+  const gvs = [...groupVersions().filter(({ group }) => group !== 'metrics.k8s.io'), ...CONVERSIONS.map(({ group, version }) => ({ group, version }))];
+  for (const { group, version } of gvs) out[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}` };
+  return { paths: out };
+}
+
+const documents = new Map<string, object | undefined>();
+
 /** GET /openapi/v3/api/v1 or /openapi/v3/apis/GROUP/VERSION, or undefined. */
 export function openapiV3GroupVersion(path: string): object | undefined {
-  const rs = RESOURCES.filter((r) => gvPath(r.group, r.version) === path);
-  if (rs.length === 0) return undefined;
-  const allPaths: Record<string, object> = {};
-  const schemas: Record<string, object> = {};
-  for (const r of rs) {
-    Object.assign(allPaths, paths(r));
-    const s = SCHEMAS[r.kind];
-    const body = s ? toOpenAPI(s) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-    schemas[schemaName(r)] = {
-      ...body,
-      description: `${r.kind} (${groupVersion(r)}), served by minik.`,
-      'x-kubernetes-group-version-kind': [{ group: r.group, version: r.version, kind: r.kind }],
-    };
+  if (documents.has(path)) return documents.get(path);
+  const kinds = served().filter((s) => gvPath(s.group, s.version) === path);
+  let doc: object | undefined;
+  if (kinds.length > 0) {
+    const components = new Components();
+    const allPaths: Record<string, Json> = {};
+    for (const s of kinds) {
+      const message = messageOf(s);
+      const gvk = [{ group: s.group, version: s.version, kind: s.kind }];
+      let name: string;
+      if (message) {
+        name = components.message(message);
+        const schema = components.schemas[name];
+        const props = schema.properties as Record<string, Json>;
+        components.schemas[name] = {
+          ...schema,
+          description: `${s.kind} (${groupVersion(s)}), served by minik.`,
+          properties: { apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' }, kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' }, ...props },
+          'x-kubernetes-group-version-kind': gvk,
+        };
+      } else {
+        name = `${packageOf(s.group, s.version)}.${s.kind}`;
+        const decoding = SCHEMAS[s.kind];
+        components.schemas[name] = { ...(decoding ? fromSchema(decoding) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }), description: `${s.kind} (${groupVersion(s)}), served by minik.`, 'x-kubernetes-group-version-kind': gvk };
+      }
+      Object.assign(allPaths, paths(s, name, message !== undefined));
+    }
+    doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: allPaths, components: { schemas: components.schemas } };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: allPaths, components: { schemas } };
+  documents.set(path, doc);
+  return doc;
 }
