@@ -64,7 +64,7 @@ export const RESOURCES: ResourceInfo[] = [
   entry({ kind: 'Node', plural: 'nodes', shortNames: ['no'], namespaced: false, subresources: ['status'], columns: core.nodeColumns }),
   entry({ kind: 'ConfigMap', plural: 'configmaps', shortNames: ['cm'], columns: core.configMapColumns }),
   entry({ kind: 'Secret', plural: 'secrets', columns: core.secretColumns }),
-  entry({ kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], columns: core.serviceAccountColumns }),
+  entry({ kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], subresources: ['token'], columns: core.serviceAccountColumns }),
   entry({ kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints', shortNames: ['ep'], columns: core.endpointsColumns }),
   entry({ kind: 'Event', plural: 'events', shortNames: ['ev'], columns: core.eventColumns }),
   entry({ kind: 'PersistentVolume', plural: 'persistentvolumes', shortNames: ['pv'], namespaced: false, subresources: ['status'], columns: storage.persistentVolumeColumns }),

@@ -6,13 +6,14 @@
 import type http from 'node:http';
 import type { Conversion } from '../api/conversion.js';
 import { type ResourceInfo, groupVersion } from '../api/resources.js';
-import type { KubeObject, Pod } from '../api/types.js';
+import type { KubeObject, Pod, ServiceAccount } from '../api/types.js';
 import { Path } from '../api/validation/field-errors.js';
 import { serverSideApply } from './apply.js';
 import { ConvertedResource } from './converted.js';
 import * as E from './errors.js';
 import type { StatusError } from './errors.js';
 import { evict } from './eviction.js';
+import { requestToken } from './tokens.js';
 import { containerLog } from './logs.js';
 import { listMetrics, readMetrics } from './metrics.js';
 import type { DeleteOptions, FieldValidation, ListOptions, PatchType, Registry, WriteOptions } from './registry.js';
@@ -261,6 +262,11 @@ export const SUBRESOURCES: Record<string, (call: ApiCall) => Promise<void> | voi
       }
     });
     res.on('close', () => stop?.());
+  },
+  async token(call) {
+    if (call.method !== 'POST') return call.notSupported();
+    const sa = call.reg.get(call.r, call.ns, call.name!) as ServiceAccount;
+    return call.send(201, requestToken(sa, await call.body(), call.reg.clock.now(), call.r));
   },
   async eviction(call) {
     if (call.method !== 'POST') return call.notSupported();

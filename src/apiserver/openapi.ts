@@ -1,5 +1,6 @@
-// OpenAPI v3 documents: the index kubectl probes, and one document per group-version with the
-// paths of its resources and a component schema per API type, as kube-apiserver publishes them.
+// OpenAPI documents: v3 (the index kubectl probes, and one document per group-version with the
+// paths of its resources and a component schema per API type, as kube-apiserver publishes them),
+// and the v2 definitions kubectl validates the items of a `kind: List` file against.
 // Types come from the wire-format table (api/protobuf/messages.ts, every field of every kind
 // minik decodes), and carry the strategic merge metadata of api/patch-meta.ts; kubectl builds an
 // apply's patch from them (no fall back to /openapi/v2), validates with the `fieldValidation`
@@ -246,4 +247,33 @@ export function openapiV3GroupVersion(path: string): object | undefined {
   }
   documents.set(path, doc);
   return doc;
+}
+
+/** The v3 form of a schema as OpenAPI v2 (Swagger 2.0): refs to #/definitions, no allOf/oneOf. */
+function toV2(s: Json): Json {
+  const allOf = s.allOf as Json[] | undefined;
+  if (allOf?.length === 1 && typeof allOf[0].$ref === 'string') return { $ref: (allOf[0].$ref as string).replace('#/components/schemas/', '#/definitions/') };
+  const out: Json = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'oneOf') out.type = 'string';
+    else if (k === 'default') continue;
+    else if (k === 'properties') out.properties = Object.fromEntries(Object.entries(v as Record<string, Json>).map(([p, ps]) => [p, toV2(ps)]));
+    else if (k === 'items' || k === 'additionalProperties') out[k] = toV2(v as Json);
+    else out[k] = v;
+  }
+  return out;
+}
+
+let v2: Json | undefined;
+
+/** GET /openapi/v2: every served kind's definitions in one Swagger 2.0 document (built once). */
+export function openapiV2(): Json {
+  if (v2) return v2;
+  const definitions: Record<string, Json> = {};
+  for (const path of Object.keys((openapiV3Index() as { paths: Record<string, unknown> }).paths)) {
+    const doc = openapiV3GroupVersion(path) as { components: { schemas: Record<string, Json> } } | undefined;
+    for (const [name, schema] of Object.entries(doc?.components.schemas ?? {})) definitions[name] ??= toV2(schema);
+  }
+  v2 = { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: {}, definitions };
+  return v2;
 }

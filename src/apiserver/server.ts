@@ -10,7 +10,8 @@ import { AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroup, apiGroupList, apiR
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
 import { ApiCall, SUBRESOURCES, type ServerHooks, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, wantsTable } from './handlers.js';
-import { openapiV3Index, openapiV3GroupVersion } from './openapi.js';
+import { openapiV2, openapiV3Index, openapiV3GroupVersion } from './openapi.js';
+import { encodeOpenAPIv2 } from '../api/protobuf/openapi-v2.js';
 import type { ListOptions, Registry } from './registry.js';
 import { parsePath } from './routes.js';
 import { checkPathNames, intParam, parseTarget } from './request.js';
@@ -50,6 +51,11 @@ export const WATCH_BUFFER_BYTES = 16 * 1024 * 1024;
 
 /** The longest timer Node.js can set (about 24.8 days); longer watch timeouts are cut to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The media type kubectl asks /openapi/v2 for. */
+const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2';
+/** The protobuf /openapi/v2, encoded on first request. */
+let openapiV2Protobuf: Uint8Array | undefined;
 
 /** A watch without timeoutSeconds ends after 30 to 60 minutes, as the apiserver's --min-request-timeout spreads them. */
 const MIN_REQUEST_TIMEOUT_S = 1800;
@@ -172,8 +178,14 @@ export class ApiServer {
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end('ok');
         return;
-      case 'openapi-v2':
-        return sendError(res, E.notFoundPath());
+      case 'openapi-v2': {
+        // kubectl asks for gnostic's protobuf form (to validate `kind: List` files); others for JSON.
+        if (!(req.headers.accept ?? '').includes(OPENAPI_V2_PROTOBUF)) return send(res, 200, openapiV2(), { Vary: 'Accept' });
+        openapiV2Protobuf ??= encodeOpenAPIv2(openapiV2());
+        res.writeHead(200, { 'Content-Type': `${OPENAPI_V2_PROTOBUF}.v1.0+protobuf`, 'Content-Length': openapiV2Protobuf.length, Vary: 'Accept' });
+        res.end(openapiV2Protobuf);
+        return;
+      }
       case 'openapi-v3':
         return send(res, 200, openapiV3Index());
       case 'openapi-v3-gv': {

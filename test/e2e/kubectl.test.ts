@@ -148,6 +148,38 @@ spec: {minAvailable: 1, selector: {matchLabels: {app: spread}}}
     await kubectl(['delete', 'deploy,pdb', 'spread']);
   });
 
+  it('applies a kind: List file, validating its items against /openapi/v2 as Kubernetes does', async () => {
+    const list = (extra: string) => `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: listed}
+  data: {a: b}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: listed}
+  spec:
+    selector: {matchLabels: {app: listed}}${extra}
+    template:
+      metadata: {labels: {app: listed}}
+      spec:
+        containers: [{name: c, image: nginx, resources: {requests: {cpu: 100m, memory: 1Gi}}, ports: [{containerPort: 80}]}]
+`;
+    const created = await kubectl(['apply', '-f', '-'], list(''));
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toBe('configmap/listed created\ndeployment.apps/listed created\n');
+    expect((await kubectl(['apply', '-f', '-'], list(''))).stdout).toBe('configmap/listed unchanged\ndeployment.apps/listed unchanged\n');
+    const bad = await kubectl(['apply', '-f', '-'], list('\n    foo: 1\n    replicas: "x"'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      'error: error validating "STDIN": error validating data: [ValidationError(Deployment.spec): unknown field "foo" in io.k8s.api.apps.v1.DeploymentSpec, ' +
+        'ValidationError(Deployment.spec.replicas): invalid type for io.k8s.api.apps.v1.DeploymentSpec.replicas: got "string", expected "integer"]; ' +
+        'if you choose to ignore these errors, turn validation off with --validate=false\n',
+    );
+    await kubectl(['delete', 'cm,deploy', 'listed']);
+  });
+
   it('server-side apply keeps managedFields and reports conflicts as Kubernetes does', async () => {
     const d = (replicas: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ssa}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: ssa}}\n  template:\n    metadata: {labels: {app: ssa}}\n    spec:\n      containers: [{name: c, image: "nginx:1.27"}]\n`;
     expect((await kubectl(['apply', '-f', '-'], d(1))).stdout).toBe('deployment.apps/ssa created\n');
@@ -249,6 +281,31 @@ spec: {minAvailable: 1, selector: {matchLabels: {app: spread}}}
     await ok(['create', 'quota', 'pq', '--hard=pods=10'], 'resourcequota/pq created\n');
     await ok(['create', 'priorityclass', 'ppc', '--value=1000'], 'priorityclass.scheduling.k8s.io/ppc created\n');
     await ok(['autoscale', 'deployment', 'pdep', '--min=1', '--max=3', '--cpu-percent=50'], 'horizontalpodautoscaler.autoscaling/pdep autoscaled\n');
+    await ok(['create', 'clusterrole', 'pcr', '--verb=get,list', '--resource=pods'], 'clusterrole.rbac.authorization.k8s.io/pcr created\n');
+    await ok(['create', 'clusterrolebinding', 'pcrb', '--clusterrole=pcr', '--user=alice'], 'clusterrolebinding.rbac.authorization.k8s.io/pcrb created\n');
+    await ok(['create', 'rolebinding', 'prb', '--clusterrole=pcr', '--serviceaccount=default:psa'], 'rolebinding.rbac.authorization.k8s.io/prb created\n');
+    await ok(['create', 'secret', 'docker-registry', 'preg', '--docker-server=r.example', '--docker-username=u', '--docker-password=p'], 'secret/preg created\n');
+    await ok(['create', 'service', 'nodeport', 'pnp', '--tcp=80:8080'], 'service/pnp created\n');
+    await ok(['create', 'service', 'loadbalancer', 'plb', '--tcp=80:8080'], 'service/plb created\n');
+    await ok(['create', 'service', 'externalname', 'pen', '--external-name=db.example'], 'service/pen created\n');
+    const openssl = commandOnPath('openssl');
+    if (openssl) {
+      // kubectl checks the pair before sending it: a real self-signed certificate and its key.
+      const dir = fs.mkdtempSync(path.join(kubeHome, 'tls-'));
+      await new Promise((resolve) => execFile(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=p.example', '-keyout', path.join(dir, 'k'), '-out', path.join(dir, 'c')], resolve));
+      await ok(['create', 'secret', 'tls', 'ptls', `--cert=${path.join(dir, 'c')}`, `--key=${path.join(dir, 'k')}`], 'secret/ptls created\n');
+      expect((await kubectl(['get', 'secret', 'ptls', '-o', 'jsonpath={.type}'])).stdout).toBe('kubernetes.io/tls');
+    }
+    // serviceaccounts/token: a JWT naming the service account, for the asked audiences and time.
+    const token = await kubectl(['create', 'token', 'psa', '--audience=api', '--duration=20m']);
+    expect(token.stderr).toBe('');
+    const claims = JSON.parse(Buffer.from(token.stdout.trim().split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ aud: ['api'], sub: 'system:serviceaccount:default:psa', 'kubernetes.io': { namespace: 'default', serviceaccount: { name: 'psa' } } });
+    expect(claims.exp - claims.iat).toBe(1200);
+    const short = await kubectl(['create', 'token', 'psa', '--duration=1m']);
+    expect(short.stderr).toBe('error: failed to create token: TokenRequest.authentication.k8s.io "psa" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes\n');
+    expect((await kubectl(['get', 'svc', 'pnp', 'plb', 'pen', '-o', 'jsonpath={.items[*].spec.type}'])).stdout).toBe('NodePort LoadBalancer ExternalName');
+    expect((await kubectl(['get', 'secret', 'preg', '-o', 'jsonpath={.type}'])).stdout).toBe('kubernetes.io/dockerconfigjson');
     const get = async (what: string) => JSON.parse((await kubectl(['get', what, '-o', 'json'])).stdout);
     expect((await get('cm/pcm')).data).toEqual({ a: '1', b: 'two' });
     expect((await get('secret/psec')).data).toEqual({ user: Buffer.from('admin').toString('base64') });

@@ -27,7 +27,7 @@ export function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
   const typeMeta = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
   const kind = typeMeta.kind ?? '';
   if (unknown.contentEncoding) throw new ProtobufError(`content encoding ${String(unknown.contentEncoding)} is not supported`);
-  if (kind !== 'DeleteOptions' && !PROTOBUF_KINDS.includes(kind)) throw new ProtobufError(`minik does not decode ${kind || 'this kind'} from protobuf yet: send it as JSON`, true);
+  if (kind !== 'DeleteOptions' && kind !== 'TokenRequest' && !PROTOBUF_KINDS.includes(kind)) throw new ProtobufError(`minik does not decode ${kind || 'this kind'} from protobuf yet: send it as JSON`, true);
   const raw = (unknown.raw as Uint8Array | undefined) ?? new Uint8Array();
   const message = VERSIONED[`${typeMeta.apiVersion}/${kind}`] ?? kind;
   return { apiVersion: typeMeta.apiVersion, kind, ...wireErrors(kind, () => decodeMessage(raw, MESSAGES[message], message)) };

@@ -339,6 +339,11 @@ export const MESSAGES: Record<string, Message> = {
   TopologySelectorLabelRequirement: { 1: ['key', 'string'], 2: ['values', '[]string'] },
   DeleteOptions: { 1: ['gracePeriodSeconds', 'int64'], 2: ['preconditions', 'Preconditions'], 3: ['orphanDependents', 'bool'], 4: ['propagationPolicy', 'string'], 5: ['dryRun', '[]string'], 6: ['ignoreStoreReadErrorWithClusterBreakingPotential', 'bool'] },
   Preconditions: { 1: ['uid', 'string'], 2: ['resourceVersion', 'string'] },
+  // authentication.k8s.io/v1, the body of serviceaccounts/token (kubectl create token)
+  TokenRequest: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'TokenRequestSpec'], 3: ['status', 'TokenRequestStatus'] },
+  TokenRequestSpec: { 1: ['audiences', '[]string'], 3: ['boundObjectRef', 'BoundObjectReference'], 4: ['expirationSeconds', 'int64'] },
+  BoundObjectReference: { 1: ['kind', 'string'], 2: ['apiVersion', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'] },
+  TokenRequestStatus: { 1: ['token', 'string'], 2: ['expirationTimestamp', 'Time'] },
 };
 
 /** Messages of a kind in a version whose wire form differs from the table's (by `apiVersion/kind`). */
