@@ -12,6 +12,7 @@ import { serverSideApply } from './apply.js';
 import { ConvertedResource } from './converted.js';
 import * as E from './errors.js';
 import type { StatusError } from './errors.js';
+import { encodeProtobuf, hasProtobuf } from '../api/protobuf/encode.js';
 import { evict } from './eviction.js';
 import { requestToken } from './tokens.js';
 import { containerLog } from './logs.js';
@@ -21,15 +22,36 @@ import { boolParam, checkObjectMediaType, decodeBody, intParam, mediaType, readB
 import { getScale, updateScale } from './scale.js';
 import { type IncludeObject, toTable } from './table.js';
 
-export function send(res: http.ServerResponse, code: number, body: unknown, extra: Record<string, string> = {}): void {
+/** The protobuf media type of Kubernetes objects. */
+export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+/**
+ * Whether a client accepts only protobuf. Every other client is answered JSON (kubectl, Helm and
+ * client-go's protobuf clients list JSON too, and read it); these get protobuf.
+ */
+export function protobufOnly(accept: string | undefined): boolean {
+  if (!accept || !accept.includes(PROTOBUF)) return false;
+  const types = accept.split(',').map((t) => t.split(';')[0].trim().toLowerCase());
+  return types.includes(PROTOBUF) && !types.some((t) => t === 'application/json' || t === 'application/yaml' || t === '*/*' || t === 'application/*');
+}
+
+/** Answers `body` as JSON, or as protobuf to a client that accepts only that (406 when the body has no protobuf form). */
+export function send(res: http.ServerResponse, code: number, body: unknown, extra: Record<string, string> = {}, accept?: string): void {
+  if (protobufOnly(accept)) {
+    if (!hasProtobuf(body)) return send(res, 406, E.notAcceptable().status, extra);
+    const bytes = encodeProtobuf(body as Record<string, unknown>);
+    res.writeHead(code, { ...extra, 'Content-Type': PROTOBUF, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache, private' });
+    res.end(bytes);
+    return;
+  }
   // A trailing newline, as the apiserver's JSON encoder writes every body.
   const json = JSON.stringify(body) + '\n';
   res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...extra });
   res.end(json);
 }
 
-export function sendError(res: http.ServerResponse, e: StatusError): void {
-  send(res, e.code, e.status);
+export function sendError(res: http.ServerResponse, e: StatusError, accept?: string): void {
+  send(res, e.code, e.status, {}, accept);
 }
 
 export function wantsTable(accept: string | undefined): boolean {
@@ -99,19 +121,19 @@ export class ApiCall {
     if (this.warnings.length) headers['Warning'] = this.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
     if (wantsTable(this.accept) && (obj as KubeObject).metadata && (obj as KubeObject).kind === this.r.kind)
       return send(this.res, code, toTable(this.r, [obj as KubeObject], this.reg.clock.now(), this.includeObject()), headers);
-    send(this.res, code, obj, headers);
+    send(this.res, code, obj, headers, this.accept);
   }
 
   send(code: number, body: unknown): void {
-    send(this.res, code, body);
+    send(this.res, code, body, {}, this.accept);
   }
 
   refuse(e: StatusError): void {
-    sendError(this.res, e);
+    sendError(this.res, e, this.accept);
   }
 
   notSupported(): void {
-    sendError(this.res, E.methodNotSupported(this.r, this.method.toLowerCase()));
+    sendError(this.res, E.methodNotSupported(this.r, this.method.toLowerCase()), this.accept);
   }
 
   includeObject(): IncludeObject {

@@ -9,8 +9,10 @@ import type { KubeObject } from '../api/types.js';
 import { AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from './discovery.js';
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
-import { ApiCall, SUBRESOURCES, type ServerHooks, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, wantsTable } from './handlers.js';
+import { ApiCall, SUBRESOURCES, type ServerHooks, protobufOnly, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, wantsTable } from './handlers.js';
 import { openapiV2, openapiV3Index, openapiV3GroupVersion } from './openapi.js';
+import { encodeWatchEvent } from '../api/protobuf/encode.js';
+import { groupVersion } from '../api/resources.js';
 import { encodeOpenAPIv2 } from '../api/protobuf/openapi-v2.js';
 import type { ListOptions, Registry } from './registry.js';
 import { parsePath } from './routes.js';
@@ -51,6 +53,9 @@ export const WATCH_BUFFER_BYTES = 16 * 1024 * 1024;
 
 /** The longest timer Node.js can set (about 24.8 days); longer watch timeouts are cut to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The media type of a protobuf watch stream. */
+const PROTOBUF_STREAM = 'application/vnd.kubernetes.protobuf;stream=watch';
 
 /** The media type kubectl asks /openapi/v2 for. */
 const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2';
@@ -103,7 +108,7 @@ export class ApiServer {
       this.handle(req, res, line).catch((e) => {
         const err = e instanceof StatusError ? e : E.internal(e instanceof Error ? e.message : String(e));
         if (err.code >= 500) this.opts.errorLog?.(`${err.code} ${line}: ${e instanceof StatusError ? err.message : ((e as Error)?.stack ?? String(e))}`);
-        if (!res.headersSent) sendError(res, err);
+        if (!res.headersSent) sendError(res, err, req.headers.accept);
         else res.destroy();
       });
     });
@@ -169,7 +174,7 @@ export class ApiServer {
     const route = parsePath(segments);
     this.opts.log?.(line);
     const isPublic = route.type === 'version' || route.type === 'health';
-    if (!isPublic && !prefixOk && !this.authorized(req)) return sendError(res, E.unauthorized());
+    if (!isPublic && !prefixOk && !this.authorized(req)) return sendError(res, E.unauthorized(), req.headers.accept);
 
     switch (route.type) {
       case 'version':
@@ -190,7 +195,7 @@ export class ApiServer {
         return send(res, 200, openapiV3Index());
       case 'openapi-v3-gv': {
         const doc = openapiV3GroupVersion(route.path);
-        return doc ? send(res, 200, doc) : sendError(res, E.notFoundPath());
+        return doc ? send(res, 200, doc) : sendError(res, E.notFoundPath(), req.headers.accept);
       }
       case 'discovery': {
         if ((route.what === 'api' || route.what === 'apis') && wantsAggregatedDiscovery(req.headers.accept)) {
@@ -201,21 +206,21 @@ export class ApiServer {
         else if (route.what === 'apis') doc = apiGroupList();
         else if (route.what === 'group') doc = apiGroup(route.group);
         else doc = apiResourceList(route.group, route.version);
-        return doc ? send(res, 200, doc) : sendError(res, E.notFoundPath());
+        return doc ? send(res, 200, doc) : sendError(res, E.notFoundPath(), req.headers.accept);
       }
       case 'unknown':
-        return sendError(res, E.notFoundPath());
+        return sendError(res, E.notFoundPath(), req.headers.accept);
     }
 
     const { r, name, subresource, namespace } = route;
     checkPathNames(namespace, name);
     const call = new ApiCall(req, res, q, this.registry, r, namespace, name, subresource, this.hooks);
     if (route.convert) return serveConverted(call, route.convert);
-    if (r.namespaced && namespace === undefined && name !== undefined) return sendError(res, E.notFoundPath());
+    if (r.namespaced && namespace === undefined && name !== undefined) return sendError(res, E.notFoundPath(), req.headers.accept);
     if (r.readOnly) return serveMetrics(call);
     if (subresource && subresource !== 'status') {
       const handler = SUBRESOURCES[subresource];
-      return handler ? handler(call) : sendError(res, E.notFoundPath());
+      return handler ? handler(call) : sendError(res, E.notFoundPath(), req.headers.accept);
     }
     return name === undefined ? serveCollection(call) : serveObject(call);
   }
@@ -238,6 +243,10 @@ export class ApiServer {
     if (opts.resourceVersion && opts.resourceVersion !== '0') await this.waitFresh(req, opts.resourceVersion);
     if (req.destroyed) return;
     const table = wantsTable(accept);
+    // A client that accepts only protobuf gets length-prefixed protobuf WatchEvents.
+    const protobuf = !table && protobufOnly(accept);
+    const frame = (type: string, object: object) =>
+      protobuf ? encodeWatchEvent(type, object as Record<string, unknown>, groupVersion(r)) : JSON.stringify({ type, object }) + '\n';
     const now = () => this.registry.clock.now();
     let stop: (() => void) | undefined;
     // A client that stops reading must not make the daemon buffer without limit: past its initial
@@ -259,7 +268,7 @@ export class ApiServer {
     const write = (type: string, obj: KubeObject) => {
       if (closed) return;
       const object = table ? toTable(r, [obj], now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata') : obj;
-      res.write(JSON.stringify({ type, object }) + '\n');
+      res.write(frame(type, object));
       if (started && res.writableLength > allowance) {
         this.opts.errorLog?.(`closing a watch whose client does not read (${res.writableLength} bytes waiting): ${requestLine(req.method ?? 'GET', req.url ?? '/')}`);
         end();
@@ -272,13 +281,13 @@ export class ApiServer {
     } catch (e) {
       if (e instanceof StatusError && e.code === 410) {
         // As the apiserver does: a 200 stream carrying one ERROR event, then the end.
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ type: 'ERROR', object: e.status }) + '\n');
+        res.writeHead(200, { 'Content-Type': protobuf ? PROTOBUF_STREAM : 'application/json' });
+        res.end(frame('ERROR', e.status));
         return;
       }
       throw e;
     }
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, { 'Content-Type': protobuf ? PROTOBUF_STREAM : 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     // Node sends no headers until the first write: flush them so clients know the watch is open.
     res.flushHeaders();
     for (const [t, o] of buffered) write(t, o);

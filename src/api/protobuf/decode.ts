@@ -4,7 +4,7 @@
 // as the JSON encoding has them: times as RFC 3339, bytes as base64, int-or-string as either,
 // quantities as strings, raw extensions as parsed JSON.
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { MESSAGES, PROTOBUF_KINDS, VERSIONED } from './messages.js';
+import { MESSAGES, PROTOBUF_KINDS, messageFor } from './messages.js';
 
 /** The four bytes every Kubernetes protobuf body starts with. */
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -20,17 +20,26 @@ export class ProtobufError extends Error {
   }
 }
 
-/** Decodes an enveloped body: the object, with apiVersion and kind from the envelope. */
+/** Decodes an enveloped request body: the object, with apiVersion and kind from the envelope. */
 export function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
+  return decodeEnveloped(body, (kind) => kind === 'DeleteOptions' || kind === 'TokenRequest' || PROTOBUF_KINDS.includes(kind));
+}
+
+/** Decodes an enveloped answer (an object, a list or a Status), as a protobuf client reads it. */
+export function decodeProtobufAnswer(body: Uint8Array): Record<string, unknown> {
+  return decodeEnveloped(body, () => true);
+}
+
+function decodeEnveloped(body: Uint8Array, accepted: (kind: string) => boolean): Record<string, unknown> {
   if (body.length < 4 || !PROTOBUF_MAGIC.equals(body.subarray(0, 4))) throw new ProtobufError('the body does not start with the protobuf envelope prefix ("k8s\\x00")');
   const unknown = wireErrors('envelope', () => decodeMessage(body.subarray(4), UNKNOWN));
   const typeMeta = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
   const kind = typeMeta.kind ?? '';
   if (unknown.contentEncoding) throw new ProtobufError(`content encoding ${String(unknown.contentEncoding)} is not supported`);
-  if (kind !== 'DeleteOptions' && kind !== 'TokenRequest' && !PROTOBUF_KINDS.includes(kind)) throw new ProtobufError(`minik does not decode ${kind || 'this kind'} from protobuf yet: send it as JSON`, true);
+  const message = accepted(kind) ? messageFor(typeMeta.apiVersion ?? '', kind) : undefined;
+  if (!message) throw new ProtobufError(`minik does not decode ${kind || 'this kind'} from protobuf yet: send it as JSON`, true);
   const raw = (unknown.raw as Uint8Array | undefined) ?? new Uint8Array();
-  const message = VERSIONED[`${typeMeta.apiVersion}/${kind}`] ?? kind;
-  return { apiVersion: typeMeta.apiVersion, kind, ...wireErrors(kind, () => decodeMessage(raw, MESSAGES[message], message)) };
+  return { apiVersion: typeMeta.apiVersion, kind, ...wireErrors(kind, () => decodeMessage(raw, message, kind)) };
 }
 
 /** Runs a decode, turning the wire reader's own errors (a truncated or malformed body) into ProtobufErrors. */

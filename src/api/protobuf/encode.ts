@@ -1,16 +1,15 @@
 // Encoding objects into Kubernetes' protobuf wire format (the inverse of decode.ts): an object
-// of a kind in the message table, wrapped in the `k8s\0` envelope. The server answers JSON; this
-// is for clients that accept only protobuf, and for tests.
+// of a kind in the message table, a list of one, or a Status, wrapped in the `k8s\0` envelope;
+// and watch events, framed. The server answers JSON unless a client accepts only protobuf.
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { PROTOBUF_MAGIC } from './decode.js';
-import { MESSAGES, type Message, VERSIONED } from './messages.js';
+import { MESSAGES, type Message, messageFor } from './messages.js';
 
 /** An object as an enveloped protobuf body (its apiVersion and kind in the envelope). */
 export function encodeProtobuf(obj: Record<string, unknown>): Uint8Array {
   const apiVersion = String(obj.apiVersion ?? '');
   const kind = String(obj.kind ?? '');
-  const name = VERSIONED[`${apiVersion}/${kind}`] ?? kind;
-  const message = MESSAGES[name];
+  const message = messageFor(apiVersion, kind);
   if (!message) throw new Error(`no protobuf message for ${kind}`);
   const w = new BinaryWriter();
   w.tag(1, WireType.LengthDelimited).fork();
@@ -22,6 +21,35 @@ export function encodeProtobuf(obj: Record<string, unknown>): Uint8Array {
   const out = new Uint8Array(PROTOBUF_MAGIC.length + body.length);
   out.set(PROTOBUF_MAGIC, 0);
   out.set(body, PROTOBUF_MAGIC.length);
+  return out;
+}
+
+/** Whether an object can be answered in protobuf (its kind, or its items' kind, has a message). */
+export function hasProtobuf(obj: unknown): boolean {
+  if (typeof obj !== 'object' || obj === null) return false;
+  const { apiVersion, kind } = obj as { apiVersion?: unknown; kind?: unknown };
+  return typeof kind === 'string' && messageFor(String(apiVersion ?? ''), kind) !== undefined;
+}
+
+/**
+ * A watch event as the apiserver streams it in protobuf: a 4-byte big-endian length, then the
+ * enveloped WatchEvent (type 1, object 2: a RawExtension holding the enveloped object).
+ */
+export function encodeWatchEvent(type: string, obj: Record<string, unknown>, apiVersion: string): Uint8Array {
+  const event = new BinaryWriter();
+  event.tag(1, WireType.LengthDelimited).string(type);
+  event.tag(2, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(encodeProtobuf(obj)).finish());
+  const w = new BinaryWriter();
+  w.tag(1, WireType.LengthDelimited).fork();
+  w.tag(1, WireType.LengthDelimited).string(apiVersion);
+  w.tag(2, WireType.LengthDelimited).string('WatchEvent');
+  w.join();
+  w.tag(2, WireType.LengthDelimited).bytes(event.finish());
+  const body = w.finish();
+  const out = new Uint8Array(4 + PROTOBUF_MAGIC.length + body.length);
+  new DataView(out.buffer).setUint32(0, PROTOBUF_MAGIC.length + body.length);
+  out.set(PROTOBUF_MAGIC, 4);
+  out.set(body, 4 + PROTOBUF_MAGIC.length);
   return out;
 }
 

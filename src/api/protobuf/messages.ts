@@ -339,6 +339,11 @@ export const MESSAGES: Record<string, Message> = {
   TopologySelectorLabelRequirement: { 1: ['key', 'string'], 2: ['values', '[]string'] },
   DeleteOptions: { 1: ['gracePeriodSeconds', 'int64'], 2: ['preconditions', 'Preconditions'], 3: ['orphanDependents', 'bool'], 4: ['propagationPolicy', 'string'], 5: ['dryRun', '[]string'], 6: ['ignoreStoreReadErrorWithClusterBreakingPotential', 'bool'] },
   Preconditions: { 1: ['uid', 'string'], 2: ['resourceVersion', 'string'] },
+  // What answers carry besides objects: list metadata and Status errors.
+  ListMeta: { 1: ['selfLink', 'string'], 2: ['resourceVersion', 'string'], 3: ['continue', 'string'], 4: ['remainingItemCount', 'int64'] },
+  Status: { 1: ['metadata', 'ListMeta'], 2: ['status', 'string'], 3: ['message', 'string'], 4: ['reason', 'string'], 5: ['details', 'StatusDetails'], 6: ['code', 'int32'] },
+  StatusDetails: { 1: ['name', 'string'], 2: ['group', 'string'], 3: ['kind', 'string'], 4: ['causes', '[]StatusCause'], 5: ['retryAfterSeconds', 'int32'], 6: ['uid', 'string'] },
+  StatusCause: { 1: ['reason', 'string'], 2: ['message', 'string'], 3: ['field', 'string'] },
   // authentication.k8s.io/v1, the body of serviceaccounts/token (kubectl create token)
   TokenRequest: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'TokenRequestSpec'], 3: ['status', 'TokenRequestStatus'] },
   TokenRequestSpec: { 1: ['audiences', '[]string'], 3: ['boundObjectRef', 'BoundObjectReference'], 4: ['expirationSeconds', 'int64'] },
@@ -398,3 +403,15 @@ Object.assign(MESSAGES, {
 
 /** The kinds minik decodes from protobuf (each kind's message has the kind's name), and DeleteOptions. */
 export const PROTOBUF_KINDS: string[] = ['Pod', 'ReplicationController', 'Service', 'Namespace', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Endpoints', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Lease', 'PodDisruptionBudget', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'StorageClass', 'EndpointSlice', 'APIService', 'PriorityClass'];
+
+/**
+ * The message of an object of `apiVersion` and `kind`, or undefined: a kind's own, a list of a
+ * kind (`PodList`: its ListMeta as field 1, its items as field 2, as every Kubernetes list).
+ */
+export function messageFor(apiVersion: string, kind: string): Message | undefined {
+  const own = MESSAGES[VERSIONED[`${apiVersion}/${kind}`] ?? kind];
+  if (own) return own;
+  if (!kind.endsWith('List')) return undefined;
+  const item = VERSIONED[`${apiVersion}/${kind.slice(0, -4)}`] ?? kind.slice(0, -4);
+  return MESSAGES[item] ? { 1: ['metadata', 'ListMeta'], 2: ['items', `[]${item}`] } : undefined;
+}
