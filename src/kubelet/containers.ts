@@ -2,7 +2,7 @@
 // CrashLoopBackOff. Pure: given the container's last status and the time, it says what the status
 // is now, which events the kubelet records, and when something happens next.
 import { rfc3339 } from '../api/duration.js';
-import type { Container, ContainerState, ContainerStatus, Pod, Probe } from '../api/types.js';
+import type { Container, ContainerStatus, Pod, Probe } from '../api/types.js';
 import { OOM_AFTER_SECONDS, exceedsMemoryLimit, programOf } from '../sim/program.js';
 import { TIMINGS } from './timings.js';
 
@@ -62,7 +62,7 @@ export function isFinished(st: ContainerStatus | undefined, restartPolicy: strin
   return restartPolicy === 'Never' || (restartPolicy === 'OnFailure' && t.exitCode === 0);
 }
 
-/** One step of one container: what it is, and how to record and start it. */
+/** One container being stepped: what it is, and how to record events for it. */
 interface Run {
   pod: Pod;
   c: Container;
@@ -73,25 +73,52 @@ interface Run {
   ev(type: 'Normal' | 'Warning', reason: string, message: string): ContainerEvent;
 }
 
-/**
- * Advances one container. `restartPolicy` is its effective policy (init containers of an
- * `Always` pod restart `OnFailure`; sidecars `Always`); `kind` says how its program runs. A
- * container is in one of three states, each with its own step: waiting for its first start,
- * running, or exited (restarted per policy after the back-off).
- */
-export function stepContainer(pod: Pod, c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app', ctx: ContainerContext): ContainerStep {
-  const fieldPath = kind === 'app' ? `spec.containers{${c.name}}` : `spec.initContainers{${c.name}}`;
-  const run: Run = { pod, c, restartPolicy, kind, ctx, program: programOf(pod, c, kind), ev: (type, reason, message) => ({ type, reason, message, fieldPath }) };
-  const st: ContainerStatus = prev ?? waitingStatus(c, 'ContainerCreating');
-  if (st.state?.waiting && st.state.waiting.reason !== 'CrashLoopBackOff') return firstStart(run, st);
-  if (st.state?.running) return stepRunning(run, st, st.state.running);
-  return stepExited(run, st);
+/** Where a container is: waiting for its first start, running, or exited (or backing off). */
+type Phase = 'waiting' | 'running' | 'exited';
+
+function phaseOf(st: ContainerStatus): Phase {
+  if (st.state?.waiting && st.state.waiting.reason !== 'CrashLoopBackOff') return 'waiting';
+  return st.state?.running ? 'running' : 'exited';
 }
 
-/** A new run of the container (restart `restartCount`), stepped on at once (it may be ready already). */
-function start(run: Run, restartCount: number, lastState: ContainerStatus['lastState'], events: ContainerEvent[]): ContainerStep {
+/**
+ * A transition of a container: from which phase, when it happens (undefined: not for this
+ * container now), and what it does. The engine (stepContainer) takes the earliest due row of the
+ * container's phase, again and again, until the next one lies in the future; on equal times the
+ * row listed first wins.
+ */
+interface Transition {
+  readonly name: string;
+  readonly from: Phase;
+  at(run: Run, st: ContainerStatus): number | undefined;
+  apply(run: Run, st: ContainerStatus, at: number): { status: ContainerStatus; events: ContainerEvent[] };
+}
+
+const startedAtOf = (run: Run, st: ContainerStatus) => Date.parse(st.state?.running?.startedAt ?? rfc3339(run.ctx.now));
+
+/** A running container ends: the status it has after exiting with `exitCode`. */
+function exit(run: Run, st: ContainerStatus, at: number, exitCode: number, reason: string): ContainerStatus {
+  const terminated = { exitCode, reason, startedAt: st.state?.running?.startedAt, finishedAt: rfc3339(at), containerID: st.containerID };
+  // A finished init container counts as ready once it has succeeded.
+  return { ...st, ready: run.kind === 'init' && exitCode === 0, started: false, state: { terminated } };
+}
+
+/** An exited container's last run, whether it restarts, and after which back-off. */
+function exited(run: Run, st: ContainerStatus) {
+  const last = st.state?.terminated ?? st.lastState?.terminated;
+  if (!last) return undefined;
+  const restarts = run.restartPolicy === 'Always' || (run.restartPolicy === 'OnFailure' && last.exitCode !== 0);
+  if (!restarts) return undefined;
+  const ts = rfc3339(run.ctx.now);
+  const finishedAt = Date.parse(last.finishedAt ?? ts);
+  const delay = backoffDelay(st.restartCount, finishedAt - Date.parse(last.startedAt ?? last.finishedAt ?? ts));
+  return { last, finishedAt, restartAt: finishedAt + delay, delay };
+}
+
+/** A new run of the container (restart `restartCount`), started now. */
+function running(run: Run, restartCount: number, lastState: ContainerStatus['lastState']): ContainerStatus {
   const { pod, c, ctx } = run;
-  const status: ContainerStatus = {
+  return {
     name: c.name,
     image: c.image ?? '',
     imageID: `${imageRef(c.image)}@sha256:${'0'.repeat(64)}`,
@@ -103,90 +130,141 @@ function start(run: Run, restartCount: number, lastState: ContainerStatus['lastS
     state: { running: { startedAt: rfc3339(ctx.now) } },
     lastState: lastState ?? {},
   };
-  const next = stepContainer(pod, c, status, run.restartPolicy, run.kind, ctx);
-  return { status: next.status, events: [...events, ...next.events], wakeAt: next.wakeAt };
 }
 
-/** First start: configuration problems keep it waiting (and are retried on every change); else pull, create, start. */
-function firstStart(run: Run, st: ContainerStatus): ContainerStep {
-  const { c, ctx, ev } = run;
-  const problem = ctx.configProblem(c);
-  if (problem) {
-    if (st.state?.waiting?.message === problem) return { status: st, events: [], wakeAt: Infinity };
-    return {
-      status: { ...st, state: { waiting: { reason: 'CreateContainerConfigError', message: problem } } },
-      events: [ev('Normal', 'Pulled', `Container image "${c.image}" already present on machine`), ev('Warning', 'Failed', `Error: ${problem}`)],
-      wakeAt: Infinity,
-    };
-  }
-  const pulled = ctx.pull?.(c) ?? true
-    ? [ev('Normal', 'Pulling', `Pulling image "${c.image}"`), ev('Normal', 'Pulled', `Successfully pulled image "${c.image}" in 412ms (412ms including waiting). Image size: 72188133 bytes.`)]
-    : [ev('Normal', 'Pulled', `Container image "${c.image}" already present on machine`)];
-  return start(run, 0, {}, [
-    ...pulled,
-    ev('Normal', 'Created', `Created container ${c.name}`),
-    ev('Normal', 'Started', `Started container ${c.name}`),
-    ...(run.program.readinessFails ? [ev('Warning', 'Unhealthy', `Readiness probe failed: ${probeFailure(c.readinessProbe!)}`)] : []),
-  ]);
-}
+/** Every transition of a simulated container, by phase; the delays come from TIMINGS and the container's program. */
+const TRANSITIONS: Transition[] = [
+  {
+    // A missing ConfigMap or Secret keeps it waiting; retried on every change (said once per problem).
+    name: 'config error',
+    from: 'waiting',
+    at: (run, st) => {
+      const problem = run.ctx.configProblem(run.c);
+      return problem && st.state?.waiting?.message !== problem ? run.ctx.now : undefined;
+    },
+    apply: (run, st) => {
+      const problem = run.ctx.configProblem(run.c)!;
+      return {
+        status: { ...st, state: { waiting: { reason: 'CreateContainerConfigError', message: problem } } },
+        events: [run.ev('Normal', 'Pulled', `Container image "${run.c.image}" already present on machine`), run.ev('Warning', 'Failed', `Error: ${problem}`)],
+      };
+    },
+  },
+  {
+    // First start: pull (or find the image present), create, start.
+    name: 'start',
+    from: 'waiting',
+    at: (run) => (run.ctx.configProblem(run.c) ? undefined : run.ctx.now),
+    apply: (run) => {
+      const { c, ev } = run;
+      const pulled = run.ctx.pull?.(c) ?? true
+        ? [ev('Normal', 'Pulling', `Pulling image "${c.image}"`), ev('Normal', 'Pulled', `Successfully pulled image "${c.image}" in 412ms (412ms including waiting). Image size: 72188133 bytes.`)]
+        : [ev('Normal', 'Pulled', `Container image "${c.image}" already present on machine`)];
+      return {
+        status: running(run, 0, {}),
+        events: [
+          ...pulled,
+          ev('Normal', 'Created', `Created container ${c.name}`),
+          ev('Normal', 'Started', `Started container ${c.name}`),
+          ...(run.program.readinessFails ? [ev('Warning', 'Unhealthy', `Readiness probe failed: ${probeFailure(c.readinessProbe!)}`)] : []),
+        ],
+      };
+    },
+  },
+  {
+    // Its program exits by itself (simulated run time and exit code).
+    name: 'exit',
+    from: 'running',
+    at: (run, st) => (run.program.runSeconds === Infinity ? undefined : startedAtOf(run, st) + run.program.runSeconds * 1000),
+    apply: (run, st, at) => ({ status: exit(run, st, at, run.program.exitCode, run.program.exitCode === 0 ? 'Completed' : 'Error'), events: [] }),
+  },
+  {
+    // It uses more memory than its limit allows.
+    name: 'OOM kill',
+    from: 'running',
+    at: (run, st) => (exceedsMemoryLimit(run.pod, run.c) ? startedAtOf(run, st) + OOM_AFTER_SECONDS * 1000 : undefined),
+    apply: (run, st, at) => ({ status: exit(run, st, at, 137, 'OOMKilled'), events: [] }),
+  },
+  {
+    // Its liveness probe has failed failureThreshold times.
+    name: 'liveness kill',
+    from: 'running',
+    at: (run, st) => (run.program.livenessFails && run.c.livenessProbe ? startedAtOf(run, st) + livenessKillAfterMs(run.c.livenessProbe) : undefined),
+    apply: (run, st, at) => ({
+      status: exit(run, st, at, 143, 'Error'),
+      events: [run.ev('Warning', 'Unhealthy', `Liveness probe failed: ${probeFailure(run.c.livenessProbe!)}`), run.ev('Normal', 'Killing', `Container ${run.c.name} failed liveness probe, will be restarted`)],
+    }),
+  },
+  {
+    // Ready after the readiness probe's initial delay, unless the probe is set to fail (then never;
+    // the failure was reported when it started). Init containers are never ready while running.
+    name: 'ready',
+    from: 'running',
+    at: (run, st) => (!st.ready && !run.program.readinessFails && run.kind !== 'init' ? startedAtOf(run, st) + (run.c.readinessProbe?.initialDelaySeconds ?? 0) * 1000 : undefined),
+    apply: (_run, st) => ({ status: { ...st, ready: true }, events: [] }),
+  },
+  {
+    // Restarted per policy once the back-off has passed (at once for a first crash).
+    name: 'restart',
+    from: 'exited',
+    at: (run, st) => exited(run, st)?.restartAt,
+    apply: (run, st) => ({
+      status: running(run, st.restartCount + 1, { terminated: exited(run, st)!.last }),
+      events: [
+        run.ev('Normal', 'Pulled', `Container image "${run.c.image}" already present on machine`),
+        run.ev('Normal', 'Created', `Created container ${run.c.name}`),
+        run.ev('Normal', 'Started', `Started container ${run.c.name}`),
+      ],
+    }),
+  },
+  {
+    // Meanwhile CrashLoopBackOff, from the moment it exited (entered once, and not when the restart is already due).
+    name: 'back-off',
+    from: 'exited',
+    at: (run, st) => {
+      const e = exited(run, st);
+      return e && st.state?.waiting?.reason !== 'CrashLoopBackOff' && e.restartAt > run.ctx.now ? e.finishedAt : undefined;
+    },
+    apply: (run, st) => {
+      const { c, pod, ev } = run;
+      const e = exited(run, st)!;
+      return {
+        status: { ...st, ready: false, started: false, state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${formatBackoff(e.delay)} restarting failed container=${c.name} pod=${podKey(pod)}` } }, lastState: { terminated: e.last } },
+        events: [ev('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podKey(pod)}`)],
+      };
+    },
+  },
+];
 
-/** Running: it ends by its own exit, an OOM kill or a failing liveness probe, whichever comes first; it becomes ready after the readiness probe's delay. */
-function stepRunning(run: Run, st: ContainerStatus, running: NonNullable<ContainerState['running']>): ContainerStep {
-  const { pod, c, ctx, ev, program, kind } = run;
-  const now = ctx.now;
-  const startedAt = Date.parse(running.startedAt ?? rfc3339(now));
-  const ends: { at: number; exitCode: number; reason: string; events: ContainerEvent[] }[] = [];
-  if (program.runSeconds !== Infinity) ends.push({ at: startedAt + program.runSeconds * 1000, exitCode: program.exitCode, reason: program.exitCode === 0 ? 'Completed' : 'Error', events: [] });
-  if (exceedsMemoryLimit(pod, c)) ends.push({ at: startedAt + OOM_AFTER_SECONDS * 1000, exitCode: 137, reason: 'OOMKilled', events: [] });
-  if (program.livenessFails && c.livenessProbe) {
-    const msg = `Liveness probe failed: ${probeFailure(c.livenessProbe)}`;
-    ends.push({ at: startedAt + livenessKillAfterMs(c.livenessProbe), exitCode: 143, reason: 'Error', events: [ev('Warning', 'Unhealthy', msg), ev('Normal', 'Killing', `Container ${c.name} failed liveness probe, will be restarted`)] });
+/**
+ * Advances one container to `ctx.now`. `restartPolicy` is its effective policy (init containers
+ * of an `Always` pod restart `OnFailure`; sidecars `Always`); `kind` says how its program runs.
+ * Applies the due transitions of its phase in time order; `wakeAt` is when the next one is due.
+ */
+export function stepContainer(pod: Pod, c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app', ctx: ContainerContext): ContainerStep {
+  const fieldPath = kind === 'app' ? `spec.containers{${c.name}}` : `spec.initContainers{${c.name}}`;
+  const run: Run = { pod, c, restartPolicy, kind, ctx, program: programOf(pod, c, kind), ev: (type, reason, message) => ({ type, reason, message, fieldPath }) };
+  let status: ContainerStatus = prev ?? waitingStatus(c, 'ContainerCreating');
+  const events: ContainerEvent[] = [];
+  // Each transition moves the container on; a handful per step at most (start, ready, exit, back-off, restart, ...).
+  for (let moves = 0; moves < 64; moves++) {
+    const phase = phaseOf(status);
+    let next: Transition | undefined;
+    let nextAt = Infinity;
+    for (const t of TRANSITIONS) {
+      if (t.from !== phase) continue;
+      const at = t.at(run, status);
+      if (at !== undefined && at < nextAt) {
+        next = t;
+        nextAt = at;
+      }
+    }
+    if (!next || nextAt > ctx.now) return { status, events, wakeAt: nextAt };
+    const moved = next.apply(run, status, nextAt);
+    status = moved.status;
+    events.push(...moved.events);
   }
-  ends.sort((a, b) => a.at - b.at);
-  const end = ends[0];
-  if (end && end.at <= now) {
-    const terminated = { exitCode: end.exitCode, reason: end.reason, startedAt: running.startedAt, finishedAt: rfc3339(end.at), containerID: st.containerID };
-    // A finished init container counts as ready once it has succeeded.
-    const next = stepContainer(pod, c, { ...st, ready: kind === 'init' && end.exitCode === 0, started: false, state: { terminated } }, run.restartPolicy, kind, ctx);
-    return { status: next.status, events: [...end.events, ...next.events], wakeAt: next.wakeAt };
-  }
-  let wakeAt = end?.at ?? Infinity;
-  // Readiness: after the probe's initial delay, unless the probe is set to fail (then never;
-  // the failure was reported when the container started).
-  if (!st.ready && !program.readinessFails && kind !== 'init') {
-    const readyAt = startedAt + (c.readinessProbe?.initialDelaySeconds ?? 0) * 1000;
-    if (readyAt <= now) return { status: { ...st, ready: true }, events: [], wakeAt };
-    wakeAt = Math.min(wakeAt, readyAt);
-  }
-  return { status: st, events: [], wakeAt };
-}
-
-/** Exited (or waiting in back-off): restarted per policy once the back-off has passed, CrashLoopBackOff meanwhile. */
-function stepExited(run: Run, st: ContainerStatus): ContainerStep {
-  const { pod, c, ctx, ev, restartPolicy } = run;
-  const now = ctx.now;
-  const ts = rfc3339(now);
-  const last = st.state?.terminated ?? st.lastState?.terminated;
-  if (!last) return { status: st, events: [], wakeAt: Infinity };
-  const restarts = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && last.exitCode !== 0);
-  if (!restarts) return { status: st, events: [], wakeAt: Infinity };
-  const finishedAt = Date.parse(last.finishedAt ?? ts);
-  const ranMs = finishedAt - Date.parse(last.startedAt ?? last.finishedAt ?? ts);
-  const delay = backoffDelay(st.restartCount, ranMs);
-  const lastState = { terminated: last };
-  if (finishedAt + delay <= now) {
-    return start(run, st.restartCount + 1, lastState, [
-      ev('Normal', 'Pulled', `Container image "${c.image}" already present on machine`),
-      ev('Normal', 'Created', `Created container ${c.name}`),
-      ev('Normal', 'Started', `Started container ${c.name}`),
-    ]);
-  }
-  if (st.state?.waiting?.reason === 'CrashLoopBackOff') return { status: st, events: [], wakeAt: finishedAt + delay };
-  return {
-    status: { ...st, ready: false, started: false, state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${formatBackoff(delay)} restarting failed container=${c.name} pod=${podKey(pod)}` } }, lastState },
-    events: [ev('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podKey(pod)}`)],
-    wakeAt: finishedAt + delay,
-  };
+  return { status, events, wakeAt: ctx.now };
 }
 
 /** Go's duration text for a back-off: `10s`, `1m20s`, `5m0s`. */
