@@ -32,6 +32,32 @@ describe('workload commands', () => {
     expect((await run('rollout', 'status', 'deploy/hello', '-n', 'team-a', '--timeout=30s')).code).toBe(0);
   });
 
+  it('creates the RBAC, policy, ingress and cron job kinds from flags, and asks for a service account token', async () => {
+    const created = [
+      [['create', 'cronjob', 'nightly', '--image=busybox', '--schedule=0 2 * * *', '--', 'date'], 'cronjob.batch/nightly created'],
+      [['create', 'pdb', 'web', '--selector=app=web', '--min-available=1'], 'poddisruptionbudget.policy/web created'],
+      [['create', 'priorityclass', 'batch', '--value=100'], 'priorityclass.scheduling.k8s.io/batch created'],
+      [['create', 'quota', 'small', '--hard=pods=5'], 'resourcequota/small created'],
+      [['create', 'role', 'reader', '--verb=get,list', '--resource=pods,deploy'], 'role.rbac.authorization.k8s.io/reader created'],
+      [['create', 'clusterrole', 'node-reader', '--verb=get', '--resource=nodes'], 'clusterrole.rbac.authorization.k8s.io/node-reader created'],
+      [['create', 'rolebinding', 'reader', '--role=reader', '--serviceaccount=default:default'], 'rolebinding.rbac.authorization.k8s.io/reader created'],
+      [['create', 'clusterrolebinding', 'node-reader', '--clusterrole=node-reader', '--user=alice'], 'clusterrolebinding.rbac.authorization.k8s.io/node-reader created'],
+      [['create', 'ingress', 'web', '--rule=web.example/*=web:80'], 'ingress.networking.k8s.io/web created'],
+    ] as const;
+    for (const [args, line] of created) expect((await run(...args)).stdout).toBe(`${line}\n`);
+    const role = JSON.parse((await run('get', 'role', 'reader', '-o', 'json')).stdout);
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list'] },
+    ]);
+    const ing = JSON.parse((await run('get', 'ingress', 'web', '-o', 'json')).stdout);
+    expect(ing.spec.rules).toEqual([{ host: 'web.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }]);
+    const token = await run('create', 'token', 'default', '--duration=1h');
+    const claims = JSON.parse(Buffer.from(token.stdout.trim().split('.')[1], 'base64url').toString());
+    expect([claims.sub, claims.exp - claims.iat]).toEqual(['system:serviceaccount:default:default', 3600]);
+    expect((await run('create', 'pdb', 'bad', '--selector=app=x')).stderr).toBe('error: one of min-available or max-unavailable must be specified\n');
+  });
+
   it('create configmap and create secret build their data from literals, files, folders and env files, as kubectl does', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minik-create-'));
     try {

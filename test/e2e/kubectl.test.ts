@@ -225,6 +225,32 @@ items:
     ['get', 'foo'],
   ])('minikctl %s prints what kubectl prints', (...args) => expectSameAsKubectl(args));
 
+  // kubectl's generators build objects on the client: with --dry-run=client -o yaml nothing is
+  // sent, and minikctl must print the same object byte for byte.
+  it.each([
+    ['create', 'cronjob', 'cj', '--image=busybox', '--schedule=*/5 * * * *', '--', 'date', '-u'],
+    ['create', 'cronjob', 'cj', '--image=busybox', '--schedule=@hourly', '--restart=Never'],
+    ['create', 'pdb', 'p', '--selector=app=a,tier in (x,y),!legacy', '--min-available=50%'],
+    ['create', 'poddisruptionbudget', 'p', '--selector=app=a', '--max-unavailable=1'],
+    ['create', 'priorityclass', 'pc', '--value=1000', '--description=for batch', '--preemption-policy=Never'],
+    ['create', 'priorityclass', 'pc', '--global-default'],
+    ['create', 'quota', 'q', '--hard=pods=10,cpu=1,requests.memory=1Gi', '--scopes=BestEffort,NotTerminating'],
+    ['create', 'role', 'r', '--verb=get,list', '--verb=watch', '--resource=pods,deployments.apps', '--resource=pods/log', '--resource-name=a'],
+    ['create', 'role', 'r', '--verb=*', '--resource=deploy,sts,cm'],
+    ['create', 'clusterrole', 'cr', '--verb=get', '--resource=nodes', '--non-resource-url=/logs/*', '--non-resource-url=/healthz'],
+    ['create', 'clusterrole', 'agg', '--aggregation-rule=rbac.example.com/aggregate-to-monitoring=true'],
+    ['create', 'rolebinding', 'rb', '--clusterrole=view', '--user=u1', '--user=u2', '--group=g', '--serviceaccount=ns:sa'],
+    ['create', 'rolebinding', 'rb', '--role=r'],
+    ['create', 'clusterrolebinding', 'crb', '--clusterrole=cluster-admin', '--serviceaccount=kube-system:default'],
+    ['create', 'ingress', 'i', '--rule=foo.com/bar=svc1:8080,tls=my-cert', '--rule=foo.com/baz*=svc2:http', '--rule=/all=svc3:80', '--class=nginx', '--annotation=a=b'],
+    ['create', 'ingress', 'i', '--default-backend=def:80', '--rule=bar.com/=svc:80,tls'],
+    ['create', 'token', 'default', '--duration=1m2s'],
+  ])('minikctl %s %s prints what kubectl prints (--dry-run=client -o yaml)', (...args) => {
+    // The flags go before a `--` (what follows it is the container's command).
+    const at = args.includes('--') ? args.indexOf('--') : args.length;
+    return expectSameAsKubectl(args[1] === 'token' ? args : [...args.slice(0, at), '--dry-run=client', '-o', 'yaml', ...args.slice(at)]);
+  });
+
   it('scales, labels, annotates and deletes', async () => {
     expect((await kubectl(['scale', 'deploy', 'kweb', '--replicas=1'])).stdout).toBe('deployment.apps/kweb scaled\n');
     expect((await kubectl(['label', 'pod', 'kpod', 'tier=fe'])).stdout).toBe('pod/kpod labeled\n');

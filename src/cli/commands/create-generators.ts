@@ -1,17 +1,23 @@
-// `minikctl create job|deployment|namespace NAME ...`: objects built from flags, as kubectl's
-// generators build them (including `create job --from=cronjob/NAME`).
+// `minikctl create KIND NAME ...`: objects built from flags, as kubectl's generators build them
+// (including `create job --from=cronjob/NAME`), and `create token`. The builders of the other
+// kinds are in create-data.ts, create-service.ts, create-policy.ts, create-rbac.ts and
+// create-ingress.ts; this file registers every subcommand.
 import type { Command } from 'commander';
 import { qualifiedSingular, resolveResource, resourceNamed } from '../../api/resources.js';
 import type { CronJob, KubeObject } from '../../api/types.js';
-import { resourcePath } from '../../client/client.js';
+import { ApiError, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { preparePrinter, renderObjects } from '../output.js';
 import { collect, resolveNamespace } from '../flags.js';
 import { type ServiceOptions, type ServiceType, serviceFrom } from './create-service.js';
 import { type DataSources, type DockerRegistryOptions, configMapFrom, dockerRegistrySecretFrom, genericSecretFrom, tlsSecretFrom } from './create-data.js';
+import { type IngressOptions, ingressFrom } from './create-ingress.js';
+import { type PdbOptions, type PriorityClassOptions, type QuotaOptions, pdbFrom, priorityClassFrom, quotaFrom } from './create-policy.js';
+import { type BindingOptions, type RoleOptions, clusterRoleBindingFrom, clusterRoleFrom, roleBindingFrom, roleFrom } from './create-rbac.js';
+import { parseDuration } from '../waiting.js';
 
-export interface GeneratorOptions extends DataSources, DockerRegistryOptions, ServiceOptions {
+export interface GeneratorOptions extends DataSources, DockerRegistryOptions, ServiceOptions, PdbOptions, PriorityClassOptions, QuotaOptions, RoleOptions, BindingOptions, IngressOptions {
   namespace?: string;
   type?: string;
   cert?: string;
@@ -22,6 +28,13 @@ export interface GeneratorOptions extends DataSources, DockerRegistryOptions, Se
   from?: string;
   replicas?: string;
   port?: string;
+  schedule?: string;
+  restart?: string;
+  audience?: string[];
+  duration?: string;
+  boundObjectKind?: string;
+  boundObjectName?: string;
+  boundObjectUid?: string;
 }
 
 /**
@@ -96,6 +109,67 @@ export async function runCreateJob(ctx: Context, name: string, command: string[]
     spec: { template: { metadata: { creationTimestamp: null }, spec: { containers: [{ name, image, ...(command.length ? { command } : {}), resources: {} }], restartPolicy: 'Never' } } },
     status: {},
   }, opts);
+}
+
+/** `create cronjob NAME --image=IMG --schedule=CRON [--restart=OnFailure] [-- COMMAND ...]`. */
+export function cronJobFrom(name: string, command: string[], opts: GeneratorOptions): KubeObject {
+  const image = Array.isArray(opts.image) ? opts.image[0] : opts.image;
+  if (!image) throw new CliError('error: --image must be specified');
+  if (!opts.schedule) throw new CliError('error: --schedule must be specified');
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name },
+    spec: {
+      schedule: opts.schedule,
+      jobTemplate: {
+        metadata: { creationTimestamp: null, name },
+        spec: { template: { metadata: { creationTimestamp: null }, spec: { containers: [{ name, image, ...(command.length ? { command } : {}), resources: {} }], restartPolicy: opts.restart ?? 'OnFailure' } } },
+      },
+    },
+    status: {},
+  };
+}
+
+/**
+ * `create token SA [--audience=A] [--duration=D] [--bound-object-kind=K --bound-object-name=N]`:
+ * asks serviceaccounts/SA/token for a token and prints it (or the TokenRequest with -o).
+ */
+export async function runCreateToken(ctx: Context, name: string, opts: GeneratorOptions): Promise<number> {
+  let expirationSeconds: number | undefined;
+  if (opts.duration !== undefined) {
+    const ms = parseDuration(opts.duration);
+    if (ms % 1000 !== 0) throw new CliError('error: --duration must be an integer number of seconds');
+    if (ms > 0) expirationSeconds = ms / 1000;
+  }
+  if (opts.boundObjectName && !opts.boundObjectKind) throw new CliError('error: --bound-object-name can only be set if --bound-object-kind is provided');
+  const kinds: Record<string, string> = { Pod: 'v1', Secret: 'v1', Node: 'v1' };
+  if (opts.boundObjectKind && !kinds[opts.boundObjectKind]) throw new CliError(`error: supported --bound-object-kind values are ${Object.keys(kinds).join(', ')}`);
+  if (opts.boundObjectKind && !opts.boundObjectName) throw new CliError('error: --bound-object-name is required if --bound-object-kind is provided');
+  const request = {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    metadata: { creationTimestamp: null },
+    spec: {
+      audiences: opts.audience ?? [],
+      ...(expirationSeconds !== undefined ? { expirationSeconds } : {}),
+      ...(opts.boundObjectKind ? { boundObjectRef: { kind: opts.boundObjectKind, apiVersion: kinds[opts.boundObjectKind], name: opts.boundObjectName, ...(opts.boundObjectUid ? { uid: opts.boundObjectUid } : {}) } } : {}),
+    },
+    status: { expirationTimestamp: null, token: '' },
+  };
+  const fmt = opts.output ? await preparePrinter(opts.output) : undefined;
+  try {
+    const client = await ctx.client();
+    const saR = resourceNamed('serviceaccounts');
+    const res = await client.request('POST', `${resourcePath(saR, resolveNamespace(opts), name)}/token`, { body: request });
+    const answered = res.body as KubeObject & { status?: { token?: string } };
+    ctx.out(fmt && fmt.kind !== 'table' ? renderObjects(fmt, [{ r: saR, o: answered }], true) : `${answered.status?.token ?? ''}\n`);
+    return 0;
+  } catch (e) {
+    // kubectl prints the server's message as it is (not the usual `Error from server` wording).
+    ctx.err(`error: failed to create token: ${e instanceof ApiError ? e.message : formatError(e).replace(/^error: /, '').trimEnd()}`);
+    return 1;
+  }
 }
 
 /** The container name kubectl derives from an image: its last path part, without tag or digest. */
@@ -188,6 +262,72 @@ export function registerCreateGenerators(create: Command, ctx: () => Context, do
     c.addHelpText('after', `\nExamples:\n  minikctl create service ${sub} my-svc ${type === 'ExternalName' ? '--external-name bar.com' : '--tcp=5678:8080'}\n`);
     c.action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => serviceFrom(type, name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
   }
+  common(create.command('cronjob').alias('cj').description('Create a cron job with the specified name').argument('<name>').argument('[command...]'))
+    .option('--image <image>', 'Image name to run')
+    .option('--schedule <cron>', 'A schedule in the Cron format the job should be run with')
+    .option('--restart <policy>', "job's restart policy. supported values: OnFailure, Never", 'OnFailure')
+    .addHelpText('after', `\nExamples:\n  # Create a cron job\n  minikctl create cronjob my-job --image=busybox --schedule="*/1 * * * *"\n\n  # Create a cron job with a command\n  minikctl create cronjob my-job --image=busybox --schedule="*/1 * * * *" -- date\n`)
+    .action((name: string, command: string[], _o: GeneratorOptions, cmd: Command) => done(generated(() => cronJobFrom(name, command, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  common(create.command('poddisruptionbudget').alias('pdb').description('Create a pod disruption budget with the specified name').argument('<name>'))
+    .option('--selector <selector>', 'A label selector to use for this budget')
+    .option('--min-available <n>', 'The minimum number or percentage of available pods this budget requires')
+    .option('--max-unavailable <n>', 'The maximum number or percentage of unavailable pods this budget requires')
+    .addHelpText('after', `\nExamples:\n  # Create a pod disruption budget named my-pdb that will select all pods with the app=rails label\n  # and require at least one of them being available at any point in time\n  minikctl create poddisruptionbudget my-pdb --selector=app=rails --min-available=1\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => pdbFrom(name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  common(create.command('priorityclass').alias('pc').description('Create a priority class with the specified name').argument('<name>'))
+    .option('--value <n>', 'the value of this priority class', '0')
+    .option('--global-default', 'global-default specifies whether this PriorityClass should be considered as the default priority')
+    .option('--description <text>', 'description is an arbitrary string that usually provides guidelines on when this priority class should be used')
+    .option('--preemption-policy <policy>', 'preemption-policy is the policy for preempting pods with lower priority', 'PreemptLowerPriority')
+    .addHelpText('after', `\nExamples:\n  # Create a priority class named high-priority\n  minikctl create priorityclass high-priority --value=1000 --description="high priority"\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => priorityClassFrom(name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  common(create.command('quota').alias('resourcequota').description('Create a quota with the specified name').argument('<name>'))
+    .option('--hard <list>', 'A comma-delimited set of resource=quantity pairs that define a hard limit')
+    .option('--scopes <list>', 'A comma-delimited set of quota scopes that must all match each object tracked by the quota')
+    .addHelpText('after', `\nExamples:\n  # Create a new resource quota named my-quota\n  minikctl create quota my-quota --hard=cpu=1,memory=1G,pods=2,services=3,replicationcontrollers=2,resourcequotas=1,secrets=5,persistentvolumeclaims=10\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => quotaFrom(name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  const rules = (c: Command) =>
+    c
+      .option('--verb <verbs>', 'Verb that applies to the resources contained in the rule (repeatable)', collect)
+      .option('--resource <resources>', 'Resource that the rule applies to (repeatable)', collect)
+      .option('--resource-name <names>', 'Resource in the white list that the rule applies to (repeatable)', collect);
+  rules(common(create.command('role').description('Create a role with single rule').argument('<name>')))
+    .addHelpText('after', `\nExamples:\n  # Create a role named "pod-reader" that allows user to perform "get", "watch" and "list" on pods\n  minikctl create role pod-reader --verb=get --verb=list --verb=watch --resource=pods\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => roleFrom(name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  rules(common(create.command('clusterrole').description('Create a cluster role').argument('<name>')))
+    .option('--non-resource-url <urls>', 'A partial url that user should have access to (repeatable)', collect)
+    .option('--aggregation-rule <selector>', 'An aggregation label selector for combining ClusterRoles')
+    .addHelpText('after', `\nExamples:\n  # Create a cluster role named "pod-reader" that allows user to perform "get", "watch" and "list" on pods\n  minikctl create clusterrole pod-reader --verb=get,list,watch --resource=pods\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => clusterRoleFrom(name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  const subjects = (c: Command) =>
+    c
+      .option('--user <names>', 'Usernames to bind to the role (repeatable)', collect)
+      .option('--group <names>', 'Groups to bind to the role (repeatable)', collect)
+      .option('--serviceaccount <namespace:name>', 'Service accounts to bind to the role, in the format <namespace>:<name> (repeatable)', collect);
+  subjects(common(create.command('rolebinding').description('Create a role binding for a particular role or cluster role').argument('<name>')))
+    .option('--role <name>', 'Role this RoleBinding should reference')
+    .option('--clusterrole <name>', 'ClusterRole this RoleBinding should reference')
+    .addHelpText('after', `\nExamples:\n  # Create a role binding for user1, user2, and group1 using the admin cluster role\n  minikctl create rolebinding admin --clusterrole=admin --user=user1 --user=user2 --group=group1\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => roleBindingFrom(name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  subjects(common(create.command('clusterrolebinding').description('Create a cluster role binding for a particular cluster role').argument('<name>')))
+    .option('--clusterrole <name>', 'ClusterRole this ClusterRoleBinding should reference')
+    .addHelpText('after', `\nExamples:\n  # Create a cluster role binding for user1, user2, and group1 using the cluster-admin cluster role\n  minikctl create clusterrolebinding cluster-admin --clusterrole=cluster-admin --user=user1 --user=user2 --group=group1\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => clusterRoleBindingFrom(name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  common(create.command('ingress').alias('ing').description('Create an ingress with the specified name').argument('<name>'))
+    .option('--rule <rule>', 'Rule in format host/path=service:port[,tls=secretname]; a path ending in * matches by prefix (repeatable)', collect)
+    .option('--class <name>', 'Ingress Class to be used')
+    .option('--default-backend <service:port>', 'Default service for backend, in format of svcname:port')
+    .option('--annotation <key=value>', 'Annotation to insert in the ingress object (repeatable)', collect)
+    .addHelpText('after', `\nExamples:\n  # Create a single ingress called 'simple' that directs requests to foo.com/bar to svc\n  # svc1:8080 with a TLS secret "my-cert"\n  minikctl create ingress simple --rule="foo.com/bar=svc1:8080,tls=my-cert"\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(generated(() => ingressFrom(name, cmd.optsWithGlobals()), cmd.optsWithGlobals())));
+  common(create.command('token').description('Request a service account token').argument('<serviceaccount>'))
+    .option('--audience <audience>', 'Audience of the requested token (repeatable)', collect)
+    .option('--duration <duration>', 'Requested lifetime of the issued token (the server may return a different one)')
+    .option('--bound-object-kind <kind>', 'Kind of an object to bind the token to: Pod, Secret or Node')
+    .option('--bound-object-name <name>', 'Name of an object to bind the token to')
+    .option('--bound-object-uid <uid>', 'UID of an object to bind the token to')
+    .addHelpText('after', `\nExamples:\n  # Request a token to authenticate to the kube-apiserver as the service account "myapp" in the current namespace\n  minikctl create token myapp\n\n  # Request a token with a custom expiration\n  minikctl create token myapp --duration 10m\n`)
+    .action((name: string, _o: GeneratorOptions, cmd: Command) => done(runCreateToken(ctx(), name, cmd.optsWithGlobals())));
   common(create.command('serviceaccount').alias('sa').description('Create a service account with the specified name').argument('<name>'))
     .action((name: string, _o: GeneratorOptions, cmd: Command) => done(createObject(ctx(), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } }, cmd.optsWithGlobals())));
   const secret = create.command('secret').description('Create a secret using a specified subcommand');
