@@ -50,10 +50,8 @@ export function defaultPodSpec(spec: PodSpec): void {
   }
 }
 
-/** Admission-time pod defaults: service account, enableServiceLinks and the default tolerations (priority: the Priority admission plugin). */
+/** Pod-only defaults: enableServiceLinks and the default tolerations (service account and priority: admission plugins). */
 function admitPod(spec: PodSpec): void {
-  spec.serviceAccountName ??= (spec.serviceAccount as string | undefined) ?? 'default';
-  spec.serviceAccount ??= spec.serviceAccountName;
   spec.enableServiceLinks ??= true;
   const tol = (spec.tolerations ??= []);
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {

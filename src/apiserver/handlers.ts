@@ -247,13 +247,9 @@ export const SUBRESOURCES: Record<string, (call: ApiCall) => Promise<void> | voi
     }
     return call.notSupported();
   },
-  async binding(call) {
-    if (call.method !== 'POST') return call.notSupported();
-    const b = (await call.body()) as { target?: { name?: string }; metadata?: { name?: string } };
-    if (!b?.target?.name) return call.refuse(E.badRequest('Binding.target.name: Required value'));
-    call.reg.bind(call.ns, call.name!, b.target.name, { dryRun: call.q.getAll('dryRun').includes('All') });
-    return call.send(201, E.success());
-  },
+  // Writes the kind's strategy defines: a pod's binding (POST), a namespace's finalize (PUT).
+  binding: strategyWrite('POST'),
+  finalize: strategyWrite('PUT'),
   // Streams need a connection upgrade (SPDY or WebSocket), which minik does not serve yet; a
   // request without one gets the apiserver's answer to it.
   exec: stream,
@@ -297,6 +293,16 @@ export const SUBRESOURCES: Record<string, (call: ApiCall) => Promise<void> | voi
     return call.send(201, E.success());
   },
 };
+
+/** A subresource written through the kind's strategy (Registry.writeSubresource). */
+function strategyWrite(method: 'POST' | 'PUT'): (call: ApiCall) => Promise<void> {
+  return async (call) => {
+    if (call.method !== method) return call.notSupported();
+    const written = call.reg.writeSubresource(call.r, call.ns, call.name!, call.subresource!, await call.body(), { dryRun: call.q.getAll('dryRun').includes('All') });
+    // A binding answers a Status (as the apiserver's BindingREST does); finalize, the namespace.
+    return method === 'POST' ? call.send(201, E.success()) : call.reply(200, written);
+  };
+}
 
 function stream(call: ApiCall): void {
   if (call.method !== 'GET' && call.method !== 'POST') return call.notSupported();

@@ -8,11 +8,11 @@ import { rfc3339 } from '../api/duration.js';
 import { FieldSelectorError, fieldMatcher, parseFieldSelector } from '../api/fields.js';
 import { SelectorParseError, matches, parseSelector } from '../api/labels.js';
 import { PatchApplyError, PatchError, PatchTooLarge, type PatchKind, applyPatch, mergePatch } from '../api/patch.js';
-import { type ResourceInfo, groupVersion, qualifiedPlural, resourceNamed } from '../api/resources.js';
+import { type ResourceInfo, groupVersion, qualifiedPlural } from '../api/resources.js';
 import { checkSchema } from '../api/schema.js';
 import { applyDefaults } from '../api/defaults.js';
 import { jsonEqual } from '../api/equal.js';
-import type { KubeList, KubeObject, Namespace, Pod, Service } from '../api/types.js';
+import type { KubeList, KubeObject, Pod, Service } from '../api/types.js';
 import { validateCreate, validateUpdate } from '../api/validation/index.js';
 import { validateObjectMeta } from '../api/validation/meta.js';
 import type { ObjectStore } from '../store/backend.js';
@@ -111,8 +111,6 @@ export interface RegistryEvent {
 /** Largest object the store accepts, like etcd's request limit. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
-const NAMESPACES = resourceNamed('namespaces');
-const PODS = resourceNamed('pods');
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** The Status for a patch that failed: 413 too many operations, 422 does not apply, 400 malformed. */
@@ -366,9 +364,6 @@ export class Registry {
     return { object: copy, small: measured.sizeBound <= MAX_OBJECT_BYTES / 2 };
   }
 
-  private get namespaceInfo(): ResourceInfo<Namespace> {
-    return NAMESPACES;
-  }
 
   private checkSize(r: ResourceInfo, o: KubeObject): void {
     if (JSON.stringify(o).length > MAX_OBJECT_BYTES) throw E.tooLarge(`${qualifiedPlural(r)} "${o.metadata.name}" is too large: etcdserver: request is too large`);
@@ -423,7 +418,7 @@ export class Registry {
     const strategy = strategyFor(r.kind);
     prepareForCreate(r, o);
     applyDefaults(r.kind, o);
-    const attributes = { reg: this, r, namespace, name };
+    const attributes: admission.AdmissionAttributes = { reg: this, r, namespace, name, operation: 'CREATE' };
     admission.mutate(attributes, o);
     this.invalidIfErrors(r, o, validateCreate(r, o));
     admission.validate(attributes, o);
@@ -517,7 +512,10 @@ export class Registry {
       // Defaults first, so that generation compares the spec as it will be stored.
       applyDefaults(r.kind, next);
       prepareForUpdate(r, next, old);
+      const attributes: admission.AdmissionAttributes = { reg: this, r, namespace, name, operation: 'UPDATE', old };
+      admission.mutate(attributes, next);
       this.invalidIfErrors(r, next, validateUpdate(r, next, old));
+      admission.validate(attributes, next);
       if (old.metadata.deletionTimestamp) {
         const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
         if (added.length > 0)
@@ -628,35 +626,22 @@ export class Registry {
   }
 
   /**
-   * Binds a pod to a node (POST pods/NAME/binding): sets spec.nodeName once, and the
-   * PodScheduled condition. A pod already bound elsewhere is a Conflict, as in Kubernetes.
+   * A write through a subresource the kind's strategy defines (a pod's `binding`, a namespace's
+   * `finalize`): the strategy turns the stored object and the body into the object to store; an
+   * object left marked for deletion with no finalizers of either kind is deleted. 404 for a
+   * subresource the kind does not have.
    */
-  bind(namespace: string, name: string, nodeName: string, opts: { dryRun?: boolean } = {}): Pod {
-    const r = PODS;
+  writeSubresource<O extends KubeObject>(r: ResourceInfo<O>, namespace: string, name: string, subresource: string, body: unknown, opts: { dryRun?: boolean } = {}): O {
+    const strategy = strategyFor(r.kind);
     const cur = this.get(r, namespace, name);
-    if (cur.metadata.deletionTimestamp) throw E.conflict(r, name, 'pod is being deleted, cannot be assigned to a host');
-    if (cur.spec?.nodeName) throw E.conflict(r, name, `pod ${name} is already assigned to node "${cur.spec.nodeName}"`);
-    const now = rfc3339(this.clock.now());
-    const conditions = (cur.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
-    const next: Pod = { ...cur, spec: { ...cur.spec, nodeName }, status: { ...cur.status, conditions } };
-    if (opts.dryRun) return next;
-    return this.store.update(storeKey(r), next) as Pod;
-  }
-
-  /**
-   * Removes the `kubernetes` finalizer of a terminating namespace (POST .../finalize); the
-   * namespace is deleted once no finalizers of either kind remain.
-   */
-  finalizeNamespace(name: string): void {
-    const r = this.namespaceInfo;
-    const cur = this.get(r, '', name);
-    const spec = { ...(cur.spec ?? {}), finalizers: (cur.spec?.finalizers ?? []).filter((f) => f !== 'kubernetes') };
-    if (cur.metadata.deletionTimestamp && spec.finalizers.length === 0 && !cur.metadata.finalizers?.length) {
-      this.store.delete('namespaces', '', name);
-      return;
+    const next = strategy.writeSubresource?.(subresource, cur, body, { now: rfc3339(this.clock.now()) }) as O | undefined;
+    if (!next) throw E.notFoundPath();
+    if (opts.dryRun || jsonEqual(next, cur)) return next;
+    const ns = r.namespaced ? namespace : '';
+    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && (strategy.specFinalizers?.(next) ?? 0) === 0 && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
+      return this.store.delete(storeKey(r), ns, name) as O;
     }
-    if (!jsonEqual(spec, cur.spec)) this.store.update('namespaces', { ...cur, spec });
+    return this.store.update(storeKey(r), next) as O;
   }
 
   /** Deletes every object matching the selectors in a namespace (or all); returns what was deleted or marked. */

@@ -1,15 +1,16 @@
 // The /scale subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets, StatefulSets and
 // ReplicationControllers.
-import { mapSelectorString, selectorString } from '../api/labels.js';
+import { selectorString } from '../api/labels.js';
 import { jsonPatch, mergePatch } from '../api/patch.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { KubeObject, ReplicationController, Scale, Scaled } from '../api/types.js';
 import * as E from './errors.js';
+import { strategyFor } from './strategies/index.js';
 import type { PatchType, Registry, WriteOptions } from './registry.js';
 
 function toScale(r: ResourceInfo, o: Scaled): Scale {
-  // A ReplicationController's selector is a plain map; the others' a LabelSelector.
-  const sel = r.kind === 'ReplicationController' ? mapSelectorString((o as ReplicationController).spec?.selector) : selectorString((o as Exclude<Scaled, ReplicationController>).spec?.selector);
+  // The kind's strategy knows a selector that is no LabelSelector (a ReplicationController's map).
+  const sel = strategyFor(r.kind).scaleSelector?.(o) ?? selectorString((o as Exclude<Scaled, ReplicationController>).spec?.selector);
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',

@@ -76,7 +76,8 @@ export class NamespaceController implements Controller {
       if (!jsonEqual(old, conds)) reg.writeStatus(nsR, '', name, { ...ns.status, conditions: conds });
       return;
     }
-    // Empty: drop the `kubernetes` finalizer (what POST .../finalize does); the registry then removes the namespace.
-    reg.finalizeNamespace(name);
+    // Empty: drop the `kubernetes` finalizer (PUT .../finalize, as the namespace controller does);
+    // the registry then removes the namespace.
+    reg.writeSubresource(nsR, '', name, 'finalize', { spec: { finalizers: (ns.spec?.finalizers ?? []).filter((f) => f !== 'kubernetes') } });
   }
 }

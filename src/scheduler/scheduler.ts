@@ -60,7 +60,7 @@ export class Scheduler implements Controller {
     const result = volumes ? { reasons: new Map<string, number>(), total: infos.length } : selectHost(pod, infos, undefined, undefined, this.nextStart);
     if ('node' in result) {
       this.nextStart = (this.nextStart + (result.processed ?? 0)) % Math.max(1, infos.length);
-      const bound = reg.bind(ns, name, result.node);
+      const bound = reg.writeSubresource(podsR, ns, name, 'binding', { target: { name: result.node } });
       addPod(byName.get(result.node)!, bound);
       recordEvent(reg, SOURCE, bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.node}`);
       return true;

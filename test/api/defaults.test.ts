@@ -44,7 +44,6 @@ describe('defaults', () => {
       { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
       { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
     ]);
-    expect(p.spec.serviceAccountName).toBe('default');
   });
 
   it('defaults a Service port targetPort to the port and protocol to TCP', () => {

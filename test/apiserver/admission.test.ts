@@ -58,3 +58,45 @@ describe('Priority admission', () => {
     expect((reg.create(podsR, 'default', pod('c', { priorityClassName: 'system-node-critical', priority: 2000001000 })) as Pod).spec.priority).toBe(2000001000);
   });
 });
+
+describe('ServiceAccount admission', () => {
+  const saR = resourceNamed('serviceaccounts');
+
+  it('runs a pod as `default` unless it names an account, which must exist', () => {
+    const reg = registry();
+    const p = reg.create(podsR, 'default', pod('a')) as Pod;
+    expect([p.spec.serviceAccountName, p.spec.serviceAccount]).toEqual(['default', 'default']);
+    expect(refusal(() => reg.create(podsR, 'default', pod('b', { serviceAccountName: 'builder' })))).toEqual({
+      code: 403,
+      message: 'pods "b" is forbidden: error looking up service account default/builder: serviceaccount "builder" not found',
+    });
+    reg.create(saR, 'default', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' } });
+    expect((reg.create(podsR, 'default', pod('b', { serviceAccountName: 'builder' })) as Pod).spec.serviceAccount).toBe('builder');
+    // The deprecated field alone names the account too.
+    expect((reg.create(podsR, 'default', pod('c', { serviceAccount: 'builder' } as Partial<Pod['spec']>)) as Pod).spec.serviceAccountName).toBe('builder');
+  });
+
+  it('lets a mirror pod be', () => {
+    const reg = registry();
+    const mirror = { ...pod('m', { serviceAccountName: 'nobody' }), metadata: { name: 'm', annotations: { 'kubernetes.io/config.mirror': 'x' } } };
+    expect((reg.create(podsR, 'default', mirror) as Pod).spec.serviceAccountName).toBe('nobody');
+  });
+});
+
+describe('the admission chain', () => {
+  it('runs plugins on the operations they ask for, an UPDATE with the stored object', async () => {
+    const { MUTATING } = await import('../../src/apiserver/admission/index.js');
+    const seen: string[] = [];
+    const plugin = { name: 'Test', kinds: ['ConfigMap'], operations: ['CREATE', 'UPDATE'] as ('CREATE' | 'UPDATE')[], admit: (a: any, o: any) => seen.push(`${a.operation} ${o.data?.v} ${a.old?.data?.v ?? '-'}`) };
+    MUTATING.push(plugin);
+    try {
+      const reg = registry();
+      const cmR = resourceNamed('configmaps');
+      reg.create(cmR, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { v: '1' } });
+      reg.patch(cmR, 'default', 'c', 'merge', { data: { v: '2' } });
+      expect(seen).toEqual(['CREATE 1 -', 'UPDATE 2 1']);
+    } finally {
+      MUTATING.splice(MUTATING.indexOf(plugin), 1);
+    }
+  });
+});

@@ -1,9 +1,10 @@
 // The per-kind strategies: what a create starts an object with, what an update carries over, and
 // how a delete goes, kind by kind (the registry itself is generic).
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveResource } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { prepareForCreate, prepareForUpdate, strategyFor } from '../../src/apiserver/strategies/index.js';
+import { type TestServer, api, startServer } from '../reliability/harness.js';
 
 const created = (plural: string, o: Partial<KubeObject>): KubeObject => {
   const r = resolveResource(plural)[0];
@@ -56,5 +57,57 @@ describe('delete', () => {
     expect([ns.metadata.deletionTimestamp, ns.status.phase, ns.metadata.finalizers]).toEqual(['2026-11-30T10:00:00Z', 'Terminating', undefined]);
     expect(strategyFor('ConfigMap').markDeleted).toBeUndefined();
     expect(strategyFor('Deployment').statusTakesAnnotations).toBe(true);
+  });
+});
+
+describe('subresource writes', () => {
+  const now = { now: '2026-12-01T00:00:00Z' };
+  const pod = (extra: object = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [] }, status: { phase: 'Pending' }, ...extra }) as KubeObject;
+
+  it('binding sets the node once, with the PodScheduled condition', () => {
+    const bound = strategyFor('Pod').writeSubresource!('binding', pod(), { target: { name: 'node-1' } }, now)!;
+    expect(bound.spec.nodeName).toBe('node-1');
+    expect(bound.status.conditions).toEqual([{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now.now }]);
+    expect(() => strategyFor('Pod').writeSubresource!('binding', bound, { target: { name: 'node-2' } }, now)).toThrow('pod p is already assigned to node "node-1"');
+    expect(() => strategyFor('Pod').writeSubresource!('binding', pod({ metadata: { name: 'p', deletionTimestamp: now.now } }), { target: { name: 'n' } }, now)).toThrow('pod is being deleted, cannot be assigned to a host');
+    expect(() => strategyFor('Pod').writeSubresource!('binding', pod(), {}, now)).toThrow('Binding.target.name: Required value');
+  });
+
+  it('finalize takes the body\'s spec.finalizers and nothing else', () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', labels: { a: 'b' } }, spec: { finalizers: ['kubernetes', 'example.com/x'] } } as KubeObject;
+    const out = strategyFor('Namespace').writeSubresource!('finalize', ns, { metadata: { labels: { c: 'd' } }, spec: { finalizers: ['example.com/x'] } }, now)!;
+    expect(out).toEqual({ ...ns, spec: { finalizers: ['example.com/x'] } });
+  });
+
+  it('kinds without such a subresource have none', () => {
+    expect(strategyFor('Pod').writeSubresource!('finalize', pod(), {}, now)).toBeUndefined();
+    expect(strategyFor('ConfigMap').writeSubresource).toBeUndefined();
+  });
+});
+
+describe('subresource writes over HTTP', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startServer();
+  });
+  afterAll(() => s.close());
+
+  it('POST pods/NAME/binding answers a Success Status and binds; PUT namespaces/NAME/finalize lets a terminating namespace go', async () => {
+    await api(s.port, 'POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    const bound = await api(s.port, 'POST', '/api/v1/namespaces/default/pods/b/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'b' }, target: { kind: 'Node', name: 'node-9' } });
+    expect([bound.status, bound.json.status]).toEqual([201, 'Success']);
+    expect((await api(s.port, 'GET', '/api/v1/namespaces/default/pods/b')).json.spec.nodeName).toBe('node-9');
+    expect((await api(s.port, 'POST', '/api/v1/namespaces/default/pods/b/binding', { target: { name: 'node-8' } })).status).toBe(409);
+    expect((await api(s.port, 'PUT', '/api/v1/namespaces/default/pods/b/binding', { target: { name: 'node-8' } })).status).toBe(405);
+
+    await api(s.port, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'stuck' } });
+    await api(s.port, 'DELETE', '/api/v1/namespaces/stuck');
+    const terminating = (await api(s.port, 'GET', '/api/v1/namespaces/stuck')).json;
+    expect(terminating.status.phase).toBe('Terminating');
+    // What people run to unstick a namespace: its JSON with spec.finalizers emptied, PUT to finalize.
+    const finalized = await api(s.port, 'PUT', '/api/v1/namespaces/stuck/finalize', { ...terminating, spec: { finalizers: [] } });
+    expect(finalized.status).toBe(200);
+    expect((await api(s.port, 'GET', '/api/v1/namespaces/stuck')).status).toBe(404);
+    expect((await api(s.port, 'PUT', '/api/v1/namespaces/default/configmaps/x/finalize', {})).status).toBe(404);
   });
 });

@@ -56,8 +56,9 @@ describe('minikctl check on broken manifests', () => {
     ]);
   });
 
-  it('reports a missing ServiceAccount', () => {
+  it('reports a missing ServiceAccount, and the rollout it stalls (its pods are refused at admission)', () => {
     expect(inFile('missing-service-account.yaml').map(brief)).toEqual([
+      { severity: 'error', check: 'rollout', line: 1, object: 'Deployment/builder', message: 'deployment "builder" exceeded its progress deadline' },
       { severity: 'error', check: 'reference', line: 12, object: 'Deployment/builder', message: 'error looking up service account default/builder-sa: serviceaccount "builder-sa" not found' },
     ]);
   });

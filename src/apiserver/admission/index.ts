@@ -1,29 +1,29 @@
-// The admission chain for creates, in kube-apiserver's order: mutating plugins before the kind's
-// validation, validating plugins after it. A new plugin is a file here and a row below.
-// (ServiceAccount, which Kubernetes also runs as a plugin, is a pod admission default in
-// api/defaults.ts today.)
+// The admission chain for creates and updates, in kube-apiserver's order: mutating plugins before
+// the kind's validation, validating plugins after it. A new plugin is a file here and a row below.
 import type { KubeObject } from '../../api/types.js';
 import { defaultIngressClass, defaultStorageClass } from './default-classes.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { priority } from './priority.js';
+import { serviceAccount } from './service-account.js';
 import type { AdmissionAttributes, MutatingPlugin, ValidatingPlugin } from './plugin.js';
 
-export type { AdmissionAttributes, MutatingPlugin, ValidatingPlugin } from './plugin.js';
+export type { AdmissionAttributes, MutatingPlugin, Operation, ValidatingPlugin } from './plugin.js';
 
 /** Mutating admission, in order. */
-export const MUTATING: MutatingPlugin[] = [defaultStorageClass, defaultIngressClass, priority];
+export const MUTATING: MutatingPlugin[] = [serviceAccount, defaultStorageClass, defaultIngressClass, priority];
 
 /** Validating admission, in order. */
 export const VALIDATING: ValidatingPlugin[] = [namespaceLifecycle];
 
-const applies = (p: { kinds?: string[] }, kind: string) => !p.kinds || p.kinds.includes(kind);
+const applies = (p: { kinds?: string[]; operations?: string[] }, a: AdmissionAttributes) =>
+  (!p.kinds || p.kinds.includes(a.r.kind)) && (p.operations ?? ['CREATE']).includes(a.operation);
 
-/** Runs every mutating plugin that looks at the object's kind. */
+/** Runs every mutating plugin that looks at the object's kind and the operation. */
 export function mutate(a: AdmissionAttributes, o: KubeObject): void {
-  for (const p of MUTATING) if (applies(p, a.r.kind)) p.admit(a, o);
+  for (const p of MUTATING) if (applies(p, a)) p.admit(a, o);
 }
 
-/** Runs every validating plugin that looks at the object's kind; the first refusal throws. */
+/** Runs every validating plugin that looks at the object's kind and the operation; the first refusal throws. */
 export function validate(a: AdmissionAttributes, o: KubeObject): void {
-  for (const p of VALIDATING) if (applies(p, a.r.kind)) p.validate(a, o);
+  for (const p of VALIDATING) if (applies(p, a)) p.validate(a, o);
 }

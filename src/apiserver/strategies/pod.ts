@@ -1,8 +1,28 @@
 // Pods: they start Pending with their QoS class; a delete gives a running pod its termination
 // grace period (pkg/registry/core/pod/strategy.go).
 import { parseQuantity } from '../../api/quantity.js';
-import type { Container } from '../../api/types.js';
+import { resourceNamed } from '../../api/resources.js';
+import type { Container, Pod } from '../../api/types.js';
+import * as E from '../errors.js';
 import { defineStrategy } from './strategy.js';
+
+const PODS = resourceNamed('pods');
+
+/**
+ * POST pods/NAME/binding: sets spec.nodeName once, and the PodScheduled condition. A pod already
+ * bound, or being deleted, is a Conflict, as in Kubernetes.
+ */
+function bind(cur: Pod, body: unknown, { now }: { now: string }): Pod {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as { target?: { name?: unknown } };
+  const nodeName = b.target?.name;
+  if (typeof nodeName !== 'string' || nodeName === '') throw E.badRequest('Binding.target.name: Required value');
+  const name = cur.metadata.name ?? '';
+  if (cur.metadata.deletionTimestamp) throw E.conflict(PODS, name, 'pod is being deleted, cannot be assigned to a host');
+  if (cur.spec?.nodeName) throw E.conflict(PODS, name, `pod ${name} is already assigned to node "${cur.spec.nodeName}"`);
+  const conditions = (cur.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+  conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
+  return { ...cur, spec: { ...cur.spec, nodeName }, status: { ...cur.status, conditions } };
+}
 
 /** The pod's QoS class (Guaranteed, Burstable or BestEffort), as the apiserver computes it on create. */
 export function qosClass(containers: Container[]): string {
@@ -24,6 +44,7 @@ export function qosClass(containers: Container[]): string {
 
 defineStrategy(['Pod'], {
   internsParts: true,
+  writeSubresource: (subresource, cur, body, ctx) => (subresource === 'binding' ? bind(cur, body, ctx) : undefined),
   initialStatus: (o) => ({ phase: 'Pending', qosClass: qosClass([...(o.spec?.initContainers ?? []), ...(o.spec?.containers ?? [])]) }),
   gracePeriod(cur, requested) {
     // A pod that never reached a node, or has finished, has nothing to stop: it goes at once.

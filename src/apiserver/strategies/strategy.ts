@@ -37,6 +37,14 @@ export interface Strategy<O extends KubeObject = KubeObject> {
    * and its controller empties it): the marked object, or undefined to delete as usual.
    */
   markDeleted?(cur: O, finalizers: string[], now: string): O;
+  /**
+   * A write through a subresource other than status and scale (a pod's `binding`, a namespace's
+   * `finalize`): the stored object and the request body in, the object to store out (or the
+   * StatusError the apiserver answers); undefined for a subresource the kind does not have.
+   */
+  writeSubresource?(subresource: string, cur: O, body: unknown, ctx: { now: string }): O | undefined;
+  /** The selector its /scale reports (status.selector); absent: spec.selector, a LabelSelector. */
+  scaleSelector?(o: O): string;
 }
 
 const registered = new Map<string, Strategy>();
