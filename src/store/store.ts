@@ -13,10 +13,13 @@
 // there; a restart forgets them, as it always has (they expire in Kubernetes too).
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../api/types.js';
+import { type Change, ChangeLog, CompactedError, type Listener } from './change-log.js';
 import { Checkpointer } from './checkpointer.js';
 import { KeyFilter } from './key-filter.js';
 import { ObjectIndex } from './object-index.js';
 import type { ObjectStore } from './backend.js';
+
+export type { Change } from './change-log.js';
 
 /** The kinds of store failure the apiserver turns into Status errors. */
 export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Compacted';
@@ -30,20 +33,6 @@ export class StoreError extends Error {
     super(message);
   }
 }
-
-/** One committed change, as the watch machinery sees it. */
-export interface Change {
-  rev: number;
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  resource: string;
-  namespace: string;
-  name: string;
-  object: KubeObject;
-  /** The version the change replaced (its informer's old object); none for an add or a cold resource. */
-  prev?: KubeObject;
-}
-
-type Listener = (changes: Change[]) => void;
 
 /**
  * How to undo one write of a failed transaction. Objects are read back from SQLite (whose
@@ -86,12 +75,11 @@ export const MAX_CHANGE_LOG = 50_000;
 export class Store implements ObjectStore {
   private db: Database.Database;
   private checkpointer?: Checkpointer;
-  /** Committed changes after `compactedRev`, oldest first. */
-  private log: Change[] = [];
+  /** Committed changes, from the compaction point on, and their listeners. */
+  private log: ChangeLog;
   private cold: Set<string>;
   /** Keys of cold objects ever written (`resource\0ns/name`): a miss needs no SQLite query. */
   private coldKeys = new KeyFilter();
-  private maxLog: number;
   /** Writes of the open transaction, latest per object (by dirtyKeyOf): written to SQLite once, at commit. */
   private dirty = new Map<string, Dirty>();
   private unitDepth = 0;
@@ -99,11 +87,9 @@ export class Store implements ObjectStore {
   private rewinds = 0;
   private objects = new ObjectIndex();
   private rev = 0;
-  private compactedRev = 0;
   private durable: boolean;
   /** Writes (and undone writes) per resource, for caches derived from a resource's objects. */
   private writeCounts = new Map<string, number>();
-  private listeners = new Set<Listener>();
   private depth = 0;
   private undo: Undo[] = [];
   private pending: Change[] = [];
@@ -124,7 +110,7 @@ export class Store implements ObjectStore {
   constructor(path: string, opts: { cold?: string[]; maxChangeLog?: number; durable?: boolean } = {}) {
     this.durable = opts.durable ?? true;
     this.cold = new Set(opts.cold ?? ['events']);
-    this.maxLog = opts.maxChangeLog ?? MAX_CHANGE_LOG;
+    this.log = new ChangeLog(opts.maxChangeLog ?? MAX_CHANGE_LOG);
     this.db = new Database(path);
     if (path !== ':memory:') {
       // A new database gets 16 KiB pages: a pod (about 2 KiB of JSON) then fits in its B-tree
@@ -190,7 +176,7 @@ export class Store implements ObjectStore {
     const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'revision'").get() as { value: string } | undefined;
     this.rev = Math.max(maxObj, meta ? Number(meta.value) : 0);
     // The change log does not survive: everything before now is compacted.
-    this.compactedRev = this.rev;
+    this.log.startAt(this.rev);
   }
 
   /** The current revision: the resourceVersion of the newest write. */
@@ -216,7 +202,7 @@ export class Store implements ObjectStore {
 
   /** The newest revision that is no longer in the change log. */
   get compacted(): number {
-    return this.compactedRev;
+    return this.log.compacted;
   }
 
   /** One object, or undefined. The returned object must not be mutated. */
@@ -342,12 +328,7 @@ export class Store implements ObjectStore {
     this.undo = [];
     const changes = this.pending;
     this.pending = [];
-    if (changes.length > 0) {
-      for (const c of changes) this.log.push(c);
-      // Compacted in steps of a quarter, so a busy log is not copied on every commit.
-      if (this.log.length > this.maxLog * 1.25) this.compact(this.log[this.log.length - this.maxLog - 1].rev);
-      for (const l of this.listeners) l(changes);
-    }
+    this.log.append(changes);
     return result;
   }
 
@@ -460,8 +441,12 @@ export class Store implements ObjectStore {
 
   /** Committed changes after `rev`, oldest first; Compacted if the log no longer reaches back that far. */
   changesSince(rev: number): Change[] {
-    if (rev < this.compactedRev) throw new StoreError('Compacted', `too old resource version: ${rev} (${this.compactedRev + 1})`);
-    return this.log.slice(this.firstAfter(rev));
+    try {
+      return this.log.since(rev);
+    } catch (e) {
+      if (e instanceof CompactedError) throw new StoreError('Compacted', e.message);
+      throw e;
+    }
   }
 
   /**
@@ -477,30 +462,14 @@ export class Store implements ObjectStore {
     return i === this.pending.length ? committed : committed.concat(this.pending.slice(i));
   }
 
-  /** Index of the first log entry with a revision above `rev` (binary search: the log is in order). */
-  private firstAfter(rev: number): number {
-    let lo = 0;
-    let hi = this.log.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.log[mid].rev <= rev) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   /** Drops change-log entries up to and including `rev` (watches from before it then get 410 Gone). */
   compact(rev: number): void {
-    const upTo = Math.min(rev, this.rev);
-    if (upTo <= this.compactedRev) return;
-    this.log = this.log.slice(this.firstAfter(upTo));
-    this.compactedRev = upTo;
+    this.log.compact(rev, this.rev);
   }
 
   /** Calls `listener` with each committed transaction's changes. Returns an unsubscribe function. */
   subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.log.subscribe(listener);
   }
 
   /** Resolves when the background checkpointer has nothing running or pending. */
