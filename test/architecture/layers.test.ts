@@ -89,4 +89,23 @@ describe('layers', () => {
     const text = fs.readFileSync(path.join(SRC, 'apiserver/registry.ts'), 'utf8');
     expect(text.match(/\bkind\s*[!=]==\s*'[A-Z]\w*'/g) ?? []).toEqual([]);
   });
+
+  it("the CLI's start-up does not load the API's wire-format tables (commands that need them import them when run)", () => {
+    // Static imports only (not `import type`, not `import(...)`): what loading cli/main.ts parses.
+    const staticImports = (file: string) => {
+      const text = fs.readFileSync(path.join(SRC, file), 'utf8');
+      const specs = [...text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]);
+      return specs.map((sp) => path.relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), sp)).replace(/\.js$/, '.ts'));
+    };
+    const loaded = new Set<string>();
+    const queue = ['cli/main.ts'];
+    while (queue.length > 0) {
+      const f = queue.shift()!;
+      if (loaded.has(f) || !fs.existsSync(path.join(SRC, f))) continue;
+      loaded.add(f);
+      queue.push(...staticImports(f));
+    }
+    expect(loaded.has('cli/commands/get.ts')).toBe(true);
+    expect([...loaded].filter((f) => f.startsWith('api/protobuf/') || f === 'api/patch-meta.ts')).toEqual([]);
+  });
 });

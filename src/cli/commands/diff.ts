@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { threeWayPatch } from '../../api/patch.js';
 import type { KubeObject } from '../../api/types.js';
 import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import { toYaml } from '../../printers/yaml.js';
@@ -28,6 +27,8 @@ async function merged(client: Client, o: Resolved, live: KubeObject | undefined,
   const body = bodyOf(o);
   if (!live) return (await client.request('POST', resourcePath(o.r, o.namespace), { query, body })).body;
   // As apply builds it, but without recording itself as the last applied configuration (kubectl diff does not).
+  // Loaded when needed: the patch code carries the API's type tables, which `get` need not parse.
+  const { threeWayPatch } = await import('../../api/patch.js');
   const patch = threeWayPatch(lastApplied(live), withoutLastApplied(body), live);
   if (Object.keys(patch).length === 0) return live;
   return (await client.request('PATCH', resourcePath(o.r, o.namespace, o.name), { query, body: patch, contentType: 'application/strategic-merge-patch+json' })).body;

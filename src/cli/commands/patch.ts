@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { jsonEqual } from '../../api/equal.js';
-import { type PatchKind, applyPatch } from '../../api/patch.js';
+import type { PatchKind } from '../../api/patch.js';
 import { type ResourceInfo, qualifiedSingular } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { resourcePath } from '../../client/client.js';
@@ -62,7 +62,9 @@ function readFile(file: string): string {
 }
 
 /** The patch applied locally (--local, --dry-run=client), as the server would apply it. */
-function applyLocally(type: string, cur: KubeObject, patch: unknown): KubeObject {
+async function applyLocally(type: string, cur: KubeObject, patch: unknown): Promise<KubeObject> {
+  // Loaded when needed: the patch code carries the API's type tables, which `get` need not parse.
+  const { applyPatch } = await import('../../api/patch.js');
   try {
     // Any JSON, as the server's result before it decodes it; printed as it is.
     return applyPatch(type as PatchKind, cur, patch) as KubeObject;
@@ -106,7 +108,7 @@ export async function runPatch(ctx: Context, args: string[], opts: PatchOptions)
       let after: KubeObject;
       if (t.local || dryRun === 'client') {
         before = t.local ?? (await client!.get(resourcePath(t.r, t.namespace, t.name, opts.subresource))).body;
-        after = applyLocally(type, before, patch);
+        after = await applyLocally(type, before, patch);
       } else {
         const path = resourcePath(t.r, t.namespace, t.name, opts.subresource);
         before = (await client!.get(path)).body;
