@@ -636,7 +636,9 @@ export class Registry {
     const cur = this.get(r, namespace, name);
     const next = strategy.writeSubresource?.(subresource, cur, body, { now: rfc3339(this.clock.now()) }) as O | undefined;
     if (!next) throw E.notFoundPath();
-    if (opts.dryRun || jsonEqual(next, cur)) return next;
+    // A strategy returns the stored object itself when the write changes nothing (no deep compare:
+    // the scheduler binds every pod through here).
+    if (opts.dryRun || next === cur) return next;
     const ns = r.namespaced ? namespace : '';
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && (strategy.specFinalizers?.(next) ?? 0) === 0 && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
       return this.store.delete(storeKey(r), ns, name) as O;

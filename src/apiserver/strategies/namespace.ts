@@ -22,6 +22,7 @@ defineStrategy(['Namespace'], {
     if (subresource !== 'finalize') return undefined;
     const given = (body as Namespace | undefined)?.spec?.finalizers;
     const finalizers = Array.isArray(given) ? given.filter((f): f is string => typeof f === 'string') : [];
-    return { ...cur, spec: { ...cur.spec, finalizers } };
+    const same = finalizers.length === (cur.spec?.finalizers ?? []).length && finalizers.every((f, i) => f === cur.spec?.finalizers?.[i]);
+    return same ? cur : { ...cur, spec: { ...cur.spec, finalizers } };
   },
 });

@@ -39,8 +39,9 @@ export interface Strategy<O extends KubeObject = KubeObject> {
   markDeleted?(cur: O, finalizers: string[], now: string): O;
   /**
    * A write through a subresource other than status and scale (a pod's `binding`, a namespace's
-   * `finalize`): the stored object and the request body in, the object to store out (or the
-   * StatusError the apiserver answers); undefined for a subresource the kind does not have.
+   * `finalize`): the stored object and the request body in, the object to store out (`cur`
+   * itself when nothing changes), or the StatusError the apiserver answers; undefined for a
+   * subresource the kind does not have.
    */
   writeSubresource?(subresource: string, cur: O, body: unknown, ctx: { now: string }): O | undefined;
   /** The selector its /scale reports (status.selector); absent: spec.selector, a LabelSelector. */

@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { KubeObject } from '../../api/types.js';
 import { ApiError, type Client, resourcePath } from '../../client/client.js';
-import { toYaml } from '../../printers/yaml.js';
 import type { Context } from '../context.js';
 import { CliError, formatApiError } from '../errors.js';
 import { collect } from '../flags.js';
@@ -67,6 +66,8 @@ export async function runDiff(ctx: Context, opts: DiffOptions): Promise<number> 
   if (objects.length === 0) throw new CliError('error: must specify one of -f and -k');
   const client = await ctx.client();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minikctl-diff-'));
+  // Loaded when needed: the YAML library is not parsed at every minikctl start.
+  const { toYaml } = await import('../../printers/yaml.js');
   const liveDir = fs.mkdtempSync(path.join(dir, 'LIVE-'));
   const mergedDir = fs.mkdtempSync(path.join(dir, 'MERGED-'));
   try {
