@@ -364,7 +364,6 @@ export class Registry {
     return { object: copy, small: measured.sizeBound <= MAX_OBJECT_BYTES / 2 };
   }
 
-
   private checkSize(r: ResourceInfo, o: KubeObject): void {
     if (JSON.stringify(o).length > MAX_OBJECT_BYTES) throw E.tooLarge(`${qualifiedPlural(r)} "${o.metadata.name}" is too large: etcdserver: request is too large`);
   }
