@@ -2,6 +2,7 @@
 // derived from the stored Services, so deleting a Service releases its IP and ports.
 import type { ResourceInfo } from '../api/resources.js';
 import type { Service } from '../api/types.js';
+import type { FieldError } from '../api/validation/field-errors.js';
 import * as E from './errors.js';
 
 /** The service network: 10.96.0.0/12. 10.96.0.1 is the `kubernetes` Service. */
@@ -96,6 +97,13 @@ export class ServiceAllocator {
     const used = this.used();
     const refuse = (field: string, value: unknown, detail: string) => E.invalid(r, o.metadata.name!, [{ type: 'Invalid', field, value, detail }]);
     if (s.type !== 'ExternalName') {
+      // The cluster is IPv4 single-stack: another family, or dual stack required, is refused.
+      const errs: FieldError[] = [];
+      if (s.ipFamilyPolicy === 'RequireDualStack') errs.push({ type: 'Invalid', field: 'spec.ipFamilyPolicy', value: s.ipFamilyPolicy, detail: 'this cluster is not configured for dual-stack services' });
+      (s.ipFamilies ?? []).forEach((f, i) => {
+        if (f !== 'IPv4') errs.push({ type: 'Invalid', field: `spec.ipFamilies[${i}]`, value: f, detail: 'not configured on this cluster' });
+      });
+      if (errs.length) throw E.invalid(r, o.metadata.name!, errs);
       if (!s.clusterIP) {
         s.clusterIP = allocateClusterIP(used.ips, this.random);
         s.clusterIPs = [s.clusterIP];

@@ -35,6 +35,14 @@ describe('Service address allocation', () => {
     expect(reg.create(svcR, 'other', service('a', { clusterIP: '10.96.0.50' })).spec?.clusterIP).toBe('10.96.0.50');
   });
 
+  it.each([
+    [{ ipFamilies: ['IPv6'] }, 'Service "v6" is invalid: spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster'],
+    [{ ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'] }, 'Service "v6" is invalid: spec.ipFamilies[1]: Invalid value: "IPv6": not configured on this cluster'],
+    [{ ipFamilyPolicy: 'RequireDualStack' }, 'Service "v6" is invalid: spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services'],
+  ])('refuses what this IPv4 single-stack cluster cannot give: %j', (spec, message) => {
+    expect(refusal(() => registry().create(svcR, 'default', service('v6', spec)))).toEqual({ code: 422, message });
+  });
+
   it('lets a Service keep its own IP and node port on a replace', () => {
     const reg = registry();
     const s = reg.create(svcR, 'default', service('web', { type: 'NodePort', clusterIP: '10.96.0.60', ports: [{ port: 80, nodePort: 30080 }] }));
