@@ -50,9 +50,18 @@ export function defaultPodSpec(spec: PodSpec): void {
   }
 }
 
-/** Pod-only defaults: enableServiceLinks and the default tolerations (service account and priority: admission plugins). */
+/**
+ * Pod-only defaults: enableServiceLinks, a container's requests from its limits (SetDefaults_Pod:
+ * a limit without a request requests as much), and the default tolerations (service account,
+ * priority and LimitRange defaults: admission plugins).
+ */
 function admitPod(spec: PodSpec): void {
   spec.enableServiceLinks ??= true;
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    const limits = c?.resources?.limits;
+    if (!limits || typeof limits !== 'object') continue;
+    for (const [name, q] of Object.entries(limits)) (c.resources!.requests ??= {})[name] ??= q;
+  }
   const tol = (spec.tolerations ??= []);
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
     if (!tol.some((t) => (t.key === key || (t.operator === 'Exists' && !t.key)) && (t.effect === 'NoExecute' || !t.effect))) {

@@ -100,3 +100,57 @@ describe('the admission chain', () => {
     }
   });
 });
+
+describe('LimitRanger admission', () => {
+  const lrR = resourceNamed('limitranges');
+  const pvcR = resourceNamed('persistentvolumeclaims');
+  const limits = (items: object[]) => ({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits' }, spec: { limits: items } });
+  const withResources = (name: string, resources: object, extra: object = {}): Pod => pod(name, { containers: [{ name: 'app', image: 'nginx', resources }], ...extra } as Partial<Pod['spec']>);
+
+  it('gives containers the default requests and limits they lack, and says so in an annotation', () => {
+    const reg = registry();
+    reg.create(lrR, 'default', limits([{ type: 'Container', default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } }]));
+    const p = reg.create(podsR, 'default', withResources('a', { limits: { memory: '1Gi' } })) as Pod;
+    // The pod's own memory limit stays, and (as Kubernetes defaults it) requests as much.
+    expect(p.spec.containers[0].resources).toEqual({ limits: { cpu: '500m', memory: '1Gi' }, requests: { cpu: '100m', memory: '1Gi' } });
+    expect(p.metadata.annotations?.['kubernetes.io/limit-ranger']).toBe('LimitRanger plugin set: cpu request for container app; cpu limit for container app');
+    const none = reg.create(podsR, 'default', withResources('b', { requests: { cpu: '200m', memory: '64Mi' }, limits: { cpu: '1', memory: '512Mi' } })) as Pod;
+    expect(none.metadata.annotations?.['kubernetes.io/limit-ranger']).toBeUndefined();
+  });
+
+  it.each([
+    [{ type: 'Container', min: { cpu: '100m' } }, { requests: { cpu: '50m' } }, 'minimum cpu usage per Container is 100m, but request is 50m'],
+    [{ type: 'Container', min: { cpu: '100m' } }, {}, 'minimum cpu usage per Container is 100m.  No request is specified'],
+    [{ type: 'Container', max: { memory: '1Gi' } }, { limits: { memory: '2Gi' } }, 'maximum memory usage per Container is 1Gi, but limit is 2Gi'],
+    [{ type: 'Container', max: { memory: '1Gi' } }, { requests: { memory: '512Mi' } }, 'maximum memory usage per Container is 1Gi.  No limit is specified'],
+    [{ type: 'Container', maxLimitRequestRatio: { cpu: '2' } }, { requests: { cpu: '250m' }, limits: { cpu: '1' } }, 'cpu max limit to request ratio per Container is 2, but provided ratio is 4.000000'],
+    [{ type: 'Pod', max: { cpu: '1' } }, { requests: { cpu: '500m' }, limits: { cpu: '1500m' } }, 'maximum cpu usage per Pod is 1, but limit is 1500m'],
+    [
+      { type: 'Container', min: { cpu: '100m', memory: '64Mi' } },
+      { requests: { cpu: '50m', memory: '32Mi' } },
+      '[minimum cpu usage per Container is 100m, but request is 50m, minimum memory usage per Container is 64Mi, but request is 32Mi]',
+    ],
+  ])('refuses a pod outside %j', (item, resources, why) => {
+    const reg = registry();
+    reg.create(lrR, 'default', limits([item]));
+    expect(refusal(() => reg.create(podsR, 'default', withResources('p', resources)))).toEqual({ code: 403, message: `pods "p" is forbidden: ${why}` });
+  });
+
+  it('refuses a claim asking for more or less storage than allowed', () => {
+    const reg = registry();
+    reg.create(lrR, 'default', limits([{ type: 'PersistentVolumeClaim', min: { storage: '1Gi' }, max: { storage: '10Gi' } }]));
+    const claim = (name: string, storage: string) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } });
+    expect(refusal(() => reg.create(pvcR, 'default', claim('small', '500Mi')))).toEqual({ code: 403, message: 'persistentvolumeclaims "small" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi' });
+    expect(refusal(() => reg.create(pvcR, 'default', claim('big', '20Gi')))).toEqual({ code: 403, message: 'persistentvolumeclaims "big" is forbidden: maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 20Gi' });
+    expect(reg.create(pvcR, 'default', claim('ok', '5Gi')).metadata.name).toBe('ok');
+  });
+
+  it.each([
+    [[{ max: { cpu: '1' } }], 'LimitRange "limits" is invalid: spec.limits[0].type: Required value'],
+    [[{ type: 'Container', min: { cpu: '2' }, max: { cpu: '1' } }], 'LimitRange "limits" is invalid: spec.limits[0].min[cpu]: Invalid value: "2": min value 2 is greater than max value 1'],
+    [[{ type: 'Container', default: { cpu: '100m' }, defaultRequest: { cpu: '200m' } }], 'LimitRange "limits" is invalid: spec.limits[0].defaultRequest[cpu]: Invalid value: "200m": default request value 200m is greater than default limit value 100m'],
+    [[{ type: 'Pod', default: { cpu: '1' } }], "LimitRange \"limits\" is invalid: spec.limits[0].default: Forbidden: may not be specified when `type` is 'Pod'"],
+  ])('refuses an invalid LimitRange: %j', (items, message) => {
+    expect(refusal(() => registry().create(lrR, 'default', limits(items)))).toEqual({ code: 422, message });
+  });
+});

@@ -9,6 +9,7 @@ import { validateObjectMeta } from './meta.js';
 import { validatePodSpec } from './pod.js';
 import { validateService } from './service.js';
 import { validateConfigMap, validateSecret } from './config.js';
+import { validateLimitRange } from './limit-range.js';
 import * as w from './workloads.js';
 
 const PER_KIND: PerKind<FieldError[]> = {
@@ -25,6 +26,7 @@ const PER_KIND: PerKind<FieldError[]> = {
   ConfigMap: validateConfigMap,
   Secret: validateSecret,
   Ingress: validateIngress,
+  LimitRange: validateLimitRange,
 };
 
 function validateIngress(o: Ingress): FieldError[] {

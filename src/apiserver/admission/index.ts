@@ -2,6 +2,7 @@
 // the kind's validation, validating plugins after it. A new plugin is a file here and a row below.
 import type { KubeObject } from '../../api/types.js';
 import { defaultIngressClass, defaultStorageClass } from './default-classes.js';
+import { limitRangerDefaults, limitRangerValidation } from './limit-ranger.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { priority } from './priority.js';
 import { serviceAccount } from './service-account.js';
@@ -10,10 +11,10 @@ import type { AdmissionAttributes, MutatingPlugin, ValidatingPlugin } from './pl
 export type { AdmissionAttributes, MutatingPlugin, Operation, ValidatingPlugin } from './plugin.js';
 
 /** Mutating admission, in order. */
-export const MUTATING: MutatingPlugin[] = [serviceAccount, defaultStorageClass, defaultIngressClass, priority];
+export const MUTATING: MutatingPlugin[] = [limitRangerDefaults, serviceAccount, defaultStorageClass, defaultIngressClass, priority];
 
 /** Validating admission, in order. */
-export const VALIDATING: ValidatingPlugin[] = [namespaceLifecycle];
+export const VALIDATING: ValidatingPlugin[] = [namespaceLifecycle, limitRangerValidation];
 
 const applies = (p: { kinds?: string[]; operations?: string[] }, a: AdmissionAttributes) =>
   (!p.kinds || p.kinds.includes(a.r.kind)) && (p.operations ?? ['CREATE']).includes(a.operation);
