@@ -25,3 +25,10 @@ export function parseQuantity(q: string | number | undefined): number {
 export function milliCPU(q: string | number | undefined): number {
   return Math.round(parseQuantity(q) * 1000);
 }
+
+/** A number written as Kubernetes prints a quantity: millis for fractions, binary suffixes for whole multiples of 1024 (`1.5` -> `1500m`, 2147483648 -> `2Gi`). */
+export function formatQuantity(v: number): string {
+  if (!Number.isInteger(v)) return `${Math.round(v * 1000)}m`;
+  for (const [suffix, n] of [['Ei', 2 ** 60], ['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) if (v >= n && v % n === 0) return `${v / n}${suffix}`;
+  return String(v);
+}

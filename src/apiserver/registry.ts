@@ -407,6 +407,9 @@ export class Registry {
       m.namespace = namespace;
     } else delete m.namespace;
     if (m.resourceVersion) throw E.badRequest('resourceVersion should not be set on objects to be created');
+    // Mutating admission sees the name as asked for (a generateName prefix: `pods "web-7d9c5-" is
+    // forbidden`, as the apiserver words it); the name is generated before validation, which sees it.
+    const asked = m.name || m.generateName || '';
     if (!m.name && m.generateName) m.name = this.generateName(m.generateName);
     const name = m.name ?? '';
     m.uid = randomUUID();
@@ -417,8 +420,8 @@ export class Registry {
     const strategy = strategyFor(r.kind);
     prepareForCreate(r, o);
     applyDefaults(r.kind, o);
-    const attributes: admission.AdmissionAttributes = { reg: this, r, namespace, name, operation: 'CREATE' };
-    admission.mutate(attributes, o);
+    const attributes: admission.AdmissionAttributes = { reg: this, r, namespace, name, operation: 'CREATE', dryRun: opts.dryRun };
+    admission.mutate({ ...attributes, name: asked }, o);
     this.invalidIfErrors(r, o, validateCreate(r, o));
     admission.validate(attributes, o);
     // A trusted create leaves this check to the store (one lookup instead of two: Events are read from SQLite).

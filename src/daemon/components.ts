@@ -17,6 +17,7 @@ import { NamespaceController } from '../controllers/namespace.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
 import { ServiceAccountController } from '../controllers/serviceaccount.js';
+import { ResourceQuotaController } from '../controllers/resource-quota.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import type { NodePool } from '../sim/node-pool.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -42,6 +43,7 @@ export function controlPlane(nodes: NodePool): Controller[] {
     new NamespaceController(),
     new GarbageCollector(),
     new ServiceAccountController(),
+    new ResourceQuotaController(),
     new Kubelets(nodes),
   ];
 }

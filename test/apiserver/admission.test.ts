@@ -76,6 +76,12 @@ describe('ServiceAccount admission', () => {
     expect((reg.create(podsR, 'default', pod('c', { serviceAccount: 'builder' } as Partial<Pod['spec']>)) as Pod).spec.serviceAccountName).toBe('builder');
   });
 
+  it('names a pod by its generateName prefix when refusing it (mutating admission runs before the name is generated)', () => {
+    const reg = registry();
+    const generated = { ...pod('', { serviceAccountName: 'nobody' }), metadata: { generateName: 'web-7d9c5-' } };
+    expect(refusal(() => reg.create(podsR, 'default', generated)).message).toBe('pods "web-7d9c5-" is forbidden: error looking up service account default/nobody: serviceaccount "nobody" not found');
+  });
+
   it('lets a mirror pod be', () => {
     const reg = registry();
     const mirror = { ...pod('m', { serviceAccountName: 'nobody' }), metadata: { name: 'm', annotations: { 'kubernetes.io/config.mirror': 'x' } } };
@@ -152,5 +158,62 @@ describe('LimitRanger admission', () => {
     [[{ type: 'Pod', default: { cpu: '1' } }], "LimitRange \"limits\" is invalid: spec.limits[0].default: Forbidden: may not be specified when `type` is 'Pod'"],
   ])('refuses an invalid LimitRange: %j', (items, message) => {
     expect(refusal(() => registry().create(lrR, 'default', limits(items)))).toEqual({ code: 422, message });
+  });
+});
+
+describe('ResourceQuota admission', () => {
+  const quotaR = resourceNamed('resourcequotas');
+  const svcR = resourceNamed('services');
+  const quota = (hard: Record<string, string>, scopes?: string[]) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard, ...(scopes ? { scopes } : {}) } });
+  const sized = (name: string, cpu: string, memory = '64Mi'): Pod => pod(name, { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu, memory }, limits: { cpu, memory } } }] });
+
+  it('refuses a create past a hard limit with the apiserver\'s message, and counts what it admits at once', () => {
+    const reg = registry();
+    reg.create(quotaR, 'default', quota({ 'requests.cpu': '1', pods: '2' }));
+    reg.create(podsR, 'default', sized('a', '600m'));
+    expect(reg.get(quotaR, 'default', 'q').status).toEqual({ hard: { 'requests.cpu': '1', pods: '2' }, used: { pods: '1', 'requests.cpu': '600m' } });
+    expect(refusal(() => reg.create(podsR, 'default', sized('b', '500m')))).toEqual({
+      code: 403,
+      message: 'pods "b" is forbidden: exceeded quota: q, requested: requests.cpu=500m, used: requests.cpu=600m, limited: requests.cpu=1',
+    });
+    reg.create(podsR, 'default', sized('c', '400m'));
+    // Exactly at the limit is allowed; one more pod is not.
+    expect(refusal(() => reg.create(podsR, 'default', sized('d', '0'))).message).toBe('pods "d" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2');
+  });
+
+  it('asks pods to state what a quota limits', () => {
+    const reg = registry();
+    reg.create(quotaR, 'default', quota({ 'limits.memory': '1Gi', 'requests.cpu': '2' }));
+    expect(refusal(() => reg.create(podsR, 'default', pod('bare')))).toEqual({
+      code: 403,
+      message: 'pods "bare" is forbidden: failed quota: q: [must specify limits.memory for: c, must specify requests.cpu for: c]',
+    });
+  });
+
+  it('counts objects by kind (count/… and the classic names), services by type, and pods only in its scopes', () => {
+    const reg = registry();
+    reg.create(quotaR, 'default', quota({ 'count/configmaps': '1', 'services.nodeports': '1' }));
+    const cmR = resourceNamed('configmaps');
+    // kube-root-ca.crt-like objects already there count too: none in a new namespace.
+    reg.create(cmR, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one' } });
+    expect(refusal(() => reg.create(cmR, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'two' } })).message).toBe(
+      'configmaps "two" is forbidden: exceeded quota: q, requested: count/configmaps=1, used: count/configmaps=1, limited: count/configmaps=1',
+    );
+    const svc = (name: string, type: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type, ports: [{ port: 80 }] } });
+    reg.create(svcR, 'default', svc('cluster', 'ClusterIP'));
+    reg.create(svcR, 'default', svc('np', 'NodePort'));
+    expect(refusal(() => reg.create(svcR, 'default', svc('np2', 'NodePort'))).code).toBe(403);
+    const scoped = registry();
+    scoped.create(quotaR, 'default', quota({ pods: '1' }, ['BestEffort']));
+    scoped.create(podsR, 'default', pod('be1'));
+    expect(refusal(() => scoped.create(podsR, 'default', pod('be2'))).code).toBe(403);
+    expect(scoped.create(podsR, 'default', sized('burstable', '100m')).metadata.name).toBe('burstable');
+  });
+
+  it('charges nothing for a dry run', () => {
+    const reg = registry();
+    reg.create(quotaR, 'default', quota({ pods: '1' }));
+    reg.create(podsR, 'default', pod('dry'), { dryRun: true });
+    expect(reg.create(podsR, 'default', pod('real')).metadata.name).toBe('real');
   });
 });

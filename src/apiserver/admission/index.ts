@@ -5,6 +5,7 @@ import { defaultIngressClass, defaultStorageClass } from './default-classes.js';
 import { limitRangerDefaults, limitRangerValidation } from './limit-ranger.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { priority } from './priority.js';
+import { resourceQuota } from './resource-quota.js';
 import { serviceAccount } from './service-account.js';
 import type { AdmissionAttributes, MutatingPlugin, ValidatingPlugin } from './plugin.js';
 
@@ -14,7 +15,7 @@ export type { AdmissionAttributes, MutatingPlugin, Operation, ValidatingPlugin }
 export const MUTATING: MutatingPlugin[] = [limitRangerDefaults, serviceAccount, defaultStorageClass, defaultIngressClass, priority];
 
 /** Validating admission, in order. */
-export const VALIDATING: ValidatingPlugin[] = [namespaceLifecycle, limitRangerValidation];
+export const VALIDATING: ValidatingPlugin[] = [namespaceLifecycle, limitRangerValidation, resourceQuota];
 
 const applies = (p: { kinds?: string[]; operations?: string[] }, a: AdmissionAttributes) =>
   (!p.kinds || p.kinds.includes(a.r.kind)) && (p.operations ?? ['CREATE']).includes(a.operation);

@@ -3,7 +3,7 @@
 // annotation), and refuse pods and claims outside their min, max and limit/request ratio, with
 // the apiserver's Forbidden messages. Pods and PersistentVolumeClaims, on create.
 import { pushTo } from '../../api/collections.js';
-import { parseQuantity } from '../../api/quantity.js';
+import { formatQuantity, parseQuantity } from '../../api/quantity.js';
 import { resourceNamed } from '../../api/resources.js';
 import type { Container, LimitRange, PersistentVolumeClaim, Pod, ResourceList } from '../../api/types.js';
 import * as E from '../errors.js';
@@ -102,15 +102,9 @@ function podTotals(pod: Pod, which: 'requests' | 'limits'): ResourceList {
   const sum = new Map<string, number>();
   for (const c of pod.spec.containers ?? []) for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) sum.set(k, (sum.get(k) ?? 0) + q(v));
   for (const c of pod.spec.initContainers ?? []) for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) sum.set(k, Math.max(sum.get(k) ?? 0, q(v)));
-  return Object.fromEntries([...sum].map(([k, v]) => [k, quantityText(v)]));
+  return Object.fromEntries([...sum].map(([k, v]) => [k, formatQuantity(v)]));
 }
 
-/** A summed quantity as Kubernetes prints one: millis for fractions, binary suffixes for whole multiples of 1024. */
-function quantityText(v: number): string {
-  if (!Number.isInteger(v)) return `${Math.round(v * 1000)}m`;
-  for (const [suffix, n] of [['Ei', 2 ** 60], ['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) if (v >= n && v % n === 0) return `${v / n}${suffix}`;
-  return String(v);
-}
 
 /** Refuses pods and claims outside the namespace's limits (403, every violation listed). */
 export const limitRangerValidation: ValidatingPlugin<Pod | PersistentVolumeClaim> = {

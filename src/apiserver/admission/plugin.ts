@@ -14,6 +14,8 @@ export interface AdmissionAttributes {
   operation: Operation;
   /** The stored object an UPDATE replaces. */
   old?: KubeObject;
+  /** A dry run: plugins change nothing but the object (no quota charged). */
+  dryRun?: boolean;
 }
 
 /** The operations admission runs for (writes of the main resource; status writes are not admitted). */
