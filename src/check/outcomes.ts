@@ -177,7 +177,9 @@ function failedCreateOutcomes(x: Reading): void {
   for (const e of x.events) {
     if (e.type !== 'Warning' || e.reason !== 'FailedCreate') continue;
     const target = x.owners.find((o) => o.kind === e.involvedObject?.kind && o.metadata.namespace === e.involvedObject?.namespace && o.metadata.name === e.involvedObject?.name);
-    if (target) x.add(x.root(target), 'error', 'rollout', `failedcreate:${e.message}`, () => String(e.message));
+    // Refusals that differ only in the generated name of the object refused are one finding.
+    const key = String(e.message).replace(/^(Error creating: \S+ )"[^"]*"/, '$1');
+    if (target) x.add(x.root(target), 'error', 'rollout', `failedcreate:${key}`, () => String(e.message));
   }
 }
 

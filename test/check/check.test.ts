@@ -63,6 +63,14 @@ describe('minikctl check on broken manifests', () => {
     ]);
   });
 
+  it('reports a Deployment a ResourceQuota stops short, once, with the quota\'s message', () => {
+    const found = inFile('quota-exceeded.yaml').map(brief);
+    expect(found).toEqual([
+      { severity: 'error', check: 'rollout', line: 11, object: 'Deployment/web', message: expect.stringMatching(/^Error creating: pods "web-[a-z0-9]+-[a-z0-9]+" is forbidden: exceeded quota: compute, requested: requests.cpu=250m, used: requests.cpu=1, limited: requests.cpu=1$/) },
+      { severity: 'error', check: 'rollout', line: 11, object: 'Deployment/web', message: 'deployment "web" exceeded its progress deadline' },
+    ]);
+  });
+
   it('reports a StorageClass that does not exist, and the claim left Pending', () => {
     expect(inFile('missing-storage-class.yaml').map(brief)).toEqual([
       { severity: 'error', check: 'reference', line: 6, object: 'PersistentVolumeClaim/fast-data', message: 'storageclass.storage.k8s.io "fast" not found' },
@@ -165,6 +173,7 @@ describe('minikctl check on broken manifests', () => {
       'missing-service-account.yaml',
       'missing-storage-class.yaml',
       'never-ready.yaml',
+      'quota-exceeded.yaml',
       'selector-mismatch.yaml',
       'service-selects-nothing.yaml',
       'syntax-error.yaml',
