@@ -38,7 +38,7 @@ describe('minikctl check', () => {
       `${path.join(BROKEN, 'missing-configmap.yaml')}\n   1  error    Deployment/default/needs-config: deployment "needs-config" exceeded its progress deadline\n  17  error    Deployment/default/needs-config: configmap "app-config" not found\n\n`,
     );
     expect(r.stdout).toMatch(/│ FILE +│ OBJECTS │ ERRORS │ WARNINGS │/);
-    expect(r.stdout).toMatch(/✖ \d+ errors and \d+ warnings in \d+ objects in 18 files, 15m simulated \(the horizon passed before the cluster settled\)\n$/);
+    expect(r.stdout).toMatch(/✖ \d+ errors and \d+ warnings in \d+ objects in 19 files, 15m simulated \(the horizon passed before the cluster settled\)\n$/);
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 
@@ -48,7 +48,7 @@ describe('minikctl check', () => {
     expect(XMLValidator.validate(r.stdout)).toBe(true);
     const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(r.stdout);
     const suites = xml.testsuites.testsuite as { name: string; tests: string; failures: string; testcase: { name: string; failure?: { message: string } }[] }[];
-    expect(suites).toHaveLength(18);
+    expect(suites).toHaveLength(19);
     const cm = suites.find((s) => s.name.endsWith('missing-configmap.yaml'))!;
     expect(cm.testcase.map((c) => c.name)).toEqual(['Deployment/default/needs-config']);
     expect(cm.testcase[0].failure!.message).toBe('deployment "needs-config" exceeded its progress deadline');
@@ -70,7 +70,7 @@ describe('minikctl check', () => {
 
   it('writes JSON and SARIF that parse, with the same findings', async () => {
     const json = JSON.parse((await check([BROKEN, '-o', 'json'])).stdout);
-    expect(json.summary).toMatchObject({ files: 18, passed: false });
+    expect(json.summary).toMatchObject({ files: 19, passed: false });
     expect(json.findings.length).toBe(json.summary.errors + json.summary.warnings);
     const sarif = JSON.parse((await check([BROKEN, '-o', 'sarif'])).stdout);
     expect(sarif.version).toBe('2.1.0');
