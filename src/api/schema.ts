@@ -1,6 +1,8 @@
 // Structural schemas of the served kinds: the type of each field, so that decoding can reject a
 // wrong type (`replicas: "three"`) or an unknown field (`replica: 3`) the way the apiserver's
-// strict decoding does. Nodes marked `open` accept fields minik does not describe.
+// strict decoding does. Nodes marked `open`, and kinds not described here, are checked against
+// the wire-format table (protobuf/messages.ts), which has every field of every served kind.
+import { MESSAGES, type Message, messageFor } from './protobuf/messages.js';
 
 /** A schema node. `go` is the Go type name used in decoding errors. */
 export type Schema =
@@ -328,11 +330,102 @@ export interface DecodeProblems {
 }
 
 /** Checks an object against its kind's schema, collecting problems the way strict JSON decoding does. */
-export function checkSchema(kindName: string, value: unknown): DecodeProblems {
+export function checkSchema(kindName: string, value: unknown, apiVersion?: string): DecodeProblems {
   const out: DecodeProblems = { unknownFields: [] };
-  const root = SCHEMAS[kindName] ?? obj(kindName, { apiVersion: str, kind: str, metadata: objectMeta }, true);
-  walk(root, value, '', '', kindName, out);
+  const described = SCHEMAS[kindName];
+  // A kind this file does not describe is checked against its wire-format message, if it has one.
+  const message = described ? undefined : messageFor(apiVersion ?? '', kindName);
+  if (message) walkMessage({ ...message, 900: ['apiVersion', 'string'], 901: ['kind', 'string'] }, value, '', '', kindName, out);
+  else walk(described ?? obj(kindName, { apiVersion: str, kind: str, metadata: objectMeta }, true), value, '', '', kindName, out);
   return out;
+}
+
+/** The Go type name of a wire-format type, for type errors. */
+function wireGoType(t: string): string {
+  if (t.startsWith('[]')) return `[]${wireGoType(t.slice(2))}`;
+  if (t.startsWith('map:')) return `map[string]${wireGoType(t.slice(4))}`;
+  const scalar: Record<string, string> = { string: 'string', bytes: '[]uint8', bool: 'bool', int32: 'int32', int64: 'int64', double: 'float64', Time: 'v1.Time', MicroTime: 'v1.MicroTime', Duration: 'v1.Duration' };
+  return scalar[t] ?? `v1.${t.slice(t.lastIndexOf('.') + 1)}`;
+}
+
+/**
+ * Strict decoding of the parts this file leaves open (and of kinds it does not describe) by the
+ * wire-format table: every field of every served kind, so a misspelt field anywhere (a pod's
+ * `securityContext`, `affinity`, a Role's `rules`, a LimitRange's items) is an unknown field, and
+ * a list where an object belongs (or the reverse) a type error, as with Kubernetes.
+ */
+function walkMessage(fields: Message, v: unknown, path: string, ipath: string, parentGo: string, out: DecodeProblems): void {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
+  const byName = messageFields(fields);
+  for (const [k, item] of Object.entries(v as object)) {
+    const type = byName.get(k);
+    const p = path ? `${path}.${k}` : k;
+    const ip = ipath ? `${ipath}.${k}` : k;
+    if (type === undefined) out.unknownFields.push(ip);
+    else walkWire(type, item, p, ip, parentGo, out);
+  }
+}
+
+const fieldsCache = new WeakMap<Message, Map<string, string>>();
+
+/** A message's fields by JSON name, embedded messages' included. */
+function messageFields(m: Message): Map<string, string> {
+  let byName = fieldsCache.get(m);
+  if (byName) return byName;
+  byName = new Map();
+  for (const [json, type] of Object.values(m)) {
+    if (json === '') for (const [k, t] of messageFields(MESSAGES[type] ?? {})) byName.set(k, t);
+    else byName.set(json, type);
+  }
+  fieldsCache.set(m, byName);
+  return byName;
+}
+
+function walkWire(type: string, v: unknown, path: string, ipath: string, parentGo: string, out: DecodeProblems): void {
+  if (v === null || v === undefined || out.typeError) return;
+  const fail = () => {
+    if (!out.typeError) out.typeError = `json: cannot unmarshal ${jsonType(v)} into Go struct field ${parentGo}.${path} of type ${wireGoType(type)}`;
+  };
+  if (type.startsWith('[]')) {
+    if (!Array.isArray(v)) return fail();
+    v.forEach((item, i) => walkWire(type.slice(2), item, path, `${ipath}[${i}]`, parentGo, out));
+    return;
+  }
+  if (type.startsWith('map:')) {
+    if (typeof v !== 'object' || Array.isArray(v)) return fail();
+    for (const [k, item] of Object.entries(v as object)) walkWire(type.slice(4), item, path, `${ipath}[${k}]`, parentGo, out);
+    return;
+  }
+  switch (type) {
+    case 'string':
+    case 'bytes':
+    case 'Time':
+    case 'MicroTime':
+    case 'Duration':
+      if (typeof v !== 'string') fail();
+      return;
+    case 'bool':
+      if (typeof v !== 'boolean') fail();
+      return;
+    case 'int32':
+    case 'int64':
+      if (typeof v !== 'number' || !Number.isInteger(v)) fail();
+      return;
+    case 'double':
+      if (typeof v !== 'number') fail();
+      return;
+    case 'Quantity':
+    case 'IntOrString':
+      if (typeof v !== 'number' && typeof v !== 'string') fail();
+      return;
+    case 'RawExtension':
+    case 'FieldsV1':
+      return;
+  }
+  const message = MESSAGES[type];
+  if (!message) return; // a type the table does not spell out: taken as it is
+  if (typeof v !== 'object' || Array.isArray(v)) return fail();
+  walkMessage(message, v, path, ipath, type.slice(type.lastIndexOf('.') + 1), out);
 }
 
 /**
@@ -384,6 +477,13 @@ function walk(s: Schema, v: unknown, path: string, ipath: string, parentGo: stri
         const ip = ipath ? `${ipath}.${k}` : k;
         if (child) walk(child, item, p, ip, s.go, out);
         else if (!s.open) out.unknownFields.push(ip);
+        else if (s.go !== 'Status' && MESSAGES[s.go]) {
+          // An open part: checked field by field against its wire-format message. (`Status` here
+          // is any kind's status, not metav1.Status: the status a client sends is not kept.)
+          const type = messageFields(MESSAGES[s.go]).get(k);
+          if (type === undefined) out.unknownFields.push(ip);
+          else walkWire(type, item, p, ip, s.go, out);
+        }
       }
       return;
     }

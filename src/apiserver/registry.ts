@@ -350,7 +350,7 @@ export class Registry {
     // Before any recursive walk: a patch can nest an object deeper than its own body is.
     const measured = measureValue(o);
     if (measured.depth > MAX_OBJECT_DEPTH) throw tooDeep(`${r.kind} "${o.metadata?.name ?? ''}"`);
-    const problems = checkSchema(r.kind, o);
+    const problems = checkSchema(r.kind, o, gv);
     if (problems.typeError) throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${problems.typeError}`);
     if (problems.unknownFields.length > 0) {
       const list = problems.unknownFields.map((f) => `unknown field "${f}"`);

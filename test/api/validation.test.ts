@@ -114,6 +114,23 @@ describe('schema (strict decoding)', () => {
     d.spec.template.spec.containers[0].imagePullPolicyy = 'Always';
     expect(checkSchema('Deployment', d).unknownFields.sort()).toEqual(['spec.replica', 'spec.template.spec.containers[0].imagePullPolicyy']);
   });
+  // The parts the schema leaves open, and kinds it does not describe, are checked against the
+  // wire-format table: the holes Kubernetes' strict decoding does not have.
+  const podSpec = (spec: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }], ...spec } });
+  it.each([
+    ['Pod', 'v1', podSpec({ securityContext: { runAsUserr: 1000 } }), ['spec.securityContext.runAsUserr']],
+    ['Pod', 'v1', podSpec({ containers: [{ name: 'c', image: 'i', securityContext: { allowPrivilegeEscalation: false, capabilitiesDrop: ['ALL'] } }] }), ['spec.containers[0].securityContext.capabilitiesDrop']],
+    ['Pod', 'v1', podSpec({ affinity: { nodeAffinity: { requiredDuringScheduling: {} } } }), ['spec.affinity.nodeAffinity.requiredDuringScheduling']],
+    ['Pod', 'v1', podSpec({ volumes: [{ name: 'v', projected: { sources: [{ configMap: { name: 'x', itemz: [] } }] } }] }), ['spec.volumes[0].projected.sources[0].configMap.itemz']],
+    ['Role', 'rbac.authorization.k8s.io/v1', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r' }, rules: [{ apiGroups: [''], resources: ['pods'], resourceName: ['a'], verbs: ['get'] }] }, ['rules[0].resourceName']],
+    ['LimitRange', 'v1', { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', defaults: { cpu: '1' } }] } }, ['spec.limits[0].defaults']],
+  ])('%s: reports an unknown field in a part described by the wire format (%#)', (kind, apiVersion, o, unknown) => {
+    expect(checkSchema(kind, o, apiVersion)).toEqual({ unknownFields: unknown });
+  });
+  it('reports a list where an object belongs, as Go decoding does', () => {
+    const o = podSpec({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ nodeSelectorTerms: [] }] } } });
+    expect(checkSchema('Pod', o, 'v1').typeError).toBe('json: cannot unmarshal array into Go struct field NodeAffinity.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution of type v1.NodeSelector');
+  });
   it('accepts intOrString and quantities', () => {
     const d: any = deployment({ strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: '50%' } } });
     d.spec.template.spec.containers[0].resources = { limits: { cpu: 1, memory: '1Gi' } };
