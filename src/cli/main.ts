@@ -111,6 +111,14 @@ export async function run(argv: string[], io: IO): Promise<number> {
 
 /** The process entry: run with process.argv and exit with its code. */
 export async function main(): Promise<void> {
+  // A reader that went away (`minikctl get pods | head -1`): stop quietly, as kubectl does when
+  // SIGPIPE ends it (the same status, 128 + 13), instead of a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(141);
+      throw e;
+    });
+  }
   const code = await run(process.argv.slice(2), processIO());
   process.exitCode = code;
 }

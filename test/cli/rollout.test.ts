@@ -61,6 +61,26 @@ describe('rollouts with minikctl', () => {
     expect((await cli(suite.env.home, ['wait', '--for=condition=Ready', 'pod/nope'])).stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
   });
 
+  it('gets, waits for and follows the rollout of the objects of a file (-f), and waits across namespaces (-A)', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minik-f-'));
+    const file = path.join(dir, 'app.yaml');
+    fs.writeFileSync(file, `${DEPLOY.replace('name: web', 'name: filed').replace(/app: web/g, 'app: filed')}---\napiVersion: v1\nkind: Service\nmetadata: {name: filed}\nspec:\n  selector: {app: filed}\n  ports: [{port: 80}]\n`);
+    try {
+      await cli(suite.env.home, ['apply', '-f', file]);
+      expect((await cli(suite.env.home, ['rollout', 'status', '-f', file, '--timeout=30s'])).stderr).toBe('error: no status viewer has been implemented for Service\n');
+      expect((await cli(suite.env.home, ['wait', '--for=condition=Available', '-f', file, '--timeout=1s'])).stdout).toBe('deployment.apps/filed condition met\n');
+      expect((await cli(suite.env.home, ['get', '-f', file, '-o', 'name'])).stdout).toBe('deployment.apps/filed\nservice/filed\n');
+      const all = await cli(suite.env.home, ['wait', '--for=condition=Ready', 'pods', '-l', 'app=filed', '-A', '--timeout=30s']);
+      expect(all.stdout.trim().split('\n')).toHaveLength(3);
+      expect((await cli(suite.env.home, ['get', 'deploy', 'filed', '-f', file])).stderr).toBe('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shows an unschedulable pod as Pending, with the scheduler\'s event', async () => {
     await cli(suite.env.home, ['apply', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: huge}\nspec:\n  containers: [{name: c, image: busybox, resources: {requests: {cpu: "64"}}}]\n');
     await cli(suite.env.home, ['wait', '--for=jsonpath={.status.conditions[0].reason}=Unschedulable', 'pod/huge', '--timeout=30s']);

@@ -373,4 +373,15 @@ describe.skipIf(!KUBECTL)('real kubectl on the shop example app', () => {
     ['rollout', 'status', 'sts/db'],
     ['rollout', 'status', 'ds/log-agent'],
   ])('minikctl %s prints what kubectl prints', (...args) => expectSameAsKubectl([...args, '-n', 'shop']));
+
+  // What CI scripts run after an apply: the objects of the files, waited for.
+  it.each([
+    ['get', '-f', 'manifests/'],
+    ['get', '-f', 'manifests/20-web.yaml', '-o', 'name'],
+    ['get', '-f', 'manifests/00-namespace.yaml'],
+    ['rollout', 'status', '-f', 'manifests/37-shop-logs.yaml'],
+    ['rollout', 'status', '-f', 'manifests/20-web.yaml'],
+    ['wait', '--for=condition=available', '-f', 'manifests/34-shop-api.yaml', '--timeout=1s'],
+    ['wait', '--for=condition=Ready', 'pods', '-l', 'app=api', '-A'],
+  ])('minikctl %s %s prints what kubectl prints', (...args) => expectSameAsKubectl(args));
 });

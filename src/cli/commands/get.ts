@@ -10,7 +10,8 @@ import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { type OutputFormat, preparePrinter, renderObjects, setShowManagedFields } from '../output.js';
 import { type ResourceRequest, parseResourceArgs } from '../resource-args.js';
-import { namespaceOptions, resolveNamespace } from '../flags.js';
+import { collect, namespaceOptions, resolveNamespace } from '../flags.js';
+import { resolveManifests } from '../manifest-objects.js';
 
 /** Options of `get`. */
 export interface GetOptions {
@@ -28,6 +29,8 @@ export interface GetOptions {
   watchOnly?: boolean;
   ignoreNotFound?: boolean;
   raw?: string;
+  filename?: string[];
+  recursive?: boolean;
 }
 
 interface Fetched {
@@ -65,6 +68,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
     return 0;
   }
   const fmt = await preparePrinter(opts.output);
+  if (opts.filename?.length) return getFromFiles(ctx, args, opts, fmt);
   const requests: ResourceRequest[] = parseResourceArgs(args, 'get');
   const ns = resolveNamespace(opts);
   const byName = requests.some((q) => q.names.length > 0);
@@ -80,6 +84,36 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
   // Printed after what was found, as kubectl does.
   for (const f of failures) ctx.err(f);
   if (opts.watch || opts.watchOnly) return watchChanges(ctx, fetched, fmt, ns, opts, now);
+  return failures.length ? 1 : 0;
+}
+
+/**
+ * `get -f`: the objects the files define, each read from its own namespace, printed as kubectl
+ * prints them (one table per run of objects of one kind, in file order).
+ */
+async function getFromFiles(ctx: Context, args: string[], opts: GetOptions, fmt: OutputFormat): Promise<number> {
+  if (args.length) throw new CliError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+  const { objects, errors } = await resolveManifests(ctx, opts);
+  const client = await ctx.client();
+  const fetched: Fetched[] = [];
+  const failures: string[] = [...errors];
+  let now = Date.now();
+  for (const o of objects) {
+    try {
+      const res = await client.get(resourcePath(o.r, o.namespace, o.name));
+      now = res.serverNow;
+      const last = fetched[fetched.length - 1];
+      if (last && last.r === o.r) last.objects.push(res.body);
+      else fetched.push({ r: o.r, objects: [res.body] });
+    } catch (e) {
+      if (e instanceof ApiError && e.httpStatus === 404 && opts.ignoreNotFound) continue;
+      failures.push(formatError(e));
+    }
+  }
+  // One request per object: by name, so several objects print their kinds, one alone does not.
+  const requests: ResourceRequest[] = objects.map((o) => ({ r: o.r, names: [o.name] }));
+  print(ctx, fmt, fetched, requests, resolveNamespace(opts), opts, now);
+  for (const f of failures) ctx.err(f);
   return failures.length ? 1 : 0;
 }
 
@@ -218,6 +252,8 @@ export function registerGet(program: Command, ctx: () => Context, done: (p: Prom
       .option('-w, --watch', 'After listing, watch for changes')
       .option('--watch-only', 'Watch for changes, without listing first')
       .option('--ignore-not-found', 'Treat "resource not found" as a successful retrieval')
-      .option('--raw <uri>', 'Raw URI to request from the server (e.g. /healthz)'),
+      .option('--raw <uri>', 'Raw URI to request from the server (e.g. /healthz)')
+      .option('-f, --filename <file>', 'Files or directories identifying the resources to get (repeatable)', collect)
+      .option('-R, --recursive', 'Process the directory used in -f recursively'),
   ).action((args: string[], o: GetOptions & { headers?: boolean }) => done(runGet(ctx(), args, { ...o, noHeaders: o.headers === false })));
 }

@@ -26,13 +26,16 @@ import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { parseDuration, waitFor } from '../waiting.js';
-import { resolveNamespace } from '../flags.js';
+import { collect, resolveNamespace } from '../flags.js';
+import { resolveManifests } from '../manifest-objects.js';
 
 const rsR = resourceNamed('replicasets'), crR = resourceNamed('controllerrevisions');
 const REVISION = 'deployment.kubernetes.io/revision';
 
 interface RolloutOptions {
   namespace?: string;
+  filename?: string[];
+  recursive?: boolean;
   timeout?: string;
   watch?: boolean;
   revision?: string;
@@ -111,7 +114,27 @@ async function target(ctx: Context, args: string[], opts: RolloutOptions): Promi
 }
 
 async function status(ctx: Context, args: string[], opts: RolloutOptions): Promise<number> {
+  if (opts.filename?.length) {
+    // Each object of the files in turn; the first without a rollout status ends it, as kubectl's.
+    if (args.length) throw new CliError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+    const { objects, errors } = await resolveManifests(ctx, opts);
+    for (const e of errors) ctx.err(e);
+    if (errors.length) return 1;
+    const client = await ctx.client();
+    for (const o of objects) {
+      if (!STATUS_OF[o.r.kind]) throw new CliError(`error: no status viewer has been implemented for ${o.r.kind}`);
+      const d = (await client.get(resourcePath(o.r, o.namespace, o.name))).body as Workload;
+      const code = await watchStatus(ctx, client, o.r, o.namespace, o.name, d, opts);
+      if (code !== 0) return code;
+    }
+    return 0;
+  }
   const { client, r, ns, name, d } = await target(ctx, args, opts);
+  return watchStatus(ctx, client, r, ns, name, d, opts);
+}
+
+/** Prints a workload's rollout status until it is done (or once, with --watch=false). */
+async function watchStatus(ctx: Context, client: Client, r: ResourceInfo, ns: string, name: string, d: Workload, opts: RolloutOptions): Promise<number> {
   let last = '';
   let failed = false;
   const show = (o: Workload) => {
@@ -223,7 +246,9 @@ async function patchTemplate(ctx: Context, args: string[], opts: RolloutOptions,
 export function registerRollout(program: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
   const rollout = program.command('rollout').description('Manage the rollout of a resource');
   const ns = (c: Command) => c.option('-n, --namespace <namespace>', 'If present, the namespace scope for this CLI request');
-  ns(rollout.command('status').description('Show the status of the rollout').argument('<args...>'))
+  ns(rollout.command('status').description('Show the status of the rollout').argument('[args...]'))
+    .option('-f, --filename <file>', 'Files or directories identifying the resources (repeatable)', collect)
+    .option('-R, --recursive', 'Process the directory used in -f recursively')
     .option('--timeout <duration>', 'The length of time to wait before ending watch (e.g. 60s)')
     .option('-w, --watch [bool]', 'Watch the status of the rollout until it is done (default true)', (v: string) => v !== 'false')
     .action((args: string[], o: RolloutOptions) => done(status(ctx(), args, o)));

@@ -1,7 +1,7 @@
 // `minikctl wait --for=condition=C | --for=delete | --for=jsonpath='{...}'=V`: block until every
 // named object meets the condition, sharing one --timeout, as kubectl does.
 import type { Command } from 'commander';
-import { qualifiedPlural, qualifiedSingular } from '../../api/resources.js';
+import { qualifiedSingular } from '../../api/resources.js';
 import type { Condition, KubeList, KubeObject } from '../../api/types.js';
 import { ApiError, resourcePath } from '../../client/client.js';
 import { evalPath } from '../../printers/jsonpath.js';
@@ -9,13 +9,18 @@ import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { parseDuration, waitFor } from '../waiting.js';
-import { resolveNamespace } from '../flags.js';
+import { collect, resolveNamespace } from '../flags.js';
+import { resolveManifests } from '../manifest-objects.js';
+import type { ResourceInfo } from '../../api/resources.js';
 
 interface WaitOptions {
   for?: string;
   namespace?: string;
   selector?: string;
   all?: boolean;
+  allNamespaces?: boolean;
+  filename?: string[];
+  recursive?: boolean;
   timeout?: string;
 }
 
@@ -51,19 +56,33 @@ export async function runWait(ctx: Context, args: string[], opts: WaitOptions): 
   const ns = resolveNamespace(opts);
   const client = await ctx.client();
   const deadline = Date.now() + parseDuration(opts.timeout ?? '30s');
-  const targets: { r: ReturnType<typeof parseResourceArgs>[number]['r']; name: string }[] = [];
-  for (const q of parseResourceArgs(args, 'wait')) {
-    if (q.names.length) for (const n of q.names) targets.push({ r: q.r, name: n });
+  const targets: { r: ResourceInfo; ns: string; name: string }[] = [];
+  if (opts.filename?.length) {
+    // The objects of the files (-f, -R), each in its own namespace.
+    if (args.length) throw new CliError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+    const { objects, errors } = await resolveManifests(ctx, opts);
+    if (errors.length) {
+      for (const e of errors) ctx.err(e);
+      return 1;
+    }
+    for (const o of objects) targets.push({ r: o.r, ns: o.namespace, name: o.name });
+  }
+  if (!opts.filename?.length && args.length === 0) throw new CliError('error: you must provide one or more resources by argument or filename');
+  for (const q of args.length ? parseResourceArgs(args, 'wait') : []) {
+    if (q.names.length) for (const n of q.names) targets.push({ r: q.r, ns, name: n });
     else if (opts.selector || opts.all) {
-      const items = (await client.get<KubeList>(resourcePath(q.r, ns), { labelSelector: opts.selector })).body.items;
+      // -A: every namespace (each object waited for in its own).
+      const where = opts.allNamespaces ? undefined : ns;
+      const items = (await client.get<KubeList>(resourcePath(q.r, where), { labelSelector: opts.selector })).body.items;
       if (items.length === 0) throw new CliError('error: no matching resources found');
-      for (const o of items) targets.push({ r: q.r, name: o.metadata.name! });
+      for (const o of items) targets.push({ r: q.r, ns: o.metadata.namespace ?? '', name: o.metadata.name! });
     } else throw new CliError('error: resource name may not be empty');
   }
+  const timedOut: string[] = [];
   for (const t of targets) {
     if (opts.for !== 'delete') {
       try {
-        await client.get(resourcePath(t.r, ns, t.name));
+        await client.get(resourcePath(t.r, t.ns, t.name));
       } catch (e) {
         if (e instanceof ApiError && e.httpStatus === 404) {
           ctx.err(formatError(e));
@@ -72,14 +91,14 @@ export async function runWait(ctx: Context, args: string[], opts: WaitOptions): 
         throw e;
       }
     }
-    const ok = await waitFor(client, t.r, ns, t.name, test, deadline);
-    if (!ok) {
-      ctx.err(`error: timed out waiting for the condition on ${qualifiedPlural(t.r)}/${t.name}`);
-      return 1;
-    }
-    ctx.out(`${qualifiedSingular(t.r)}/${t.name} ${verb}\n`);
+    const ok = await waitFor(client, t.r, t.ns, t.name, test, deadline);
+    if (!ok) timedOut.push(`timed out waiting for the condition on ${t.r.plural}/${t.name}`);
+    else ctx.out(`${qualifiedSingular(t.r)}/${t.name} ${verb}\n`);
   }
-  return 0;
+  // As kubectl reports its errors: one with `error: `, several one per line.
+  if (timedOut.length === 1) ctx.err(`error: ${timedOut[0]}`);
+  else for (const t of timedOut) ctx.err(t);
+  return timedOut.length ? 1 : 0;
 }
 
 /** Registers `wait`. */
@@ -87,11 +106,15 @@ export function registerWait(program: Command, ctx: () => Context, done: (p: Pro
   program
     .command('wait')
     .description('Wait for a specific condition on one or many resources')
-    .argument('<args...>', 'TYPE NAME, TYPE/NAME, or TYPE with -l/--all')
+    .argument('[args...]', 'TYPE NAME, TYPE/NAME, or TYPE with -l/--all (or -f)')
+    .option('-f, --filename <file>', 'Files or directories identifying the resources to wait for (repeatable)', collect)
+    .option('-R, --recursive', 'Process the directory used in -f recursively')
+    .option('-A, --all-namespaces', 'With -l or --all: look in every namespace')
     .option('--for <condition>', 'condition=NAME[=VALUE], delete, or jsonpath={.path}=VALUE')
     .option('-n, --namespace <namespace>', 'If present, the namespace scope for this CLI request')
     .option('-l, --selector <selector>', 'Selector (label query) to filter on')
     .option('--all', 'Select all resources in the namespace of the specified resource types')
     .option('--timeout <duration>', 'How long to wait (default 30s)')
+    .addHelpText('after', `\nExamples:\n  # Wait for every Deployment of a folder of manifests to be available\n  minikctl wait --for=condition=available -f k8s/\n\n  # Wait for every pod, in every namespace, to be Ready\n  minikctl wait --for=condition=Ready pods --all -A --timeout=2m\n`)
     .action((args: string[], o: WaitOptions) => done(runWait(ctx(), args, o)));
 }
