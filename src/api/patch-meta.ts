@@ -9,7 +9,7 @@
 //                merged as a set (no key)
 //   retainKeys   the patch may carry `$retainKeys` (keys of this map, or of each item, to keep)
 //   replace      an object replaced whole (PodDisruptionBudget's selector)
-import { MESSAGES, VERSIONED } from './protobuf/messages.js';
+import { MESSAGES, fieldsOf, messageName } from './protobuf/messages.js';
 
 type Strategy = readonly [strategy: string, mergeKey?: string];
 
@@ -53,6 +53,8 @@ export type PatchType = string | undefined;
 
 /** How a field merges. */
 export interface FieldPatchMeta {
+  /** The strategy as Kubernetes declares it (`merge`, `merge,retainKeys`, `replace`, ...). */
+  strategy?: string;
   /** Merge key of a list of objects merged item by item. */
   mergeKey?: string;
   /** A list of scalars merged as a set. */
@@ -65,48 +67,36 @@ export interface FieldPatchMeta {
 
 const NONE: FieldPatchMeta = Object.freeze({});
 
-interface MessageMeta {
-  types: Map<string, string>;
-  meta: Map<string, FieldPatchMeta>;
-}
-const messages = new Map<string, MessageMeta>();
+const metas = new Map<string, Map<string, FieldPatchMeta>>();
 
-/** A message's fields by JSON name, embedded messages' fields included, with their patch metadata. */
-function messageMeta(name: string): MessageMeta | undefined {
-  let m = messages.get(name);
-  if (m) return m;
-  const message = MESSAGES[name];
-  if (!message) return undefined;
-  m = { types: new Map(), meta: new Map() };
-  for (const [json, type] of Object.values(message)) {
-    if (json === '') {
-      const inner = messageMeta(type);
-      for (const [k, v] of inner?.types ?? []) m.types.set(k, v);
-      for (const [k, v] of inner?.meta ?? []) m.meta.set(k, v);
-    } else m.types.set(json, type);
-  }
+/** How the fields of a message merge, embedded messages' included. */
+function messageMeta(name: string): Map<string, FieldPatchMeta> {
+  let meta = metas.get(name);
+  if (meta) return meta;
+  meta = new Map();
+  const types = fieldsOf(MESSAGES[name] ?? {});
+  for (const [json, type] of Object.values(MESSAGES[name] ?? {})) if (json === '') for (const [k, v] of messageMeta(type)) meta.set(k, v);
   for (const [json, [strategy, mergeKey]] of Object.entries(PATCH_STRATEGIES[name] ?? {})) {
     const parts = strategy.split(',');
-    const list = m.types.get(json)?.startsWith('[]') ?? false;
-    const scalars = list && !MESSAGES[m.types.get(json)!.slice(2)];
-    m.meta.set(json, {
+    const type = types.get(json) ?? '';
+    const scalars = type.startsWith('[]') && !MESSAGES[type.slice(2)];
+    meta.set(json, {
+      strategy,
       ...(parts.includes('merge') && mergeKey ? { mergeKey } : {}),
       ...(parts.includes('merge') && scalars ? { set: true } : {}),
       ...(parts.includes('retainKeys') ? { retainKeys: true } : {}),
       ...(parts.includes('replace') ? { replace: true } : {}),
     });
   }
-  messages.set(name, m);
-  return m;
+  metas.set(name, meta);
+  return meta;
 }
 
 /** The type of an object of a built-in kind (from its apiVersion and kind), or undefined. */
 export function typeOfObject(obj: unknown): PatchType {
   if (typeof obj !== 'object' || obj === null) return undefined;
   const { apiVersion, kind } = obj as { apiVersion?: unknown; kind?: unknown };
-  if (typeof kind !== 'string') return undefined;
-  const name = VERSIONED[`${String(apiVersion)}/${kind}`] ?? kind;
-  return MESSAGES[name] ? name : undefined;
+  return typeof kind === 'string' ? messageName(String(apiVersion), kind) : undefined;
 }
 
 /** The type of a field of an object of type `t` (a map's value type for a map). */
@@ -114,7 +104,7 @@ export function fieldType(t: PatchType, key: string): PatchType {
   if (t === undefined) return undefined;
   if (t.startsWith('map:')) return t.slice(4);
   if (t.startsWith('[]')) return undefined;
-  return messageMeta(t)?.types.get(key);
+  return MESSAGES[t] ? fieldsOf(MESSAGES[t]).get(key) : undefined;
 }
 
 /** The type of the items of a list type. */
@@ -125,5 +115,5 @@ export function itemType(t: PatchType): PatchType {
 /** How field `key` of an object of type `t` merges. */
 export function fieldPatchMeta(t: PatchType, key: string): FieldPatchMeta {
   if (t === undefined || t.startsWith('map:') || t.startsWith('[]')) return NONE;
-  return messageMeta(t)?.meta.get(key) ?? NONE;
+  return messageMeta(t).get(key) ?? NONE;
 }

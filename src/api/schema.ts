@@ -2,7 +2,7 @@
 // wrong type (`replicas: "three"`) or an unknown field (`replica: 3`) the way the apiserver's
 // strict decoding does. Nodes marked `open`, and kinds not described here, are checked against
 // the wire-format table (protobuf/messages.ts), which has every field of every served kind.
-import { MESSAGES, type Message, messageFor } from './protobuf/messages.js';
+import { MESSAGES, type Message, fieldsOf, messageFor } from './protobuf/messages.js';
 
 /** A schema node. `go` is the Go type name used in decoding errors. */
 export type Schema =
@@ -335,10 +335,16 @@ export function checkSchema(kindName: string, value: unknown, apiVersion?: strin
   const described = SCHEMAS[kindName];
   // A kind this file does not describe is checked against its wire-format message, if it has one.
   const message = described ? undefined : messageFor(apiVersion ?? '', kindName);
-  if (message) walkMessage({ ...message, 900: ['apiVersion', 'string'], 901: ['kind', 'string'] }, value, '', '', kindName, out);
+  if (message) walkMessage(message, value, '', '', kindName, out, TYPE_META);
   else walk(described ?? obj(kindName, { apiVersion: str, kind: str, metadata: objectMeta }, true), value, '', '', kindName, out);
   return out;
 }
+
+/** The fields an object has besides its message's (its kind's TypeMeta). */
+const TYPE_META = new Map([
+  ['apiVersion', 'string'],
+  ['kind', 'string'],
+]);
 
 /** The Go type name of a wire-format type, for type errors. */
 function wireGoType(t: string): string {
@@ -354,31 +360,16 @@ function wireGoType(t: string): string {
  * `securityContext`, `affinity`, a Role's `rules`, a LimitRange's items) is an unknown field, and
  * a list where an object belongs (or the reverse) a type error, as with Kubernetes.
  */
-function walkMessage(fields: Message, v: unknown, path: string, ipath: string, parentGo: string, out: DecodeProblems): void {
+function walkMessage(fields: Message, v: unknown, path: string, ipath: string, parentGo: string, out: DecodeProblems, extra?: Map<string, string>): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
-  const byName = messageFields(fields);
+  const byName = fieldsOf(fields);
   for (const [k, item] of Object.entries(v as object)) {
-    const type = byName.get(k);
+    const type = byName.get(k) ?? extra?.get(k);
     const p = path ? `${path}.${k}` : k;
     const ip = ipath ? `${ipath}.${k}` : k;
     if (type === undefined) out.unknownFields.push(ip);
     else walkWire(type, item, p, ip, parentGo, out);
   }
-}
-
-const fieldsCache = new WeakMap<Message, Map<string, string>>();
-
-/** A message's fields by JSON name, embedded messages' included. */
-function messageFields(m: Message): Map<string, string> {
-  let byName = fieldsCache.get(m);
-  if (byName) return byName;
-  byName = new Map();
-  for (const [json, type] of Object.values(m)) {
-    if (json === '') for (const [k, t] of messageFields(MESSAGES[type] ?? {})) byName.set(k, t);
-    else byName.set(json, type);
-  }
-  fieldsCache.set(m, byName);
-  return byName;
 }
 
 function walkWire(type: string, v: unknown, path: string, ipath: string, parentGo: string, out: DecodeProblems): void {
@@ -480,7 +471,7 @@ function walk(s: Schema, v: unknown, path: string, ipath: string, parentGo: stri
         else if (s.go !== 'Status' && MESSAGES[s.go]) {
           // An open part: checked field by field against its wire-format message. (`Status` here
           // is any kind's status, not metav1.Status: the status a client sends is not kept.)
-          const type = messageFields(MESSAGES[s.go]).get(k);
+          const type = fieldsOf(MESSAGES[s.go]).get(k);
           if (type === undefined) out.unknownFields.push(ip);
           else walkWire(type, item, p, ip, s.go, out);
         }

@@ -8,7 +8,7 @@
 // schema and patched with JSON merge patches, as Kubernetes treats custom resources.
 import { CONVERSIONS } from '../api/conversion.js';
 import { fieldPatchMeta } from '../api/patch-meta.js';
-import { MESSAGES, VERSIONED } from '../api/protobuf/messages.js';
+import { MESSAGES, fieldsOf, messageName } from '../api/protobuf/messages.js';
 import { RESOURCES, groupVersion, groupVersions } from '../api/resources.js';
 import { SCHEMAS, type Schema } from '../api/schema.js';
 
@@ -88,8 +88,7 @@ function ownerOf(message: string): string {
 }
 
 function messageOf(s: Pick<Served, 'group' | 'version' | 'kind'>): string | undefined {
-  const name = VERSIONED[`${groupVersion(s)}/${s.kind}`] ?? s.kind;
-  return MESSAGES[name] ? name : undefined;
+  return messageName(groupVersion(s), s.kind);
 }
 
 /** A message's component name: io.k8s.api.core.v1.PodSpec. */
@@ -125,23 +124,18 @@ class Components {
     const properties: Record<string, Json> = {};
     const schema: Json = { type: 'object', description: `${message.slice(message.lastIndexOf('.') + 1)} (served by minik).`, properties };
     this.schemas[name] = schema;
-    this.addFields(message, message, properties);
+    this.addFields(message, properties);
     return name;
   }
 
   /** The fields of `message` (embedded messages' included) as properties, with their patch metadata. */
-  private addFields(owner: string, message: string, properties: Record<string, Json>): void {
-    for (const [json, type] of Object.values(MESSAGES[message])) {
-      if (json === '') {
-        this.addFields(owner, type, properties);
-        continue;
-      }
-      const meta = fieldPatchMeta(owner, json);
-      const strategy = [meta.mergeKey || meta.set ? 'merge' : '', meta.retainKeys ? 'retainKeys' : '', meta.replace ? 'replace' : ''].filter(Boolean).join(',');
+  private addFields(message: string, properties: Record<string, Json>): void {
+    for (const [json, type] of fieldsOf(MESSAGES[message])) {
+      const meta = fieldPatchMeta(message, json);
       properties[json] = {
         ...this.typeSchema(type),
         ...(meta.mergeKey ? { 'x-kubernetes-patch-merge-key': meta.mergeKey } : {}),
-        ...(strategy ? { 'x-kubernetes-patch-strategy': strategy } : {}),
+        ...(meta.strategy ? { 'x-kubernetes-patch-strategy': meta.strategy } : {}),
       };
     }
   }

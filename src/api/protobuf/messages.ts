@@ -404,14 +404,38 @@ Object.assign(MESSAGES, {
 /** The kinds minik decodes from protobuf (each kind's message has the kind's name), and DeleteOptions. */
 export const PROTOBUF_KINDS: string[] = ['Pod', 'ReplicationController', 'Service', 'Namespace', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Endpoints', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Lease', 'PodDisruptionBudget', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'StorageClass', 'EndpointSlice', 'APIService', 'PriorityClass'];
 
+/** The table name of the message of a kind in a version (`Pod`, `autoscaling/v1.HorizontalPodAutoscaler`), or undefined. */
+export function messageName(apiVersion: string, kind: string): string | undefined {
+  const name = VERSIONED[`${apiVersion}/${kind}`] ?? kind;
+  return MESSAGES[name] ? name : undefined;
+}
+
 /**
  * The message of an object of `apiVersion` and `kind`, or undefined: a kind's own, a list of a
  * kind (`PodList`: its ListMeta as field 1, its items as field 2, as every Kubernetes list).
  */
 export function messageFor(apiVersion: string, kind: string): Message | undefined {
-  const own = MESSAGES[VERSIONED[`${apiVersion}/${kind}`] ?? kind];
-  if (own) return own;
+  const own = messageName(apiVersion, kind);
+  if (own) return MESSAGES[own];
   if (!kind.endsWith('List')) return undefined;
-  const item = VERSIONED[`${apiVersion}/${kind.slice(0, -4)}`] ?? kind.slice(0, -4);
-  return MESSAGES[item] ? { 1: ['metadata', 'ListMeta'], 2: ['items', `[]${item}`] } : undefined;
+  const item = messageName(apiVersion, kind.slice(0, -4));
+  return item ? { 1: ['metadata', 'ListMeta'], 2: ['items', `[]${item}`] } : undefined;
+}
+
+const fieldsCache = new WeakMap<Message, Map<string, string>>();
+
+/**
+ * A message's fields by JSON name, in field-number order, the fields of embedded messages (Go's
+ * `json:",inline"`) in their place: the fields an object of it has in JSON. Remembered per message.
+ */
+export function fieldsOf(m: Message): Map<string, string> {
+  let byName = fieldsCache.get(m);
+  if (byName) return byName;
+  byName = new Map();
+  for (const [json, type] of Object.values(m)) {
+    if (json === '') for (const [k, t] of fieldsOf(MESSAGES[type] ?? {})) byName.set(k, t);
+    else byName.set(json, type);
+  }
+  fieldsCache.set(m, byName);
+  return byName;
 }
