@@ -61,6 +61,18 @@ export function podRequests(p: Pod): PodRequests {
   return sum;
 }
 
+/**
+ * A pod's amount of one resource in its containers' requests or limits, as quota and limit
+ * ranges count it: the sum over containers, or the largest init container's if that is bigger.
+ */
+export function podAmount(p: Pod, which: 'requests' | 'limits', name: string): number {
+  const of = (c: Container) => parseQuantity(c.resources?.[which]?.[name]);
+  let sum = 0;
+  for (const c of p.spec?.containers ?? []) sum += of(c);
+  for (const c of p.spec?.initContainers ?? []) sum = Math.max(sum, of(c));
+  return sum;
+}
+
 /** Stored objects never change in place, so a pod's requests can be remembered by identity. */
 const requestsCache = new WeakMap<object, PodRequests>();
 

@@ -2,9 +2,10 @@
 // uses of each resource a quota can limit, which objects a quota's scopes cover, and how usage is
 // written and compared. Pure: the quota controller sums usage, the admission plugin adds a new
 // object's usage and refuses what goes over.
+import { podAmount } from './pods.js';
 import { parseQuantity } from './quantity.js';
 import { type ResourceInfo, qualifiedPlural } from './resources.js';
-import type { Container, KubeObject, Pod, ResourceList, ResourceQuota } from './types.js';
+import type { KubeObject, Pod, ResourceList, ResourceQuota } from './types.js';
 
 /** Object-count names Kubernetes also accepts without `count/` (the original quota resources). */
 const LEGACY_COUNTS: Record<string, string> = {
@@ -18,15 +19,6 @@ const LEGACY_COUNTS: Record<string, string> = {
 };
 
 const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-
-/** The sum over containers, or the largest init container's if bigger, of one resource of requests or limits. */
-function podAmount(p: Pod, which: 'requests' | 'limits', name: string): number {
-  const of = (c: Container) => parseQuantity(c.resources?.[which]?.[name]);
-  let sum = 0;
-  for (const c of p.spec?.containers ?? []) sum += of(c);
-  for (const c of p.spec?.initContainers ?? []) sum = Math.max(sum, of(c));
-  return sum;
-}
 
 /** BestEffort: no container requests or limits any cpu or memory. */
 function isBestEffort(p: Pod): boolean {

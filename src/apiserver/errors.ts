@@ -33,13 +33,15 @@ export const alreadyExists = (r: ResourceInfo, name: string) =>
 export const conflict = (r: ResourceInfo, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again') =>
   make(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedPlural(r)} "${name}": ${why}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.plural });
 
+/** Several messages as one, as Go's error aggregate words them: one alone, several in brackets. */
+export const aggregate = (msgs: string[]): string => (msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`);
+
 /** 422 Invalid with one cause per field error; the message lists them as the apiserver does. */
 export function invalid(r: ResourceInfo, name: string, errs: FieldError[]): StatusError {
   const kind = r.group ? `${r.kind}.${r.group}` : r.kind;
   const msgs = errs.map(formatFieldError);
-  const list = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
   const causes: StatusCause[] = errs.map((e) => ({ reason: causeReason(e.type), message: formatFieldError(e).slice(e.field.length + 2), field: e.field }));
-  return make(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.kind, causes });
+  return make(422, 'Invalid', `${kind} "${name}" is invalid: ${aggregate(msgs)}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.kind, causes });
 }
 
 /**
@@ -51,9 +53,8 @@ export const unprocessable = (detail: string) => make(422, 'Invalid', 'the serve
 /** 422 for invalid request options (`DeleteOptions.meta.k8s.io "" is invalid: ...`). */
 export function invalidOptions(kind: string, errs: FieldError[]): StatusError {
   const msgs = errs.map(formatFieldError);
-  const list = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
   const causes: StatusCause[] = errs.map((e) => ({ reason: causeReason(e.type), message: formatFieldError(e).slice(e.field.length + 2), field: e.field }));
-  return make(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${list}`, { group: 'meta.k8s.io', kind, causes });
+  return make(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${aggregate(msgs)}`, { group: 'meta.k8s.io', kind, causes });
 }
 
 /** 409 for server-side apply fields other managers own (one cause per field). */

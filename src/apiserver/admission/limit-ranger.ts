@@ -3,6 +3,7 @@
 // annotation), and refuse pods and claims outside their min, max and limit/request ratio, with
 // the apiserver's Forbidden messages. Pods and PersistentVolumeClaims, on create.
 import { pushTo } from '../../api/collections.js';
+import { podAmount } from '../../api/pods.js';
 import { formatQuantity, parseQuantity } from '../../api/quantity.js';
 import { resourceNamed } from '../../api/resources.js';
 import type { Container, LimitRange, PersistentVolumeClaim, Pod, ResourceList } from '../../api/types.js';
@@ -97,14 +98,11 @@ function check(type: string, item: LimitRange['spec']['limits'][number], request
   each(item.maxLimitRequestRatio, (n, v) => ratioConstraint(type, n, v, request, limit));
 }
 
-/** A pod's requests and limits as a whole: the sum over containers, or the largest init container's if bigger. */
+/** A pod's requests and limits as a whole (every resource any container names). */
 function podTotals(pod: Pod, which: 'requests' | 'limits'): ResourceList {
-  const sum = new Map<string, number>();
-  for (const c of pod.spec.containers ?? []) for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) sum.set(k, (sum.get(k) ?? 0) + q(v));
-  for (const c of pod.spec.initContainers ?? []) for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) sum.set(k, Math.max(sum.get(k) ?? 0, q(v)));
-  return Object.fromEntries([...sum].map(([k, v]) => [k, formatQuantity(v)]));
+  const names = new Set([...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])].flatMap((c) => Object.keys(c.resources?.[which] ?? {})));
+  return Object.fromEntries([...names].map((k) => [k, formatQuantity(podAmount(pod, which, k))]));
 }
-
 
 /** Refuses pods and claims outside the namespace's limits (403, every violation listed). */
 export const limitRangerValidation: ValidatingPlugin<Pod | PersistentVolumeClaim> = {
@@ -135,6 +133,6 @@ export const limitRangerValidation: ValidatingPlugin<Pod | PersistentVolumeClaim
       }
       for (const item of byType.get('Pod') ?? []) check('Pod', item, podTotals(pod, 'requests'), podTotals(pod, 'limits'), errs);
     }
-    if (errs.length) throw E.forbidden(r, name, errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
+    if (errs.length) throw E.forbidden(r, name, E.aggregate(errs));
   },
 };

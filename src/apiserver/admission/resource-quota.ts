@@ -42,7 +42,7 @@ export const resourceQuota: ValidatingPlugin = {
       if (keys.length === 0) continue;
       if (r.kind === 'Pod') {
         const missing = missingConstraints(q, o as Pod);
-        if (missing.length) throw E.forbidden(r, name, `failed quota: ${q.metadata.name}: ${missing.length === 1 ? missing[0] : `[${missing.join(', ')}]`}`);
+        if (missing.length) throw E.forbidden(r, name, `failed quota: ${q.metadata.name}: ${E.aggregate(missing)}`);
       }
       const used = q.status?.used ?? usedIn(reg, q);
       const requested: [string, number][] = [];
