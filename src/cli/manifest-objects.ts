@@ -56,6 +56,15 @@ export async function resolveManifests(ctx: Context, opts: FileOptions): Promise
   return { objects, errors };
 }
 
+/**
+ * The objects of -f for a command that otherwise names resources as arguments (get, wait,
+ * rollout status): kubectl refuses both at once.
+ */
+export function resolveFileTargets(ctx: Context, args: string[], opts: FileOptions): Promise<{ objects: Resolved[]; errors: string[] }> {
+  if (args.length) throw new CliError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+  return resolveManifests(ctx, opts);
+}
+
 /** The result line (or error) of one object's work. */
 export type Outcome = { line?: string; error?: string; warnings?: string[] };
 

@@ -11,7 +11,7 @@ import { CliError, formatError } from '../errors.js';
 import { type OutputFormat, preparePrinter, renderObjects, setShowManagedFields } from '../output.js';
 import { type ResourceRequest, parseResourceArgs } from '../resource-args.js';
 import { collect, namespaceOptions, resolveNamespace } from '../flags.js';
-import { resolveManifests } from '../manifest-objects.js';
+import { resolveFileTargets } from '../manifest-objects.js';
 
 /** Options of `get`. */
 export interface GetOptions {
@@ -92,8 +92,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
  * prints them (one table per run of objects of one kind, in file order).
  */
 async function getFromFiles(ctx: Context, args: string[], opts: GetOptions, fmt: OutputFormat): Promise<number> {
-  if (args.length) throw new CliError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
-  const { objects, errors } = await resolveManifests(ctx, opts);
+  const { objects, errors } = await resolveFileTargets(ctx, args, opts);
   const client = await ctx.client();
   const fetched: Fetched[] = [];
   const failures: string[] = [...errors];

@@ -27,7 +27,7 @@ import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { parseDuration, waitFor } from '../waiting.js';
 import { collect, resolveNamespace } from '../flags.js';
-import { resolveManifests } from '../manifest-objects.js';
+import { resolveFileTargets } from '../manifest-objects.js';
 
 const rsR = resourceNamed('replicasets'), crR = resourceNamed('controllerrevisions');
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -116,8 +116,7 @@ async function target(ctx: Context, args: string[], opts: RolloutOptions): Promi
 async function status(ctx: Context, args: string[], opts: RolloutOptions): Promise<number> {
   if (opts.filename?.length) {
     // Each object of the files in turn; the first without a rollout status ends it, as kubectl's.
-    if (args.length) throw new CliError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
-    const { objects, errors } = await resolveManifests(ctx, opts);
+    const { objects, errors } = await resolveFileTargets(ctx, args, opts);
     for (const e of errors) ctx.err(e);
     if (errors.length) return 1;
     const client = await ctx.client();

@@ -10,7 +10,7 @@ import { CliError, formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { parseDuration, waitFor } from '../waiting.js';
 import { collect, resolveNamespace } from '../flags.js';
-import { resolveManifests } from '../manifest-objects.js';
+import { resolveFileTargets } from '../manifest-objects.js';
 import type { ResourceInfo } from '../../api/resources.js';
 
 interface WaitOptions {
@@ -59,8 +59,7 @@ export async function runWait(ctx: Context, args: string[], opts: WaitOptions): 
   const targets: { r: ResourceInfo; ns: string; name: string }[] = [];
   if (opts.filename?.length) {
     // The objects of the files (-f, -R), each in its own namespace.
-    if (args.length) throw new CliError('error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
-    const { objects, errors } = await resolveManifests(ctx, opts);
+    const { objects, errors } = await resolveFileTargets(ctx, args, opts);
     if (errors.length) {
       for (const e of errors) ctx.err(e);
       return 1;
