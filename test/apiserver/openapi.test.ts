@@ -54,6 +54,12 @@ describe('openapi v3', () => {
     expect(doc.components.schemas[schema].properties[field]).toMatchObject(want);
   });
 
+  it('describes the versions served by conversion too (autoscaling/v1 HorizontalPodAutoscalers)', () => {
+    expect(Object.keys((openapiV3Index() as Json).paths)).toContain('apis/autoscaling/v1');
+    const doc = openapiV3GroupVersion('apis/autoscaling/v1') as Json;
+    expect(doc.components.schemas['io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec'].properties.targetCPUUtilizationPercentage).toEqual({ type: 'integer', format: 'int32' });
+  });
+
   it('leaves atomic lists without a strategy (tolerations)', () => {
     const doc = openapiV3GroupVersion('api/v1') as Json;
     expect(doc.components.schemas['io.k8s.api.core.v1.PodSpec'].properties.tolerations['x-kubernetes-patch-strategy']).toBeUndefined();

@@ -77,6 +77,8 @@ describe('subresource writes', () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', labels: { a: 'b' } }, spec: { finalizers: ['kubernetes', 'example.com/x'] } } as KubeObject;
     const out = strategyFor('Namespace').writeSubresource!('finalize', ns, { metadata: { labels: { c: 'd' } }, spec: { finalizers: ['example.com/x'] } }, now)!;
     expect(out).toEqual({ ...ns, spec: { finalizers: ['example.com/x'] } });
+    // Nothing to change: the stored object itself, so the registry writes nothing.
+    expect(strategyFor('Namespace').writeSubresource!('finalize', ns, { spec: { finalizers: ['kubernetes', 'example.com/x'] } }, now)).toBe(ns);
   });
 
   it('kinds without such a subresource have none', () => {
