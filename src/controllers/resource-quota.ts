@@ -2,7 +2,7 @@
 // its spec) and what its namespace uses of it (`used`), recounted when anything it counts changes.
 // The ResourceQuota admission plugin adds each admitted object to `used` at once; this recount
 // also gives back what deleted objects used.
-import { type Quotas, usedIn } from '../apiserver/admission/resource-quota.js';
+import { usedIn } from '../apiserver/admission/resource-quota.js';
 import { jsonEqual } from '../api/equal.js';
 import { resourceNamed } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
@@ -17,8 +17,7 @@ export class ResourceQuotaController implements Controller {
 
   sync(reg: Registry): void {
     if (reg.count(quotaR) === 0 || !this.gate.changed(reg)) return;
-    const quotas: Quotas = [...reg.scan(quotaR)];
-    for (const q of quotas) {
+    for (const q of [...reg.scan(quotaR)]) {
       const status = { hard: q.spec?.hard ?? {}, used: usedIn(reg, q) };
       if (!jsonEqual(status, q.status ?? {})) reg.writeStatus(quotaR, q.metadata.namespace!, q.metadata.name!, status);
     }

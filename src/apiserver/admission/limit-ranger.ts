@@ -14,7 +14,7 @@ import type { MutatingPlugin, ValidatingPlugin } from './plugin.js';
 const lrR = resourceNamed('limitranges');
 const ANNOTATION = 'kubernetes.io/limit-ranger';
 
-const itemsOf = (reg: Registry, namespace: string, type: string) => [...reg.scan(lrR)].filter((l) => l.metadata.namespace === namespace).flatMap((l: LimitRange) => (l.spec?.limits ?? []).filter((i) => i.type === type));
+const itemsOf = (reg: Registry, namespace: string, type: string) => [...reg.scan(lrR, namespace)].flatMap((l: LimitRange) => (l.spec?.limits ?? []).filter((i) => i.type === type));
 
 const q = (v: string | number | undefined) => parseQuantity(v);
 const text = (v: string | number | undefined) => String(v);

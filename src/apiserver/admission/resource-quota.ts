@@ -12,8 +12,6 @@ import type { ValidatingPlugin } from './plugin.js';
 
 const quotaR = resourceNamed('resourcequotas');
 
-export type Quotas = ResourceQuota[];
-
 /** What a quota's namespace uses of each resource it limits, counted from the stored objects. */
 export function usedIn(reg: Registry, quota: ResourceQuota): ResourceList {
   const ns = quota.metadata.namespace!;
@@ -21,7 +19,7 @@ export function usedIn(reg: Registry, quota: ResourceQuota): ResourceList {
   for (const key of Object.keys(quota.spec?.hard ?? {}).sort()) {
     let sum = 0;
     for (const r of resourcesCounted(key, RESOURCES)) {
-      for (const o of reg.scan(r)) if (o.metadata.namespace === ns && inScope(quota, r, o)) sum += usageOf(r, o, key);
+      for (const o of reg.scan(r, ns)) if (inScope(quota, r, o)) sum += usageOf(r, o, key);
     }
     used[key] = formatQuantity(sum);
   }
@@ -34,7 +32,7 @@ export const resourceQuota: ValidatingPlugin = {
   name: 'ResourceQuota',
   validate({ reg, r, namespace, name, dryRun }, o: KubeObject) {
     if (!r.namespaced) return;
-    const quotas = [...reg.scan(quotaR)].filter((q) => q.metadata.namespace === namespace && inScope(q, r, o));
+    const quotas = [...reg.scan(quotaR, namespace)].filter((q) => inScope(q, r, o));
     const charged: [ResourceQuota, ResourceList][] = [];
     for (const q of quotas) {
       const hard = q.spec?.hard ?? {};
