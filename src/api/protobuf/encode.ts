@@ -11,12 +11,17 @@ export function encodeProtobuf(obj: Record<string, unknown>): Uint8Array {
   const kind = String(obj.kind ?? '');
   const message = messageFor(apiVersion, kind);
   if (!message) throw new Error(`no protobuf message for ${kind}`);
+  return enveloped(apiVersion, kind, encodeMessage(obj, message));
+}
+
+/** `k8s\0`, then a runtime.Unknown: the type (apiVersion 1, kind 2) and the encoded message. */
+function enveloped(apiVersion: string, kind: string, raw: Uint8Array): Uint8Array {
   const w = new BinaryWriter();
   w.tag(1, WireType.LengthDelimited).fork();
   w.tag(1, WireType.LengthDelimited).string(apiVersion);
   w.tag(2, WireType.LengthDelimited).string(kind);
   w.join();
-  w.tag(2, WireType.LengthDelimited).bytes(encodeMessage(obj, message));
+  w.tag(2, WireType.LengthDelimited).bytes(raw);
   const body = w.finish();
   const out = new Uint8Array(PROTOBUF_MAGIC.length + body.length);
   out.set(PROTOBUF_MAGIC, 0);
@@ -39,17 +44,10 @@ export function encodeWatchEvent(type: string, obj: Record<string, unknown>, api
   const event = new BinaryWriter();
   event.tag(1, WireType.LengthDelimited).string(type);
   event.tag(2, WireType.LengthDelimited).bytes(new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(encodeProtobuf(obj)).finish());
-  const w = new BinaryWriter();
-  w.tag(1, WireType.LengthDelimited).fork();
-  w.tag(1, WireType.LengthDelimited).string(apiVersion);
-  w.tag(2, WireType.LengthDelimited).string('WatchEvent');
-  w.join();
-  w.tag(2, WireType.LengthDelimited).bytes(event.finish());
-  const body = w.finish();
-  const out = new Uint8Array(4 + PROTOBUF_MAGIC.length + body.length);
-  new DataView(out.buffer).setUint32(0, PROTOBUF_MAGIC.length + body.length);
-  out.set(PROTOBUF_MAGIC, 4);
-  out.set(body, 4 + PROTOBUF_MAGIC.length);
+  const body = enveloped(apiVersion, 'WatchEvent', event.finish());
+  const out = new Uint8Array(4 + body.length);
+  new DataView(out.buffer).setUint32(0, body.length);
+  out.set(body, 4);
   return out;
 }
 
