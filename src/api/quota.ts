@@ -4,7 +4,7 @@
 // object's usage and refuses what goes over.
 import { podAmount } from './pods.js';
 import { parseQuantity } from './quantity.js';
-import { type ResourceInfo, qualifiedPlural } from './resources.js';
+import { RESOURCES, type ResourceInfo, qualifiedPlural } from './resources.js';
 import type { KubeObject, Pod, ResourceList, ResourceQuota } from './types.js';
 
 /** Object-count names Kubernetes also accepts without `count/` (the original quota resources). */
@@ -100,7 +100,8 @@ export function missingConstraints(quota: ResourceQuota, p: Pod): string[] {
 }
 
 /** The served resources a quota resource counts objects of (`count/deployments.apps`, `pods`, `requests.cpu`, ...). */
-export function resourcesCounted(resource: string, all: readonly ResourceInfo[]): ResourceInfo[] {
+export function resourcesCounted(resource: string): ResourceInfo[] {
+  const all = RESOURCES;
   if (resource.startsWith('count/')) return all.filter((r) => `count/${qualifiedPlural(r)}` === resource);
   if (LEGACY_COUNTS[resource]) return all.filter((r) => r.group === '' && r.plural === LEGACY_COUNTS[resource]);
   if (resource.startsWith('services.')) return all.filter((r) => r.group === '' && r.plural === 'services');

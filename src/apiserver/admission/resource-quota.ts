@@ -4,7 +4,7 @@
 // status.used at once, so the next create sees it (the quota controller recounts from the objects).
 import { formatQuantity, parseQuantity } from '../../api/quantity.js';
 import { inScope, missingConstraints, resourcesCounted, usageOf } from '../../api/quota.js';
-import { RESOURCES, resourceNamed } from '../../api/resources.js';
+import { resourceNamed } from '../../api/resources.js';
 import type { KubeObject, Pod, ResourceList, ResourceQuota } from '../../api/types.js';
 import * as E from '../errors.js';
 import type { Registry } from '../registry.js';
@@ -18,7 +18,7 @@ export function usedIn(reg: Registry, quota: ResourceQuota): ResourceList {
   const used: ResourceList = {};
   for (const key of Object.keys(quota.spec?.hard ?? {}).sort()) {
     let sum = 0;
-    for (const r of resourcesCounted(key, RESOURCES)) {
+    for (const r of resourcesCounted(key)) {
       for (const o of reg.scan(r, ns)) if (inScope(quota, r, o)) sum += usageOf(r, o, key);
     }
     used[key] = formatQuantity(sum);
@@ -36,7 +36,7 @@ export const resourceQuota: ValidatingPlugin = {
     const charged: [ResourceQuota, ResourceList][] = [];
     for (const q of quotas) {
       const hard = q.spec?.hard ?? {};
-      const keys = Object.keys(hard).filter((k) => resourcesCounted(k, RESOURCES).includes(r)).sort();
+      const keys = Object.keys(hard).filter((k) => resourcesCounted(k).includes(r)).sort();
       if (keys.length === 0) continue;
       if (r.kind === 'Pod') {
         const missing = missingConstraints(q, o as Pod);
