@@ -2,7 +2,6 @@
 // fake clock that moves only when the test says so.
 import { FakeClock } from '../src/api/clock.js';
 import { podSummary } from '../src/api/columns/pod.js';
-import { resolveResource, resourceForKind } from '../src/api/resources.js';
 import type { KubeObject } from '../src/api/types.js';
 import { Registry } from '../src/apiserver/registry.js';
 import { bootstrap } from '../src/daemon/bootstrap.js';
@@ -42,22 +41,22 @@ export class TestCluster {
   }
 
   create(obj: KubeObject, ns = 'default'): KubeObject {
-    const r = resourceForKind(obj.apiVersion!, obj.kind!)!;
+    const r = this.reg.resources.forKind(obj.apiVersion!, obj.kind!)!;
     return this.reg.create(r, r.namespaced ? (obj.metadata.namespace ?? ns) : '', obj);
   }
 
   list(resource: string, ns: string | undefined = 'default'): KubeObject[] {
-    return this.reg.list(resolveResource(resource)[0], ns).items;
+    return this.reg.list(this.reg.resources.resolve(resource)[0], ns).items;
   }
 
   get(resource: string, name: string, ns = 'default'): KubeObject | undefined {
-    const r = resolveResource(resource)[0];
+    const r = this.reg.resources.resolve(resource)[0];
     return this.reg.find(r, r.namespaced ? ns : '', name);
   }
 
   /** A merge patch, as `kubectl patch --type merge` sends. */
   patch(resource: string, name: string, patch: object, ns = 'default'): KubeObject {
-    const r = resolveResource(resource)[0];
+    const r = this.reg.resources.resolve(resource)[0];
     return this.reg.patch(r, r.namespaced ? ns : '', name, 'merge', patch);
   }
 

@@ -1,7 +1,7 @@
 // Versions served besides the stored one, with their conversions: autoscaling/v1
 // HorizontalPodAutoscalers (which `kubectl autoscale` creates) are stored as autoscaling/v2, as
 // kube-apiserver does, and converted on the way in and out.
-import { type ResourceInfo, resourceForKind } from './resources.js';
+import { BUILTIN, type ResourceCatalog, type ResourceInfo } from './resources.js';
 import type { HorizontalPodAutoscaler, KubeObject } from './types.js';
 
 /** An alternate version of a stored resource. */
@@ -64,13 +64,13 @@ export function conversionFor(group: string, version: string, plural: string): C
  * converted to the stored version as the server converts it on the way in. `r` is undefined when
  * minik serves neither.
  */
-export function resolveServed(o: KubeObject): { r: ResourceInfo | undefined; object: KubeObject } {
-  const r = resourceForKind(o.apiVersion ?? '', o.kind ?? '');
+export function resolveServed(o: KubeObject, cat: ResourceCatalog = BUILTIN): { r: ResourceInfo | undefined; object: KubeObject } {
+  const r = cat.forKind(o.apiVersion ?? '', o.kind ?? '');
   if (r) return { r, object: o };
   const gv = o.apiVersion ?? '';
   const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
   const c = CONVERSIONS.find((x) => x.group === group && x.version === version && x.kind === o.kind);
   if (!c) return { r: undefined, object: o };
   const object = c.toStored(o);
-  return { r: resourceForKind(object.apiVersion ?? '', object.kind ?? ''), object };
+  return { r: cat.forKind(object.apiVersion ?? '', object.kind ?? ''), object };
 }

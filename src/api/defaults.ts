@@ -1,5 +1,8 @@
 // Defaults the apiserver fills in on create and update, as Kubernetes' defaulting functions and
 // default admission plugins do (SetDefaults_*, DefaultTolerationSeconds, ServiceAccount).
+import type { ResourceInfo } from './resources.js';
+import { applySchemaDefaults } from './structural.js';
+import type { MatchResources, RuleWithOperations, Webhook } from './types.js';
 import { byKind, type Container, type JobSpec, type KubeObject, type PerKind, type PodSpec, type PodTemplateSpec } from './types.js';
 
 /** The default imagePullPolicy: Always for `:latest` or untagged images, else IfNotPresent. */
@@ -227,7 +230,56 @@ const PER_KIND: PerKind<void> = {
       o.spec.volumeMode ??= 'Filesystem';
     }
   },
+  CustomResourceDefinition: (o) => {
+    const spec = o.spec;
+    if (!spec || typeof spec !== 'object') return;
+    if (spec.names && typeof spec.names === 'object' && spec.names.kind) {
+      spec.names.singular ||= spec.names.kind.toLowerCase();
+      spec.names.listKind ||= `${spec.names.kind}List`;
+    }
+    spec.conversion ??= { strategy: 'None' };
+  },
+  ValidatingWebhookConfiguration: (o) => defaultWebhooks(o.webhooks, false),
+  MutatingWebhookConfiguration: (o) => defaultWebhooks(o.webhooks, true),
+  ValidatingAdmissionPolicy: (o) => {
+    if (!o.spec || typeof o.spec !== 'object') return;
+    o.spec.failurePolicy ??= 'Fail';
+    defaultMatch(o.spec.matchConstraints);
+  },
+  ValidatingAdmissionPolicyBinding: (o) => {
+    if (!o.spec || typeof o.spec !== 'object') return;
+    defaultMatch(o.spec.matchResources);
+  },
 };
+
+/** A rule's scope defaults to every scope. */
+function defaultRules(rules: RuleWithOperations[] | undefined): void {
+  for (const r of rules ?? []) if (r && typeof r === 'object') r.scope ??= '*';
+}
+
+/** Match criteria: equivalent versions match, empty selectors select everything. */
+function defaultMatch(m: MatchResources | undefined): void {
+  if (!m || typeof m !== 'object') return;
+  m.matchPolicy ??= 'Equivalent';
+  m.namespaceSelector ??= {};
+  m.objectSelector ??= {};
+  defaultRules(m.resourceRules);
+  defaultRules(m.excludeResourceRules);
+}
+
+/** A webhook's defaults, as admissionregistration/v1 sets them. */
+function defaultWebhooks(webhooks: Webhook[] | undefined, mutating: boolean): void {
+  for (const w of Array.isArray(webhooks) ? webhooks : []) {
+    if (!w || typeof w !== 'object') continue;
+    w.failurePolicy ??= 'Fail';
+    w.matchPolicy ??= 'Equivalent';
+    w.namespaceSelector ??= {};
+    w.objectSelector ??= {};
+    w.timeoutSeconds ??= 10;
+    if (mutating) w.reinvocationPolicy ??= 'Never';
+    defaultRules(w.rules);
+  }
+}
 
 function defaultJobSpec(s: JobSpec, uid: string | undefined, name: string | undefined): void {
   if (s.completions == null && s.parallelism == null) {
@@ -256,4 +308,10 @@ function defaultJobSpec(s: JobSpec, uid: string | undefined, name: string | unde
 /** Fills in the defaults of an object of the given kind, in place. */
 export function applyDefaults(kind: string, o: KubeObject): void {
   byKind(PER_KIND, kind, o);
+}
+
+/** Fills in the defaults of an object of a resource: its kind's, or its CRD schema's for a custom resource. */
+export function defaultObject(r: ResourceInfo, o: KubeObject): void {
+  if (r.custom) applySchemaDefaults(r.custom.schema, o);
+  else byKind(PER_KIND, r.kind, o);
 }

@@ -7,7 +7,9 @@ import { podColumns } from './columns/pod.js';
 import * as core from './columns/core.js';
 import * as workloads from './columns/workloads.js';
 import * as storage from './columns/storage.js';
+import * as extensions from './columns/extensions.js';
 import type * as T from './types.js';
+import type { CustomResource } from './custom-resources.js';
 
 /** Marks which object type a resource holds (a compile-time tag; never set at run time). */
 declare const objectType: unique symbol;
@@ -32,6 +34,8 @@ export interface ResourceInfo<O extends T.KubeObject = T.KubeObject> {
   tracksGeneration: boolean;
   /** Computed on read (metrics.k8s.io), never stored: only get and list. */
   readOnly?: boolean;
+  /** Defined by a CustomResourceDefinition: its schema, subresources and storage version. */
+  custom?: CustomResource;
   readonly [objectType]?: O;
 }
 
@@ -103,10 +107,32 @@ export const RESOURCES: ResourceInfo[] = [
   entry({ group: 'scheduling.k8s.io', kind: 'PriorityClass', plural: 'priorityclasses', shortNames: ['pc'], namespaced: false, columns: storage.priorityClassColumns }),
   // storage.k8s.io/v1
   entry({ group: 'storage.k8s.io', kind: 'StorageClass', plural: 'storageclasses', shortNames: ['sc'], namespaced: false, columns: storage.storageClassColumns }),
+  // apiextensions.k8s.io/v1
+  entry({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', shortNames: ['crd', 'crds'], namespaced: false, categories: ['api-extensions'], subresources: ['status'], columns: extensions.crdColumns, tracksGeneration: true }),
+  // admissionregistration.k8s.io/v1
+  entry({ group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', namespaced: false, categories: ['api-extensions'], columns: extensions.webhookConfigurationColumns }),
+  entry({ group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', plural: 'validatingadmissionpolicies', namespaced: false, categories: ['api-extensions'], subresources: ['status'], columns: extensions.validatingAdmissionPolicyColumns, tracksGeneration: true }),
+  entry({ group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding', plural: 'validatingadmissionpolicybindings', namespaced: false, categories: ['api-extensions'], columns: extensions.validatingAdmissionPolicyBindingColumns, tracksGeneration: true }),
+  entry({ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', namespaced: false, categories: ['api-extensions'], columns: extensions.webhookConfigurationColumns }),
   // metrics.k8s.io/v1beta1: simulated usage, computed on read (the metrics-server's API).
   entry({ group: 'metrics.k8s.io', version: 'v1beta1', kind: 'NodeMetrics', plural: 'nodes', singular: '', namespaced: false, readOnly: true }),
   entry({ group: 'metrics.k8s.io', version: 'v1beta1', kind: 'PodMetrics', plural: 'pods', singular: '', readOnly: true }),
 ];
+
+/**
+ * Kubernetes' order of versions (kube-aware: GA before beta before alpha, higher numbers first;
+ * other names after, alphabetically): a custom group's versions are listed, and preferred, so.
+ */
+export function versionPriority(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [3, 0, 0] as const;
+    return [m[2] === 'alpha' ? 2 : m[2] === 'beta' ? 1 : 0, -Number(m[1]), -Number(m[3] ?? 0)] as const;
+  };
+  const [x, y] = [parse(a), parse(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** `apps/v1` or `v1`. */
 export function groupVersion(r: Pick<ResourceInfo, 'group' | 'version'>): string {
@@ -132,41 +158,109 @@ export function qualifiedSingular(r: ResourceInfo): string {
   return r.group ? `${r.kind.toLowerCase()}.${r.group}` : r.kind.toLowerCase();
 }
 
-const byGvk = new Map<string, ResourceInfo>();
-const byGroupPlural = new Map<string, ResourceInfo>();
-for (const r of RESOURCES) {
-  byGvk.set(`${groupVersion(r)}/${r.kind}`, r);
-  byGroupPlural.set(`${r.group}/${r.plural}`, r);
-}
+/**
+ * A set of served resources with their lookups: the built-in ones (BUILTIN), or those plus the
+ * custom resources of a cluster's CustomResourceDefinitions (the registry's `resources`).
+ */
+export class ResourceCatalog {
+  private byGvk = new Map<string, ResourceInfo>();
+  private byGroupPlural = new Map<string, ResourceInfo>();
 
-/** The resource of an apiVersion + kind, or undefined if minik does not serve it. */
-export function resourceForKind(apiVersion: string, kind: string): ResourceInfo | undefined {
-  return byGvk.get(`${apiVersion}/${kind}`);
-}
-
-/** The resource served at /apis/GROUP/VERSION/PLURAL (group '' for /api/v1). */
-export function resourceForPath(group: string, version: string, plural: string): ResourceInfo | undefined {
-  const r = byGroupPlural.get(`${group}/${plural}`);
-  return r && r.version === version ? r : undefined;
-}
-
-/** All resources of one group-version, in table order. */
-export function resourcesOf(group: string, version: string): ResourceInfo[] {
-  return RESOURCES.filter((r) => r.group === group && r.version === version);
-}
-
-/** Served group-versions: [{group, version}], core first. */
-export function groupVersions(): { group: string; version: string }[] {
-  const seen = new Set<string>();
-  const out: { group: string; version: string }[] = [];
-  for (const r of RESOURCES) {
-    const k = groupVersion(r);
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push({ group: r.group, version: r.version });
+  constructor(readonly all: readonly ResourceInfo[]) {
+    for (const r of all) {
+      const gvk = `${groupVersion(r)}/${r.kind}`;
+      if (!this.byGvk.has(gvk)) this.byGvk.set(gvk, r);
+      const gvp = `${groupVersion(r)}/${r.plural}`;
+      if (!this.byGroupPlural.has(gvp)) this.byGroupPlural.set(gvp, r);
     }
   }
-  return out;
+
+  /** The resource of an apiVersion + kind, or undefined if it is not served. */
+  forKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+    return this.byGvk.get(`${apiVersion}/${kind}`);
+  }
+
+  /** The resource served at /apis/GROUP/VERSION/PLURAL (group '' for /api/v1). */
+  forPath(group: string, version: string, plural: string): ResourceInfo | undefined {
+    return this.byGroupPlural.get(`${group ? `${group}/${version}` : version}/${plural}`);
+  }
+
+  /**
+   * One resource per stored collection (the versions of a custom resource share one; metrics are
+   * not stored): what controllers that walk every object (namespace deletion, garbage
+   * collection) scan.
+   */
+  stored(): ResourceInfo[] {
+    if (this.storedList) return this.storedList;
+    const seen = new Set<string>();
+    this.storedList = this.all.filter((r) => {
+      const key = qualifiedPlural(r);
+      if (r.readOnly || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return this.storedList;
+  }
+
+  private storedList?: ResourceInfo[];
+
+  /** All resources of one group-version, in table order. */
+  of(group: string, version: string): ResourceInfo[] {
+    return this.all.filter((r) => r.group === group && r.version === version);
+  }
+
+  /** Served group-versions: [{group, version}], core first, in table order. */
+  groupVersions(): { group: string; version: string }[] {
+    const seen = new Set<string>();
+    const out: { group: string; version: string }[] = [];
+    for (const r of this.all) {
+      const k = groupVersion(r);
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push({ group: r.group, version: r.version });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Resolves what a user types (`po`, `pods`, `pod`, `Pod`, `deployments.apps`, `deploy.v1.apps`,
+   * `crontabs.stable.example.com`) to resources, as kubectl's RESTMapper does: one resource, or
+   * for a category (`all`) every resource in it. Of several versions of one resource, the first
+   * listed (a custom resource's storage version comes first).
+   */
+  resolve(arg: string): ResourceInfo[] {
+    const lower = arg.toLowerCase();
+    const matches = (r: ResourceInfo, name: string) =>
+      r.plural === name || r.singular === name || r.kind.toLowerCase() === name || r.shortNames.includes(name);
+    // `name.rest`: rest is a group, or a version and a group; a group may itself contain dots.
+    let dot = lower.indexOf('.');
+    while (dot >= 0) {
+      const name = lower.slice(0, dot);
+      const rest = lower.slice(dot + 1);
+      const hit = this.all.find(
+        (r) => matches(r, name) && (rest === r.group || rest === `${r.version}.${r.group}` || (r.group === '' && rest === r.version)),
+      );
+      if (hit) return [hit];
+      dot = lower.indexOf('.', dot + 1);
+    }
+    const exact = this.all.find((r) => matches(r, lower));
+    if (exact) return [exact];
+    return this.all.filter((r) => r.categories.includes(lower) && (r.custom === undefined || r.custom.storageVersion === r.version));
+  }
+}
+
+/** The built-in resources. */
+export const BUILTIN = new ResourceCatalog(RESOURCES);
+
+/** The built-in resource of an apiVersion + kind, or undefined if minik has none. */
+export function resourceForKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+  return BUILTIN.forKind(apiVersion, kind);
+}
+
+/** The built-in resource served at /apis/GROUP/VERSION/PLURAL (group '' for /api/v1). */
+export function resourceForPath(group: string, version: string, plural: string): ResourceInfo | undefined {
+  return BUILTIN.forPath(group, version, plural);
 }
 
 /** The object type of each built-in resource, by plural. */
@@ -202,6 +296,11 @@ export interface ObjectTypes {
   apiservices: T.APIService;
   storageclasses: T.StorageClass;
   priorityclasses: T.PriorityClass;
+  customresourcedefinitions: T.CustomResourceDefinition;
+  validatingadmissionpolicies: T.ValidatingAdmissionPolicy;
+  validatingadmissionpolicybindings: T.ValidatingAdmissionPolicyBinding;
+  validatingwebhookconfigurations: T.ValidatingWebhookConfiguration;
+  mutatingwebhookconfigurations: T.MutatingWebhookConfiguration;
 }
 
 /** A built-in resource by its plural, typed by what it holds (`resourceNamed('pods')`: pods). */
@@ -211,27 +310,7 @@ export function resourceNamed<P extends keyof ObjectTypes>(plural: P): ResourceI
   return r as ResourceInfo<ObjectTypes[P]>;
 }
 
-/**
- * Resolves what a user types (`po`, `pods`, `pod`, `Pod`, `deployments.apps`, `deploy.v1.apps`)
- * to resources, as kubectl's RESTMapper does. Categories (`all`) expand to several.
- */
+/** Resolves what a user types to built-in resources (see ResourceCatalog.resolve). */
 export function resolveResource(arg: string): ResourceInfo[] {
-  const lower = arg.toLowerCase();
-  const dot = lower.indexOf('.');
-  const name = dot < 0 ? lower : lower.slice(0, dot);
-  const rest = dot < 0 ? '' : lower.slice(dot + 1);
-  const fits = (r: ResourceInfo) => {
-    if (!rest) return true;
-    if (rest === r.group) return true;
-    return rest === `${r.version}.${r.group}` || (r.group === '' && rest === r.version);
-  };
-  const exact = RESOURCES.filter(
-    (r) => fits(r) && (r.plural === name || r.singular === name || r.kind.toLowerCase() === name || r.shortNames.includes(name)),
-  );
-  if (exact.length > 0) return exact.slice(0, 1);
-  if (!rest) {
-    const cat = RESOURCES.filter((r) => r.categories.includes(name));
-    if (cat.length > 0) return cat;
-  }
-  return [];
+  return BUILTIN.resolve(arg);
 }

@@ -340,6 +340,13 @@ export function checkSchema(kindName: string, value: unknown, apiVersion?: strin
   return out;
 }
 
+/** Checks an object's metadata (ObjectMeta) alone: a custom object's, whose other fields its CRD describes. */
+export function checkMetadata(kindName: string, metadata: unknown): DecodeProblems {
+  const out: DecodeProblems = { unknownFields: [] };
+  walk(objectMeta, metadata, 'metadata', 'metadata', kindName, out);
+  return out;
+}
+
 /** The fields an object has besides its message's (its kind's TypeMeta). */
 const TYPE_META = new Map([
   ['apiVersion', 'string'],

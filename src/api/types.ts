@@ -8,4 +8,5 @@ export * from './types/core.js';
 export * from './types/apps.js';
 export * from './types/batch.js';
 export * from './types/others.js';
+export * from './types/extensions.js';
 export * from './types/kinds.js';

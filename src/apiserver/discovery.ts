@@ -1,6 +1,6 @@
 // Discovery documents (/api, /apis, /api/v1, /apis/GROUP/VERSION) built from the resource table.
 import { CONVERSIONS } from '../api/conversion.js';
-import { RESOURCES, type ResourceInfo, groupVersion, groupVersions, resourcesOf } from '../api/resources.js';
+import { type ResourceCatalog, type ResourceInfo, groupVersion, versionPriority } from '../api/resources.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -25,31 +25,36 @@ export function apiVersions(serverAddress: string): object {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-function groupEntry(group: string): { name: string; versions: { groupVersion: string; version: string }[]; preferredVersion: { groupVersion: string; version: string } } {
-  const versions = [...groupVersions().filter((gv) => gv.group === group), ...CONVERSIONS.filter((c) => c.group === group)].map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
+function groupEntry(cat: ResourceCatalog, group: string): { name: string; versions: { groupVersion: string; version: string }[]; preferredVersion: { groupVersion: string; version: string } } {
+  let names = [...cat.groupVersions().filter((gv) => gv.group === group), ...CONVERSIONS.filter((c) => c.group === group)].map((gv) => gv.version);
+  if (cat.all.some((r) => r.group === group && r.custom)) names = [...new Set(names)].sort(versionPriority);
+  const versions = names.map((version) => ({ groupVersion: `${group}/${version}`, version }));
   return { name: group, versions, preferredVersion: versions[0] };
 }
 
+function groupsOf(cat: ResourceCatalog): string[] {
+  return [...new Set(cat.groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
+}
+
 /** GET /apis */
-export function apiGroupList(): object {
-  const groups = [...new Set(groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(groupEntry) };
+export function apiGroupList(cat: ResourceCatalog): object {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groupsOf(cat).map((g) => groupEntry(cat, g)) };
 }
 
 /** GET /apis/GROUP, or undefined if not served. */
-export function apiGroup(group: string): object | undefined {
-  if (!RESOURCES.some((r) => r.group === group)) return undefined;
-  return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group) };
+export function apiGroup(cat: ResourceCatalog, group: string): object | undefined {
+  if (!cat.all.some((r) => r.group === group)) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(cat, group) };
 }
 
 /** GET /api/v1 or /apis/GROUP/VERSION, or undefined if not served. */
-export function apiResourceList(group: string, version: string): object | undefined {
-  const rs = resourcesOf(group, version);
+export function apiResourceList(cat: ResourceCatalog, group: string, version: string): object | undefined {
+  const rs = cat.of(group, version);
   const alternates = CONVERSIONS.filter((c) => c.group === group && c.version === version);
   if (rs.length === 0 && alternates.length > 0) {
     // A version served only through conversion (autoscaling/v1): no watch.
     const resources = alternates.flatMap((c) => {
-      const stored = RESOURCES.find((r) => r.kind === c.kind && r.group === c.group)!;
+      const stored = cat.all.find((r) => r.kind === c.kind && r.group === c.group)!;
       return [
         { name: c.plural, singularName: stored.singular, namespaced: stored.namespaced, kind: c.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'], ...(stored.shortNames.length ? { shortNames: stored.shortNames } : {}) },
         { name: `${c.plural}/status`, singularName: '', namespaced: stored.namespaced, kind: c.kind, verbs: SUB_VERBS.status },
@@ -107,8 +112,8 @@ interface LegacyResource {
 }
 
 /** One group-version's resources in aggregated form: subresources nested under their resource. */
-function versionDiscovery(group: string, version: string): object | undefined {
-  const list = apiResourceList(group, version) as { resources: LegacyResource[] } | undefined;
+function versionDiscovery(cat: ResourceCatalog, group: string, version: string): object | undefined {
+  const list = apiResourceList(cat, group, version) as { resources: LegacyResource[] } | undefined;
   if (!list) return undefined;
   const kindOf = (x: LegacyResource) => ({ group: x.group ?? '', version: x.version ?? '', kind: x.kind });
   const top = list.resources.filter((x) => !x.name.includes('/'));
@@ -129,13 +134,13 @@ function versionDiscovery(group: string, version: string): object | undefined {
 }
 
 /** GET /api or /apis as an APIGroupDiscoveryList: every group, version and resource in one answer. */
-export function aggregatedDiscovery(core: boolean): object {
-  const groups = core ? [''] : [...new Set(groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
+export function aggregatedDiscovery(cat: ResourceCatalog, core: boolean): object {
+  const groups = core ? [''] : groupsOf(cat);
   const items = groups.map((group) => {
-    const versions = core ? [{ version: 'v1' }] : groupEntry(group).versions;
+    const versions = core ? [{ version: 'v1' }] : groupEntry(cat, group).versions;
     return {
       metadata: { ...(group ? { name: group } : {}), creationTimestamp: null },
-      versions: versions.map((v) => versionDiscovery(group, v.version)).filter((v): v is object => v !== undefined),
+      versions: versions.map((v) => versionDiscovery(cat, group, v.version)).filter((v): v is object => v !== undefined),
     };
   });
   return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };

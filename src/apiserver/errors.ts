@@ -33,6 +33,17 @@ export const alreadyExists = (r: ResourceInfo, name: string) =>
 export const conflict = (r: ResourceInfo, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again') =>
   make(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedPlural(r)} "${name}": ${why}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.plural });
 
+/**
+ * 422 for a request a ValidatingAdmissionPolicy denied: the apiserver's Invalid with one error
+ * that names no field (`deployments.apps "web" is invalid: : ValidatingAdmissionPolicy ...`).
+ */
+export function policyInvalid(r: ResourceInfo, name: string, message: string): StatusError {
+  return make(422, 'Invalid', `${qualifiedPlural(r)} "${name}" is invalid: : ${message}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.plural, causes: [{ reason: '', message, field: '' }] });
+}
+
+/** 405 for a write to the objects of a CRD that is being deleted. */
+export const terminatingCRD = (verb: string) => make(405, 'MethodNotAllowed', `${verb} not allowed while custom resource definition is terminating`);
+
 /** Several messages as one, as Go's error aggregate words them: one alone, several in brackets. */
 export const aggregate = (msgs: string[]): string => (msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`);
 

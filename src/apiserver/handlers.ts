@@ -101,6 +101,13 @@ export class ApiCall {
     this.method = req.method ?? 'GET';
     this.ns = namespace ?? '';
     this.accept = req.headers.accept;
+    // A deprecated version of a custom resource: every request for it is warned.
+    if (r.custom?.deprecationWarning) this.warnings.push(r.custom.deprecationWarning);
+  }
+
+  /** The warnings as `Warning:` headers. */
+  private warningHeaders(): Record<string, string> {
+    return this.warnings.length ? { Warning: this.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {};
   }
 
   writeOpts(): WriteOptions {
@@ -117,15 +124,15 @@ export class ApiCall {
 
   /** Answers with an object (as a Table when asked for one), and the warnings. */
   reply(code: number, obj: KubeObject | object): void {
-    const headers: Record<string, string> = {};
-    if (this.warnings.length) headers['Warning'] = this.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+    if ((obj as KubeObject).metadata && (obj as KubeObject).kind === this.r.kind) obj = this.reg.inVersion(this.r, obj as KubeObject);
+    const headers = this.warningHeaders();
     if (wantsTable(this.accept) && (obj as KubeObject).metadata && (obj as KubeObject).kind === this.r.kind)
       return send(this.res, code, toTable(this.r, [obj as KubeObject], this.reg.clock.now(), this.includeObject()), headers);
     send(this.res, code, obj, headers, this.accept);
   }
 
   send(code: number, body: unknown): void {
-    send(this.res, code, body, {}, this.accept);
+    send(this.res, code, body, this.warningHeaders(), this.accept);
   }
 
   refuse(e: StatusError): void {
@@ -317,7 +324,8 @@ export async function serveCollection(call: ApiCall): Promise<void> {
       const { labelSelector, fieldSelector } = call.listOpts();
       return call.hooks.watch(call, namespace, { labelSelector, fieldSelector, resourceVersion: q.get('resourceVersion') ?? undefined });
     }
-    const l = reg.list(r, namespace, await call.checkedListOpts());
+    let l = reg.list(r, namespace, await call.checkedListOpts());
+    if (r.custom && r.version !== r.custom.storageVersion) l = { ...l, items: l.items.map((o) => reg.inVersion(r, o)) };
     if (wantsTable(call.accept)) {
       const t = toTable(r, l.items, reg.clock.now(), call.includeObject(), l.metadata.resourceVersion);
       return call.send(200, l.metadata.continue ? { ...t, metadata: l.metadata } : t);

@@ -9,7 +9,7 @@
 import { CONVERSIONS } from '../api/conversion.js';
 import { fieldPatchMeta } from '../api/patch-meta.js';
 import { MESSAGES, fieldsOf, messageName } from '../api/protobuf/messages.js';
-import { RESOURCES, groupVersion, groupVersions } from '../api/resources.js';
+import { BUILTIN, RESOURCES, type ResourceCatalog, type ResourceInfo, groupVersion } from '../api/resources.js';
 import { SCHEMAS, type Schema } from '../api/schema.js';
 
 type Json = Record<string, unknown>;
@@ -40,11 +40,13 @@ function gvPath(group: string, version: string): string {
 function packageOf(group: string, version: string): string {
   if (group === 'apiregistration.k8s.io') return `io.k8s.kube-aggregator.pkg.apis.apiregistration.${version}`;
   if (group === 'metrics.k8s.io') return `io.k8s.metrics.pkg.apis.metrics.${version}`;
+  if (group === 'apiextensions.k8s.io') return `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.${version}`;
   const g = group ? group.replace(/\.k8s\.io$/, '').split('.')[0] : 'core';
   return `io.k8s.api.${g}.${version}`;
 }
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
+const APIEXTENSIONS = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1';
 const META_TYPES = new Set(['ObjectMeta', 'OwnerReference', 'ManagedFieldsEntry', 'LabelSelector', 'LabelSelectorRequirement', 'Condition', 'DeleteOptions', 'Preconditions']);
 
 /** Kubernetes' special types: their component names and schemas. */
@@ -55,6 +57,11 @@ const SPECIAL: Record<string, [name: string, schema: Json]> = {
   Quantity: ['io.k8s.apimachinery.pkg.api.resource.Quantity', { oneOf: [{ type: 'string' }, { type: 'number' }], description: 'Quantity is a fixed-point representation of a number.' }],
   IntOrString: ['io.k8s.apimachinery.pkg.util.intstr.IntOrString', { type: 'string', format: 'int-or-string', 'x-kubernetes-int-or-string': true, description: 'IntOrString is a type that can hold an int32 or a string.' }],
   RawExtension: ['io.k8s.apimachinery.pkg.runtime.RawExtension', { type: 'object', description: 'RawExtension is used to hold extensions in external versions.' }],
+  // JSONSchemaProps' custom-marshalled parts: any JSON, a schema or a list / bool / list of names.
+  'apiextensions.JSON': [`${APIEXTENSIONS}.JSON`, { description: 'JSON represents any valid JSON value.' }],
+  'apiextensions.JSONSchemaPropsOrArray': [`${APIEXTENSIONS}.JSONSchemaPropsOrArray`, { description: 'JSONSchemaPropsOrArray represents a value that can either be a JSONSchemaProps or an array of JSONSchemaProps.' }],
+  'apiextensions.JSONSchemaPropsOrBool': [`${APIEXTENSIONS}.JSONSchemaPropsOrBool`, { description: 'JSONSchemaPropsOrBool represents JSONSchemaProps or a boolean value.' }],
+  'apiextensions.JSONSchemaPropsOrStringArray': [`${APIEXTENSIONS}.JSONSchemaPropsOrStringArray`, { description: 'JSONSchemaPropsOrStringArray represents a JSONSchemaProps or a string array.' }],
 };
 
 const SCALARS: Record<string, Json> = {
@@ -198,18 +205,58 @@ function paths(s: Served, component: string, strategic: boolean): Record<string,
   };
 }
 
-/** GET /openapi/v3 */
-export function openapiV3Index(): object {
+/** GET /openapi/v3: the built-in group-versions and those of the catalog's custom resources. */
+export function openapiV3Index(cat: ResourceCatalog = BUILTIN): object {
   const out: Record<string, object> = {};
-  const gvs = [...groupVersions().filter(({ group }) => group !== 'metrics.k8s.io'), ...CONVERSIONS.map(({ group, version }) => ({ group, version }))];
+  const gvs = [...cat.groupVersions().filter(({ group }) => group !== 'metrics.k8s.io'), ...CONVERSIONS.map(({ group, version }) => ({ group, version }))];
   for (const { group, version } of gvs) out[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}` };
   return { paths: out };
 }
 
+/** A custom resource's component name, as the apiextensions apiserver names it: com.example.stable.v1.CronTab. */
+function customComponentName(r: ResourceInfo): string {
+  return `${r.group.split('.').reverse().join('.')}.${r.version}.${r.kind}`;
+}
+
+/** The document of a group-version of custom resources: each kind's schema from its CRD, JSON merge patches. */
+function customDocument(rs: ResourceInfo[]): object {
+  const components = new Components();
+  const allPaths: Record<string, Json> = {};
+  const metaRef = ref(components.message('ObjectMeta'));
+  for (const r of rs) {
+    const name = customComponentName(r);
+    const schema = (structuredClone(r.custom?.schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }) as unknown) as Json;
+    const props = (schema.properties ?? {}) as Record<string, Json>;
+    components.schemas[name] = {
+      ...schema,
+      properties: {
+        apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
+        kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+        ...props,
+        metadata: { ...metaRef, description: 'Standard object\'s metadata.' },
+      },
+      'x-kubernetes-group-version-kind': [{ group: r.group, version: r.version, kind: r.kind }],
+    };
+    Object.assign(allPaths, paths({ group: r.group, version: r.version, kind: r.kind, plural: r.plural, namespaced: r.namespaced }, name, false));
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes CRD Swagger', version: 'v0.1.0' }, paths: allPaths, components: { schemas: components.schemas } };
+}
+
+/** Custom documents, per catalog (a new catalog comes with every CRD change). */
+const customDocuments = new WeakMap<ResourceCatalog, Map<string, object>>();
+
 const documents = new Map<string, object | undefined>();
 
 /** GET /openapi/v3/api/v1 or /openapi/v3/apis/GROUP/VERSION, or undefined. */
-export function openapiV3GroupVersion(path: string): object | undefined {
+export function openapiV3GroupVersion(path: string, cat: ResourceCatalog = BUILTIN): object | undefined {
+  const custom = cat.all.filter((r) => r.custom && gvPath(r.group, r.version) === path);
+  if (custom.length > 0) {
+    let docs = customDocuments.get(cat);
+    if (!docs) customDocuments.set(cat, (docs = new Map()));
+    let doc = docs.get(path);
+    if (!doc) docs.set(path, (doc = customDocument(custom)));
+    return doc;
+  }
   if (documents.has(path)) return documents.get(path);
   const kinds = served().filter((s) => gvPath(s.group, s.version) === path);
   let doc: object | undefined;

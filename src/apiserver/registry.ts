@@ -8,11 +8,13 @@ import { rfc3339 } from '../api/duration.js';
 import { FieldSelectorError, fieldMatcher, parseFieldSelector } from '../api/fields.js';
 import { SelectorParseError, matches, parseSelector } from '../api/labels.js';
 import { PatchApplyError, PatchError, PatchTooLarge, type PatchKind, applyPatch, mergePatch } from '../api/patch.js';
-import { type ResourceInfo, groupVersion, qualifiedPlural } from '../api/resources.js';
-import { checkSchema } from '../api/schema.js';
-import { applyDefaults } from '../api/defaults.js';
+import { type ResourceInfo, RESOURCES, ResourceCatalog, BUILTIN, groupVersion, qualifiedPlural, resourceNamed } from '../api/resources.js';
+import { customResources } from '../api/custom-resources.js';
+import { checkMetadata, checkSchema } from '../api/schema.js';
+import { prune } from '../api/structural.js';
+import { defaultObject } from '../api/defaults.js';
 import { jsonEqual } from '../api/equal.js';
-import type { KubeList, KubeObject, Pod, Service } from '../api/types.js';
+import type { CustomResourceDefinition, KubeList, KubeObject, Pod, Service } from '../api/types.js';
 import { validateCreate, validateUpdate } from '../api/validation/index.js';
 import { validateObjectMeta } from '../api/validation/meta.js';
 import type { ObjectStore } from '../store/backend.js';
@@ -124,12 +126,17 @@ export function patchFailure(e: unknown): unknown {
 /** The store key of a resource: `pods`, `deployments.apps`. */
 export const storeKey = qualifiedPlural;
 
+const CRD_KEY = storeKey(resourceNamed('customresourcedefinitions'));
+
 /** The API, in process. */
 export class Registry {
   /** Shares identical parts of pods made from one template (stored objects are never mutated). */
   private interner = new Interner();
   /** Cluster IPs and node ports, for the kinds whose strategy allocates them (Services). */
   private addresses: ServiceAllocator;
+  /** The served resources, and the CRD writes (and undos) they were derived at. */
+  private catalog: ResourceCatalog = BUILTIN;
+  private catalogAt = '0/0';
 
   constructor(
     private readonly store: ObjectStore,
@@ -137,6 +144,31 @@ export class Registry {
     private random: () => number = Math.random,
   ) {
     this.addresses = new ServiceAllocator({ writeCount: () => store.writeCount('services'), services: () => store.list('services') as Service[] }, random);
+  }
+
+  /**
+   * The resources served now: the built-in ones and those of every CustomResourceDefinition
+   * whose names are accepted. Derived from the stored CRDs whenever they change (within a
+   * transaction too: a custom object can be created right after its CRD).
+   */
+  get resources(): ResourceCatalog {
+    const at = `${this.store.writeCount(CRD_KEY)}/${this.store.rewindCount}`;
+    if (at !== this.catalogAt) {
+      const crds = this.store.values(CRD_KEY) as Iterable<CustomResourceDefinition>;
+      this.catalog = new ResourceCatalog([...RESOURCES, ...customResources(crds)]);
+      this.catalogAt = at;
+    }
+    return this.catalog;
+  }
+
+  /**
+   * An object as a version of its resource shows it: a custom object read through a served
+   * version other than its storage version differs only in apiVersion (conversion strategy
+   * None); everything else as stored.
+   */
+  inVersion<O extends KubeObject>(r: ResourceInfo, o: O): O {
+    if (!r.custom || r.version === r.custom.storageVersion || o.apiVersion !== groupVersion({ group: r.group, version: r.custom.storageVersion })) return o;
+    return { ...o, apiVersion: groupVersion(r) };
   }
 
   // ---- transactions, revisions and changes (what components and the server see of the store) ----
@@ -350,15 +382,19 @@ export class Registry {
     // Before any recursive walk: a patch can nest an object deeper than its own body is.
     const measured = measureValue(o);
     if (measured.depth > MAX_OBJECT_DEPTH) throw tooDeep(`${r.kind} "${o.metadata?.name ?? ''}"`);
-    const problems = checkSchema(r.kind, o, gv);
+    // A custom object: its metadata is ObjectMeta, the rest is pruned to its CRD's schema (what
+    // pruning drops is what strict decoding calls unknown).
+    const problems = r.custom ? checkMetadata(r.kind, o.metadata) : checkSchema(r.kind, o, gv);
     if (problems.typeError) throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${problems.typeError}`);
+    const copy: KubeObject = opts.owned ? o : structuredClone(o);
+    if (r.custom) problems.unknownFields = prune(r.custom.schema, copy);
     if (problems.unknownFields.length > 0) {
       const list = problems.unknownFields.map((f) => `unknown field "${f}"`);
       if (opts.fieldValidation === 'Strict') throw E.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${list.join(', ')}`);
       if (opts.fieldValidation !== 'Ignore') opts.warnings?.push(...list);
     }
-    const copy: KubeObject = opts.owned ? o : structuredClone(o);
-    copy.apiVersion = gv;
+    // Custom objects are stored in their CRD's storage version, whichever version was asked.
+    copy.apiVersion = r.custom ? groupVersion({ group: r.group, version: r.custom.storageVersion }) : gv;
     copy.kind = r.kind;
     copy.metadata = copy.metadata && typeof copy.metadata === 'object' ? copy.metadata : {};
     return { object: copy, small: measured.sizeBound <= MAX_OBJECT_BYTES / 2 };
@@ -401,6 +437,7 @@ export class Registry {
    * bounded. `small`: decoding proved it far below the size limit.
    */
   private admitCreate(r: ResourceInfo, namespace: string, o: KubeObject, opts: WriteOptions, trusted = false, small = false): KubeObject {
+    if (r.custom?.terminating) throw E.terminatingCRD('create');
     const m = o.metadata;
     if (r.namespaced) {
       if (m.namespace && m.namespace !== namespace) throw E.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -417,10 +454,10 @@ export class Registry {
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
     delete m.selfLink;
-    const strategy = strategyFor(r.kind);
+    const strategy = strategyFor(r);
     prepareForCreate(r, o);
-    applyDefaults(r.kind, o);
-    const attributes: admission.AdmissionAttributes = { reg: this, r, namespace, name, operation: 'CREATE', dryRun: opts.dryRun };
+    defaultObject(r, o);
+    const attributes: admission.AdmissionAttributes = { reg: this, r, namespace, name, operation: 'CREATE', dryRun: opts.dryRun, warnings: opts.warnings };
     admission.mutate({ ...attributes, name: asked }, o);
     this.invalidIfErrors(r, o, validateCreate(r, o));
     admission.validate(attributes, o);
@@ -454,7 +491,8 @@ export class Registry {
 
   /** Applies a patch of the given type (PATCH), to the object or its status. */
   patch(r: ResourceInfo, namespace: string, name: string, type: PatchType, patch: unknown, opts: WriteOptions = {}): KubeObject {
-    const cur = this.get(r, namespace, name);
+    // A custom object is patched as the requested version shows it.
+    const cur = this.inVersion(r, this.get(r, namespace, name));
     let next: unknown;
     try {
       next = applyPatch(type, cur, patch);
@@ -512,9 +550,9 @@ export class Registry {
     } else {
       next = o;
       // Defaults first, so that generation compares the spec as it will be stored.
-      applyDefaults(r.kind, next);
+      defaultObject(r, next);
       prepareForUpdate(r, next, old);
-      const attributes: admission.AdmissionAttributes = { reg: this, r, namespace, name, operation: 'UPDATE', old };
+      const attributes: admission.AdmissionAttributes = { reg: this, r, namespace, name, operation: 'UPDATE', old, dryRun: opts.dryRun, warnings: opts.warnings };
       admission.mutate(attributes, next);
       this.invalidIfErrors(r, next, validateUpdate(r, next, old));
       admission.validate(attributes, next);
@@ -523,7 +561,7 @@ export class Registry {
         if (added.length > 0)
           throw E.invalid(r, name, [{ type: 'Forbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }]);
       }
-      if (strategyFor(r.kind).allocatesAddresses && next.spec) this.addresses.allocate(r, next as Service);
+      if (strategyFor(r).allocatesAddresses && next.spec) this.addresses.allocate(r, next as Service);
     }
     next.metadata = { ...next.metadata }; // a status write shares the stored object's metadata: never mutate it
     next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -540,7 +578,7 @@ export class Registry {
     if (jsonEqual(next, old)) return old;
     if (opts.dryRun) return next;
     // A namespace also waits for its spec.finalizers (`kubernetes`), which the namespace controller removes.
-    const specFinalizers = strategyFor(r.kind).specFinalizers?.(next) ?? 0;
+    const specFinalizers = strategyFor(r).specFinalizers?.(next) ?? 0;
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && specFinalizers === 0 && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
       return this.store.delete(storeKey(r), r.namespaced ? namespace : '', name);
     }
@@ -566,7 +604,7 @@ export class Registry {
     if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
 
-    const strategy = strategyFor(r.kind);
+    const strategy = strategyFor(r);
     const grace = strategy.gracePeriod?.(cur, opts.gracePeriodSeconds) ?? 0;
     if (strategy.markDeleted) {
       if (cur.metadata.deletionTimestamp) return { object: cur, deleted: false };
@@ -619,7 +657,7 @@ export class Registry {
   writeStatus<O extends KubeObject>(r: ResourceInfo<O>, namespace: string, name: string, status: O['status'], annotations?: Record<string, string>): O {
     const old = this.get(r, namespace, name);
     // `annotations`: with the status, where the kind's status strategy takes them (a Deployment's revision).
-    if (annotations && !strategyFor(r.kind).statusTakesAnnotations) throw new Error(`${r.kind} status does not take annotations`);
+    if (annotations && !strategyFor(r).statusTakesAnnotations) throw new Error(`${r.kind} status does not take annotations`);
     const metadata = annotations && !jsonEqual(annotations, old.metadata.annotations) ? { ...old.metadata, annotations } : old.metadata;
     // Nothing to write when it is the same (an absent status and an empty one are the same):
     // callers need not compare first.
@@ -634,7 +672,7 @@ export class Registry {
    * subresource the kind does not have.
    */
   writeSubresource<O extends KubeObject>(r: ResourceInfo<O>, namespace: string, name: string, subresource: string, body: unknown, opts: { dryRun?: boolean } = {}): O {
-    const strategy = strategyFor(r.kind);
+    const strategy = strategyFor(r);
     const cur = this.get(r, namespace, name);
     const next = strategy.writeSubresource?.(subresource, cur, body, { now: rfc3339(this.clock.now()) }) as O | undefined;
     if (!next) throw E.notFoundPath();

@@ -1,14 +1,14 @@
 // Parsing Kubernetes REST paths into what they address.
 import { type Conversion, conversionFor } from '../api/conversion.js';
-import { type ResourceInfo, resourceForKind, resourceForPath } from '../api/resources.js';
+import { BUILTIN, type ResourceCatalog, type ResourceInfo } from '../api/resources.js';
 
 /** The stored resource behind a path, directly or through an alternate version. */
-function lookup(group: string, version: string, plural: string): { r: ResourceInfo; convert?: Conversion } | undefined {
-  const r = resourceForPath(group, version, plural);
+function lookup(cat: ResourceCatalog, group: string, version: string, plural: string): { r: ResourceInfo; convert?: Conversion } | undefined {
+  const r = cat.forPath(group, version, plural);
   if (r) return { r };
   const c = conversionFor(group, version, plural);
   if (!c) return undefined;
-  const stored = resourceForKind(c.stored, c.kind);
+  const stored = cat.forKind(c.stored, c.kind);
   return stored ? { r: stored, convert: c } : undefined;
 }
 
@@ -19,8 +19,8 @@ export type Route =
   | { type: 'version' | 'health' | 'openapi-v2' | 'openapi-v3' | 'openapi-v3-gv'; path: string }
   | { type: 'unknown' };
 
-/** Maps a URL path, as its decoded segments, to a route; `unknown` when nothing is served there. */
-export function parsePath(parts: string[]): Route {
+/** Maps a URL path, as its decoded segments, to a route among the catalog's resources; `unknown` when nothing is served there. */
+export function parsePath(parts: string[], cat: ResourceCatalog = BUILTIN): Route {
   if (parts.length === 0) return { type: 'unknown' };
   const pathname = '/' + parts.join('/');
   if (parts[0] === 'version' && parts.length === 1) return { type: 'version', path: pathname };
@@ -48,13 +48,13 @@ export function parsePath(parts: string[]): Route {
 
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
-    const inner = lookup(group, version, rest[2])?.r;
+    const inner = lookup(cat, group, version, rest[2])?.r;
     if (inner && inner.namespaced) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
   }
-  const found = lookup(group, version, rest[0]);
+  const found = lookup(cat, group, version, rest[0]);
   if (!found || rest.length > 3) return { type: 'unknown' };
   const { r, convert } = found;
   if (namespace === undefined && r.namespaced && rest.length > 1) return { type: 'unknown' };

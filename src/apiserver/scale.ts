@@ -1,5 +1,6 @@
-// The /scale subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets, StatefulSets and
-// ReplicationControllers.
+// The /scale subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets, StatefulSets,
+// ReplicationControllers, and custom resources whose CRD declares one (at its replica paths).
+import { evalPath } from '../api/jsonpath.js';
 import { selectorString } from '../api/labels.js';
 import { jsonPatch, mergePatch } from '../api/patch.js';
 import type { ResourceInfo } from '../api/resources.js';
@@ -8,9 +9,26 @@ import * as E from './errors.js';
 import { strategyFor } from './strategies/index.js';
 import type { PatchType, Registry, WriteOptions } from './registry.js';
 
+/** The value at a simple JSON path (`.spec.replicas`) of a custom object. */
+function at(o: KubeObject, path: string | undefined): unknown {
+  return path ? evalPath(path, o)[0] : undefined;
+}
+
+/** A merge patch that sets the value at a simple JSON path. */
+function patchAt(path: string, value: unknown): Record<string, unknown> {
+  return path
+    .replace(/^\./, '')
+    .split('.')
+    .reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
+}
+
 function toScale(r: ResourceInfo, o: Scaled): Scale {
+  const custom = r.custom?.scale;
   // The kind's strategy knows a selector that is no LabelSelector (a ReplicationController's map).
-  const sel = strategyFor(r.kind).scaleSelector?.(o) ?? selectorString((o as Exclude<Scaled, ReplicationController>).spec?.selector);
+  const sel = custom
+    ? String(at(o, custom.labelSelectorPath) ?? '')
+    : (strategyFor(r).scaleSelector?.(o) ?? selectorString((o as Exclude<Scaled, ReplicationController>).spec?.selector));
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -21,8 +39,8 @@ function toScale(r: ResourceInfo, o: Scaled): Scale {
       resourceVersion: o.metadata.resourceVersion,
       creationTimestamp: o.metadata.creationTimestamp,
     },
-    spec: { replicas: o.spec?.replicas ?? 0 },
-    status: { replicas: o.status?.replicas ?? 0, selector: sel },
+    spec: { replicas: custom ? num(at(o, custom.specReplicasPath)) : (o.spec?.replicas ?? 0) },
+    status: { replicas: custom ? num(at(o, custom.statusReplicasPath)) : (o.status?.replicas ?? 0), selector: sel },
   };
 }
 
@@ -47,7 +65,8 @@ export function updateScale(reg: Registry, r: ResourceInfo, ns: string, name: st
   if (replicas < 0) throw E.invalid({ ...r, kind: 'Scale', group: 'autoscaling' } as ResourceInfo, name, [{ type: 'Invalid', field: 'spec.replicas', value: replicas, detail: 'must be greater than or equal to 0' }]);
   const rv = next?.metadata?.resourceVersion;
   if (how === 'put' && rv && rv !== cur.metadata.resourceVersion) throw E.conflict(r, name);
-  const updated = reg.patch(r, ns, name, 'merge', { spec: { replicas } }, { dryRun: opts.dryRun, fieldManager: opts.fieldManager });
+  const set = r.custom?.scale ? patchAt(r.custom.scale.specReplicasPath, replicas) : { spec: { replicas } };
+  const updated = reg.patch(r, ns, name, 'merge', set, { dryRun: opts.dryRun, fieldManager: opts.fieldManager });
   return toScale(r, scaled(updated));
 }
 

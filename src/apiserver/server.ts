@@ -171,7 +171,8 @@ export class ApiServer {
       prefixOk = this.tokenMatches(segments[1]);
       segments = segments.slice(2);
     }
-    const route = parsePath(segments);
+    const resources = this.registry.resources;
+    const route = parsePath(segments, resources);
     this.opts.log?.(line);
     const isPublic = route.type === 'version' || route.type === 'health';
     if (!isPublic && !prefixOk && !this.authorized(req)) return sendError(res, E.unauthorized(), req.headers.accept);
@@ -192,20 +193,20 @@ export class ApiServer {
         return;
       }
       case 'openapi-v3':
-        return send(res, 200, openapiV3Index());
+        return send(res, 200, openapiV3Index(resources));
       case 'openapi-v3-gv': {
-        const doc = openapiV3GroupVersion(route.path);
+        const doc = openapiV3GroupVersion(route.path, resources);
         return doc ? send(res, 200, doc) : sendError(res, E.notFoundPath(), req.headers.accept);
       }
       case 'discovery': {
         if ((route.what === 'api' || route.what === 'apis') && wantsAggregatedDiscovery(req.headers.accept)) {
-          return send(res, 200, aggregatedDiscovery(route.what === 'api'), { 'Content-Type': AGGREGATED_DISCOVERY, Vary: 'Accept' });
+          return send(res, 200, aggregatedDiscovery(resources, route.what === 'api'), { 'Content-Type': AGGREGATED_DISCOVERY, Vary: 'Accept' });
         }
         let doc: object | undefined;
         if (route.what === 'api') doc = apiVersions(req.headers.host ?? '127.0.0.1');
-        else if (route.what === 'apis') doc = apiGroupList();
-        else if (route.what === 'group') doc = apiGroup(route.group);
-        else doc = apiResourceList(route.group, route.version);
+        else if (route.what === 'apis') doc = apiGroupList(resources);
+        else if (route.what === 'group') doc = apiGroup(resources, route.group);
+        else doc = apiResourceList(resources, route.group, route.version);
         return doc ? send(res, 200, doc) : sendError(res, E.notFoundPath(), req.headers.accept);
       }
       case 'unknown':
@@ -267,6 +268,7 @@ export class ApiServer {
     };
     const write = (type: string, obj: KubeObject) => {
       if (closed) return;
+      obj = this.registry.inVersion(r, obj);
       const object = table ? toTable(r, [obj], now(), (q.get('includeObject') as IncludeObject) ?? 'Metadata') : obj;
       res.write(frame(type, object));
       if (started && res.writableLength > allowance) {

@@ -13,10 +13,10 @@ function columnDefinition(c: Column): object {
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(' ');
   return {
-    name: name.replace(/^Ip$/, 'IP'),
+    name: c.name ?? name.replace(/^Ip$/, 'IP'),
     type: c.type ?? 'string',
     format: c.format ?? '',
-    description: '',
+    description: c.description ?? '',
     priority: c.wide ? 1 : 0,
   };
 }

@@ -3,8 +3,9 @@
 // time until it settles, and report every problem with its file and line. The command is a thin
 // edge over runCheck(); tests call it directly.
 import { resolveServed } from '../api/conversion.js';
-import { type ResourceInfo, resourceForKind } from '../api/resources.js';
-import type { CustomResourceDefinition, KubeObject, Status } from '../api/types.js';
+import { BUILTIN, RESOURCES, ResourceCatalog, type ResourceInfo, resourceForKind } from '../api/resources.js';
+import { customResources, isManifestCRD } from '../api/custom-resources.js';
+import type { KubeObject, Status } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import { type ManifestObject, readManifests } from '../manifests/reader.js';
 import type { NodePool } from '../sim/node-pool.js';
@@ -67,24 +68,17 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   const findings: Finding[] = read.errors.map((e) => ({ severity: 'error', check: 'parse', message: e.message, source: e.source, ...(e.line ? { line: e.line } : {}) }));
   const objects: CheckedObject[] = [];
   const resolved: Resolved[] = [];
-  const crdKinds = new Set(
-    read.objects
-      .map((m) => m.object)
-      .filter((o): o is CustomResourceDefinition => o.kind === 'CustomResourceDefinition')
-      .map((o) => `${o.spec?.group}/${o.spec?.names?.kind}`),
-  );
+  // Custom objects are checked against the CRDs of the set (installed first, as apply does).
+  const crds = read.objects.map((m) => m.object).filter(isManifestCRD);
+  const cat = crds.length ? new ResourceCatalog([...RESOURCES, ...customResources(crds)]) : BUILTIN;
   for (const m of read.objects) {
     // A version served only by conversion (autoscaling/v1 HPAs) is checked as the stored one.
-    const { r, object: o } = resolveServed(m.object);
+    const { r, object: o } = resolveServed(m.object, cat);
     const namespace = r?.namespaced ? o.metadata.namespace || opts.namespace || 'default' : '';
     const ref = refOf(o, namespace, r);
     objects.push({ ref, source: m.source, line: m.line });
     if (!r) {
-      const group = o.apiVersion!.includes('/') ? o.apiVersion!.split('/')[0] : '';
-      if (crdKinds.has(`${group}/${o.kind}`) || o.kind === 'CustomResourceDefinition')
-        findings.push({ severity: 'warning', check: 'unchecked', message: `not checked: minik does not serve custom resources yet (${o.kind} in ${o.apiVersion})`, source: m.source, line: m.line, object: ref });
-      else
-        findings.push({ severity: 'error', check: 'schema', message: `resource mapping not found for name: "${ref.name}" namespace: "${o.metadata.namespace ?? ''}": no matches for kind "${o.kind}" in version "${o.apiVersion}"; ensure CRDs are installed first`, source: m.source, line: m.line, object: ref });
+      findings.push({ severity: 'error', check: 'schema', message: `resource mapping not found for name: "${ref.name}" namespace: "${o.metadata.namespace ?? ''}": no matches for kind "${o.kind}" in version "${o.apiVersion}"; ensure CRDs are installed first`, source: m.source, line: m.line, object: ref });
       continue;
     }
     if (r.namespaced) o.metadata.namespace = namespace;
@@ -115,6 +109,14 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
     cluster.reg.transaction(() => {
       for (const x of installOrder(set, (y) => y.r.kind)) {
         const warnings: string[] = [];
+        // kubectl validates strictly by default: an unknown field fails the apply (reported even
+        // when the object is refused for other reasons too).
+        const unknownFields = () => {
+          for (const w of warnings) {
+            const field = /^unknown field "(.*)"$/.exec(w)?.[1];
+            findings.push({ severity: 'error', check: 'schema', message: w, source: x.source, line: (field && x.lineOf?.(field)) || x.line, object: x.ref, ...(field ? { field } : {}) });
+          }
+        };
         try {
           // Read from the manifest for this check alone: the cluster may keep it as its stored
           // object (defaults added) instead of copying it; the reference check only reads it.
@@ -123,15 +125,12 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
           if (e instanceof StatusError && e.code === 409 && e.reason === 'AlreadyExists') {
             // A system object the cluster already has (the default namespace): apply would update it.
           } else if (e instanceof StatusError) {
+            unknownFields();
             findings.push(...admissionFindings(x, e.status));
             continue;
           } else throw e;
         }
-        // kubectl validates strictly by default: an unknown field fails the apply.
-        for (const w of warnings) {
-          const field = /^unknown field "(.*)"$/.exec(w)?.[1];
-          findings.push({ severity: 'error', check: 'schema', message: w, source: x.source, line: (field && x.lineOf?.(field)) || x.line, object: x.ref, ...(field ? { field } : {}) });
-        }
+        unknownFields();
         applied.push({ object: x.object, namespace: x.namespace, source: x.source, line: x.line, lineOf: x.lineOf });
       }
     });

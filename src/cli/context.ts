@@ -1,5 +1,8 @@
 // What every command gets: the IO streams, the state dir, the namespace, colour, and the API
 // client (connected on first use, starting the daemon if needed).
+import { customResources } from '../api/custom-resources.js';
+import { BUILTIN, RESOURCES, ResourceCatalog } from '../api/resources.js';
+import type { CustomResourceDefinition, KubeList } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import { connect } from '../client/connect.js';
 import { stateHome } from '../state/state.js';
@@ -17,9 +20,12 @@ export async function loadColors(io: IO, stream: 'stdout' | 'stderr', noColor: b
   return new Chalk({ level: 1 });
 }
 
+const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+
 /** The context of one CLI invocation. */
 export class Context {
   private clientPromise?: Promise<Client>;
+  private catalogPromise?: Promise<ResourceCatalog>;
 
   constructor(
     readonly io: IO,
@@ -34,6 +40,30 @@ export class Context {
   client(): Promise<Client> {
     this.clientPromise ??= connect(this.home, this.io.env, (line) => this.io.stderr.write(line + '\n'));
     return this.clientPromise;
+  }
+
+  /**
+   * The resources the cluster serves: the built-in ones and those of its CustomResourceDefinitions
+   * (listed once per invocation, on first need), with those of `pending` CRDs (about to be applied
+   * from the same files) as if established.
+   */
+  catalog(pending: CustomResourceDefinition[] = []): Promise<ResourceCatalog> {
+    this.catalogPromise ??= (async () => {
+      const client = await this.client();
+      const crds = (await client.get<KubeList<CustomResourceDefinition>>(CRD_PATH)).body.items;
+      const names = new Set(crds.map((c) => c.metadata.name));
+      return new ResourceCatalog([...RESOURCES, ...customResources([...crds, ...pending.filter((c) => !names.has(c.metadata.name))])]);
+    })();
+    return this.catalogPromise;
+  }
+
+  /**
+   * The catalog to resolve these type names in: the built-in one when each names one built-in
+   * resource (no request), else the cluster's (custom resources, categories such as `all`).
+   */
+  async catalogFor(typeNames: string[]): Promise<ResourceCatalog> {
+    const builtin = typeNames.every((n) => BUILTIN.resolve(n).length === 1 && !BUILTIN.all.some((r) => r.categories.includes(n.toLowerCase())));
+    return builtin ? BUILTIN : this.catalog();
   }
 
   /** Writes to stdout. */

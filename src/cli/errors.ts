@@ -34,7 +34,8 @@ export function formatApiError(e: ApiError, origin?: Origin): string {
   if (s.reason === 'Invalid' && s.details?.kind && s.details.causes?.length) {
     const loc = origin?.source ? ` (${origin.source}${origin.document !== undefined ? `, document ${origin.document}, line ${origin.line}` : ''})` : '';
     const head = `The ${s.details.kind} "${s.details.name ?? ''}" is invalid${loc}: `;
-    const causes = s.details.causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+    // kubectl joins field and message whatever the field (a policy denial names none: `: ValidatingAdmissionPolicy ...`).
+    const causes = s.details.causes.map((c) => `${c.field ?? ''}: ${c.message}`);
     return causes.length === 1 ? head + causes[0] : head + '\n' + causes.map((c) => `* ${c}`).join('\n');
   }
   if (s.reason === 'Invalid' && !s.details?.kind && !s.details?.name && s.details?.causes?.length) {

@@ -2,8 +2,9 @@
 // resource and namespace, running the per-object work with bounded concurrency while keeping
 // kubectl's order of output, and collecting every error.
 import { resolveServed } from '../api/conversion.js';
-import type { ResourceInfo } from '../api/resources.js';
+import { BUILTIN, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
+import { isManifestCRD } from '../api/custom-resources.js';
 import type { Context } from './context.js';
 import { CliError, type Origin, formatError } from './errors.js';
 import type { ManifestObject } from '../manifests/reader.js';
@@ -32,9 +33,14 @@ export async function resolveManifests(ctx: Context, opts: FileOptions): Promise
   const read = await readManifests(opts.filename, !!opts.recursive, () => ctx.io.readStdin());
   const errors = read.errors.map((e) => e.text);
   const objects: Resolved[] = [];
+  // Kinds minik does not build in are looked up among the cluster's custom resources, and those
+  // of the CRDs in these files (applied first: a CRD's objects can follow it in the same files).
+  const unknown = read.objects.some((m) => !resolveServed(m.object).r);
+  const pending = read.objects.map((m) => m.object).filter(isManifestCRD);
+  const cat = unknown ? await ctx.catalog(pending) : BUILTIN;
   for (const m of read.objects) {
     // A version the server serves only by conversion (autoscaling/v1 HPAs): sent as the stored one.
-    const { r, object: o } = resolveServed(m.object);
+    const { r, object: o } = resolveServed(m.object, cat);
     const name = o.metadata.name ?? '';
     if (!r) {
       errors.push(

@@ -2,7 +2,7 @@
 import { type ResourceInfo, qualifiedSingular } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { printCustomColumns } from '../printers/custom-columns.js';
-import { JsonPathError, JsonPathExecError, renderJsonPath } from '../printers/jsonpath.js';
+import { JsonPathError, JsonPathExecError, renderJsonPath } from '../api/jsonpath.js';
 import { toJson } from '../printers/json.js';
 import { CliError } from './errors.js';
 

@@ -1,7 +1,7 @@
 // The garbage collector: dependents whose owners (matched by UID) are all gone are deleted;
 // `foregroundDeletion` owners wait for their blocking dependents to go first; `orphan` owners
 // release their dependents (ownerReferences removed) before they go.
-import { RESOURCES, type ResourceInfo, resourceForKind } from '../api/resources.js';
+import type { ResourceInfo } from '../api/resources.js';
 import type { KubeObject, OwnerReference } from '../api/types.js';
 import type { Change, Registry } from '../apiserver/registry.js';
 import type { Controller } from '../runtime/controller.js';
@@ -42,7 +42,7 @@ export class GarbageCollector implements Controller {
     if (changes && changes.every((c) => this.nothingToCollect(reg, c))) return;
     const all: Entry[] = [];
     const byUid = new Map<string, Entry>();
-    for (const r of RESOURCES) {
+    for (const r of reg.resources.stored()) {
       // Events own nothing and are owned by nothing (kept in SQLite only: not worth reading them all).
       if (r.kind === 'Event' || r.readOnly) continue;
       for (const o of reg.scan(r)) {
@@ -88,10 +88,10 @@ export class GarbageCollector implements Controller {
   private nothingToCollect(reg: Registry, c: Change): boolean {
     if (c.type === 'DELETED' || c.object.metadata.deletionTimestamp) return false;
     if (c.type !== 'ADDED') return true;
-    const dependent = resourceForKind(c.object.apiVersion ?? '', c.object.kind ?? '');
+    const dependent = reg.resources.forKind(c.object.apiVersion ?? '', c.object.kind ?? '');
     if (!dependent) return false;
     for (const ref of c.object.metadata.ownerReferences ?? []) {
-      const r = resourceForKind(ref.apiVersion, ref.kind);
+      const r = reg.resources.forKind(ref.apiVersion, ref.kind);
       if (!r) return false;
       // Same rules as ownerPresent: a namespaced owner in the dependent's namespace, or a cluster-scoped one.
       if (r.namespaced && !dependent.namespaced) return false;

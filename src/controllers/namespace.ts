@@ -2,7 +2,7 @@
 // `kubernetes` finalizer removed, and then it is gone. Conditions say what it waits for.
 import { jsonEqual } from '../api/equal.js';
 import { rfc3339 } from '../api/duration.js';
-import { RESOURCES, resourceNamed } from '../api/resources.js';
+import { resourceNamed } from '../api/resources.js';
 import type { Condition, Namespace } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
@@ -45,7 +45,7 @@ export class NamespaceController implements Controller {
     let remaining = 0;
     const byResource: string[] = [];
     const finalizers = new Map<string, number>();
-    for (const r of RESOURCES) {
+    for (const r of reg.resources.stored()) {
       if (!r.namespaced) continue;
       const items = reg.list(r, name).items;
       if (items.length === 0) continue;

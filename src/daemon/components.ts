@@ -18,6 +18,7 @@ import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
 import { ServiceAccountController } from '../controllers/serviceaccount.js';
 import { ResourceQuotaController } from '../controllers/resource-quota.js';
+import { CustomResourceDefinitionController } from '../controllers/customresourcedefinition.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import type { NodePool } from '../sim/node-pool.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -40,6 +41,7 @@ export function controlPlane(nodes: NodePool): Controller[] {
     new DisruptionController(),
     new IngressController(),
     new NodeLifecycleController(),
+    new CustomResourceDefinitionController(),
     new NamespaceController(),
     new GarbageCollector(),
     new ServiceAccountController(),

@@ -1,6 +1,6 @@
 // -o custom-columns=HEADER:.path,... as kubectl prints it.
 import type { KubeObject } from '../api/types.js';
-import { evalPath } from './jsonpath.js';
+import { evalPath } from '../api/jsonpath.js';
 import { tabulate } from './tabwriter.js';
 
 /** Parses `NAME:.metadata.name,IMAGE:.spec.containers[*].image`. */

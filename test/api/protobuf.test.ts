@@ -124,7 +124,8 @@ describe('protobuf bodies', () => {
 
   it('decodes every kind minik serves', () => {
     const served = RESOURCES.filter((r) => !r.readOnly).map((r) => r.kind);
-    expect(served.filter((k) => !PROTOBUF_KINDS.includes(k))).toEqual([]);
+    // CRDs are served as JSON only (their schemas' JSON-valued fields have no protobuf form here).
+    expect(served.filter((k) => !PROTOBUF_KINDS.includes(k))).toEqual(['CustomResourceDefinition']);
   });
 
   it.each([

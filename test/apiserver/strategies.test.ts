@@ -1,7 +1,7 @@
 // The per-kind strategies: what a create starts an object with, what an update carries over, and
 // how a delete goes, kind by kind (the registry itself is generic).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveResource } from '../../src/api/resources.js';
+import { resolveResource, resourceNamed } from '../../src/api/resources.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { prepareForCreate, prepareForUpdate, strategyFor } from '../../src/apiserver/strategies/index.js';
 import { type TestServer, api, startServer } from '../reliability/harness.js';
@@ -49,14 +49,14 @@ describe('delete', () => {
     ['a pod never scheduled goes at once', { spec: {}, status: { phase: 'Pending' } }, undefined, 0],
     ['a finished pod goes at once', { spec: { nodeName: 'n' }, status: { phase: 'Succeeded' } }, 30, 0],
   ])('%s', (_n, pod, requested, grace) => {
-    expect(strategyFor('Pod').gracePeriod!(pod as KubeObject, requested)).toBe(grace);
+    expect(strategyFor(resourceNamed('pods')).gracePeriod!(pod as KubeObject, requested)).toBe(grace);
   });
 
   it('marks a Namespace Terminating instead of removing it; other kinds have no such rule', () => {
-    const ns = strategyFor('Namespace').markDeleted!({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' }, status: { phase: 'Active' } }, [], '2026-11-30T10:00:00Z');
+    const ns = strategyFor(resourceNamed('namespaces')).markDeleted!({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' }, status: { phase: 'Active' } }, [], '2026-11-30T10:00:00Z');
     expect([ns.metadata.deletionTimestamp, ns.status.phase, ns.metadata.finalizers]).toEqual(['2026-11-30T10:00:00Z', 'Terminating', undefined]);
-    expect(strategyFor('ConfigMap').markDeleted).toBeUndefined();
-    expect(strategyFor('Deployment').statusTakesAnnotations).toBe(true);
+    expect(strategyFor(resourceNamed('configmaps')).markDeleted).toBeUndefined();
+    expect(strategyFor(resourceNamed('deployments')).statusTakesAnnotations).toBe(true);
   });
 });
 
@@ -65,25 +65,25 @@ describe('subresource writes', () => {
   const pod = (extra: object = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [] }, status: { phase: 'Pending' }, ...extra }) as KubeObject;
 
   it('binding sets the node once, with the PodScheduled condition', () => {
-    const bound = strategyFor('Pod').writeSubresource!('binding', pod(), { target: { name: 'node-1' } }, now)!;
+    const bound = strategyFor(resourceNamed('pods')).writeSubresource!('binding', pod(), { target: { name: 'node-1' } }, now)!;
     expect(bound.spec.nodeName).toBe('node-1');
     expect(bound.status.conditions).toEqual([{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now.now }]);
-    expect(() => strategyFor('Pod').writeSubresource!('binding', bound, { target: { name: 'node-2' } }, now)).toThrow('pod p is already assigned to node "node-1"');
-    expect(() => strategyFor('Pod').writeSubresource!('binding', pod({ metadata: { name: 'p', deletionTimestamp: now.now } }), { target: { name: 'n' } }, now)).toThrow('pod is being deleted, cannot be assigned to a host');
-    expect(() => strategyFor('Pod').writeSubresource!('binding', pod(), {}, now)).toThrow('Binding.target.name: Required value');
+    expect(() => strategyFor(resourceNamed('pods')).writeSubresource!('binding', bound, { target: { name: 'node-2' } }, now)).toThrow('pod p is already assigned to node "node-1"');
+    expect(() => strategyFor(resourceNamed('pods')).writeSubresource!('binding', pod({ metadata: { name: 'p', deletionTimestamp: now.now } }), { target: { name: 'n' } }, now)).toThrow('pod is being deleted, cannot be assigned to a host');
+    expect(() => strategyFor(resourceNamed('pods')).writeSubresource!('binding', pod(), {}, now)).toThrow('Binding.target.name: Required value');
   });
 
   it('finalize takes the body\'s spec.finalizers and nothing else', () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', labels: { a: 'b' } }, spec: { finalizers: ['kubernetes', 'example.com/x'] } } as KubeObject;
-    const out = strategyFor('Namespace').writeSubresource!('finalize', ns, { metadata: { labels: { c: 'd' } }, spec: { finalizers: ['example.com/x'] } }, now)!;
+    const out = strategyFor(resourceNamed('namespaces')).writeSubresource!('finalize', ns, { metadata: { labels: { c: 'd' } }, spec: { finalizers: ['example.com/x'] } }, now)!;
     expect(out).toEqual({ ...ns, spec: { finalizers: ['example.com/x'] } });
     // Nothing to change: the stored object itself, so the registry writes nothing.
-    expect(strategyFor('Namespace').writeSubresource!('finalize', ns, { spec: { finalizers: ['kubernetes', 'example.com/x'] } }, now)).toBe(ns);
+    expect(strategyFor(resourceNamed('namespaces')).writeSubresource!('finalize', ns, { spec: { finalizers: ['kubernetes', 'example.com/x'] } }, now)).toBe(ns);
   });
 
   it('kinds without such a subresource have none', () => {
-    expect(strategyFor('Pod').writeSubresource!('finalize', pod(), {}, now)).toBeUndefined();
-    expect(strategyFor('ConfigMap').writeSubresource).toBeUndefined();
+    expect(strategyFor(resourceNamed('pods')).writeSubresource!('finalize', pod(), {}, now)).toBeUndefined();
+    expect(strategyFor(resourceNamed('configmaps')).writeSubresource).toBeUndefined();
   });
 });
 

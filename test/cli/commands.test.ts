@@ -254,8 +254,8 @@ describe('info commands', () => {
   it('prints versions, api-resources and a redacted kubeconfig', async () => {
     expect((await cli(env.home, ['version'])).stdout).toBe('Client Version: v0.1.0\nServer Version: v1.32.0-minik\n');
     const ar = (await cli(env.home, ['api-resources'])).stdout.split('\n');
-    expect(ar[0]).toBe('NAME                       SHORTNAMES   APIVERSION                     NAMESPACED   KIND');
-    expect(ar).toContain('deployments                deploy       apps/v1                        true         Deployment');
+    expect(ar[0]).toBe('NAME                                SHORTNAMES   APIVERSION                        NAMESPACED   KIND');
+    expect(ar).toContain('deployments                         deploy       apps/v1                           true         Deployment');
     const av = (await cli(env.home, ['api-versions'])).stdout.trim().split('\n');
     expect(av).toEqual([...av].sort());
     expect(av).toEqual(expect.arrayContaining(['apps/v1', 'batch/v1', 'v1', 'networking.k8s.io/v1']));

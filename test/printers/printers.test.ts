@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { podColumns, podSummary } from '../../src/api/columns/pod.js';
 import { printCustomColumns } from '../../src/printers/custom-columns.js';
-import { JsonPathExecError, renderJsonPath } from '../../src/printers/jsonpath.js';
+import { JsonPathExecError, renderJsonPath } from '../../src/api/jsonpath.js';
 import { toJson } from '../../src/printers/json.js';
 import { printTable } from '../../src/printers/table.js';
 import { describeLayout, tabulate } from '../../src/printers/tabwriter.js';

@@ -9,6 +9,9 @@ import { age } from '../duration.js';
  */
 export interface Column<O extends KubeObject = KubeObject> {
   header: string;
+  /** The name a Table response gives the column (derived from the header when absent). */
+  name?: string;
+  description?: string;
   /** A method (not a function property), so that a kind's columns join the table of all kinds. */
   value(obj: O, now: number): string | number;
   wide?: boolean;

@@ -5,6 +5,7 @@ import type * as Core from './core.js';
 import type * as Apps from './apps.js';
 import type * as Batch from './batch.js';
 import type * as Others from './others.js';
+import type * as Extensions from './extensions.js';
 
 /** The type of each built-in kind's objects, by kind. */
 export interface Kinds {
@@ -39,6 +40,11 @@ export interface Kinds {
   APIService: Others.APIService;
   StorageClass: Others.StorageClass;
   PriorityClass: Others.PriorityClass;
+  CustomResourceDefinition: Extensions.CustomResourceDefinition;
+  ValidatingAdmissionPolicy: Extensions.ValidatingAdmissionPolicy;
+  ValidatingAdmissionPolicyBinding: Extensions.ValidatingAdmissionPolicyBinding;
+  ValidatingWebhookConfiguration: Extensions.ValidatingWebhookConfiguration;
+  MutatingWebhookConfiguration: Extensions.MutatingWebhookConfiguration;
 }
 
 /** A table of functions by kind, each typed by its kind's objects. */

@@ -180,16 +180,6 @@ export interface Scale extends KubeObject {
   status?: { replicas: number; selector?: string };
 }
 
-/** apiextensions.k8s.io/v1 CustomResourceDefinition (read by `check`; not served yet). */
-export interface CustomResourceDefinition extends KubeObject {
-  spec?: {
-    group?: string;
-    names?: { kind?: string; plural?: string; singular?: string; shortNames?: string[]; listKind?: string; categories?: string[] };
-    scope?: 'Namespaced' | 'Cluster';
-    versions?: { name: string; served: boolean; storage: boolean; schema?: { openAPIV3Schema?: unknown }; subresources?: unknown }[];
-  };
-}
-
 export interface PriorityClass extends KubeObject {
   value: number;
   globalDefault?: boolean;

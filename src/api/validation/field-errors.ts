@@ -9,6 +9,8 @@ export interface FieldError {
   field: string;
   value?: unknown;
   detail?: string;
+  /** The value as Go prints it, where JSON would read otherwise (a map in a Duplicate error). */
+  valueText?: string;
 }
 
 const REASONS: Record<FieldErrorType, string> = {
@@ -46,7 +48,7 @@ export function errorBody(e: FieldError): string {
     case 'NotSupported':
       return `Unsupported value: ${quote(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
     case 'Duplicate':
-      return `Duplicate value: ${quote(e.value)}`;
+      return `Duplicate value: ${e.valueText ?? quote(e.value)}`;
     case 'Forbidden':
       return e.detail ? `Forbidden: ${e.detail}` : 'Forbidden';
     case 'TooLong':

@@ -3,13 +3,16 @@
 import { semanticEqual } from '../equal.js';
 import type { ResourceInfo } from '../resources.js';
 import type { ConfigMap, Ingress, IngressBackend, KubeObject, PerKind, PodSpec, Secret, Service } from '../types.js';
-import { byKind } from '../types.js';
+import { byKind, isKind } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 import { validateObjectMeta } from './meta.js';
 import { validatePodSpec } from './pod.js';
 import { validateService } from './service.js';
 import { validateConfigMap, validateSecret } from './config.js';
 import { validateLimitRange } from './limit-range.js';
+import { validateCRD, validateCRDUpdate } from './crd.js';
+import * as admissionConfig from './admission-config.js';
+import { validateCustomObject } from './custom-resource.js';
 import * as w from './workloads.js';
 
 const PER_KIND: PerKind<FieldError[]> = {
@@ -27,6 +30,11 @@ const PER_KIND: PerKind<FieldError[]> = {
   Secret: validateSecret,
   Ingress: validateIngress,
   LimitRange: validateLimitRange,
+  CustomResourceDefinition: validateCRD,
+  ValidatingWebhookConfiguration: admissionConfig.validateValidatingWebhookConfiguration,
+  MutatingWebhookConfiguration: admissionConfig.validateMutatingWebhookConfiguration,
+  ValidatingAdmissionPolicy: admissionConfig.validateValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding: admissionConfig.validateValidatingAdmissionPolicyBinding,
 };
 
 function validateIngress(o: Ingress): FieldError[] {
@@ -50,6 +58,7 @@ function validateIngress(o: Ingress): FieldError[] {
 
 /** Every validation error of an object about to be created. */
 export function validateCreate(r: ResourceInfo, o: KubeObject): FieldError[] {
+  if (r.custom) return validateCustomObject(r, o);
   return [...validateObjectMeta(r.kind, r.namespaced, o.metadata ?? {}), ...(byKind(PER_KIND, r.kind, o) ?? [])];
 }
 
@@ -74,6 +83,8 @@ function specField(o: KubeObject, field: string): unknown {
 
 /** Every validation error of an update from `old` to `o`, immutable fields included. */
 export function validateUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject): FieldError[] {
+  if (r.custom) return validateCustomObject(r, o, old);
+  if (isKind(o, 'CustomResourceDefinition') && isKind(old, 'CustomResourceDefinition')) return [...validateObjectMeta(r.kind, r.namespaced, o.metadata ?? {}), ...validateCRDUpdate(o, old)];
   const errs = validateCreate(r, o);
   for (const [field, detail] of IMMUTABLE[r.kind] ?? []) {
     const before = specField(old, field);

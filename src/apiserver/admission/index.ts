@@ -7,6 +7,7 @@ import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { priority } from './priority.js';
 import { resourceQuota } from './resource-quota.js';
 import { serviceAccount } from './service-account.js';
+import { validatingAdmissionPolicy } from './validating-admission-policy.js';
 import type { AdmissionAttributes, MutatingPlugin, ValidatingPlugin } from './plugin.js';
 
 export type { AdmissionAttributes, MutatingPlugin, Operation, ValidatingPlugin } from './plugin.js';
@@ -15,7 +16,7 @@ export type { AdmissionAttributes, MutatingPlugin, Operation, ValidatingPlugin }
 export const MUTATING: MutatingPlugin[] = [limitRangerDefaults, serviceAccount, defaultStorageClass, defaultIngressClass, priority];
 
 /** Validating admission, in order. */
-export const VALIDATING: ValidatingPlugin[] = [namespaceLifecycle, limitRangerValidation, resourceQuota];
+export const VALIDATING: ValidatingPlugin[] = [namespaceLifecycle, limitRangerValidation, validatingAdmissionPolicy, resourceQuota];
 
 const applies = (p: { kinds?: string[]; operations?: string[] }, a: AdmissionAttributes) =>
   (!p.kinds || p.kinds.includes(a.r.kind)) && (p.operations ?? ['CREATE']).includes(a.operation);

@@ -16,6 +16,8 @@ export interface AdmissionAttributes {
   old?: KubeObject;
   /** A dry run: plugins change nothing but the object (no quota charged). */
   dryRun?: boolean;
+  /** Warnings for the client (a policy's Warn action). */
+  warnings?: string[];
 }
 
 /** The operations admission runs for (writes of the main resource; status writes are not admitted). */

@@ -4,6 +4,7 @@ import { semanticEqual } from '../../api/equal.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import './deployment.js';
+import './crd.js';
 import './namespace.js';
 import './pod.js';
 import './required-counters.js';
@@ -16,7 +17,7 @@ export { strategyFor } from './strategy.js';
 
 /** Called on create, after system metadata is set and before defaults and validation. */
 export function prepareForCreate(r: ResourceInfo, o: KubeObject): void {
-  const s = strategyFor(r.kind);
+  const s = strategyFor(r);
   if (r.tracksGeneration) o.metadata.generation = 1;
   else delete o.metadata.generation;
   if (s.initialStatus) o.status = s.initialStatus(o);
@@ -29,7 +30,7 @@ export function prepareForCreate(r: ResourceInfo, o: KubeObject): void {
  * bumps generation when the spec changed.
  */
 export function prepareForUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject): void {
-  const s = strategyFor(r.kind);
+  const s = strategyFor(r);
   for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
     if (old.metadata[k] !== undefined) (o.metadata as Record<string, unknown>)[k] = old.metadata[k];
     else delete o.metadata[k];
@@ -38,7 +39,8 @@ export function prepareForUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject
   s.prepareForUpdate?.(o, old);
   if (r.tracksGeneration) {
     const gen = old.metadata.generation ?? 1;
-    o.metadata.generation = semanticEqual(o.spec, old.spec) ? gen : gen + 1;
+    const changed = s.specChanged ? s.specChanged(o, old) : !semanticEqual(o.spec, old.spec);
+    o.metadata.generation = changed ? gen + 1 : gen;
   } else {
     delete o.metadata.generation;
   }
@@ -51,7 +53,7 @@ export function prepareForUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject
 export function prepareForStatusUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject): KubeObject {
   const next: KubeObject = { ...old, status: o.status };
   next.metadata = { ...old.metadata };
-  if (strategyFor(r.kind).statusTakesAnnotations) {
+  if (strategyFor(r).statusTakesAnnotations) {
     if (o.metadata?.annotations && Object.keys(o.metadata.annotations).length > 0) next.metadata.annotations = o.metadata.annotations;
     else delete next.metadata.annotations;
   }

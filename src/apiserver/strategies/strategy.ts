@@ -1,7 +1,9 @@
 // What the apiserver does differently per kind (Kubernetes' registry strategies,
 // pkg/registry/<group>/<kind>/strategy.go), as one object per kind: the status a new object starts
 // with, what create and update set or carry over, how /status writes are taken, and how a delete
-// goes. The registry stays generic: it asks `strategyFor(kind)` and never branches on a kind.
+// goes. The registry stays generic: it asks `strategyFor(resource)` and never branches on a kind.
+import { semanticEqual } from '../../api/equal.js';
+import type { ResourceInfo } from '../../api/resources.js';
 import type { Kinds, KubeObject } from '../../api/types.js';
 
 /**
@@ -46,6 +48,8 @@ export interface Strategy<O extends KubeObject = KubeObject> {
   writeSubresource?(subresource: string, cur: O, body: unknown, ctx: { now: string }): O | undefined;
   /** The selector its /scale reports (status.selector); absent: spec.selector, a LabelSelector. */
   scaleSelector?(o: O): string;
+  /** Whether an update changes what metadata.generation counts; absent: whether the spec changed. */
+  specChanged?(o: O, old: O): boolean;
 }
 
 const registered = new Map<string, Strategy>();
@@ -56,7 +60,36 @@ export function defineStrategy<K extends keyof Kinds>(kinds: K[], s: Strategy<Ki
   for (const k of kinds) registered.set(k, s);
 }
 
-/** The strategy of a kind (the generic one when the kind has no rules of its own). */
-export function strategyFor(kind: string): Strategy {
-  return registered.get(kind) ?? GENERIC;
+/** Everything of an object but metadata (and status): what a custom object's generation counts. */
+function withoutMeta(o: KubeObject, status: boolean): Record<string, unknown> {
+  const { metadata: _m, status: st, ...rest } = o;
+  return status ? { ...rest, status: st } : rest;
+}
+
+const customStrategies = new WeakMap<ResourceInfo, Strategy>();
+
+/**
+ * The strategy of a custom resource (the apiextensions apiserver's): with a status subresource,
+ * a create drops the status and generation moves with any change but metadata and status;
+ * without, generation moves with any change but metadata.
+ */
+function customStrategy(r: ResourceInfo): Strategy {
+  let s = customStrategies.get(r);
+  if (s) return s;
+  const statusSubresource = !!r.custom?.statusSubresource;
+  s = {
+    keepsStatusOnCreate: !statusSubresource,
+    prepareForCreate(o) {
+      if (statusSubresource) delete o.status;
+    },
+    specChanged: (o, old) => !semanticEqual(withoutMeta(o, !statusSubresource), withoutMeta(old, !statusSubresource)),
+  };
+  customStrategies.set(r, s);
+  return s;
+}
+
+/** The strategy of a resource (the generic one when its kind has no rules of its own). */
+export function strategyFor(r: ResourceInfo): Strategy {
+  if (r.custom) return customStrategy(r);
+  return registered.get(r.kind) ?? GENERIC;
 }

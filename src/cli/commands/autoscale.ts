@@ -26,7 +26,7 @@ export async function runAutoscale(ctx: Context, args: string[], opts: Autoscale
   const hpaR = resourceNamed('horizontalpodautoscalers');
   const client = await ctx.client();
   let exit = 0;
-  for (const q of parseResourceArgs(args, 'autoscale')) {
+  for (const q of await parseResourceArgs(ctx, args, 'autoscale')) {
     if (!q.r.subresources.includes('scale')) throw new CliError(`error: cannot autoscale a ${q.r.kind}: cannot autoscale a ${q.r.kind}`);
     for (const name of q.names) {
       try {

@@ -110,7 +110,7 @@ export async function runDelete(ctx: Context, args: string[], opts: DeleteOption
     if (opts.wait !== false && body.gracePeriodSeconds !== 0 && !(await waitAllGone(ctx, client, targets, opts.timeout))) exit = 1;
     return exit;
   }
-  const requests = parseResourceArgs(args, 'delete');
+  const requests = await parseResourceArgs(ctx, args, 'delete');
   const ns = resolveNamespace(opts);
   const client = await ctx.client();
   const targets: Target[] = [];

@@ -64,7 +64,7 @@ async function eventsFor(client: Client, o: KubeObject): Promise<Event[]> {
 
 /** Runs `describe`; returns the exit code. */
 export async function runDescribe(ctx: Context, args: string[], opts: DescribeOptions): Promise<number> {
-  const requests = parseResourceArgs(args, 'describe');
+  const requests = await parseResourceArgs(ctx, args, 'describe');
   const ns = resolveNamespace(opts);
   const client = await ctx.client();
   const objects: KubeObject[] = [];

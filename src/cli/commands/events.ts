@@ -44,7 +44,7 @@ export async function runEvents(ctx: Context, opts: EventsOptions): Promise<numb
   const ns = resolveNamespace(opts);
   const fieldSelector: string[] = [];
   if (opts.for) {
-    const [q] = parseResourceArgs([opts.for], 'events');
+    const [q] = await parseResourceArgs(ctx, [opts.for], 'events');
     if (!q || q.names.length !== 1) throw new CliError('error: --for must be in resource/name form');
     fieldSelector.push(`involvedObject.kind=${q.r.kind}`, `involvedObject.name=${q.names[0]}`);
   }

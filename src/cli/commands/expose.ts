@@ -92,7 +92,7 @@ export function serviceFor(o: KubeObject, opts: ExposeOptions): KubeObject {
 
 /** Runs `expose`; returns the exit code. */
 export async function runExpose(ctx: Context, args: string[], opts: ExposeOptions): Promise<number> {
-  const [q] = parseResourceArgs(args, 'expose');
+  const [q] = await parseResourceArgs(ctx, args, 'expose');
   if (!q || q.names.length === 0) throw new CliError('error: You must provide the name of the resource to expose');
   if (!EXPOSABLE.has(q.r.kind)) throw new CliError(`error: cannot expose a ${q.r.kind}`);
   const ns = resolveNamespace(opts);

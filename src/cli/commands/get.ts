@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type ResourceInfo, groupVersion } from '../../api/resources.js';
 import type { Event, KubeList, KubeObject } from '../../api/types.js';
 import { ApiError, type Client, resourcePath } from '../../client/client.js';
-import { evalPath } from '../../printers/jsonpath.js';
+import { evalPath } from '../../api/jsonpath.js';
 import { tableRows } from '../../printers/table.js';
 import { RememberingTable, tabulate } from '../../printers/tabwriter.js';
 import type { Context } from '../context.js';
@@ -69,7 +69,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
   }
   const fmt = await preparePrinter(opts.output);
   if (opts.filename?.length) return getFromFiles(ctx, args, opts, fmt);
-  const requests: ResourceRequest[] = parseResourceArgs(args, 'get');
+  const requests: ResourceRequest[] = await parseResourceArgs(ctx, args, 'get');
   const ns = resolveNamespace(opts);
   const byName = requests.some((q) => q.names.length > 0);
   if (byName && opts.allNamespaces) {

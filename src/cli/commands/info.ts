@@ -1,7 +1,7 @@
 // `version`, `cluster-info`, `api-resources` and `config view`: what the cluster is and how to reach it.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { RESOURCES, groupVersion } from '../../api/resources.js';
+import { type ResourceInfo, groupVersion, versionPriority } from '../../api/resources.js';
 import { statePaths } from '../../state/state.js';
 import { tabulate } from '../../printers/tabwriter.js';
 import { toJson } from '../../printers/json.js';
@@ -46,8 +46,15 @@ async function runApiVersions(ctx: Context): Promise<number> {
   return 0;
 }
 
-function runApiResources(ctx: Context, opts: { output?: string; namespaced?: string; apiGroup?: string; noHeaders?: boolean }): number {
-  let rs = [...RESOURCES];
+async function runApiResources(ctx: Context, opts: { output?: string; namespaced?: string; apiGroup?: string; noHeaders?: boolean }): Promise<number> {
+  // One row per resource, in its group's preferred version (custom resources may have several).
+  const preferred = new Map<string, ResourceInfo>();
+  for (const r of (await ctx.catalog()).all) {
+    const key = `${r.group}/${r.plural}`;
+    const seen = preferred.get(key);
+    if (!seen || versionPriority(r.version, seen.version) < 0) preferred.set(key, r);
+  }
+  let rs = [...preferred.values()];
   if (opts.namespaced !== undefined) rs = rs.filter((r) => r.namespaced === (opts.namespaced !== 'false'));
   if (opts.apiGroup !== undefined) rs = rs.filter((r) => r.group === opts.apiGroup);
   rs.sort((a, b) => (a.group === b.group ? (a.plural < b.plural ? -1 : 1) : a.group === '' ? -1 : b.group === '' ? 1 : a.group < b.group ? -1 : 1));
@@ -64,7 +71,7 @@ function runApiResources(ctx: Context, opts: { output?: string; namespaced?: str
       groupVersion(r),
       String(r.namespaced),
       r.kind,
-      ...(wide ? ['create,delete,deletecollection,get,list,patch,update,watch', r.categories.join(',')] : []),
+      ...(wide ? [r.readOnly ? 'get,list' : 'create,delete,deletecollection,get,list,patch,update,watch', r.categories.join(',')] : []),
     ]);
   }
   ctx.out(tabulate(rows));

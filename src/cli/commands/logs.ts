@@ -37,7 +37,7 @@ export async function runLogs(ctx: Context, args: string[], opts: LogsOptions): 
     }
   } else {
     if (args.length === 0) throw new CliError("error: expected POD or TYPE/NAME is a required argument for the logs command\nSee 'minikctl logs -h' for help and examples");
-    const [q] = parseResourceArgs(args[0].includes('/') ? [args[0]] : ['pods', args[0]], 'logs');
+    const [q] = await parseResourceArgs(ctx, args[0].includes('/') ? [args[0]] : ['pods', args[0]], 'logs');
     try {
       const obj = (await client.get(resourcePath(q.r, ns, q.names[0]))).body as KubeObject;
       if (q.r.kind === 'Pod') pods = [obj as Pod];

@@ -92,7 +92,7 @@ export async function runPatch(ctx: Context, args: string[], opts: PatchOptions)
     for (const o of read.objects) targets.push({ r: o.r, namespace: o.namespace, name: o.name, local: opts.local ? o.object : undefined });
   } else {
     if (opts.local) throw new CliError('error: cannot specify --local and server resources');
-    for (const q of parseResourceArgs(args, 'patch')) {
+    for (const q of await parseResourceArgs(ctx, args, 'patch')) {
       if (q.names.length === 0) throw new CliError('error: resource(s) were provided, but no name was specified');
       for (const name of q.names) targets.push({ r: q.r, namespace: q.r.namespaced ? ns : '', name });
     }

@@ -103,7 +103,7 @@ function onlyDeployments(r: ResourceInfo, name: string, verb: string): void {
 }
 
 async function target(ctx: Context, args: string[], opts: RolloutOptions): Promise<{ client: Client; r: ResourceInfo; ns: string; name: string; d: Workload }> {
-  const [q] = parseResourceArgs(args, 'rollout');
+  const [q] = await parseResourceArgs(ctx, args, 'rollout');
   if (!q || q.names.length !== 1) throw new CliError('error: required resource not specified');
   rolloutSupported(q.r);
   const ns = resolveNamespace(opts);

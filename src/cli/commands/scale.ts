@@ -21,7 +21,7 @@ export async function runScale(ctx: Context, args: string[], opts: ScaleOptions)
   const ns = resolveNamespace(opts);
   const client = await ctx.client();
   let exit = 0;
-  for (const q of parseResourceArgs(args, 'scale')) {
+  for (const q of await parseResourceArgs(ctx, args, 'scale')) {
     if (!q.r.subresources.includes('scale')) throw new CliError(`error: cannot scale ${q.r.plural}: the server does not support scaling ${q.r.kind}`);
     for (const name of q.names) {
       try {

@@ -13,7 +13,7 @@ import { resolveNamespace } from '../flags.js';
 /** Runs `set image`; returns the exit code. */
 export async function runSetImage(ctx: Context, args: string[], opts: { namespace?: string }): Promise<number> {
   const images = Object.fromEntries(args.filter((a) => a.includes('=')).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
-  const targets = parseResourceArgs(args.filter((a) => !a.includes('=')), 'set image');
+  const targets = await parseResourceArgs(ctx, args.filter((a) => !a.includes('=')), 'set image');
   if (Object.keys(images).length === 0) throw new CliError('error: at least one image update is required');
   const ns = resolveNamespace(opts);
   const client = await ctx.client();

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { qualifiedSingular } from '../../api/resources.js';
 import type { Condition, KubeList, KubeObject } from '../../api/types.js';
 import { ApiError, resourcePath } from '../../client/client.js';
-import { evalPath } from '../../printers/jsonpath.js';
+import { evalPath } from '../../api/jsonpath.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
@@ -67,7 +67,7 @@ export async function runWait(ctx: Context, args: string[], opts: WaitOptions): 
     for (const o of objects) targets.push({ r: o.r, ns: o.namespace, name: o.name });
   }
   if (!opts.filename?.length && args.length === 0) throw new CliError('error: you must provide one or more resources by argument or filename');
-  for (const q of args.length ? parseResourceArgs(args, 'wait') : []) {
+  for (const q of args.length ? await parseResourceArgs(ctx, args, 'wait') : []) {
     if (q.names.length) for (const n of q.names) targets.push({ r: q.r, ns, name: n });
     else if (opts.selector || opts.all) {
       // -A: every namespace (each object waited for in its own).

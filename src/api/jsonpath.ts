@@ -1,7 +1,7 @@
 // kubectl's JSONPath templates (`-o jsonpath=...`, `--sort-by`, `wait --for=jsonpath=`):
 // `{.a.b}`, `[n]`, `[*]`, `[a:b]`, `..name`, `[?(@.x=="y")]`, `{range ...}{end}`, quoted literals.
 
-import { hasOwn } from '../api/own-keys.js';
+import { hasOwn } from './own-keys.js';
 
 /** Thrown for a template that does not parse. */
 export class JsonPathError extends Error {}

@@ -1,0 +1,72 @@
+// CEL, the expression language of CRD validation rules (x-kubernetes-validations) and
+// ValidatingAdmissionPolicies, through @bufbuild/cel: expressions parsed once and kept, JSON
+// values handed over as CEL values (integers as CEL ints where the schema, or the value, says so),
+// results and errors handed back as plain values.
+import { type CelInput, celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import type { JSONSchemaProps } from './types.js';
+
+/** A compiled expression, or why it does not compile. */
+export type Compiled = { ok: true; run: (vars: Record<string, CelInput>) => unknown } | { ok: false; error: string };
+
+const env = celEnv({ funcs: strings });
+const cache = new Map<string, Compiled>();
+
+/** Compiles an expression (remembered: policies and schemas run the same ones on every write). */
+export function compile(expression: string): Compiled {
+  let c = cache.get(expression);
+  if (c) return c;
+  try {
+    const program = plan(env, parse(expression));
+    c = { ok: true, run: (vars) => program(vars) };
+  } catch (e) {
+    c = { ok: false, error: (e as Error).message };
+  }
+  if (cache.size > 10_000) cache.clear();
+  cache.set(expression, c);
+  return c;
+}
+
+/** The outcome of evaluating an expression: its value, or the error it raised. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** Evaluates a compiled expression with variables (CEL values, see toCel). */
+export function evaluate(c: Compiled, vars: Record<string, CelInput>): Outcome {
+  if (!c.ok) return { ok: false, error: `compilation failed: ${c.error}` };
+  try {
+    const value = c.run(vars);
+    if (isCelError(value)) return { ok: false, error: (value as Error).message };
+    return { ok: true, value };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
+
+/**
+ * A JSON value as a CEL value: objects as maps, lists as lists, numbers as ints where the schema
+ * says integer (or, with no schema, where the number is whole) and as doubles otherwise.
+ */
+export function toCel(v: unknown, s?: JSONSchemaProps): CelInput {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') {
+    const whole = Number.isInteger(v);
+    if (s?.type === 'number') return v;
+    return whole && (s === undefined || s.type === 'integer' || s['x-kubernetes-int-or-string'] || !s.type) ? BigInt(v) : v;
+  }
+  if (Array.isArray(v)) {
+    const items = s && !Array.isArray(s.items) ? s.items : undefined;
+    return v.map((x) => toCel(x, items));
+  }
+  if (typeof v === 'object') {
+    const m = new Map<string, CelInput>();
+    const extra = s && typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+    for (const [k, x] of Object.entries(v)) m.set(k, toCel(x, s?.properties?.[k] ?? extra));
+    return m;
+  }
+  return v as CelInput;
+}
+
+/** A CEL result as a string (a messageExpression's), or undefined when it is not one. */
+export function asString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
