@@ -74,3 +74,36 @@ describe.skipIf(!present)('the corpus of real manifests', () => {
     expect([...seen].sort()).toEqual(EXPECTED_REFUSALS.map(([k]) => k).sort());
   });
 });
+
+/**
+ * The capabilities of the Kubernetes documentation's examples beyond the corpus (a CRD and its
+ * objects, an admission policy, webhook configurations, LimitRange and ResourceQuota admission,
+ * an IPv6 Service on a single-stack cluster): what v1.32 creates and what it refuses, and why.
+ */
+const FIDELITY = path.join(ROOT, 'test/e2e/fixtures/api-fidelity');
+const FIDELITY_CASES: [file: string, created: string[], refused: RegExp[]][] = [
+  ['crd-and-objects.yaml', ['customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com', 'crontab.stable.example.com/my-new-cron-object'], [/The CronTab "zero-replicas" is invalid .*: spec\.replicas: Invalid value: 0: spec\.replicas in body should be greater than or equal to 1$/]],
+  [
+    'admission-policy.yaml',
+    ['validatingadmissionpolicy.admissionregistration.k8s.io/replica-limit.example.com', 'validatingadmissionpolicybinding.admissionregistration.k8s.io/replica-limit-binding.example.com', 'deployment.apps/small'],
+    [/The deployments "large" is invalid .*: : ValidatingAdmissionPolicy 'replica-limit\.example\.com' with binding 'replica-limit-binding\.example\.com' denied request: failed expression: object\.spec\.replicas <= 5$/],
+  ],
+  ['webhooks.yaml', ['validatingwebhookconfiguration.admissionregistration.k8s.io/pod-policy.example.com'], [/webhooks\[0\]\.clientConfig\.url: Invalid value: "http:\/\/hooks\.example\.com\/mutate": 'https' is the only allowed URL scheme$/]],
+  ['limits-and-quota.yaml', ['namespace/limited', 'limitrange/cpu-defaults', 'resourcequota/two-pods', 'pod/a', 'pod/b'], [/pods "c" is forbidden: exceeded quota: two-pods, requested: pods=1, used: pods=2, limited: pods=2$/]],
+  ['ipv6-service.yaml', [], [/The Service "v6" is invalid .*: spec\.ipFamilies\[0\]: Invalid value: "IPv6": not configured on this cluster$/]],
+];
+
+describe('the API fidelity cases from the Kubernetes documentation', () => {
+  it.each(FIDELITY_CASES)('%s', async (file, created, refused) => {
+    const apply = await cliProcess(home, ['apply', '-f', path.join(FIDELITY, file)]);
+    expect(apply.stdout.split('\n').filter(Boolean)).toEqual(created.map((c) => `${c} created`));
+    const errors = apply.stderr.split('\n').filter((l) => l && !l.startsWith('minik daemon started'));
+    expect(errors).toHaveLength(refused.length);
+    errors.forEach((e, i) => expect(e).toMatch(refused[i]));
+    expect(apply.code).toBe(1);
+  });
+
+  it('gave the pod the LimitRange defaults', async () => {
+    expect((await cliProcess(home, ['get', 'pod', 'a', '-n', 'limited', '-o', 'jsonpath={.spec.containers[0].resources}'])).stdout).toBe('{"limits":{"cpu":"500m"},"requests":{"cpu":"250m"}}');
+  });
+});
