@@ -136,7 +136,8 @@ export class Registry {
   private addresses: ServiceAllocator;
   /** The served resources, and the CRD writes (and undos) they were derived at. */
   private catalog: ResourceCatalog = BUILTIN;
-  private catalogAt = '0/0';
+  private catalogWrites = -1;
+  private catalogRewinds = 0;
 
   constructor(
     private readonly store: ObjectStore,
@@ -152,11 +153,13 @@ export class Registry {
    * transaction too: a custom object can be created right after its CRD).
    */
   get resources(): ResourceCatalog {
-    const at = `${this.store.writeCount(CRD_KEY)}/${this.store.rewindCount}`;
-    if (at !== this.catalogAt) {
+    const writes = this.store.writeCount(CRD_KEY);
+    const rewinds = this.store.rewindCount;
+    if (writes !== this.catalogWrites || rewinds !== this.catalogRewinds) {
       const crds = this.store.values(CRD_KEY) as Iterable<CustomResourceDefinition>;
       this.catalog = new ResourceCatalog([...RESOURCES, ...customResources(crds)]);
-      this.catalogAt = at;
+      this.catalogWrites = writes;
+      this.catalogRewinds = rewinds;
     }
     return this.catalog;
   }

@@ -7,6 +7,7 @@ import type { CustomResourceDefinition, KubeObject } from '../../src/api/types.j
 import { aggregatedDiscovery, apiGroup, apiResourceList } from '../../src/apiserver/discovery.js';
 import { openapiV3GroupVersion, openapiV3Index } from '../../src/apiserver/openapi.js';
 import { getScale, updateScale } from '../../src/apiserver/scale.js';
+import { bootstrap } from '../../src/daemon/bootstrap.js';
 import { TestCluster } from '../cluster.js';
 import { refusal } from '../helpers.js';
 
@@ -183,5 +184,31 @@ describe('CustomResourceDefinitions', () => {
     c.reg.delete(resourceNamed('namespaces'), '', 'team');
     c.run(5000);
     expect(c.reg.list(r, 'team').items).toEqual([]);
+  });
+});
+
+describe('CustomResourceDefinitions across a restart', () => {
+  it('serves the custom resources of the CRDs in the store it opens', async () => {
+    const { Store } = await import('../../src/store/store.js');
+    const { Registry } = await import('../../src/apiserver/registry.js');
+    const { FakeClock } = await import('../../src/api/clock.js');
+    const { tempHome } = await import('../helpers.js');
+    const fs = await import('node:fs');
+    const dir = tempHome();
+    const file = `${dir}/state.db`;
+    const clock = new FakeClock(Date.parse('2026-12-01T10:00:00Z'));
+    const before = new Store(file);
+    const first = new Registry(before, clock);
+    bootstrap(first);
+    first.create(crdR, '', crontabs());
+    first.create(first.resources.forKind('stable.example.com/v1', 'CronTab')!, 'default', cron('a', { image: 'x' }));
+    before.close();
+    const after = new Store(file);
+    const second = new Registry(after, clock);
+    const r = second.resources.forKind('stable.example.com/v1', 'CronTab');
+    expect(r).toBeDefined();
+    expect(second.list(r!, 'default').items.map((o) => o.metadata.name)).toEqual(['a']);
+    after.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

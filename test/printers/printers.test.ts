@@ -6,6 +6,7 @@ import { toJson } from '../../src/printers/json.js';
 import { printTable } from '../../src/printers/table.js';
 import { describeLayout, tabulate } from '../../src/printers/tabwriter.js';
 import { toYaml } from '../../src/printers/yaml.js';
+import { describeObject, smartLabel } from '../../src/printers/describe/kinds.js';
 
 const now = Date.parse('2026-11-23T10:00:00Z');
 
@@ -138,5 +139,57 @@ describe('output formats', () => {
     ['plain text', 'plain text'],
   ])('yaml quotes %j as %s', (value, printed) => {
     expect(toYaml({ v: value })).toBe(`v: ${printed}\n`);
+  });
+});
+
+describe("kubectl's generic describer (custom objects)", () => {
+  it.each([
+    ['apiVersion', 'API Version'],
+    ['cronSpec', 'Cron Spec'],
+    ['uid', 'UID'],
+    ['creationTimestamp', 'Creation Timestamp'],
+    ['podIPs', 'Pod I Ps'],
+    ['baseURL', 'Base URL'],
+    ['x509', 'x509'],
+    ['dotted.key', 'dotted.key'],
+  ])('labels %s as %s', (field, label) => {
+    expect(smartLabel(field)).toBe(label);
+  });
+
+  it('prints every field, keys sorted, metadata but for name, namespace, labels, annotations and managed fields', () => {
+    const out = describeObject(
+      {
+        apiVersion: 'stable.example.com/v1',
+        kind: 'CronTab',
+        metadata: { name: 'a', namespace: 'default', uid: 'u-1', generation: 2, labels: { x: 'y' }, managedFields: [{}] },
+        spec: { image: 'i', cronSpec: '* * * * *', tags: ['a', 'b'], ports: [{ name: 'web', port: 80 }] },
+      },
+      { now: Date.parse('2026-12-01T10:00:00Z'), events: [] },
+    );
+    expect(out).toBe(
+      [
+        'Name:         a',
+        'Namespace:    default',
+        'Labels:       x=y',
+        'Annotations:  <none>',
+        'API Version:  stable.example.com/v1',
+        'Kind:         CronTab',
+        'Metadata:',
+        '  Generation:  2',
+        '  UID:         u-1',
+        'Spec:',
+        '  Cron Spec:  * * * * *',
+        '  Image:      i',
+        '  Ports:',
+        '    Name:  web',
+        '    Port:  80',
+        '  Tags:',
+        '    a',
+        '    b',
+        // The tag lines have no tab: they end the tabwriter's column block, so Events is laid out alone.
+        'Events:  <none>',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -4,6 +4,7 @@ import { sameTemplate } from '../../api/pod-template.js';
 import { mapSelectorString, selectorString } from '../../api/labels.js';
 import { formatEndpoints } from '../../api/columns/core.js';
 import { isKind } from '../../api/types.js';
+import { resourceForKind } from '../../api/resources.js';
 import type { ConfigMap, Condition, DeploymentSpec, ResourceList, Deployment, Endpoints, Kinds, KubeObject, Namespace, Node, Pod, ReplicaSet, ReplicationController, Secret, Service } from '../../api/types.js';
 import { age } from '../../api/duration.js';
 import { milliCPU, parseQuantity } from '../../api/quantity.js';
@@ -345,6 +346,61 @@ const describeGeneric: Describer = (w, o, x) => {
   describeEvents(w, x.events ?? [], x.now);
 };
 
+/**
+ * kubectl's label for a field (smartLabelFor): camel case split into title-cased words, API, URL,
+ * UID and GUID upper-cased; a name with other characters than letters and `-` as it is.
+ */
+export function smartLabel(field: string): string {
+  if (/[^\p{L}-]/u.test(field)) return field;
+  const parts = field.match(/\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|-+/gu) ?? [field];
+  const merged: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const next = parts[i + 1];
+    if (next && part.length >= 2 && part === part.toUpperCase() && /^\p{Lu}/u.test(next)) {
+      merged.push(part + next);
+      i++;
+    } else merged.push(part);
+  }
+  return merged
+    .map((p) => (['API', 'URL', 'UID', 'GUID'].includes(p.toUpperCase()) ? p.toUpperCase() : p === p.toLowerCase() ? p.charAt(0).toUpperCase() + p.slice(1) : p))
+    .join(' ');
+}
+
+/** A decoded JSON scalar as Go's `%v` prints it. */
+function goScalar(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  return String(v);
+}
+
+/** kubectl's printUnstructuredContent: every field, keys sorted, nested ones indented, `skip` paths left out. */
+function unstructured(w: DescribeWriter, level: number, content: Record<string, unknown>, prefix: string, skip: string[]): void {
+  for (const field of Object.keys(content).sort()) {
+    const value = content[field];
+    const path = `${prefix}.${field}`;
+    if (skip.includes(path)) continue;
+    if (Array.isArray(value)) {
+      w.line(level, `${smartLabel(field)}:`);
+      for (const child of value) {
+        if (child && typeof child === 'object' && !Array.isArray(child)) unstructured(w, level + 1, child as Record<string, unknown>, path, skip);
+        else w.line(level + 1, Array.isArray(child) ? `[${child.map(goScalar).join(' ')}]` : goScalar(child));
+      }
+    } else if (value && typeof value === 'object') {
+      w.line(level, `${smartLabel(field)}:`);
+      unstructured(w, level + 1, value as Record<string, unknown>, path, skip);
+    } else w.line(level, `${smartLabel(field)}:`, goScalar(value));
+  }
+}
+
+/** kubectl's describer for kinds it has no describer for (custom resources): the whole object. */
+export const describeUnstructured: Describer = (w, o, x) => {
+  w.line(0, 'Name:', o.metadata.name ?? '');
+  w.line(0, 'Namespace:', o.metadata.namespace ?? '');
+  labelsAndAnnotations(w, o);
+  unstructured(w, 0, o, '', ['.metadata.managedFields', '.metadata.name', '.metadata.namespace', '.metadata.labels', '.metadata.annotations']);
+  describeEvents(w, x.events ?? [], x.now);
+};
+
 const DESCRIBERS: { [K in keyof Kinds]?: Describer<Kinds[K], never> } = {
   Pod: describePod,
   Deployment: describeDeployment,
@@ -369,7 +425,8 @@ const DESCRIBERS: { [K in keyof Kinds]?: Describer<Kinds[K], never> } = {
 export function describeObject(o: KubeObject, x: DescribeExtras): string {
   const w = new DescribeWriter();
   // `o` is of the kind it names, and the CLI fetched its related objects for that kind.
-  const describer = (DESCRIBERS as Record<string, Describer | undefined>)[o.kind ?? ''] ?? describeGeneric;
+  const builtin = resourceForKind(o.apiVersion ?? '', o.kind ?? '') !== undefined;
+  const describer = builtin ? ((DESCRIBERS as Record<string, Describer | undefined>)[o.kind ?? ''] ?? describeGeneric) : describeUnstructured;
   describer(w, o, x);
   return w.toString();
 }
