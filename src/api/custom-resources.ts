@@ -69,7 +69,7 @@ function column(def: CustomResourceColumnDefinition): Column {
     description: def.description,
     value: (o, now) => cell(def, o, now),
     wide: (def.priority ?? 0) > 0,
-    type: def.type === 'date' ? 'date' : def.type === 'integer' ? 'integer' : 'string',
+    type: (['integer', 'number', 'boolean', 'date'] as const).find((t) => t === def.type) ?? 'string',
   };
 }
 

@@ -89,6 +89,9 @@ export const tooLarge = (message = 'Request entity too large: limit is 3145728')
 /** 415 for a body in a media type minik reads, of a kind it does not read in it. */
 export const unsupportedMediaTypeFor = (ct: string, why: string) => make(415, 'UnsupportedMediaType', `the body of the request was in an unsupported format (${ct}): ${why}`);
 export const unsupportedMediaType = (ct: string) => make(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${ct})`);
+/** 415 for a strategic merge patch of a custom object (custom resources have no patch strategies). */
+export const strategicNotSupported = () =>
+  make(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
 export const notAcceptable = () => make(406, 'NotAcceptable', 'the server was unable to respond with a content type that the client supports');
 export const notFoundPath = () => make(404, 'NotFound', 'the server could not find the requested resource');
 export const internal = (message: string) => make(500, 'InternalError', `Internal error occurred: ${message}`);

@@ -358,6 +358,8 @@ export async function serveObject(call: ApiCall): Promise<void> {
     case 'PATCH': {
       const type = call.patchType();
       if (!type) return call.refuse(E.unsupportedMediaType(mediaType(call.req.headers['content-type']) || 'none'));
+      // Custom resources declare no patch strategies: the apiserver takes no strategic merge patch for them.
+      if (type === 'strategic' && r.custom) return call.refuse(E.strategicNotSupported());
       const patch = await call.body();
       if (type === 'apply') {
         const { object, created } = serverSideApply(reg, r, ns, name, patch, { ...call.writeOpts(), fieldManager: q.get('fieldManager') ?? undefined, force: boolParam(q, 'force') });

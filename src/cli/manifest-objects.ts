@@ -152,6 +152,15 @@ export function bodyOf(o: Resolved): KubeObject {
   return structuredClone(o.object);
 }
 
+/**
+ * The patch type apply sends for a resource: a strategic merge patch, or for a custom resource
+ * (which has no patch strategies) a JSON merge patch, as kubectl does. The three-way patch is the
+ * same either way for such kinds: no keyed lists, no directives.
+ */
+export function patchContentType(r: ResourceInfo): string {
+  return r.custom ? 'application/merge-patch+json' : 'application/strategic-merge-patch+json';
+}
+
 /** The `fieldValidation` query value for kubectl's --validate flag (strict by default). */
 export function fieldValidation(validate: string | boolean | undefined): string {
   if (validate === false || validate === 'false' || validate === 'ignore') return 'Ignore';

@@ -93,6 +93,16 @@ describe('CustomResourceDefinitions end to end', () => {
     expect((await minikctl(['apply', '-f', '-'], file)).stdout).toBe('customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com unchanged\ncrontab.stable.example.com/nightly unchanged\n');
   });
 
+  it('patches custom objects with merge patches, as the apiserver takes them (no strategic merge)', async () => {
+    const changed = `${CRD}---\n${CRON('nightly', '{cronSpec: "0 3 * * *", image: backup:1}')}`;
+    expect((await minikctl(['apply', '-f', '-'], changed)).stdout).toBe('customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com unchanged\ncrontab.stable.example.com/nightly configured\n');
+    const strategic = await minikctl(['patch', 'ct', 'nightly', '-p', '{"spec":{"image":"backup:2"}}']);
+    expect(strategic.stderr).toBe(
+      'error: application/strategic-merge-patch+json is not supported by stable.example.com/v1, Kind=CronTab: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n',
+    );
+    expect((await minikctl(['patch', 'ct', 'nightly', '--type', 'merge', '-p', '{"spec":{"cronSpec":"0 2 * * *"}}'])).stdout).toBe('crontab.stable.example.com/nightly patched\n');
+  });
+
   it('refuses what the schema or a CEL rule refuses, with the apiserver messages', async () => {
     const bad = await minikctl(['apply', '-f', '-'], CRON('bad', '{cronSpec: "often", image: x, replicas: 20, extra: 1}'));
     expect(bad.code).toBe(1);
@@ -113,6 +123,9 @@ describe('CustomResourceDefinitions end to end', () => {
       const [k, m] = await Promise.all([kubectl(args), minikctl(args)]);
       expect(mask(m.stdout), args.join(' ')).toBe(mask(k.stdout));
     }
+    // kubectl's own patch of a custom object: the same refusal of a strategic merge patch.
+    const strategic = await kubectl(['patch', 'ct', 'nightly', '-p', '{"spec":{"image":"backup:2"}}']);
+    expect(strategic.stderr).toBe((await minikctl(['patch', 'ct', 'nightly', '-p', '{"spec":{"image":"backup:2"}}'])).stderr);
     const explain = await kubectl(['explain', 'crontab.spec']);
     expect(explain.stdout).toContain('What the cron job runs, and when.');
     expect(explain.stdout).toMatch(/cronSpec\t<string> -required-\n\s+The schedule, in cron format\./);

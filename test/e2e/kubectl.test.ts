@@ -260,6 +260,42 @@ items:
     expect((await kubectl(['get', '--raw', '/healthz'])).stdout).toBe('ok');
   });
 
+  it('set env: the same output and the same object as kubectl (set, replace, remove, --from, --list, no change)', async () => {
+    const twin = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      containers:
+      - {name: app, image: nginx, env: [{name: A, value: "1"}, {name: KEEP, value: k}]}
+      - {name: side, image: busybox}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: ${name}-cfg}
+data: {log.level: debug}
+`;
+    await cliProcess(home, ['apply', '-f', '-'], { stdin: twin('envk') + '---\n' + twin('envm') });
+    const steps: ((n: string) => string[])[] = [
+      (n) => ['set', 'env', `deploy/${n}`, 'B=2', 'A-', '-c', 'app'],
+      (n) => ['set', 'env', `deploy/${n}`, `--from=configmap/${n}-cfg`, '--prefix=CFG_', '-c', 'app'],
+      (n) => ['set', 'env', `deploy/${n}`, 'B=2', '-c', 'app'],
+      (n) => ['set', 'env', `deploy/${n}`, '--list'],
+      (n) => ['set', 'env', `deploy/${n}`, 'X=1', '-c', 'nope'],
+    ];
+    for (const step of steps) {
+      const [k, m] = await Promise.all([kubectl(step('envk')), cliProcess(home, step('envm'))]);
+      expect(m.stdout, step('envm').join(' ')).toBe(k.stdout.replaceAll('envk', 'envm'));
+      expect(m.stderr, step('envm').join(' ')).toBe(k.stderr.replaceAll('envk', 'envm'));
+      expect(m.code).toBe(k.code);
+    }
+    const envOf = async (n: string) => JSON.parse((await kubectl(['get', 'deploy', n, '-o', 'jsonpath={.spec.template.spec.containers}'])).stdout.replaceAll(n, 'X'));
+    expect(await envOf('envm')).toEqual(await envOf('envk'));
+  });
+
   it('minikctl diff prints what kubectl diff prints, with its exit codes', async () => {
     const file = path.join(kubeHome, 'diff.yaml');
     const cm = (a: string, extra = '') => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dcm}\ndata: {a: "${a}"${extra}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: dsec}\nstringData: {password: "${a}"}\n`;

@@ -17,7 +17,7 @@ export interface Column<O extends KubeObject = KubeObject> {
   wide?: boolean;
   /** `name` marks the column that gets the `kind/` prefix when several kinds are printed. */
   format?: 'name';
-  type?: 'string' | 'integer' | 'date';
+  type?: 'string' | 'integer' | 'number' | 'boolean' | 'date';
 }
 
 /** The NAME column every kind starts with. */

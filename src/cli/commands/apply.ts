@@ -8,7 +8,7 @@ import type { KubeObject } from '../../api/types.js';
 import { ApiError, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatApiError } from '../errors.js';
-import { type Resolved, bodyOf, fieldValidation, forEachObject, originOf, resolveManifests } from '../manifest-objects.js';
+import { type Resolved, bodyOf, fieldValidation, forEachObject, originOf, patchContentType, resolveManifests } from '../manifest-objects.js';
 import { preparePrinter, renderObjects } from '../output.js';
 import { collect } from '../flags.js';
 
@@ -125,7 +125,7 @@ async function applyOne(ctx: Context, o: Resolved, opts: ApplyOptions): Promise<
     const patch = threeWayPatch(original, modified, live);
     if (Object.keys(patch).length === 0) return { verb: 'unchanged', object: live, warnings };
     try {
-      const res = await client.request('PATCH', objPath, { query, body: patch, contentType: 'application/strategic-merge-patch+json' });
+      const res = await client.request('PATCH', objPath, { query, body: patch, contentType: patchContentType(o.r) });
       return { verb: 'configured', object: res.body, warnings: [...warnings, ...res.warnings] };
     } catch (e) {
       // kubectl retries a conflicting patch a few times before giving up.

@@ -13,7 +13,7 @@ import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatApiError } from '../errors.js';
 import { collect } from '../flags.js';
-import { type FileOptions, type Resolved, bodyOf, originOf, resolveManifests } from '../manifest-objects.js';
+import { type FileOptions, type Resolved, bodyOf, originOf, patchContentType, resolveManifests } from '../manifest-objects.js';
 import { lastApplied, withoutLastApplied } from './apply.js';
 
 interface DiffOptions extends FileOptions {
@@ -30,7 +30,7 @@ async function merged(client: Client, o: Resolved, live: KubeObject | undefined,
   const { threeWayPatch } = await import('../../api/patch.js');
   const patch = threeWayPatch(lastApplied(live), withoutLastApplied(body), live);
   if (Object.keys(patch).length === 0) return live;
-  return (await client.request('PATCH', resourcePath(o.r, o.namespace, o.name), { query, body: patch, contentType: 'application/strategic-merge-patch+json' })).body;
+  return (await client.request('PATCH', resourcePath(o.r, o.namespace, o.name), { query, body: patch, contentType: patchContentType(o.r) })).body;
 }
 
 /** The file name kubectl gives an object: `apps.v1.Deployment.default.web`. */

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { jsonEqual } from '../../api/equal.js';
 import type { PatchKind } from '../../api/patch.js';
-import { type ResourceInfo, qualifiedSingular } from '../../api/resources.js';
+import { type ResourceInfo, groupVersion, qualifiedSingular } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
-import { resourcePath } from '../../client/client.js';
+import { ApiError, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { collect, resolveNamespace } from '../flags.js';
@@ -112,7 +112,13 @@ export async function runPatch(ctx: Context, args: string[], opts: PatchOptions)
       } else {
         const path = resourcePath(t.r, t.namespace, t.name, opts.subresource);
         before = (await client!.get(path)).body;
-        after = (await client!.request('PATCH', path, { body: patch, contentType: CONTENT_TYPES[type], query: { dryRun: dryRun === 'server' ? 'All' : undefined, fieldManager: 'kubectl-patch' } })).body;
+        try {
+          after = (await client!.request('PATCH', path, { body: patch, contentType: CONTENT_TYPES[type], query: { dryRun: dryRun === 'server' ? 'All' : undefined, fieldManager: 'kubectl-patch' } })).body;
+        } catch (e) {
+          // As kubectl words a patch type the resource does not take (a strategic merge patch of a custom object).
+          if (e instanceof ApiError && e.httpStatus === 415) throw new CliError(`error: ${CONTENT_TYPES[type]} is not supported by ${groupVersion(t.r)}, Kind=${t.r.kind}: ${e.message}`);
+          throw e;
+        }
       }
       if (fmt.kind !== 'table') {
         ctx.out(renderObjects(fmt, [{ r: t.r, o: after }], true));

@@ -9,6 +9,7 @@ import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { resolveNamespace } from '../flags.js';
+import { registerSetEnv } from './set-env.js';
 
 /** Runs `set image`; returns the exit code. */
 export async function runSetImage(ctx: Context, args: string[], opts: { namespace?: string }): Promise<number> {
@@ -47,4 +48,5 @@ export function registerSet(program: Command, ctx: () => Context, done: (p: Prom
     .argument('<args...>', 'TYPE/NAME CONTAINER=IMAGE ...')
     .option('-n, --namespace <namespace>', 'If present, the namespace scope for this CLI request')
     .action((args: string[], o: { namespace?: string }) => done(runSetImage(ctx(), args, o)));
+  registerSetEnv(set, ctx, done);
 }
