@@ -81,7 +81,14 @@ export function toCel(v: unknown, s?: JSONSchemaProps): CelInput {
   return v as CelInput;
 }
 
-/** A CEL result as a string (a messageExpression's), or undefined when it is not one. */
-export function asString(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
+/**
+ * The message of a failed rule or validation: its messageExpression's result when that evaluates
+ * to a non-blank string, else its message, else `fallback` (as Kubernetes words each default).
+ */
+export function failureMessage(rule: { message?: string; messageExpression?: string }, vars: Record<string, CelInput>, fallback: string): string {
+  if (rule.messageExpression) {
+    const m = evaluate(compile(rule.messageExpression), vars);
+    if (m.ok && typeof m.value === 'string' && m.value.trim()) return m.value;
+  }
+  return rule.message || fallback;
 }

@@ -3,7 +3,7 @@
 // and validation with Kubernetes' field errors (kube-openapi's messages, converted to field.Errors
 // the way apiextensions converts them). Pure functions over JSON values.
 import type { CelInput } from '@bufbuild/cel';
-import { compile, evaluate, toCel } from './cel.js';
+import { compile, evaluate, failureMessage, toCel } from './cel.js';
 import { jsonEqual } from './equal.js';
 import { getOwn, hasOwn, setOwn } from './own-keys.js';
 import { MESSAGES, fieldsOf } from './protobuf/messages.js';
@@ -211,11 +211,7 @@ function checkRules(s: JSONSchemaProps, v: unknown, path: string, old: unknown, 
       continue;
     }
     if (outcome.value === true) continue;
-    let message = rule.message || `failed rule: ${rule.rule}`;
-    if (rule.messageExpression) {
-      const m = evaluate(compile(rule.messageExpression), vars);
-      if (m.ok && typeof m.value === 'string' && m.value.trim()) message = m.value;
-    }
+    const message = failureMessage(rule, vars, `failed rule: ${rule.rule}`);
     const type = RULE_ERROR_TYPES[rule.reason ?? 'FieldValueInvalid'] ?? 'Invalid';
     if (type === 'Invalid') errs.push({ type, field, value: typeName, detail: message });
     else if (type === 'Duplicate') errs.push({ type, field, value: message, valueText: message });

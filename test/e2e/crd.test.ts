@@ -1,25 +1,16 @@
 // A CustomResourceDefinition and its objects end to end, with the built CLI against a real daemon
 // and with real kubectl: applied from one file, listed with the CRD's printer columns (the same
 // bytes from both), explained, validated (schema and CEL), scaled, and deleted with the CRD.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, cliProcess, commandOnPath, stopProcessDaemon, tempHome } from '../helpers.js';
+import { cliProcess, commandOnPath, runKubectl, stopProcessDaemon, tempHome } from '../helpers.js';
 
 const KUBECTL = commandOnPath('kubectl');
 
 let home: string;
 let kubeHome: string;
 
-function kubectl(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(KUBECTL!, args, { cwd: ROOT, env: { ...process.env, KUBECONFIG: path.join(home, 'kubeconfig'), HOME: kubeHome } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin!.end(stdin ?? '');
-  });
-}
+const kubectl = (args: string[], stdin?: string) => runKubectl(KUBECTL!, home, kubeHome, args, stdin);
 
 const minikctl = (args: string[], stdin?: string) => cliProcess(home, args, stdin === undefined ? {} : { stdin });
 

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, cliProcess, commandOnPath, stopProcessDaemon, tempHome } from '../helpers.js';
+import { cliProcess, commandOnPath, runKubectl, stopProcessDaemon, tempHome } from '../helpers.js';
 
 const KUBECTL = commandOnPath('kubectl');
 if (!KUBECTL) console.warn('kubectl is not on PATH: skipping the real-kubectl tests');
@@ -12,14 +12,7 @@ if (!KUBECTL) console.warn('kubectl is not on PATH: skipping the real-kubectl te
 let home: string;
 let kubeHome: string;
 
-function kubectl(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(KUBECTL!, args, { cwd: ROOT, env: { ...process.env, KUBECONFIG: path.join(home, 'kubeconfig'), HOME: kubeHome } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin!.end(stdin ?? '');
-  });
-}
+const kubectl = (args: string[], stdin?: string) => runKubectl(KUBECTL!, home, kubeHome, args, stdin);
 
 /**
  * Runs the same command with minikctl and kubectl and expects the same output. Ages can tick over

@@ -7,7 +7,7 @@
 // warning, Audit (no audit log here) does nothing. failurePolicy decides what an expression
 // that errs does.
 import type { CelInput } from '@bufbuild/cel';
-import { compile, evaluate, toCel } from '../../api/cel.js';
+import { compile, evaluate, failureMessage, toCel } from '../../api/cel.js';
 import { type ResourceInfo, resourceNamed } from '../../api/resources.js';
 import type { KubeObject, LabelSelector, MatchResources, NamedRuleWithOperations, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from '../../api/types.js';
 import { fromLabelSelector, matches } from '../../api/labels.js';
@@ -157,11 +157,7 @@ function evaluateBinding(a: AdmissionAttributes, o: KubeObject, policy: Validati
         continue;
       }
       if (out.value === true) continue;
-      let message = v.message || `failed expression: ${v.expression}`;
-      if (v.messageExpression) {
-        const m = evaluate(compile(v.messageExpression), vars);
-        if (m.ok && typeof m.value === 'string' && m.value.trim()) message = m.value;
-      }
+      const message = failureMessage(v, vars, `failed expression: ${v.expression}`);
       enforce(`${about(policyName, bindingName)} denied request: ${message}`, v.reason);
     }
   }
