@@ -253,7 +253,7 @@ items:
     expect((await kubectl(['get', '--raw', '/healthz'])).stdout).toBe('ok');
   });
 
-  it('set env: the same output and the same object as kubectl (set, replace, remove, --from, --list, no change)', async () => {
+  it('set env, set resources, set serviceaccount: the same output and the same object as kubectl', async () => {
     const twin = (name: string) => `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}}
@@ -278,6 +278,11 @@ data: {log.level: debug}
       (n) => ['set', 'env', `deploy/${n}`, 'B=2', '-c', 'app'],
       (n) => ['set', 'env', `deploy/${n}`, '--list'],
       (n) => ['set', 'env', `deploy/${n}`, 'X=1', '-c', 'nope'],
+      (n) => ['set', 'resources', `deploy/${n}`, '--limits=cpu=200m,memory=512Mi', '--requests=cpu=100m', '-c', 'app'],
+      (n) => ['set', 'resources', `deploy/${n}`, '--limits=cpu=200m', '-c', 'app'],
+      (n) => ['set', 'resources', `deploy/${n}`, '--limits=cpu=1', '-c', 'nope'],
+      (n) => ['set', 'serviceaccount', `deploy/${n}`, 'default'],
+      (n) => ['set', 'sa', `deploy/${n}`, 'default'],
     ];
     for (const step of steps) {
       const [k, m] = await Promise.all([kubectl(step('envk')), cliProcess(home, step('envm'))]);
@@ -285,7 +290,7 @@ data: {log.level: debug}
       expect(m.stderr, step('envm').join(' ')).toBe(k.stderr.replaceAll('envk', 'envm'));
       expect(m.code).toBe(k.code);
     }
-    const envOf = async (n: string) => JSON.parse((await kubectl(['get', 'deploy', n, '-o', 'jsonpath={.spec.template.spec.containers}'])).stdout.replaceAll(n, 'X'));
+    const envOf = async (n: string) => JSON.parse((await kubectl(['get', 'deploy', n, '-o', 'jsonpath={.spec.template.spec}'])).stdout.replaceAll(n, 'X'));
     expect(await envOf('envm')).toEqual(await envOf('envk'));
   });
 

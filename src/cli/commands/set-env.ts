@@ -3,14 +3,11 @@
 // from arguments, `-e`, or every key of a ConfigMap or Secret (`--from`); `--list` prints them.
 // The change is sent as kubectl sends it: a two-way strategic merge patch, none when nothing changes.
 import type { Command } from 'commander';
-import { podSpecOf } from '../../api/pods.js';
-import { qualifiedSingular } from '../../api/resources.js';
-import type { ConfigMap, Container, EnvVar, KubeObject, Secret } from '../../api/types.js';
-import { resourcePath } from '../../client/client.js';
+import type { ConfigMap, Container, EnvVar, Secret } from '../../api/types.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { collect, resolveNamespace } from '../flags.js';
-import { parseResourceArgs } from '../resource-args.js';
+import { patchPodTemplates, selects } from './set-template.js';
 
 export interface SetEnvOptions {
   namespace?: string;
@@ -74,11 +71,6 @@ export function updateEnv(existing: EnvVar[], set: EnvVar[], remove: string[]): 
   return out;
 }
 
-/** A container name against kubectl's selector (`*` matches any run of characters). */
-function selects(name: string, selector: string): boolean {
-  const re = new RegExp(`^${selector.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(name);
-}
 
 /** Where a variable comes from, as `set env --list` prints it. */
 function refString(e: EnvVar): string {
@@ -119,41 +111,26 @@ export async function runSetEnv(ctx: Context, args: string[], opts: SetEnvOption
   if (opts.from) set.push(...(await fromSource(ctx, ns, opts.from, (opts.keys ?? '').split(',').filter(Boolean), prefix)));
   else if (prefix) for (const e of set) e.name = prefix + e.name;
   const selector = opts.containers ?? '*';
-  const client = await ctx.client();
-  const { threeWayPatch } = await import('../../api/patch.js');
-  for (const q of await parseResourceArgs(ctx, resources, 'set env')) {
-    for (const name of q.names) {
-      const path = resourcePath(q.r, q.r.namespaced ? ns : undefined, name);
-      const before = (await client.get(path)).body as KubeObject;
-      const after = structuredClone(before);
-      const spec = podSpecOf(after);
-      if (!spec) throw new CliError(`error: ${q.r.plural}/${name} does not have a pod template`);
-      const chosen = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].filter((c: Container) => selects(c.name, selector));
-      if (chosen.length === 0) ctx.warn(`${before.kind}/${name} does not have any containers matching "${selector}"`);
-      for (const c of chosen) {
-        if (opts.overwrite === false) {
-          for (const e of set) {
-            const current = (c.env ?? []).find((x) => x.name === e.name);
-            if (current && current.value !== e.value) throw new CliError(`error: '${current.name}' already has a value (${current.value ?? ''}), and --overwrite is false`);
-          }
-        }
-        const env = updateEnv(c.env ?? [], set, remove);
-        if (env.length > 0) c.env = env;
-        else delete c.env;
-        if (opts.list) {
-          ctx.out(`# ${before.kind} ${name}, container ${c.name}\n`);
-          for (const e of c.env ?? []) ctx.out(e.valueFrom ? `# ${e.name} from ${refString(e)}\n` : `${e.name}=${e.value ?? ''}\n`);
+  if (set.length === 0 && remove.length === 0 && !opts.list) return 0;
+  return patchPodTemplates(ctx, resources, { ...opts, verb: 'set env', operation: 'env updated', list: opts.list }, (obj, spec, name) => {
+    const chosen = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].filter((c: Container) => selects(c.name, selector));
+    if (chosen.length === 0) ctx.warn(`${obj.kind}/${name} does not have any containers matching "${selector}"`);
+    for (const c of chosen) {
+      if (opts.overwrite === false) {
+        for (const e of set) {
+          const current = (c.env ?? []).find((x) => x.name === e.name);
+          if (current && current.value !== e.value) throw new CliError(`error: '${current.name}' already has a value (${current.value ?? ''}), and --overwrite is false`);
         }
       }
-      if (opts.list) continue;
-      const patch = threeWayPatch(before, after, before);
-      if (Object.keys(patch).length === 0) continue;
-      await client.request('PATCH', path, { query: { fieldManager: 'kubectl-set' }, body: patch, contentType: 'application/strategic-merge-patch+json' });
-      if (set.length === 0 && envArgs.length === 0 && remove.length === 0) throw new CliError('error: at least one environment variable must be provided');
-      ctx.out(`${qualifiedSingular(q.r)}/${name} env updated\n`);
+      const env = updateEnv(c.env ?? [], set, remove);
+      if (env.length > 0) c.env = env;
+      else delete c.env;
+      if (opts.list) {
+        ctx.out(`# ${obj.kind} ${name}, container ${c.name}\n`);
+        for (const e of c.env ?? []) ctx.out(e.valueFrom ? `# ${e.name} from ${refString(e)}\n` : `${e.name}=${e.value ?? ''}\n`);
+      }
     }
-  }
-  return 0;
+  });
 }
 
 /** Registers `set env` under `set`. */

@@ -10,6 +10,7 @@ import { CliError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { resolveNamespace } from '../flags.js';
 import { registerSetEnv } from './set-env.js';
+import { registerSetResources } from './set-resources.js';
 
 /** Runs `set image`; returns the exit code. */
 export async function runSetImage(ctx: Context, args: string[], opts: { namespace?: string }): Promise<number> {
@@ -49,4 +50,5 @@ export function registerSet(program: Command, ctx: () => Context, done: (p: Prom
     .option('-n, --namespace <namespace>', 'If present, the namespace scope for this CLI request')
     .action((args: string[], o: { namespace?: string }) => done(runSetImage(ctx(), args, o)));
   registerSetEnv(set, ctx, done);
+  registerSetResources(set, ctx, done);
 }
