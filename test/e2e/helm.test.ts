@@ -129,4 +129,50 @@ describe.skipIf(!HELM)('real helm', () => {
     expect((await cliProcess(home, ['get', 'cm', 'app-config', '-o', 'jsonpath={.data.GREETING}'])).stdout).toBe('bonjour');
     expect((await helm(['uninstall', 'app'])).stdout).toBe('release "app" uninstalled\n');
   }, 240_000);
+
+  it('installs a chart whose crds/ folder defines the kind its templates create (as operator charts do)', async () => {
+    const chart = path.join(helmHome, 'op');
+    fs.mkdirSync(path.join(chart, 'templates'), { recursive: true });
+    fs.mkdirSync(path.join(chart, 'crds'), { recursive: true });
+    fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: op\nversion: 0.1.0\n');
+    fs.writeFileSync(path.join(chart, 'values.yaml'), 'schedule: "*/5 * * * *"\n');
+    fs.writeFileSync(
+      path.join(chart, 'crds', 'backups.yaml'),
+      [
+        'apiVersion: apiextensions.k8s.io/v1',
+        'kind: CustomResourceDefinition',
+        'metadata: {name: backups.ops.example.com}',
+        'spec:',
+        '  group: ops.example.com',
+        '  scope: Namespaced',
+        '  names: {plural: backups, singular: backup, kind: Backup}',
+        '  versions:',
+        '  - name: v1',
+        '    served: true',
+        '    storage: true',
+        '    additionalPrinterColumns: [{name: Schedule, type: string, jsonPath: .spec.schedule}]',
+        '    schema:',
+        '      openAPIV3Schema:',
+        '        type: object',
+        '        properties:',
+        '          spec:',
+        '            type: object',
+        '            required: [schedule]',
+        '            properties: {schedule: {type: string}, keep: {type: integer, default: 7}}',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(path.join(chart, 'templates', 'backup.yaml'), 'apiVersion: ops.example.com/v1\nkind: Backup\nmetadata: {name: nightly}\nspec: {schedule: {{ .Values.schedule | quote }}}\n');
+    const install = await helm(['install', 'op', './op', '--wait', '--timeout', '60s']);
+    expect(install.stderr).toBe('');
+    expect(install.stdout).toMatch(/\nSTATUS: deployed\n/);
+    expect((await cliProcess(home, ['get', 'backups'])).stdout).toBe('NAME      SCHEDULE\nnightly   */5 * * * *\n');
+    expect((await cliProcess(home, ['get', 'backup', 'nightly', '-o', 'jsonpath={.spec.keep}'])).stdout).toBe('7');
+    expect((await helm(['upgrade', 'op', './op', '--set', 'schedule=@daily', '--wait', '--timeout', '60s'])).stdout).toMatch(/\nREVISION: 2\n/);
+    expect((await cliProcess(home, ['get', 'backup', 'nightly', '-o', 'jsonpath={.spec.schedule}'])).stdout).toBe('@daily');
+    // As with any cluster, uninstalling keeps the CRD (Helm never deletes what crds/ installed).
+    expect((await helm(['uninstall', 'op'])).stdout).toBe('release "op" uninstalled\n');
+    expect((await cliProcess(home, ['get', 'backups', '-o', 'name'])).stdout).toBe('');
+    expect((await cliProcess(home, ['get', 'crd', '-o', 'name'])).stdout).toBe('customresourcedefinition.apiextensions.k8s.io/backups.ops.example.com\n');
+  }, 240_000);
 });
