@@ -29,6 +29,31 @@ const waitUntil = async (f: () => boolean, ms = 5000) => {
 };
 
 describe('@kubernetes/client-node', () => {
+  it('creates a CRD and works its custom objects through CustomObjectsApi', async () => {
+    const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
+    // The typed model names a schema's `default` `_default` (its serializer writes it as `default`).
+    await ext.createCustomResourceDefinition({
+      body: {
+        metadata: { name: 'widgets.client.example.com' },
+        spec: {
+          group: 'client.example.com',
+          scope: 'Namespaced',
+          names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+          versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', _default: 1 } } }, status: { type: 'object', properties: { ready: { type: 'boolean' } } } } } } }],
+        },
+      },
+    });
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const at = { group: 'client.example.com', version: 'v1', namespace: 'default', plural: 'widgets' };
+    const created = (await custom.createNamespacedCustomObject({ ...at, body: { apiVersion: 'client.example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} } })) as { spec: { size: number } };
+    expect(created.spec.size).toBe(1);
+    await custom.patchNamespacedCustomObject({ ...at, name: 'w', body: { spec: { size: 3 } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await custom.patchNamespacedCustomObjectStatus({ ...at, name: 'w', body: { status: { ready: true } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    const list = (await custom.listNamespacedCustomObject(at)) as { items: { spec: { size: number }; status: { ready: boolean } }[] };
+    expect(list.items.map((w) => [w.spec.size, w.status.ready])).toEqual([[3, true]]);
+    await ext.deleteCustomResourceDefinition({ name: 'widgets.client.example.com' });
+  });
+
   it('lists, creates, patches, reads and deletes', async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const namespaces = await core.listNamespace();
