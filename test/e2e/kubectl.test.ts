@@ -348,6 +348,20 @@ data: {log.level: debug}
     await ok(['create', 'service', 'nodeport', 'pnp', '--tcp=80:8080'], 'service/pnp created\n');
     await ok(['create', 'service', 'loadbalancer', 'plb', '--tcp=80:8080'], 'service/plb created\n');
     await ok(['create', 'service', 'externalname', 'pen', '--external-name=db.example'], 'service/pen created\n');
+    // Creating them again: each generator words the refusal as kubectl's does (most wrap it, some do not).
+    for (const args of [
+      ['create', 'configmap', 'pcm'],
+      ['create', 'secret', 'generic', 'psec'],
+      ['create', 'deployment', 'pdep', '--image=nginx'],
+      ['create', 'service', 'nodeport', 'pnp', '--tcp=80:8080'],
+      ['create', 'serviceaccount', 'psa'],
+      ['create', 'role', 'prole', '--verb=get', '--resource=pods'],
+      ['create', 'quota', 'pq', '--hard=pods=10'],
+    ]) {
+      const [k, m] = await Promise.all([kubectl(args), cliProcess(home, args)]);
+      expect(m.stderr, args.join(' ')).toBe(k.stderr);
+      expect(m.code, args.join(' ')).toBe(k.code);
+    }
     const openssl = commandOnPath('openssl');
     if (openssl) {
       // kubectl checks the pair before sending it: a real self-signed certificate and its key.

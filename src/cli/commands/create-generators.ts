@@ -68,9 +68,33 @@ export async function createObject(ctx: Context, obj: KubeObject, opts: Generato
     ctx.out(fmt && fmt.kind !== 'table' ? renderObjects(fmt, [{ r, o: out }], true) : `${qualifiedSingular(r)}/${out.metadata.name} ${how.verb}${suffix}\n`);
     return 0;
   } catch (e) {
-    ctx.err(formatError(e));
+    // kubectl's generators wrap the server's answer in their own words (`error: failed to create
+    // deployment: deployments.apps "web" already exists`); kinds without a wrapper print it as is.
+    const wrap = failedToCreate(obj);
+    if (wrap === undefined) ctx.err(formatError(e));
+    else ctx.err(`error: ${wrap}${e instanceof ApiError ? e.message : formatError(e).replace(/^error: /, '').trimEnd()}`);
     return 1;
   }
+}
+
+/** How kubectl's generator for a kind words a failed create, up to the error (undefined: not wrapped). */
+function failedToCreate(obj: KubeObject): string | undefined {
+  const words: Record<string, string> = {
+    ClusterRoleBinding: 'failed to create clusterrolebinding: ',
+    ConfigMap: 'failed to create configmap: ',
+    CronJob: 'failed to create cronjob: ',
+    Deployment: 'failed to create deployment: ',
+    Ingress: 'failed to create ingress: ',
+    Job: 'failed to create job: ',
+    PodDisruptionBudget: 'failed to create poddisruptionbudgets: ',
+    PriorityClass: 'failed to create priorityclass: ',
+    ResourceQuota: 'failed to create quota: ',
+    RoleBinding: 'failed to create rolebinding: ',
+    Secret: 'failed to create secret ',
+    ServiceAccount: 'failed to create serviceaccount: ',
+  };
+  if (obj.kind === 'Service') return `failed to create ${(obj.spec as { type?: string } | undefined)?.type ?? 'ClusterIP'} service: `;
+  return words[obj.kind ?? ''];
 }
 
 /** `create job NAME --from=cronjob/CJ`, or `create job NAME --image=IMG [-- COMMAND ...]`. */
