@@ -7,7 +7,7 @@ import { age } from './duration.js';
 import { evalPath } from './jsonpath.js';
 import type { Column } from './columns/column.js';
 import { nameColumn } from './columns/column.js';
-import type { ResourceInfo } from './resources.js';
+import { RESOURCES, ResourceCatalog, type ResourceInfo } from './resources.js';
 import type { CustomResourceColumnDefinition, CustomResourceDefinition, CustomResourceSubresourceScale, JSONSchemaProps, KubeObject } from './types.js';
 
 /** What a served custom resource carries beside the generic resource fields. */
@@ -176,6 +176,11 @@ export function customResources(crds: Iterable<CustomResourceDefinition>): Resou
   const list = claimOrder(crds);
   const verdicts = namesVerdicts(list);
   return list.filter((c) => verdicts.get(c.metadata.name ?? '')?.accepted).flatMap((c) => crdResources(c));
+}
+
+/** The catalog of the built-in resources and those of a set of CRDs (a cluster's, or a manifest set's). */
+export function catalogWith(crds: Iterable<CustomResourceDefinition>): ResourceCatalog {
+  return new ResourceCatalog([...RESOURCES, ...customResources(crds)]);
 }
 
 /**

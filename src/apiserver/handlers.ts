@@ -124,10 +124,13 @@ export class ApiCall {
 
   /** Answers with an object (as a Table when asked for one), and the warnings. */
   reply(code: number, obj: KubeObject | object): void {
-    if ((obj as KubeObject).metadata && (obj as KubeObject).kind === this.r.kind) obj = this.reg.inVersion(this.r, obj as KubeObject);
     const headers = this.warningHeaders();
-    if (wantsTable(this.accept) && (obj as KubeObject).metadata && (obj as KubeObject).kind === this.r.kind)
-      return send(this.res, code, toTable(this.r, [obj as KubeObject], this.reg.clock.now(), this.includeObject()), headers);
+    // An object of the resource asked for (not a Status or a Scale): in the version asked for, or as a Table row.
+    if ((obj as KubeObject).metadata && (obj as KubeObject).kind === this.r.kind) {
+      const own = this.reg.inVersion(this.r, obj as KubeObject);
+      if (wantsTable(this.accept)) return send(this.res, code, toTable(this.r, [own], this.reg.clock.now(), this.includeObject()), headers);
+      obj = own;
+    }
     send(this.res, code, obj, headers, this.accept);
   }
 

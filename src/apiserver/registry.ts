@@ -8,8 +8,8 @@ import { rfc3339 } from '../api/duration.js';
 import { FieldSelectorError, fieldMatcher, parseFieldSelector } from '../api/fields.js';
 import { SelectorParseError, matches, parseSelector } from '../api/labels.js';
 import { PatchApplyError, PatchError, PatchTooLarge, type PatchKind, applyPatch, mergePatch } from '../api/patch.js';
-import { type ResourceInfo, RESOURCES, ResourceCatalog, BUILTIN, groupVersion, qualifiedPlural, resourceNamed } from '../api/resources.js';
-import { customResources } from '../api/custom-resources.js';
+import { type ResourceInfo, type ResourceCatalog, BUILTIN, groupVersion, qualifiedPlural, resourceNamed } from '../api/resources.js';
+import { catalogWith } from '../api/custom-resources.js';
 import { checkMetadata, checkSchema } from '../api/schema.js';
 import { prune } from '../api/structural.js';
 import { defaultObject } from '../api/defaults.js';
@@ -157,7 +157,7 @@ export class Registry {
     const rewinds = this.store.rewindCount;
     if (writes !== this.catalogWrites || rewinds !== this.catalogRewinds) {
       const crds = this.store.values(CRD_KEY) as Iterable<CustomResourceDefinition>;
-      this.catalog = new ResourceCatalog([...RESOURCES, ...customResources(crds)]);
+      this.catalog = catalogWith(crds);
       this.catalogWrites = writes;
       this.catalogRewinds = rewinds;
     }

@@ -3,8 +3,8 @@
 // time until it settles, and report every problem with its file and line. The command is a thin
 // edge over runCheck(); tests call it directly.
 import { resolveServed } from '../api/conversion.js';
-import { BUILTIN, RESOURCES, ResourceCatalog, type ResourceInfo, resourceForKind } from '../api/resources.js';
-import { customResources, isManifestCRD } from '../api/custom-resources.js';
+import { BUILTIN, type ResourceInfo, resourceForKind } from '../api/resources.js';
+import { catalogWith, isManifestCRD } from '../api/custom-resources.js';
 import type { KubeObject, Status } from '../api/types.js';
 import { StatusError } from '../apiserver/errors.js';
 import { type ManifestObject, readManifests } from '../manifests/reader.js';
@@ -70,7 +70,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   const resolved: Resolved[] = [];
   // Custom objects are checked against the CRDs of the set (installed first, as apply does).
   const crds = read.objects.map((m) => m.object).filter(isManifestCRD);
-  const cat = crds.length ? new ResourceCatalog([...RESOURCES, ...customResources(crds)]) : BUILTIN;
+  const cat = crds.length ? catalogWith(crds) : BUILTIN;
   for (const m of read.objects) {
     // A version served only by conversion (autoscaling/v1 HPAs) is checked as the stored one.
     const { r, object: o } = resolveServed(m.object, cat);

@@ -1,7 +1,7 @@
 // What every command gets: the IO streams, the state dir, the namespace, colour, and the API
 // client (connected on first use, starting the daemon if needed).
-import { customResources } from '../api/custom-resources.js';
-import { BUILTIN, RESOURCES, ResourceCatalog } from '../api/resources.js';
+import { catalogWith } from '../api/custom-resources.js';
+import { BUILTIN, type ResourceCatalog } from '../api/resources.js';
 import type { CustomResourceDefinition, KubeList } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import { connect } from '../client/connect.js';
@@ -52,7 +52,7 @@ export class Context {
       const client = await this.client();
       const crds = (await client.get<KubeList<CustomResourceDefinition>>(CRD_PATH)).body.items;
       const names = new Set(crds.map((c) => c.metadata.name));
-      return new ResourceCatalog([...RESOURCES, ...customResources([...crds, ...pending.filter((c) => !names.has(c.metadata.name))])]);
+      return catalogWith([...crds, ...pending.filter((c) => !names.has(c.metadata.name))]);
     })();
     return this.catalogPromise;
   }

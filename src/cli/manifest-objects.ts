@@ -2,7 +2,7 @@
 // resource and namespace, running the per-object work with bounded concurrency while keeping
 // kubectl's order of output, and collecting every error.
 import { resolveServed } from '../api/conversion.js';
-import { BUILTIN, type ResourceInfo } from '../api/resources.js';
+import type { ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { isManifestCRD } from '../api/custom-resources.js';
 import type { Context } from './context.js';
@@ -35,12 +35,14 @@ export async function resolveManifests(ctx: Context, opts: FileOptions): Promise
   const objects: Resolved[] = [];
   // Kinds minik does not build in are looked up among the cluster's custom resources, and those
   // of the CRDs in these files (applied first: a CRD's objects can follow it in the same files).
-  const unknown = read.objects.some((m) => !resolveServed(m.object).r);
-  const pending = read.objects.map((m) => m.object).filter(isManifestCRD);
-  const cat = unknown ? await ctx.catalog(pending) : BUILTIN;
-  for (const m of read.objects) {
-    // A version the server serves only by conversion (autoscaling/v1 HPAs): sent as the stored one.
-    const { r, object: o } = resolveServed(m.object, cat);
+  // A version the server serves only by conversion (autoscaling/v1 HPAs): sent as the stored one.
+  let served = read.objects.map((m) => resolveServed(m.object));
+  if (served.some((x) => !x.r)) {
+    const cat = await ctx.catalog(read.objects.map((m) => m.object).filter(isManifestCRD));
+    served = served.map((x, i) => (x.r ? x : resolveServed(read.objects[i].object, cat)));
+  }
+  for (const [i, m] of read.objects.entries()) {
+    const { r, object: o } = served[i];
     const name = o.metadata.name ?? '';
     if (!r) {
       errors.push(

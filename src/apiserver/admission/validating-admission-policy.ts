@@ -18,7 +18,8 @@ const policyR = resourceNamed('validatingadmissionpolicies');
 const bindingR = resourceNamed('validatingadmissionpolicybindings');
 const nsR = resourceNamed('namespaces');
 
-const hasAny = (list: string[] | undefined, value: string) => !list || list.length === 0 ? false : list.includes('*') || list.includes(value);
+/** A rule's list names the value, or `*`; an empty list names nothing. */
+const hasAny = (list: string[] | undefined, value: string) => !!list?.length && (list.includes('*') || list.includes(value));
 
 /** Whether a resource rule covers the request. */
 function ruleMatches(rule: NamedRuleWithOperations, a: AdmissionAttributes): boolean {
@@ -89,9 +90,6 @@ function paramsOf(a: AdmissionAttributes, policy: ValidatingAdmissionPolicy, bin
   return out;
 }
 
-/** The prefix of every message about a policy and its binding. */
-const about = (policy: string, binding: string) => `ValidatingAdmissionPolicy '${policy}' with binding '${binding}'`;
-
 /** Refuses the request: 422 (reason Invalid, the default) or the validation's reason. */
 function deny(a: AdmissionAttributes, message: string, reason: string | undefined): never {
   const r = a.r;
@@ -104,14 +102,22 @@ function deny(a: AdmissionAttributes, message: string, reason: string | undefine
 /** Evaluates one binding of a policy for the request. */
 function evaluateBinding(a: AdmissionAttributes, o: KubeObject, policy: ValidatingAdmissionPolicy, binding: ValidatingAdmissionPolicyBinding): void {
   const spec = policy.spec ?? {};
-  const policyName = policy.metadata.name ?? '';
-  const bindingName = binding.metadata.name ?? '';
+  const about = `ValidatingAdmissionPolicy '${policy.metadata.name ?? ''}' with binding '${binding.metadata.name ?? ''}'`;
   const actions = binding.spec?.validationActions ?? [];
   const failClosed = (spec.failurePolicy ?? 'Fail') === 'Fail';
+  /** A failed validation, as the binding's actions enforce it: a warning, a refusal, or both. */
+  const enforce = (why: string, reason?: string) => {
+    if (actions.includes('Warn')) a.warnings?.push(`Validation failed for ${about}: ${why}`);
+    if (actions.includes('Deny')) deny(a, `${about} denied request: ${why}`, reason);
+  };
+  /** An expression that erred: enforced as a failure under failurePolicy Fail, ignored under Ignore. */
+  const failed = (why: string) => {
+    if (failClosed) enforce(why);
+  };
   const params = paramsOf(a, policy, binding);
   if (params !== undefined && params.length === 0) {
     if ((binding.spec?.paramRef?.parameterNotFoundAction ?? 'Deny') === 'Allow') return;
-    if (failClosed) deny(a, `${about(policyName, bindingName)} denied request: failed to configure binding: no params found for policy binding with \`Deny\` parameterNotFoundAction`, 'Invalid');
+    if (failClosed) deny(a, `${about} denied request: failed to configure binding: no params found for policy binding with \`Deny\` parameterNotFoundAction`, 'Invalid');
     return;
   }
   // Several parameter objects (a selector): each is evaluated as if bound alone.
@@ -129,13 +135,6 @@ function evaluateBinding(a: AdmissionAttributes, o: KubeObject, policy: Validati
       const out = evaluate(compile(v.expression), vars);
       if (out.ok) variables.set(v.name, out.value as CelInput);
     }
-    const failed = (why: string) => {
-      if (failClosed) enforce(`${about(policyName, bindingName)} denied request: ${why}`, undefined);
-    };
-    const enforce = (message: string, reason: string | undefined) => {
-      if (actions.includes('Warn')) a.warnings?.push(`Validation failed for ${about(policyName, bindingName)}: ${message.slice(message.indexOf('denied request: ') + 'denied request: '.length)}`);
-      if (actions.includes('Deny')) deny(a, message, reason);
-    };
     let matched = true;
     for (const c of spec.matchConditions ?? []) {
       const out = evaluate(compile(c.expression), vars);
@@ -157,8 +156,7 @@ function evaluateBinding(a: AdmissionAttributes, o: KubeObject, policy: Validati
         continue;
       }
       if (out.value === true) continue;
-      const message = failureMessage(v, vars, `failed expression: ${v.expression}`);
-      enforce(`${about(policyName, bindingName)} denied request: ${message}`, v.reason);
+      enforce(failureMessage(v, vars, `failed expression: ${v.expression}`), v.reason);
     }
   }
 }
