@@ -42,7 +42,8 @@ export class CustomResourceDefinitionController implements Controller {
   sync(reg: Registry): void {
     if (reg.count(crdR) === 0 || !this.gate.changed(reg)) return;
     const crds = [...reg.scan(crdR)];
-    const verdicts = namesVerdicts(crds.filter((c) => !c.metadata.deletionTimestamp));
+    // The same verdicts as what is served: a CRD being deleted keeps its names until it is gone.
+    const verdicts = namesVerdicts(crds);
     const now = rfc3339(reg.clock.now());
     for (const crd of crds) {
       const name = crd.metadata.name!;

@@ -149,6 +149,19 @@ describe('CustomResourceDefinitions', () => {
     ]);
   });
 
+  it("a CRD being deleted keeps its names until it is gone: a newer CRD claiming them is neither served nor marked accepted", () => {
+    const c = withCRD();
+    const r = c.reg.resources.forKind('stable.example.com/v1', 'CronTab')!;
+    c.reg.create(r, 'default', cron('held', { image: 'x' }, { metadata: { name: 'held', finalizers: ['example.com/hold'] } }));
+    c.reg.delete(crdR, '', 'crontabs.stable.example.com');
+    c.clock.advance(1000);
+    c.create({ ...crontabs({ names: { plural: 'crons', singular: 'cron', kind: 'CronTab' } }), metadata: { name: 'crons.stable.example.com' } });
+    c.run(200);
+    expect(c.reg.resources.forPath('stable.example.com', 'v1', 'crons')).toBeUndefined();
+    const newer = c.reg.get(crdR, '', 'crons.stable.example.com');
+    expect(newer.status?.conditions?.find((x) => x.type === 'NamesAccepted')?.status).toBe('False');
+  });
+
   it('deleting the CRD refuses new objects, deletes the existing ones, then the CRD', () => {
     const c = withCRD();
     const r = c.reg.resources.forKind('stable.example.com/v1', 'CronTab')!;
