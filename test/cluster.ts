@@ -9,6 +9,10 @@ import { controlPlane } from '../src/daemon/components.js';
 import { ControlLoop } from '../src/daemon/loop.js';
 import { DEFAULT_NODES } from '../src/sim/node-pool.js';
 import { Store } from '../src/store/store.js';
+import { CA_NAME, createCA } from '../src/daemon/pki.js';
+
+/** One CA for every test cluster of a test file (made once: a key pair per cluster is wasted work). */
+export const TEST_CA = createCA(CA_NAME);
 
 export class TestCluster {
   readonly clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
@@ -17,7 +21,7 @@ export class TestCluster {
 
   constructor() {
     bootstrap(this.reg, DEFAULT_NODES);
-    this.loop = new ControlLoop(this.reg, controlPlane(DEFAULT_NODES));
+    this.loop = new ControlLoop(this.reg, controlPlane(DEFAULT_NODES, TEST_CA.certPem));
   }
 
   /** Moves the clock in `tick` ms steps for `ms`, running the loop after each step. */

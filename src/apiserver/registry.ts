@@ -407,7 +407,8 @@ export class Registry {
     if (JSON.stringify(o).length > MAX_OBJECT_BYTES) throw E.tooLarge(`${qualifiedPlural(r)} "${o.metadata.name}" is too large: etcdserver: request is too large`);
   }
 
-  private generateName(prefix: string): string {
+  /** `prefix` and five random characters of the API's safe alphabet (names.SimpleNameGenerator). */
+  generateName(prefix: string): string {
     let s = '';
     for (let i = 0; i < 5; i++) s += GENERATE_CHARS[Math.floor(this.random() * GENERATE_CHARS.length)];
     return `${prefix}${s}`;

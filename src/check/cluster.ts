@@ -9,6 +9,7 @@ import { controlPlane } from '../daemon/components.js';
 import { ControlLoop } from '../daemon/loop.js';
 import type { NodePool } from '../sim/node-pool.js';
 import { Store } from '../store/store.js';
+import { CA_NAME, createCA } from '../daemon/pki.js';
 
 /**
  * Resources whose writes are the cluster's pulse, not progress: heartbeats, leases, events, and
@@ -46,7 +47,8 @@ export class ThrowawayCluster {
     this.store = new Store(':memory:', { durable: false, cold: [], maxChangeLog: 200_000 });
     this.reg = new Registry(this.store, this.clock);
     bootstrap(this.reg, nodes);
-    this.loop = new ControlLoop(this.reg, controlPlane(nodes));
+    // A throwaway CA: pods' token volumes need a kube-root-ca.crt, nobody verifies against it.
+    this.loop = new ControlLoop(this.reg, controlPlane(nodes, createCA(CA_NAME).certPem));
     this.unsubscribe = this.reg.subscribe((changes) => {
       if (!this.changed) this.changed = changes.some((c) => !PULSE.has(c.resource));
     });

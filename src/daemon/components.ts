@@ -19,12 +19,13 @@ import { ReplicaSetController } from '../controllers/replicaset.js';
 import { ServiceAccountController } from '../controllers/serviceaccount.js';
 import { ResourceQuotaController } from '../controllers/resource-quota.js';
 import { CustomResourceDefinitionController } from '../controllers/customresourcedefinition.js';
+import { RootCACertPublisher } from '../controllers/root-ca-cert-publisher.js';
 import { Kubelets } from '../kubelet/kubelet.js';
 import type { NodePool } from '../sim/node-pool.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
-/** A fresh set of control-plane components. */
-export function controlPlane(nodes: NodePool): Controller[] {
+/** A fresh set of control-plane components; `caPem` is the cluster CA's certificate. */
+export function controlPlane(nodes: NodePool, caPem: string): Controller[] {
   return [
     new Scheduler(),
     new DeploymentController(),
@@ -45,6 +46,7 @@ export function controlPlane(nodes: NodePool): Controller[] {
     new NamespaceController(),
     new GarbageCollector(),
     new ServiceAccountController(),
+    new RootCACertPublisher(caPem),
     new ResourceQuotaController(),
     new Kubelets(nodes),
   ];

@@ -12,6 +12,7 @@ import { acquireLock } from './lock.js';
 import { controlPlane } from './components.js';
 import { ControlLoop } from './loop.js';
 import { DEFAULT_NODES, type NodePool } from '../sim/node-pool.js';
+import { CA_NAME, loadOrCreateCA } from './pki.js';
 import { type DaemonInfo, kubeconfig, prepareStateDir, privateFile, statePaths, writePrivateFile } from '../state/state.js';
 
 /** How to run a daemon. */
@@ -94,7 +95,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }, 60_000);
     compactor.unref();
 
-    const loop = new ControlLoop(registry, controlPlane(nodes), log);
+    const ca = loadOrCreateCA(paths.caCert, paths.caKey, CA_NAME);
+    const loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem), log);
     loop.tick();
     const tickMs = opts.tickMs ?? 100;
     if (tickMs > 0) loop.start(tickMs);

@@ -14,6 +14,9 @@ export interface StatePaths {
   token: string;
   kubeconfig: string;
   log: string;
+  /** The cluster CA's certificate and key (pki.ts). */
+  caCert: string;
+  caKey: string;
 }
 
 /** The state dir from the environment: $MINIK_HOME, else ~/.minik. */
@@ -31,6 +34,8 @@ export function statePaths(home: string): StatePaths {
     token: path.join(home, 'token'),
     kubeconfig: path.join(home, 'kubeconfig'),
     log: path.join(home, 'daemon.log'),
+    caCert: path.join(home, 'ca.crt'),
+    caKey: path.join(home, 'ca.key'),
   };
 }
 

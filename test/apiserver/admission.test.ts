@@ -1,4 +1,4 @@
-// Admission plugins in process: Priority (a pod's priority from its PriorityClass).
+// Admission plugins in process: Priority, ServiceAccount (and the token volume), the chain, LimitRanger, ResourceQuota.
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/api/clock.js';
 import { resourceNamed } from '../../src/api/resources.js';
@@ -86,6 +86,63 @@ describe('ServiceAccount admission', () => {
     const reg = registry();
     const mirror = { ...pod('m', { serviceAccountName: 'nobody' }), metadata: { name: 'm', annotations: { 'kubernetes.io/config.mirror': 'x' } } };
     expect((reg.create(podsR, 'default', mirror) as Pod).spec.serviceAccountName).toBe('nobody');
+    expect((reg.create(podsR, 'default', { ...mirror, metadata: { ...mirror.metadata, name: 'm2' } }) as Pod).spec.volumes).toBeUndefined();
+  });
+
+  const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+  const tokenVolumes = (p: Pod) => (p.spec.volumes ?? []).filter((v) => v.name.startsWith('kube-api-access-'));
+
+  it('adds the projected token volume as v1.32 does, and mounts it read-only in every container', () => {
+    const reg = registry();
+    const p = reg.create(podsR, 'default', pod('a', { initContainers: [{ name: 'init', image: 'busybox' }], containers: [{ name: 'c', image: 'nginx' }, { name: 'd', image: 'nginx' }] })) as Pod;
+    const [v] = tokenVolumes(p);
+    expect(v.name).toMatch(/^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(v).toEqual({
+      name: v.name,
+      projected: {
+        defaultMode: 420,
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
+        ],
+      },
+    });
+    for (const c of [...p.spec.initContainers!, ...p.spec.containers]) expect(c.volumeMounts).toEqual([{ name: v.name, readOnly: true, mountPath: MOUNT }]);
+  });
+
+  // Whether a pod gets the token: the pod's automountServiceAccountToken, else its account's, else yes.
+  it.each([
+    { pod: undefined, account: undefined, mounted: true },
+    { pod: false, account: undefined, mounted: false },
+    { pod: undefined, account: false, mounted: false },
+    { pod: true, account: false, mounted: true },
+    { pod: false, account: true, mounted: false },
+    { pod: undefined, account: true, mounted: true },
+  ])('pod automount $pod, account automount $account: mounted $mounted', ({ pod: own, account, mounted }) => {
+    const reg = registry();
+    reg.create(saR, 'default', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' }, ...(account === undefined ? {} : { automountServiceAccountToken: account }) });
+    const p = reg.create(podsR, 'default', pod('a', { serviceAccountName: 'builder', ...(own === undefined ? {} : { automountServiceAccountToken: own }) })) as Pod;
+    expect(tokenVolumes(p).length).toBe(mounted ? 1 : 0);
+    expect(p.spec.containers[0].volumeMounts?.length ?? 0).toBe(mounted ? 1 : 0);
+  });
+
+  it('leaves a container that mounts something at the token path alone, and reuses a kube-api-access volume the pod has', () => {
+    const reg = registry();
+    const own = reg.create(podsR, 'default', pod('own', {
+      volumes: [{ name: 'mine', emptyDir: {} }],
+      containers: [{ name: 'c', image: 'nginx', volumeMounts: [{ name: 'mine', mountPath: MOUNT }] }, { name: 'd', image: 'nginx' }],
+    })) as Pod;
+    const [v] = tokenVolumes(own);
+    expect(own.spec.containers[0].volumeMounts).toEqual([{ name: 'mine', mountPath: MOUNT }]);
+    expect(own.spec.containers[1].volumeMounts).toEqual([{ name: v.name, readOnly: true, mountPath: MOUNT }]);
+    // Every container has its own mount there: no volume added.
+    const none = reg.create(podsR, 'default', pod('none', { volumes: [{ name: 'mine', emptyDir: {} }], containers: [{ name: 'c', image: 'nginx', volumeMounts: [{ name: 'mine', mountPath: MOUNT }] }] })) as Pod;
+    expect(tokenVolumes(none)).toEqual([]);
+    // A pod read back and created again keeps its volume (one, same name).
+    const again = reg.create(podsR, 'default', { ...own, metadata: { name: 'again' }, spec: { ...own.spec, containers: [{ name: 'c', image: 'nginx' }] } }) as Pod;
+    expect(tokenVolumes(again).map((x) => x.name)).toEqual([v.name]);
+    expect(again.spec.containers[0].volumeMounts).toEqual([{ name: v.name, readOnly: true, mountPath: MOUNT }]);
   });
 });
 

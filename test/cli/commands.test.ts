@@ -162,7 +162,7 @@ describe('get', () => {
   });
 
   it('supports -o name, yaml, json, custom-columns, --sort-by, --show-labels, -L and --no-headers', async () => {
-    expect((await cli(env.home, ['get', 'cm', '-o', 'name', '--sort-by', '.metadata.name'])).stdout).toBe('configmap/good\nconfigmap/good2\nconfigmap/typo\n');
+    expect((await cli(env.home, ['get', 'cm', '-o', 'name', '--sort-by', '.metadata.name'])).stdout).toBe('configmap/good\nconfigmap/good2\nconfigmap/kube-root-ca.crt\nconfigmap/typo\n');
     const y = await cli(env.home, ['get', 'cm', 'good', '-o', 'yaml']);
     expect(y.stdout).toMatch(/^apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    kubectl.kubernetes.io\/last-applied-configuration: \|\n/);
     const j = JSON.parse((await cli(env.home, ['get', 'cm', '-o', 'json'])).stdout);

@@ -11,6 +11,7 @@ import { controlPlane } from '../../src/daemon/components.js';
 import { ControlLoop } from '../../src/daemon/loop.js';
 import { DEFAULT_NODES } from '../../src/sim/node-pool.js';
 import { Store } from '../../src/store/store.js';
+import { TEST_CA } from '../cluster.js';
 
 const [podsR, deployR, rsR, cmR, eventsR, nodesR] = ['pods', 'deployments', 'replicasets', 'configmaps', 'events', 'nodes'].map((n) => resolveResource(n)[0]);
 let reg: Registry;
@@ -21,7 +22,7 @@ beforeEach(() => {
   clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
   reg = new Registry(new Store(':memory:'), clock);
   bootstrap(reg, DEFAULT_NODES);
-  loop = new ControlLoop(reg, controlPlane(DEFAULT_NODES));
+  loop = new ControlLoop(reg, controlPlane(DEFAULT_NODES, TEST_CA.certPem));
 });
 
 /** Moves the clock in 100 ms ticks, checking `each` after every tick. */

@@ -1,11 +1,14 @@
+import { X509Certificate } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/api/clock.js';
 import { resolveResource } from '../../src/api/resources.js';
-import type { KubeObject } from '../../src/api/types.js';
+import type { ConfigMap, KubeObject } from '../../src/api/types.js';
 import { Registry } from '../../src/apiserver/registry.js';
 import { GarbageCollector } from '../../src/controllers/garbage-collector.js';
 import { NamespaceController } from '../../src/controllers/namespace.js';
 import { ServiceAccountController } from '../../src/controllers/serviceaccount.js';
+import { RootCACertPublisher } from '../../src/controllers/root-ca-cert-publisher.js';
+import { TEST_CA } from '../cluster.js';
 import { bootstrap } from '../../src/daemon/bootstrap.js';
 import { ControlLoop } from '../../src/daemon/loop.js';
 import { Store } from '../../src/store/store.js';
@@ -141,6 +144,43 @@ describe('service account controller', () => {
     loop.tick();
     expect(reg.find(saR, 'fresh', 'default')).toBeDefined();
     expect(reg.list(saR, undefined).items).toHaveLength(5);
+  });
+});
+
+describe('root CA certificate publisher', () => {
+  const ca = TEST_CA.certPem;
+  const rootCA = (ns: string) => reg.find(cmR, ns, 'kube-root-ca.crt') as ConfigMap | undefined;
+
+  it('gives every active namespace a kube-root-ca.crt with the cluster CA, and puts it back when edited or deleted', () => {
+    const publish = new ControlLoop(reg, [new NamespaceController(), new RootCACertPublisher(ca)]);
+    publish.tick();
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) expect(rootCA(ns)!.data).toEqual({ 'ca.crt': ca });
+    const cert = new X509Certificate(rootCA('default')!.data!['ca.crt']);
+    expect([cert.ca, cert.subject, cert.verify(cert.publicKey)]).toEqual([true, 'CN=minikCA', true]);
+    expect(rootCA('default')!.metadata.annotations?.['kubernetes.io/description']).toMatch(/^Contains a CA bundle/);
+
+    reg.create(nsR, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fresh' } });
+    reg.patch(cmR, 'default', 'kube-root-ca.crt', 'merge', { data: { 'ca.crt': 'tampered', extra: 'x' }, binaryData: { b: 'AA==' } });
+    reg.delete(cmR, 'kube-public', 'kube-root-ca.crt');
+    publish.tick();
+    expect(rootCA('fresh')!.data).toEqual({ 'ca.crt': ca });
+    expect(rootCA('default')!.data).toEqual({ 'ca.crt': ca });
+    expect(rootCA('default')!.binaryData).toEqual({ b: 'AA==' }); // only data is the controller's
+    expect(rootCA('kube-public')!.data).toEqual({ 'ca.crt': ca });
+
+    // A terminating namespace gets none back; an immutable replacement is left as it is, the others still mended.
+    reg.delete(nsR, '', 'fresh');
+    reg.delete(cmR, 'kube-system', 'kube-root-ca.crt');
+    reg.create(cmR, 'kube-system', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt' }, immutable: true, data: { 'ca.crt': 'mine' } });
+    reg.delete(cmR, 'kube-node-lease', 'kube-root-ca.crt');
+    publish.tick();
+    expect(rootCA('kube-system')!.data).toEqual({ 'ca.crt': 'mine' });
+    expect(rootCA('kube-node-lease')!.data).toEqual({ 'ca.crt': ca });
+    clock.advance(1000);
+    publish.tick();
+    publish.tick();
+    expect(reg.find(nsR, '', 'fresh')).toBeUndefined();
+    expect(rootCA('fresh')).toBeUndefined();
   });
 });
 

@@ -240,7 +240,17 @@ describe('pods made from one template', () => {
     k.create({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } });
     k.run(1500);
     const [a, b] = k.list('pods');
-    expect(a.spec.containers).toBe(b.spec.containers); // one shared instance
+    // Each pod mounts its own token volume (kube-api-access-xxxxx): the rest of a container, and
+    // the volume's source, are one shared instance.
+    expect(a.spec.volumes[0].name).not.toBe(b.spec.volumes[0].name);
+    expect(a.spec.volumes[0].projected).toBe(b.spec.volumes[0].projected);
+    expect(a.spec.containers[0].resources).toBe(b.spec.containers[0].resources);
+    expect(a.spec.tolerations).toBe(b.spec.tolerations);
+    // Without the token, whole container lists are shared.
+    k.create({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'quiet' }, spec: { replicas: 2, selector: { matchLabels: { app: 'quiet' } }, template: { metadata: { labels: { app: 'quiet' } }, spec: { automountServiceAccountToken: false, containers: [{ name: 'c', image: 'nginx' }] } } } });
+    k.run(1500);
+    const [q1, q2] = k.list('pods').filter((p) => p.metadata.labels?.app === 'quiet');
+    expect(q1.spec.containers).toBe(q2.spec.containers);
     k.reg.patch(resolveResource('pods')[0], 'default', a.metadata.name!, 'strategic', { metadata: { labels: { extra: 'yes' } }, spec: { containers: [{ name: 'c', image: 'nginx:2' }] } });
     const b2 = k.get('pods', b.metadata.name!)!;
     expect(b2.metadata.labels).toEqual(b.metadata.labels);

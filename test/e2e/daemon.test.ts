@@ -1,5 +1,6 @@
 // The daemon as a real process: auto-start, one per state dir, token, kubeconfig, SIGTERM.
 import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,8 +44,8 @@ describe('the daemon', () => {
     expect(args.slice(1, 1 + DAEMON_NODE_FLAGS.length)).toEqual(DAEMON_NODE_FLAGS);
   });
 
-  it('keeps its token and kubeconfig private (mode 0600) and refuses requests without the token', async () => {
-    for (const f of ['token', 'kubeconfig']) expect(fs.statSync(path.join(home, f)).mode & 0o777).toBe(0o600);
+  it('keeps its token, kubeconfig and CA key private (mode 0600) and refuses requests without the token', async () => {
+    for (const f of ['token', 'kubeconfig', 'ca.key']) expect(fs.statSync(path.join(home, f)).mode & 0o777).toBe(0o600);
     const info = readDaemonInfo(home)!;
     const res = await fetch(`http://127.0.0.1:${info.port}/api/v1/namespaces`);
     expect(res.status).toBe(401);
@@ -66,7 +67,12 @@ describe('the daemon', () => {
     // The kernel lock went with the process: the state dir can be locked again at once.
     acquireLock(path.join(home, 'daemon.lock'))();
     expect(fs.readFileSync(path.join(home, 'daemon.log'), 'utf8')).toMatch(/received SIGTERM, shutting down\n.*minik daemon stopped/);
+    const caBefore = fs.readFileSync(path.join(home, 'ca.crt'), 'utf8');
     const r = await cliProcess(home, ['get', 'cm', 'persisted', '-o', 'jsonpath={.data.k}']);
     expect(r.stdout).toBe('v');
+    // The cluster CA is the same after the restart: what pods were given stays valid.
+    const published = await cliProcess(home, ['get', 'cm', 'kube-root-ca.crt', '-o', 'jsonpath={.data.ca\\.crt}']);
+    expect(published.stdout).toBe(caBefore);
+    expect(new X509Certificate(caBefore).ca).toBe(true);
   });
 });

@@ -86,13 +86,13 @@ describe('get -w', () => {
         check();
       });
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    await lines(2);
+    await lines(3); // the header, kube-root-ca.crt (every namespace has it) and w0
     await cliProcess(home, ['apply', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w1}\ndata: {a: b}\n' });
     await cliProcess(home, ['delete', 'cm', 'w0']);
-    const ls = await lines(4);
+    const ls = await lines(5);
     child.kill('SIGINT');
     expect(ls[0]).toMatch(/^NAME\s+DATA\s+AGE$/);
-    expect(ls.slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(['w0 0', 'w1 1', 'w0 0']);
+    expect(ls.slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(['kube-root-ca.crt 1', 'w0 0', 'w1 1', 'w0 0']);
   });
 });
 

@@ -134,6 +134,21 @@ export function describeVolumes(w: DescribeWriter, level: number, vols: Volume[]
       w.line(l, 'Type:', 'DownwardAPI (a volume populated by information about the pod)');
       w.line(l, 'Items:');
       for (const item of v.downwardAPI.items ?? []) w.line(l + 1, `${item.fieldRef?.fieldPath ?? item.resourceFieldRef?.resource ?? ''} -> ${item.path}`);
+    } else if (v.projected) {
+      w.line(l, 'Type:', 'Projected (a volume that contains injected data from multiple sources)');
+      // kubectl 1.32 prints the sources' `optional` pointers with %v: <nil> when unset (and an
+      // address when set, which no one can match: the value is printed instead).
+      const optional = (o: boolean | undefined) => (o === undefined ? '<nil>' : String(o));
+      for (const src of v.projected.sources ?? []) {
+        if (src.secret) {
+          w.line(l, 'SecretName:', src.secret.name);
+          w.line(l, 'SecretOptionalName:', optional(src.secret.optional));
+        } else if (src.downwardAPI) w.line(l, 'DownwardAPI:', 'true');
+        else if (src.configMap) {
+          w.line(l, 'ConfigMapName:', src.configMap.name);
+          w.line(l, 'ConfigMapOptional:', optional(src.configMap.optional));
+        } else if (src.serviceAccountToken) w.line(l, 'TokenExpirationSeconds:', String(src.serviceAccountToken.expirationSeconds ?? 3600));
+      }
     } else if (v.hostPath) {
       w.line(l, 'Type:', 'HostPath (bare host directory volume)');
       w.line(l, 'Path:', v.hostPath.path);
