@@ -95,6 +95,11 @@ describe('protobuf bodies', () => {
     expect(decoded).toEqual({ apiVersion, kind, ...(asDecoded(rest, String(kind)) as object) });
   });
 
+  it("keeps an IngressClass's parameters.apiGroup (the .proto names it aPIGroup; its JSON name is apiGroup)", () => {
+    const ic = { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'lb' }, spec: { controller: 'example.com/lb', parameters: { apiGroup: 'k8s.example.com', kind: 'IngressParameters', name: 'external-lb' } } };
+    expect((decodeProtobuf(encodeProtobuf(ic)) as typeof ic).spec.parameters).toEqual(ic.spec.parameters);
+  });
+
   it('decodes special types as their JSON forms', () => {
     const decoded = decodeProtobuf(
       encodeProtobuf({

@@ -313,7 +313,7 @@ export const MESSAGES: Record<string, Message> = {
   IngressPortStatus: { 1: ['port', 'int32'], 2: ['protocol', 'string'], 3: ['error', 'string'] },
   IngressClass: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'IngressClassSpec'] },
   IngressClassSpec: { 1: ['controller', 'string'], 2: ['parameters', 'IngressClassParametersReference'] },
-  IngressClassParametersReference: { 1: ['aPIGroup', 'string'], 2: ['kind', 'string'], 3: ['name', 'string'], 4: ['scope', 'string'], 5: ['namespace', 'string'] },
+  IngressClassParametersReference: { 1: ['apiGroup', 'string'], 2: ['kind', 'string'], 3: ['name', 'string'], 4: ['scope', 'string'], 5: ['namespace', 'string'] },
   NetworkPolicy: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'NetworkPolicySpec'] },
   NetworkPolicySpec: { 1: ['podSelector', 'LabelSelector'], 2: ['ingress', '[]NetworkPolicyIngressRule'], 3: ['egress', '[]NetworkPolicyEgressRule'], 4: ['policyTypes', '[]string'] },
   NetworkPolicyIngressRule: { 1: ['ports', '[]NetworkPolicyPort'], 2: ['from', '[]NetworkPolicyPeer'] },
