@@ -6,6 +6,10 @@
 // apply's patch from them (no fall back to /openapi/v2), validates with the `fieldValidation`
 // parameter and explains fields. A kind without a table entry is described from its decoding
 // schema and patched with JSON merge patches, as Kubernetes treats custom resources.
+// Descriptions of types and fields (what `kubectl explain` prints) come from
+// dist/openapi-descriptions.json, which the build makes from @kubernetes/client-node's models
+// (scripts/openapi-descriptions.mjs).
+import fs from 'node:fs';
 import { CONVERSIONS } from '../api/conversion.js';
 import { fieldPatchMeta } from '../api/patch-meta.js';
 import { MESSAGES, fieldsOf, messageName } from '../api/protobuf/messages.js';
@@ -46,6 +50,9 @@ function packageOf(group: string, version: string): string {
 }
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
+/** Every kind's apiVersion and kind fields, for custom kinds (built-in ones have their descriptions file's). */
+const API_VERSION = 'APIVersion defines the versioned schema of this representation of an object.';
+const KIND = 'Kind is a string value representing the REST resource this object represents.';
 const APIEXTENSIONS = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1';
 const META_TYPES = new Set(['ObjectMeta', 'OwnerReference', 'ManagedFieldsEntry', 'LabelSelector', 'LabelSelectorRequirement', 'Condition', 'DeleteOptions', 'Preconditions']);
 
@@ -106,6 +113,40 @@ function componentName(message: string): string {
 
 const ref = (name: string): Json => ({ allOf: [{ $ref: `#/components/schemas/${name}` }] });
 
+interface Described {
+  description?: string;
+  properties: Record<string, string>;
+  required?: string[];
+  /** Fields the source does not have: newer than the API served (the wire-format table has them). */
+  absent?: string[];
+}
+
+/** The file the build writes; from src/apiserver or dist/apiserver alike it is ../../dist/. */
+const DESCRIPTIONS = new URL('../../dist/openapi-descriptions.json', import.meta.url);
+let descriptions: Record<string, Described> | undefined;
+
+/** A component's descriptions (read on first use; none when the build made no file). */
+function described(component: string): Described | undefined {
+  if (!descriptions) {
+    try {
+      descriptions = JSON.parse(fs.readFileSync(DESCRIPTIONS, 'utf8')) as Record<string, Described>;
+    } catch {
+      descriptions = {};
+    }
+  }
+  return descriptions[component];
+}
+
+const withDescription = (description: string | undefined): Json => (description ? { description } : {});
+
+/** The description of a field's type (of its items' for a list or map): a message's or a special type's. */
+function typeDescription(type: string): string | undefined {
+  const t = type.replace(/^(\[\]|map:)/, '');
+  const special = SPECIAL[t];
+  if (special) return special[1].description as string | undefined;
+  return MESSAGES[t] ? described(componentName(t))?.description : undefined;
+}
+
 /** Builds the components of one document: each message reached, once. */
 class Components {
   readonly schemas: Record<string, Json> = {};
@@ -129,17 +170,24 @@ class Components {
     const name = componentName(message);
     if (this.schemas[name]) return name;
     const properties: Record<string, Json> = {};
-    const schema: Json = { type: 'object', description: `${message.slice(message.lastIndexOf('.') + 1)} (served by minik).`, properties };
+    const d = described(name);
+    // A type's description goes on the fields of that type (the source has none of their own),
+    // not on the type too: kubectl explain prints a field's and its type's one after the other.
+    // Kinds keep theirs (kindSchema below).
+    const schema: Json = { type: 'object', properties, ...(d?.required ? { required: d.required } : {}) };
     this.schemas[name] = schema;
-    this.addFields(message, properties);
+    this.addFields(message, properties, d);
     return name;
   }
 
   /** The fields of `message` (embedded messages' included) as properties, with their patch metadata. */
-  private addFields(message: string, properties: Record<string, Json>): void {
+  private addFields(message: string, properties: Record<string, Json>, d: Described | undefined): void {
     for (const [json, type] of fieldsOf(MESSAGES[message])) {
+      if (d?.absent?.includes(json)) continue;
       const meta = fieldPatchMeta(message, json);
       properties[json] = {
+        // A field of a message type has no description of its own in the source: its type's.
+        ...withDescription(d?.properties[json] ?? typeDescription(type)),
         ...this.typeSchema(type),
         ...(meta.mergeKey ? { 'x-kubernetes-patch-merge-key': meta.mergeKey } : {}),
         ...(meta.strategy ? { 'x-kubernetes-patch-strategy': meta.strategy } : {}),
@@ -230,8 +278,8 @@ function customDocument(rs: ResourceInfo[]): object {
     components.schemas[name] = {
       ...schema,
       properties: {
-        apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
-        kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+        apiVersion: { type: 'string', description: API_VERSION },
+        kind: { type: 'string', description: KIND },
         ...props,
         metadata: { ...metaRef, description: 'Standard object\'s metadata.' },
       },
@@ -271,16 +319,17 @@ export function openapiV3GroupVersion(path: string, cat: ResourceCatalog = BUILT
         name = components.message(message);
         const schema = components.schemas[name];
         const props = schema.properties as Record<string, Json>;
+        const d = described(name);
         components.schemas[name] = {
+          ...withDescription(d?.description),
           ...schema,
-          description: `${s.kind} (${groupVersion(s)}), served by minik.`,
-          properties: { apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' }, kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' }, ...props },
+          properties: { apiVersion: { ...withDescription(d?.properties.apiVersion ?? API_VERSION), type: 'string' }, kind: { ...withDescription(d?.properties.kind ?? KIND), type: 'string' }, ...props },
           'x-kubernetes-group-version-kind': gvk,
         };
       } else {
         name = `${packageOf(s.group, s.version)}.${s.kind}`;
         const decoding = SCHEMAS[s.kind];
-        components.schemas[name] = { ...(decoding ? fromSchema(decoding) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }), description: `${s.kind} (${groupVersion(s)}), served by minik.`, 'x-kubernetes-group-version-kind': gvk };
+        components.schemas[name] = { ...withDescription(described(name)?.description), ...(decoding ? fromSchema(decoding) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }), 'x-kubernetes-group-version-kind': gvk };
       }
       Object.assign(allPaths, paths(s, name, message !== undefined));
     }

@@ -22,6 +22,7 @@ import { registerPatch } from './commands/patch.js';
 import { registerRun } from './commands/run.js';
 import { registerExpose } from './commands/expose.js';
 import { registerEvents } from './commands/events.js';
+import { registerExplain } from './commands/explain.js';
 import { registerSet } from './commands/set-image.js';
 import { registerWait } from './commands/wait.js';
 import { Context, loadColors } from './context.js';
@@ -69,6 +70,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerRun(program, ctx, done);
   registerExpose(program, ctx, done);
   registerEvents(program, ctx, done);
+  registerExplain(program, ctx, done);
   registerRollout(program, ctx, done);
   registerSet(program, ctx, done);
   registerWait(program, ctx, done);

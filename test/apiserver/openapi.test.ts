@@ -57,7 +57,32 @@ describe('openapi v3', () => {
   it('describes the versions served by conversion too (autoscaling/v1 HorizontalPodAutoscalers)', () => {
     expect(Object.keys((openapiV3Index() as Json).paths)).toContain('apis/autoscaling/v1');
     const doc = openapiV3GroupVersion('apis/autoscaling/v1') as Json;
-    expect(doc.components.schemas['io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec'].properties.targetCPUUtilizationPercentage).toEqual({ type: 'integer', format: 'int32' });
+    expect(doc.components.schemas['io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec'].properties.targetCPUUtilizationPercentage).toMatchObject({ type: 'integer', format: 'int32', description: expect.stringMatching(/^targetCPUUtilizationPercentage is the target average CPU utilization/) });
+  });
+
+  it("carries Kubernetes' descriptions of types and fields (what kubectl explain prints), no placeholders", () => {
+    const text = JSON.stringify([openapiV3GroupVersion('api/v1'), openapiV3GroupVersion('apis/apps/v1'), openapiV3GroupVersion('apis/batch/v1')]);
+    expect(text).not.toMatch(/served by minik|no description/);
+    const schemas = (openapiV3GroupVersion('apis/apps/v1') as Json).components.schemas;
+    expect(schemas['io.k8s.api.apps.v1.Deployment'].description).toBe('Deployment enables declarative updates for Pods and ReplicaSets.');
+    expect(schemas['io.k8s.api.apps.v1.DeploymentSpec'].properties.replicas.description).toMatch(/^Number of desired pods\./);
+    expect(schemas['io.k8s.api.apps.v1.Deployment'].properties.kind.description).toMatch(/^Kind is a string value representing the REST resource/);
+    const core = (openapiV3GroupVersion('api/v1') as Json).components.schemas;
+    expect(core['io.k8s.api.core.v1.Container'].properties.image.description).toMatch(/^Container image name\./);
+    expect(core['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'].properties.labels.description).toMatch(/^Map of string keys and values that can be used to organize and categorize/);
+    // A field of another type has that type's description (kinds keep theirs, other types give
+    // theirs to their fields); required fields are listed.
+    expect(schemas['io.k8s.api.apps.v1.DeploymentSpec'].properties.selector.description).toMatch(/^A label selector is a label query over a set of resources\./);
+    expect(schemas['io.k8s.api.apps.v1.DeploymentSpec'].description).toBeUndefined();
+    expect(schemas['io.k8s.api.apps.v1.DeploymentSpec'].required).toEqual(['selector', 'template']);
+    expect(core['io.k8s.api.core.v1.Container'].required).toEqual(['name']);
+    // Fields newer than the API served are not described (the wire-format table has them).
+    expect(core['io.k8s.api.core.v1.PodSpec'].properties.hostnameOverride).toBeUndefined();
+    // Every field of the commonest types has one.
+    for (const t of ['io.k8s.api.core.v1.PodSpec', 'io.k8s.api.core.v1.Container', 'io.k8s.api.core.v1.ServiceSpec']) {
+      const missing = Object.entries(core[t].properties as Record<string, Json>).filter(([, p]) => !p.description).map(([k]) => k);
+      expect({ t, missing }).toEqual({ t, missing: [] });
+    }
   });
 
   it('leaves atomic lists without a strategy (tolerations)', () => {

@@ -110,7 +110,7 @@ describe('CustomResourceDefinitions end to end', () => {
 
   it.skipIf(!KUBECTL)('real kubectl sees the same: get (byte for byte), explain, scale, and the same refusals', async () => {
     const mask = (s: string) => s.replace(/\b\d+(s|m\d*s?)\b/g, '<age>');
-    for (const args of [['get', 'crontabs'], ['get', 'ct', '-o', 'wide'], ['get', 'crd'], ['describe', 'ct', 'nightly']]) {
+    for (const args of [['get', 'crontabs'], ['get', 'ct', '-o', 'wide'], ['get', 'crd'], ['describe', 'ct', 'nightly'], ['explain', 'crontab.spec'], ['explain', 'ct', '--recursive']]) {
       const [k, m] = await Promise.all([kubectl(args), minikctl(args)]);
       expect(mask(m.stdout), args.join(' ')).toBe(mask(k.stdout));
     }

@@ -244,6 +244,36 @@ items:
     return expectSameAsKubectl(args[1] === 'token' ? args : [...args.slice(0, at), '--dry-run=client', '-o', 'yaml', ...args.slice(at)]);
   });
 
+  it("explains built-in kinds with Kubernetes' descriptions and required fields", async () => {
+    const spec = await kubectl(['explain', 'deployment.spec']);
+    expect(spec.code).toBe(0);
+    expect(spec.stdout).toMatch(/^GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: spec <DeploymentSpec>\n/);
+    expect(spec.stdout).toMatch(/DESCRIPTION:\n    DeploymentSpec is the specification of the desired behavior of the\n    Deployment\./);
+    expect(spec.stdout).toMatch(/  replicas\t<integer>\n    Number of desired pods\./);
+    expect(spec.stdout).toMatch(/  selector\t<LabelSelector> -required-\n    A label selector is a label query over a set of resources\./);
+    expect(spec.stdout).not.toContain('<no description>');
+  });
+
+  // minikctl explain reads the same documents and lays them out as kubectl 1.32 does, byte for
+  // byte: kinds, fields through lists and maps, --recursive, --api-version, and the errors.
+  it.each([
+    'deployment',
+    'deployments.apps.spec.template.spec.containers.resources',
+    'pods --recursive',
+    'svc.spec',
+    'cronjob.spec.jobTemplate',
+    'cm.data',
+    'hpa --api-version=autoscaling/v1',
+    'crd.spec.versions.schema --recursive',
+    'pod.spec.nope',
+    'nope',
+    'deploy --api-version=v1',
+    'hpa --api-version=autoscaling/v3',
+    'a b',
+  ])('explain %s: what kubectl prints', async (args) => {
+    await expectSameAsKubectl(['explain', ...args.split(' ')]);
+  });
+
   it('scales, labels, annotates and deletes', async () => {
     expect((await kubectl(['scale', 'deploy', 'kweb', '--replicas=1'])).stdout).toBe('deployment.apps/kweb scaled\n');
     expect((await kubectl(['label', 'pod', 'kpod', 'tier=fe'])).stdout).toBe('pod/kpod labeled\n');
