@@ -1,11 +1,13 @@
 // What every command gets: the IO streams, the state dir, the namespace, colour, and the API
 // client (connected on first use, starting the daemon if needed).
+import fs from 'node:fs';
+import path from 'node:path';
 import { catalogWith } from '../api/custom-resources.js';
 import { BUILTIN, type ResourceCatalog } from '../api/resources.js';
 import type { CustomResourceDefinition, KubeList } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import { connect } from '../client/connect.js';
-import { stateHome } from '../state/state.js';
+import { stateHome, statePaths } from '../state/state.js';
 import { type Colors, plain } from '../printers/colors.js';
 import type { IO } from './io.js';
 
@@ -35,6 +37,43 @@ export class Context {
     readonly noColor = false,
     readonly home: string = stateHome(io.env),
   ) {}
+
+  private namespacePromise?: Promise<string>;
+
+  /**
+   * The namespace a command works in without -n: the current context's in minik's kubeconfig
+   * (`minikctl config set-context --current --namespace=dev`, or kubectl's), else `default`.
+   * Parsing YAML costs more than the rest of a command's start-up, so what a kubeconfig of this
+   * size and time said is remembered in the state dir.
+   */
+  defaultNamespace(): Promise<string> {
+    this.namespacePromise ??= (async () => {
+      const file = statePaths(this.home).kubeconfig;
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(file);
+      } catch {
+        return 'default';
+      }
+      const stamp = `${stat.size}:${stat.mtimeMs}`;
+      const memo = path.join(this.home, 'kubeconfig.namespace');
+      try {
+        const [seen, ns] = fs.readFileSync(memo, 'utf8').split('\n');
+        if (seen === stamp && ns) return ns;
+      } catch {
+        // read below
+      }
+      const { currentNamespace } = await import('../state/kubeconfig.js');
+      const ns = currentNamespace(file);
+      try {
+        fs.writeFileSync(memo, `${stamp}\n${ns}\n`);
+      } catch {
+        // a read-only state dir: parsed again next time
+      }
+      return ns;
+    })();
+    return this.namespacePromise;
+  }
 
   /** The API client; the daemon is started (and that noted on stderr) if it is not running. */
   client(): Promise<Client> {

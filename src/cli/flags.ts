@@ -1,5 +1,6 @@
 // Flags and helpers several commands share (-n/-A, the namespace in effect, repeatable flags).
 import type { Command } from 'commander';
+import type { Context } from './context.js';
 
 /** Adds -n/--namespace and -A/--all-namespaces. */
 export function namespaceOptions(cmd: Command, allNamespaces = true): Command {
@@ -8,9 +9,9 @@ export function namespaceOptions(cmd: Command, allNamespaces = true): Command {
   return cmd;
 }
 
-/** The namespace a command works in: -n, else `default`. */
-export function resolveNamespace(opts: { namespace?: string }): string {
-  return opts.namespace || 'default';
+/** The namespace a command works in: -n, else the current kubeconfig context's, else `default`. */
+export async function resolveNamespace(ctx: Context, opts: { namespace?: string }): Promise<string> {
+  return opts.namespace || (await ctx.defaultNamespace());
 }
 
 /** Collects repeated -f values. */

@@ -23,6 +23,7 @@ import { registerRun } from './commands/run.js';
 import { registerExpose } from './commands/expose.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
+import { registerConfig } from './commands/config.js';
 import { registerSet } from './commands/set-image.js';
 import { registerWait } from './commands/wait.js';
 import { Context, loadColors } from './context.js';
@@ -79,6 +80,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerTop(program, ctx, done);
   registerAutoscale(program, ctx, done);
   registerInfo(program, ctx, done);
+  registerConfig(program, ctx, done);
   registerDaemon(program, ctx, done);
   // Every command, at every level (`create secret tls`), throws instead of exiting, and writes through io.
   const quiet = (cmds: readonly Command[]): void => {

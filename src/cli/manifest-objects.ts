@@ -56,7 +56,7 @@ export async function resolveManifests(ctx: Context, opts: FileOptions): Promise
         errors.push(`error: the namespace from the provided object "${o.metadata.namespace}" does not match the namespace "${opts.namespace}". You must pass '--namespace=${o.metadata.namespace}' to perform this operation.`);
         continue;
       }
-      namespace = o.metadata.namespace || opts.namespace || 'default';
+      namespace = o.metadata.namespace || opts.namespace || (await ctx.defaultNamespace());
       o.metadata.namespace = namespace;
     }
     objects.push({ ...m, object: o, r, namespace, name });

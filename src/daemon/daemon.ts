@@ -13,7 +13,8 @@ import { controlPlane } from './components.js';
 import { ControlLoop } from './loop.js';
 import { DEFAULT_NODES, type NodePool } from '../sim/node-pool.js';
 import { CA_NAME, loadOrCreateCA } from './pki.js';
-import { type DaemonInfo, kubeconfig, prepareStateDir, privateFile, statePaths, writePrivateFile } from '../state/state.js';
+import { type DaemonInfo, prepareStateDir, privateFile, statePaths, writePrivateFile } from '../state/state.js';
+import { type KubeConfig, readKubeconfig, withMinikEntries, writeKubeconfig } from '../state/kubeconfig.js';
 
 /** How to run a daemon. */
 export interface DaemonOptions {
@@ -81,7 +82,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const token = readOrCreateToken(paths.token);
     const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined, errorLog: log });
     const port = await server.listen(opts.port ?? 0);
-    writePrivateFile(paths.kubeconfig, kubeconfig(port, token));
+    let existing: KubeConfig | undefined;
+    try {
+      existing = readKubeconfig(paths.kubeconfig);
+    } catch {
+      existing = undefined; // not a kubeconfig: written anew
+    }
+    writeKubeconfig(paths.kubeconfig, withMinikEntries(existing, port, token));
     const info: DaemonInfo = { pid: process.pid, port, startedAt: new Date(clock.now()).toISOString() };
     writePrivateFile(paths.daemon, JSON.stringify(info) + '\n');
     log(`minik daemon listening on 127.0.0.1:${port} (pid ${process.pid}, state ${paths.home})`);

@@ -46,35 +46,6 @@ export interface DaemonInfo {
   startedAt: string;
 }
 
-/** The kubeconfig real clients use to reach the daemon. */
-export function kubeconfig(port: number, token: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- cluster:',
-    // @kubernetes/client-node refuses plain HTTP unless told to skip TLS checks (kubectl ignores
-    // this over HTTP); the daemon listens on 127.0.0.1 only.
-    '    insecure-skip-tls-verify: true',
-    // client-go sends no bearer token over plain HTTP; the token rides in the URL path instead.
-    `    server: http://127.0.0.1:${port}/t/${token}`,
-    '  name: minik',
-    'contexts:',
-    '- context:',
-    '    cluster: minik',
-    '    namespace: default',
-    '    user: minik',
-    '  name: minik',
-    'current-context: minik',
-    'preferences: {}',
-    'users:',
-    '- name: minik',
-    '  user:',
-    `    token: ${token}`,
-    '',
-  ].join('\n');
-}
-
 /** True when a process with this pid exists and has not exited (a zombie counts as gone). */
 export function processAlive(pid: number): boolean {
   try {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, fastDaemonForSuite } from '../helpers.js';
 import { lastSeenCell } from '../../src/cli/commands/events.js';
+import { run as runCli } from '../../src/cli/main.js';
 
 const suite = fastDaemonForSuite(beforeAll, afterAll);
 
@@ -115,7 +116,24 @@ describe('progress deadline', () => {
     await cli(suite.env.home, ['apply', '-f', '-'], DEPLOY.replace('name: web', 'name: stuck').replace(/app: web/g, 'app: stuck').replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 10').replace('image: "nginx:1.27"', 'image: "nginx:1.27", resources: {requests: {cpu: "64"}}'));
     const r = await cli(suite.env.home, ['rollout', 'status', 'deploy/stuck', '--timeout=60s']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: deployment "stuck" exceeded its progress deadline\n');
+    // kubectl's error, then why: what the deployment's pods lack.
+    expect(r.stderr).toMatch(/^error: deployment "stuck" exceeded its progress deadline\n0\/1 pods ready; stuck-[a-z0-9]+-[a-z0-9]{5} Pending: 0\/3 nodes are available: 3 Insufficient cpu\./);
+  });
+
+  it('on a terminal, rollout status and wait say what they are still waiting for; in a pipe, nothing more than kubectl', async () => {
+    const run = async (args: string[], tty: boolean) => {
+      let stderr = '';
+      const io = { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s), isTTY: tty }, readStdin: async () => '', env: { MINIK_HOME: suite.env.home, NO_COLOR: '1' } };
+      const code = await runCli(args, io);
+      return { code, stderr };
+    };
+    await cli(suite.env.home, ['apply', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers: [{name: app, image: nginx, resources: {requests: {cpu: "64"}}}]\n');
+    const waited = await run(['wait', '--for=condition=Ready', 'pod/big', '--timeout=2s'], true);
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toMatch(/^big Pending: 0\/3 nodes are available: 3 Insufficient cpu\..*\nerror: timed out waiting for the condition on pods\/big\n$/s);
+    expect((await run(['wait', '--for=condition=Ready', 'pod/big', '--timeout=2s'], false)).stderr).toBe('error: timed out waiting for the condition on pods/big\n');
+    const rollout = await run(['rollout', 'status', 'deploy/web', '--timeout=2s'], true);
+    expect(rollout.code).toBe(0);
   });
 });
 

@@ -22,7 +22,7 @@ export async function runAutoscale(ctx: Context, args: string[], opts: Autoscale
   if (opts.max === undefined || !Number.isInteger(max) || max < 1) throw new CliError('error: --max=MAXPODS is required and must be at least 1, max: ' + (opts.max ?? '-1'));
   const min = opts.min !== undefined ? Number(opts.min) : undefined;
   if (min !== undefined && min > max) throw new CliError(`error: --max=MAXPODS must be larger or equal to --min=MINPODS, max: ${max}, min: ${min}`);
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const hpaR = resourceNamed('horizontalpodautoscalers');
   const client = await ctx.client();
   let exit = 0;

@@ -58,7 +58,7 @@ export async function runClusterInfoDump(ctx: Context, opts: DumpOptions): Promi
   let namespaces: string[];
   if (opts.allNamespaces) namespaces = (await list('namespaces')).items.map((n) => n.metadata.name!);
   else if (opts.namespaces) namespaces = opts.namespaces.split(',').filter(Boolean);
-  else namespaces = ['kube-system', resolveNamespace(opts)];
+  else namespaces = ['kube-system', await resolveNamespace(ctx, opts)];
   for (const ns of namespaces) {
     let pods: Pod[] = [];
     for (const [plural, file] of PER_NAMESPACE) {

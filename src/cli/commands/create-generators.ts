@@ -53,7 +53,7 @@ const CREATE: Creation = { verb: 'created', fieldManager: 'kubectl-create' };
 
 export async function createObject(ctx: Context, obj: KubeObject, opts: GeneratorOptions, how: Creation = CREATE): Promise<number> {
   const r = resolveResource(obj.kind!)[0];
-  const ns = r.namespaced ? resolveNamespace(opts) : undefined;
+  const ns = r.namespaced ? await resolveNamespace(ctx, opts) : undefined;
   // As kubectl's generators: the namespace is written into the object only when -n names one.
   if (ns && opts.namespace) obj.metadata.namespace = ns;
   const fmt = opts.output ? await preparePrinter(opts.output) : undefined;
@@ -107,7 +107,7 @@ export async function runCreateJob(ctx: Context, name: string, command: string[]
     const cjR = resourceNamed('cronjobs');
     let cj: CronJob;
     try {
-      cj = (await client.get<CronJob>(resourcePath(cjR, resolveNamespace(opts), cjName))).body;
+      cj = (await client.get<CronJob>(resourcePath(cjR, await resolveNamespace(ctx, opts), cjName))).body;
     } catch (e) {
       ctx.err(formatError(e));
       return 1;
@@ -185,7 +185,7 @@ export async function runCreateToken(ctx: Context, name: string, opts: Generator
   try {
     const client = await ctx.client();
     const saR = resourceNamed('serviceaccounts');
-    const res = await client.request('POST', `${resourcePath(saR, resolveNamespace(opts), name)}/token`, { body: request });
+    const res = await client.request('POST', `${resourcePath(saR, await resolveNamespace(ctx, opts), name)}/token`, { body: request });
     const answered = res.body as KubeObject & { status?: { token?: string } };
     ctx.out(fmt && fmt.kind !== 'table' ? renderObjects(fmt, [{ r: saR, o: answered }], true) : `${answered.status?.token ?? ''}\n`);
     return 0;

@@ -111,7 +111,7 @@ export async function runDelete(ctx: Context, args: string[], opts: DeleteOption
     return exit;
   }
   const requests = await parseResourceArgs(ctx, args, 'delete');
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   const targets: Target[] = [];
   for (const q of requests) {

@@ -65,7 +65,7 @@ async function eventsFor(client: Client, o: KubeObject): Promise<Event[]> {
 /** Runs `describe`; returns the exit code. */
 export async function runDescribe(ctx: Context, args: string[], opts: DescribeOptions): Promise<number> {
   const requests = await parseResourceArgs(ctx, args, 'describe');
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   const objects: KubeObject[] = [];
   let exit = 0;

@@ -41,7 +41,7 @@ export function lastSeenCell(e: Event, now: number): string {
 export async function runEvents(ctx: Context, opts: EventsOptions): Promise<number> {
   const types = opts.types ? opts.types.split(',').map((t) => t.trim()) : [];
   for (const t of types) if (!TYPES.some((x) => x.toLowerCase() === t.toLowerCase())) throw new CliError('error: valid --types are Normal or Warning');
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const fieldSelector: string[] = [];
   if (opts.for) {
     const [q] = await parseResourceArgs(ctx, [opts.for], 'events');

@@ -95,7 +95,7 @@ export async function runExpose(ctx: Context, args: string[], opts: ExposeOption
   const [q] = await parseResourceArgs(ctx, args, 'expose');
   if (!q || q.names.length === 0) throw new CliError('error: You must provide the name of the resource to expose');
   if (!EXPOSABLE.has(q.r.kind)) throw new CliError(`error: cannot expose a ${q.r.kind}`);
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   let exit = 0;
   for (const name of q.names) {

@@ -70,7 +70,7 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
   const fmt = await preparePrinter(opts.output);
   if (opts.filename?.length) return getFromFiles(ctx, args, opts, fmt);
   const requests: ResourceRequest[] = await parseResourceArgs(ctx, args, 'get');
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const byName = requests.some((q) => q.names.length > 0);
   if (byName && opts.allNamespaces) {
     // kubectl: a name with --all-namespaces is an error.
@@ -111,7 +111,7 @@ async function getFromFiles(ctx: Context, args: string[], opts: GetOptions, fmt:
   }
   // One request per object: by name, so several objects print their kinds, one alone does not.
   const requests: ResourceRequest[] = objects.map((o) => ({ r: o.r, names: [o.name] }));
-  print(ctx, fmt, fetched, requests, resolveNamespace(opts), opts, now);
+  print(ctx, fmt, fetched, requests, await resolveNamespace(ctx, opts), opts, now);
   for (const f of failures) ctx.err(f);
   return failures.length ? 1 : 0;
 }

@@ -1,8 +1,6 @@
-// `version`, `cluster-info`, `api-resources` and `config view`: what the cluster is and how to reach it.
-import fs from 'node:fs';
+// `version`, `cluster-info`, `api-resources` and `api-versions`: what the cluster is and what it serves.
 import type { Command } from 'commander';
 import { type ResourceInfo, groupVersion, versionPriority } from '../../api/resources.js';
-import { statePaths } from '../../state/state.js';
 import { tabulate } from '../../printers/tabwriter.js';
 import { toJson } from '../../printers/json.js';
 import { type Context, loadColors } from '../context.js';
@@ -78,20 +76,7 @@ async function runApiResources(ctx: Context, opts: { output?: string; namespaced
   return 0;
 }
 
-function runConfigView(ctx: Context, opts: { raw?: boolean }): number {
-  const file = statePaths(ctx.home).kubeconfig;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new CliError(`error: no kubeconfig yet at ${file}: the daemon writes it when it starts (minikctl daemon start)`);
-  }
-  if (!opts.raw) text = text.replace(/(token: ).*/, '$1REDACTED').replace(/(\/t\/)[^\s/]+/, '$1REDACTED');
-  ctx.out(text);
-  return 0;
-}
-
-/** Registers `version`, `cluster-info`, `api-resources` and `config view`. */
+/** Registers `version`, `cluster-info`, `api-resources` and `api-versions`. */
 export function registerInfo(program: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
   program
     .command('version')
@@ -127,10 +112,4 @@ export function registerInfo(program: Command, ctx: () => Context, done: (p: Pro
     .option('--api-group <group>', 'Limit to resources in the specified API group ("" for core)')
     .option('--no-headers', 'Do not print headers')
     .action((o) => done(Promise.resolve(runApiResources(ctx(), { ...o, noHeaders: o.headers === false }))));
-  const config = program.command('config').description('Show the kubeconfig that real clients use to reach minik');
-  config
-    .command('view')
-    .description('Display the kubeconfig (secrets redacted unless --raw)')
-    .option('--raw', 'Display raw byte data and secrets')
-    .action((o) => done(Promise.resolve(runConfigView(ctx(), o))));
 }

@@ -41,7 +41,7 @@ export async function runMetadata(ctx: Context, field: Field, args: string[], op
   const { resources, set, remove } = splitChanges(args);
   if (Object.keys(set).length === 0 && remove.length === 0) throw new CliError(`error: at least one ${field === 'labels' ? 'label' : 'annotation'} update is required`);
   const requests = await parseResourceArgs(ctx, resources, field === 'labels' ? 'label' : 'annotate');
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   let exit = 0;
   for (const q of requests) {

@@ -26,7 +26,7 @@ interface LogsOptions {
 
 /** Runs `logs`; returns the exit code. */
 export async function runLogs(ctx: Context, args: string[], opts: LogsOptions): Promise<number> {
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   let pods: Pod[] = [];
   if (opts.selector) {

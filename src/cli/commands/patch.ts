@@ -82,7 +82,7 @@ export async function runPatch(ctx: Context, args: string[], opts: PatchOptions)
   const dryRun = opts.dryRun ?? 'none';
   if (!['none', 'client', 'server'].includes(dryRun)) throw new CliError(`error: Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
   const fmt = await preparePrinter(opts.output);
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
 
   const targets: { r: ResourceInfo; namespace: string; name: string; local?: KubeObject }[] = [];
   const errors: string[] = [];

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { rfc3339 } from '../../api/duration.js';
 import { selectorString } from '../../api/labels.js';
+import { progressOf, withProgress } from '../progress.js';
 import { type ResourceInfo, qualifiedPlural, qualifiedSingular, resourceNamed } from '../../api/resources.js';
 import type { KubeObject, ControllerRevision, DaemonSet, DaemonSetStatus, Deployment, DeploymentStatus, KubeList, PodTemplateSpec, ReplicaSet, StatefulSet, StatefulSetStatus } from '../../api/types.js';
 
@@ -106,7 +107,7 @@ async function target(ctx: Context, args: string[], opts: RolloutOptions): Promi
   const [q] = await parseResourceArgs(ctx, args, 'rollout');
   if (!q || q.names.length !== 1) throw new CliError('error: required resource not specified');
   rolloutSupported(q.r);
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   // rolloutSupported: a Deployment, DaemonSet or StatefulSet.
   const d = (await client.get(resourcePath(q.r, ns, q.names[0]))).body as Workload;
@@ -146,16 +147,19 @@ async function watchStatus(ctx: Context, client: Client, r: ResourceInfo, ns: st
     last = s.message;
     return s.done || opts.watch === false;
   };
-  if (show(d)) return failed ? fail(ctx, d) : 0;
+  if (show(d)) return failed ? fail(ctx, client, r, ns, d) : 0;
   const deadline = opts.timeout && opts.timeout !== '0s' && opts.timeout !== '0' ? Date.now() + parseDuration(opts.timeout) : undefined;
-  const ok = await waitFor(client, r, ns, name, (o) => !o || show(o as Workload), deadline);
-  if (failed) return fail(ctx, d);
+  const ok = await withProgress(ctx, () => progressOf(client, r, ns, name), waitFor(client, r, ns, name, (o) => !o || show(o as Workload), deadline));
+  if (failed) return fail(ctx, client, r, ns, d);
   if (!ok) throw new CliError('error: timed out waiting for the condition');
   return 0;
 }
 
-function fail(ctx: Context, d: Workload): number {
+/** kubectl's error for a rollout past its deadline, then what its pods lack (why it is stuck). */
+async function fail(ctx: Context, client: Client, r: ResourceInfo, ns: string, d: Workload): Promise<number> {
   ctx.err(`error: deployment "${d.metadata.name}" exceeded its progress deadline`);
+  const why = await progressOf(client, r, ns, d.metadata.name!).catch(() => undefined);
+  if (why) ctx.err(why);
   return 1;
 }
 

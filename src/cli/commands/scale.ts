@@ -18,7 +18,7 @@ interface ScaleOptions {
 export async function runScale(ctx: Context, args: string[], opts: ScaleOptions): Promise<number> {
   if (opts.replicas === undefined || !/^\d+$/.test(opts.replicas)) throw new CliError('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   const replicas = Number(opts.replicas);
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   let exit = 0;
   for (const q of await parseResourceArgs(ctx, args, 'scale')) {

@@ -106,7 +106,7 @@ export async function runSetEnv(ctx: Context, args: string[], opts: SetEnvOption
   if (resources.length === 0) throw new CliError('error: one or more resources must be specified as <resource> <name> or <resource>/<name>');
   if (opts.keys && !opts.from) throw new CliError('error: when specifying --keys, a configmap or secret must be provided with --from');
   const { set, remove } = parseEnv([...(opts.env ?? []), ...envArgs]);
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const prefix = opts.prefix ?? '';
   if (opts.from) set.push(...(await fromSource(ctx, ns, opts.from, (opts.keys ?? '').split(',').filter(Boolean), prefix)));
   else if (prefix) for (const e of set) e.name = prefix + e.name;

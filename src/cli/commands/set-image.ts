@@ -17,7 +17,7 @@ export async function runSetImage(ctx: Context, args: string[], opts: { namespac
   const images = Object.fromEntries(args.filter((a) => a.includes('=')).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
   const targets = await parseResourceArgs(ctx, args.filter((a) => !a.includes('=')), 'set image');
   if (Object.keys(images).length === 0) throw new CliError('error: at least one image update is required');
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   for (const q of targets) {
     for (const name of q.names) {

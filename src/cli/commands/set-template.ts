@@ -33,7 +33,7 @@ export interface TemplatePatchOptions {
  * pod spec and its name) and patches what changed; returns the exit code.
  */
 export async function patchPodTemplates(ctx: Context, resources: string[], opts: TemplatePatchOptions, mutate: (obj: KubeObject, spec: PodSpec, name: string) => void): Promise<number> {
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   const { threeWayPatch } = await import('../../api/patch.js');
   for (const q of await parseResourceArgs(ctx, resources, opts.verb)) {

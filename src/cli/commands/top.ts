@@ -70,7 +70,7 @@ export async function runTopNodes(ctx: Context, name: string | undefined, opts: 
 
 /** `top pod [NAME]`. */
 export async function runTopPods(ctx: Context, name: string | undefined, opts: TopOptions): Promise<number> {
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const path = opts.allNamespaces ? '/apis/metrics.k8s.io/v1beta1/pods' : `/apis/metrics.k8s.io/v1beta1/namespaces/${ns}/pods`;
   let items = await metrics<PodMetrics>(ctx, path, { labelSelector: opts.selector });
   if (name) {

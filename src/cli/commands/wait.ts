@@ -8,6 +8,7 @@ import { evalPath } from '../../api/jsonpath.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseResourceArgs } from '../resource-args.js';
+import { progressOf, withProgress } from '../progress.js';
 import { parseDuration, waitFor } from '../waiting.js';
 import { collect, resolveNamespace } from '../flags.js';
 import { resolveFileTargets } from '../manifest-objects.js';
@@ -53,7 +54,7 @@ export function parseFor(spec: string): { test: (o: KubeObject | undefined) => b
 export async function runWait(ctx: Context, args: string[], opts: WaitOptions): Promise<number> {
   if (!opts.for) throw new CliError('error: --for must be specified');
   const { test, verb } = parseFor(opts.for);
-  const ns = resolveNamespace(opts);
+  const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   const deadline = Date.now() + parseDuration(opts.timeout ?? '30s');
   const targets: { r: ResourceInfo; ns: string; name: string }[] = [];
@@ -90,7 +91,8 @@ export async function runWait(ctx: Context, args: string[], opts: WaitOptions): 
         throw e;
       }
     }
-    const ok = await waitFor(client, t.r, t.ns, t.name, test, deadline);
+    const waiting = waitFor(client, t.r, t.ns, t.name, test, deadline);
+    const ok = opts.for === 'delete' ? await waiting : await withProgress(ctx, () => progressOf(client, t.r, t.ns, t.name), waiting);
     if (!ok) timedOut.push(`timed out waiting for the condition on ${t.r.plural}/${t.name}`);
     else ctx.out(`${qualifiedSingular(t.r)}/${t.name} ${verb}\n`);
   }
