@@ -138,9 +138,9 @@ export function commandOnPath(name: string): string | undefined {
  * Runs real kubectl (at `kubectlPath`) against the daemon of a state dir, with its own HOME (so no
  * user kubeconfig or cache is read); resolves with the exit code and output, never rejects.
  */
-export function runKubectl(kubectlPath: string, home: string, kubeHome: string, args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runKubectl(kubectlPath: string, home: string, kubeHome: string, args: string[], stdin?: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(kubectlPath, args, { cwd: ROOT, env: { ...process.env, KUBECONFIG: path.join(home, 'kubeconfig'), HOME: kubeHome } }, (err, stdout, stderr) =>
+    const child = execFile(kubectlPath, args, { cwd: ROOT, env: { ...process.env, KUBECONFIG: path.join(home, 'kubeconfig'), HOME: kubeHome, ...env } }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin!.end(stdin ?? '');

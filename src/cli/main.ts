@@ -24,6 +24,7 @@ import { registerExpose } from './commands/expose.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerConfig } from './commands/config.js';
+import { registerEdit } from './commands/edit.js';
 import { registerSet } from './commands/set-image.js';
 import { registerWait } from './commands/wait.js';
 import { Context, loadColors } from './context.js';
@@ -68,6 +69,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerLabelAndAnnotate(program, ctx, done);
   registerScale(program, ctx, done);
   registerPatch(program, ctx, done);
+  registerEdit(program, ctx, done);
   registerRun(program, ctx, done);
   registerExpose(program, ctx, done);
   registerEvents(program, ctx, done);

@@ -1,7 +1,10 @@
 // -o yaml as kubectl prints it: sorted keys and YAML 1.1 quoting (what Go's yaml.v2 emits).
 // Loaded only when YAML is printed: the yaml library is the slowest module to load.
-import { Document, Scalar, isScalar, parseDocument, visit } from 'yaml';
+import { Document, Scalar, isScalar, parse, parseDocument, visit } from 'yaml';
 import { sortKeys } from '../api/sorted-keys.js';
+
+/** YAML (or JSON) text read back, as `edit` reads the file it printed (throws on a syntax error). */
+export const parseYaml = (text: string): unknown => parse(text);
 
 /** One object (or List) as kubectl's `-o yaml`. */
 export function toYaml(v: unknown): string {

@@ -283,6 +283,35 @@ items:
     expect((await kubectl(['get', '--raw', '/healthz'])).stdout).toBe('ok');
   });
 
+  it('edit: the same messages, patches and retries as kubectl, with the same editor', async () => {
+    const twin = (name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers: [{name: app, image: nginx}]\n`;
+    await cliProcess(home, ['apply', '-f', '-'], { stdin: twin('edk') + '---\n' + twin('edm') });
+    const editor = (name: string, body: string) => {
+      const file = path.join(kubeHome, `${name}.sh`);
+      fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+      return file;
+    };
+    const steps: [string, string][] = [
+      ['unchanged', 'true'],
+      ['image', `sed -i 's/image: nginx$/image: nginx:1.27/' "$1"`],
+      ['again the same', `sed -i 's/image: nginx$/image: nginx:1.27/' "$1"`],
+      ['invalid twice', `sed -i 's/image: nginx.*$/image: ""/' "$1"`],
+      ['renamed', `sed -i 's/^  name: ed.$/  name: other/' "$1"`],
+      ['emptied', `: > "$1"`],
+      ['syntax error twice', `sed -i 's/^kind: Deployment$/kind: [/' "$1"`],
+    ];
+    const mask = (s: string) => s.replace(/\/tmp\/(kubectl|minikctl)-edit-\d+\.yaml/g, '<file>');
+    for (const [what, body] of steps) {
+      const env = { KUBE_EDITOR: editor(what.replaceAll(' ', '-'), body) };
+      const k = await runKubectl(KUBECTL!, home, kubeHome, ['edit', 'deploy/edk'], undefined, env);
+      const m = await cliProcess(home, ['edit', 'deploy/edm'], { env });
+      expect({ what, out: m.stdout, err: mask(m.stderr), code: m.code }).toEqual({ what, out: k.stdout.replaceAll('edk', 'edm'), err: mask(k.stderr).replaceAll('edk', 'edm'), code: k.code });
+    }
+    const imageOf = async (n: string) => (await kubectl(['get', 'deploy', n, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
+    expect(await imageOf('edm')).toBe('nginx:1.27');
+    expect(await imageOf('edk')).toBe('nginx:1.27');
+  });
+
   it('set env, set resources, set serviceaccount: the same output and the same object as kubectl', async () => {
     const twin = (name: string) => `apiVersion: apps/v1
 kind: Deployment
