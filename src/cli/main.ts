@@ -25,6 +25,7 @@ import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerConfig } from './commands/config.js';
 import { registerEdit } from './commands/edit.js';
+import { addExamples } from './help-examples.js';
 import { registerSet } from './commands/set-image.js';
 import { registerWait } from './commands/wait.js';
 import { Context, loadColors } from './context.js';
@@ -84,6 +85,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerInfo(program, ctx, done);
   registerConfig(program, ctx, done);
   registerDaemon(program, ctx, done);
+  addExamples(program);
   // Every command, at every level (`create secret tls`), throws instead of exiting, and writes through io.
   const quiet = (cmds: readonly Command[]): void => {
     for (const c of cmds) {
