@@ -4,7 +4,9 @@
 // live in the registry.
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
+import type stream from 'node:stream';
 import type { KubeObject } from '../api/types.js';
 import { AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from './discovery.js';
 import * as E from './errors.js';
@@ -46,6 +48,11 @@ export interface ServerOptions {
   freshnessTimeoutMs?: number;
   /** Bytes a watch may have waiting for its client before it is closed (default WATCH_BUFFER_BYTES). */
   watchBufferBytes?: number;
+  /**
+   * A serving certificate and key (PEM): the port then speaks TLS too, told apart by a
+   * connection's first byte, so kubeconfig clients use HTTPS while minikctl stays on plain HTTP.
+   */
+  tls?: { cert: string; key: string };
 }
 
 /** Bytes of events a watch may have queued for a client that does not read, beyond its initial burst. */
@@ -92,6 +99,11 @@ function waitForRevision(reg: Pick<Registry, 'revision' | 'subscribe'>, rv: numb
 /** The Kubernetes API over HTTP on top of a registry. */
 export class ApiServer {
   private server: http.Server;
+  /** The same handler over TLS (when a certificate is given), and the listener that routes connections. */
+  private secure?: https.Server;
+  private listener: net.Server;
+  /** Every open connection (closed with the server, as http.Server's closeAllConnections would). */
+  private sockets = new Set<net.Socket>();
   private watches = new Set<() => void>();
   /** What handlers ask of the server: freshness waits and watch streams. */
   private hooks: ServerHooks = {
@@ -103,7 +115,7 @@ export class ApiServer {
     readonly registry: Registry,
     private opts: ServerOptions = {},
   ) {
-    this.server = http.createServer((req, res) => {
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
       const line = requestLine(req.method ?? 'GET', req.url ?? '/');
       this.handle(req, res, line).catch((e) => {
         const err = e instanceof StatusError ? e : E.internal(e instanceof Error ? e.message : String(e));
@@ -111,24 +123,45 @@ export class ApiServer {
         if (!res.headersSent) sendError(res, err, req.headers.accept);
         else res.destroy();
       });
-    });
-    this.server.keepAliveTimeout = 30_000;
+    };
     // Requests Node's HTTP parser refuses (a request line or headers over 16 KiB, malformed HTTP)
     // are answered as any refusal: a Status body, then the connection closes.
-    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const onClientError = (err: NodeJS.ErrnoException, socket: stream.Duplex) => {
       if (!socket.writable) return socket.destroy();
       const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
       const e = tooLarge ? E.headersTooLarge() : E.badRequest(`malformed HTTP request: ${err.code ?? err.message}`);
       const body = JSON.stringify(e.status);
       socket.end(`HTTP/1.1 ${e.code} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    this.server = http.createServer(onRequest);
+    this.server.keepAliveTimeout = 30_000;
+    this.server.on('clientError', onClientError);
+    if (opts.tls) {
+      this.secure = https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest);
+      this.secure.keepAliveTimeout = 30_000;
+      this.secure.on('clientError', onClientError);
+      // A failed handshake (a client that does not trust the CA) closes that connection only.
+      this.secure.on('tlsClientError', (_err, socket) => socket.destroy());
+    }
+    // One port for both: a TLS connection starts with a handshake record (0x16), HTTP with a method.
+    this.listener = net.createServer((socket) => {
+      this.sockets.add(socket);
+      socket.once('readable', () => {
+        const first = socket.read(1) as Buffer | null;
+        if (first === null) return socket.destroy();
+        socket.unshift(first);
+        (first[0] === 0x16 && this.secure ? this.secure : this.server).emit('connection', socket);
+      });
+      socket.once('close', () => this.sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
     });
   }
 
   /** Starts listening on 127.0.0.1 (port 0 picks a free one); resolves with the port. */
   listen(port = 0): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve((this.server.address() as AddressInfo).port));
+      this.listener.once('error', reject);
+      this.listener.listen(port, '127.0.0.1', () => resolve((this.listener.address() as AddressInfo).port));
     });
   }
 
@@ -141,8 +174,9 @@ export class ApiServer {
   close(): Promise<void> {
     for (const stop of this.watches) stop();
     this.watches.clear();
-    this.server.closeAllConnections?.();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    return new Promise((resolve) => this.listener.close(() => resolve()));
   }
 
   private tokenMatches(candidate: string): boolean {

@@ -12,7 +12,7 @@ import { acquireLock } from './lock.js';
 import { controlPlane } from './components.js';
 import { ControlLoop } from './loop.js';
 import { DEFAULT_NODES, type NodePool } from '../sim/node-pool.js';
-import { CA_NAME, loadOrCreateCA } from './pki.js';
+import { CA_NAME, issueServingCertificate, loadOrCreateCA } from './pki.js';
 import { type DaemonInfo, prepareStateDir, privateFile, statePaths, writePrivateFile } from '../state/state.js';
 import { type KubeConfig, readKubeconfig, withMinikEntries, writeKubeconfig } from '../state/kubeconfig.js';
 
@@ -80,7 +80,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const nodes = opts.nodes ?? DEFAULT_NODES;
     bootstrap(registry, nodes);
     const token = readOrCreateToken(paths.token);
-    const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined, errorLog: log });
+    const ca = loadOrCreateCA(paths.caCert, paths.caKey, CA_NAME);
+    // kube-apiserver's serving names: where clients reach it, and its in-cluster Service.
+    const serving = issueServingCertificate(ca, 'kube-apiserver', ['127.0.0.1', 'localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', '10.96.0.1']);
+    const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined, errorLog: log, tls: { cert: serving.certPem, key: serving.keyPem } });
     const port = await server.listen(opts.port ?? 0);
     let existing: KubeConfig | undefined;
     try {
@@ -88,7 +91,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     } catch {
       existing = undefined; // not a kubeconfig: written anew
     }
-    writeKubeconfig(paths.kubeconfig, withMinikEntries(existing, port, token));
+    writeKubeconfig(paths.kubeconfig, withMinikEntries(existing, port, token, ca.certPem));
     const info: DaemonInfo = { pid: process.pid, port, startedAt: new Date(clock.now()).toISOString() };
     writePrivateFile(paths.daemon, JSON.stringify(info) + '\n');
     log(`minik daemon listening on 127.0.0.1:${port} (pid ${process.pid}, state ${paths.home})`);
@@ -102,7 +105,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }, 60_000);
     compactor.unref();
 
-    const ca = loadOrCreateCA(paths.caCert, paths.caKey, CA_NAME);
     const loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem), log);
     loop.tick();
     const tickMs = opts.tickMs ?? 100;

@@ -1,7 +1,8 @@
 // The cluster's certificate authority: a self-signed X.509 CA certificate (ECDSA P-256, ten years,
 // as kubeadm makes one), kept in the state dir. Pods see it as `ca.crt` in the `kube-root-ca.crt`
-// ConfigMap of every namespace. Node can sign but not build certificates, so the certificate's
-// DER is written here (the few ASN.1 types a certificate needs).
+// ConfigMap of every namespace; the kubeconfig carries it so clients verify the API server's
+// certificate, which the CA signs at each daemon start. Node can sign but not build
+// certificates, so their DER is written here (the few ASN.1 types a certificate needs).
 import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import { writePrivateFile } from '../state/state.js';
@@ -64,7 +65,11 @@ const OID = {
   ecdsaWithSHA256: '1.2.840.10045.4.3.2',
   basicConstraints: '2.5.29.19',
   keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  subjectAltName: '2.5.29.17',
   subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
 };
 
 const distinguishedName = (cn: string): Buffer => sequence(setOf(sequence(objectId(OID.commonName), utf8String(cn))));
@@ -85,10 +90,10 @@ export const CA_NAME = 'minikCA';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-/** A new self-signed CA certificate (ECDSA P-256, SHA-256), valid from an hour ago for ten years. */
-export function createCA(commonName: string, now = Date.now()): CertificateAuthority {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const spki = publicKey.export({ type: 'spki', format: 'der' });
+const pem = (der: Buffer): string => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+
+/** A signed certificate: the TBSCertificate's parts, signed by `signer`. */
+function certificate(subject: string, issuer: string, spki: Buffer, validity: [Date, Date], extensions: Buffer[], signer: KeyObject): Buffer {
   const serial = randomBytes(16);
   serial[0] &= 0x7f;
   const algorithm = sequence(objectId(OID.ecdsaWithSHA256));
@@ -96,24 +101,63 @@ export function createCA(commonName: string, now = Date.now()): CertificateAutho
     explicit(0, unsignedInteger(Buffer.from([2]))), // v3
     unsignedInteger(serial),
     algorithm,
-    distinguishedName(commonName),
-    sequence(time(new Date(now - 3600_000)), time(new Date(now + 10 * YEAR_MS))),
-    distinguishedName(commonName),
+    distinguishedName(issuer),
+    sequence(time(validity[0]), time(validity[1])),
+    distinguishedName(subject),
     spki,
-    explicit(
-      3,
-      sequence(
-        // keyUsage: digitalSignature (bit 0), keyEncipherment (2), keyCertSign (5): 0b10100100, 2 bits unused
-        extension(OID.keyUsage, true, bitString(Buffer.from([0xa4]), 2)),
-        extension(OID.basicConstraints, true, sequence(boolean(true))),
-        extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(spki))),
-      ),
-    ),
+    explicit(3, sequence(...extensions)),
   );
-  const signature = sign('sha256', tbs, privateKey);
-  const der = sequence(tbs, algorithm, bitString(signature));
-  const body = der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
-  return { certPem: `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`, key: privateKey };
+  return sequence(tbs, algorithm, bitString(sign('sha256', tbs, signer)));
+}
+
+/** A new self-signed CA certificate (ECDSA P-256, SHA-256), valid from an hour ago for ten years. */
+export function createCA(commonName: string, now = Date.now()): CertificateAuthority {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  const der = certificate(commonName, commonName, spki, [new Date(now - 3600_000), new Date(now + 10 * YEAR_MS)], [
+    // keyUsage: digitalSignature (bit 0), keyEncipherment (2), keyCertSign (5): 0b10100100, 2 bits unused
+    extension(OID.keyUsage, true, bitString(Buffer.from([0xa4]), 2)),
+    extension(OID.basicConstraints, true, sequence(boolean(true))),
+    extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(spki))),
+  ], privateKey);
+  return { certPem: pem(der), key: privateKey };
+}
+
+/** An IPv4 or IPv6 address's bytes, as a SAN iPAddress holds them. */
+function ipBytes(ip: string): Buffer {
+  if (ip.includes(':')) {
+    const [head, tail] = ip.split('::');
+    const groups = (s: string | undefined) => (s ? s.split(':') : []);
+    const h = groups(head);
+    const t = groups(tail);
+    const all = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+    return Buffer.from(all.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]));
+  }
+  return Buffer.from(ip.split('.').map(Number));
+}
+
+/**
+ * A serving certificate the CA signs (a year, ECDSA P-256): `names` are its DNS names and IP
+ * addresses (subjectAltName), as kube-apiserver's certificate lists 127.0.0.1 and
+ * kubernetes.default.svc. Returns the certificate and its key, PEM.
+ */
+export function issueServingCertificate(ca: CertificateAuthority, commonName: string, names: string[], now = Date.now()): { certPem: string; keyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  const caCert = new X509Certificate(ca.certPem);
+  const caSpki = caCert.publicKey.export({ type: 'spki', format: 'der' });
+  const isIp = (n: string) => /^[\d.]+$/.test(n) || n.includes(':');
+  // [2] dNSName and [7] iPAddress, implicitly tagged primitives.
+  const san = sequence(...names.map((n) => (isIp(n) ? tlv(0x87, ipBytes(n)) : tlv(0x82, Buffer.from(n, 'ascii')))));
+  const der = certificate(commonName, caCert.subject.replace(/^CN=/, ''), spki, [new Date(now - 3600_000), new Date(now + YEAR_MS)], [
+    // keyUsage: digitalSignature (bit 0) only, as an ECDSA serving key needs: 0b10000000, 7 unused
+    extension(OID.keyUsage, true, bitString(Buffer.from([0x80]), 7)),
+    extension(OID.extKeyUsage, false, sequence(objectId(OID.serverAuth))),
+    extension(OID.basicConstraints, true, sequence()),
+    extension(OID.authorityKeyIdentifier, false, sequence(tlv(0x80, keyIdentifier(caSpki)))),
+    extension(OID.subjectAltName, false, san),
+  ], ca.key);
+  return { certPem: pem(der), keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 
 /**

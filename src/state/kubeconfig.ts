@@ -65,11 +65,11 @@ function upsert<T extends { name: string }>(list: T[] | undefined, item: T): T[]
 }
 
 /**
- * minik's entries in a kubeconfig, made or brought up to date: the cluster's address (the port
- * changes with every start) and the user's token. The `minik` context keeps its namespace; a
- * file without a usable current context gets `minik`.
+ * minik's entries in a kubeconfig, made or brought up to date: the cluster's address (HTTPS; the
+ * port changes with every start) and CA, and the user's token. The `minik` context keeps its
+ * namespace; a file without a usable current context gets `minik`.
  */
-export function withMinikEntries(cfg: KubeConfig | undefined, port: number, token: string): KubeConfig {
+export function withMinikEntries(cfg: KubeConfig | undefined, port: number, token: string, caPem: string): KubeConfig {
   const base: KubeConfig = { apiVersion: 'v1', kind: 'Config', preferences: {}, ...cfg };
   const context = base.contexts?.find((c) => c?.name === MINIK)?.context;
   const out: KubeConfig = {
@@ -77,11 +77,10 @@ export function withMinikEntries(cfg: KubeConfig | undefined, port: number, toke
     clusters: upsert(base.clusters, {
       name: MINIK,
       cluster: {
-        // @kubernetes/client-node refuses plain HTTP unless told to skip TLS checks (kubectl
-        // ignores this over HTTP); the daemon listens on 127.0.0.1 only.
-        'insecure-skip-tls-verify': true,
-        // client-go sends no bearer token over plain HTTP; the token rides in the URL path instead.
-        server: `http://127.0.0.1:${port}/t/${token}`,
+        // The daemon's port speaks TLS with a certificate its CA signs (and plain HTTP for
+        // minikctl); the token travels in the Authorization header, never in a URL.
+        'certificate-authority-data': Buffer.from(caPem).toString('base64'),
+        server: `https://127.0.0.1:${port}`,
       },
     }),
     users: upsert(base.users, { name: MINIK, user: { token } }),

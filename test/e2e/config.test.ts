@@ -57,14 +57,15 @@ describe('withMinikEntries (what the daemon writes at each start)', () => {
       { apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'prod', cluster: { server: 'https://p' } }, { name: 'minik', cluster: { server: 'http://127.0.0.1:1/t/old' } }], contexts: [{ name: 'minik', context: { cluster: 'minik', user: 'minik', namespace: 'dev' } }, { name: 'prod', context: { cluster: 'prod' } }], users: [], 'current-context': 'prod' },
       4242,
       'tok',
+      'PEM',
     );
-    expect(cfg.clusters).toEqual([{ name: 'prod', cluster: { server: 'https://p' } }, { name: 'minik', cluster: { 'insecure-skip-tls-verify': true, server: 'http://127.0.0.1:4242/t/tok' } }]);
+    expect(cfg.clusters).toEqual([{ name: 'prod', cluster: { server: 'https://p' } }, { name: 'minik', cluster: { 'certificate-authority-data': Buffer.from('PEM').toString('base64'), server: 'https://127.0.0.1:4242' } }]);
     expect(cfg.contexts![0]).toEqual({ name: 'minik', context: { cluster: 'minik', user: 'minik', namespace: 'dev' } });
     expect(cfg['current-context']).toBe('prod');
     expect(cfg.users).toEqual([{ name: 'minik', user: { token: 'tok' } }]);
     // A new file, or one whose current context is gone: minik's.
-    expect(withMinikEntries(undefined, 1, 't')['current-context']).toBe('minik');
-    expect(withMinikEntries({ 'current-context': 'gone' }, 1, 't')['current-context']).toBe('minik');
+    expect(withMinikEntries(undefined, 1, 't', 'PEM')['current-context']).toBe('minik');
+    expect(withMinikEntries({ 'current-context': 'gone' }, 1, 't', 'PEM')['current-context']).toBe('minik');
   });
 });
 
@@ -103,7 +104,9 @@ describe.skipIf(!KUBECTL)('config subcommands, compared with kubectl', () => {
       const m = await cliProcess(home, ['config', ...step, `--kubeconfig=${mFile}`]);
       // minikctl also hides the token in minik's server URL (http://127.0.0.1:PORT/t/TOKEN).
       const same = (s: string) => s.replaceAll(kFile, '<file>').replaceAll(mFile, '<file>').replaceAll('kubectl config', 'minikctl config').replace(/\/t\/[^\s/"]+/g, '/t/<token>');
-      expect({ step, out: same(m.stdout), err: same(m.stderr), code: m.code }).toEqual({ step, out: same(k.stdout), err: same(k.stderr), code: k.code });
+      // kubectl lists clusters and users in Go's random map order; minikctl by name.
+      const ordered = (s: string) => (step[0] === 'get-clusters' || step[0] === 'get-users' ? s.split('\n').sort().join('\n') : s);
+      expect({ step, out: ordered(same(m.stdout)), err: same(m.stderr), code: m.code }).toEqual({ step, out: ordered(same(k.stdout)), err: same(k.stderr), code: k.code });
       expect({ step, file: fs.readFileSync(mFile, 'utf8') }).toEqual({ step, file: fs.readFileSync(kFile, 'utf8') });
     }
   });

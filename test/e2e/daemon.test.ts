@@ -1,6 +1,7 @@
 // The daemon as a real process: auto-start, one per state dir, token, kubeconfig, SIGTERM.
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,33 @@ describe('the daemon', () => {
     const res = await fetch(`http://127.0.0.1:${info.port}/api/v1/namespaces`);
     expect(res.status).toBe(401);
     expect((await res.json()).reason).toBe('Unauthorized');
+  });
+
+  it("serves the kubeconfig's clients over HTTPS with a certificate its CA signed, and minikctl over plain HTTP, on one port", async () => {
+    const info = readDaemonInfo(home)!;
+    const kubeconfig = fs.readFileSync(path.join(home, 'kubeconfig'), 'utf8');
+    const token = fs.readFileSync(path.join(home, 'token'), 'utf8').trim();
+    expect(kubeconfig).toContain(`server: https://127.0.0.1:${info.port}\n`);
+    expect(kubeconfig).not.toContain(token + '@');
+    expect(kubeconfig.match(new RegExp(token, 'g'))).toHaveLength(1); // the user's token only, in no URL
+    const ca = fs.readFileSync(path.join(home, 'ca.crt'), 'utf8');
+    const get = (headers: Record<string, string>, trust: string | undefined) =>
+      new Promise<{ status: number; cert: X509Certificate | undefined; error?: string }>((resolve) => {
+        const req = https.get({ host: '127.0.0.1', port: info.port, path: '/api/v1/namespaces/default', headers, ...(trust ? { ca: trust } : {}) }, (res) => {
+          res.resume();
+          const peer = (res.socket as import('node:tls').TLSSocket).getPeerX509Certificate?.();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, cert: peer }));
+        });
+        req.on('error', (e) => resolve({ status: 0, cert: undefined, error: (e as NodeJS.ErrnoException).code }));
+      });
+    const ok = await get({ Authorization: `Bearer ${token}` }, ca);
+    expect(ok.status).toBe(200);
+    expect(ok.cert!.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(ok.cert!.verify(new X509Certificate(ca).publicKey)).toBe(true);
+    expect((await get({}, ca)).status).toBe(401);
+    // A client that does not trust the CA is refused at the handshake; the daemon keeps serving.
+    expect((await get({ Authorization: `Bearer ${token}` }, undefined)).error).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    expect((await fetch(`http://127.0.0.1:${info.port}/api/v1/namespaces/default`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
   it('refuses a second daemon on the same state dir', () => {

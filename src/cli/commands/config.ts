@@ -181,7 +181,9 @@ async function runRenameContext(ctx: Context, from: string, to: string, opts: Fi
 
 async function runGetNames(ctx: Context, list: 'clusters' | 'users', opts: FileOption): Promise<number> {
   const { cfg } = await read(ctx, opts);
-  ctx.out(`NAME\n${(cfg[list] ?? []).map((x) => `${x.name}\n`).join('')}`);
+  // kubectl prints them in Go's map order (random); here by name.
+  const names = (cfg[list] ?? []).map((x) => x.name).sort();
+  ctx.out(`NAME\n${names.map((n) => `${n}\n`).join('')}`);
   return 0;
 }
 

@@ -28,7 +28,8 @@ async function runClusterInfo(ctx: Context): Promise<number> {
   const client = await ctx.client();
   await client.get('/api/v1/namespaces/kube-system/services', { labelSelector: 'kubernetes.io/cluster-service=true' });
   const c = await loadColors(ctx.io, 'stdout', ctx.noColor);
-  const url = `http://${client.host}:${client.port}`;
+  // The address the kubeconfig gives clients (minikctl itself talks plain HTTP to the same port).
+  const url = `https://${client.host}:${client.port}`;
   ctx.out(`${c.green('Kubernetes control plane')} is running at ${c.yellow(url)}\n`);
   ctx.out(`\nTo further debug and diagnose cluster problems, use 'minikctl cluster-info dump'.\n`);
   return 0;
