@@ -24,6 +24,7 @@ import { registerExpose } from './commands/expose.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerConfig } from './commands/config.js';
+import { registerCompletion, runComplete } from './commands/completion.js';
 import { registerEdit } from './commands/edit.js';
 import { addExamples } from './help-examples.js';
 import { registerSet } from './commands/set-image.js';
@@ -84,6 +85,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerAutoscale(program, ctx, done);
   registerInfo(program, ctx, done);
   registerConfig(program, ctx, done);
+  registerCompletion(program, ctx, done);
   registerDaemon(program, ctx, done);
   addExamples(program);
   // Every command, at every level (`create secret tls`), throws instead of exiting, and writes through io.
@@ -94,6 +96,14 @@ export async function run(argv: string[], io: IO): Promise<number> {
     }
   };
   quiet(program.commands);
+  // The completion scripts' question: its words are what the user typed, not options for us.
+  if (argv[0] === '__complete') {
+    try {
+      return await runComplete(context, program, argv.slice(1));
+    } catch {
+      return 0; // nothing to offer (a completion must never print an error into the prompt)
+    }
+  }
 
   let code: number;
   try {
