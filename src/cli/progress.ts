@@ -29,6 +29,23 @@ export async function progressOf(client: Client, r: ResourceInfo, namespace: str
 }
 
 /**
+ * The line for an object being deleted: what it still waits for (its finalizers, a pod's grace
+ * period); undefined once it is gone.
+ */
+export async function removalOf(client: Client, r: ResourceInfo, namespace: string, name: string): Promise<string | undefined> {
+  let o: KubeObject;
+  try {
+    o = (await client.get(resourcePath(r, r.namespaced ? namespace : undefined, name))).body as KubeObject;
+  } catch {
+    return undefined;
+  }
+  const finalizers = o.metadata.finalizers ?? [];
+  if (finalizers.length) return `${name}: waiting for finalizers: ${finalizers.join(', ')}`;
+  if (r.kind === 'Pod' && o.metadata.deletionTimestamp) return `${name}: Terminating (grace period ${o.metadata.deletionGracePeriodSeconds ?? 30}s)`;
+  return undefined;
+}
+
+/**
  * Runs `waiting`; meanwhile, on a terminal, prints `line()` on stderr each time it changes.
  * The lines are advice: a failure to compute one is not the command's.
  */

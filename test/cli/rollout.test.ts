@@ -120,7 +120,7 @@ describe('progress deadline', () => {
     expect(r.stderr).toMatch(/^error: deployment "stuck" exceeded its progress deadline\n0\/1 pods ready; stuck-[a-z0-9]+-[a-z0-9]{5} Pending: 0\/3 nodes are available: 3 Insufficient cpu\./);
   });
 
-  it('on a terminal, rollout status and wait say what they are still waiting for; in a pipe, nothing more than kubectl', async () => {
+  it('on a terminal, rollout status, wait and delete say what they are still waiting for; in a pipe, nothing more than kubectl', async () => {
     const run = async (args: string[], tty: boolean) => {
       let stderr = '';
       const io = { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s), isTTY: tty }, readStdin: async () => '', env: { MINIK_HOME: suite.env.home, NO_COLOR: '1' } };
@@ -134,6 +134,12 @@ describe('progress deadline', () => {
     expect((await run(['wait', '--for=condition=Ready', 'pod/big', '--timeout=2s'], false)).stderr).toBe('error: timed out waiting for the condition on pods/big\n');
     const rollout = await run(['rollout', 'status', 'deploy/web', '--timeout=2s'], true);
     expect(rollout.code).toBe(0);
+    // delete --wait: what the object still waits for.
+    await cli(suite.env.home, ['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, finalizers: [example.com/hold]}\n');
+    const deleted = await run(['delete', 'cm', 'held', '--timeout=2s'], true);
+    expect(deleted.code).toBe(1);
+    expect(deleted.stderr).toBe('held: waiting for finalizers: example.com/hold\nerror: timed out waiting for the condition on configmaps/held\n');
+    await cli(suite.env.home, ['patch', 'cm', 'held', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
   });
 });
 

@@ -10,6 +10,7 @@ import { forEachObject, originOf, resolveManifests } from '../manifest-objects.j
 import { parseResourceArgs } from '../resource-args.js';
 import { collect, resolveNamespace } from '../flags.js';
 import { parseDuration, waitUntilGone } from '../waiting.js';
+import { removalOf, withProgress } from '../progress.js';
 
 /** Options of `delete`. */
 export interface DeleteOptions {
@@ -77,7 +78,7 @@ async function waitAllGone(ctx: Context, client: Client, targets: Target[], time
   const deadline = timeout ? Date.now() + parseDuration(timeout) : undefined;
   let ok = true;
   for (const t of targets) {
-    if (!(await waitUntilGone(client, t.r, t.namespace, t.name, t.uid, deadline))) {
+    if (!(await withProgress(ctx, () => removalOf(client, t.r, t.namespace, t.name), waitUntilGone(client, t.r, t.namespace, t.name, t.uid, deadline)))) {
       ctx.err(`error: timed out waiting for the condition on ${t.r.plural}/${t.name}`);
       ok = false;
     }

@@ -7,6 +7,7 @@ import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
 import { parseDuration, waitUntilGone } from '../waiting.js';
+import { removalOf, withProgress } from '../progress.js';
 
 const nodesR = resourceNamed('nodes'), podsR = resourceNamed('pods');
 
@@ -95,7 +96,8 @@ async function drain(ctx: Context, name: string, opts: DrainOptions): Promise<nu
     }
   }
   for (const p of evict) {
-    if (!(await waitUntilGone(client, podsR, p.metadata.namespace!, p.metadata.name!, p.metadata.uid, deadline))) {
+    const gone = waitUntilGone(client, podsR, p.metadata.namespace!, p.metadata.name!, p.metadata.uid, deadline);
+    if (!(await withProgress(ctx, () => removalOf(client, podsR, p.metadata.namespace!, p.metadata.name!), gone))) {
       ctx.err(`error: unable to drain node "${name}" due to error: global timeout reached: ${opts.timeout}, continuing command...`);
       return 1;
     }
