@@ -281,6 +281,11 @@ items:
     expect((await kubectl(['get', 'deploy', 'kweb', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('1');
     expect((await kubectl(['delete', 'pod', 'kpod'])).stdout).toBe('pod "kpod" deleted\n');
     expect((await kubectl(['get', '--raw', '/healthz'])).stdout).toBe('ok');
+    // Over HTTPS with the token in the Authorization header: raw paths work, no URL carries it.
+    expect(JSON.parse((await kubectl(['get', '--raw', '/api/v1/namespaces/default'])).stdout)).toMatchObject({ kind: 'Namespace', metadata: { name: 'default' } });
+    const info = await kubectl(['cluster-info']);
+    expect(info.stdout).toMatch(/^Kubernetes control plane is running at https:\/\/127\.0\.0\.1:\d+\n/);
+    expect(info.stdout.replace('kubectl', 'minikctl')).toBe((await cliProcess(home, ['cluster-info'])).stdout);
   });
 
   it('edit: the same messages, patches and retries as kubectl, with the same editor', async () => {
