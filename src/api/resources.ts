@@ -301,6 +301,10 @@ export interface ObjectTypes {
   validatingadmissionpolicybindings: T.ValidatingAdmissionPolicyBinding;
   validatingwebhookconfigurations: T.ValidatingWebhookConfiguration;
   mutatingwebhookconfigurations: T.MutatingWebhookConfiguration;
+  clusterroles: T.Role;
+  roles: T.Role;
+  clusterrolebindings: T.RoleBinding;
+  rolebindings: T.RoleBinding;
 }
 
 /** A built-in resource by its plural, typed by what it holds (`resourceNamed('pods')`: pods). */

@@ -9,4 +9,5 @@ export * from './types/apps.js';
 export * from './types/batch.js';
 export * from './types/others.js';
 export * from './types/extensions.js';
+export * from './types/rbac.js';
 export * from './types/kinds.js';

@@ -1,10 +1,11 @@
-// What a new cluster has before anyone applies anything: the system namespaces and the
-// `kubernetes` Service, as kube-apiserver's bootstrap controllers create them.
+// What a new cluster has before anyone applies anything: the system namespaces, the `kubernetes`
+// Service and RBAC's default roles, as kube-apiserver's bootstrap controllers create them.
 import { resourceNamed } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
 import { defaultStorageClass } from '../controllers/persistentvolume.js';
 import { defaultIngressClass } from '../controllers/ingress.js';
 import { type NodePool, nodeObject } from '../sim/node-pool.js';
+import { BOOTSTRAP_CLUSTER_ROLES, BOOTSTRAP_CLUSTER_ROLE_BINDINGS } from './bootstrap-policy.js';
 
 const ns = resourceNamed('namespaces');
 const svc = resourceNamed('services');
@@ -12,6 +13,8 @@ const nodesR = resourceNamed('nodes');
 const scR = resourceNamed('storageclasses');
 const icR = resourceNamed('ingressclasses');
 const pcR = resourceNamed('priorityclasses');
+const crR = resourceNamed('clusterroles');
+const crbR = resourceNamed('clusterrolebindings');
 
 /** The two classes every cluster has (kube-apiserver's scheduling bootstrap). */
 const SYSTEM_PRIORITY_CLASSES = [
@@ -38,6 +41,10 @@ export function bootstrap(reg: Registry, nodes?: NodePool): void {
     for (const pc of SYSTEM_PRIORITY_CLASSES) {
       if (!reg.find(pcR, '', pc.name)) reg.create(pcR, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, description: pc.description });
     }
+    // RBAC's defaults: created when missing (a user's edits to them are kept, as with
+    // autoupdate off; a deleted one comes back at the next start).
+    for (const role of BOOTSTRAP_CLUSTER_ROLES) if (!reg.find(crR, '', role.metadata.name!)) reg.create(crR, '', structuredClone(role));
+    for (const b of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) if (!reg.find(crbR, '', b.metadata.name!)) reg.create(crbR, '', structuredClone(b));
     if (!reg.find(svc, 'default', 'kubernetes')) {
       reg.create(svc, 'default', {
         apiVersion: 'v1',
