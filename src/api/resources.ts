@@ -34,6 +34,8 @@ export interface ResourceInfo<O extends T.KubeObject = T.KubeObject> {
   tracksGeneration: boolean;
   /** Computed on read (metrics.k8s.io), never stored: only get and list. */
   readOnly?: boolean;
+  /** Answered on create, never stored (authorization.k8s.io's access reviews): only create. */
+  createOnly?: boolean;
   /** Defined by a CustomResourceDefinition: its schema, subresources and storage version. */
   custom?: CustomResource;
   readonly [objectType]?: O;
@@ -98,6 +100,11 @@ export const RESOURCES: ResourceInfo[] = [
   entry({ group: 'policy', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', shortNames: ['pdb'], subresources: ['status'], tracksGeneration: true, columns: storage.podDisruptionBudgetColumns }),
   // apiregistration.k8s.io/v1 (stored and served; no aggregation behind it)
   entry({ group: 'apiregistration.k8s.io', kind: 'APIService', plural: 'apiservices', namespaced: false, subresources: ['status'], columns: core.apiServiceColumns }),
+  // authorization.k8s.io/v1: access reviews, answered and not stored (apiserver/authorization.ts)
+  entry({ group: 'authorization.k8s.io', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false, createOnly: true }),
+  entry({ group: 'authorization.k8s.io', kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', namespaced: false, createOnly: true }),
+  entry({ group: 'authorization.k8s.io', kind: 'SubjectAccessReview', plural: 'subjectaccessreviews', namespaced: false, createOnly: true }),
+  entry({ group: 'authorization.k8s.io', kind: 'LocalSubjectAccessReview', plural: 'localsubjectaccessreviews', createOnly: true }),
   // rbac.authorization.k8s.io/v1
   entry({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false }),
   entry({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false }),
@@ -195,7 +202,7 @@ export class ResourceCatalog {
     const seen = new Set<string>();
     this.storedList = this.all.filter((r) => {
       const key = qualifiedPlural(r);
-      if (r.readOnly || seen.has(key)) return false;
+      if (r.readOnly || r.createOnly || seen.has(key)) return false;
       seen.add(key);
       return true;
     });
@@ -248,6 +255,13 @@ export class ResourceCatalog {
     if (exact) return [exact];
     return this.all.filter((r) => r.categories.includes(lower) && (r.custom === undefined || r.custom.storageVersion === r.version));
   }
+}
+
+/** The verbs discovery lists for a resource: metrics get and list, access reviews create, others all. */
+export function resourceVerbs(r: ResourceInfo): string[] {
+  if (r.readOnly) return ['get', 'list'];
+  if (r.createOnly) return ['create'];
+  return ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 }
 
 /** The built-in resources. */

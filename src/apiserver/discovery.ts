@@ -1,8 +1,7 @@
 // Discovery documents (/api, /apis, /api/v1, /apis/GROUP/VERSION) built from the resource table.
 import { CONVERSIONS } from '../api/conversion.js';
-import { type ResourceCatalog, type ResourceInfo, groupVersion, versionPriority } from '../api/resources.js';
+import { type ResourceCatalog, type ResourceInfo, groupVersion, resourceVerbs, versionPriority } from '../api/resources.js';
 
-const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** Verbs of a subresource, as the apiserver lists them. */
 const SUB_VERBS: Record<string, string[]> = {
@@ -70,7 +69,7 @@ export function apiResourceList(cat: ResourceCatalog, group: string, version: st
       singularName: r.singular,
       namespaced: r.namespaced,
       kind: r.kind,
-      verbs: r.readOnly ? ['get', 'list'] : VERBS,
+      verbs: resourceVerbs(r),
       ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
       ...(r.categories.length ? { categories: r.categories } : {}),
     });

@@ -82,6 +82,11 @@ export const badRequest = (message: string, causes?: StatusCause[]) => make(400,
 export const unauthorized = () => make(401, 'Unauthorized', 'Unauthorized');
 export const forbidden = (r: ResourceInfo, name: string, why: string, causes?: StatusCause[]) =>
   make(403, 'Forbidden', `${qualifiedPlural(r)} "${name}" is forbidden: ${why}`, { name, ...(r.group ? { group: r.group } : {}), kind: r.plural, ...(causes ? { causes } : {}) });
+/** RBAC's refusal of a request: the whole message made by the authorizer (api/rbac.ts). */
+export const forbiddenRequest = (message: string, details?: Status['details']) => make(403, 'Forbidden', message, details);
+/** An access review the apiserver's validation refuses. */
+export const invalidReview = (kind: string, field: string, why: string) =>
+  make(422, 'Invalid', `${kind}.authorization.k8s.io "" is invalid: ${field}: Invalid value: "null": ${why}`, { group: 'authorization.k8s.io', kind, causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: "null": ${why}`, field }] });
 export const methodNotSupported = (r: ResourceInfo, verb: string) =>
   make(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualifiedPlural(r)}"`, { ...(r.group ? { group: r.group } : {}), kind: r.plural });
 export const gone = (message: string) => make(410, 'Expired', message);

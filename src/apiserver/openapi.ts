@@ -28,7 +28,7 @@ interface Served {
 }
 
 function served(): Served[] {
-  const out: Served[] = RESOURCES.filter((r) => !r.readOnly).map((r) => ({ group: r.group, version: r.version, kind: r.kind, plural: r.plural, namespaced: r.namespaced }));
+  const out: Served[] = RESOURCES.filter((r) => !r.readOnly && !r.createOnly).map((r) => ({ group: r.group, version: r.version, kind: r.kind, plural: r.plural, namespaced: r.namespaced }));
   for (const c of CONVERSIONS) {
     const stored = RESOURCES.find((r) => groupVersion(r) === c.stored && r.kind === c.kind);
     out.push({ group: c.group, version: c.version, kind: c.kind, plural: c.plural, namespaced: stored?.namespaced ?? true });

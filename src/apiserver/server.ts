@@ -18,6 +18,7 @@ import { groupVersion } from '../api/resources.js';
 import { encodeOpenAPIv2 } from '../api/protobuf/openapi-v2.js';
 import type { ListOptions, Registry } from './registry.js';
 import { parsePath } from './routes.js';
+import { checkAuthorized, requestAttributes, requestUser, serveReview } from './authorization.js';
 import { checkPathNames, intParam, parseTarget } from './request.js';
 import { type IncludeObject, toTable } from './table.js';
 
@@ -210,6 +211,9 @@ export class ApiServer {
     this.opts.log?.(line);
     const isPublic = route.type === 'version' || route.type === 'health';
     if (!isPublic && !prefixOk && !this.authorized(req)) return sendError(res, E.unauthorized(), req.headers.accept);
+    // The administrator, or whom it impersonates (authorized by RBAC).
+    const user = requestUser(req);
+    if (!isPublic) checkAuthorized(this.registry, user, requestAttributes(route, req.method ?? 'GET', '/' + segments.join('/'), q.get('watch') === 'true' || q.get('watch') === '1'));
 
     switch (route.type) {
       case 'version':
@@ -253,6 +257,7 @@ export class ApiServer {
     if (route.convert) return serveConverted(call, route.convert);
     if (r.namespaced && namespace === undefined && name !== undefined) return sendError(res, E.notFoundPath(), req.headers.accept);
     if (r.readOnly) return serveMetrics(call);
+    if (r.createOnly) return serveReview(call, user);
     if (subresource && subresource !== 'status') {
       const handler = SUBRESOURCES[subresource];
       return handler ? handler(call) : sendError(res, E.notFoundPath(), req.headers.accept);

@@ -132,6 +132,7 @@ const EXAMPLES: Record<string, string[]> = {
   top: ['# CPU and memory of nodes, then of pods', 'minikctl top nodes', 'minikctl top pods'],
   'top node': ['# CPU and memory of every node, busiest first', 'minikctl top nodes --sort-by=cpu'],
   'top pod': ['# CPU and memory of pods labelled app=web, per container', 'minikctl top pods -l app=web --containers'],
+  auth: ['# Can service account ci of namespace dev create deployments there?', 'minikctl auth can-i create deployments -n dev --as=system:serviceaccount:dev:ci'],
   config: ['# Work in namespace dev without -n', 'minikctl config set-context --current --namespace=dev', '# Which context is in use', 'minikctl config current-context'],
   'config view': ['# minik\'s kubeconfig, tokens hidden', 'minikctl config view', '# Only what the current context uses, with the token', 'minikctl config view --minify --raw'],
   'config current-context': ['# The name of the context in use', 'minikctl config current-context'],

@@ -24,6 +24,7 @@ import { registerExpose } from './commands/expose.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerConfig } from './commands/config.js';
+import { registerAuth } from './commands/auth.js';
 import { registerCompletion, runComplete } from './commands/completion.js';
 import { registerEdit } from './commands/edit.js';
 import { addExamples } from './help-examples.js';
@@ -85,6 +86,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerAutoscale(program, ctx, done);
   registerInfo(program, ctx, done);
   registerConfig(program, ctx, done);
+  registerAuth(program, ctx, done);
   registerCompletion(program, ctx, done);
   registerDaemon(program, ctx, done);
   addExamples(program);

@@ -30,6 +30,8 @@ export interface RequestOptions {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** More request headers (`Impersonate-User`). */
+  headers?: Record<string, string | string[]>;
 }
 
 /** The path of a resource collection or object: `/apis/apps/v1/namespaces/default/deployments/web`. */
@@ -89,6 +91,7 @@ export class Client {
           headers: {
             Authorization: `Bearer ${this.token}`,
             Accept: 'application/json',
+            ...opts.headers,
             ...(payload !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
           },
         },

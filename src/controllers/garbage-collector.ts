@@ -44,7 +44,7 @@ export class GarbageCollector implements Controller {
     const byUid = new Map<string, Entry>();
     for (const r of reg.resources.stored()) {
       // Events own nothing and are owned by nothing (kept in SQLite only: not worth reading them all).
-      if (r.kind === 'Event' || r.readOnly) continue;
+      if (r.kind === 'Event' || r.readOnly || r.createOnly) continue;
       for (const o of reg.scan(r)) {
         const e = { r, o };
         all.push(e);

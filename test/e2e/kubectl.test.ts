@@ -274,6 +274,54 @@ items:
     await expectSameAsKubectl(['explain', ...args.split(' ')]);
   });
 
+  it('auth can-i: the same answers, reasons, warnings and exit codes as kubectl, impersonating users and service accounts', async () => {
+    await cliProcess(home, ['apply', '-f', '-'], {
+      stdin: `apiVersion: v1
+kind: Namespace
+metadata: {name: rbac-dev}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ci-edit, namespace: rbac-dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: ServiceAccount, name: ci, namespace: rbac-dev}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader, namespace: rbac-dev}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: jane-reads, namespace: rbac-dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+subjects: [{kind: User, name: jane}]
+`,
+    });
+    for (const args of [
+      'create pods',
+      'create deployments -n rbac-dev --as=system:serviceaccount:rbac-dev:ci',
+      'create deployments --as=system:serviceaccount:rbac-dev:ci',
+      'create roles.rbac.authorization.k8s.io -n rbac-dev --as=system:serviceaccount:rbac-dev:ci',
+      'list pods -n rbac-dev --as=jane',
+      'delete pods -n rbac-dev --as=jane',
+      'get pods --subresource=log -n rbac-dev --as=jane',
+      'get secrets/db -n rbac-dev --as=jane --as-group=devs',
+      'list nodes --as=jane',
+      'get /healthz --as=jane',
+      'get /metrics --as=jane',
+      'get foos --as=jane',
+      'frob pods',
+      'get pods --as-group=x',
+    ]) {
+      await expectSameAsKubectl(['auth', 'can-i', ...args.split(' ')]);
+    }
+    // What kubectl itself then does as that user: refused with the apiserver's message.
+    const refused = await kubectl(['get', 'deploy', '-n', 'rbac-dev', '--as=jane']);
+    expect(refused.stderr).toBe('Error from server (Forbidden): deployments.apps is forbidden: User "jane" cannot list resource "deployments" in API group "apps" in the namespace "rbac-dev"\n');
+    expect((await kubectl(['get', 'pods', '-n', 'rbac-dev', '--as=jane'])).stderr).toBe('No resources found in rbac-dev namespace.\n');
+  });
+
   it('scales, labels, annotates and deletes', async () => {
     expect((await kubectl(['scale', 'deploy', 'kweb', '--replicas=1'])).stdout).toBe('deployment.apps/kweb scaled\n');
     expect((await kubectl(['label', 'pod', 'kpod', 'tier=fe'])).stdout).toBe('pod/kpod labeled\n');

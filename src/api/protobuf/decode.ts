@@ -4,7 +4,7 @@
 // as the JSON encoding has them: times as RFC 3339, bytes as base64, int-or-string as either,
 // quantities as strings, raw extensions as parsed JSON.
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { MESSAGES, PROTOBUF_KINDS, messageFor } from './messages.js';
+import { MESSAGES, PROTOBUF_KINDS, REVIEW_KINDS, messageFor } from './messages.js';
 
 /** The four bytes every Kubernetes protobuf body starts with. */
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -22,7 +22,7 @@ export class ProtobufError extends Error {
 
 /** Decodes an enveloped request body: the object, with apiVersion and kind from the envelope. */
 export function decodeProtobuf(body: Uint8Array): Record<string, unknown> {
-  return decodeEnveloped(body, (kind) => kind === 'DeleteOptions' || kind === 'TokenRequest' || PROTOBUF_KINDS.includes(kind));
+  return decodeEnveloped(body, (kind) => kind === 'DeleteOptions' || kind === 'TokenRequest' || REVIEW_KINDS.includes(kind) || PROTOBUF_KINDS.includes(kind));
 }
 
 /** Decodes an enveloped answer (an object, a list or a Status), as a protobuf client reads it. */

@@ -349,6 +349,21 @@ export const MESSAGES: Record<string, Message> = {
   TokenRequestSpec: { 1: ['audiences', '[]string'], 3: ['boundObjectRef', 'BoundObjectReference'], 4: ['expirationSeconds', 'int64'] },
   BoundObjectReference: { 1: ['kind', 'string'], 2: ['apiVersion', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'] },
   TokenRequestStatus: { 1: ['token', 'string'], 2: ['expirationTimestamp', 'Time'] },
+  // authorization.k8s.io/v1: access reviews (asked, answered, never stored).
+  SelfSubjectAccessReview: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'SelfSubjectAccessReviewSpec'], 3: ['status', 'SubjectAccessReviewStatus'] },
+  SelfSubjectAccessReviewSpec: { 1: ['resourceAttributes', 'ResourceAttributes'], 2: ['nonResourceAttributes', 'NonResourceAttributes'] },
+  SubjectAccessReview: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'SubjectAccessReviewSpec'], 3: ['status', 'SubjectAccessReviewStatus'] },
+  LocalSubjectAccessReview: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'SubjectAccessReviewSpec'], 3: ['status', 'SubjectAccessReviewStatus'] },
+  SubjectAccessReviewSpec: { 1: ['resourceAttributes', 'ResourceAttributes'], 2: ['nonResourceAttributes', 'NonResourceAttributes'], 3: ['user', 'string'], 4: ['groups', '[]string'], 5: ['extra', 'map:ExtraValue'], 6: ['uid', 'string'] },
+  ExtraValue: { 1: ['items', '[]string'] },
+  ResourceAttributes: { 1: ['namespace', 'string'], 2: ['verb', 'string'], 3: ['group', 'string'], 4: ['version', 'string'], 5: ['resource', 'string'], 6: ['subresource', 'string'], 7: ['name', 'string'] },
+  NonResourceAttributes: { 1: ['path', 'string'], 2: ['verb', 'string'] },
+  SubjectAccessReviewStatus: { 1: ['allowed', 'bool'], 2: ['reason', 'string'], 3: ['evaluationError', 'string'], 4: ['denied', 'bool'] },
+  SelfSubjectRulesReview: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'SelfSubjectRulesReviewSpec'], 3: ['status', 'SubjectRulesReviewStatus'] },
+  SelfSubjectRulesReviewSpec: { 1: ['namespace', 'string'] },
+  SubjectRulesReviewStatus: { 1: ['resourceRules', '[]ResourceRule'], 2: ['nonResourceRules', '[]NonResourceRule'], 3: ['incomplete', 'bool'], 4: ['evaluationError', 'string'] },
+  ResourceRule: { 1: ['verbs', '[]string'], 2: ['apiGroups', '[]string'], 3: ['resources', '[]string'], 4: ['resourceNames', '[]string'] },
+  NonResourceRule: { 1: ['verbs', '[]string'], 2: ['nonResourceURLs', '[]string'] },
 };
 
 /** Messages of a kind in a version whose wire form differs from the table's (by `apiVersion/kind`). */
@@ -535,6 +550,9 @@ Object.assign(MESSAGES, {
 } satisfies Record<string, Message>);
 
 /** The kinds minik decodes from protobuf (each kind's message has the kind's name), and DeleteOptions. */
+/** The access reviews a request body may carry (answered, not stored). */
+export const REVIEW_KINDS = ['SelfSubjectAccessReview', 'SubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview'];
+
 export const PROTOBUF_KINDS: string[] = ['Pod', 'ReplicationController', 'Service', 'Namespace', 'Node', 'ConfigMap', 'Secret', 'ServiceAccount', 'Endpoints', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision', 'HorizontalPodAutoscaler', 'CronJob', 'Job', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Lease', 'PodDisruptionBudget', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'StorageClass', 'EndpointSlice', 'APIService', 'PriorityClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'];
 
 /** The table name of the message of a kind in a version (`Pod`, `autoscaling/v1.HorizontalPodAutoscaler`), or undefined. */

@@ -71,7 +71,7 @@ async function liveNames(ctx: Context, r: ResourceInfo, namespace: string): Prom
 function typeNames(): string[] {
   const out = new Set<string>();
   for (const r of BUILTIN.all) {
-    if (r.readOnly) continue;
+    if (r.readOnly || r.createOnly) continue;
     out.add(r.plural);
     for (const s of r.shortNames) out.add(s);
   }

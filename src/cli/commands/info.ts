@@ -1,6 +1,6 @@
 // `version`, `cluster-info`, `api-resources` and `api-versions`: what the cluster is and what it serves.
 import type { Command } from 'commander';
-import { type ResourceInfo, groupVersion, versionPriority } from '../../api/resources.js';
+import { type ResourceInfo, groupVersion, resourceVerbs, versionPriority } from '../../api/resources.js';
 import { tabulate } from '../../printers/tabwriter.js';
 import { toJson } from '../../printers/json.js';
 import { type Context, loadColors } from '../context.js';
@@ -70,7 +70,7 @@ async function runApiResources(ctx: Context, opts: { output?: string; namespaced
       groupVersion(r),
       String(r.namespaced),
       r.kind,
-      ...(wide ? [r.readOnly ? 'get,list' : 'create,delete,deletecollection,get,list,patch,update,watch', r.categories.join(',')] : []),
+      ...(wide ? [resourceVerbs(r).join(','), r.categories.join(',')] : []),
     ]);
   }
   ctx.out(tabulate(rows));
