@@ -5,7 +5,7 @@ import path from 'node:path';
 import { catalogWith } from '../api/custom-resources.js';
 import { BUILTIN, type ResourceCatalog } from '../api/resources.js';
 import type { CustomResourceDefinition, KubeList } from '../api/types.js';
-import type { Client } from '../client/client.js';
+import { ApiError, type Client } from '../client/client.js';
 import { connect } from '../client/connect.js';
 import { stateHome, statePaths } from '../state/state.js';
 import { type Colors, plain } from '../printers/colors.js';
@@ -75,9 +75,15 @@ export class Context {
     return this.namespacePromise;
   }
 
+  /** Impersonation headers of the global --as / --as-group flags (every request then acts as that user). */
+  impersonation: Record<string, string | string[]> = {};
+
   /** The API client; the daemon is started (and that noted on stderr) if it is not running. */
   client(): Promise<Client> {
-    this.clientPromise ??= connect(this.home, this.io.env, (line) => this.io.stderr.write(line + '\n'));
+    this.clientPromise ??= connect(this.home, this.io.env, (line) => this.io.stderr.write(line + '\n')).then((c) => {
+      c.defaultHeaders = this.impersonation;
+      return c;
+    });
     return this.clientPromise;
   }
 
@@ -89,7 +95,15 @@ export class Context {
   catalog(pending: CustomResourceDefinition[] = []): Promise<ResourceCatalog> {
     this.catalogPromise ??= (async () => {
       const client = await this.client();
-      const crds = (await client.get<KubeList<CustomResourceDefinition>>(CRD_PATH)).body.items;
+      let crds: CustomResourceDefinition[];
+      try {
+        crds = (await client.get<KubeList<CustomResourceDefinition>>(CRD_PATH)).body.items;
+      } catch (e) {
+        // A user (--as) RBAC does not let read CRDs knows the built-in kinds only (kubectl would
+        // still learn custom kinds from discovery, which everyone may read).
+        if (!(e instanceof ApiError && e.httpStatus === 403)) throw e;
+        crds = [];
+      }
       const names = new Set(crds.map((c) => c.metadata.name));
       return catalogWith([...crds, ...pending.filter((c) => !names.has(c.metadata.name))]);
     })();

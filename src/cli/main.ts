@@ -24,7 +24,8 @@ import { registerExpose } from './commands/expose.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerConfig } from './commands/config.js';
-import { registerAuth } from './commands/auth.js';
+import { impersonationHeaders, registerAuth } from './commands/auth.js';
+import { collect } from './flags.js';
 import { registerCompletion, runComplete } from './commands/completion.js';
 import { registerEdit } from './commands/edit.js';
 import { addExamples } from './help-examples.js';
@@ -58,6 +59,12 @@ export async function run(argv: string[], io: IO): Promise<number> {
     .description('minikctl controls the minik cluster: a whole Kubernetes cluster in one Node.js process.')
     .version(CLIENT_VERSION, '--version', 'Print the minikctl version')
     .option('--no-color', 'Do not colour output (also NO_COLOR)')
+    .option('--as <user>', 'Username to impersonate for the operation (a user or a service account: system:serviceaccount:NS:NAME)')
+    .option('--as-group <group>', 'Group to impersonate for the operation (repeatable)', collect)
+    .hook('preAction', () => {
+      // Every request of the command acts as that user, authorized by RBAC (as kubectl --as).
+      context.impersonation = impersonationHeaders(program.opts());
+    })
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });

@@ -67,6 +67,8 @@ function parseWarnings(h: string | string[] | undefined): string[] {
 /** A connection to one daemon. */
 export class Client {
   private agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  /** Headers sent with every request (impersonation: `--as`, `--as-group`). */
+  defaultHeaders: Record<string, string | string[]> = {};
 
   constructor(
     readonly host: string,
@@ -91,6 +93,7 @@ export class Client {
           headers: {
             Authorization: `Bearer ${this.token}`,
             Accept: 'application/json',
+            ...this.defaultHeaders,
             ...opts.headers,
             ...(payload !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
           },

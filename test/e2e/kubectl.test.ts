@@ -320,6 +320,10 @@ subjects: [{kind: User, name: jane}]
     const refused = await kubectl(['get', 'deploy', '-n', 'rbac-dev', '--as=jane']);
     expect(refused.stderr).toBe('Error from server (Forbidden): deployments.apps is forbidden: User "jane" cannot list resource "deployments" in API group "apps" in the namespace "rbac-dev"\n');
     expect((await kubectl(['get', 'pods', '-n', 'rbac-dev', '--as=jane'])).stderr).toBe('No resources found in rbac-dev namespace.\n');
+    // minikctl's global --as does the same.
+    await expectSameAsKubectl(['get', 'deploy', '-n', 'rbac-dev', '--as=jane']);
+    await expectSameAsKubectl(['get', 'pods', '-n', 'rbac-dev', '--as=jane']);
+    await expectSameAsKubectl(['delete', 'pod', 'nope', '-n', 'rbac-dev', '--as=jane']);
   });
 
   it('scales, labels, annotates and deletes', async () => {

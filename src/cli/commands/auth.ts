@@ -8,15 +8,13 @@ import type { ResourceInfo } from '../../api/resources.js';
 import type { SubjectAccessReview } from '../../api/types.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
-import { collect, resolveNamespace } from '../flags.js';
+import { resolveNamespace } from '../flags.js';
 
 interface CanIOptions {
   namespace?: string;
   allNamespaces?: boolean;
   subresource?: string;
   quiet?: boolean;
-  as?: string;
-  asGroup?: string[];
 }
 
 const RESOURCE_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'use', 'bind', 'impersonate', 'escalate', 'approve', 'sign', '*'];
@@ -35,7 +33,6 @@ export async function runCanI(ctx: Context, args: string[], opts: CanIOptions): 
   const [verb, target] = args;
   // kubectl's messages end in a newline of their own, so each warning is followed by a blank line.
   const warn = (m: string) => ctx.warn(`${m}\n`);
-  const headers = impersonationHeaders(opts);
   let spec: SubjectAccessReview['spec'];
   if (target.startsWith('/')) {
     if (opts.subresource) throw new CliError('error: --subresource can not be used with NonResourceURL');
@@ -62,7 +59,7 @@ export async function runCanI(ctx: Context, args: string[], opts: CanIOptions): 
   }
   const client = await ctx.client();
   const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec };
-  const res = await client.request<SubjectAccessReview>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: review, headers });
+  const res = await client.request<SubjectAccessReview>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: review });
   const status = res.body.status ?? { allowed: false };
   if (!opts.quiet) {
     if (status.allowed) ctx.out('yes\n');
@@ -82,8 +79,6 @@ export function registerAuth(program: Command, ctx: () => Context, done: (p: Pro
     .option('-A, --all-namespaces', 'If true, check the specified action in all namespaces')
     .option('--subresource <name>', 'SubResource such as pod/log or deployment/scale')
     .option('-q, --quiet', 'If true, suppress output and just return the exit code')
-    .option('--as <user>', 'Username to impersonate for the operation (a user or a service account: system:serviceaccount:NS:NAME)')
-    .option('--as-group <group>', 'Group to impersonate for the operation (repeatable)', collect)
     .addHelpText(
       'after',
       `
