@@ -313,6 +313,10 @@ subjects: [{kind: User, name: jane}]
       'get foos --as=jane',
       'frob pods',
       'get pods --as-group=x',
+      '--list -n rbac-dev --as=jane',
+      '--list -n rbac-dev --as=system:serviceaccount:rbac-dev:ci',
+      '--list --no-headers --as=jane',
+      '--list -q',
     ]) {
       await expectSameAsKubectl(['auth', 'can-i', ...args.split(' ')]);
     }
