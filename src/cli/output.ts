@@ -1,4 +1,5 @@
 // The -o flag: which printer renders the objects a command gathered.
+import { sortKeys } from '../api/sorted-keys.js';
 import { type ResourceInfo, qualifiedSingular } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { printCustomColumns } from '../printers/custom-columns.js';
@@ -57,6 +58,21 @@ function withoutManagedFields(o: KubeObject): KubeObject {
   if (showManagedFields || !o.metadata?.managedFields) return o;
   const { managedFields: _, ...metadata } = o.metadata;
   return { ...o, metadata };
+}
+
+/**
+ * A watch change as kubectl's --output-watch-events prints it: a WatchEvent, `type` then the
+ * object in (compact) JSON, sorted keys in YAML; name and jsonpath formats print the object alone.
+ */
+export function renderWatchEvent(fmt: OutputFormat, r: ResourceInfo, type: string, o: KubeObject): string {
+  const object = withoutManagedFields(o);
+  // kubectl streams one compact JSON document per event.
+  if (fmt.kind === 'json') return `${JSON.stringify({ type, object: sortKeys(object) })}\n`;
+  if (fmt.kind === 'yaml') {
+    if (!yaml) throw new Error('the YAML printer was not loaded (preparePrinter)');
+    return yaml.toYaml({ type, object });
+  }
+  return renderObjects(fmt, [{ r, o }], true);
 }
 
 /** Renders objects in a non-table format. */

@@ -18,7 +18,70 @@ export function toYaml(v: unknown): string {
       if (style) node.type = style;
     },
   });
-  return doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, nullStr: 'null', defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN', doubleQuotedAsJSON: true, singleQuote: true });
+  const text = doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, nullStr: 'null', defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN', doubleQuotedAsJSON: true, singleQuote: true });
+  return foldLongScalars(text);
+}
+
+/** Every line's long scalar folded, except the lines of literal blocks (`key: |`), which are text. */
+function foldLongScalars(text: string): string {
+  let blockOf = -1; // the indentation of the line that opened a literal block, while inside it
+  return text
+    .split('\n')
+    .map((line) => {
+      const indentation = line.length - line.trimStart().length;
+      if (blockOf >= 0 && (line.trim() === '' || indentation > blockOf)) return line;
+      blockOf = /(?:: |^ *(?:- )+)[|>][-+]?\d*$/.test(line) ? indentation : -1;
+      return blockOf >= 0 ? line : foldLine(line);
+    })
+    .join('\n');
+}
+
+/** Go's yaml.v2 emitter breaks a long plain or single-quoted scalar past this column. */
+const BEST_WIDTH = 80;
+const ENTRY = /^( *)((?:- )*)([^\s'"#:-][^:]*|'(?:[^']|'')*'): (.+)$/;
+const ITEM = /^( *)((?:- )+)(.+)$/;
+
+/**
+ * A line with a long scalar folded as Go's yaml.v2 folds it: at the first space (one, between
+ * two non-spaces) found when the line is already past column 80, the space becomes a line break
+ * and the indentation of the value's continuation (two more than its key, or the item's column).
+ */
+function foldLine(line: string): string {
+  if (line.length <= BEST_WIDTH) return line;
+  let prefix: string;
+  let value: string;
+  let indent: number;
+  const entry = ENTRY.exec(line);
+  if (entry) {
+    const keyColumn = entry[1].length + entry[2].length;
+    prefix = line.slice(0, line.length - entry[4].length);
+    value = entry[4];
+    indent = keyColumn + 2;
+  } else {
+    const item = ITEM.exec(line);
+    if (!item || /^[^'"\s][^:]*: /.test(item[3])) return line;
+    prefix = item[1] + item[2];
+    value = item[3];
+    indent = prefix.length;
+  }
+  const quoted = value.startsWith("'");
+  if (!quoted && /^["|>[{&*!]/.test(value)) return line;
+  if (quoted && !value.endsWith("'")) return line;
+  let out = prefix;
+  let column = prefix.length;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    const spaceBefore = i > 0 && value[i - 1] === ' ';
+    const inner = !quoted || (i > 0 && i < value.length - 1);
+    if (ch === ' ' && !spaceBefore && column > BEST_WIDTH && inner && value[i + 1] !== ' ' && i + 1 < value.length) {
+      out += `\n${' '.repeat(indent)}`;
+      column = indent;
+      continue;
+    }
+    out += ch;
+    column++;
+  }
+  return out;
 }
 
 /**

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProcess, commandOnPath, runKubectl, stopProcessDaemon, tempHome } from '../helpers.js';
+import { BIN, cliProcess, commandOnPath, runKubectl, stopProcessDaemon, tempHome } from '../helpers.js';
 
 const KUBECTL = commandOnPath('kubectl');
 if (!KUBECTL) console.warn('kubectl is not on PATH: skipping the real-kubectl tests');
@@ -328,6 +328,29 @@ subjects: [{kind: User, name: jane}]
     await expectSameAsKubectl(['get', 'deploy', '-n', 'rbac-dev', '--as=jane']);
     await expectSameAsKubectl(['get', 'pods', '-n', 'rbac-dev', '--as=jane']);
     await expectSameAsKubectl(['delete', 'pod', 'nope', '-n', 'rbac-dev', '--as=jane']);
+  });
+
+  it('get -w --output-watch-events: the EVENT column and one JSON WatchEvent per line, as kubectl', async () => {
+    // Both watch for 1.5 s (the listing arrives as ADDED events), then are interrupted.
+    const watchFor = (file: string, args: string[], env: NodeJS.ProcessEnv) =>
+      new Promise<string>((resolve) => {
+        const child = execFile(file, args, { env }, (_err, stdout) => resolve(stdout));
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      });
+    for (const args of [['get', 'cm', '-w', '--output-watch-events'], ['get', 'cm', '-w', '--output-watch-events', '-o', 'json', '-n', 'kube-public'], ['get', 'cm', '-w', '--output-watch-events', '-o', 'yaml', '-n', 'kube-public'], ['get', 'cm', '-A', '-w', '--output-watch-events', '--no-headers']]) {
+      const [k, m] = await Promise.all([
+        watchFor(KUBECTL!, args, { ...process.env, KUBECONFIG: path.join(home, 'kubeconfig'), HOME: kubeHome }),
+        watchFor(process.execPath, [BIN, ...args], { ...process.env, MINIK_HOME: home, NO_COLOR: '1' }),
+      ]);
+      const mask = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?|d\d*h?)\b/g, '<age>');
+      expect(k).toMatch(/ADDED/);
+      expect(mask(m)).toBe(mask(k));
+    }
+  });
+
+  it('-o yaml folds long strings as kubectl does (kube-root-ca.crt, the bootstrap ClusterRoles)', async () => {
+    await expectSameAsKubectl(['get', 'cm', '-A', '-o', 'yaml']);
+    await expectSameAsKubectl(['get', 'clusterroles', '-o', 'yaml']);
   });
 
   it('scales, labels, annotates and deletes', async () => {

@@ -193,3 +193,28 @@ describe("kubectl's generic describer (custom objects)", () => {
     );
   });
 });
+
+describe('-o yaml folds long scalars as Go yaml.v2 does', () => {
+  const description =
+    'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
+  it('breaks at the first space past column 80, indenting the rest two past the key (kubectl get cm kube-root-ca.crt -o yaml)', () => {
+    const y = toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', annotations: { 'kubernetes.io/description': description } } });
+    expect(y).toContain(
+      '    kubernetes.io/description: Contains a CA bundle that can be used to verify the\n      kube-apiserver when using internal endpoints such as the internal service IP\n      or kubernetes.default.svc. No other usage is guaranteed across distributions\n      of Kubernetes clusters.\n',
+    );
+    // Nested one level less (a watch event's object is one level deeper than a listed one).
+    expect(toYaml({ object: { metadata: { annotations: { 'kubernetes.io/description': description } } } })).toContain(
+      '      kubernetes.io/description: Contains a CA bundle that can be used to verify the\n        kube-apiserver when using internal endpoints such as the internal service\n        IP or kubernetes.default.svc. No other usage is guaranteed across distributions\n        of Kubernetes clusters.\n',
+    );
+  });
+
+  it('folds list items and single-quoted strings; leaves literal blocks and short lines alone', () => {
+    const words = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ');
+    const x70 = 'x'.repeat(70);
+    expect(toYaml({ args: [`${x70} aaaaaaaaaaaa bbb ccc`] })).toBe(`args:\n- ${x70} aaaaaaaaaaaa\n  bbb ccc\n`);
+    expect(toYaml({ a: `*${words}` }).split('\n')[1]).toMatch(/^ {2}\S/);
+    const block = toYaml({ script: `${words}\n${words}\n` });
+    expect(block).toBe(`script: |\n  ${words}\n  ${words}\n`);
+    expect(toYaml({ short: 'a b c' })).toBe('short: a b c\n');
+  });
+});

@@ -8,7 +8,7 @@ import { tableRows } from '../../printers/table.js';
 import { RememberingTable, tabulate } from '../../printers/tabwriter.js';
 import type { Context } from '../context.js';
 import { CliError, formatError } from '../errors.js';
-import { type OutputFormat, preparePrinter, renderObjects, setShowManagedFields } from '../output.js';
+import { type OutputFormat, preparePrinter, renderObjects, renderWatchEvent, setShowManagedFields } from '../output.js';
 import { type ResourceRequest, parseResourceArgs } from '../resource-args.js';
 import { collect, namespaceOptions, resolveNamespace } from '../flags.js';
 import { resolveFileTargets } from '../manifest-objects.js';
@@ -27,6 +27,8 @@ export interface GetOptions {
   sortBy?: string;
   watch?: boolean;
   watchOnly?: boolean;
+  /** --output-watch-events: each change with its event type (an EVENT column, or WatchEvent objects). */
+  outputWatchEvents?: boolean;
   ignoreNotFound?: boolean;
   raw?: string;
   filename?: string[];
@@ -80,7 +82,9 @@ export async function runGet(ctx: Context, args: string[], opts: GetOptions): Pr
   if (opts.sortBy) for (const f of fetched) f.objects = sortObjects(f.objects, opts.sortBy);
   // Events read best oldest first (as `kubectl events` shows them), not in name order.
   else for (const f of fetched) if (f.r.kind === 'Event') f.objects = sortEvents(f.objects as Event[]);
-  if (!opts.watchOnly) print(ctx, fmt, fetched, requests, ns, opts, now);
+  // With --output-watch-events the listing is printed as ADDED events by the watch below.
+  const watching = opts.watch || opts.watchOnly;
+  if (!opts.watchOnly && !(watching && opts.outputWatchEvents)) print(ctx, fmt, fetched, requests, ns, opts, now);
   // Printed after what was found, as kubectl does.
   for (const f of failures) ctx.err(f);
   if (opts.watch || opts.watchOnly) return watchChanges(ctx, fetched, fmt, ns, opts, now);
@@ -201,8 +205,18 @@ async function watchChanges(ctx: Context, fetched: Fetched[], fmt: OutputFormat,
   const { r, listRv, objects } = fetched[0];
   const client = await ctx.client();
   const table = new RememberingTable();
-  if (fmt.kind === 'table' && !opts.watchOnly && objects.length > 0) {
-    table.write(tableRows(r.columns, objects, { wide: fmt.wide, withNamespace: opts.allNamespaces, showLabels: opts.showLabels, labelColumns: opts.labelColumns, now }));
+  const events = !!opts.outputWatchEvents;
+  // An EVENT column first (ADDED, MODIFIED, DELETED) with --output-watch-events.
+  // kubectl's EVENT column is as wide as its longest value (MODIFIED) from the first row on.
+  const typed = (rows: string[][], type: string, withHeader: boolean) => (events ? rows.map((row, i) => [(withHeader && i === 0 ? 'EVENT' : type).padEnd(8), ...row]) : rows);
+  const objectOut = (type: string, o: KubeObject) => (events ? renderWatchEvent(fmt, r, type, o) : renderObjects(fmt, [{ r, o }], true));
+  if (!opts.watchOnly && objects.length > 0) {
+    if (fmt.kind === 'table') {
+      const rows = typed(tableRows(r.columns, objects, { wide: fmt.wide, noHeaders: opts.noHeaders, withNamespace: opts.allNamespaces, showLabels: opts.showLabels, labelColumns: opts.labelColumns, now }), 'ADDED', !opts.noHeaders);
+      // Without events the listing was printed above: here it only sets the column widths.
+      const text = table.write(rows);
+      if (events) ctx.out(text);
+    } else if (events) for (const o of objects) ctx.out(objectOut('ADDED', o));
   }
   let headerPrinted = !opts.watchOnly && objects.length > 0;
   return new Promise<number>((resolve) => {
@@ -213,11 +227,12 @@ async function watchChanges(ctx: Context, fetched: Fetched[], fmt: OutputFormat,
         if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
         const o = e.object as KubeObject;
         if (fmt.kind === 'table') {
-          const rows = tableRows(r.columns, [o], { wide: fmt.wide, noHeaders: headerPrinted || opts.noHeaders, withNamespace: opts.allNamespaces, showLabels: opts.showLabels, labelColumns: opts.labelColumns, now: Date.now() });
+          const withHeader = !headerPrinted && !opts.noHeaders;
+          const rows = typed(tableRows(r.columns, [o], { wide: fmt.wide, noHeaders: !withHeader, withNamespace: opts.allNamespaces, showLabels: opts.showLabels, labelColumns: opts.labelColumns, now: Date.now() }), e.type, withHeader);
           headerPrinted = true;
           ctx.out(table.write(rows));
         } else {
-          ctx.out(renderObjects(fmt, [{ r, o }], true));
+          ctx.out(objectOut(e.type, o));
         }
       },
       (err) => {
@@ -250,6 +265,7 @@ export function registerGet(program: Command, ctx: () => Context, done: (p: Prom
       .option('--sort-by <jsonpath>', 'Sort list types using this field specification')
       .option('-w, --watch', 'After listing, watch for changes')
       .option('--watch-only', 'Watch for changes, without listing first')
+      .option('--output-watch-events', 'Output watch event objects when --watch or --watch-only is used')
       .option('--ignore-not-found', 'Treat "resource not found" as a successful retrieval')
       .option('--raw <uri>', 'Raw URI to request from the server (e.g. /healthz)')
       .option('-f, --filename <file>', 'Files or directories identifying the resources to get (repeatable)', collect)
