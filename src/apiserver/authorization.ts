@@ -55,24 +55,9 @@ export function requestAttributes(route: Route, method: string, pathname: string
     return { ...base, verb, resourceRequest: false, path: pathname };
   }
   const named = route.name !== undefined;
-  const verb =
-    method === 'GET' || method === 'HEAD'
-      ? watch
-        ? 'watch'
-        : named
-          ? 'get'
-          : 'list'
-      : method === 'POST'
-        ? 'create'
-        : method === 'PUT'
-          ? 'update'
-          : method === 'PATCH'
-            ? 'patch'
-            : method === 'DELETE'
-              ? named
-                ? 'delete'
-                : 'deletecollection'
-              : method.toLowerCase();
+  const read = watch ? 'watch' : named ? 'get' : 'list';
+  const verbs: Record<string, string> = { GET: read, HEAD: read, POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: named ? 'delete' : 'deletecollection' };
+  const verb = verbs[method] ?? method.toLowerCase();
   return { ...base, verb, resourceRequest: true, namespace: route.namespace ?? '', apiGroup: route.r.group, resource: route.r.plural, subresource: route.subresource ?? '', name: route.name ?? '' };
 }
 

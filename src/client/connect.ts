@@ -88,6 +88,18 @@ export async function spawnDaemon(home: string, env: NodeJS.ProcessEnv): Promise
   throw new Error(`the minik daemon did not start within 15s; see ${paths.log}`);
 }
 
+/** A client of the state dir's daemon when one runs; undefined (nothing started) otherwise. */
+export async function connectRunning(home: string): Promise<Client | undefined> {
+  const info = await runningDaemon(home);
+  return info && clientOf(home, info);
+}
+
+/** A client with the state dir's token, for the daemon that daemon.json names. */
+function clientOf(home: string, info: DaemonInfo): Client {
+  const token = fs.readFileSync(statePaths(home).token, 'utf8').trim();
+  return new Client('127.0.0.1', info.port, token);
+}
+
 /** A client for the state dir's daemon, starting the daemon first if needed (noting that on `notice`). */
 export async function connect(home: string, env: NodeJS.ProcessEnv, notice: (line: string) => void): Promise<Client> {
   let info = await runningDaemon(home);
@@ -99,6 +111,5 @@ export async function connect(home: string, env: NodeJS.ProcessEnv, notice: (lin
     // Of several commands starting a cold daemon at once, only the one whose daemon won says so.
     if (started.ours) notice(`minik daemon started (pid ${info.pid}, listening on 127.0.0.1:${info.port}, state in ${home})`);
   }
-  const token = fs.readFileSync(statePaths(home).token, 'utf8').trim();
-  return new Client('127.0.0.1', info.port, token);
+  return clientOf(home, info);
 }

@@ -21,12 +21,6 @@ interface CanIOptions {
 const RESOURCE_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'use', 'bind', 'impersonate', 'escalate', 'approve', 'sign', '*'];
 const NON_RESOURCE_VERBS = ['get', 'put', 'post', 'head', 'options', 'delete', 'patch', '*'];
 
-/** The impersonation headers of --as / --as-group (kubectl's). */
-export function impersonationHeaders(opts: { as?: string; asGroup?: string[] }): Record<string, string | string[]> {
-  // kubectl names the kubeconfig's user, minik's.
-  if (!opts.as && opts.asGroup?.length) throw new CliError('error: requesting uid, groups or user-extra for minik without impersonating a user');
-  return { ...(opts.as ? { 'Impersonate-User': opts.as } : {}), ...(opts.asGroup?.length ? { 'Impersonate-Group': opts.asGroup } : {}) };
-}
 
 /** A rule split into one per API group, resource and name, and one per path (rbac BreakdownRule). */
 function breakdown(rule: PolicyRule): PolicyRule[] {

@@ -6,9 +6,8 @@
 import type { Command, Option } from 'commander';
 import { BUILTIN, type ResourceInfo } from '../../api/resources.js';
 import type { KubeList } from '../../api/types.js';
-import { Client, resourcePath } from '../../client/client.js';
-import { runningDaemon } from '../../client/connect.js';
-import { statePaths } from '../../state/state.js';
+import { resourcePath } from '../../client/client.js';
+import { connectRunning } from '../../client/connect.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 
@@ -55,10 +54,8 @@ const visible = (c: Command) => !(c as unknown as { _hidden?: boolean })._hidden
 
 /** The names of live objects of a resource in a namespace, from a running daemon only. */
 async function liveNames(ctx: Context, r: ResourceInfo, namespace: string): Promise<string[]> {
-  const info = await runningDaemon(ctx.home);
-  if (!info) return [];
-  const { readFileSync } = await import('node:fs');
-  const client = new Client('127.0.0.1', info.port, readFileSync(statePaths(ctx.home).token, 'utf8').trim());
+  const client = await connectRunning(ctx.home);
+  if (!client) return [];
   try {
     const list = (await client.get<KubeList>(resourcePath(r, r.namespaced ? namespace : undefined))).body.items;
     return list.map((o) => o.metadata.name!).sort();

@@ -23,7 +23,7 @@ function fileOf(ctx: Context, opts: FileOption): string {
   return opts.kubeconfig ?? statePaths(ctx.home).kubeconfig;
 }
 
-async function read(ctx: Context, opts: FileOption): Promise<{ file: string; cfg: KubeConfig; k: KubeconfigModule }> {
+async function read(ctx: Context, opts: FileOption): Promise<{ file: string; cfg: KubeConfig; exists: boolean; k: KubeconfigModule }> {
   const k = await load();
   const file = fileOf(ctx, opts);
   let cfg: KubeConfig | undefined;
@@ -33,7 +33,7 @@ async function read(ctx: Context, opts: FileOption): Promise<{ file: string; cfg
     throw new CliError(`error: ${(e as Error).message.replace(/^error: /, '')}`);
   }
   // A missing file is an empty config, as kubectl takes it (set-context then creates it).
-  return { file, cfg: cfg ?? { apiVersion: 'v1', kind: 'Config', preferences: {} }, k };
+  return { file, cfg: cfg ?? { apiVersion: 'v1', kind: 'Config', preferences: {} }, exists: cfg !== undefined, k };
 }
 
 const REDACTED = 'REDACTED';
@@ -93,8 +93,8 @@ function asJson(cfg: KubeConfig): Record<string, unknown> {
 }
 
 async function runView(ctx: Context, opts: FileOption & { raw?: boolean; minify?: boolean; output?: string }): Promise<number> {
-  const { file, cfg, k } = await read(ctx, opts);
-  if (!opts.kubeconfig && !(await import('node:fs')).existsSync(file)) {
+  const { file, cfg, exists, k } = await read(ctx, opts);
+  if (!opts.kubeconfig && !exists) {
     throw new CliError(`error: no kubeconfig yet at ${file}: the daemon writes it when it starts (minikctl daemon start)`);
   }
   let shown = opts.minify ? minify(cfg) : cfg;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { type ResourceInfo, qualifiedSingular } from '../../api/resources.js';
+import { type ResourceInfo, qualifiedPlural, qualifiedSingular } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { ApiError, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
@@ -100,16 +100,20 @@ async function render(targets: Target[], output: string): Promise<string> {
   return toYaml(doc);
 }
 
-/** What kubectl's validation of the edited file says (undefined: valid), unless --validate=false/ignore. */
-function validation(text: string, parseYaml: (t: string) => unknown, validate: string | boolean | undefined): string | undefined {
-  if (validate === false || validate === 'false' || validate === 'ignore') return undefined;
-  let parsed: unknown;
+/** The edited text read back: its value, or the first line of its syntax error. */
+function readBack(text: string, parseYaml: (t: string) => unknown): { parsed?: unknown; syntaxError?: string } {
   try {
-    parsed = parseYaml(text);
+    return { parsed: parseYaml(text) };
   } catch (e) {
-    return `[${(e as Error).message.split('\n')[0]}]`;
+    return { syntaxError: (e as Error).message.split('\n')[0] };
   }
-  if (!parsed || typeof parsed !== 'object' || !(parsed as KubeObject).kind) return `[Object 'Kind' is missing in '${text.trim()}']`;
+}
+
+/** What kubectl's validation of the edited file says (undefined: valid), unless --validate=false/ignore. */
+function validation(text: string, read: { parsed?: unknown; syntaxError?: string }, validate: string | boolean | undefined): string | undefined {
+  if (validate === false || validate === 'false' || validate === 'ignore') return undefined;
+  if (read.syntaxError !== undefined) return `[${read.syntaxError}]`;
+  if (!read.parsed || typeof read.parsed !== 'object' || !(read.parsed as KubeObject).kind) return `[Object 'Kind' is missing in '${text.trim()}']`;
   return undefined;
 }
 
@@ -135,42 +139,45 @@ export async function runEdit(ctx: Context, args: string[], opts: EditOptions): 
   let edited = '';
   let file: string | undefined;
   let containsError = false;
+  /** A refused object: the reason the file reopens with, and kubectl's error line. */
+  const refused = (t: Target, causes: string[]) => {
+    const what = `${qualifiedPlural(t.r)} "${t.object.metadata.name}"`;
+    reasons.push({ head: `${what} was not valid`, other: causes });
+    ctx.err(`error: ${what} is invalid`);
+  };
   for (;;) {
     const previous = edited;
     const text = header(reasons) + (containsError ? stripComments(edited) : original);
     if (file) fs.rmSync(file, { force: true });
     ({ file, edited } = launch(ctx, text, ext));
     if (containsError && stripComments(previous) === stripComments(edited)) throw preserved(ctx, file, 'error: Edit cancelled, no valid changes were saved.');
+    const stripped = stripComments(edited);
+    const read = readBack(stripped, parseYaml);
+    reasons = [];
     // As kubectl, the file is validated first: text that does not parse, or names no kind (an
     // emptied file too), makes the first object "invalid" and the file opens again.
-    const invalid = validation(stripComments(edited), parseYaml, opts.validate);
+    const invalid = validation(stripped, read, opts.validate);
     if (invalid) {
-      const t = targets[0];
-      const resourceName = t.r.group ? `${t.r.plural}.${t.r.group}` : t.r.plural;
-      reasons = [{ head: `${resourceName} "${t.object.metadata.name}" was not valid`, other: [`<nil>: Invalid value: "The edited file failed validation": ${invalid}`] }];
-      ctx.err(`error: ${resourceName} "${t.object.metadata.name}" is invalid`);
+      refused(targets[0], [`<nil>: Invalid value: "The edited file failed validation": ${invalid}`]);
       containsError = true;
       continue;
     }
-    if (stripComments(original) === stripComments(edited)) {
+    if (stripComments(original) === stripped) {
       fs.rmSync(file, { force: true });
       ctx.err('Edit cancelled, no changes made.');
       return 0;
     }
-    if (stripComments(edited).trim() === '') {
+    if (stripped.trim() === '') {
       fs.rmSync(file, { force: true });
       ctx.err('Edit cancelled, saved file was empty.');
       return 0;
     }
-    reasons = [];
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(stripComments(edited));
-    } catch (e) {
+    if (read.syntaxError !== undefined) {
       containsError = true;
-      reasons.push({ head: `The edited file had a syntax error: ${(e as Error).message.split('\n')[0]}`, other: [] });
+      reasons.push({ head: `The edited file had a syntax error: ${read.syntaxError}`, other: [] });
       continue;
     }
+    const parsed = read.parsed;
     const objects = (targets.length === 1 ? [parsed] : ((parsed as { items?: unknown[] } | null)?.items ?? [])) as KubeObject[];
     containsError = false;
     let failed = false;
@@ -179,7 +186,7 @@ export async function runEdit(ctx: Context, args: string[], opts: EditOptions): 
       const before = structuredClone(t.object);
       delete before.metadata.managedFields;
       const name = t.object.metadata.name!;
-      const resourceName = t.r.group ? `${t.r.plural}.${t.r.group}` : t.r.plural;
+      const resourceName = qualifiedPlural(t.r);
       if (!after || typeof after !== 'object' || after.apiVersion !== before.apiVersion || after.kind !== before.kind || after.metadata?.name !== name) {
         throw preserved(ctx, file, 'error: At least one of apiVersion, kind and name was changed');
       }
@@ -202,10 +209,8 @@ export async function runEdit(ctx: Context, args: string[], opts: EditOptions): 
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         failed = true;
-        if (e.status.reason === 'Invalid') {
-          reasons.push({ head: `${resourceName} "${name}" was not valid`, other: (e.status.details?.causes ?? []).map((c) => `${c.field ?? ''}: ${c.message ?? ''}`) });
-          ctx.err(`error: ${resourceName} "${name}" is invalid`);
-        } else if (e.status.reason === 'NotFound') {
+        if (e.status.reason === 'Invalid') refused(t, (e.status.details?.causes ?? []).map((c) => `${c.field ?? ''}: ${c.message ?? ''}`));
+        else if (e.status.reason === 'NotFound') {
           ctx.err(`error: ${resourceName} "${name}" could not be found on the server`);
           ctx.err(`The edits you made on deleted resources have been saved to "${file}"`);
           return 1;
