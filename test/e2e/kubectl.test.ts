@@ -394,6 +394,17 @@ subjects: [{kind: User, name: jane}]
     const imageOf = async (n: string) => (await kubectl(['get', 'deploy', n, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
     expect(await imageOf('edm')).toBe('nginx:1.27');
     expect(await imageOf('edk')).toBe('nginx:1.27');
+    // Editing JSON: the same patch (--output-patch), and -o prints the edited object in JSON.
+    const env = { KUBE_EDITOR: editor('json', `sed -i 's/"image": "nginx:1.27"/"image": "nginx:1.26"/' "$1"`) };
+    const k = await runKubectl(KUBECTL!, home, kubeHome, ['edit', 'deploy/edk', '-o', 'json', '--output-patch'], undefined, env);
+    const m = await cliProcess(home, ['edit', 'deploy/edm', '-o', 'json', '--output-patch'], { env });
+    const [kPatch, ...kObject] = k.stdout.split('\n');
+    const [mPatch, ...mObject] = m.stdout.split('\n');
+    expect(mPatch).toBe(kPatch);
+    expect(mPatch).toMatch(/^Patch: \{"spec":/);
+    const specOf = (lines: string[]) => JSON.parse(lines.join('\n').replaceAll('edk', 'edm')).spec.template.spec;
+    expect(specOf(mObject)).toEqual(specOf(kObject));
+    expect(specOf(mObject).containers[0].image).toBe('nginx:1.26');
   });
 
   it('set env, set resources, set serviceaccount: the same output and the same object as kubectl', async () => {

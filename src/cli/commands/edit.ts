@@ -17,6 +17,7 @@ import { CliError } from '../errors.js';
 import { resolveNamespace } from '../flags.js';
 import { fieldValidation, patchContentType } from '../manifest-objects.js';
 import { parseResourceArgs } from '../resource-args.js';
+import { preparePrinter, renderObjects } from '../output.js';
 
 interface EditOptions {
   namespace?: string;
@@ -132,6 +133,7 @@ export async function runEdit(ctx: Context, args: string[], opts: EditOptions): 
     }
   }
   const ext = output === 'json' ? '.json' : '.yaml';
+  const printed = opts.output ? await preparePrinter(opts.output) : undefined;
   const original = await render(targets, output);
   const { parseYaml } = await import('../../printers/yaml.js');
   const { threeWayPatch } = await import('../../api/patch.js');
@@ -194,18 +196,20 @@ export async function runEdit(ctx: Context, args: string[], opts: EditOptions): 
         throw preserved(ctx, file, `error: the namespace from the provided object "${after.metadata.namespace}" does not match the namespace "${t.namespace}". You must pass '--namespace=${after.metadata.namespace}' to perform this operation.`);
       }
       const patch = threeWayPatch(before, after, before);
+      // As kubectl: -o also prints the result in that format instead of the `edited` line.
+      const report = (o: KubeObject, verb: string) => ctx.out(printed ? renderObjects(printed, [{ r: t.r, o }], true) : `${qualifiedSingular(t.r)}/${name} ${verb}\n`);
       if (Object.keys(patch).length === 0) {
-        ctx.out(`${qualifiedSingular(t.r)}/${name} skipped\n`);
+        report(t.object, 'skipped');
         continue;
       }
       if (opts.outputPatch) ctx.out(`Patch: ${JSON.stringify(patch)}\n`);
       try {
-        await client.request('PATCH', resourcePath(t.r, t.namespace, name), {
+        const res = await client.request('PATCH', resourcePath(t.r, t.namespace, name), {
           query: { fieldManager: opts.fieldManager ?? 'kubectl-edit', fieldValidation: fieldValidation(opts.validate) },
           body: patch,
           contentType: patchContentType(t.r),
         });
-        ctx.out(`${qualifiedSingular(t.r)}/${name} edited\n`);
+        report(res.body, 'edited');
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         failed = true;
@@ -236,7 +240,7 @@ export function registerEdit(program: Command, ctx: () => Context, done: (p: Pro
     .description('Edit a resource on the server')
     .argument('<resources...>', 'TYPE NAME..., TYPE/NAME...')
     .option('-n, --namespace <namespace>', 'If present, the namespace scope for this CLI request')
-    .option('-o, --output <format>', 'Output format: yaml (default) or json')
+    .option('-o, --output <format>', 'The format to edit in, yaml (default) or json; given, also the format the result is printed in')
     .option('--output-patch', 'Output the patch if the resource is edited')
     .option('--field-manager <name>', 'Name of the manager used to track field ownership', 'kubectl-edit')
     .option('--validate <mode>', 'strict (default), warn or ignore: what the server does with unknown fields', 'strict')
