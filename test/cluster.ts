@@ -7,7 +7,7 @@ import { Registry } from '../src/apiserver/registry.js';
 import { bootstrap } from '../src/daemon/bootstrap.js';
 import { controlPlane } from '../src/daemon/components.js';
 import { ControlLoop } from '../src/daemon/loop.js';
-import { DEFAULT_NODES } from '../src/sim/node-pool.js';
+import { DEFAULT_NODES, type NodePool } from '../src/sim/node-pool.js';
 import { Store } from '../src/store/store.js';
 import { CA_NAME, createCA } from '../src/daemon/pki.js';
 
@@ -19,9 +19,9 @@ export class TestCluster {
   readonly reg = new Registry(new Store(':memory:'), this.clock);
   readonly loop: ControlLoop;
 
-  constructor() {
-    bootstrap(this.reg, DEFAULT_NODES);
-    this.loop = new ControlLoop(this.reg, controlPlane(DEFAULT_NODES, TEST_CA.certPem));
+  constructor(nodes: NodePool = DEFAULT_NODES) {
+    bootstrap(this.reg, nodes);
+    this.loop = new ControlLoop(this.reg, controlPlane(nodes, TEST_CA.certPem));
   }
 
   /** Moves the clock in `tick` ms steps for `ms`, running the loop after each step. */

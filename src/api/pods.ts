@@ -28,34 +28,73 @@ export function isPodAvailable(p: Pod, minReadySeconds: number, now: number): bo
   return since !== undefined && since + minReadySeconds * 1000 <= now;
 }
 
-/** A pod's resource requests as the scheduler counts them: millicores, bytes, and one pod slot. */
+/**
+ * A pod's resource requests as the scheduler counts them: millicores, bytes, and every other
+ * resource it asks for (ephemeral-storage, hugepages, extended resources such as
+ * `example.com/dongle`) in `scalar`, undefined when there is none.
+ */
 export interface PodRequests {
   milliCPU: number;
   memory: number;
+  scalar?: Map<string, number>;
+}
+
+type Amounts = Map<string, number>;
+
+function addTo(into: Amounts, from: Amounts): void {
+  for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v);
+}
+
+function maxInto(into: Amounts, from: Amounts): void {
+  for (const [k, v] of from) if (v > (into.get(k) ?? 0)) into.set(k, v);
+}
+
+/** A container's requests; a resource it only limits is requested at its limit (the API's defaulting). */
+function containerAmounts(c: Container): Amounts {
+  const out: Amounts = new Map();
+  const req = c.resources?.requests ?? {};
+  const lim = c.resources?.limits ?? {};
+  for (const k of Object.keys(lim)) if (req[k] === undefined) out.set(k, k === 'cpu' ? milliCPU(lim[k]) : parseQuantity(lim[k]));
+  for (const k of Object.keys(req)) out.set(k, k === 'cpu' ? milliCPU(req[k]) : parseQuantity(req[k]));
+  return out;
 }
 
 /**
- * Effective requests (the scheduler's rule): the sum over containers, or the largest init
- * container if that is bigger; a container's request defaults to its limit.
+ * Effective requests (kube-scheduler's rule): the app containers and sidecars (init containers
+ * with restartPolicy Always) together, or an init container with the sidecars started before it
+ * if that is more, per resource; plus the pod's overhead.
  */
 export function podRequests(p: Pod): PodRequests {
   const cached = requestsCache.get(p);
   if (cached) return cached;
-  const sum = { milliCPU: 0, memory: 0 };
-  const of = (c: Container) => {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    return { milliCPU: milliCPU(req.cpu ?? lim.cpu ?? 0), memory: parseQuantity(req.memory ?? lim.memory ?? 0) };
-  };
-  for (const c of p.spec?.containers ?? []) {
-    const r = of(c);
-    sum.milliCPU += r.milliCPU;
-    sum.memory += r.memory;
+  const inits = p.spec?.initContainers ?? [];
+  const containers = p.spec?.containers ?? [];
+  let total: Amounts;
+  if (inits.length === 0 && containers.length === 1 && !p.spec?.overhead) total = containerAmounts(containers[0]);
+  else {
+    total = new Map();
+    for (const c of containers) addTo(total, containerAmounts(c));
+    const sidecars: Amounts = new Map();
+    const initPeak: Amounts = new Map();
+    for (const c of inits) {
+      const r = containerAmounts(c);
+      if (c.restartPolicy === 'Always') {
+        addTo(sidecars, r);
+        maxInto(initPeak, sidecars);
+      } else {
+        const withSidecars = new Map(sidecars);
+        addTo(withSidecars, r);
+        maxInto(initPeak, withSidecars);
+      }
+    }
+    addTo(total, sidecars);
+    maxInto(total, initPeak);
+    for (const [k, v] of Object.entries(p.spec?.overhead ?? {})) total.set(k, (total.get(k) ?? 0) + (k === 'cpu' ? milliCPU(v) : parseQuantity(v)));
   }
-  for (const c of p.spec?.initContainers ?? []) {
-    const r = of(c);
-    sum.milliCPU = Math.max(sum.milliCPU, r.milliCPU);
-    sum.memory = Math.max(sum.memory, r.memory);
+  const sum: PodRequests = { milliCPU: total.get('cpu') ?? 0, memory: total.get('memory') ?? 0 };
+  for (const [k, v] of total) {
+    if (k === 'cpu' || k === 'memory' || v === 0) continue;
+    (sum.scalar ??= new Map()).set(k, v);
   }
   requestsCache.set(p, sum);
   return sum;

@@ -1,6 +1,6 @@
 // The daemon process: `node dist/daemon/main.js` (started by `minikctl daemon start` or by any
 // command when no daemon runs). Logs to stdout, which the starter points at daemon.log.
-import { DEFAULT_NODES } from '../sim/node-pool.js';
+import { DEFAULT_NODES, parseZones } from '../sim/node-pool.js';
 import { LockHeld } from './lock.js';
 import { startDaemon } from './daemon.js';
 import { EXIT_LOCK_HELD, stateHome } from '../state/state.js';
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
     cpu: env.MINIK_NODE_CPU ?? DEFAULT_NODES.cpu,
     memory: env.MINIK_NODE_MEMORY ?? DEFAULT_NODES.memory,
     pods: env.MINIK_NODE_PODS ? Number(env.MINIK_NODE_PODS) : DEFAULT_NODES.pods,
+    zones: parseZones(env.MINIK_NODE_ZONES),
+    region: env.MINIK_NODE_REGION || undefined,
   };
   let daemon;
   try {

@@ -1,8 +1,14 @@
 // The scheduling framework, as kube-scheduler has it: filter plugins say why a node cannot take a
-// pod, score plugins rank the nodes that can. One small file per plugin under plugins/.
+// pod, score plugins rank the nodes that can. One small file per plugin under plugins/. A
+// Snapshot is the cluster as one scheduling pass sees it: the nodes with what runs on them, and
+// the indexes the inter-pod plugins ask (pods by label, pods with affinity terms).
 import { parseQuantity, milliCPU } from '../api/quantity.js';
 import { controllerOf, podRequests } from '../api/pods.js';
+import { LabelIndex } from '../api/label-index.js';
 import type { Node, Pod } from '../api/types.js';
+
+export const HOSTNAME = 'kubernetes.io/hostname';
+export const ZONE = 'topology.kubernetes.io/zone';
 
 /**
  * A node with what is already on it. What every filter and score reads for every node (name,
@@ -12,13 +18,18 @@ import type { Node, Pod } from '../api/types.js';
 export interface NodeInfo {
   node: Node;
   name: string;
+  labels: Record<string, string>;
   pods: Pod[];
   requestedMilliCPU: number;
   requestedMemory: number;
   requestedPods: number;
+  /** Requests of every other resource (extended resources, ephemeral-storage, hugepages). */
+  requestedScalar?: Map<string, number>;
   allocatableMilliCPU: number;
   allocatableMemory: number;
   allocatablePods: number;
+  /** Allocatable amounts of the other resources the node advertises. */
+  allocatableScalar: Map<string, number>;
   usedPorts: Set<string>;
   /** Pods on the node per controller uid (for spreading). */
   byOwner: Map<string, number>;
@@ -28,14 +39,116 @@ export interface NodeInfo {
   hardTaints: { key: string; value?: string; effect: string }[];
   /** Ready, not cordoned and without NoSchedule/NoExecute taints: the node-state filters pass for any pod. */
   clean: boolean;
-  /** Pods per controller uid over every node of the pass (one map shared by its NodeInfos). */
-  ownersAnywhere: Map<string, number>;
+  /** Its `topology.kubernetes.io/zone` label. */
+  zone?: string;
+  /** The pass's snapshot this node belongs to. */
+  snapshot: Snapshot;
   /** The owner whose count `ownerCount` holds (spreading asks about one owner many times in a row). */
   ownerKey?: string;
   ownerCount: number;
 }
 
-/** What a PreFilter returns when its filter cannot reject any node for this pod (kube-scheduler's Skip). */
+/** A pod bound to a node, as the inter-pod plugins find it. */
+export interface PodOnNode {
+  pod: Pod;
+  node: NodeInfo;
+}
+
+/**
+ * Existing pods that share one namespace and one affinity stanza (the replicas of a workload):
+ * their terms are matched against an incoming pod once for the whole group, and `nodes` says how
+ * many of them each node runs.
+ */
+export interface AffinityGroup {
+  namespace: string;
+  pod: Pod;
+  nodes: Map<NodeInfo, number>;
+  /** Parsed terms, filled by the inter-pod affinity plugin on first use. */
+  terms?: unknown;
+}
+
+const affinityKeys = new WeakMap<object, string>();
+
+function affinityKey(pod: Pod): string | undefined {
+  const a = pod.spec?.affinity;
+  if (!a || (!a.podAffinity && !a.podAntiAffinity)) return undefined;
+  let key = affinityKeys.get(a);
+  if (key === undefined) {
+    key = JSON.stringify([a.podAffinity, a.podAntiAffinity]);
+    affinityKeys.set(a, key);
+  }
+  return `${pod.metadata.namespace}\u0000${key}`;
+}
+
+/** The cluster as one scheduling pass sees it. */
+export class Snapshot {
+  readonly nodes: NodeInfo[] = [];
+  readonly byName = new Map<string, NodeInfo>();
+  /** Pods per controller uid over every node. */
+  readonly ownersAnywhere = new Map<string, number>();
+  /** Pods per controller uid per zone (kube-scheduler's default spreading across zones). */
+  readonly ownerZones = new Map<string, Map<string, number>>();
+  /** Existing pods with pod affinity or anti-affinity, grouped by workload. */
+  readonly affinityGroups = new Map<string, AffinityGroup>();
+  /** How many existing pods have required anti-affinity terms (0: the check is skipped). */
+  requiredAntiAffinityPods = 0;
+  /** Namespace labels (for namespaceSelector); namespaces not listed have none. */
+  namespaceLabels = new Map<string, Record<string, string>>();
+  /** Pods the preemption dry run has taken away: every count skips them. */
+  readonly removed = new Set<Pod>();
+  private index?: LabelIndex<PodOnNode>;
+  private memo = new Map<string, unknown>();
+
+  constructor(nodes: Iterable<NodeInfo> = []) {
+    for (const n of nodes) this.adopt(n);
+  }
+
+  /** Takes in a NodeInfo built on its own (tests build nodes first). */
+  adopt(n: NodeInfo): void {
+    const pods = n.pods;
+    const fresh = nodeInfo(n.node, [], this);
+    for (const p of pods) addPod(fresh, p);
+  }
+
+  /** Adds a node and the pods bound to it. */
+  addNode(node: Node, pods: Pod[] = []): NodeInfo {
+    return nodeInfo(node, pods, this);
+  }
+
+  /** Bound pods by namespace and label (built on first use, then kept up to date). */
+  podIndex(): LabelIndex<PodOnNode> {
+    if (!this.index) {
+      const index = new LabelIndex<PodOnNode>();
+      for (const n of this.nodes) for (const pod of n.pods) index.add(pod.metadata.namespace!, pod.metadata.labels, { pod, node: n });
+      this.index = index;
+    }
+    return this.index;
+  }
+
+  /** A value computed once per pass (node-only facts such as topology domains). */
+  remember<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = compute();
+    this.memo.set(key, v);
+    return v;
+  }
+
+  /** Adds a pod just bound to the label index, when it is built. */
+  indexPod(n: NodeInfo, pod: Pod): void {
+    this.index?.add(pod.metadata.namespace!, pod.metadata.labels, { pod, node: n });
+  }
+
+  /** The group of pods sharing `pod`'s namespace and affinity stanza (created on first use), or undefined without one. */
+  affinityGroup(pod: Pod): AffinityGroup | undefined {
+    const key = affinityKey(pod);
+    if (key === undefined) return undefined;
+    let g = this.affinityGroups.get(key);
+    if (!g) this.affinityGroups.set(key, (g = { namespace: pod.metadata.namespace!, pod, nodes: new Map() }));
+    return g;
+  }
+}
+
+/** What a PreFilter or PreScore returns when its plugin has nothing to do for this pod (kube-scheduler's Skip). */
 export const SKIP: unique symbol = Symbol('skip');
 
 /** Says why a node cannot run a pod (a kube-scheduler reason), or undefined if it can. */
@@ -45,9 +158,14 @@ export interface FilterPlugin {
    * Once per pod (kube-scheduler's PreFilter): what `filter` needs to know about the pod, or SKIP
    * when this plugin cannot reject any node for it (no host ports, no node selector, ...).
    */
-  preFilter?(pod: Pod): unknown;
+  preFilter?(pod: Pod, snapshot: Snapshot): unknown;
   /** The plugin looks only at node state that `NodeInfo.clean` sums up, so clean nodes always pass. */
   passesCleanNodes?: boolean;
+  /**
+   * A rejection preemption cannot help with (kube-scheduler's UnschedulableAndUnresolvable):
+   * taking pods away from the node would not change it.
+   */
+  unresolvable?: boolean | ((reason: string) => boolean);
   /**
    * Why the node does not fit, or undefined when it does. Several reasons when the plugin finds
    * several (NodeResourcesFit names every resource that is short). `state` is preFilter's result
@@ -57,14 +175,17 @@ export interface FilterPlugin {
 }
 
 /**
- * Scores a feasible node from 0 to 100; higher is better. `preScore` runs once per pod over the
- * feasible nodes (kube-scheduler's PreScore) and its result is passed to every `score` call.
+ * Scores a feasible node; higher is better. `preScore` runs once per pod over the feasible nodes
+ * (kube-scheduler's PreScore; SKIP leaves the plugin out) and its result is passed to every
+ * `score` call. Without `normalize` a score is already 0-100; with it, the raw scores of every
+ * feasible node are brought to 0-100 together (kube-scheduler's NormalizeScore).
  */
 export interface ScorePlugin {
   name: string;
   weight: number;
-  preScore?(pod: Pod, feasible: NodeInfo[]): unknown;
+  preScore?(pod: Pod, feasible: NodeInfo[], snapshot: Snapshot): unknown;
   score(pod: Pod, node: NodeInfo, state: unknown): number;
+  normalize?(scores: number[], state: unknown): void;
 }
 
 const hostPortsCache = new WeakMap<object, string[]>();
@@ -79,50 +200,53 @@ export function hostPorts(pod: Pod): string[] {
   return out;
 }
 
+const BASIC = new Set(['cpu', 'memory', 'pods']);
+
 /**
- * Builds a NodeInfo from a node and the pods bound to it. The NodeInfos of one scheduling pass
- * share `ownersAnywhere`.
+ * Builds a NodeInfo from a node and the pods bound to it, as part of `snapshot` (a snapshot of
+ * its own when none is given).
  */
-export function nodeInfo(node: Node, pods: Pod[], ownersAnywhere = new Map<string, number>()): NodeInfo {
+export function nodeInfo(node: Node, pods: Pod[], snapshot = new Snapshot()): NodeInfo {
   const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
   const ready = (node.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
   const hardTaints = (node.spec?.taints ?? []).filter((t: { effect: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  const allocatableScalar = new Map<string, number>();
+  for (const [k, v] of Object.entries(alloc)) if (!BASIC.has(k)) allocatableScalar.set(k, parseQuantity(v));
+  const labels = node.metadata.labels ?? {};
   const info: NodeInfo = {
     node,
     pods: [],
     name: node.metadata.name!,
+    labels,
     requestedMilliCPU: 0,
     requestedMemory: 0,
     requestedPods: 0,
     allocatableMilliCPU: milliCPU(alloc.cpu ?? 0),
     allocatableMemory: parseQuantity(alloc.memory ?? 0),
     allocatablePods: Number(alloc.pods ?? 110),
+    allocatableScalar,
     usedPorts: new Set(),
     byOwner: new Map(),
-    ownersAnywhere,
     ready,
     hardTaints,
     clean: ready && !node.spec?.unschedulable && hardTaints.length === 0,
+    zone: labels[ZONE],
+    snapshot,
     ownerCount: 0,
   };
+  snapshot.nodes.push(info);
+  snapshot.byName.set(info.name, info);
   for (const p of pods) addPod(info, p);
   return info;
 }
 
 /** Accounts a pod on a node (after binding, so later decisions in the same pass see it). */
 export function addPod(info: NodeInfo, pod: Pod): void {
-  const r = podRequests(pod);
   info.pods.push(pod);
-  info.requestedMilliCPU += r.milliCPU;
-  info.requestedMemory += r.memory;
-  info.requestedPods += 1;
   for (const hp of hostPorts(pod)) info.usedPorts.add(hp);
-  const owner = controllerOf(pod)?.uid;
-  if (owner) {
-    info.byOwner.set(owner, (info.byOwner.get(owner) ?? 0) + 1);
-    info.ownersAnywhere.set(owner, (info.ownersAnywhere.get(owner) ?? 0) + 1);
-    if (info.ownerKey === owner) info.ownerCount++;
-  }
+  if (info.ownerKey !== undefined && info.ownerKey === controllerOf(pod)?.uid) info.ownerCount++;
+  account(info, pod, 1);
+  info.snapshot.indexPod(info, pod);
 }
 
 /** How many pods of `owner` the node has (remembered for the owner asked about last). */
@@ -132,4 +256,71 @@ export function ownerCount(info: NodeInfo, owner: string): number {
     info.ownerCount = info.byOwner.get(owner) ?? 0;
   }
   return info.ownerCount;
+}
+
+/** True when a pod counts for the inter-pod plugins: not being deleted, not taken away by a preemption dry run. */
+export function counts(snap: Snapshot, pod: Pod): boolean {
+  return !pod.metadata.deletionTimestamp && (snap.removed.size === 0 || !snap.removed.has(pod));
+}
+
+/** Takes pods off a node's accounts (a preemption dry run); `restorePods` puts them back. */
+export function removePods(info: NodeInfo, victims: Pod[]): void {
+  const snap = info.snapshot;
+  const gone = new Set(victims);
+  info.pods = info.pods.filter((p) => !gone.has(p));
+  info.usedPorts = new Set(info.pods.flatMap(hostPorts));
+  info.ownerKey = undefined;
+  for (const pod of victims) account(info, pod, -1);
+  for (const pod of victims) snap.removed.add(pod);
+}
+
+/** Undoes `removePods`. */
+export function restorePods(info: NodeInfo, victims: Pod[]): void {
+  info.pods.push(...victims);
+  for (const hp of victims.flatMap(hostPorts)) info.usedPorts.add(hp);
+  info.ownerKey = undefined;
+  for (const pod of victims) account(info, pod, 1);
+  for (const pod of victims) info.snapshot.removed.delete(pod);
+}
+
+function bump<K>(m: Map<K, number>, k: K, by: number): void {
+  m.set(k, (m.get(k) ?? 0) + by);
+}
+
+/** The counters addPod raises, moved by `sign` (pods array, ports and the label index aside). */
+function account(info: NodeInfo, pod: Pod, sign: 1 | -1): void {
+  const snap = info.snapshot;
+  const r = podRequests(pod);
+  info.requestedMilliCPU += sign * r.milliCPU;
+  info.requestedMemory += sign * r.memory;
+  info.requestedPods += sign;
+  if (r.scalar) for (const [k, v] of r.scalar) bump((info.requestedScalar ??= new Map()), k, sign * v);
+  const owner = controllerOf(pod)?.uid;
+  if (owner) {
+    bump(info.byOwner, owner, sign);
+    bump(snap.ownersAnywhere, owner, sign);
+    if (info.zone !== undefined) {
+      let zones = snap.ownerZones.get(owner);
+      if (!zones) snap.ownerZones.set(owner, (zones = new Map()));
+      bump(zones, info.zone, sign);
+    }
+  }
+  const g = snap.affinityGroup(pod);
+  if (g) {
+    bump(g.nodes, info, sign);
+    if (pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) snap.requiredAntiAffinityPods += sign;
+  }
+}
+
+/**
+ * kube-scheduler's default normalization: scores scaled so the highest is 100 (reversed: the
+ * highest 0); all zero stays 0 (reversed: 100).
+ */
+export function scaleToBest(scores: number[], reverse = false): void {
+  let max = 0;
+  for (const s of scores) if (s > max) max = s;
+  for (let i = 0; i < scores.length; i++) {
+    const s = max === 0 ? 0 : Math.trunc((100 * scores[i]) / max);
+    scores[i] = reverse ? 100 - s : s;
+  }
 }

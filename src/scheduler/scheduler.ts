@@ -3,19 +3,25 @@
 // FailedScheduling event, and is retried whenever the cluster changes.
 import { rfc3339 } from '../api/duration.js';
 import { resourceNamed } from '../api/resources.js';
-import type { Pod } from '../api/types.js';
+import type { Pod, PodDisruptionBudget } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { RevisionGate, type Controller } from '../runtime/controller.js';
 import { podsByNode } from '../api/pods.js';
 import { recordEvent } from '../runtime/events.js';
 import { ChangeFeed, changeTo } from '../runtime/change-feed.js';
-import { type NodeInfo, addPod, nodeInfo } from './framework.js';
-import { selectHost, unschedulableMessage } from './select-host.js';
+import { Snapshot, addPod } from './framework.js';
+import { preempt, priorityOf } from './preemption.js';
+import { FILTERS, prepareFilters, selectHost, unschedulableMessage } from './select-host.js';
 import { claimProblem } from './volume-binding.js';
 
 const podsR = resourceNamed('pods');
 const nodesR = resourceNamed('nodes');
+const namespacesR = resourceNamed('namespaces');
+const pdbR = resourceNamed('poddisruptionbudgets');
 const SOURCE = { component: 'default-scheduler' };
+
+/** A pod the scheduler leaves alone while it has scheduling gates (kube-scheduler's SchedulingGates PreEnqueue). */
+export const isGated = (p: Pod): boolean => (p.spec?.schedulingGates?.length ?? 0) > 0;
 
 /** Binds pending pods to nodes. */
 export class Scheduler implements Controller {
@@ -34,44 +40,68 @@ export class Scheduler implements Controller {
     // only when a pod without a node was written (heartbeats and status writes bring no work).
     if (this.idle && changes && !changes.some((c) => changeTo(c, podsR) && c.type !== 'DELETED' && !c.object.spec?.nodeName)) return;
     this.idle = false;
-    // Creation order (the store's insertion order) is the queue order; no sort over every pod.
+    // Creation order (the store's insertion order) is the queue order, higher priorities first
+    // (kube-scheduler's PrioritySort); no sort when every pod has the same priority.
     const pods = [...reg.scan(podsR)];
-    const pending = pods.filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    const pending = pods.filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler' && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !isGated(p));
     if (pending.length === 0) {
       this.idle = true;
       return;
     }
+    if (pending.some((p) => priorityOf(p) !== priorityOf(pending[0]))) pending.sort((a, b) => priorityOf(b) - priorityOf(a));
     const byNode = podsByNode(pods, (p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-    const owners = new Map<string, number>();
-    const infos: NodeInfo[] = reg.list(nodesR, undefined).items.filter((n) => !n.metadata.deletionTimestamp).map((n) => nodeInfo(n, byNode.get(n.metadata.name!) ?? [], owners));
-    const byName = new Map(infos.map((i) => [i.name, i]));
+    const snap = new Snapshot();
+    for (const n of reg.list(nodesR, undefined).items) if (!n.metadata.deletionTimestamp) snap.addNode(n, byNode.get(n.metadata.name!) ?? []);
+    for (const ns of reg.scan(namespacesR)) if (ns.metadata.labels) snap.namespaceLabels.set(ns.metadata.name!, ns.metadata.labels);
     let bound = 0;
-    for (const pod of pending) if (this.scheduleOne(reg, pod, infos, byName)) bound++;
+    for (const pod of pending) if (this.scheduleOne(reg, pod, snap)) bound++;
     this.idle = bound === pending.length;
     this.feed.caughtUp(reg);
   }
 
-  /** Binds a pod, or records why it fits nowhere; true when bound. */
-  private scheduleOne(reg: Registry, pod: Pod, infos: NodeInfo[], byName: Map<string, NodeInfo>): boolean {
+  /** Binds a pod, or records why it fits nowhere (preempting lower-priority pods when that makes room); true when bound. */
+  private scheduleOne(reg: Registry, pod: Pod, snap: Snapshot): boolean {
     const ns = pod.metadata.namespace!;
     const name = pod.metadata.name!;
     // PreFilter (VolumeBinding): claims that are missing or unbound rule out every node at once.
     const volumes = claimProblem(reg, pod);
-    const result = volumes ? { reasons: new Map<string, number>(), total: infos.length } : selectHost(pod, infos, undefined, undefined, this.nextStart);
+    const total = snap.nodes.length;
+    const result = volumes ? { reasons: new Map<string, number>(), total } : selectHost(pod, snap, undefined, undefined, this.nextStart);
     if ('node' in result) {
-      this.nextStart = (this.nextStart + (result.processed ?? 0)) % Math.max(1, infos.length);
+      this.nextStart = (this.nextStart + (result.processed ?? 0)) % Math.max(1, total);
       const bound = reg.writeSubresource(podsR, ns, name, 'binding', { target: { name: result.node } });
-      addPod(byName.get(result.node)!, bound);
+      addPod(snap.byName.get(result.node)!, bound);
       recordEvent(reg, SOURCE, bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.node}`);
       return true;
     }
-    const message = volumes ? `0/${result.total} nodes are available: ${volumes}.` : unschedulableMessage(result.reasons, result.total);
+    let message = volumes ? `0/${total} nodes are available: ${volumes}.` : unschedulableMessage(result.reasons, total);
+    let nominated = pod.status?.nominatedNodeName;
+    if (total > 0) {
+      // PostFilter: preemption, when some node could take the pod without lower-priority pods.
+      const p = volumes ? { message: `preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.` } : preempt(pod, snap, [...reg.scan(pdbR)] as PodDisruptionBudget[], prepareFilters(pod, snap, FILTERS));
+      if ('message' in p) message += ` ${p.message}`;
+      else {
+        for (const v of p.victims) this.evict(reg, v, pod, p.node);
+        nominated = p.node;
+      }
+    }
     const cond = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
-    if (cond?.status === 'False' && cond.message === message) return false; // nothing new to say
+    if (cond?.status === 'False' && cond.message === message && nominated === pod.status?.nominatedNodeName) return false; // nothing new to say
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(reg.clock.now()) });
-    const updated = reg.writeStatus(podsR, ns, name, { ...pod.status, conditions });
+    const updated = reg.writeStatus(podsR, ns, name, { ...pod.status, conditions, ...(nominated ? { nominatedNodeName: nominated } : {}) });
     recordEvent(reg, SOURCE, updated, 'Warning', 'FailedScheduling', message);
     return false;
+  }
+
+  /** Deletes a preemption victim gracefully, saying why on its status and in an event. */
+  private evict(reg: Registry, victim: Pod, preemptor: Pod, node: string): void {
+    const ns = victim.metadata.namespace!;
+    const name = victim.metadata.name!;
+    const conditions = (victim.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+    conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod', lastProbeTime: null, lastTransitionTime: rfc3339(reg.clock.now()) });
+    const marked = reg.writeStatus(podsR, ns, name, { ...victim.status, conditions });
+    reg.delete(podsR, ns, name);
+    recordEvent(reg, SOURCE, marked, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${node}`);
   }
 }

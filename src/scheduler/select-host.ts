@@ -1,20 +1,23 @@
 // Choosing a node for a pod: run every filter, score the feasible nodes, break ties by name.
 // Pure: the scheduler controller does the I/O.
 import type { Pod } from '../api/types.js';
-import { type FilterPlugin, type NodeInfo, type ScorePlugin, SKIP } from './framework.js';
+import { type FilterPlugin, type NodeInfo, type ScorePlugin, type Snapshot, SKIP } from './framework.js';
+import { interPodAffinity, interPodAffinityScore } from './plugins/inter-pod-affinity.js';
 import { leastAllocated } from './plugins/least-allocated.js';
-import { nodeAffinity } from './plugins/node-affinity.js';
+import { nodeAffinity, nodeAffinityScore } from './plugins/node-affinity.js';
 import { nodePorts } from './plugins/node-ports.js';
 import { nodeReady } from './plugins/node-ready.js';
 import { nodeResourcesFit } from './plugins/node-resources-fit.js';
 import { nodeUnschedulable } from './plugins/node-unschedulable.js';
-import { spreadByOwner } from './plugins/spread.js';
-import { taintToleration } from './plugins/taint-toleration.js';
+import { podTopologySpread, podTopologySpreadScore } from './plugins/pod-topology-spread.js';
+import { taintToleration, taintTolerationScore } from './plugins/taint-toleration.js';
 
 /** Filters in kube-scheduler's default order (a node reports the first that fails). */
-export const FILTERS: FilterPlugin[] = [nodeUnschedulable, taintToleration, nodeReady, nodeAffinity, nodePorts, nodeResourcesFit];
-/** Scores with their weights. */
-export const SCORES: ScorePlugin[] = [leastAllocated, spreadByOwner];
+export const FILTERS: FilterPlugin[] = [nodeUnschedulable, taintToleration, nodeReady, nodeAffinity, nodePorts, nodeResourcesFit, podTopologySpread, interPodAffinity];
+/** Scores with kube-scheduler's default weights. */
+export const SCORES: ScorePlugin[] = [taintTolerationScore, nodeAffinityScore, leastAllocated, podTopologySpreadScore, interPodAffinityScore];
+
+export const REASON_NODE_NAME = "node(s) didn't match the requested node name";
 
 /** The outcome for one pod: a node, or per-reason node counts for the FailedScheduling message. */
 export type ScheduleResult = { node: string } | { reasons: Map<string, number>; total: number };
@@ -30,47 +33,79 @@ export function numFeasibleNodesToFind(total: number): number {
   return Math.max(100, Math.floor((total * pct) / 100));
 }
 
-/** Picks the best node for a pod, or says why none fits. `start` rotates where the search begins. */
-export function selectHost(pod: Pod, nodes: NodeInfo[], filters = FILTERS, scores = SCORES, start = 0): ScheduleResult & { processed?: number } {
-  const feasible: NodeInfo[] = [];
-  const reasons = new Map<string, number>();
-  const wanted = pod.spec?.nodeName;
-  const enough = numFeasibleNodesToFind(nodes.length);
-  // PreFilter once per pod: a plugin that cannot reject any node for this pod is left out, and
-  // on clean nodes so are the ones that look only at node state.
-  const active: { f: FilterPlugin; state: unknown }[] = [];
+/** The filters that apply to one pod, with their PreFilter states. */
+export interface PodFilters {
+  pod: Pod;
+  active: { f: FilterPlugin; state: unknown }[];
+  /** The ones that can still fail on a clean node. */
+  onClean: { f: FilterPlugin; state: unknown }[];
+}
+
+/** PreFilter once per pod: a plugin that cannot reject any node for this pod is left out. */
+export function prepareFilters(pod: Pod, snap: Snapshot, filters = FILTERS): PodFilters {
+  const active: PodFilters['active'] = [];
   for (const f of filters) {
-    const state = f.preFilter?.(pod);
+    const state = f.preFilter?.(pod, snap);
     if (state !== SKIP) active.push({ f, state });
   }
-  const onClean = active.filter((a) => !a.f.passesCleanNodes);
+  return { pod, active, onClean: active.filter((a) => !a.f.passesCleanNodes) };
+}
+
+/** Why a node cannot take the pod (the first filter that fails decides, as in kube-scheduler), or undefined. */
+export function filterNode(pf: PodFilters, n: NodeInfo): { why: string | string[]; plugin: FilterPlugin } | undefined {
+  const wanted = pf.pod.spec?.nodeName;
+  if (wanted && n.name !== wanted) return { why: REASON_NODE_NAME, plugin: NODE_NAME };
+  for (const a of n.clean ? pf.onClean : pf.active) {
+    const why = a.f.filter(pf.pod, n, a.state);
+    if (why !== undefined) return { why, plugin: a.f };
+  }
+  return undefined;
+}
+
+const NODE_NAME: FilterPlugin = { name: 'NodeName', unresolvable: true, filter: () => undefined };
+
+/** True when taking pods off the node cannot help with this rejection. */
+export function isUnresolvable(plugin: FilterPlugin, why: string | string[]): boolean {
+  const u = plugin.unresolvable;
+  if (typeof u !== 'function') return u === true;
+  return (typeof why === 'string' ? [why] : why).some(u);
+}
+
+/** Picks the best node for a pod, or says why none fits. `start` rotates where the search begins. */
+export function selectHost(pod: Pod, snap: Snapshot, filters = FILTERS, scores = SCORES, start = 0): ScheduleResult & { processed?: number } {
+  const nodes = snap.nodes;
+  const feasible: NodeInfo[] = [];
+  const reasons = new Map<string, number>();
+  const enough = numFeasibleNodesToFind(nodes.length);
+  const pf = prepareFilters(pod, snap, filters);
   let processed = 0;
   for (let k = 0, i = start % Math.max(1, nodes.length); k < nodes.length && feasible.length < enough; k++, i = i + 1 === nodes.length ? 0 : i + 1) {
     const n = nodes[i];
     processed++;
-    if (wanted && n.name !== wanted) {
-      reasons.set("node(s) didn't match the requested node name", (reasons.get("node(s) didn't match the requested node name") ?? 0) + 1);
-      continue;
-    }
-    // The first filter that fails decides (kube-scheduler stops there too).
-    let why: string | string[] | undefined;
-    for (const a of n.clean ? onClean : active) if ((why = a.f.filter(pod, n, a.state)) !== undefined) break;
-    if (why === undefined) feasible.push(n);
-    else for (const r of typeof why === 'string' ? [why] : why) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    const failed = filterNode(pf, n);
+    if (failed === undefined) feasible.push(n);
+    else for (const r of typeof failed.why === 'string' ? [failed.why] : failed.why) reasons.set(r, (reasons.get(r) ?? 0) + 1);
   }
   if (feasible.length === 0) return { reasons, total: nodes.length };
-  const states = scores.map((p) => p.preScore?.(pod, feasible));
-  let bestName = '';
-  let bestScore = -Infinity;
-  for (const n of feasible) {
-    let score = 0;
-    for (let i = 0; i < scores.length; i++) score += scores[i].weight * scores[i].score(pod, n, states[i]);
-    if (score > bestScore || (score === bestScore && n.name < bestName)) {
-      bestScore = score;
-      bestName = n.name;
-    }
+  return { node: bestNode(pod, feasible, snap, scores), processed };
+}
+
+/** Runs the score plugins over the feasible nodes: the highest weighted sum wins, ties to the first name. */
+export function bestNode(pod: Pod, feasible: NodeInfo[], snap: Snapshot, scores = SCORES): string {
+  if (feasible.length === 1) return feasible[0].name;
+  const total = new Float64Array(feasible.length);
+  for (const p of scores) {
+    const state = p.preScore ? p.preScore(pod, feasible, snap) : undefined;
+    if (state === SKIP) continue;
+    if (p.normalize) {
+      const raw = feasible.map((n) => p.score(pod, n, state));
+      p.normalize(raw, state);
+      for (let i = 0; i < raw.length; i++) total[i] += p.weight * raw[i];
+    } else for (let i = 0; i < feasible.length; i++) total[i] += p.weight * p.score(pod, feasible[i], state);
   }
-  return { node: bestName, processed };
+  let best = 0;
+  for (let i = 1; i < feasible.length; i++) if (total[i] > total[best] || (total[i] === total[best] && feasible[i].name < feasible[best].name)) best = i;
+  return feasible[best].name;
 }
 
 /** kube-scheduler's message: `0/3 nodes are available: 1 node(s) didn't match ..., 2 Insufficient cpu.` */

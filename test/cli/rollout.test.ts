@@ -87,7 +87,7 @@ describe('rollouts with minikctl', () => {
     await cli(suite.env.home, ['wait', '--for=jsonpath={.status.conditions[0].reason}=Unschedulable', 'pod/huge', '--timeout=30s']);
     expect((await cli(suite.env.home, ['get', 'pod', 'huge'])).stdout).toMatch(/^NAME   READY   STATUS    RESTARTS   AGE\nhuge   0\/1     Pending   0          \S+\n$/);
     const d = await cli(suite.env.home, ['describe', 'pod', 'huge']);
-    expect(d.stdout).toMatch(/Warning  FailedScheduling  \S+\s+default-scheduler  0\/3 nodes are available: 3 Insufficient cpu\.\n/);
+    expect(d.stdout).toMatch(/Warning  FailedScheduling  \S+\s+default-scheduler  0\/3 nodes are available: 3 Insufficient cpu\. preemption: 0\/3 nodes are available: 3 No preemption victims found for incoming pod\.\n/);
   });
 });
 
@@ -106,7 +106,7 @@ describe('progress deadline', () => {
     expect(all[0]).toMatch(/^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$/);
     expect(all.some((l) => /^\S+ +Normal +ScalingReplicaSet +Deployment\/web +Scaled up replica set web-/.test(l))).toBe(true);
     const huge = await cli(suite.env.home, ['events', '--for', 'pod/huge', '--types=Warning', '--no-headers']);
-    expect(huge.stdout).toMatch(/^\S+( \(x\d+ over \S+\))? +Warning +FailedScheduling +Pod\/huge +0\/3 nodes are available: 3 Insufficient cpu\.\n$/);
+    expect(huge.stdout).toMatch(/^\S+( \(x\d+ over \S+\))? +Warning +FailedScheduling +Pod\/huge +0\/3 nodes are available: 3 Insufficient cpu\. preemption: 0\/3 nodes are available: 3 No preemption victims found for incoming pod\.\n$/);
     expect((await cli(suite.env.home, ['events', '-A'])).stdout.split('\n')[0]).toMatch(/^NAMESPACE +LAST SEEN/);
     expect((await cli(suite.env.home, ['events', '-n', 'nope'])).stderr).toBe('No events found in nope namespace.\n');
     expect((await cli(suite.env.home, ['events', '--types=Bogus'])).stderr).toBe('error: valid --types are Normal or Warning\n');

@@ -167,8 +167,8 @@ describe('pods', () => {
     run(300);
     const p = reg.get(podsR, 'default', 'big');
     expect(p.status.phase).toBe('Pending');
-    expect(p.status.conditions).toEqual([expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' })]);
-    expect(events('FailedScheduling').map((e) => [e.type, e.message])).toEqual([['Warning', '0/3 nodes are available: 3 Insufficient cpu.']]);
+    expect(p.status.conditions).toEqual([expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.' })]);
+    expect(events('FailedScheduling').map((e) => [e.type, e.message])).toEqual([['Warning', '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.']]);
     // A bigger node joins: the pod is retried and lands there.
     reg.create(nodesR, '', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-4' }, status: { capacity: { cpu: '8', memory: '16Gi', pods: '110' } } });
     run(1000);

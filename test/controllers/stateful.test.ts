@@ -208,7 +208,7 @@ describe('persistent volumes', () => {
     k.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }], volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'nope' } }] } });
     k.run(300);
     const cond = k.get('pods', 'p')!.status.conditions.find((c: any) => c.type === 'PodScheduled');
-    expect(cond).toMatchObject({ status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: persistentvolumeclaim "nope" not found.' });
+    expect(cond).toMatchObject({ status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: persistentvolumeclaim "nope" not found. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.' });
     k.create(claim('nope', {}));
     k.run(1500);
     expect(k.get('pods', 'p')!.status.phase).toBe('Running');
@@ -221,7 +221,7 @@ describe('persistent volumes', () => {
     k.run(500);
     expect(k.get('persistentvolumeclaims', 'fast')!.status.phase).toBe('Pending');
     expect(k.events('ProvisioningFailed')[0].message).toBe('storageclass.storage.k8s.io "fast-ssd" not found');
-    expect(k.get('pods', 'p')!.status.conditions[0].message).toBe('0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.');
+    expect(k.get('pods', 'p')!.status.conditions[0].message).toBe('0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
     // Tried again every 15 s (the binder's resync), not on every write: one event, counted, not dozens.
     k.run(1500);
     expect(k.events('ProvisioningFailed').map((e) => e.count)).toEqual([1]);

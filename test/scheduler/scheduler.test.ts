@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
-import { nodeInfo } from '../../src/scheduler/framework.js';
+import { Snapshot, nodeInfo } from '../../src/scheduler/framework.js';
 import { nodeAffinity } from '../../src/scheduler/plugins/node-affinity.js';
 import { nodePorts } from '../../src/scheduler/plugins/node-ports.js';
 import { nodeResourcesFit } from '../../src/scheduler/plugins/node-resources-fit.js';
@@ -45,23 +45,23 @@ describe('filter plugins', () => {
 describe('selectHost', () => {
   it('prefers the least allocated node and breaks ties by name', () => {
     const nodes = [nodeInfo(node('b'), []), nodeInfo(node('a'), []), nodeInfo(node('c'), [pod(cpu('1'))])];
-    expect(selectHost(pod(cpu('1')), nodes)).toMatchObject({ node: 'a' });
+    expect(selectHost(pod(cpu('1')), new Snapshot(nodes))).toMatchObject({ node: 'a' });
   });
 
   it('spreads the pods of one owner', () => {
     const owned = (name: string) => ({ ...pod({}, name), metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }] } });
     const nodes = [nodeInfo(node('a'), [owned('x')]), nodeInfo(node('b'), [])];
-    expect(selectHost(owned('y'), nodes)).toMatchObject({ node: 'b' });
+    expect(selectHost(owned('y'), new Snapshot(nodes))).toMatchObject({ node: 'b' });
   });
 
   it('explains why no node fits, in kube-scheduler words', () => {
     const nodes = [nodeInfo(node('a', { cpu: '1' }), []), nodeInfo(node('b', { cpu: '1' }), []), nodeInfo(node('c', { labels: { zone: 'x' } }), [])];
-    const r = selectHost(pod({ nodeSelector: { 'kubernetes.io/hostname': 'a' }, container: { resources: { requests: { cpu: '2' } } } }), nodes);
+    const r = selectHost(pod({ nodeSelector: { 'kubernetes.io/hostname': 'a' }, container: { resources: { requests: { cpu: '2' } } } }), new Snapshot(nodes));
     expect('reasons' in r && unschedulableMessage(r.reasons, r.total)).toBe("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.");
-    const cpuOnly = selectHost(pod(cpu('100')), nodes);
+    const cpuOnly = selectHost(pod(cpu('100')), new Snapshot(nodes));
     expect('reasons' in cpuOnly && unschedulableMessage(cpuOnly.reasons, cpuOnly.total)).toBe('0/3 nodes are available: 3 Insufficient cpu.');
     // Each node counts once for every resource it is short of, as kube-scheduler words it.
-    const both = selectHost(pod({ container: { resources: { requests: { cpu: '100', memory: '100Gi' } } } }), nodes);
+    const both = selectHost(pod({ container: { resources: { requests: { cpu: '100', memory: '100Gi' } } } }), new Snapshot(nodes));
     expect('reasons' in both && unschedulableMessage(both.reasons, both.total)).toBe('0/3 nodes are available: 3 Insufficient cpu, 3 Insufficient memory.');
   });
 });
@@ -77,7 +77,7 @@ describe('selectHost skips only filters that cannot reject (PreFilter Skip, clea
   ])('%s', (_name, p, expected) => {
     const withPort = pod({ container: { ports: [{ containerPort: 80, hostPort: 80 }] } }, 'other');
     const nodes = [nodeInfo(tainted, []), nodeInfo(cordoned, []), nodeInfo(notReady('r'), [withPort])];
-    const r = selectHost(p, nodes);
+    const r = selectHost(p, new Snapshot(nodes));
     expect('node' in r ? r.node : unschedulableMessage(r.reasons, r.total)).toBe(expected);
   });
 });

@@ -82,6 +82,13 @@ function specField(o: KubeObject, field: string): unknown {
 }
 
 /** Every validation error of an update from `old` to `o`, immutable fields included. */
+/** A pod's affinity without its node affinity (undefined when nothing else is left). */
+function withoutNodeAffinity(a: PodSpec['affinity']): PodSpec['affinity'] {
+  if (!a) return undefined;
+  const { nodeAffinity: _, ...rest } = a;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
 export function validateUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject): FieldError[] {
   if (r.custom) return validateCustomObject(r, o, old);
   if (isKind(o, 'CustomResourceDefinition') && isKind(old, 'CustomResourceDefinition')) return [...validateObjectMeta(r.kind, r.namespaced, o.metadata ?? {}), ...validateCRDUpdate(o, old)];
@@ -106,8 +113,25 @@ export function validateUpdate(r: ResourceInfo, o: KubeObject, old: KubeObject):
   }
   if (r.kind === 'Pod' && old.spec && o.spec) {
     // Only image fields (and a few others) may change on a pod; the spec is otherwise immutable.
-    const strip = (s: PodSpec) => ({ ...s, containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })), initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })), activeDeadlineSeconds: undefined, tolerations: undefined, terminationGracePeriodSeconds: undefined });
-    if (!semanticEqual(strip(old.spec as PodSpec), strip(o.spec as PodSpec)))
+    // While it has scheduling gates, gates may be removed (not added), nodeSelector entries
+    // added and its node affinity changed (kube-apiserver's rules for gated pods).
+    const [was, now] = [old.spec as PodSpec, o.spec as PodSpec];
+    const gated = (was.schedulingGates?.length ?? 0) > 0;
+    const before = new Set((was.schedulingGates ?? []).map((g) => g.name));
+    for (const g of now.schedulingGates ?? []) if (!before.has(g.name)) errs.push({ type: 'Forbidden', field: 'spec.schedulingGates', detail: `only deletion is allowed, but found new scheduling gate '${g.name}'` });
+    const selectorGrows = gated && Object.entries(was.nodeSelector ?? {}).every(([k, v]) => now.nodeSelector?.[k] === v);
+    const strip = (s: PodSpec) => ({
+      ...s,
+      containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })),
+      initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })),
+      activeDeadlineSeconds: undefined,
+      tolerations: undefined,
+      terminationGracePeriodSeconds: undefined,
+      schedulingGates: undefined,
+      nodeSelector: selectorGrows ? undefined : s.nodeSelector,
+      affinity: gated ? withoutNodeAffinity(s.affinity) : s.affinity,
+    });
+    if (!semanticEqual(strip(was), strip(now)))
       errs.push({ type: 'Forbidden', field: 'spec', detail: 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)' });
   }
   return errs;

@@ -4,6 +4,7 @@ import { isQuantity } from '../quantity.js';
 import type { Container, PodSpec } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 import { validateLabels } from './meta.js';
+import { validateSchedulingFields } from './scheduling.js';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
@@ -122,5 +123,6 @@ export function validatePodSpec(spec: PodSpec | undefined, p: Path, allowedResta
     if (!t.key && t.operator !== 'Exists') errs.push(tp.child('operator').invalid(t.operator ?? '', 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
     if (t.effect && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) errs.push(tp.child('effect').notSupported(t.effect, ['NoExecute', 'NoSchedule', 'PreferNoSchedule']));
   });
+  errs.push(...validateSchedulingFields(spec, p));
   return errs;
 }

@@ -42,8 +42,37 @@ export function qosClass(containers: Container[]): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/** The condition a pod with scheduling gates is created with (the apiserver sets it, not the scheduler). */
+export const SCHEDULING_GATED_MESSAGE = 'Scheduling is blocked due to non-empty scheduling gates';
+
+/**
+ * Folds a pod-affinity term's matchLabelKeys (and mismatchLabelKeys) into its labelSelector as
+ * `key In (value)` (`NotIn`) with the pod's own label values, as v1.32's apiserver does on create.
+ */
+function applyMatchLabelKeys(pod: Pod): void {
+  const labels = pod.metadata.labels ?? {};
+  const a = pod.spec?.affinity;
+  const terms = [a?.podAffinity, a?.podAntiAffinity].flatMap((x) => [...(x?.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...(x?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => w.podAffinityTerm)]);
+  for (const t of terms) {
+    if (!t?.labelSelector) continue;
+    const add = (keys: string[] | undefined, operator: 'In' | 'NotIn') => {
+      for (const key of keys ?? []) if (key in labels) (t.labelSelector!.matchExpressions ??= []).push({ key, operator, values: [labels[key]] });
+    };
+    add(t.matchLabelKeys, 'In');
+    add(t.mismatchLabelKeys, 'NotIn');
+  }
+}
+
 defineStrategy(['Pod'], {
   internsParts: true,
+  prepareForCreate(o) {
+    applyMatchLabelKeys(o);
+    if (o.spec?.schedulingGates?.length) {
+      const conditions = (o.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conditions.push({ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: SCHEDULING_GATED_MESSAGE, lastProbeTime: null, lastTransitionTime: o.metadata.creationTimestamp ?? undefined });
+      o.status = { ...o.status, conditions };
+    }
+  },
   writeSubresource: (subresource, cur, body, ctx) => (subresource === 'binding' ? bind(cur, body, ctx) : undefined),
   initialStatus: (o) => ({ phase: 'Pending', qosClass: qosClass([...(o.spec?.initContainers ?? []), ...(o.spec?.containers ?? [])]) }),
   gracePeriod(cur, requested) {

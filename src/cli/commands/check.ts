@@ -3,7 +3,7 @@
 // flags in, runCheck() (src/check/check.ts), a printer out, and an exit code a script can trust:
 // 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
 import type { Command } from 'commander';
-import { DEFAULT_NODES, type NodePool } from '../../sim/node-pool.js';
+import { DEFAULT_NODES, type NodePool, parseZones } from '../../sim/node-pool.js';
 import type { Severity } from '../../check/findings.js';
 import { isQuantity } from '../../api/quantity.js';
 import type { Context } from '../context.js';
@@ -27,6 +27,8 @@ interface CheckFlags {
   nodeCpu?: string;
   nodeMemory?: string;
   nodePods?: string;
+  zones?: string;
+  region?: string;
   namespace?: string;
 }
 
@@ -63,6 +65,8 @@ export async function runCheckCommand(ctx: Context, args: string[], flags: Check
     cpu: flags.nodeCpu ?? DEFAULT_NODES.cpu,
     memory: flags.nodeMemory ?? DEFAULT_NODES.memory,
     pods: positiveInt('node-pods', flags.nodePods, DEFAULT_NODES.pods),
+    zones: parseZones(flags.zones),
+    region: flags.region,
   };
   for (const [name, q] of [['node-cpu', nodes.cpu], ['node-memory', nodes.memory]]) if (!isQuantity(q)) throw usage(`--${name} must be a quantity (4, 500m, 8Gi), got "${q}"`);
   const { DEFAULT_HORIZON_MS, DEFAULT_QUIET_MS, CheckInputError, runCheck } = await import('../../check/check.js');
@@ -118,6 +122,8 @@ export function registerCheck(program: Command, ctx: () => Context, done: (p: Pr
     .option('--node-cpu <quantity>', `CPU of each node (default ${DEFAULT_NODES.cpu})`)
     .option('--node-memory <quantity>', `Memory of each node (default ${DEFAULT_NODES.memory})`)
     .option('--node-pods <count>', `Pods each node can run (default ${DEFAULT_NODES.pods})`)
+    .option('--zones <list>', 'Zones to spread the nodes over, comma-separated (topology.kubernetes.io/zone; default none)')
+    .option('--region <name>', 'Region label of zoned nodes (topology.kubernetes.io/region)')
     .option('-n, --namespace <namespace>', 'The namespace of objects that name none (default "default")')
     .action((args: string[], o: CheckFlags) => done(runCheckCommand(ctx(), args, o)));
 }

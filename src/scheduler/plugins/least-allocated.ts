@@ -20,7 +20,7 @@ export const leastAllocated: ScorePlugin = {
     return { cpu: r.milliCPU || 100, mem: r.memory || 200 * 1024 * 1024 };
   },
   score(pod, n, state) {
-    const s = (state ?? leastAllocated.preScore!(pod, [n])) as { cpu: number; mem: number };
+    const s = (state ?? leastAllocated.preScore!(pod, [n], n.snapshot)) as { cpu: number; mem: number };
     return (free(n.requestedMilliCPU + s.cpu, n.allocatableMilliCPU) + free(n.requestedMemory + s.mem, n.allocatableMemory)) / 2;
   },
 };

@@ -8,6 +8,7 @@ export const REASON_NOT_READY = 'node(s) had untolerated taint {node.kubernetes.
 export const nodeReady: FilterPlugin = {
   name: 'NodeReady',
   passesCleanNodes: true,
+  unresolvable: true,
   filter(pod, n) {
     if (n.ready) return undefined;
     return tolerates(pod.spec?.tolerations ?? [], { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }) ? undefined : REASON_NOT_READY;
