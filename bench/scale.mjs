@@ -1,5 +1,9 @@
 // Scheduler and controller throughput on a large simulated cluster (issue 3's benchmark):
 //   node bench/scale.mjs [--nodes 5000] [--pods 150000]
+// and with inter-pod rules (issue 16's): nodes in zones, every Deployment with required pod
+// anti-affinity on hostname (even ones) or a DoNotSchedule topology spread constraint on zone
+// (odd ones):
+//   node bench/scale.mjs --nodes 5000 --pods 30000 --zones 3 --workload affinity
 // One daemon (store on disk, as users run it) with N nodes; pods come from Deployments of 100
 // replicas. The control loop is ticked as fast as it goes while the cluster clock moves 100 ms per
 // tick, so the simulated delays (container start, readiness) cost no wall time. Reports pods
@@ -26,6 +30,9 @@ if (!DAEMON_NODE_FLAGS.every((f) => process.execArgv.includes(f))) {
 }
 const NODES = numberArg('nodes', 5000);
 const PODS = numberArg('pods', 150000);
+const ZONES = numberArg('zones', 0);
+const WORKLOAD = process.argv.includes('--workload') ? process.argv[process.argv.indexOf('--workload') + 1] : 'plain';
+if (!['plain', 'affinity'].includes(WORKLOAD)) throw new Error(`--workload must be plain or affinity, got ${WORKLOAD}`);
 const REPLICAS = 100;
 const DEPLOYS = Math.ceil(PODS / REPLICAS);
 
@@ -34,7 +41,7 @@ const clock = new FakeClock();
 let peak = 0;
 const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
 const t0 = Date.now();
-const daemon = await startDaemon({ home, clock, tickMs: 0, nodes: { count: NODES, cpu: '32', memory: '256Gi', pods: 110 } });
+const daemon = await startDaemon({ home, clock, tickMs: 0, nodes: { count: NODES, cpu: '32', memory: '256Gi', pods: 110, zones: ZONES ? Array.from({ length: ZONES }, (_, i) => `zone-${String.fromCharCode(97 + i)}`) : undefined } });
 const reg = daemon.registry;
 // Time spent inside each component (the scheduler's is its throughput); the rest of a tick is
 // the commit (serialising and storing what changed) and the loop itself.
@@ -54,6 +61,14 @@ daemon.loop.tick();
 componentMs.clear();
 console.log(`${NODES} nodes up in ${Date.now() - t0} ms`);
 
+/** The scheduling rules of Deployment `i` in the affinity workload. */
+function rules(app, i) {
+  if (WORKLOAD !== 'affinity') return {};
+  const selector = { matchLabels: { app } };
+  if (i % 2 === 0) return { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: selector }] } } };
+  return { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector }] };
+}
+
 const [deployR, podsR] = ['deployments', 'pods'].map((n) => resolveResource(n)[0]);
 reg.transaction(() => {
   for (let i = 0; i < DEPLOYS; i++) {
@@ -62,7 +77,7 @@ reg.transaction(() => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: `app-${i}` },
-      spec: { replicas, selector: { matchLabels: { app: `app-${i}` } }, template: { metadata: { labels: { app: `app-${i}` } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } },
+      spec: { replicas, selector: { matchLabels: { app: `app-${i}` } }, template: { metadata: { labels: { app: `app-${i}` } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '10m', memory: '16Mi' } } }], ...rules(`app-${i}`, i) } } },
     });
   }
 });
@@ -107,8 +122,9 @@ await daemon.stop();
 fs.rmSync(home, { recursive: true, force: true });
 
 console.log(`\n| measure | value | target |\n|---|---|---|`);
-console.log(`| nodes / pods | ${NODES} / ${PODS} | 5,000 / 150,000 |`);
-console.log(`| pods scheduled per second (time inside the scheduler) | ${Math.round(PODS / schedSeconds)} (${schedSeconds.toFixed(1)} s in all) | >= 10,000 |`);
+const affinity = WORKLOAD === 'affinity';
+console.log(`| nodes / pods | ${NODES}${ZONES ? ` in ${ZONES} zones` : ''} / ${PODS}${affinity ? ' (anti-affinity or zone spread)' : ''} | ${affinity ? '5,000 in 3 zones / 30,000' : '5,000 / 150,000'} |`);
+console.log(`| pods scheduled per second (time inside the scheduler) | ${Math.round(PODS / schedSeconds)} (${schedSeconds.toFixed(1)} s in all) | >= ${affinity ? '500' : '10,000'} |`);
 console.log(`| wall time until all Running | ${(allRunning / 1000).toFixed(1)} s (${ticks} ticks) | < 60 s |`);
 console.log(`| peak RSS | ${(peak / 2 ** 20).toFixed(0)} MiB | < 2 GiB |`);
 console.log(`| \`minikctl get pods -A\` | ${lat[2]} ms median of 5 | |`);

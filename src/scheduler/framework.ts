@@ -94,6 +94,8 @@ export class Snapshot {
   requiredAntiAffinityPods = 0;
   /** Namespace labels (for namespaceSelector); namespaces not listed have none. */
   namespaceLabels = new Map<string, Record<string, string>>();
+  /** Pending pods nominated to a node by an earlier preemption: room kept for them (kube-scheduler's nominator). */
+  readonly nominated = new Map<NodeInfo, Pod[]>();
   /** Pods the preemption dry run has taken away: every count skips them. */
   readonly removed = new Set<Pod>();
   private index?: LabelIndex<PodOnNode>;
@@ -272,6 +274,23 @@ export function removePods(info: NodeInfo, victims: Pod[]): void {
   info.ownerKey = undefined;
   for (const pod of victims) account(info, pod, -1);
   for (const pod of victims) snap.removed.add(pod);
+}
+
+/** Runs `fn` with `extra` pods accounted on the node as if bound (nominated pods), then takes them off again. */
+export function withPods<T>(info: NodeInfo, extra: Pod[], fn: () => T): T {
+  const before = { pods: info.pods, ports: info.usedPorts };
+  info.pods = [...info.pods, ...extra];
+  info.usedPorts = new Set([...info.usedPorts, ...extra.flatMap(hostPorts)]);
+  info.ownerKey = undefined;
+  for (const pod of extra) account(info, pod, 1);
+  try {
+    return fn();
+  } finally {
+    for (const pod of extra) account(info, pod, -1);
+    info.pods = before.pods;
+    info.usedPorts = before.ports;
+    info.ownerKey = undefined;
+  }
 }
 
 /** Undoes `removePods`. */

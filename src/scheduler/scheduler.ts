@@ -6,6 +6,7 @@ import { resourceNamed } from '../api/resources.js';
 import type { Pod, PodDisruptionBudget } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { RevisionGate, type Controller } from '../runtime/controller.js';
+import { pushTo } from '../api/collections.js';
 import { podsByNode } from '../api/pods.js';
 import { recordEvent } from '../runtime/events.js';
 import { ChangeFeed, changeTo } from '../runtime/change-feed.js';
@@ -53,6 +54,10 @@ export class Scheduler implements Controller {
     const snap = new Snapshot();
     for (const n of reg.list(nodesR, undefined).items) if (!n.metadata.deletionTimestamp) snap.addNode(n, byNode.get(n.metadata.name!) ?? []);
     for (const ns of reg.scan(namespacesR)) if (ns.metadata.labels) snap.namespaceLabels.set(ns.metadata.name!, ns.metadata.labels);
+    for (const p of pending) {
+      const at = p.status?.nominatedNodeName ? snap.byName.get(p.status.nominatedNodeName) : undefined;
+      if (at) pushTo(snap.nominated, at, p);
+    }
     let bound = 0;
     for (const pod of pending) if (this.scheduleOne(reg, pod, snap)) bound++;
     this.idle = bound === pending.length;
@@ -70,6 +75,7 @@ export class Scheduler implements Controller {
     if ('node' in result) {
       this.nextStart = (this.nextStart + (result.processed ?? 0)) % Math.max(1, total);
       const bound = reg.writeSubresource(podsR, ns, name, 'binding', { target: { name: result.node } });
+      this.unnominate(snap, pod);
       addPod(snap.byName.get(result.node)!, bound);
       recordEvent(reg, SOURCE, bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.node}`);
       return true;
@@ -83,6 +89,8 @@ export class Scheduler implements Controller {
       else {
         for (const v of p.victims) this.evict(reg, v, pod, p.node);
         nominated = p.node;
+        this.unnominate(snap, pod);
+        pushTo(snap.nominated, snap.byName.get(p.node)!, pod);
       }
     }
     const cond = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
@@ -92,6 +100,15 @@ export class Scheduler implements Controller {
     const updated = reg.writeStatus(podsR, ns, name, { ...pod.status, conditions, ...(nominated ? { nominatedNodeName: nominated } : {}) });
     recordEvent(reg, SOURCE, updated, 'Warning', 'FailedScheduling', message);
     return false;
+  }
+
+  /** Forgets the room kept for a pod (bound, or nominated elsewhere). */
+  private unnominate(snap: Snapshot, pod: Pod): void {
+    for (const [n, list] of snap.nominated) {
+      const rest = list.filter((q) => q.metadata.uid !== pod.metadata.uid);
+      if (rest.length === 0) snap.nominated.delete(n);
+      else snap.nominated.set(n, rest);
+    }
   }
 
   /** Deletes a preemption victim gracefully, saying why on its status and in an event. */

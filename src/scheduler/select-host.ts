@@ -1,7 +1,7 @@
 // Choosing a node for a pod: run every filter, score the feasible nodes, break ties by name.
 // Pure: the scheduler controller does the I/O.
 import type { Pod } from '../api/types.js';
-import { type FilterPlugin, type NodeInfo, type ScorePlugin, type Snapshot, SKIP } from './framework.js';
+import { type FilterPlugin, type NodeInfo, type ScorePlugin, type Snapshot, SKIP, withPods } from './framework.js';
 import { interPodAffinity, interPodAffinityScore } from './plugins/inter-pod-affinity.js';
 import { leastAllocated } from './plugins/least-allocated.js';
 import { nodeAffinity, nodeAffinityScore } from './plugins/node-affinity.js';
@@ -55,6 +55,13 @@ export function prepareFilters(pod: Pod, snap: Snapshot, filters = FILTERS): Pod
 export function filterNode(pf: PodFilters, n: NodeInfo): { why: string | string[]; plugin: FilterPlugin } | undefined {
   const wanted = pf.pod.spec?.nodeName;
   if (wanted && n.name !== wanted) return { why: REASON_NODE_NAME, plugin: NODE_NAME };
+  // Room promised to pods of at least this priority that preempted for this node counts as taken.
+  const promised = n.snapshot.nominated.size > 0 ? n.snapshot.nominated.get(n)?.filter((q) => q.metadata.uid !== pf.pod.metadata.uid && (q.spec?.priority ?? 0) >= (pf.pod.spec?.priority ?? 0)) : undefined;
+  if (promised?.length) return withPods(n, promised, () => runFilters(pf, n));
+  return runFilters(pf, n);
+}
+
+function runFilters(pf: PodFilters, n: NodeInfo): { why: string | string[]; plugin: FilterPlugin } | undefined {
   for (const a of n.clean ? pf.onClean : pf.active) {
     const why = a.f.filter(pf.pod, n, a.state);
     if (why !== undefined) return { why, plugin: a.f };
