@@ -287,10 +287,13 @@ function defaultJobSpec(s: JobSpec, uid: string | undefined, name: string | unde
     s.parallelism = 1;
   }
   s.parallelism ??= 1;
-  s.backoffLimit ??= 6;
+  // With a per-index limit the Job-wide one is off unless given (MaxInt32).
+  s.backoffLimit ??= s.backoffLimitPerIndex != null ? 2147483647 : 6;
   s.completionMode ??= 'NonIndexed';
   s.suspend ??= false;
-  s.podReplacementPolicy ??= 'TerminatingOrFailed';
+  // A pod failure policy judges a pod once it has finished: replacements wait for that.
+  s.podReplacementPolicy ??= s.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';
+  for (const r of s.podFailurePolicy?.rules ?? []) for (const c of r.onPodConditions ?? []) c.status ??= 'True';
   // The job controller's selector: generated from the Job's uid unless manualSelector is set.
   if (uid && !s.manualSelector && s.template && typeof s.template === 'object') {
     s.selector ??= { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };

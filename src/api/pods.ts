@@ -69,6 +69,19 @@ export function podRequests(p: Pod): PodRequests {
   if (cached) return cached;
   const inits = p.spec?.initContainers ?? [];
   const containers = p.spec?.containers ?? [];
+  // The common case without Maps: one container asking for cpu and memory at most.
+  if (inits.length === 0 && containers.length === 1 && !p.spec?.overhead) {
+    const req = containers[0].resources?.requests ?? {};
+    const lim = containers[0].resources?.limits ?? {};
+    let plain = true;
+    for (const k in req) if (k !== 'cpu' && k !== 'memory') plain = false;
+    for (const k in lim) if (k !== 'cpu' && k !== 'memory') plain = false;
+    if (plain) {
+      const sum: PodRequests = { milliCPU: milliCPU(req.cpu ?? lim.cpu ?? 0), memory: parseQuantity(req.memory ?? lim.memory ?? 0) };
+      requestsCache.set(p, sum);
+      return sum;
+    }
+  }
   let total: Amounts;
   if (inits.length === 0 && containers.length === 1 && !p.spec?.overhead) total = containerAmounts(containers[0]);
   else {

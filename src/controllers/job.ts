@@ -1,8 +1,11 @@
 // The Job controller: runs pods until `completions` succeed (or, without completions, until one
 // succeeds and the rest finish), `parallelism` at a time; retries failures with back-off up to
-// `backoffLimit`; enforces `activeDeadlineSeconds`; suspends; counts finished pods through the
-// `batch.kubernetes.io/job-tracking` finalizer as Kubernetes does; and (the TTL-after-finished
-// controller's part) deletes finished Jobs after `ttlSecondsAfterFinished`.
+// `backoffLimit`, or per index with `backoffLimitPerIndex` and `maxFailedIndexes`; judges failed
+// pods by the `podFailurePolicy` (FailJob, Ignore, Count, FailIndex; job-policies.ts); completes
+// early by a `successPolicy`; replaces terminating pods at once or only once they have failed
+// (`podReplacementPolicy`); enforces `activeDeadlineSeconds`; suspends; counts finished pods
+// through the `batch.kubernetes.io/job-tracking` finalizer as Kubernetes does; and (the
+// TTL-after-finished controller's part) deletes finished Jobs after `ttlSecondsAfterFinished`.
 import { pushTo } from '../api/collections.js';
 import { rfc3339 } from '../api/duration.js';
 import { isPodReady } from '../api/pods.js';
@@ -12,12 +15,14 @@ import { StatusError } from '../apiserver/errors.js';
 import type { Registry } from '../apiserver/registry.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
+import { matchFailurePolicy, metSuccessRule } from './job-policies.js';
 import { podFromTemplate } from './replicaset.js';
 
 const podsR = resourceNamed('pods'), jobsR = resourceNamed('jobs');
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 export const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
+export const INDEX_FAILURE_COUNT = 'batch.kubernetes.io/job-index-failure-count';
 
 /** Delay before re-creating pods after `failures` failures: 10 s doubling, capped at 6 min. */
 export function jobBackoffMs(failures: number): number {
@@ -50,6 +55,21 @@ export function parseIndexes(text: string | undefined): number[] {
 
 /** A Job's status while a sync counts into it: the counts are set. */
 type CountedStatus = JobStatus & { succeeded: number; failed: number };
+
+/** What a sync learns from the Job's finished pods. */
+interface Tally {
+  /** The last failure's time (the Job-wide retry back-off). */
+  lastFailure: number;
+  /** Pods whose tracking finalizer goes once the status is written. */
+  toRelease: Pod[];
+  /** The message of a FailJob rule a failed pod matched. */
+  failJob?: string;
+  /** Per index: failures so far (a new pod's failure-count annotation) and the last one's time. */
+  indexFailures: Map<number, { count: number; last: number }>;
+}
+
+const indexOf = (p: Pod) => Number(p.metadata.annotations?.[COMPLETION_INDEX]);
+const finishedAt = (p: Pod) => Math.max(0, ...(p.status?.containerStatuses ?? []).map((s) => Date.parse(s.state?.terminated?.finishedAt ?? '') || 0));
 
 const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 /** A Job's conditions as one pass changes them: a condition's times move only when its status does. */
@@ -127,20 +147,23 @@ export class JobController implements Controller {
     const clone = structuredClone(job.status ?? {});
     const status: CountedStatus = Object.assign(clone, { succeeded: clone.succeeded ?? 0, failed: clone.failed ?? 0 });
     const completed = new Set(parseIndexes(status.completedIndexes));
-    const { lastFailure, toRelease } = this.countFinished(job, pods, status, completed, now);
+    const failedIndexes = new Set(parseIndexes(status.failedIndexes));
+    const tally = this.countFinished(job, pods, status, completed, failedIndexes, now);
     if (spec.completionMode === 'Indexed') status.completedIndexes = formatIndexes([...completed]);
+    if (spec.backoffLimitPerIndex != null) status.failedIndexes = formatIndexes([...failedIndexes]);
 
     const active = pods.filter((p) => !isTerminal(p) && !p.metadata.deletionTimestamp);
+    const terminating = pods.filter((p) => p.metadata.deletionTimestamp && !isTerminal(p));
     const conditions = new JobConditions(status.conditions ?? [], rfc3339(now));
     if (!finishedCondition(job)) {
       if (spec.suspend) this.suspend(reg, job, active, status, conditions);
-      else this.run(reg, job, active, status, conditions, completed, lastFailure, now);
+      else this.run(reg, job, { active, terminating }, status, conditions, { completed, failedIndexes }, tally, now);
     }
 
-    for (const p of toRelease) this.releasePod(reg, p);
+    for (const p of tally.toRelease) this.releasePod(reg, p);
     status.active = active.length;
     status.ready = active.filter(isPodReady).length;
-    status.terminating = pods.filter((p) => p.metadata.deletionTimestamp && !isTerminal(p)).length;
+    status.terminating = terminating.length;
     status.uncountedTerminatedPods ??= {};
     if (conditions.list.length) status.conditions = conditions.list;
     const written: JobStatus = status;
@@ -150,36 +173,48 @@ export class JobController implements Controller {
   }
 
   /**
-   * Counts the pods that have finished (or are being deleted) once each, into `status` and
-   * `completed`, and returns them (their tracking finalizer is released after the status is
-   * written) with the last failure's time, for the retry back-off (failed pods stay until the
-   * Job goes).
+   * Counts the pods that have finished (or are being deleted) once each, into `status`,
+   * `completed` and `failedIndexes`, judging failures by the pod failure policy. A pod being
+   * deleted counts as failed at once, unless the Job waits for pods to finish (a failure
+   * policy, or podReplacementPolicy Failed). Failed pods stay until the Job goes.
    */
-  private countFinished(job: Job, pods: Pod[], status: CountedStatus, completed: Set<number>, now: number): { lastFailure: number; toRelease: Pod[] } {
-    const indexed = job.spec?.completionMode === 'Indexed';
-    let lastFailure = 0;
+  private countFinished(job: Job, pods: Pod[], status: CountedStatus, completed: Set<number>, failedIndexes: Set<number>, now: number): Tally {
+    const spec = job.spec ?? {};
+    const indexed = spec.completionMode === 'Indexed';
+    const rules = spec.podFailurePolicy?.rules;
+    const perIndex = spec.backoffLimitPerIndex;
+    const waitsForFailure = !!rules || spec.podReplacementPolicy === 'Failed';
+    const tally: Tally = { lastFailure: 0, toRelease: [], indexFailures: new Map() };
     for (const p of pods) {
       if (p.status?.phase !== 'Failed') continue;
-      for (const s of p.status?.containerStatuses ?? []) lastFailure = Math.max(lastFailure, Date.parse(s.state?.terminated?.finishedAt ?? '') || 0);
+      tally.lastFailure = Math.max(tally.lastFailure, finishedAt(p));
+      if (!indexed) continue;
+      const ignored = rules ? matchFailurePolicy(rules, p)?.action === 'Ignore' : false;
+      const count = Number(p.metadata.annotations?.[INDEX_FAILURE_COUNT] ?? 0) + (ignored ? 0 : 1);
+      const prev = tally.indexFailures.get(indexOf(p));
+      tally.indexFailures.set(indexOf(p), { count: Math.max(count, prev?.count ?? 0), last: Math.max(finishedAt(p), prev?.last ?? 0) });
     }
-    const toRelease: Pod[] = [];
     for (const p of pods) {
       if (!(p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)) continue;
-      if (!isTerminal(p) && !p.metadata.deletionTimestamp) continue;
+      if (!isTerminal(p) && !(p.metadata.deletionTimestamp && !waitsForFailure)) continue;
       if (p.status?.phase === 'Succeeded') {
-        const idx = Number(p.metadata.annotations?.[COMPLETION_INDEX]);
+        const idx = indexOf(p);
         if (!indexed) status.succeeded++;
         else if (!completed.has(idx)) {
           completed.add(idx);
           status.succeeded++;
         }
       } else {
-        status.failed++;
-        if (p.status?.phase !== 'Failed') lastFailure = Math.max(lastFailure, now);
+        const verdict = rules && p.status?.phase === 'Failed' ? matchFailurePolicy(rules, p) : undefined;
+        const action = verdict?.action ?? 'Count';
+        if (action !== 'Ignore') status.failed++;
+        if (action === 'FailJob') tally.failJob ??= verdict!.message;
+        if (indexed && perIndex != null && (action === 'FailIndex' || (action === 'Count' && (tally.indexFailures.get(indexOf(p))?.count ?? 1) > perIndex))) failedIndexes.add(indexOf(p));
+        if (p.status?.phase !== 'Failed') tally.lastFailure = Math.max(tally.lastFailure, now);
       }
-      toRelease.push(p);
+      tally.toRelease.push(p);
     }
-    return { lastFailure, toRelease };
+    return tally;
   }
 
   /** A suspended Job: its pods go, and it says so once. */
@@ -193,10 +228,12 @@ export class JobController implements Controller {
     active.length = 0;
   }
 
-  /** A running Job: complete, failed (back-off limit, deadline), or more pods. */
-  private run(reg: Registry, job: Job, active: Pod[], status: CountedStatus, conditions: JobConditions, completed: Set<number>, lastFailure: number, now: number): void {
+  /** A running Job: complete (completions, success policy), failed (failure policy, back-off limits, deadline), or more pods. */
+  private run(reg: Registry, job: Job, pods: { active: Pod[]; terminating: Pod[] }, status: CountedStatus, conditions: JobConditions, indexes: { completed: Set<number>; failedIndexes: Set<number> }, tally: Tally, now: number): void {
     const spec = job.spec ?? {};
     const source = { component: this.name };
+    const { active } = pods;
+    const { completed, failedIndexes } = indexes;
     if (conditions.isTrue('Suspended')) {
       conditions.set('Suspended', 'JobResumed', 'Job resumed', 'False');
       recordEvent(reg, source, job, 'Normal', 'Resumed', 'Job resumed');
@@ -212,23 +249,35 @@ export class JobController implements Controller {
       conditions.set('Failed', reason, message);
       recordEvent(reg, source, job, 'Warning', reason, message);
     };
+    const complete = (reason: string, message: string) => {
+      stopAll();
+      conditions.set('SuccessCriteriaMet', reason, message);
+      conditions.set('Complete', reason, message);
+      status.completionTime = conditions.ts;
+      recordEvent(reg, source, job, 'Normal', 'Completed', 'Job completed');
+    };
     const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m, s) => m + (s.restartCount ?? 0), 0), 0) : 0;
     const deadline = spec.activeDeadlineSeconds != null ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : Infinity;
     const completions: number | undefined = spec.completions ?? undefined;
     const succeededEnough = completions != null ? status.succeeded >= completions : status.succeeded > 0 && active.length === 0;
-    if (succeededEnough) {
-      stopAll();
-      conditions.set('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods');
-      conditions.set('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods');
-      status.completionTime = conditions.ts;
-      recordEvent(reg, source, job, 'Normal', 'Completed', 'Job completed');
+    const successRule = spec.completionMode === 'Indexed' && spec.successPolicy ? metSuccessRule(spec.successPolicy.rules ?? [], completed, parseIndexes) : undefined;
+    if (tally.failJob) {
+      failJob('PodFailurePolicy', tally.failJob);
+    } else if (successRule !== undefined) {
+      complete('SuccessPolicy', `Matched rules at index ${successRule}`);
+    } else if (succeededEnough) {
+      complete('CompletionsReached', 'Reached expected number of succeeded pods');
     } else if (status.failed + restarts > (spec.backoffLimit ?? 6)) {
       failJob('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
+    } else if (spec.maxFailedIndexes != null && failedIndexes.size > spec.maxFailedIndexes) {
+      failJob('MaxFailedIndexesExceeded', 'Job has exceeded the specified maximal number of failed indexes');
+    } else if (failedIndexes.size > 0 && completed.size + failedIndexes.size >= (completions ?? 0) && active.length === 0) {
+      failJob('FailedIndexes', 'Job has failed indexes');
     } else if (now >= deadline) {
       failJob('DeadlineExceeded', 'Job was active longer than specified deadline');
     } else {
       if (deadline !== Infinity) this.gate.wakeAt(deadline);
-      this.createPods(reg, job, active, status, completed, lastFailure, now);
+      this.createPods(reg, job, pods, status, indexes, tally, now);
     }
   }
 
@@ -241,35 +290,53 @@ export class JobController implements Controller {
     else this.gate.wakeAt(at);
   }
 
-  /** Starts pods up to parallelism (and the completions left), after any failure back-off. */
-  private createPods(reg: Registry, job: Job, active: Pod[], status: CountedStatus, completed: Set<number>, lastFailure: number, now: number): void {
+  /**
+   * Starts pods up to parallelism (and the completions left), after any failure back-off (per
+   * index with backoffLimitPerIndex). With podReplacementPolicy Failed a terminating pod still
+   * holds its place.
+   */
+  private createPods(reg: Registry, job: Job, pods: { active: Pod[]; terminating: Pod[] }, status: CountedStatus, indexes: { completed: Set<number>; failedIndexes: Set<number> }, tally: Tally, now: number): void {
     const spec = job.spec ?? {};
+    const { active } = pods;
     const parallelism = spec.parallelism ?? 1;
     const completions: number | undefined = spec.completions ?? undefined;
-    let want = completions != null ? Math.min(parallelism, completions - status.succeeded) : status.succeeded > 0 ? 0 : parallelism;
+    const indexed = spec.completionMode === 'Indexed';
+    const perIndex = indexed && spec.backoffLimitPerIndex != null;
+    const left = completions != null ? completions - status.succeeded - (indexed ? indexes.failedIndexes.size : 0) : undefined;
+    let want = left != null ? Math.min(parallelism, left) : status.succeeded > 0 ? 0 : parallelism;
     want = Math.max(0, want);
     if (active.length > want) {
       for (const p of active.slice(want)) this.deletePod(reg, job, p);
       return;
     }
-    if (active.length === want) return;
-    const retryAt = lastFailure + jobBackoffMs(status.failed);
-    if (status.failed > 0 && now < retryAt) {
+    const holding = spec.podReplacementPolicy === 'Failed' ? pods.terminating : [];
+    if (active.length + holding.length >= want) return;
+    const retryAt = tally.lastFailure + jobBackoffMs(status.failed);
+    if (!perIndex && status.failed > 0 && now < retryAt) {
       this.gate.wakeAt(retryAt);
       return;
     }
-    const indexed = spec.completionMode === 'Indexed';
-    const running = new Set(active.map((p) => Number(p.metadata.annotations?.[COMPLETION_INDEX])));
+    const taken = new Set([...active, ...holding].map(indexOf));
     const freeIndexes: number[] = [];
-    if (indexed) for (let i = 0; i < (completions ?? 0); i++) if (!completed.has(i) && !running.has(i)) freeIndexes.push(i);
-    for (let n = active.length; n < want; n++) {
+    if (indexed) {
+      for (let i = 0; i < (completions ?? 0); i++) {
+        if (indexes.completed.has(i) || indexes.failedIndexes.has(i) || taken.has(i)) continue;
+        const f = perIndex ? tally.indexFailures.get(i) : undefined;
+        if (f && f.count > 0 && now < f.last + jobBackoffMs(f.count)) {
+          this.gate.wakeAt(f.last + jobBackoffMs(f.count));
+          continue;
+        }
+        freeIndexes.push(i);
+      }
+    }
+    for (let n = active.length + holding.length; n < want; n++) {
       const pod = podFromTemplate(job, spec.template);
       pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []), JOB_TRACKING_FINALIZER];
       if (indexed) {
         const idx = freeIndexes.shift();
         if (idx === undefined) break;
         pod.metadata.generateName = `${job.metadata.name}-${idx}-`;
-        pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [COMPLETION_INDEX]: String(idx) };
+        pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [COMPLETION_INDEX]: String(idx), ...(perIndex ? { [INDEX_FAILURE_COUNT]: String(tally.indexFailures.get(idx)?.count ?? 0) } : {}) };
         pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [COMPLETION_INDEX]: String(idx) };
         pod.spec.hostname ??= `${job.metadata.name}-${idx}`;
         for (const c of pod.spec.containers ?? []) c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX}']` } } }];

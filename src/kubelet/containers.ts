@@ -4,6 +4,7 @@
 import { rfc3339 } from '../api/duration.js';
 import type { Container, ContainerStatus, Pod, Probe } from '../api/types.js';
 import { OOM_AFTER_SECONDS, exceedsMemoryLimit, programOf } from '../sim/program.js';
+import { ERR_IMAGE_PULL_MS, invalidImage, pullAttempt, pullError } from './images.js';
 import { TIMINGS } from './timings.js';
 
 /** What the kubelet needs from the node to start a container. */
@@ -94,6 +95,11 @@ interface Transition {
   apply(run: Run, st: ContainerStatus, at: number): { status: ContainerStatus; events: ContainerEvent[] };
 }
 
+/** The image cannot be used: the container stays waiting. */
+const imageProblem = (run: Run) => run.program.pullFails || !!invalidImage(run.c.image ?? '');
+/** When the kubelet first tried to pull: when the pod started on the node. */
+const pullStart = (run: Run) => Date.parse(run.pod.status?.startTime ?? '') || run.ctx.now;
+
 const startedAtOf = (run: Run, st: ContainerStatus) => Date.parse(st.state?.running?.startedAt ?? rfc3339(run.ctx.now));
 
 /** A running container ends: the status it has after exiting with `exitCode`. */
@@ -135,10 +141,52 @@ function running(run: Run, restartCount: number, lastState: ContainerStatus['las
 /** Every transition of a simulated container, by phase; the delays come from TIMINGS and the container's program. */
 const TRANSITIONS: Transition[] = [
   {
+    // An image reference that does not parse: the container never starts.
+    name: 'invalid image',
+    from: 'waiting',
+    at: (run, st) => (invalidImage(run.c.image ?? '') && st.state?.waiting?.reason !== 'InvalidImageName' ? run.ctx.now : undefined),
+    apply: (run, st) => {
+      const message = invalidImage(run.c.image ?? '')!;
+      return { status: { ...st, state: { waiting: { reason: 'InvalidImageName', message } } }, events: [run.ev('Warning', 'InspectFailed', message), run.ev('Warning', 'Failed', 'Error: InvalidImageName')] };
+    },
+  },
+  {
+    // A pull that fails (an image marked unpullable): ErrImagePull at each attempt.
+    name: 'pull error',
+    from: 'waiting',
+    at: (run, st) => {
+      if (!run.program.pullFails || invalidImage(run.c.image ?? '')) return undefined;
+      const reason = st.state?.waiting?.reason;
+      if (reason === 'ErrImagePull') return undefined; // the back-off row comes next
+      const { at, next } = pullAttempt(pullStart(run), run.ctx.now);
+      // Backing off: a new attempt is due once the one in force shows no more ErrImagePull.
+      if (reason === 'ImagePullBackOff') return run.ctx.now < at + ERR_IMAGE_PULL_MS ? at : next;
+      return at;
+    },
+    apply: (run, st) => {
+      const message = pullError(run.c.image ?? '');
+      return {
+        status: { ...st, state: { waiting: { reason: 'ErrImagePull', message } } },
+        events: [run.ev('Normal', 'Pulling', `Pulling image "${run.c.image}"`), run.ev('Warning', 'Failed', `Failed to pull image "${run.c.image}": ${message}`), run.ev('Warning', 'Failed', 'Error: ErrImagePull')],
+      };
+    },
+  },
+  {
+    // Between attempts: ImagePullBackOff.
+    name: 'pull back-off',
+    from: 'waiting',
+    at: (run, st) => (st.state?.waiting?.reason === 'ErrImagePull' && run.program.pullFails ? pullAttempt(pullStart(run), run.ctx.now).at + ERR_IMAGE_PULL_MS : undefined),
+    apply: (run, st) => {
+      const message = `Back-off pulling image "${run.c.image}"`;
+      return { status: { ...st, state: { waiting: { reason: 'ImagePullBackOff', message } } }, events: [run.ev('Normal', 'BackOff', message), run.ev('Warning', 'Failed', 'Error: ImagePullBackOff')] };
+    },
+  },
+  {
     // A missing ConfigMap or Secret keeps it waiting; retried on every change (said once per problem).
     name: 'config error',
     from: 'waiting',
     at: (run, st) => {
+      if (imageProblem(run)) return undefined;
       const problem = run.ctx.configProblem(run.c);
       return problem && st.state?.waiting?.message !== problem ? run.ctx.now : undefined;
     },
@@ -154,7 +202,7 @@ const TRANSITIONS: Transition[] = [
     // First start: pull (or find the image present), create, start.
     name: 'start',
     from: 'waiting',
-    at: (run) => (run.ctx.configProblem(run.c) ? undefined : run.ctx.now),
+    at: (run) => (imageProblem(run) || run.ctx.configProblem(run.c) ? undefined : run.ctx.now),
     apply: (run) => {
       const { c, ev } = run;
       const pulled = run.ctx.pull?.(c) ?? true

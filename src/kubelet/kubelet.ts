@@ -178,6 +178,8 @@ export class Kubelets implements Controller {
       const { status, events, remove, wakeAt } = stage.run(cur, ctx);
       for (const e of events) recordEvent(reg, source, pod, e.type, e.reason, e.message, e.fieldPath);
       if (remove) {
+        // A pod that finalizers keep gets its terminal status first (a Job counts it from that).
+        if (status !== cur.status) reg.writeStatus(podsR, pod.metadata.namespace!, pod.metadata.name!, status);
         // The kubelet's final delete: grace 0, through the API, so finalizers still hold the pod.
         reg.delete(podsR, pod.metadata.namespace!, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
         return false;

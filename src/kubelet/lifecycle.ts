@@ -59,8 +59,13 @@ export const TERMINATION_SECONDS_ANNOTATION = 'minik.dev/termination-seconds';
 export function stoppedAt(p: Pod): number {
   const grace = p.metadata.deletionGracePeriodSeconds ?? 0;
   const start = Date.parse(p.metadata.deletionTimestamp!) - grace * 1000;
+  return start + Math.min(appExitSeconds(p), grace) * 1000;
+}
+
+/** How long the pod's app takes to exit after SIGTERM. */
+function appExitSeconds(p: Pod): number {
   const appSeconds = Number(p.metadata.annotations?.[TERMINATION_SECONDS_ANNOTATION] ?? TIMINGS.terminationSeconds);
-  return start + Math.min(Number.isFinite(appSeconds) ? appSeconds : TIMINGS.terminationSeconds, grace) * 1000;
+  return Number.isFinite(appSeconds) ? appSeconds : TIMINGS.terminationSeconds;
 }
 
 const containers = (p: Pod): Container[] => p.spec?.containers ?? [];
@@ -92,6 +97,22 @@ function setConditions(old: Condition[] | undefined, updates: Condition[]): Cond
 }
 
 
+/**
+ * The last status of a deleted pod that finalizers keep (a Job's): its containers stopped (143
+ * after SIGTERM, 137 when the grace period ran out) and the phase terminal, as the kubelet
+ * reports it since v1.27 (Succeeded only if every container had already exited 0).
+ */
+function terminalStatus(p: Pod, now: number): Pod['status'] {
+  if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') return p.status;
+  const at = rfc3339(now);
+  const killed = appExitSeconds(p) > (p.metadata.deletionGracePeriodSeconds ?? 0);
+  const stop = (s: ContainerStatus): ContainerStatus =>
+    s.state?.terminated ? s : { ...s, ready: false, started: false, state: { terminated: { exitCode: killed ? 137 : 143, reason: 'Error', startedAt: s.state?.running?.startedAt, finishedAt: at, containerID: s.containerID } } };
+  const containerStatuses = (p.status?.containerStatuses ?? []).map(stop);
+  const ok = containerStatuses.length > 0 && containerStatuses.every((s) => s.state?.terminated?.exitCode === 0);
+  return { ...p.status, phase: ok ? 'Succeeded' : 'Failed', containerStatuses, initContainerStatuses: (p.status?.initContainerStatuses ?? []).map(stop) };
+}
+
 /** The stages every simulated pod goes through, in order of precedence. */
 export const STAGES: Stage[] = [
   {
@@ -116,7 +137,7 @@ export const STAGES: Stage[] = [
     name: 'remove',
     applies: (p) => !!p.metadata.deletionTimestamp,
     dueAt: (p, ctx) => (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? ctx.now : stoppedAt(p)),
-    run: (p) => ({ status: p.status, events: [], remove: true }),
+    run: (p, ctx) => ({ status: p.metadata.finalizers?.length ? terminalStatus(p, ctx.now) : p.status, events: [], remove: true }),
   },
   {
     // Bound to this node: accepted, containers being created.

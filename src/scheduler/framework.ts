@@ -150,6 +150,9 @@ export class Snapshot {
   }
 }
 
+/** One score per feasible node, in the feasible nodes' order (written in place by `normalize`). */
+export type Scores = { [i: number]: number; readonly length: number };
+
 /** What a PreFilter or PreScore returns when its plugin has nothing to do for this pod (kube-scheduler's Skip). */
 export const SKIP: unique symbol = Symbol('skip');
 
@@ -187,7 +190,7 @@ export interface ScorePlugin {
   weight: number;
   preScore?(pod: Pod, feasible: NodeInfo[], snapshot: Snapshot): unknown;
   score(pod: Pod, node: NodeInfo, state: unknown): number;
-  normalize?(scores: number[], state: unknown): void;
+  normalize?(scores: Scores, state: unknown): void;
 }
 
 const hostPortsCache = new WeakMap<object, string[]>();
@@ -246,8 +249,9 @@ export function nodeInfo(node: Node, pods: Pod[], snapshot = new Snapshot()): No
 export function addPod(info: NodeInfo, pod: Pod): void {
   info.pods.push(pod);
   for (const hp of hostPorts(pod)) info.usedPorts.add(hp);
-  if (info.ownerKey !== undefined && info.ownerKey === controllerOf(pod)?.uid) info.ownerCount++;
-  account(info, pod, 1);
+  const owner = controllerOf(pod)?.uid;
+  if (info.ownerKey !== undefined && info.ownerKey === owner) info.ownerCount++;
+  account(info, pod, 1, owner);
   info.snapshot.indexPod(info, pod);
 }
 
@@ -307,14 +311,13 @@ function bump<K>(m: Map<K, number>, k: K, by: number): void {
 }
 
 /** The counters addPod raises, moved by `sign` (pods array, ports and the label index aside). */
-function account(info: NodeInfo, pod: Pod, sign: 1 | -1): void {
+function account(info: NodeInfo, pod: Pod, sign: 1 | -1, owner = controllerOf(pod)?.uid): void {
   const snap = info.snapshot;
   const r = podRequests(pod);
   info.requestedMilliCPU += sign * r.milliCPU;
   info.requestedMemory += sign * r.memory;
   info.requestedPods += sign;
   if (r.scalar) for (const [k, v] of r.scalar) bump((info.requestedScalar ??= new Map()), k, sign * v);
-  const owner = controllerOf(pod)?.uid;
   if (owner) {
     bump(info.byOwner, owner, sign);
     bump(snap.ownersAnywhere, owner, sign);
@@ -335,9 +338,9 @@ function account(info: NodeInfo, pod: Pod, sign: 1 | -1): void {
  * kube-scheduler's default normalization: scores scaled so the highest is 100 (reversed: the
  * highest 0); all zero stays 0 (reversed: 100).
  */
-export function scaleToBest(scores: number[], reverse = false): void {
+export function scaleToBest(scores: Scores, reverse = false): void {
   let max = 0;
-  for (const s of scores) if (s > max) max = s;
+  for (let i = 0; i < scores.length; i++) if (scores[i] > max) max = scores[i];
   for (let i = 0; i < scores.length; i++) {
     const s = max === 0 ? 0 : Math.trunc((100 * scores[i]) / max);
     scores[i] = reverse ? 100 - s : s;

@@ -85,11 +85,13 @@ export function selectHost(pod: Pod, snap: Snapshot, filters = FILTERS, scores =
   const reasons = new Map<string, number>();
   const enough = numFeasibleNodesToFind(nodes.length);
   const pf = prepareFilters(pod, snap, filters);
+  // No node name asked for and no room promised to nominated pods: the filters alone decide.
+  const plain = !pod.spec?.nodeName && snap.nominated.size === 0;
   let processed = 0;
   for (let k = 0, i = start % Math.max(1, nodes.length); k < nodes.length && feasible.length < enough; k++, i = i + 1 === nodes.length ? 0 : i + 1) {
     const n = nodes[i];
     processed++;
-    const failed = filterNode(pf, n);
+    const failed = plain ? runFilters(pf, n) : filterNode(pf, n);
     if (failed === undefined) feasible.push(n);
     else for (const r of typeof failed.why === 'string' ? [failed.why] : failed.why) reasons.set(r, (reasons.get(r) ?? 0) + 1);
   }
@@ -97,21 +99,30 @@ export function selectHost(pod: Pod, snap: Snapshot, filters = FILTERS, scores =
   return { node: bestNode(pod, feasible, snap, scores), processed };
 }
 
+const scratch = { total: new Float64Array(0), raw: new Float64Array(0) };
+
 /** Runs the score plugins over the feasible nodes: the highest weighted sum wins, ties to the first name. */
 export function bestNode(pod: Pod, feasible: NodeInfo[], snap: Snapshot, scores = SCORES): string {
-  if (feasible.length === 1) return feasible[0].name;
-  const total = new Float64Array(feasible.length);
+  const count = feasible.length;
+  if (count === 1) return feasible[0].name;
+  // Scratch arrays shared by every call (one pod at a time): no garbage per pod.
+  if (scratch.total.length < count) scratch.total = new Float64Array(Math.max(count, 2 * scratch.total.length));
+  const total = scratch.total;
+  total.fill(0, 0, count);
+  if (scratch.raw.length < count) scratch.raw = new Float64Array(total.length);
+  const raw = scratch.raw.subarray(0, count);
   for (const p of scores) {
     const state = p.preScore ? p.preScore(pod, feasible, snap) : undefined;
     if (state === SKIP) continue;
+    const w = p.weight;
     if (p.normalize) {
-      const raw = feasible.map((n) => p.score(pod, n, state));
+      for (let i = 0; i < count; i++) raw[i] = p.score(pod, feasible[i], state);
       p.normalize(raw, state);
-      for (let i = 0; i < raw.length; i++) total[i] += p.weight * raw[i];
-    } else for (let i = 0; i < feasible.length; i++) total[i] += p.weight * p.score(pod, feasible[i], state);
+      for (let i = 0; i < count; i++) total[i] += w * raw[i];
+    } else for (let i = 0; i < count; i++) total[i] += w * p.score(pod, feasible[i], state);
   }
   let best = 0;
-  for (let i = 1; i < feasible.length; i++) if (total[i] > total[best] || (total[i] === total[best] && feasible[i].name < feasible[best].name)) best = i;
+  for (let i = 1; i < count; i++) if (total[i] > total[best] || (total[i] === total[best] && feasible[i].name < feasible[best].name)) best = i;
   return feasible[best].name;
 }
 

@@ -23,6 +23,8 @@ export const PROGRAM_ANNOTATIONS = {
   cpuUsage: 'minik.dev/cpu-usage',
   /** Simulated memory use (e.g. `300Mi`); above the container's limit it is OOMKilled. */
   memoryUsage: 'minik.dev/memory-usage',
+  /** `fail`: pulling its image fails (ErrImagePull, then ImagePullBackOff), as for an image that does not exist. */
+  imagePull: 'minik.dev/image-pull',
 } as const;
 
 /** How long a container whose command is finite runs when nothing says otherwise. */
@@ -39,6 +41,8 @@ export interface Program {
   output: string[];
   livenessFails: boolean;
   readinessFails: boolean;
+  /** Its image cannot be pulled. */
+  pullFails: boolean;
 }
 
 /** An annotation for one container: `<key>.<container>` first, then the pod-wide `<key>`. */
@@ -93,6 +97,7 @@ export function programOf(pod: Pod, c: Container, kind: 'init' | 'sidecar' | 'ap
     output: script.output,
     livenessFails: ann(PROGRAM_ANNOTATIONS.liveness) === 'fail' && !!c.livenessProbe,
     readinessFails: ann(PROGRAM_ANNOTATIONS.readiness) === 'fail' && !!c.readinessProbe,
+    pullFails: ann(PROGRAM_ANNOTATIONS.imagePull) === 'fail',
   };
 }
 

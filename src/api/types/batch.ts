@@ -8,6 +8,11 @@ export interface PodFailurePolicyRule {
   onPodConditions?: { type: string; status?: string }[];
 }
 
+export interface SuccessPolicyRule {
+  succeededIndexes?: string;
+  succeededCount?: number;
+}
+
 export interface JobSpec {
   parallelism?: number;
   completions?: number;
@@ -20,7 +25,9 @@ export interface JobSpec {
   selector?: LabelSelector;
   manualSelector?: boolean;
   podFailurePolicy?: { rules: PodFailurePolicyRule[] };
-  podReplacementPolicy?: string;
+  podReplacementPolicy?: 'TerminatingOrFailed' | 'Failed';
+  maxFailedIndexes?: number;
+  successPolicy?: { rules: SuccessPolicyRule[] };
   template: PodTemplateSpec;
 }
 

@@ -146,6 +146,58 @@ function validateJobSpec(js: JobSpec | undefined, p: Path): FieldError[] {
   if (js.template.spec && rp !== 'OnFailure' && rp !== 'Never')
     errs.push(tp.child('spec').child('restartPolicy').notSupported(rp ?? 'Always', ['OnFailure', 'Never']));
   errs.push(...validatePodSpec(js.template.spec, tp.child('spec'), ['OnFailure', 'Never']).filter((e) => e.field !== `${tp.path}.spec.restartPolicy`));
+  errs.push(...validateJobPolicies(js, p));
+  return errs;
+}
+
+const FAILURE_ACTIONS = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
+
+/** podFailurePolicy, backoffLimitPerIndex, maxFailedIndexes, successPolicy and podReplacementPolicy, as the apiserver checks them. */
+function validateJobPolicies(js: JobSpec, p: Path): FieldError[] {
+  const errs: FieldError[] = [];
+  const indexed = js.completionMode === 'Indexed';
+  const pfp = js.podFailurePolicy;
+  if (pfp) {
+    const rp = js.template.spec?.restartPolicy;
+    if (rp !== 'Never') errs.push(p.child('template').child('spec').child('restartPolicy').invalid(rp ?? 'Always', 'only "Never" is supported when podFailurePolicy is specified'));
+    (pfp.rules ?? []).forEach((r, i) => {
+      const rp = p.child('podFailurePolicy').child('rules').index(i);
+      if (!FAILURE_ACTIONS.includes(r.action)) errs.push(rp.child('action').notSupported(r.action, FAILURE_ACTIONS));
+      if (r.action === 'FailIndex' && js.backoffLimitPerIndex == null) errs.push(rp.child('action').invalid(r.action, 'requires the backoffLimitPerIndex to be set'));
+      if (r.onExitCodes && r.onPodConditions?.length) errs.push(rp.invalid(r, 'specifying both OnExitCodes and OnPodConditions is not supported'));
+      else if (!r.onExitCodes && !r.onPodConditions?.length) errs.push(rp.invalid(r, 'specifying one of OnExitCodes and OnPodConditions is required'));
+      const ec = r.onExitCodes;
+      if (ec) {
+        const ep = rp.child('onExitCodes');
+        if (!['In', 'NotIn'].includes(ec.operator)) errs.push(ep.child('operator').notSupported(ec.operator, ['In', 'NotIn']));
+        if (!ec.values?.length) errs.push(ep.child('values').required('at least one value is required'));
+        (ec.values ?? []).forEach((v, j) => {
+          if (ec.operator === 'In' && v === 0) errs.push(ep.child('values').index(j).invalid(v, 'must not be 0 for the In operator'));
+        });
+      }
+    });
+    if (js.podReplacementPolicy && js.podReplacementPolicy !== 'Failed') errs.push(p.child('podReplacementPolicy').notSupported(js.podReplacementPolicy, ['Failed']));
+  } else if (js.podReplacementPolicy && !['Failed', 'TerminatingOrFailed'].includes(js.podReplacementPolicy)) {
+    errs.push(p.child('podReplacementPolicy').notSupported(js.podReplacementPolicy, ['Failed', 'TerminatingOrFailed']));
+  }
+  if (js.backoffLimitPerIndex != null) {
+    errs.push(...nonNegative(js.backoffLimitPerIndex, p.child('backoffLimitPerIndex')));
+    if (!indexed) errs.push(p.child('backoffLimitPerIndex').invalid(js.backoffLimitPerIndex, 'requires indexed completion mode'));
+  }
+  if (js.maxFailedIndexes != null) {
+    if (js.backoffLimitPerIndex == null) errs.push(p.child('backoffLimitPerIndex').required('when maxFailedIndexes is specified'));
+    errs.push(...nonNegative(js.maxFailedIndexes, p.child('maxFailedIndexes')));
+    if (js.completions != null && js.maxFailedIndexes > js.completions) errs.push(p.child('maxFailedIndexes').invalid(js.maxFailedIndexes, 'must be less than or equal to completions'));
+  }
+  if (js.successPolicy) {
+    if (!indexed) errs.push(p.child('successPolicy').invalid(js.successPolicy, 'requires indexed completion mode'));
+    (js.successPolicy.rules ?? []).forEach((r, i) => {
+      const sp = p.child('successPolicy').child('rules').index(i);
+      if (r.succeededIndexes == null && r.succeededCount == null) errs.push(sp.required('at least one of succeededCount or succeededIndexes must be specified'));
+      if (r.succeededCount != null && (r.succeededCount < 0 || (js.completions != null && r.succeededCount > js.completions))) errs.push(sp.child('succeededCount').invalid(r.succeededCount, `must be less than or equal to ${js.completions}`));
+      if (r.succeededIndexes != null && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(r.succeededIndexes)) errs.push(sp.child('succeededIndexes').invalid(r.succeededIndexes, 'error parsing succeededIndexes'));
+    });
+  }
   return errs;
 }
 

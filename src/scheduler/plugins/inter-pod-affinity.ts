@@ -110,7 +110,11 @@ interface FilterState {
   selfMatch: boolean;
 }
 
+const hasPodAffinity = (pod: Pod) => !!(pod.spec?.affinity?.podAffinity || pod.spec?.affinity?.podAntiAffinity);
+
 function preFilter(pod: Pod, snap: Snapshot): FilterState | typeof SKIP {
+  // The common case, checked before anything is parsed: no terms here, none running.
+  if (snap.requiredAntiAffinityPods === 0 && !hasPodAffinity(pod)) return SKIP;
   const terms = termsOf(pod);
   if (terms.affinity.length === 0 && terms.antiAffinity.length === 0 && snap.requiredAntiAffinityPods === 0) return SKIP;
   const existingAnti = new Map<string, number>();
@@ -204,6 +208,7 @@ export const interPodAffinityScore: ScorePlugin = {
   name: 'InterPodAffinity',
   weight: 2,
   preScore(pod, _feasible, snap) {
+    if (snap.affinityGroups.size === 0 && !hasPodAffinity(pod)) return SKIP;
     const terms = termsOf(pod);
     const own = terms.preferredAffinity.length > 0 || terms.preferredAntiAffinity.length > 0;
     if (!own && snap.affinityGroups.size === 0) return SKIP;
@@ -243,7 +248,8 @@ export const interPodAffinityScore: ScorePlugin = {
   normalize(scores) {
     let min = Infinity;
     let max = -Infinity;
-    for (const s of scores) {
+    for (let i = 0; i < scores.length; i++) {
+      const s = scores[i];
       if (s < min) min = s;
       if (s > max) max = s;
     }

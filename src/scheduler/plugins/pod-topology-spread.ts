@@ -94,6 +94,7 @@ interface FilterState {
 }
 
 function preFilter(pod: Pod, snap: Snapshot): FilterState | typeof SKIP {
+  if (!pod.spec?.topologySpreadConstraints?.length) return SKIP;
   const constraints = constraintsOf(pod, 'DoNotSchedule');
   if (constraints.length === 0) return SKIP;
   const counts = domainCounts(pod, constraints, snap);
@@ -142,13 +143,10 @@ function defaultPreScore(pod: Pod, feasible: NodeInfo[], snap: Snapshot): ScoreS
   if (!owner || !snap.ownersAnywhere.get(owner)) return SKIP;
   const constraints: Constraint[] = [{ maxSkew: 3, key: HOSTNAME, minDomains: 1, honorAffinity: true, honorTaints: false }];
   const weights = [weightFor(feasible.length)];
-  const zones = new Set<string>();
-  let zoned = false;
-  for (const n of feasible) {
-    zones.add(n.zone ?? '');
-    if (n.zone !== undefined) zoned = true;
-  }
-  if (zoned) {
+  // Zones count only in a cluster with zone labels (a per-pass fact: no loop per pod without).
+  if (snap.remember('zoned', () => snap.nodes.some((n) => n.zone !== undefined))) {
+    const zones = new Set<string>();
+    for (const n of feasible) zones.add(n.zone ?? '');
     constraints.push({ maxSkew: 5, key: ZONE, minDomains: 1, honorAffinity: true, honorTaints: false });
     weights.push(weightFor(zones.size));
   }
@@ -188,6 +186,8 @@ export const podTopologySpreadScore: ScorePlugin = {
   },
   score(_pod, n, state) {
     const s = state as ScoreState;
+    // The default constraint on hostname alone (a cluster without zones): the per-pod hot path.
+    if (s.owner && s.constraints.length === 1) return Math.round(ownerCount(n, s.owner) * s.weights[0] + 2);
     if (s.ignored?.has(n)) return -1;
     let score = 0;
     for (let i = 0; i < s.constraints.length; i++) {
@@ -205,7 +205,8 @@ export const podTopologySpreadScore: ScorePlugin = {
   normalize(scores) {
     let min = Infinity;
     let max = 0;
-    for (const s of scores) {
+    for (let i = 0; i < scores.length; i++) {
+      const s = scores[i];
       if (s < 0) continue;
       if (s < min) min = s;
       if (s > max) max = s;
