@@ -9,6 +9,7 @@ import { StatusError } from '../src/apiserver/errors.js';
 import { type Daemon, startDaemon } from '../src/daemon/daemon.js';
 import { run } from '../src/cli/main.js';
 import type { IO } from '../src/cli/io.js';
+import type { NodePool } from '../src/sim/node-pool.js';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const BIN = path.join(ROOT, 'bin', 'minikctl');
@@ -19,10 +20,10 @@ export function tempHome(prefix = 'minik-test-'): string {
 }
 
 /** An in-process daemon with a fake clock and no automatic ticks. */
-export async function testDaemon(): Promise<{ daemon: Daemon; home: string; clock: FakeClock; stop: () => Promise<void> }> {
+export async function testDaemon(nodes?: NodePool): Promise<{ daemon: Daemon; home: string; clock: FakeClock; stop: () => Promise<void> }> {
   const home = tempHome();
   const clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
-  const daemon = await startDaemon({ home, clock, tickMs: 0 });
+  const daemon = await startDaemon({ home, clock, tickMs: 0, nodes });
   return {
     daemon,
     home,
@@ -46,11 +47,11 @@ export function fastForward(env: { daemon: Daemon; clock: FakeClock }): () => vo
  * For a test file: an in-process daemon started before its tests and fast-forwarded, stopped
  * after them. Read `.env` inside the tests.
  */
-export function fastDaemonForSuite(before: (fn: () => Promise<void>) => void, after: (fn: () => Promise<void>) => void): { env: Awaited<ReturnType<typeof testDaemon>> } {
+export function fastDaemonForSuite(before: (fn: () => Promise<void>) => void, after: (fn: () => Promise<void>) => void, nodes?: NodePool): { env: Awaited<ReturnType<typeof testDaemon>> } {
   const holder = {} as { env: Awaited<ReturnType<typeof testDaemon>> };
   let stop: () => void = () => {};
   before(async () => {
-    holder.env = await testDaemon();
+    holder.env = await testDaemon(nodes);
     stop = fastForward(holder.env);
   });
   after(async () => {

@@ -48,3 +48,12 @@ export function verdicts(plugin: { preFilter?: (p: Pod, s: Snapshot) => unknown;
   for (const n of snap.nodes) out[n.name] = typeof state === 'symbol' ? 'ok' : (plugin.filter(p, n as never, state) ?? 'ok');
   return out;
 }
+
+/** A score plugin's normalized scores per node for the pod, or 'skip' when its PreScore skips. */
+export function scoresOf(plugin: { preScore?: (p: Pod, f: never[], s: Snapshot) => unknown; score: (p: Pod, n: never, state: unknown) => number; normalize?: (s: number[], state: unknown) => void }, p: Pod, snap: Snapshot): Record<string, number> | 'skip' {
+  const state = plugin.preScore ? plugin.preScore(p, snap.nodes as never[], snap) : undefined;
+  if (typeof state === 'symbol') return 'skip';
+  const raw = snap.nodes.map((n) => plugin.score(p, n as never, state));
+  plugin.normalize?.(raw, state);
+  return Object.fromEntries(snap.nodes.map((n, i) => [n.name, raw[i]]));
+}

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import { Snapshot, nodeInfo } from '../../src/scheduler/framework.js';
-import { nodeAffinity } from '../../src/scheduler/plugins/node-affinity.js';
-import { nodePorts } from '../../src/scheduler/plugins/node-ports.js';
-import { nodeResourcesFit } from '../../src/scheduler/plugins/node-resources-fit.js';
-import { nodeUnschedulable } from '../../src/scheduler/plugins/node-unschedulable.js';
-import { taintToleration } from '../../src/scheduler/plugins/taint-toleration.js';
 import { selectHost, unschedulableMessage } from '../../src/scheduler/select-host.js';
 
 const node = (name: string, extra: { labels?: Record<string, string>; taints?: any[]; unschedulable?: boolean; cpu?: string; pods?: string } = {}): KubeObject => ({
@@ -15,32 +10,6 @@ const node = (name: string, extra: { labels?: Record<string, string>; taints?: a
 });
 const pod = (spec: any = {}, name = 'p'): KubeObject => ({ metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i', ...(spec.container ?? {}) }], ...spec } });
 const cpu = (c: string) => ({ container: { resources: { requests: { cpu: c } } } });
-
-describe('filter plugins', () => {
-  it.each([
-    ['fits', nodeResourcesFit, pod(cpu('1')), nodeInfo(node('n'), [pod(cpu('2'))]), undefined],
-    ['too much cpu', nodeResourcesFit, pod(cpu('3')), nodeInfo(node('n'), [pod(cpu('2'))]), 'Insufficient cpu'],
-    ['too many pods', nodeResourcesFit, pod(), nodeInfo(node('n', { pods: '1' }), [pod()]), 'Too many pods'],
-    ['every short resource', nodeResourcesFit, pod({ container: { resources: { requests: { cpu: '5', memory: '9Gi' } } } }), nodeInfo(node('n', { pods: '1' }), [pod()]), ['Too many pods', 'Insufficient cpu', 'Insufficient memory']],
-    ['cordoned', nodeUnschedulable, pod(), nodeInfo(node('n', { unschedulable: true }), []), 'node(s) were unschedulable'],
-    ['cordoned but tolerated', nodeUnschedulable, pod({ tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] }), nodeInfo(node('n', { unschedulable: true }), []), undefined],
-    ['nodeSelector matches', nodeAffinity, pod({ nodeSelector: { disk: 'ssd' } }), nodeInfo(node('n', { labels: { disk: 'ssd' } }), []), undefined],
-    ['nodeSelector does not match', nodeAffinity, pod({ nodeSelector: { disk: 'ssd' } }), nodeInfo(node('n'), []), "node(s) didn't match Pod's node affinity/selector"],
-    [
-      'required affinity by matchFields (DaemonSet style)',
-      nodeAffinity,
-      pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n2'] }] }] } } } }),
-      nodeInfo(node('n1'), []),
-      "node(s) didn't match Pod's node affinity/selector",
-    ],
-    ['untolerated taint', taintToleration, pod(), nodeInfo(node('n', { taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }] }), []), 'node(s) had untolerated taint {gpu: true}'],
-    ['tolerated taint', taintToleration, pod({ tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] }), nodeInfo(node('n', { taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }] }), []), undefined],
-    ['PreferNoSchedule is not a filter', taintToleration, pod(), nodeInfo(node('n', { taints: [{ key: 'x', effect: 'PreferNoSchedule' }] }), []), undefined],
-    ['host port in use', nodePorts, pod({ container: { ports: [{ containerPort: 80, hostPort: 8080 }] } }), nodeInfo(node('n'), [pod({ container: { ports: [{ containerPort: 80, hostPort: 8080 }] } })]), "node(s) didn't have free ports for the requested pod ports"],
-  ])('%s', (_name, plugin, p, info, expected) => {
-    expect(plugin.filter(p, info)).toEqual(expected);
-  });
-});
 
 describe('selectHost', () => {
   it('prefers the least allocated node and breaks ties by name', () => {

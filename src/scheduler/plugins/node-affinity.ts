@@ -31,5 +31,5 @@ export const nodeAffinityScore: ScorePlugin = {
     for (const p of state as { weight: number; preference: NodeSelectorTerm }[]) if (preferenceMatches(p.preference, n)) sum += p.weight;
     return sum;
   },
-  normalize: scaleToBest,
+  normalize: (scores) => scaleToBest(scores),
 };

@@ -1,8 +1,8 @@
 // PodTopologySpread: filter and score cases with kube-scheduler's reasons.
 import { describe, expect, it } from 'vitest';
-import { SKIP } from '../../src/scheduler/framework.js';
-import { REASON_MISSING_LABEL, REASON_SPREAD, podTopologySpread, podTopologySpreadScore } from '../../src/scheduler/plugins/pod-topology-spread.js';
-import { type NodeSpec, ZONED, pod, snapshot, verdicts } from './fixtures.js';
+import { SKIP } from '../../../src/scheduler/framework.js';
+import { REASON_MISSING_LABEL, REASON_SPREAD, podTopologySpread, podTopologySpreadScore } from '../../../src/scheduler/plugins/pod-topology-spread.js';
+import { type NodeSpec, ZONED, pod, snapshot, verdicts } from '../fixtures.js';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const web = { app: 'web' };

@@ -1,8 +1,8 @@
 // InterPodAffinity: filter and score cases with kube-scheduler's reasons.
 import { describe, expect, it } from 'vitest';
-import { SKIP } from '../../src/scheduler/framework.js';
-import { REASON_AFFINITY, REASON_ANTI_AFFINITY, REASON_EXISTING_ANTI_AFFINITY, interPodAffinity, interPodAffinityScore } from '../../src/scheduler/plugins/inter-pod-affinity.js';
-import { ZONED, pod, snapshot, verdicts } from './fixtures.js';
+import { SKIP } from '../../../src/scheduler/framework.js';
+import { REASON_AFFINITY, REASON_ANTI_AFFINITY, REASON_EXISTING_ANTI_AFFINITY, interPodAffinity, interPodAffinityScore } from '../../../src/scheduler/plugins/inter-pod-affinity.js';
+import { ZONED, pod, snapshot, verdicts } from '../fixtures.js';
 
 const HOST = 'kubernetes.io/hostname';
 const ZONE = 'topology.kubernetes.io/zone';
