@@ -218,6 +218,28 @@ items:
     ['get', 'foo'],
   ])('minikctl %s prints what kubectl prints', (...args) => expectSameAsKubectl(args));
 
+  it('describe prints a pod\'s and a template\'s topology spread constraints as kubectl does', async () => {
+    const spread = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kspread}
+spec:
+  selector: {matchLabels: {app: kspread}}
+  template:
+    metadata: {labels: {app: kspread}}
+    spec:
+      priorityClassName: system-cluster-critical
+      topologySpreadConstraints:
+      - {topologyKey: zone, maxSkew: 2, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: kspread}}}
+      - {topologyKey: kubernetes.io/hostname, maxSkew: 1, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: app, operator: In, values: [kspread, other]}]}}
+      containers: [{name: c, image: nginx}]
+`;
+    expect((await kubectl(['apply', '-n', 'kube-system', '-f', '-'], spread)).stdout).toBe('deployment.apps/kspread created\n');
+    expect((await kubectl(['rollout', 'status', '-n', 'kube-system', 'deploy/kspread', '--timeout=60s'])).code).toBe(0);
+    await expectSameAsKubectl(['describe', 'deploy', 'kspread', '-n', 'kube-system']);
+    await expectSameAsKubectl(['describe', 'pods', '-l', 'app=kspread', '-n', 'kube-system']);
+    await kubectl(['delete', 'deploy', 'kspread', '-n', 'kube-system']);
+  });
+
   // kubectl's generators build objects on the client: with --dry-run=client -o yaml nothing is
   // sent, and minikctl must print the same object byte for byte.
   it.each([

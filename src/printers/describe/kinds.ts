@@ -10,7 +10,7 @@ import { age } from '../../api/duration.js';
 import { milliCPU, parseQuantity } from '../../api/quantity.js';
 import { type DescribeExtras, labelsAndAnnotations, part, podsStatus } from './common.js';
 import { describeEvents } from './events.js';
-import { describeContainer, describePodTemplate, describeTolerations, describeVolumes } from './pod-template.js';
+import { describeContainer, describePodTemplate, describeTolerations, describeTopologySpread, describeVolumes } from './pod-template.js';
 import { DescribeWriter, describeTime } from './writer.js';
 import { describeCronJob, describeDaemonSet, describeHPA, describeIngress, describeJob, describePDB, describePVC, describeStatefulSet } from './workloads.js';
 
@@ -68,6 +68,7 @@ const describePod: Describer<Pod> = (w, o, x) => {
     for (const ip of ips) w.line(1, 'IP:', ip.ip);
   }
   controlledBy(w, o);
+  if (st.nominatedNodeName) w.line(0, 'NominatedNodeName:', st.nominatedNodeName);
   if (s.initContainers?.length) {
     w.line(0, 'Init Containers:');
     for (const c of s.initContainers) describeContainer(w, 1, c, (st.initContainerStatuses ?? []).find((cs) => cs.name === c.name) ?? {});
@@ -79,6 +80,7 @@ const describePod: Describer<Pod> = (w, o, x) => {
   w.line(0, 'QoS Class:', st.qosClass ?? '');
   w.line(0, 'Node-Selectors:', s.nodeSelector && Object.keys(s.nodeSelector).length ? mapSelectorString(s.nodeSelector) : '<none>');
   describeTolerations(w, 0, 'Tolerations:', s.tolerations);
+  describeTopologySpread(w, 0, s.topologySpreadConstraints);
   describeEvents(w, x.events, x.now);
 };
 

@@ -1,5 +1,6 @@
 // Containers, volumes and the pod-template block shared by the pod and workload describers.
 import type { Container, ContainerStatus, KubeObject, PodSpec, Volume } from '../../api/types.js';
+import { selectorString } from '../../api/labels.js';
 import { type DescribeWriter, describeTime } from './writer.js';
 
 function env(w: DescribeWriter, level: number, c: Container): void {
@@ -173,6 +174,16 @@ export function describeTolerations(w: DescribeWriter, level: number, key: strin
   });
 }
 
+/** `Topology Spread Constraints:` as kubectl prints them: by key, `key:When when max skew N is exceeded for selector S`. */
+export function describeTopologySpread(w: DescribeWriter, level: number, tscs: PodSpec['topologySpreadConstraints']): void {
+  if (!tscs?.length) return;
+  const sorted = [...tscs].sort((a, b) => (a.topologyKey < b.topologyKey ? -1 : a.topologyKey > b.topologyKey ? 1 : 0));
+  sorted.forEach((c, i) => {
+    const selector = c.labelSelector ? ` for selector ${selectorString(c.labelSelector) || '<none>'}` : '';
+    w.line(level, i === 0 ? 'Topology Spread Constraints:' : '', `${c.topologyKey}:${c.whenUnsatisfiable} when max skew ${c.maxSkew} is exceeded${selector}`);
+  });
+}
+
 /** The `Pod Template:` block of workloads. */
 export function describePodTemplate(w: DescribeWriter, level: number, tpl: { metadata?: KubeObject['metadata']; spec?: PodSpec } | undefined): void {
   w.line(level, 'Pod Template:');
@@ -187,6 +198,8 @@ export function describePodTemplate(w: DescribeWriter, level: number, tpl: { met
   w.line(l, 'Containers:');
   for (const c of tpl?.spec?.containers ?? []) describeContainer(w, l, c, undefined, ' ');
   describeVolumes(w, l, tpl?.spec?.volumes);
+  describeTopologySpread(w, l, tpl?.spec?.topologySpreadConstraints);
+  if (tpl?.spec?.priorityClassName) w.line(l, 'Priority Class Name:', tpl.spec.priorityClassName);
   const sel = tpl?.spec?.nodeSelector;
   w.line(l, 'Node-Selectors:', sel && Object.keys(sel).length ? Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') : '<none>');
   describeTolerations(w, l, 'Tolerations:', tpl?.spec?.tolerations);
