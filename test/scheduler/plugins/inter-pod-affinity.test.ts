@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SKIP } from '../../../src/scheduler/framework.js';
 import { REASON_AFFINITY, REASON_ANTI_AFFINITY, REASON_EXISTING_ANTI_AFFINITY, interPodAffinity, interPodAffinityScore } from '../../../src/scheduler/plugins/inter-pod-affinity.js';
-import { ZONED, pod, snapshot, verdicts } from '../fixtures.js';
+import { ZONED, pod, scoresOf, snapshot, verdicts } from '../fixtures.js';
 
 const HOST = 'kubernetes.io/hostname';
 const ZONE = 'topology.kubernetes.io/zone';
@@ -47,14 +47,7 @@ describe('InterPodAffinity filter', () => {
 });
 
 describe('InterPodAffinity score', () => {
-  const scores = (p: ReturnType<typeof pod>, placed: [string, ReturnType<typeof pod>][]) => {
-    const snap = snapshot(ZONED, placed);
-    const state = interPodAffinityScore.preScore!(p, snap.nodes, snap);
-    if (state === SKIP) return 'skip';
-    const raw = snap.nodes.map((n) => interPodAffinityScore.score(p, n, state));
-    interPodAffinityScore.normalize!(raw, state);
-    return Object.fromEntries(snap.nodes.map((n, i) => [n.name, raw[i]]));
-  };
+  const scores = (p: ReturnType<typeof pod>, placed: [string, ReturnType<typeof pod>][]) => scoresOf(interPodAffinityScore, p, snapshot(ZONED, placed));
   const preferred = (kind: 'podAffinity' | 'podAntiAffinity', weight: number, t: object) => ({ affinity: { [kind]: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight, podAffinityTerm: t }] } } });
 
   it.each([

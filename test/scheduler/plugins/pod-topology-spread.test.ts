@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SKIP } from '../../../src/scheduler/framework.js';
 import { REASON_MISSING_LABEL, REASON_SPREAD, podTopologySpread, podTopologySpreadScore } from '../../../src/scheduler/plugins/pod-topology-spread.js';
-import { type NodeSpec, ZONED, pod, snapshot, verdicts } from '../fixtures.js';
+import { type NodeSpec, ZONED, pod, scoresOf, snapshot, verdicts } from '../fixtures.js';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const web = { app: 'web' };
@@ -48,14 +48,7 @@ describe('PodTopologySpread filter', () => {
 });
 
 describe('PodTopologySpread score', () => {
-  const scores = (p: ReturnType<typeof pod>, placed: [string, ReturnType<typeof pod>][], nodes: NodeSpec[] = ZONED) => {
-    const snap = snapshot(nodes, placed);
-    const state = podTopologySpreadScore.preScore!(p, snap.nodes, snap);
-    if (state === SKIP) return 'skip';
-    const raw = snap.nodes.map((n) => podTopologySpreadScore.score(p, n, state));
-    podTopologySpreadScore.normalize!(raw, state);
-    return Object.fromEntries(snap.nodes.map((n, i) => [n.name, raw[i]]));
-  };
+  const scores = (p: ReturnType<typeof pod>, placed: [string, ReturnType<typeof pod>][], nodes: NodeSpec[] = ZONED) => scoresOf(podTopologySpreadScore, p, snapshot(nodes, placed));
   const owned = (labels: Record<string, string>) => pod(labels, {}, { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-1', controller: true }] });
 
   it('ScheduleAnyway prefers the zone with fewest matching pods (weights log(domains + 2))', () => {
