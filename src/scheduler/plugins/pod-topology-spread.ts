@@ -137,20 +137,19 @@ interface ScoreState {
 
 const weightFor = (domains: number) => Math.log(domains + 2);
 
+/** kube-scheduler's default constraints (system defaulting), over a controller's pods. */
+const BY_HOSTNAME: Constraint[] = [{ maxSkew: 3, key: HOSTNAME, minDomains: 1, honorAffinity: true, honorTaints: false }];
+const BY_HOSTNAME_AND_ZONE: Constraint[] = [...BY_HOSTNAME, { maxSkew: 5, key: ZONE, minDomains: 1, honorAffinity: true, honorTaints: false }];
+
 function defaultPreScore(pod: Pod, feasible: NodeInfo[], snap: Snapshot): ScoreState | typeof SKIP {
   const owner = controllerOf(pod)?.uid;
   // No pod of the controller runs anywhere yet (a new workload's first pod): every node scores the same.
   if (!owner || !snap.ownersAnywhere.get(owner)) return SKIP;
-  const constraints: Constraint[] = [{ maxSkew: 3, key: HOSTNAME, minDomains: 1, honorAffinity: true, honorTaints: false }];
-  const weights = [weightFor(feasible.length)];
   // Zones count only in a cluster with zone labels (a per-pass fact: no loop per pod without).
-  if (snap.remember('zoned', () => snap.nodes.some((n) => n.zone !== undefined))) {
-    const zones = new Set<string>();
-    for (const n of feasible) zones.add(n.zone ?? '');
-    constraints.push({ maxSkew: 5, key: ZONE, minDomains: 1, honorAffinity: true, honorTaints: false });
-    weights.push(weightFor(zones.size));
-  }
-  return { constraints, weights, counts: [], perNode: [], owner };
+  if (!snap.remember('zoned', () => snap.nodes.some((n) => n.zone !== undefined))) return { constraints: BY_HOSTNAME, weights: [weightFor(feasible.length)], counts: [], perNode: [], owner };
+  const zones = new Set<string>();
+  for (const n of feasible) zones.add(n.zone ?? '');
+  return { constraints: BY_HOSTNAME_AND_ZONE, weights: [weightFor(feasible.length), weightFor(zones.size)], counts: [], perNode: [], owner };
 }
 
 export const podTopologySpreadScore: ScorePlugin = {
