@@ -92,6 +92,12 @@ function podOutcomes(x: Reading): void {
     const s = x.root(pod);
     if (!s || pod.metadata.deletionTimestamp) continue;
     const scheduled = cond(pod, 'PodScheduled');
+    // Gated on purpose (a queueing controller removes the gates): worth a warning, not an error.
+    if (!pod.spec?.nodeName && scheduled?.reason === 'SchedulingGated') {
+      const gates = (pod.spec?.schedulingGates ?? []).map((g) => g.name).join(', ');
+      x.add(s, 'warning', 'scheduling', `gated:${gates}`, (n) => `${plural(n, 'pod')} ${n === 1 ? 'waits' : 'wait'} for scheduling gates to be removed: ${gates}`);
+      continue;
+    }
     if (!pod.spec?.nodeName && scheduled?.status === 'False') {
       x.add(s, 'error', 'scheduling', `unschedulable:${scheduled.message}`, (n) => `${plural(n, 'pod')} cannot be scheduled: ${scheduled.message ?? scheduled.reason}`);
       continue;

@@ -115,6 +115,19 @@ describe('minikctl check on broken manifests', () => {
     expect(found).toContainEqual(expect.objectContaining({ check: 'rollout', object: 'Deployment/huge' }));
   });
 
+  it('warns about pods held by scheduling gates, and fails an image reference that does not parse', async () => {
+    const report = await runCheck(options([path.join(FIXTURES, 'scheduling')]));
+    const found = report.findings.map(brief);
+    expect(found).toContainEqual({ severity: 'warning', check: 'scheduling', line: 1, object: 'Pod/queued', message: '1 pod waits for scheduling gates to be removed: kueue.x-k8s.io/admission' });
+    expect(found).toContainEqual({
+      severity: 'error',
+      check: 'container',
+      line: 1,
+      object: 'Deployment/private',
+      message: 'container "app" is waiting: InvalidImageName: Failed to apply default image tag "<your-private-image>": couldn\'t parse image name "<your-private-image>": invalid reference format',
+    });
+  });
+
   it('reports a container in a crash loop with its exit code', () => {
     expect(inFile('crash-loop.yaml').map(brief)).toContainEqual({ severity: 'error', check: 'container', line: 1, object: 'Deployment/crasher', message: 'container "app" is waiting: CrashLoopBackOff: last exit: Error, exit code 3' });
   });
