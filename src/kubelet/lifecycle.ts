@@ -147,9 +147,11 @@ export const STAGES: Stage[] = [
       const now = rfc3339(ctx.now);
       const inits: Container[] = p.spec?.initContainers ?? [];
       const names = [...inits.filter((c) => c.restartPolicy === 'Always'), ...containers(p)].map((c) => c.name).join(' ');
+      // The kubelet's status has no nominated node: its first update clears the scheduler's.
+      const { nominatedNodeName: _, ...status } = p.status ?? {};
       return {
         status: {
-          ...p.status,
+          ...status,
           phase: 'Pending',
           hostIP: ctx.hostIP,
           hostIPs: [{ ip: ctx.hostIP }],

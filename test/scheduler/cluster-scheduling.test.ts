@@ -77,6 +77,8 @@ describe('preemption', () => {
     expect(preempted[0].message).toBe(`Preempted by pod ${vip.metadata.uid} on node node-1`);
     k.until(() => k.get('pods', 'vip')!.spec.nodeName === 'node-1', 60_000);
     k.until(() => k.podStatus('vip') === 'Running', 60_000);
+    // The kubelet's status carries no nominated node.
+    expect(k.get('pods', 'vip')!.status.nominatedNodeName).toBeUndefined();
     // The ReplicaSet replaces its pods; the new ones cannot preempt the higher-priority pod.
     k.run(3000);
     const pending = podsOf(k, 'filler').filter((p) => !p.spec.nodeName);
