@@ -106,7 +106,7 @@ export class Snapshot {
   }
 
   /** Takes in a NodeInfo built on its own (tests build nodes first). */
-  adopt(n: NodeInfo): void {
+  private adopt(n: NodeInfo): void {
     const pods = n.pods;
     const fresh = nodeInfo(n.node, [], this);
     for (const p of pods) addPod(fresh, p);
@@ -262,11 +262,6 @@ export function ownerCount(info: NodeInfo, owner: string): number {
     info.ownerCount = info.byOwner.get(owner) ?? 0;
   }
   return info.ownerCount;
-}
-
-/** True when a pod counts for the inter-pod plugins: not being deleted, not taken away by a preemption dry run. */
-export function counts(snap: Snapshot, pod: Pod): boolean {
-  return !pod.metadata.deletionTimestamp && (snap.removed.size === 0 || !snap.removed.has(pod));
 }
 
 /** Takes pods off a node's accounts (a preemption dry run); `restorePods` puts them back. */
