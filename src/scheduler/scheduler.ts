@@ -84,7 +84,7 @@ export class Scheduler implements Controller {
     let nominated = pod.status?.nominatedNodeName;
     if (total > 0) {
       // PostFilter: preemption, when some node could take the pod without lower-priority pods.
-      const p = volumes ? { message: `preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.` } : preempt(pod, snap, [...reg.scan(pdbR)] as PodDisruptionBudget[], prepareFilters(pod, snap, FILTERS));
+      const p = volumes ? { message: `preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.` } : preempt(pod, snap, snap.remember('pdbs', () => [...reg.scan(pdbR)] as PodDisruptionBudget[]), prepareFilters(pod, snap, FILTERS));
       if ('message' in p) message += ` ${p.message}`;
       else {
         for (const v of p.victims) this.evict(reg, v, pod, p.node);
