@@ -239,22 +239,37 @@ export class JobController implements Controller {
       recordEvent(reg, source, job, 'Normal', 'Resumed', 'Job resumed');
     }
     status.startTime ??= conditions.ts;
+    let stopped = 0;
     const stopAll = () => {
       for (const p of active) this.deletePod(reg, job, p);
+      stopped += active.length;
       active.length = 0;
     };
-    const failJob = (reason: string, message: string) => {
+    // Since v1.31 the terminal condition waits until every pod has terminated: first
+    // FailureTarget (or SuccessCriteriaMet) while the pods are stopped, then Failed (Complete).
+    const settle = () => {
+      const target = conditions.list.find((c) => (c.type === 'FailureTarget' || c.type === 'SuccessCriteriaMet') && c.status === 'True');
+      if (!target) return false;
       stopAll();
+      if (stopped > 0 || pods.terminating.length > 0) return true;
+      if (target.type === 'FailureTarget') {
+        conditions.set('Failed', target.reason!, target.message!);
+        recordEvent(reg, source, job, 'Warning', target.reason!, target.message!);
+      } else {
+        conditions.set('Complete', target.reason!, target.message!);
+        status.completionTime = conditions.ts;
+        recordEvent(reg, source, job, 'Normal', 'Completed', 'Job completed');
+      }
+      return true;
+    };
+    if (settle()) return;
+    const failJob = (reason: string, message: string) => {
       conditions.set('FailureTarget', reason, message);
-      conditions.set('Failed', reason, message);
-      recordEvent(reg, source, job, 'Warning', reason, message);
+      settle();
     };
     const complete = (reason: string, message: string) => {
-      stopAll();
       conditions.set('SuccessCriteriaMet', reason, message);
-      conditions.set('Complete', reason, message);
-      status.completionTime = conditions.ts;
-      recordEvent(reg, source, job, 'Normal', 'Completed', 'Job completed');
+      settle();
     };
     const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m, s) => m + (s.restartCount ?? 0), 0), 0) : 0;
     const deadline = spec.activeDeadlineSeconds != null ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : Infinity;
