@@ -169,6 +169,9 @@ describe('zones, spreading and affinity', () => {
     expect(() => k.create(pod('p', { topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway', minDomains: 2 }] }))).toThrow(
       /spec.topologySpreadConstraints\[0\].maxSkew: Invalid value: 0: must be greater than zero, spec.topologySpreadConstraints\[0\].minDomains: Invalid value: 2: can only use minDomains if whenUnsatisfiable=DoNotSchedule, current value: ScheduleAnyway/,
     );
+    expect(() => k.create(pod('r', { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'zone', labelSelector: { matchExpressions: [{ key: 'app', operator: 'Equals', values: ['x'] }] } }] } } }))).toThrow(
+      /spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution\[0\].labelSelector.matchExpressions\[0\].operator: Invalid value: "Equals": not a valid selector operator/,
+    );
     expect(() => k.create(pod('q', { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 101, podAffinityTerm: { topologyKey: '' } }] } } }))).toThrow(/weight: Invalid value: 101: must be in the range 1-100.*topologyKey: Required value: can not be empty/);
   });
 });

@@ -1,6 +1,6 @@
 // ObjectMeta validation: names, namespaces, labels, annotations, owner references.
 import { dns1123Label, dns1123Subdomain, dns1035Label, labelValue, qualifiedName } from '../names.js';
-import type { ObjectMeta } from '../types.js';
+import type { LabelSelector, ObjectMeta } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 
 /** Which rule a kind's names follow. */
@@ -76,5 +76,20 @@ export function validateObjectMeta(kind: string, namespaced: boolean, meta: Obje
   if ((meta.ownerReferences ?? []).filter((r) => r.controller).length > 1) {
     errs.push(p.child('ownerReferences').invalid(meta.ownerReferences, 'Only one reference can have Controller set to true'));
   }
+  return errs;
+}
+
+/** A metav1.LabelSelector: its labels, operators and values as the apiserver checks them. */
+export function validateLabelSelector(sel: LabelSelector | undefined, p: Path): FieldError[] {
+  const errs: FieldError[] = [];
+  errs.push(...validateLabels(sel?.matchLabels, p.child('matchLabels')));
+  (sel?.matchExpressions ?? []).forEach((e, i) => {
+    const ep = p.child('matchExpressions').index(i);
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) errs.push(ep.child('operator').invalid(e.operator, 'not a valid selector operator'));
+    if ((e.operator === 'In' || e.operator === 'NotIn') && (e.values ?? []).length === 0)
+      errs.push(ep.child('values').required('must be specified when `operator` is \'In\' or \'NotIn\''));
+    if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && (e.values ?? []).length > 0)
+      errs.push(ep.child('values').forbidden('may not be specified when `operator` is \'Exists\' or \'DoesNotExist\''));
+  });
   return errs;
 }

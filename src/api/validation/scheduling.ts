@@ -3,6 +3,7 @@
 import { qualifiedName } from '../names.js';
 import type { PodAffinityTerm, PodSpec } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
+import { validateLabelSelector } from './meta.js';
 
 const WHEN = ['DoNotSchedule', 'ScheduleAnyway'];
 const POLICIES = ['Honor', 'Ignore'];
@@ -10,6 +11,8 @@ const POSITIVE = 'must be greater than zero';
 
 function validateTerm(t: PodAffinityTerm, p: Path): FieldError[] {
   const errs: FieldError[] = [];
+  if (t.labelSelector) errs.push(...validateLabelSelector(t.labelSelector, p.child('labelSelector')));
+  if (t.namespaceSelector) errs.push(...validateLabelSelector(t.namespaceSelector, p.child('namespaceSelector')));
   if (!t.topologyKey) errs.push(p.child('topologyKey').required('can not be empty'));
   else for (const msg of qualifiedName(t.topologyKey)) errs.push(p.child('topologyKey').invalid(t.topologyKey, msg));
   for (const [field, keys] of [
@@ -32,6 +35,7 @@ export function validateSchedulingFields(spec: PodSpec, p: Path): FieldError[] {
     const cp = p.child('topologySpreadConstraints').index(i);
     if (!(typeof c.maxSkew === 'number' && c.maxSkew > 0)) errs.push(cp.child('maxSkew').invalid(c.maxSkew, POSITIVE));
     if (!c.topologyKey) errs.push(cp.child('topologyKey').required('can not be empty'));
+    if (c.labelSelector) errs.push(...validateLabelSelector(c.labelSelector, cp.child('labelSelector')));
     if (!WHEN.includes(c.whenUnsatisfiable)) errs.push(cp.child('whenUnsatisfiable').notSupported(c.whenUnsatisfiable ?? '', WHEN));
     if (c.minDomains !== undefined && c.minDomains !== null) {
       if (!(c.minDomains > 0)) errs.push(cp.child('minDomains').invalid(c.minDomains, POSITIVE));

@@ -4,27 +4,13 @@ import { CronError, parseCron, validTimeZone } from '../cron.js';
 import { fromLabelSelector, matches } from '../labels.js';
 import type { CronJob, DaemonSet, Deployment, HorizontalPodAutoscaler, Job, JobSpec, LabelSelector, PodTemplateSpec, ReplicaSet, ReplicationController, StatefulSet } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
-import { validateLabels } from './meta.js';
+import { validateLabelSelector as validateSelector, validateLabels } from './meta.js';
 import { validatePodSpec } from './pod.js';
 
 const spec = new Path('spec');
 
 function nonNegative(v: unknown, p: Path): FieldError[] {
   return typeof v === 'number' && v < 0 ? [p.invalid(v, 'must be greater than or equal to 0')] : [];
-}
-
-function validateSelector(sel: LabelSelector | undefined, p: Path): FieldError[] {
-  const errs: FieldError[] = [];
-  errs.push(...validateLabels(sel?.matchLabels, p.child('matchLabels')));
-  (sel?.matchExpressions ?? []).forEach((e, i) => {
-    const ep = p.child('matchExpressions').index(i);
-    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) errs.push(ep.child('operator').invalid(e.operator, 'not a valid selector operator'));
-    if ((e.operator === 'In' || e.operator === 'NotIn') && (e.values ?? []).length === 0)
-      errs.push(ep.child('values').required('must be specified when `operator` is \'In\' or \'NotIn\''));
-    if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && (e.values ?? []).length > 0)
-      errs.push(ep.child('values').forbidden('may not be specified when `operator` is \'Exists\' or \'DoesNotExist\''));
-  });
-  return errs;
 }
 
 /** A selector plus a template whose labels it must select (Deployment, ReplicaSet, DaemonSet, StatefulSet). */
