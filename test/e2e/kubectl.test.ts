@@ -427,6 +427,16 @@ subjects: [{kind: User, name: jane}]
     const specOf = (lines: string[]) => JSON.parse(lines.join('\n').replaceAll('edk', 'edm')).spec.template.spec;
     expect(specOf(mObject)).toEqual(specOf(kObject));
     expect(specOf(mObject).containers[0].image).toBe('nginx:1.26');
+    // -f names the objects to edit (read from the server, not from the file).
+    const fileEnv = { KUBE_EDITOR: editor('file', `sed -i 's/image: nginx:1.26$/image: nginx:1.25/' "$1"`) };
+    for (const n of ['edk', 'edm']) fs.writeFileSync(path.join(kubeHome, `${n}.yaml`), twin(n));
+    const kf = await runKubectl(KUBECTL!, home, kubeHome, ['edit', '-f', path.join(kubeHome, 'edk.yaml')], undefined, fileEnv);
+    const mf = await cliProcess(home, ['edit', '-f', path.join(kubeHome, 'edm.yaml')], { env: fileEnv });
+    expect({ out: mf.stdout, err: mf.stderr, code: mf.code }).toEqual({ out: kf.stdout.replaceAll('edk', 'edm'), err: kf.stderr, code: kf.code });
+    expect(await imageOf('edm')).toBe('nginx:1.25');
+    const none = [await runKubectl(KUBECTL!, home, kubeHome, ['edit']), await cliProcess(home, ['edit'])];
+    expect(none[1].stderr).toBe(none[0].stderr);
+    expect(none[1].code).toBe(none[0].code);
   });
 
   it('set env, set resources, set serviceaccount: the same output and the same object as kubectl', async () => {

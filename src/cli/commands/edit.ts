@@ -21,6 +21,8 @@ import { preparePrinter, renderObjects } from '../output.js';
 
 interface EditOptions {
   namespace?: string;
+  filename?: string[];
+  recursive?: boolean;
   output?: string;
   outputPatch?: boolean;
   fieldManager?: string;
@@ -125,7 +127,19 @@ export async function runEdit(ctx: Context, args: string[], opts: EditOptions): 
   const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
   const targets: Target[] = [];
-  for (const q of await parseResourceArgs(ctx, args, 'edit')) {
+  if (opts.filename?.length) {
+    // -f: the objects the files name, as they are on the server now.
+    const { resolveFileTargets } = await import('../manifest-objects.js');
+    const { objects, errors } = await resolveFileTargets(ctx, args, { ...opts, namespace: opts.namespace });
+    if (errors.length) throw new CliError(errors.join('\n'));
+    for (const o of objects) {
+      const namespace = o.r.namespaced ? o.namespace : undefined;
+      targets.push({ r: o.r, namespace, object: (await client.get(resourcePath(o.r, namespace, o.name))).body as KubeObject });
+    }
+  } else if (args.length === 0) {
+    throw new CliError(`error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`);
+  }
+  for (const q of opts.filename?.length ? [] : await parseResourceArgs(ctx, args, 'edit')) {
     if (q.names.length === 0) throw new CliError(`error: resource(s) were provided, but no name was specified`);
     for (const name of q.names) {
       const namespace = q.r.namespaced ? ns : undefined;
@@ -238,8 +252,10 @@ export function registerEdit(program: Command, ctx: () => Context, done: (p: Pro
   program
     .command('edit')
     .description('Edit a resource on the server')
-    .argument('<resources...>', 'TYPE NAME..., TYPE/NAME...')
+    .argument('[resources...]', 'TYPE NAME..., TYPE/NAME...')
     .option('-n, --namespace <namespace>', 'If present, the namespace scope for this CLI request')
+    .option('-f, --filename <file...>', 'Files, folders or - naming the resources to edit (they are read from the server)')
+    .option('-R, --recursive', 'Process the folders given with -f recursively')
     .option('-o, --output <format>', 'The format to edit in, yaml (default) or json; given, also the format the result is printed in')
     .option('--output-patch', 'Output the patch if the resource is edited')
     .option('--field-manager <name>', 'Name of the manager used to track field ownership', 'kubectl-edit')
@@ -256,6 +272,9 @@ Examples:
 
   # Edit the deployment 'mydeployment' in YAML and save the modified config in its annotation
   minikctl edit deployment/mydeployment -o yaml
+
+  # Edit the objects a manifest names, as they are on the server
+  minikctl edit -f deploy.yaml
 `,
     )
     .action((resources: string[], o: EditOptions) => done(runEdit(ctx(), resources, o)));
