@@ -5,6 +5,7 @@
 // (about 200 ms and 18 MiB): clusters without rules or policies never pay for it.
 import { createRequire } from 'node:module';
 import type { CelEnv, CelInput } from '@bufbuild/cel';
+import { kubernetesFunctions } from './cel-kubernetes.js';
 import type { JSONSchemaProps } from './types.js';
 
 type CelLib = typeof import('@bufbuild/cel');
@@ -16,7 +17,7 @@ function load(): { cel: CelLib; env: CelEnv } {
     const require = createRequire(import.meta.url);
     const cel = require('@bufbuild/cel') as CelLib;
     const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
-    lib = { cel, env: cel.celEnv({ funcs: strings }) };
+    lib = { cel, env: cel.celEnv({ funcs: [...strings, ...kubernetesFunctions(cel)] }) };
   }
   return lib;
 }

@@ -129,6 +129,30 @@ describe('CEL rules (x-kubernetes-validations)', () => {
   ] as [object, object | undefined, string[]][])('%j (old %j)', (spec, old, want) => {
     expect(check(spec, old)).toEqual(want);
   });
+
+  it("takes rules that use Kubernetes' CEL libraries (quantity, url, ip)", () => {
+    const schema: JSONSchemaProps = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          'x-kubernetes-validations': [
+            { rule: "quantity(self.size).isGreaterThan(quantity('1Gi'))", message: 'size must exceed 1Gi' },
+            { rule: "isURL(self.endpoint) && url(self.endpoint).getScheme() == 'https'", message: 'endpoint must be an https URL' },
+            { rule: "cidr('10.0.0.0/8').containsIP(self.address)", message: 'address must be in 10.0.0.0/8' },
+          ],
+          properties: { size: { type: 'string' }, endpoint: { type: 'string' }, address: { type: 'string' } },
+        },
+      },
+    };
+    const checkLib = (spec: object) => validateSchema(schema, { spec }).map(formatFieldError);
+    expect(checkLib({ size: '2Gi', endpoint: 'https://x.example', address: '10.1.2.3' })).toEqual([]);
+    expect(checkLib({ size: '512Mi', endpoint: 'http://x.example', address: '192.168.0.1' })).toEqual([
+      'spec: Invalid value: "object": size must exceed 1Gi',
+      'spec: Invalid value: "object": endpoint must be an https URL',
+      'spec: Invalid value: "object": address must be in 10.0.0.0/8',
+    ]);
+  });
 });
 
 const crd = (over: Partial<CustomResourceDefinition['spec']> = {}, name = 'crontabs.stable.example.com'): CustomResourceDefinition => ({
