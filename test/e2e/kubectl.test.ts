@@ -218,6 +218,22 @@ items:
     ['get', 'foo'],
   ])('minikctl %s prints what kubectl prints', (...args) => expectSameAsKubectl(args));
 
+  it('describe node lists hugepages and extended resources under Allocated resources as kubectl does', async () => {
+    const node = `apiVersion: v1
+kind: Node
+metadata:
+  name: gpu-1
+  labels: {kubernetes.io/hostname: gpu-1}
+status:
+  capacity: {cpu: "8", memory: 32Gi, pods: "110", example.com/dongle: "4", hugepages-2Mi: 256Mi}
+  allocatable: {cpu: "8", memory: 32Gi, pods: "110", example.com/dongle: "4", hugepages-2Mi: 256Mi}
+`;
+    expect((await kubectl(['create', '-f', '-'], node)).stdout).toBe('node/gpu-1 created\n');
+    await expectSameAsKubectl(['describe', 'node', 'gpu-1']);
+    expect((await cliProcess(home, ['describe', 'node', 'gpu-1'])).stdout).toMatch(/\n {2}hugepages-2Mi +0 \(0%\) +0 \(0%\)\n {2}example\.com\/dongle +0 +0\n/);
+    await kubectl(['delete', 'node', 'gpu-1']);
+  });
+
   it('describe prints a pod\'s and a template\'s topology spread constraints as kubectl does', async () => {
     const spread = `apiVersion: apps/v1
 kind: Deployment

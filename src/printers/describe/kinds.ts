@@ -294,7 +294,17 @@ function describeNodePods(w: DescribeWriter, pods: Pod[], allocatable: ResourceL
   w.line(1, '--------', '--------', '------');
   w.line(1, 'cpu', `${formatCPU(totals.cpuReq)} (${pct(totals.cpuReq, allocCPU)}%)`, `${formatCPU(totals.cpuLim)} (${pct(totals.cpuLim, allocCPU)}%)`);
   w.line(1, 'memory', `${formatBytes(totals.memReq)} (${pct(totals.memReq, allocMem)}%)`, `${formatBytes(totals.memLim)} (${pct(totals.memLim, allocMem)}%)`);
-  w.line(1, 'ephemeral-storage', '0 (0%)', '0 (0%)');
+  const podsTotal = (kind: 'requests' | 'limits', res: string) => running.reduce((n, p) => n + sum(p, kind, res), 0);
+  const allocStorage = parseQuantity(allocatable['ephemeral-storage'] ?? 0);
+  const [esReq, esLim] = [podsTotal('requests', 'ephemeral-storage'), podsTotal('limits', 'ephemeral-storage')];
+  w.line(1, 'ephemeral-storage', `${formatBytes(esReq)} (${pct(esReq, allocStorage)}%)`, `${formatBytes(esLim)} (${pct(esLim, allocStorage)}%)`);
+  // Then hugepages (with percentages) and extended resources (amounts only), by name, as kubectl.
+  const others = Object.keys(allocatable).filter((k) => !['cpu', 'memory', 'ephemeral-storage', 'pods'].includes(k));
+  for (const k of others.filter((x) => x.startsWith('hugepages-')).sort()) {
+    const [req, lim, total] = [podsTotal('requests', k), podsTotal('limits', k), parseQuantity(allocatable[k])];
+    w.line(1, k, `${formatBytes(req)} (${pct(req, total)}%)`, `${formatBytes(lim)} (${pct(lim, total)}%)`);
+  }
+  for (const k of others.filter((x) => !x.startsWith('hugepages-')).sort()) w.line(1, k, String(podsTotal('requests', k)), String(podsTotal('limits', k)));
 }
 
 /** Millicores as a quantity: `0`, `250m`, `2`. */
