@@ -90,7 +90,15 @@ export class Scheduler implements Controller {
         for (const v of p.victims) this.evict(reg, v, pod, p.node);
         nominated = p.node;
         this.unnominate(snap, pod);
-        pushTo(snap.nominated, snap.byName.get(p.node)!, pod);
+        const at = snap.byName.get(p.node)!;
+        // Lower-priority pods nominated there lose the nomination: the room is this pod's now.
+        for (const q of snap.nominated.get(at) ?? []) {
+          if (priorityOf(q) >= priorityOf(pod)) continue;
+          this.unnominate(snap, q);
+          const { nominatedNodeName: _, ...rest } = q.status ?? {};
+          reg.writeStatus(podsR, q.metadata.namespace!, q.metadata.name!, rest);
+        }
+        pushTo(snap.nominated, at, pod);
       }
     }
     const cond = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');

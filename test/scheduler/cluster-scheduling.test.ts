@@ -103,6 +103,24 @@ describe('preemption', () => {
   });
 });
 
+describe('preemption over a nomination', () => {
+  it('a higher-priority pod preempting on the same node takes the nomination of a lower-priority one', () => {
+    const k = new TestCluster({ ...DEFAULT_NODES, count: 1 });
+    for (const [name, value] of [['mid', 100], ['high', 1000]] as const) k.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value } as KubeObject);
+    const sized = (cpu: string, extra: Record<string, unknown> = {}) => ({ containers: [{ name: 'c', image: 'i', resources: { requests: { cpu } } }], ...extra });
+    for (let i = 0; i < 4; i++) k.create(pod(`filler-${i}`, sized('1', { terminationGracePeriodSeconds: 60 }), { 'minik.dev/termination-seconds': '30' }));
+    k.run(2000);
+    k.create(pod('mid', sized('2', { priorityClassName: 'mid' })));
+    k.run(300);
+    expect(k.get('pods', 'mid')!.status.nominatedNodeName).toBe('node-1');
+    k.create(pod('high', sized('4', { priorityClassName: 'high' })));
+    k.run(300);
+    expect(k.get('pods', 'high')!.status.nominatedNodeName).toBe('node-1');
+    expect(k.get('pods', 'mid')!.status.nominatedNodeName).toBeUndefined();
+    k.until(() => k.get('pods', 'high')!.spec.nodeName === 'node-1', 120_000);
+  });
+});
+
 describe('zones, spreading and affinity', () => {
   const zoned = { ...DEFAULT_NODES, count: 6, zones: ['zone-a', 'zone-b', 'zone-c'], region: 'region-1' };
 
