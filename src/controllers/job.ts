@@ -23,6 +23,7 @@ const podsR = resourceNamed('pods'), jobsR = resourceNamed('jobs');
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 export const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
 export const INDEX_FAILURE_COUNT = 'batch.kubernetes.io/job-index-failure-count';
+export const INDEX_IGNORED_FAILURE_COUNT = 'batch.kubernetes.io/job-index-ignored-failure-count';
 
 /** Delay before re-creating pods after `failures` failures: 10 s doubling, capped at 6 min. */
 export function jobBackoffMs(failures: number): number {
@@ -65,7 +66,7 @@ interface Tally {
   /** The message of a FailJob rule a failed pod matched. */
   failJob?: string;
   /** Per index: failures so far (a new pod's failure-count annotation) and the last one's time. */
-  indexFailures: Map<number, { count: number; last: number }>;
+  indexFailures: Map<number, { count: number; ignored: number; last: number }>;
 }
 
 const indexOf = (p: Pod) => Number(p.metadata.annotations?.[COMPLETION_INDEX]);
@@ -191,8 +192,9 @@ export class JobController implements Controller {
       if (!indexed) continue;
       const ignored = rules ? matchFailurePolicy(rules, p)?.action === 'Ignore' : false;
       const count = Number(p.metadata.annotations?.[INDEX_FAILURE_COUNT] ?? 0) + (ignored ? 0 : 1);
+      const ignoredCount = Number(p.metadata.annotations?.[INDEX_IGNORED_FAILURE_COUNT] ?? 0) + (ignored ? 1 : 0);
       const prev = tally.indexFailures.get(indexOf(p));
-      tally.indexFailures.set(indexOf(p), { count: Math.max(count, prev?.count ?? 0), last: Math.max(finishedAt(p), prev?.last ?? 0) });
+      tally.indexFailures.set(indexOf(p), { count: Math.max(count, prev?.count ?? 0), ignored: Math.max(ignoredCount, prev?.ignored ?? 0), last: Math.max(finishedAt(p), prev?.last ?? 0) });
     }
     for (const p of pods) {
       if (!(p.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)) continue;
@@ -351,7 +353,10 @@ export class JobController implements Controller {
         const idx = freeIndexes.shift();
         if (idx === undefined) break;
         pod.metadata.generateName = `${job.metadata.name}-${idx}-`;
-        pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [COMPLETION_INDEX]: String(idx), ...(perIndex ? { [INDEX_FAILURE_COUNT]: String(tally.indexFailures.get(idx)?.count ?? 0) } : {}) };
+        // With a per-index limit, the index's failures so far (and ignored ones, when there are any).
+        const f = tally.indexFailures.get(idx);
+        const counts = perIndex ? { [INDEX_FAILURE_COUNT]: String(f?.count ?? 0), ...(f?.ignored ? { [INDEX_IGNORED_FAILURE_COUNT]: String(f.ignored) } : {}) } : {};
+        pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [COMPLETION_INDEX]: String(idx), ...counts };
         pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [COMPLETION_INDEX]: String(idx) };
         pod.spec.hostname ??= `${job.metadata.name}-${idx}`;
         for (const c of pod.spec.containers ?? []) c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX}']` } } }];

@@ -85,6 +85,18 @@ describe('Job policies in the cluster', () => {
     expect(counts).toEqual(['0:0', '0:1', '1:0', '1:1', '2:0', '2:1']);
   });
 
+  it('an ignored failure of an index is counted apart, in job-index-ignored-failure-count', () => {
+    const k = new TestCluster();
+    k.create(job('j', { completionMode: 'Indexed', completions: 1, backoffLimitPerIndex: 0, podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } }, ['sh', '-c', 'sleep 300']));
+    k.run(2000);
+    const first = k.list('pods')[0];
+    k.reg.writeStatus(podsR, 'default', first.metadata.name!, { ...first.status, phase: 'Failed', conditions: [...first.status.conditions, { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler' }] });
+    k.run(2000);
+    const replacement = k.list('pods').find((p) => p.metadata.name !== first.metadata.name)!;
+    expect(replacement.metadata.annotations).toMatchObject({ 'batch.kubernetes.io/job-index-failure-count': '0', 'batch.kubernetes.io/job-index-ignored-failure-count': '1' });
+    expect(cond(k.get('jobs', 'j'), 'Failed')).toBeUndefined();
+  });
+
   it('maxFailedIndexes fails the Job as soon as too many indexes failed', () => {
     const k = new TestCluster();
     k.create(job('j', { completionMode: 'Indexed', completions: 3, parallelism: 1, backoffLimitPerIndex: 0, maxFailedIndexes: 0 }, ['sh', '-c', 'exit 1']));
