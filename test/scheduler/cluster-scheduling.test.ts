@@ -182,6 +182,25 @@ describe('zones, spreading and affinity', () => {
     expect(created.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector).toEqual({ matchLabels: { app: 'a' }, matchExpressions: [{ key: 'pod-template-hash', operator: 'In', values: ['abc'] }] });
   });
 
+  it('refuses null entries as the empty entries Go decodes them to, and keeps running', () => {
+    const k = new TestCluster();
+    expect(() => k.create(pod('a', { topologySpreadConstraints: [null] }))).toThrow(/spec.topologySpreadConstraints\[0\].maxSkew: Invalid value: .*must be greater than zero/);
+    expect(() => k.create(pod('b', { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [null] } } }))).toThrow(/requiredDuringSchedulingIgnoredDuringExecution\[0\].topologyKey: Required value: can not be empty/);
+    expect(() => k.create(pod('c', { schedulingGates: [null] }))).toThrow(/spec.schedulingGates\[0\].name: Required value/);
+    expect(() => k.create(pod('d', { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'z', labelSelector: { matchExpressions: [null] } }] } } }))).toThrow(/matchExpressions\[0\].operator: Invalid value: "": not a valid selector operator/);
+    expect(() => k.create(pod('e', { overhead: { cpu: 'lots' } }))).toThrow(/spec.overhead\[cpu\]: Invalid value: "lots": quantities must match/);
+  });
+
+  it('validates extended resource requests against their limits as the apiserver does', () => {
+    const k = new TestCluster();
+    const asking = (requests: object, limits?: object) => ({ containers: [{ name: 'c', image: 'i', resources: { requests, ...(limits ? { limits } : {}) } }] });
+    expect(() => k.create(pod('a', asking({ 'example.com/dongle': '2' })))).toThrow(/spec.containers\[0\].resources.limits: Required value: Limit must be set for non overcommitable resources/);
+    expect(() => k.create(pod('b', asking({ 'example.com/dongle': '2' }, { 'example.com/dongle': '3' })))).toThrow(/spec.containers\[0\].resources.requests: Invalid value: "2": must be equal to example.com\/dongle limit of 3/);
+    expect(() => k.create(pod('c', asking({ 'example.com/dongle': '500m' }, { 'example.com/dongle': '500m' })))).toThrow(/resources.requests\[example.com\/dongle\]: Invalid value: "500m": must be an integer/);
+    expect(() => k.create(pod('d', asking({ cpu: '2' }, { cpu: '1' })))).toThrow(/spec.containers\[0\].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1/);
+    expect(k.create(pod('e', asking({ 'example.com/dongle': '2', cpu: '500m' }, { 'example.com/dongle': '2', cpu: '1' }))).metadata.name).toBe('e');
+  });
+
   it('validates spread constraints and affinity terms as the apiserver does', () => {
     const k = new TestCluster();
     expect(() => k.create(pod('p', { topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway', minDomains: 2 }] }))).toThrow(

@@ -83,7 +83,8 @@ export function validateObjectMeta(kind: string, namespaced: boolean, meta: Obje
 export function validateLabelSelector(sel: LabelSelector | undefined, p: Path): FieldError[] {
   const errs: FieldError[] = [];
   errs.push(...validateLabels(sel?.matchLabels, p.child('matchLabels')));
-  (sel?.matchExpressions ?? []).forEach((e, i) => {
+  (sel?.matchExpressions ?? []).forEach((item, i) => {
+    const e = item ?? { key: '', operator: '' };
     const ep = p.child('matchExpressions').index(i);
     if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) errs.push(ep.child('operator').invalid(e.operator, 'not a valid selector operator'));
     if ((e.operator === 'In' || e.operator === 'NotIn') && (e.values ?? []).length === 0)

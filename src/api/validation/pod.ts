@@ -1,6 +1,6 @@
 // Pod spec validation (ValidatePodSpec): containers, ports, env, volumes, restart policy, probes.
 import { dns1123Label, dns1123Subdomain, qualifiedName } from '../names.js';
-import { isQuantity } from '../quantity.js';
+import { isQuantity, parseQuantity } from '../quantity.js';
 import type { Container, PodSpec } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 import { validateLabels } from './meta.js';
@@ -73,7 +73,24 @@ function validateContainer(c: Container, p: Path, volumes: Set<string>, names: S
       else if (String(q).trim().startsWith('-')) errs.push(rp.invalid(q, 'must be greater than or equal to 0'));
       if (!name.includes('/') && !['cpu', 'memory', 'ephemeral-storage', 'storage'].includes(name) && !name.startsWith('hugepages-'))
         for (const msg of qualifiedName(name)) errs.push(rp.invalid(name, msg));
+      else if (isExtendedResource(name) && isQuantity(q as string | number) && !Number.isInteger(parseQuantity(q as string))) errs.push(rp.invalid(String(q), 'must be an integer'));
     }
+  }
+  // Requests within limits; for extended resources and hugepages (not overcommitable) equal to
+  // them, and a request needs a limit.
+  const limits = c.resources?.limits ?? {};
+  for (const [name, q] of Object.entries(c.resources?.requests ?? {})) {
+    if (!isQuantity(q as string | number)) continue;
+    const reqPath = p.child('resources').child('requests');
+    const fixed = isExtendedResource(name) || name.startsWith('hugepages-');
+    const lim = limits[name];
+    if (lim === undefined || !isQuantity(lim)) {
+      if (fixed && lim === undefined) errs.push(p.child('resources').child('limits').required('Limit must be set for non overcommitable resources'));
+      continue;
+    }
+    const [r, l] = [parseQuantity(q as string), parseQuantity(lim)];
+    if (fixed && r !== l) errs.push(reqPath.invalid(String(q), `must be equal to ${name} limit of ${lim}`));
+    else if (r > l) errs.push(reqPath.invalid(String(q), `must be less than or equal to ${name} limit of ${lim}`));
   }
   (c.volumeMounts ?? []).forEach((m, i) => {
     const mp = p.child('volumeMounts').index(i);
@@ -85,6 +102,11 @@ function validateContainer(c: Container, p: Path, volumes: Set<string>, names: S
 }
 
 /** Validates a pod spec at a path (`spec` for pods, `spec.template.spec` for templates). */
+/** An extended resource (`example.com/dongle`): a domain-prefixed name outside kubernetes.io. */
+function isExtendedResource(name: string): boolean {
+  return name.includes('/') && !name.startsWith('kubernetes.io/') && !name.startsWith('requests.');
+}
+
 export function validatePodSpec(spec: PodSpec | undefined, p: Path, allowedRestartPolicies = RESTART_POLICIES, extraVolumes: string[] = []): FieldError[] {
   if (!spec || typeof spec !== 'object') return [p.required()];
   const errs: FieldError[] = [];
@@ -123,6 +145,9 @@ export function validatePodSpec(spec: PodSpec | undefined, p: Path, allowedResta
     if (!t.key && t.operator !== 'Exists') errs.push(tp.child('operator').invalid(t.operator ?? '', 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
     if (t.effect && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) errs.push(tp.child('effect').notSupported(t.effect, ['NoExecute', 'NoSchedule', 'PreferNoSchedule']));
   });
+  for (const [name, q] of Object.entries(spec.overhead ?? {})) {
+    if (!isQuantity(q as string | number)) errs.push(p.child('overhead').key(name).invalid(q, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+  }
   errs.push(...validateSchedulingFields(spec, p));
   return errs;
 }

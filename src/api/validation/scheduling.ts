@@ -1,7 +1,7 @@
 // Validation of a pod's scheduling fields, with the apiserver's messages: topology spread
 // constraints, pod (anti-)affinity terms and scheduling gates.
 import { qualifiedName } from '../names.js';
-import type { PodAffinityTerm, PodSpec } from '../types.js';
+import type { PodAffinityTerm, PodSpec, TopologySpreadConstraint } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 import { validateLabelSelector } from './meta.js';
 
@@ -31,7 +31,9 @@ function validateTerm(t: PodAffinityTerm, p: Path): FieldError[] {
 export function validateSchedulingFields(spec: PodSpec, p: Path): FieldError[] {
   const errs: FieldError[] = [];
   const seen = new Set<string>();
-  (spec.topologySpreadConstraints ?? []).forEach((c, i) => {
+  (spec.topologySpreadConstraints ?? []).forEach((item, i) => {
+    // A null entry decodes as an empty one (Go's zero value) and fails as such.
+    const c = item ?? ({} as TopologySpreadConstraint);
     const cp = p.child('topologySpreadConstraints').index(i);
     if (!(typeof c.maxSkew === 'number' && c.maxSkew > 0)) errs.push(cp.child('maxSkew').invalid(c.maxSkew, POSITIVE));
     if (!c.topologyKey) errs.push(cp.child('topologyKey').required('can not be empty'));
@@ -54,15 +56,17 @@ export function validateSchedulingFields(spec: PodSpec, p: Path): FieldError[] {
   for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
     const a = spec.affinity?.[kind];
     const ap = p.child('affinity').child(kind);
-    (a?.requiredDuringSchedulingIgnoredDuringExecution ?? []).forEach((t, i) => errs.push(...validateTerm(t, ap.child('requiredDuringSchedulingIgnoredDuringExecution').index(i))));
-    (a?.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((w, i) => {
+    (a?.requiredDuringSchedulingIgnoredDuringExecution ?? []).forEach((t, i) => errs.push(...validateTerm(t ?? ({} as PodAffinityTerm), ap.child('requiredDuringSchedulingIgnoredDuringExecution').index(i))));
+    (a?.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((item, i) => {
+      const w = item ?? ({} as { weight: number; podAffinityTerm: PodAffinityTerm });
       const wp = ap.child('preferredDuringSchedulingIgnoredDuringExecution').index(i);
       if (!(w.weight >= 1 && w.weight <= 100)) errs.push(wp.child('weight').invalid(w.weight, 'must be in the range 1-100'));
       errs.push(...validateTerm(w.podAffinityTerm ?? ({} as PodAffinityTerm), wp.child('podAffinityTerm')));
     });
   }
   const gates = new Set<string>();
-  (spec.schedulingGates ?? []).forEach((g, i) => {
+  (spec.schedulingGates ?? []).forEach((item, i) => {
+    const g = item ?? { name: '' };
     const gp = p.child('schedulingGates').index(i);
     if (!g.name) errs.push(gp.child('name').required());
     else for (const msg of qualifiedName(g.name)) errs.push(gp.child('name').invalid(g.name, msg));
