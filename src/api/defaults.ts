@@ -293,7 +293,7 @@ function defaultJobSpec(s: JobSpec, uid: string | undefined, name: string | unde
   s.suspend ??= false;
   // A pod failure policy judges a pod once it has finished: replacements wait for that.
   s.podReplacementPolicy ??= s.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';
-  for (const r of s.podFailurePolicy?.rules ?? []) for (const c of r.onPodConditions ?? []) c.status ??= 'True';
+  for (const r of s.podFailurePolicy?.rules ?? []) for (const c of r?.onPodConditions ?? []) if (c) c.status ??= 'True';
   // The job controller's selector: generated from the Job's uid unless manualSelector is set.
   if (uid && !s.manualSelector && s.template && typeof s.template === 'object') {
     s.selector ??= { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };

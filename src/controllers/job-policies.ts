@@ -33,6 +33,7 @@ export function matchFailurePolicy(rules: PodFailurePolicyRule[], pod: Pod): { a
       if (c) return { action: r.action, message: `Container ${c.name} for pod ${who} failed with exit code ${c.code} matching ${r.action} rule at index ${i}` };
     }
     for (const want of r.onPodConditions ?? []) {
+      if (!want) continue;
       const has = (pod.status?.conditions ?? []).some((c) => c.type === want.type && c.status === (want.status ?? 'True'));
       if (has) return { action: r.action, message: `Pod ${who} has condition ${want.type} matching ${r.action} rule at index ${i}` };
     }

@@ -136,6 +136,12 @@ describe('Job policies in the cluster', () => {
     expect(k.list('pods').filter((p) => p.status.phase === 'Running')).toHaveLength(1);
   });
 
+  it('refuses null rules and conditions as empty ones, without throwing', () => {
+    const k = new TestCluster();
+    const bad = job('nulls', { podFailurePolicy: { rules: [null, { action: 'Ignore', onPodConditions: [null] }] } });
+    expect(() => k.create(bad)).toThrow(/spec.podFailurePolicy.rules\[0\].action: Unsupported value: .*spec.podFailurePolicy.rules\[1\].onPodConditions\[0\].type: Required value/);
+  });
+
   it('validates the policies as the apiserver does', () => {
     const k = new TestCluster();
     const bad = job('bad', { completions: 2, backoffLimitPerIndex: 1, maxFailedIndexes: 3, successPolicy: { rules: [{ succeededCount: 1 }] }, podFailurePolicy: { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [0] } }] } });

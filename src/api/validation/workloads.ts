@@ -2,7 +2,7 @@
 // StatefulSet, Job, CronJob, HorizontalPodAutoscaler.
 import { CronError, parseCron, validTimeZone } from '../cron.js';
 import { fromLabelSelector, matches } from '../labels.js';
-import type { CronJob, DaemonSet, Deployment, HorizontalPodAutoscaler, Job, JobSpec, LabelSelector, PodTemplateSpec, ReplicaSet, ReplicationController, StatefulSet } from '../types.js';
+import type { CronJob, DaemonSet, Deployment, HorizontalPodAutoscaler, Job, JobSpec, LabelSelector, PodFailurePolicyRule, PodTemplateSpec, ReplicaSet, ReplicationController, StatefulSet } from '../types.js';
 import { type FieldError, Path } from './field-errors.js';
 import { validateLabelSelector as validateSelector, validateLabels } from './meta.js';
 import { validatePodSpec } from './pod.js';
@@ -146,12 +146,18 @@ function validateJobPolicies(js: JobSpec, p: Path): FieldError[] {
   if (pfp) {
     const rp = js.template.spec?.restartPolicy;
     if (rp !== 'Never') errs.push(p.child('template').child('spec').child('restartPolicy').invalid(rp ?? 'Always', 'only "Never" is supported when podFailurePolicy is specified'));
-    (pfp.rules ?? []).forEach((r, i) => {
+    (pfp.rules ?? []).forEach((item, i) => {
+      const r = item ?? ({} as PodFailurePolicyRule);
       const rp = p.child('podFailurePolicy').child('rules').index(i);
       if (!FAILURE_ACTIONS.includes(r.action)) errs.push(rp.child('action').notSupported(r.action, FAILURE_ACTIONS));
       if (r.action === 'FailIndex' && js.backoffLimitPerIndex == null) errs.push(rp.child('action').invalid(r.action, 'requires the backoffLimitPerIndex to be set'));
       if (r.onExitCodes && r.onPodConditions?.length) errs.push(rp.invalid(r, 'specifying both OnExitCodes and OnPodConditions is not supported'));
       else if (!r.onExitCodes && !r.onPodConditions?.length) errs.push(rp.invalid(r, 'specifying one of OnExitCodes and OnPodConditions is required'));
+      (r.onPodConditions ?? []).forEach((c, j) => {
+        const cp = rp.child('onPodConditions').index(j);
+        if (!c?.type) errs.push(cp.child('type').required());
+        if (c?.status !== undefined && !['True', 'False', 'Unknown'].includes(c.status)) errs.push(cp.child('status').notSupported(c.status, ['False', 'True', 'Unknown']));
+      });
       const ec = r.onExitCodes;
       if (ec) {
         const ep = rp.child('onExitCodes');
@@ -177,7 +183,8 @@ function validateJobPolicies(js: JobSpec, p: Path): FieldError[] {
   }
   if (js.successPolicy) {
     if (!indexed) errs.push(p.child('successPolicy').invalid(js.successPolicy, 'requires indexed completion mode'));
-    (js.successPolicy.rules ?? []).forEach((r, i) => {
+    (js.successPolicy.rules ?? []).forEach((item, i) => {
+      const r = item ?? {};
       const sp = p.child('successPolicy').child('rules').index(i);
       if (r.succeededIndexes == null && r.succeededCount == null) errs.push(sp.required('at least one of succeededCount or succeededIndexes must be specified'));
       if (r.succeededCount != null && (r.succeededCount < 0 || (js.completions != null && r.succeededCount > js.completions))) errs.push(sp.child('succeededCount').invalid(r.succeededCount, `must be less than or equal to ${js.completions}`));
