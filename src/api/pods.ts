@@ -1,5 +1,5 @@
 // Facts about pods that the scheduler, the controllers and the kubelet all need.
-import { pushTo } from './collections.js';
+import { countUp, pushTo } from './collections.js';
 import { milliCPU, parseQuantity } from './quantity.js';
 import { type Container, type KubeObject, type Pod, type PodSpec, isKind } from './types.js';
 
@@ -28,6 +28,9 @@ export function isPodAvailable(p: Pod, minReadySeconds: number, now: number): bo
   return since !== undefined && since + minReadySeconds * 1000 <= now;
 }
 
+/** A pod's priority (set from its PriorityClass at admission; 0 without). */
+export const priorityOf = (p: Pod): number => p.spec?.priority ?? 0;
+
 /**
  * A pod's resource requests as the scheduler counts them: millicores, bytes, and every other
  * resource it asks for (ephemeral-storage, hugepages, extended resources such as
@@ -42,20 +45,23 @@ export interface PodRequests {
 type Amounts = Map<string, number>;
 
 function addTo(into: Amounts, from: Amounts): void {
-  for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v);
+  for (const [k, v] of from) countUp(into, k, v);
 }
 
 function maxInto(into: Amounts, from: Amounts): void {
   for (const [k, v] of from) if (v > (into.get(k) ?? 0)) into.set(k, v);
 }
 
+/** An amount as the scheduler counts it: millicores for cpu, plain numbers for the rest. */
+const amountOf = (resource: string, q: string | number) => (resource === 'cpu' ? milliCPU(q) : parseQuantity(q));
+
 /** A container's requests; a resource it only limits is requested at its limit (the API's defaulting). */
 function containerAmounts(c: Container): Amounts {
   const out: Amounts = new Map();
   const req = c.resources?.requests ?? {};
   const lim = c.resources?.limits ?? {};
-  for (const k of Object.keys(lim)) if (req[k] === undefined) out.set(k, k === 'cpu' ? milliCPU(lim[k]) : parseQuantity(lim[k]));
-  for (const k of Object.keys(req)) out.set(k, k === 'cpu' ? milliCPU(req[k]) : parseQuantity(req[k]));
+  for (const k of Object.keys(lim)) if (req[k] === undefined) out.set(k, amountOf(k, lim[k]));
+  for (const k of Object.keys(req)) out.set(k, amountOf(k, req[k]));
   return out;
 }
 
@@ -82,28 +88,24 @@ export function podRequests(p: Pod): PodRequests {
       return sum;
     }
   }
-  let total: Amounts;
-  if (inits.length === 0 && containers.length === 1 && !p.spec?.overhead) total = containerAmounts(containers[0]);
-  else {
-    total = new Map();
-    for (const c of containers) addTo(total, containerAmounts(c));
-    const sidecars: Amounts = new Map();
-    const initPeak: Amounts = new Map();
-    for (const c of inits) {
-      const r = containerAmounts(c);
-      if (c.restartPolicy === 'Always') {
-        addTo(sidecars, r);
-        maxInto(initPeak, sidecars);
-      } else {
-        const withSidecars = new Map(sidecars);
-        addTo(withSidecars, r);
-        maxInto(initPeak, withSidecars);
-      }
+  const total: Amounts = new Map();
+  for (const c of containers) addTo(total, containerAmounts(c));
+  const sidecars: Amounts = new Map();
+  const initPeak: Amounts = new Map();
+  for (const c of inits) {
+    const r = containerAmounts(c);
+    if (c.restartPolicy === 'Always') {
+      addTo(sidecars, r);
+      maxInto(initPeak, sidecars);
+    } else {
+      const withSidecars = new Map(sidecars);
+      addTo(withSidecars, r);
+      maxInto(initPeak, withSidecars);
     }
-    addTo(total, sidecars);
-    maxInto(total, initPeak);
-    for (const [k, v] of Object.entries(p.spec?.overhead ?? {})) total.set(k, (total.get(k) ?? 0) + (k === 'cpu' ? milliCPU(v) : parseQuantity(v)));
   }
+  addTo(total, sidecars);
+  maxInto(total, initPeak);
+  for (const [k, v] of Object.entries(p.spec?.overhead ?? {})) countUp(total, k, amountOf(k, v));
   const sum: PodRequests = { milliCPU: total.get('cpu') ?? 0, memory: total.get('memory') ?? 0 };
   for (const [k, v] of total) {
     if (k === 'cpu' || k === 'memory' || v === 0) continue;

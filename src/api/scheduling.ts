@@ -30,11 +30,18 @@ function requirementMatches(r: NodeSelectorRequirement, value: string | undefine
   return false;
 }
 
-/** True when a node satisfies a pod's nodeSelector and requiredDuringScheduling node affinity. */
-export function nodeMatchesPod(pod: { spec?: Pick<PodSpec, 'nodeSelector' | 'affinity'> }, node: { metadata: { name?: string; labels?: Record<string, string> } }): boolean {
+type NodeConstrained = { spec?: Pick<PodSpec, 'nodeSelector' | 'affinity'> };
+
+/** True when a pod restricts its nodes: a nodeSelector or required node affinity. */
+export function constrainsNodes(pod: NodeConstrained): boolean {
   const sel = pod.spec?.nodeSelector;
-  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (!required && (!sel || Object.keys(sel).length === 0)) return true; // the common case, per node per pod
+  return !!pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution || (!!sel && Object.keys(sel).length > 0);
+}
+
+/** True when a node satisfies a pod's nodeSelector and requiredDuringScheduling node affinity. */
+export function nodeMatchesPod(pod: NodeConstrained, node: { metadata: { name?: string; labels?: Record<string, string> } }): boolean {
+  if (!constrainsNodes(pod)) return true; // the common case, per node per pod
+  const sel = pod.spec?.nodeSelector;
   const labels = node.metadata.labels ?? {};
   if (sel && !matches(Object.entries(sel).map(([key, v]) => ({ key, op: '=' as const, values: [v] })), labels)) return false;
   const terms: { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }[] =

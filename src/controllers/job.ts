@@ -186,11 +186,14 @@ export class JobController implements Controller {
     const perIndex = spec.backoffLimitPerIndex;
     const waitsForFailure = !!rules || spec.podReplacementPolicy === 'Failed';
     const tally: Tally = { lastFailure: 0, toRelease: [], indexFailures: new Map() };
+    // Each failed pod judged once by the failure policy.
+    const verdicts = new Map<Pod, ReturnType<typeof matchFailurePolicy>>();
+    for (const p of pods) if (rules && p.status?.phase === 'Failed') verdicts.set(p, matchFailurePolicy(rules, p));
     for (const p of pods) {
       if (p.status?.phase !== 'Failed') continue;
       tally.lastFailure = Math.max(tally.lastFailure, finishedAt(p));
       if (!indexed) continue;
-      const ignored = rules ? matchFailurePolicy(rules, p)?.action === 'Ignore' : false;
+      const ignored = verdicts.get(p)?.action === 'Ignore';
       const count = Number(p.metadata.annotations?.[INDEX_FAILURE_COUNT] ?? 0) + (ignored ? 0 : 1);
       const ignoredCount = Number(p.metadata.annotations?.[INDEX_IGNORED_FAILURE_COUNT] ?? 0) + (ignored ? 1 : 0);
       const prev = tally.indexFailures.get(indexOf(p));
@@ -207,7 +210,7 @@ export class JobController implements Controller {
           status.succeeded++;
         }
       } else {
-        const verdict = rules && p.status?.phase === 'Failed' ? matchFailurePolicy(rules, p) : undefined;
+        const verdict = verdicts.get(p);
         const action = verdict?.action ?? 'Count';
         if (action !== 'Ignore') status.failed++;
         if (action === 'FailJob') tally.failJob ??= verdict!.message;

@@ -4,7 +4,7 @@
 import { rfc3339 } from '../api/duration.js';
 import type { Container, ContainerStatus, Pod, Probe } from '../api/types.js';
 import { OOM_AFTER_SECONDS, exceedsMemoryLimit, programOf } from '../sim/program.js';
-import { ERR_IMAGE_PULL_MS, invalidImage, pullAttempt, pullError } from './images.js';
+import { invalidImage, pullAttempt, pullError } from './images.js';
 import { TIMINGS } from './timings.js';
 
 /** What the kubelet needs from the node to start a container. */
@@ -160,7 +160,7 @@ const TRANSITIONS: Transition[] = [
       if (reason === 'ErrImagePull') return undefined; // the back-off row comes next
       const { at, next } = pullAttempt(pullStart(run), run.ctx.now);
       // Backing off: a new attempt is due once the one in force shows no more ErrImagePull.
-      if (reason === 'ImagePullBackOff') return run.ctx.now < at + ERR_IMAGE_PULL_MS ? at : next;
+      if (reason === 'ImagePullBackOff') return run.ctx.now < at + TIMINGS.errImagePullMs ? at : next;
       return at;
     },
     apply: (run, st) => {
@@ -175,7 +175,7 @@ const TRANSITIONS: Transition[] = [
     // Between attempts: ImagePullBackOff.
     name: 'pull back-off',
     from: 'waiting',
-    at: (run, st) => (st.state?.waiting?.reason === 'ErrImagePull' && run.program.pullFails ? pullAttempt(pullStart(run), run.ctx.now).at + ERR_IMAGE_PULL_MS : undefined),
+    at: (run, st) => (st.state?.waiting?.reason === 'ErrImagePull' && run.program.pullFails ? pullAttempt(pullStart(run), run.ctx.now).at + TIMINGS.errImagePullMs : undefined),
     apply: (run, st) => {
       const message = `Back-off pulling image "${run.c.image}"`;
       return { status: { ...st, state: { waiting: { reason: 'ImagePullBackOff', message } } }, events: [run.ev('Normal', 'BackOff', message), run.ev('Warning', 'Failed', 'Error: ImagePullBackOff')] };

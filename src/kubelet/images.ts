@@ -1,6 +1,7 @@
 // Images as the kubelet meets them: a reference that does not parse (InvalidImageName), and
-// pulls that fail (ErrImagePull, then ImagePullBackOff with the kubelet's image back-off: 10 s
-// doubling to 5 min). Pure: containers.ts turns these into container states and events.
+// pulls that fail (ErrImagePull, then ImagePullBackOff with the kubelet's back-off, the same as
+// for restarts: TIMINGS). Pure: containers.ts turns these into container states and events.
+import { TIMINGS } from './timings.js';
 
 // The reference grammar of the distribution library (docker.io/library/nginx:1.27@sha256:...):
 // an optional registry host[:port], lowercase path components, an optional tag and digest.
@@ -31,10 +32,6 @@ export function pullError(image: string): string {
   return `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
 }
 
-/** How long ErrImagePull shows before the kubelet's next sync turns it into ImagePullBackOff. */
-export const ERR_IMAGE_PULL_MS = 1000;
-const BACKOFF_INITIAL_MS = 10_000;
-const BACKOFF_MAX_MS = 300_000;
 
 /**
  * The pull attempts of a failing image, from `firstAt`: each fails, shows ErrImagePull briefly,
@@ -44,7 +41,7 @@ const BACKOFF_MAX_MS = 300_000;
 export function pullAttempt(firstAt: number, now: number): { at: number; next: number } {
   let at = firstAt;
   for (let k = 0; ; k++) {
-    const next = at + ERR_IMAGE_PULL_MS + Math.min(BACKOFF_INITIAL_MS * 2 ** k, BACKOFF_MAX_MS);
+    const next = at + TIMINGS.errImagePullMs + Math.min(TIMINGS.backoffInitialMs * 2 ** k, TIMINGS.backoffMaxMs);
     if (next > now) return { at, next };
     at = next;
   }

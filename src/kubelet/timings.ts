@@ -7,7 +7,9 @@ export const TIMINGS = {
   heartbeatMs: 10_000,
   /** A bound pod's containers start this long after the kubelet accepts it (sandbox, pull, create). */
   containerStartMs: 500,
-  /** Restart back-off after a crash: the first restart is immediate, then 10 s doubling... */
+  /** How long ErrImagePull shows before the kubelet's next sync turns it into ImagePullBackOff. */
+  errImagePullMs: 1000,
+  /** Restart back-off after a crash (and image pull back-off): the first restart is immediate, then 10 s doubling... */
   backoffInitialMs: 10_000,
   /** ...up to 5 minutes (the kubelet's MaxContainerBackOff)... */
   backoffMaxMs: 300_000,

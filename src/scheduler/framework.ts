@@ -4,6 +4,7 @@
 // the indexes the inter-pod plugins ask (pods by label, pods with affinity terms).
 import { parseQuantity, milliCPU } from '../api/quantity.js';
 import { controllerOf, podRequests } from '../api/pods.js';
+import { countUp } from '../api/collections.js';
 import { LabelIndex } from '../api/label-index.js';
 import type { Node, Pod } from '../api/types.js';
 
@@ -264,45 +265,40 @@ export function ownerCount(info: NodeInfo, owner: string): number {
   return info.ownerCount;
 }
 
-/** Takes pods off a node's accounts (a preemption dry run); `restorePods` puts them back. */
-export function removePods(info: NodeInfo, victims: Pod[]): void {
-  const snap = info.snapshot;
-  const gone = new Set(victims);
-  info.pods = info.pods.filter((p) => !gone.has(p));
-  info.usedPorts = new Set(info.pods.flatMap(hostPorts));
+/** Moves pods onto (+1) or off (-1) a node's accounts for a what-if: pods, ports and counters (the label index stays). */
+function shift(info: NodeInfo, pods: Pod[], sign: 1 | -1): void {
+  if (sign > 0) {
+    info.pods = [...info.pods, ...pods];
+    for (const hp of pods.flatMap(hostPorts)) info.usedPorts.add(hp);
+  } else {
+    const gone = new Set(pods);
+    info.pods = info.pods.filter((p) => !gone.has(p));
+    info.usedPorts = new Set(info.pods.flatMap(hostPorts));
+  }
   info.ownerKey = undefined;
-  for (const pod of victims) account(info, pod, -1);
-  for (const pod of victims) snap.removed.add(pod);
+  for (const pod of pods) account(info, pod, sign);
 }
 
-/** Runs `fn` with `extra` pods accounted on the node as if bound (nominated pods), then takes them off again. */
-export function withPods<T>(info: NodeInfo, extra: Pod[], fn: () => T): T {
-  const before = { pods: info.pods, ports: info.usedPorts };
-  info.pods = [...info.pods, ...extra];
-  info.usedPorts = new Set([...info.usedPorts, ...extra.flatMap(hostPorts)]);
-  info.ownerKey = undefined;
-  for (const pod of extra) account(info, pod, 1);
-  try {
-    return fn();
-  } finally {
-    for (const pod of extra) account(info, pod, -1);
-    info.pods = before.pods;
-    info.usedPorts = before.ports;
-    info.ownerKey = undefined;
-  }
+/** Takes pods off a node's accounts (a preemption dry run); `restorePods` puts them back. */
+export function removePods(info: NodeInfo, victims: Pod[]): void {
+  shift(info, victims, -1);
+  for (const pod of victims) info.snapshot.removed.add(pod);
 }
 
 /** Undoes `removePods`. */
 export function restorePods(info: NodeInfo, victims: Pod[]): void {
-  info.pods.push(...victims);
-  for (const hp of victims.flatMap(hostPorts)) info.usedPorts.add(hp);
-  info.ownerKey = undefined;
-  for (const pod of victims) account(info, pod, 1);
+  shift(info, victims, 1);
   for (const pod of victims) info.snapshot.removed.delete(pod);
 }
 
-function bump<K>(m: Map<K, number>, k: K, by: number): void {
-  m.set(k, (m.get(k) ?? 0) + by);
+/** Runs `fn` with `extra` pods accounted on the node as if bound (nominated pods), then takes them off again. */
+export function withPods<T>(info: NodeInfo, extra: Pod[], fn: () => T): T {
+  shift(info, extra, 1);
+  try {
+    return fn();
+  } finally {
+    shift(info, extra, -1);
+  }
 }
 
 /** The counters addPod raises, moved by `sign` (pods array, ports and the label index aside). */
@@ -312,19 +308,19 @@ function account(info: NodeInfo, pod: Pod, sign: 1 | -1, owner = controllerOf(po
   info.requestedMilliCPU += sign * r.milliCPU;
   info.requestedMemory += sign * r.memory;
   info.requestedPods += sign;
-  if (r.scalar) for (const [k, v] of r.scalar) bump((info.requestedScalar ??= new Map()), k, sign * v);
+  if (r.scalar) for (const [k, v] of r.scalar) countUp((info.requestedScalar ??= new Map()), k, sign * v);
   if (owner) {
-    bump(info.byOwner, owner, sign);
-    bump(snap.ownersAnywhere, owner, sign);
+    countUp(info.byOwner, owner, sign);
+    countUp(snap.ownersAnywhere, owner, sign);
     if (info.zone !== undefined) {
       let zones = snap.ownerZones.get(owner);
       if (!zones) snap.ownerZones.set(owner, (zones = new Map()));
-      bump(zones, info.zone, sign);
+      countUp(zones, info.zone, sign);
     }
   }
   const g = snap.affinityGroup(pod);
   if (g) {
-    bump(g.nodes, info, sign);
+    countUp(g.nodes, info, sign);
     if (pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) snap.requiredAntiAffinityPods += sign;
   }
 }

@@ -5,14 +5,13 @@
 // The node chosen has the fewest budget violations, then the lowest highest victim priority,
 // the lowest sum of priorities, the fewest victims. Pure: the scheduler deletes the victims.
 import { fromLabelSelector, matches } from '../api/labels.js';
+import { priorityOf } from '../api/pods.js';
 import type { Pod, PodDisruptionBudget } from '../api/types.js';
 import { type NodeInfo, type Snapshot, removePods, restorePods } from './framework.js';
-import { FILTERS, type PodFilters, filterNode, isUnresolvable, prepareFilters, unschedulableMessage } from './select-host.js';
+import { type Diagnosis, countReasons, filterNode, isUnresolvable, prepareFilters, unschedulableMessage } from './select-host.js';
 
 export const NOT_HELPFUL = 'Preemption is not helpful for scheduling';
 export const NO_VICTIMS = 'No preemption victims found for incoming pod';
-
-export const priorityOf = (p: Pod): number => p.spec?.priority ?? 0;
 
 /** The outcome: a node and the pods to delete there, or the `preemption: ...` sentence saying why not. */
 export type PreemptionResult = { node: string; victims: Pod[] } | { message: string };
@@ -105,17 +104,34 @@ function pick(cands: Candidate[]): Candidate {
   });
 }
 
+/** Every node's rejection of the pod, as selectHost found them when nothing fit. */
+function diagnose(pod: Pod, snap: Snapshot): Diagnosis {
+  const filters = prepareFilters(pod, snap);
+  const d: Diagnosis = { nodes: [], rejections: [] };
+  for (const n of snap.nodes) {
+    const r = filterNode(filters, n);
+    if (r) {
+      d.nodes.push(n);
+      d.rejections.push(r);
+    }
+  }
+  return d;
+}
+
+/** `preemption: 0/N nodes are available: ...`, the sentence FailedScheduling ends with. */
+export function preemptionMessage(reasons: Map<string, number>, total: number): string {
+  return `preemption: ${unschedulableMessage(reasons, total)}`;
+}
+
 /**
- * Tries to make room for a pod that fits nowhere. `pf` is its filters from the failed attempt
- * (their rejections say which nodes preemption cannot help).
+ * Tries to make room for a pod that fits nowhere. `diagnosis` is how each node rejected it in
+ * the failed attempt (the rejections say which nodes preemption cannot help).
  */
-export function preempt(pod: Pod, snap: Snapshot, pdbs: PodDisruptionBudget[], pf: PodFilters = prepareFilters(pod, snap, FILTERS)): PreemptionResult {
+export function preempt(pod: Pod, snap: Snapshot, pdbs: PodDisruptionBudget[], diagnosis: Diagnosis = diagnose(pod, snap)): PreemptionResult {
   const why = notEligible(pod, snap);
   if (why) return { message: `preemption: ${why}` };
   const reasons = new Map<string, number>();
-  const add = (r: string | string[]) => {
-    for (const x of typeof r === 'string' ? [r] : r) reasons.set(x, (reasons.get(x) ?? 0) + 1);
-  };
+  const add = (r: string | string[]) => countReasons(reasons, r);
   const lowest = snap.remember('lowestPriority', () => {
     let min = Infinity;
     for (const n of snap.nodes) for (const p of n.pods) min = Math.min(min, priorityOf(p));
@@ -124,10 +140,10 @@ export function preempt(pod: Pod, snap: Snapshot, pdbs: PodDisruptionBudget[], p
   const cands: Candidate[] = [];
   // kube-scheduler's dry run stops once it has enough candidates: 10 % of the nodes, at least 100.
   const enough = Math.max(100, Math.floor(snap.nodes.length / 10));
-  for (const n of snap.nodes) {
+  for (const [i, n] of diagnosis.nodes.entries()) {
     if (cands.length >= enough) break;
-    const failed = filterNode(pf, n);
-    if (!failed || isUnresolvable(failed.plugin, failed.why)) {
+    const failed = diagnosis.rejections[i];
+    if (isUnresolvable(failed.plugin, failed.why)) {
       add(NOT_HELPFUL);
       continue;
     }
@@ -139,7 +155,7 @@ export function preempt(pod: Pod, snap: Snapshot, pdbs: PodDisruptionBudget[], p
     if (typeof r === 'string' || Array.isArray(r)) add(r);
     else cands.push(r);
   }
-  if (cands.length === 0) return { message: `preemption: ${unschedulableMessage(reasons, snap.nodes.length)}` };
+  if (cands.length === 0) return { message: preemptionMessage(reasons, snap.nodes.length) };
   const best = pick(cands);
   return { node: best.node.name, victims: best.victims };
 }

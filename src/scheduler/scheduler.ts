@@ -7,12 +7,12 @@ import type { Pod, PodDisruptionBudget } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
 import { RevisionGate, type Controller } from '../runtime/controller.js';
 import { pushTo } from '../api/collections.js';
-import { podsByNode } from '../api/pods.js';
+import { podsByNode, priorityOf } from '../api/pods.js';
 import { recordEvent } from '../runtime/events.js';
 import { ChangeFeed, changeTo } from '../runtime/change-feed.js';
 import { Snapshot, addPod } from './framework.js';
-import { preempt, priorityOf } from './preemption.js';
-import { FILTERS, prepareFilters, selectHost, unschedulableMessage } from './select-host.js';
+import { NOT_HELPFUL, preempt, preemptionMessage } from './preemption.js';
+import { selectHost, unschedulableMessage } from './select-host.js';
 import { claimProblem } from './volume-binding.js';
 
 const podsR = resourceNamed('pods');
@@ -84,7 +84,7 @@ export class Scheduler implements Controller {
     let nominated = pod.status?.nominatedNodeName;
     if (total > 0) {
       // PostFilter: preemption, when some node could take the pod without lower-priority pods.
-      const p = volumes ? { message: `preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.` } : preempt(pod, snap, snap.remember('pdbs', () => [...reg.scan(pdbR)] as PodDisruptionBudget[]), prepareFilters(pod, snap, FILTERS));
+      const p = volumes ? { message: preemptionMessage(new Map([[NOT_HELPFUL, total]]), total) } : preempt(pod, snap, snap.remember('pdbs', () => [...reg.scan(pdbR)] as PodDisruptionBudget[]), result.diagnosis);
       if ('message' in p) message += ` ${p.message}`;
       else {
         for (const v of p.victims) this.evict(reg, v, pod, p.node);

@@ -1,5 +1,7 @@
 // Choosing a node for a pod: run every filter, score the feasible nodes, break ties by name.
 // Pure: the scheduler controller does the I/O.
+import { countUp } from '../api/collections.js';
+import { priorityOf } from '../api/pods.js';
 import type { Pod } from '../api/types.js';
 import { type FilterPlugin, type NodeInfo, type ScorePlugin, type Snapshot, SKIP, withPods } from './framework.js';
 import { interPodAffinity, interPodAffinityScore } from './plugins/inter-pod-affinity.js';
@@ -19,8 +21,23 @@ export const SCORES: ScorePlugin[] = [taintTolerationScore, nodeAffinityScore, l
 
 export const REASON_NODE_NAME = "node(s) didn't match the requested node name";
 
-/** The outcome for one pod: a node, or per-reason node counts for the FailedScheduling message. */
-export type ScheduleResult = { node: string } | { reasons: Map<string, number>; total: number };
+/** Why a node cannot take a pod: the reason(s) and the filter that gave them. */
+export interface Rejection {
+  why: string | string[];
+  plugin: FilterPlugin;
+}
+
+/** Every node's rejection of a pod that fits nowhere (kube-scheduler's Diagnosis), for preemption. */
+export interface Diagnosis {
+  nodes: NodeInfo[];
+  rejections: Rejection[];
+}
+
+/**
+ * The outcome for one pod: a node, or per-reason node counts for the FailedScheduling message
+ * (with the diagnosis when the filters ran).
+ */
+export type ScheduleResult = { node: string } | { reasons: Map<string, number>; total: number; diagnosis?: Diagnosis };
 
 /**
  * How many feasible nodes are enough (kube-scheduler's adaptive percentageOfNodesToScore): all
@@ -52,16 +69,16 @@ export function prepareFilters(pod: Pod, snap: Snapshot, filters = FILTERS): Pod
 }
 
 /** Why a node cannot take the pod (the first filter that fails decides, as in kube-scheduler), or undefined. */
-export function filterNode(pf: PodFilters, n: NodeInfo): { why: string | string[]; plugin: FilterPlugin } | undefined {
+export function filterNode(pf: PodFilters, n: NodeInfo): Rejection | undefined {
   const wanted = pf.pod.spec?.nodeName;
   if (wanted && n.name !== wanted) return { why: REASON_NODE_NAME, plugin: NODE_NAME };
   // Room promised to pods of at least this priority that preempted for this node counts as taken.
-  const promised = n.snapshot.nominated.size > 0 ? n.snapshot.nominated.get(n)?.filter((q) => q.metadata.uid !== pf.pod.metadata.uid && (q.spec?.priority ?? 0) >= (pf.pod.spec?.priority ?? 0)) : undefined;
+  const promised = n.snapshot.nominated.size > 0 ? n.snapshot.nominated.get(n)?.filter((q) => q.metadata.uid !== pf.pod.metadata.uid && priorityOf(q) >= priorityOf(pf.pod)) : undefined;
   if (promised?.length) return withPods(n, promised, () => runFilters(pf, n));
   return runFilters(pf, n);
 }
 
-function runFilters(pf: PodFilters, n: NodeInfo): { why: string | string[]; plugin: FilterPlugin } | undefined {
+function runFilters(pf: PodFilters, n: NodeInfo): Rejection | undefined {
   for (const a of n.clean ? pf.onClean : pf.active) {
     const why = a.f.filter(pf.pod, n, a.state);
     if (why !== undefined) return { why, plugin: a.f };
@@ -70,6 +87,11 @@ function runFilters(pf: PodFilters, n: NodeInfo): { why: string | string[]; plug
 }
 
 const NODE_NAME: FilterPlugin = { name: 'NodeName', unresolvable: true, filter: () => undefined };
+
+/** Counts a node's rejection: once for each of its reasons. */
+export function countReasons(reasons: Map<string, number>, why: string | string[]): void {
+  for (const r of typeof why === 'string' ? [why] : why) countUp(reasons, r);
+}
 
 /** True when taking pods off the node cannot help with this rejection. */
 export function isUnresolvable(plugin: FilterPlugin, why: string | string[]): boolean {
@@ -83,6 +105,8 @@ export function selectHost(pod: Pod, snap: Snapshot, filters = FILTERS, scores =
   const nodes = snap.nodes;
   const feasible: NodeInfo[] = [];
   const reasons = new Map<string, number>();
+  const rejected: NodeInfo[] = [];
+  const rejections: Rejection[] = [];
   const enough = numFeasibleNodesToFind(nodes.length);
   const pf = prepareFilters(pod, snap, filters);
   // No node name asked for and no room promised to nominated pods: the filters alone decide.
@@ -93,9 +117,13 @@ export function selectHost(pod: Pod, snap: Snapshot, filters = FILTERS, scores =
     processed++;
     const failed = plain ? runFilters(pf, n) : filterNode(pf, n);
     if (failed === undefined) feasible.push(n);
-    else for (const r of typeof failed.why === 'string' ? [failed.why] : failed.why) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    else {
+      countReasons(reasons, failed.why);
+      rejected.push(n);
+      rejections.push(failed);
+    }
   }
-  if (feasible.length === 0) return { reasons, total: nodes.length };
+  if (feasible.length === 0) return { reasons, total: nodes.length, diagnosis: { nodes: rejected, rejections } };
   return { node: bestNode(pod, feasible, snap, scores), processed };
 }
 

@@ -10,6 +10,7 @@
 // `app=web`: once node-1 runs one, node-1 fails with "node(s) didn't match pod anti-affinity
 // rules" for the next, and a pod labelled app=web that comes later without terms of its own
 // fails there with "node(s) didn't satisfy existing pods anti-affinity rules".
+import { countUp } from '../../api/collections.js';
 import { type Selector, fromLabelSelector, matches } from '../../api/labels.js';
 import type { Pod, PodAffinityTerm, WeightedPodAffinityTerm } from '../../api/types.js';
 import { type AffinityGroup, type FilterPlugin, type NodeInfo, type ScorePlugin, type Snapshot, SKIP } from '../framework.js';
@@ -17,6 +18,12 @@ import { type AffinityGroup, type FilterPlugin, type NodeInfo, type ScorePlugin,
 export const REASON_AFFINITY = "node(s) didn't match pod affinity rules";
 export const REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
 export const REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+/**
+ * kube-scheduler's hardPodAffinityWeight: the weight a required term carries (an existing pod's
+ * required affinity term counts as a preference of this weight when scoring).
+ */
+const HARD_POD_AFFINITY_WEIGHT = 1;
 
 /** A parsed affinity term. */
 interface Term {
@@ -35,7 +42,7 @@ interface Terms {
   preferredAntiAffinity: Term[];
 }
 
-function parseTerm(t: PodAffinityTerm, namespace: string, weight = 1): Term {
+function parseTerm(t: PodAffinityTerm, namespace: string, weight = HARD_POD_AFFINITY_WEIGHT): Term {
   const namespaces = new Set(t.namespaces ?? []);
   if (namespaces.size === 0 && !t.namespaceSelector) namespaces.add(namespace);
   return {
@@ -94,10 +101,6 @@ function* matchingPods(t: Term, snap: Snapshot): Generator<{ pod: Pod; node: Nod
 
 const pair = (key: string, value: string) => `${key}\u0000${value}`;
 
-function bump(m: Map<string, number>, k: string, by: number): void {
-  m.set(k, (m.get(k) ?? 0) + by);
-}
-
 interface FilterState {
   terms: Terms;
   /** Topology pairs where an existing pod's required anti-affinity term matches the incoming pod. */
@@ -124,7 +127,7 @@ function preFilter(pod: Pod, snap: Snapshot): FilterState | typeof SKIP {
         if (!termMatches(t, pod, snap)) continue;
         for (const [node, count] of g.nodes) {
           const v = node.labels[t.topologyKey];
-          if (count > 0 && v !== undefined) bump(existingAnti, pair(t.topologyKey, v), count);
+          if (count > 0 && v !== undefined) countUp(existingAnti, pair(t.topologyKey, v), count);
         }
       }
     }
@@ -135,7 +138,7 @@ function preFilter(pod: Pod, snap: Snapshot): FilterState | typeof SKIP {
       if (!terms.affinity.every((t) => termMatches(t, p, snap))) continue;
       for (const t of terms.affinity) {
         const v = node.labels[t.topologyKey];
-        if (v !== undefined) bump(affinity, pair(t.topologyKey, v), 1);
+        if (v !== undefined) countUp(affinity, pair(t.topologyKey, v));
       }
     }
   }
@@ -143,7 +146,7 @@ function preFilter(pod: Pod, snap: Snapshot): FilterState | typeof SKIP {
   for (const t of terms.antiAffinity) {
     for (const { node } of matchingPods(t, snap)) {
       const v = node.labels[t.topologyKey];
-      if (v !== undefined) bump(antiAffinity, pair(t.topologyKey, v), 1);
+      if (v !== undefined) countUp(antiAffinity, pair(t.topologyKey, v));
     }
   }
   const selfMatch = terms.affinity.every((t) => termMatches(t, pod, snap));
@@ -198,11 +201,9 @@ function addScore(scores: TopologyScore, key: string, value: string | undefined,
   if (value === undefined || by === 0) return;
   let m = scores.get(key);
   if (!m) scores.set(key, (m = new Map()));
-  m.set(value, (m.get(value) ?? 0) + by);
+  countUp(m, value, by);
 }
 
-/** kube-scheduler's hardPodAffinityWeight: an existing pod's required affinity term counts as a preference of this weight. */
-const HARD_POD_AFFINITY_WEIGHT = 1;
 
 export const interPodAffinityScore: ScorePlugin = {
   name: 'InterPodAffinity',
@@ -223,14 +224,14 @@ export const interPodAffinityScore: ScorePlugin = {
     // The existing pods' terms that match the incoming pod.
     for (const g of snap.affinityGroups.values()) {
       const gt = groupTerms(g);
-      for (const [list, sign, weight] of [
-        [gt.affinity, 1, HARD_POD_AFFINITY_WEIGHT],
-        [gt.preferredAffinity, 1, 0],
-        [gt.preferredAntiAffinity, -1, 0],
+      for (const [list, sign] of [
+        [gt.affinity, 1],
+        [gt.preferredAffinity, 1],
+        [gt.preferredAntiAffinity, -1],
       ] as const) {
         for (const t of list) {
           if (!termMatches(t, pod, snap)) continue;
-          for (const [node, count] of g.nodes) addScore(scores, t.topologyKey, node.labels[t.topologyKey], sign * count * (weight || t.weight));
+          for (const [node, count] of g.nodes) addScore(scores, t.topologyKey, node.labels[t.topologyKey], sign * count * t.weight);
         }
       }
     }

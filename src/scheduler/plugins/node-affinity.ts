@@ -1,6 +1,6 @@
 // NodeAffinity: the pod's nodeSelector and required node affinity must match the node
 // (matchExpressions on labels, matchFields on metadata.name).
-import { nodeMatchesPod } from '../../api/scheduling.js';
+import { constrainsNodes, nodeMatchesPod } from '../../api/scheduling.js';
 import type { NodeSelectorTerm } from '../../api/types.js';
 import { type FilterPlugin, type NodeInfo, type ScorePlugin, SKIP, scaleToBest } from '../framework.js';
 
@@ -8,7 +8,7 @@ export const REASON_AFFINITY = "node(s) didn't match Pod's node affinity/selecto
 
 export const nodeAffinity: FilterPlugin = {
   name: 'NodeAffinity',
-  preFilter: (pod) => (!pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution && Object.keys(pod.spec?.nodeSelector ?? {}).length === 0 ? SKIP : undefined),
+  preFilter: (pod) => (constrainsNodes(pod) ? undefined : SKIP),
   unresolvable: true,
   filter: (pod, n) => (nodeMatchesPod(pod, n.node) ? undefined : REASON_AFFINITY),
 };

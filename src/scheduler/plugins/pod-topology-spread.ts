@@ -12,9 +12,10 @@
 // Score (ScheduleAnyway constraints, or for a pod without constraints kube-scheduler's system
 // defaults: hostname maxSkew 3 and zone maxSkew 5 over the pods of its controller): a node scores
 // sum(count in its domain * log(domains + 2) + maxSkew - 1), and the fewest pods rank highest.
+import { countUp } from '../../api/collections.js';
 import { type Selector, fromLabelSelector, matches } from '../../api/labels.js';
 import { controllerOf } from '../../api/pods.js';
-import { nodeMatchesPod, tolerates } from '../../api/scheduling.js';
+import { constrainsNodes, nodeMatchesPod, tolerates } from '../../api/scheduling.js';
 import type { Pod, TopologySpreadConstraint } from '../../api/types.js';
 import { type FilterPlugin, HOSTNAME, type NodeInfo, type ScorePlugin, type Snapshot, SKIP, ZONE, ownerCount } from '../framework.js';
 
@@ -66,7 +67,7 @@ function* matching(pod: Pod, c: Constraint, snap: Snapshot): Generator<NodeInfo>
  * (0 when empty). Nodes' own facts are remembered for the pass when no policy depends on the pod.
  */
 function domainCounts(pod: Pod, cs: Constraint[], snap: Snapshot): Map<string, number>[] {
-  const podDependent = cs.some((c) => c.honorTaints || (c.honorAffinity && (pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution || Object.keys(pod.spec?.nodeSelector ?? {}).length)));
+  const podDependent = cs.some((c) => c.honorTaints || (c.honorAffinity && constrainsNodes(pod)));
   const keys = cs.map((c) => c.key).join('\u0000');
   const eligible = (n: NodeInfo, c: Constraint) => hasKeys(n, cs) && (!podDependent || included(pod, c, n));
   const out = cs.map((c) => {
@@ -80,7 +81,7 @@ function domainCounts(pod: Pod, cs: Constraint[], snap: Snapshot): Map<string, n
   cs.forEach((c, i) => {
     for (const n of matching(pod, c, snap)) {
       const v = n.labels[c.key];
-      if (v !== undefined && out[i].has(v) && eligible(n, c)) out[i].set(v, out[i].get(v)! + 1);
+      if (v !== undefined && out[i].has(v) && eligible(n, c)) countUp(out[i], v);
     }
   });
   return out;
@@ -169,7 +170,7 @@ export const podTopologySpreadScore: ScorePlugin = {
       if (c.key === HOSTNAME) {
         weights.push(weightFor(ranked.length));
         const m = new Map<NodeInfo, number>();
-        for (const n of matching(pod, c, snap)) m.set(n, (m.get(n) ?? 0) + 1);
+        for (const n of matching(pod, c, snap)) countUp(m, n);
         perNode.push(m);
         counts.push(undefined);
       } else {
@@ -186,7 +187,7 @@ export const podTopologySpreadScore: ScorePlugin = {
   score(_pod, n, state) {
     const s = state as ScoreState;
     // The default constraint on hostname alone (a cluster without zones): the per-pod hot path.
-    if (s.owner && s.constraints.length === 1) return Math.round(ownerCount(n, s.owner) * s.weights[0] + 2);
+    if (s.owner && s.constraints.length === 1) return Math.round(ownerCount(n, s.owner) * s.weights[0] + s.constraints[0].maxSkew - 1);
     if (s.ignored?.has(n)) return -1;
     let score = 0;
     for (let i = 0; i < s.constraints.length; i++) {
