@@ -215,3 +215,20 @@ describe('images', () => {
     expect(pulled('d')).toHaveLength(2); // no tag: imagePullPolicy Always
   });
 });
+
+describe('a deleted pod that finalizers keep', () => {
+  it.each([
+    ['exits on SIGTERM within the grace period: 143', '5', 143],
+    ['outlives the grace period and is killed: 137', '60', 137],
+  ])('%s', (_name, appSeconds, exitCode) => {
+    const k = new TestCluster();
+    k.create({ ...pod('kept', { terminationGracePeriodSeconds: 10 }, { 'minik.dev/termination-seconds': appSeconds }), metadata: { name: 'kept', finalizers: ['example.com/hold'], annotations: { 'minik.dev/termination-seconds': appSeconds } } });
+    k.run(2000);
+    k.reg.delete(k.reg.resources.resolve('pods')[0], 'default', 'kept');
+    k.run(12_000);
+    const p = k.get('pods', 'kept')!;
+    // The kubelet reports a terminal phase before its final delete, as since v1.27.
+    expect(p.status.phase).toBe('Failed');
+    expect(p.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode, reason: 'Error' });
+  });
+});

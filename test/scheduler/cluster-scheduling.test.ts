@@ -176,10 +176,17 @@ describe('zones, spreading and affinity', () => {
     expect(k.get('pods', 'p')!.spec.nodeName).toBe(k.get('pods', 'cache')!.spec.nodeName);
   });
 
-  it('matchLabelKeys is folded into the affinity term on create', () => {
+  it('matchLabelKeys and mismatchLabelKeys are folded into the affinity term on create', () => {
     const k = new TestCluster();
-    const created = k.create({ ...pod('p', { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'a' } }, matchLabelKeys: ['pod-template-hash'] }] } } }), metadata: { name: 'p', labels: { app: 'a', 'pod-template-hash': 'abc' } } });
-    expect(created.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector).toEqual({ matchLabels: { app: 'a' }, matchExpressions: [{ key: 'pod-template-hash', operator: 'In', values: ['abc'] }] });
+    const term = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'a' } }, matchLabelKeys: ['pod-template-hash'], mismatchLabelKeys: ['tenant'] };
+    const created = k.create({ ...pod('p', { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } }), metadata: { name: 'p', labels: { app: 'a', 'pod-template-hash': 'abc', tenant: 't1' } } });
+    expect(created.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector).toEqual({
+      matchLabels: { app: 'a' },
+      matchExpressions: [
+        { key: 'pod-template-hash', operator: 'In', values: ['abc'] },
+        { key: 'tenant', operator: 'NotIn', values: ['t1'] },
+      ],
+    });
   });
 
   it('refuses null entries as the empty entries Go decodes them to, and keeps running', () => {

@@ -20,6 +20,14 @@ describe('preemption', () => {
     expect(names(preempt(sized('2', 1000), snapshot(nodes, placed), []))).toEqual({ node: 'n1', victims: ['n1-low'] });
   });
 
+  it('stops the dry run at kube-scheduler\'s candidate count (10 % of the nodes, at least 100)', () => {
+    // 120 full nodes: the first 110 hold a priority-50 pod, the last 10 a priority-1 pod. The
+    // cheapest victims lie past the first 100 candidates, so they are not considered.
+    const many = Array.from({ length: 120 }, (_, i) => ({ name: `n${String(i).padStart(3, '0')}` }));
+    const placed = many.map((n, i) => [n.name, sized('4', i < 110 ? 50 : 1, { id: n.name })] as [string, Pod]);
+    expect(names(preempt(sized('2', 1000), snapshot(many, placed), []))).toEqual({ node: 'n000', victims: ['n000'] });
+  });
+
   it('gives back every pod it can', () => {
     const placed: [string, Pod][] = [
       ['n1', sized('1', 1, { id: 'a' })],
