@@ -3,6 +3,7 @@
 import type { ResourceInfo } from '../api/resources.js';
 import { qualifiedPlural } from '../api/resources.js';
 import type { Status, StatusCause } from '../api/types.js';
+import type { StoreErrorCode } from '../store/store.js';
 import { type FieldError, causeReason, formatFieldError } from '../api/validation/index.js';
 
 /** A failure that is answered with a `kind: Status` body. */
@@ -99,6 +100,25 @@ export const strategicNotSupported = () =>
   make(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
 export const notAcceptable = () => make(406, 'NotAcceptable', 'the server was unable to respond with a content type that the client supports');
 export const notFoundPath = () => make(404, 'NotFound', 'the server could not find the requested resource');
+/**
+ * A store failure no handler turned into a Status itself: over etcd a write can fail when it
+ * commits, because another daemon wrote the object first (409) or etcd did not answer (503).
+ */
+export function storeFailure(code: StoreErrorCode, message: string): StatusError {
+  switch (code) {
+    case 'Conflict':
+      return make(409, 'Conflict', 'Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again');
+    case 'AlreadyExists':
+      return make(409, 'AlreadyExists', 'the object already exists');
+    case 'Compacted':
+      return gone(message);
+    case 'NotFound':
+      return make(404, 'NotFound', 'the object was not found');
+    case 'Unavailable':
+      return make(503, 'ServiceUnavailable', `the storage backend is unavailable: ${message}`);
+  }
+}
+
 export const internal = (message: string) => make(500, 'InternalError', `Internal error occurred: ${message}`);
 
 /** A `status: Success` body, as DELETE may answer. */

@@ -17,7 +17,7 @@ import { jsonEqual } from '../api/equal.js';
 import type { CustomResourceDefinition, KubeList, KubeObject, Pod, Service } from '../api/types.js';
 import { validateCreate, validateUpdate } from '../api/validation/index.js';
 import { validateObjectMeta } from '../api/validation/meta.js';
-import type { ObjectStore } from '../store/backend.js';
+import type { ObjectStore, Unchanged } from '../store/backend.js';
 import { type Change, StoreError } from '../store/store.js';
 import { ServiceAllocator } from './allocators.js';
 import * as E from './errors.js';
@@ -177,8 +177,8 @@ export class Registry {
   // ---- transactions, revisions and changes (what components and the server see of the store) ----
 
   /** Runs `fn` as one transaction: its writes commit together (one SQLite commit) or not at all. */
-  transaction<T>(fn: () => T): T {
-    return this.store.transaction(fn);
+  transaction<T>(fn: () => T, opts?: { unchanged?: Unchanged[] }): T {
+    return this.store.transaction(fn, opts);
   }
 
   /**
@@ -192,6 +192,11 @@ export class Registry {
   /** The newest resourceVersion written. */
   get revision(): number {
     return this.store.revision;
+  }
+
+  /** This process's position in its sequence of changes (see ObjectStore.cursor): what changesAfter reads from. */
+  get cursor(): number {
+    return this.store.cursor;
   }
 
   /**
@@ -218,12 +223,12 @@ export class Registry {
   }
 
   /**
-   * Changes after `rev` including the open transaction's writes (a control-loop component's
+   * Changes after `cursor` including the open transaction's writes (a control-loop component's
    * view); undefined when history no longer reaches back that far.
    */
-  changesAfter(rev: number): Change[] | undefined {
+  changesAfter(cursor: number): Change[] | undefined {
     try {
-      return this.store.changesAfter(rev);
+      return this.store.changesAfter(cursor);
     } catch (e) {
       if (e instanceof StoreError && e.code === 'Compacted') return undefined;
       throw e;

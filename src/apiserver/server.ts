@@ -21,6 +21,7 @@ import { parsePath } from './routes.js';
 import { ADMIN, checkAuthorized, requestAttributes, requestUser, serveReview } from './authorization.js';
 import { checkPathNames, intParam, parseTarget } from './request.js';
 import { type IncludeObject, toTable } from './table.js';
+import { StoreError } from '../store/store.js';
 
 export { MAX_BODY_BYTES } from './request.js';
 
@@ -119,7 +120,7 @@ export class ApiServer {
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
       const line = requestLine(req.method ?? 'GET', req.url ?? '/');
       this.handle(req, res, line).catch((e) => {
-        const err = e instanceof StatusError ? e : E.internal(e instanceof Error ? e.message : String(e));
+        const err = e instanceof StatusError ? e : e instanceof StoreError ? E.storeFailure(e.code, e.message) : E.internal(e instanceof Error ? e.message : String(e));
         if (err.code >= 500) this.opts.errorLog?.(`${err.code} ${line}: ${e instanceof StatusError ? err.message : ((e as Error)?.stack ?? String(e))}`);
         if (!res.headersSent) sendError(res, err, req.headers.accept);
         else res.destroy();

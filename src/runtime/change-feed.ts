@@ -22,7 +22,7 @@ export class ChangeFeed {
    */
   read(reg: Registry): Change[] | undefined {
     const from = this.at;
-    const known = from >= 0 && this.rewinds === reg.rewindCount && reg.revision >= from;
+    const known = from >= 0 && this.rewinds === reg.rewindCount && reg.cursor >= from;
     this.caughtUp(reg);
     if (!known) return undefined;
     const changes = reg.changesAfter(from);
@@ -32,7 +32,7 @@ export class ChangeFeed {
 
   /** Marks every write so far as seen: a component's own writes, made after it read, do not come back to it. */
   caughtUp(reg: Registry): void {
-    this.at = reg.revision;
+    this.at = reg.cursor;
     this.rewinds = reg.rewindCount;
   }
 

@@ -24,7 +24,7 @@ export class RevisionGate {
 
   /** True when the store changed since the last call that returned true, or a wake-up time came. */
   changed(reg: Registry): boolean {
-    const rev = this.resources ? this.resources.reduce((n, r) => n + reg.writeCount(r), 0) : reg.revision;
+    const rev = this.resources ? this.resources.reduce((n, r) => n + reg.writeCount(r), 0) : reg.cursor;
     const now = reg.clock.now();
     if (rev === this.seen && now < this.wake) return false;
     this.seen = rev;

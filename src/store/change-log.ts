@@ -13,7 +13,15 @@ export interface Change {
   object: KubeObject;
   /** The version the change replaced (its informer's old object); none for an add or a cold resource. */
   prev?: KubeObject;
+  /**
+   * Its place in this process's sequence of changes (the store's cursor), when that is not `rev`:
+   * over etcd, one transaction's writes share a revision but each has its own place.
+   */
+  seq?: number;
 }
+
+/** A change's place in the sequence: `seq`, or its revision. */
+const placeOf = (c: Change): number => c.seq ?? c.rev;
 
 export type Listener = (changes: Change[]) => void;
 
@@ -24,6 +32,7 @@ export class CompactedError extends Error {}
 export class ChangeLog {
   private entries: Change[] = [];
   private compactedRev = 0;
+  private compactedPlace = 0;
   private listeners = new Set<Listener>();
 
   constructor(private readonly max: number) {}
@@ -34,9 +43,10 @@ export class ChangeLog {
   }
 
   /** Starts the log at `rev` (a reopened store: the changes before it are gone). */
-  startAt(rev: number): void {
+  startAt(rev: number, place = rev): void {
     this.entries = [];
     this.compactedRev = rev;
+    this.compactedPlace = place;
   }
 
   /** Appends a committed transaction's changes, compacts past the bound, and tells the listeners. */
@@ -54,11 +64,19 @@ export class ChangeLog {
     return this.entries.slice(this.firstAfter(rev));
   }
 
+  /** Changes after sequence place `place` (a cursor), oldest first; CompactedError as `since`. */
+  after(place: number): Change[] {
+    if (place < this.compactedPlace) throw new CompactedError(`too old cursor: ${place} (${this.compactedPlace + 1})`);
+    return this.entries.slice(this.firstAfter(place, placeOf));
+  }
+
   /** Drops entries up to and including `rev` (no further than `current`, the store's revision). */
   compact(rev: number, current: number): void {
     const upTo = Math.min(rev, current);
     if (upTo <= this.compactedRev) return;
-    this.entries = this.entries.slice(this.firstAfter(upTo));
+    const first = this.firstAfter(upTo);
+    if (first > 0) this.compactedPlace = placeOf(this.entries[first - 1]);
+    this.entries = this.entries.slice(first);
     this.compactedRev = upTo;
   }
 
@@ -68,13 +86,13 @@ export class ChangeLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** Index of the first entry with a revision above `rev` (binary search: the log is in order). */
-  private firstAfter(rev: number): number {
+  /** Index of the first entry whose revision (or place) is above `rev` (binary search: the log is in order of both). */
+  private firstAfter(rev: number, of: (c: Change) => number = (c) => c.rev): number {
     let lo = 0;
     let hi = this.entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.entries[mid].rev <= rev) lo = mid + 1;
+      if (of(this.entries[mid]) <= rev) lo = mid + 1;
       else hi = mid;
     }
     return lo;

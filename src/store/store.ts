@@ -17,12 +17,12 @@ import { type Change, ChangeLog, CompactedError, type Listener } from './change-
 import { Checkpointer } from './checkpointer.js';
 import { KeyFilter } from './key-filter.js';
 import { ObjectIndex } from './object-index.js';
-import type { ObjectStore } from './backend.js';
+import type { ObjectStore, Unchanged } from './backend.js';
 
 export type { Change } from './change-log.js';
 
 /** The kinds of store failure the apiserver turns into Status errors. */
-export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Compacted';
+export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Compacted' | 'Unavailable';
 
 /** A failed store operation. */
 export class StoreError extends Error {
@@ -200,6 +200,11 @@ export class Store implements ObjectStore {
     return this.rewinds;
   }
 
+  /** The position in the sequence of changes: the revision (each write has its own). */
+  get cursor(): number {
+    return this.rev;
+  }
+
   /** The newest revision that is no longer in the change log. */
   get compacted(): number {
     return this.log.compacted;
@@ -274,7 +279,7 @@ export class Store implements ObjectStore {
   }
 
   /** Runs `fn` in one transaction: all its writes commit together or not at all. Nested calls join the outer one. */
-  transaction<T>(fn: () => T): T {
+  transaction<T>(fn: () => T, opts: { unchanged?: Unchanged[] } = {}): T {
     if (this.depth > 0) {
       this.depth++;
       try {
@@ -282,6 +287,9 @@ export class Store implements ObjectStore {
       } finally {
         this.depth--;
       }
+    }
+    for (const g of opts.unchanged ?? []) {
+      if (this.get(g.resource, g.namespace, g.name)?.metadata.resourceVersion !== g.resourceVersion) throw new StoreError('Conflict', `${g.resource} ${g.namespace}/${g.name} has changed`);
     }
     this.depth = 1;
     this.revBefore = this.rev;

@@ -1,11 +1,31 @@
-// The store contract (src/store/backend.ts) as tests any backend must pass: SQLite's Store here,
-// an etcd backend later (issue 17) by adding its factory to BACKENDS.
-import { describe, expect, it } from 'vitest';
+// The store contract (src/store/backend.ts) as tests every backend must pass: SQLite's Store and
+// the etcd store (against a real etcd member this file starts; skipped where etcd is absent).
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import type { Change, ObjectStore } from '../../src/store/backend.js';
+import { EtcdStore } from '../../src/store/etcd-store.js';
 import { Store, StoreError } from '../../src/store/store.js';
+import { ETCD_BIN, type EtcdCluster, startEtcd } from '../etcd.js';
 
-const BACKENDS: [string, () => ObjectStore][] = [['sqlite (memory)', () => new Store(':memory:')]];
+let etcd: EtcdCluster | undefined;
+const opened: ObjectStore[] = [];
+beforeAll(async () => {
+  if (ETCD_BIN) etcd = await startEtcd(1);
+}, 30_000);
+afterAll(async () => {
+  for (const s of opened) await s.close();
+  await etcd?.stop();
+});
+
+/** Each test gets its own store: a fresh key prefix in the one etcd (as kube-apiserver's --etcd-prefix). */
+const etcdStore = () => {
+  const s = new EtcdStore({ endpoints: etcd!.endpoints, prefix: `/t${randomBytes(4).toString('hex')}/` });
+  opened.push(s);
+  return s;
+};
+
+const BACKENDS: [string, () => ObjectStore][] = [['sqlite (memory)', () => new Store(':memory:')], ...(ETCD_BIN ? [['etcd', etcdStore] as [string, () => ObjectStore]] : [])];
 
 const cm = (name: string, namespace = 'default', data: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
 const codeOf = (fn: () => unknown) => {
@@ -102,12 +122,13 @@ describe.each(BACKENDS)('the store contract: %s', (_name, make) => {
   it('serves changes since a revision, with the open transaction through changesAfter, until compacted', () => {
     const s = make();
     const from = s.revision;
+    const cursor = s.cursor;
     s.create('configmaps', cm('a'));
     const summary = (cs: Change[]) => cs.map((c) => `${c.type} ${c.resource} ${c.namespace}/${c.name} prev=${c.prev ? c.prev.metadata.resourceVersion : '-'}`);
     s.transaction(() => {
       s.update('configmaps', { ...s.get('configmaps', 'default', 'a')!, data: { x: '1' } });
       expect(summary(s.changesSince(from))).toEqual(['ADDED configmaps default/a prev=-']);
-      expect(summary(s.changesAfter(from))).toEqual(['ADDED configmaps default/a prev=-', `MODIFIED configmaps default/a prev=${from + 1}`]);
+      expect(summary(s.changesAfter(cursor))).toEqual(['ADDED configmaps default/a prev=-', `MODIFIED configmaps default/a prev=${from + 1}`]);
     });
     expect(s.changesSince(from)).toHaveLength(2);
     s.compact(from + 1);

@@ -1,0 +1,160 @@
+// The etcd store's worker thread: the only code that talks to etcd. It holds the etcd3 client
+// (gRPC), answers the main thread's requests (load everything, a transaction, a compaction, a
+// read of one key) and streams the watch of the `/registry/` prefix to it. Each message it posts
+// bumps a shared counter, so the main thread can wait for an answer synchronously (see
+// etcd-bridge.ts): the registry above the store is synchronous, as it is over SQLite.
+//
+// Messages arrive on one port in the order they were posted, so a reply to a transaction comes
+// after every watch event up to the transaction's revision: the main thread applies the other
+// daemons' writes before its own, in revision order.
+import { type MessagePort, workerData } from 'node:worker_threads';
+import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
+import type { BridgeReply, EtcdEvent, EtcdRequest } from './etcd-protocol.js';
+
+const data = workerData as { port: MessagePort; signal: SharedArrayBuffer; hosts: string[]; prefix: string; callTimeoutMs: number };
+const port = data.port;
+const signal = new Int32Array(data.signal);
+const prefix = Buffer.from(data.prefix);
+/** The end of the prefix's key range: the prefix with its last byte plus one. */
+const prefixEnd = Buffer.from(prefix);
+prefixEnd[prefixEnd.length - 1]++;
+/** etcd's default limits are 128 operations and 1.5 MiB per request; pages of a load stay well under its 4 MiB replies. */
+const PAGE = 500;
+
+const client = new Etcd3({
+  hosts: data.hosts,
+  // A dead member is skipped for the others; a call that gets no answer fails after callTimeoutMs.
+  defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + data.callTimeoutMs }),
+  grpcOptions: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 },
+});
+
+function post(message: BridgeReply): void {
+  port.postMessage(message);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+
+// ---- the watch ----
+
+let watcher: Watcher | undefined;
+/** The newest revision the watch has reported (events up to it have been posted). */
+let watchRev = 0;
+let waiters: { rev: number; resolve: () => void }[] = [];
+
+function watched(rev: number): void {
+  if (rev <= watchRev) return;
+  watchRev = rev;
+  const ready = waiters.filter((w) => w.rev <= rev);
+  waiters = waiters.filter((w) => w.rev > rev);
+  for (const w of ready) w.resolve();
+}
+
+/** Resolves when the watch has reported revision `rev` (or after `ms`, whichever first). */
+function watchReaches(rev: number, ms: number): Promise<void> {
+  if (rev <= watchRev) return Promise.resolve();
+  return new Promise((resolve) => {
+    const entry = { rev, resolve };
+    waiters.push(entry);
+    setTimeout(() => {
+      waiters = waiters.filter((w) => w !== entry);
+      resolve();
+    }, ms).unref();
+  });
+}
+
+async function startWatch(from: number): Promise<void> {
+  watchRev = from - 1;
+  const w = await client.watch().prefix(data.prefix).startRevision(String(from)).withPreviousKV().create();
+  watcher = w;
+  w.on('data', (res) => {
+    const events: EtcdEvent[] = res.events.map((e) => ({
+      type: e.type === 'Delete' ? 'delete' : 'put',
+      key: e.kv.key.toString(),
+      value: e.type === 'Delete' ? undefined : e.kv.value.toString(),
+      mod: Number(e.kv.mod_revision),
+    }));
+    const rev = Number(res.header.revision);
+    if (events.length > 0) post({ kind: 'events', events, rev });
+    watched(rev);
+  });
+  w.on('error', (err: Error) => {
+    // Canceled by etcd (its history was compacted past where the watch stood): the main thread
+    // loads everything again and the watch starts over from there.
+    post({ kind: 'reset', message: err.message });
+  });
+}
+
+// ---- requests ----
+
+const kvOf = (kv: IKeyValue): [string, string, number] => [kv.key.toString(), kv.value.toString(), Number(kv.mod_revision)];
+
+async function load(): Promise<{ revision: number; kvs: [string, string, number][] }> {
+  if (watcher) await watcher.cancel();
+  watcher = undefined;
+  const kvs: [string, string, number][] = [];
+  let revision = 0;
+  let from = prefix;
+  for (;;) {
+    const res = await client.kv.range({ key: from, range_end: prefixEnd, limit: PAGE, ...(revision ? { revision } : {}) });
+    if (!revision) revision = Number(res.header.revision);
+    for (const kv of res.kvs) kvs.push(kvOf(kv));
+    if (!res.more || res.kvs.length === 0) break;
+    from = Buffer.concat([res.kvs[res.kvs.length - 1].key, Buffer.from([0])]);
+  }
+  await startWatch(revision + 1);
+  return { revision, kvs };
+}
+
+async function txn(req: Extract<EtcdRequest, { op: 'txn' }>): Promise<{ succeeded: boolean; revision: number }> {
+  const res = await client.kv.txn({
+    compare: req.compares.map(([key, mod]) => ({ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: mod })),
+    success: req.ops.map(([key, value]) =>
+      value === null ? { request_delete_range: { key: Buffer.from(key) } } : { request_put: { key: Buffer.from(key), value: Buffer.from(value) } },
+    ),
+    failure: [],
+  });
+  const revision = Number(res.header.revision);
+  // The reply waits for the watch to report the revision: every other daemon's write before it
+  // reaches the main thread first.
+  await watchReaches(revision, data.callTimeoutMs);
+  return { succeeded: res.succeeded, revision };
+}
+
+async function handle(req: EtcdRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'load':
+      return load();
+    case 'txn':
+      return txn(req);
+    case 'get': {
+      const res = await client.kv.range({ key: Buffer.from(req.key) });
+      return res.kvs.length ? kvOf(res.kvs[0]) : null;
+    }
+    case 'createIfAbsent': {
+      // Puts the value unless the key exists; either way answers with what the key holds.
+      const key = Buffer.from(req.key);
+      const res = await client.kv.txn({
+        compare: [{ key, target: 'Create', result: 'Equal', create_revision: 0 }],
+        success: [{ request_put: { key, value: Buffer.from(req.value) } }],
+        failure: [{ request_range: { key } }],
+      });
+      if (res.succeeded) return req.value;
+      const kv = res.responses[0].response_range?.kvs[0];
+      return kv ? kv.value.toString() : req.value;
+    }
+    case 'compact':
+      await client.kv.compact({ revision: req.revision });
+      return null;
+    case 'close':
+      if (watcher) await watcher.cancel().catch(() => undefined);
+      client.close();
+      return null;
+  }
+}
+
+port.on('message', (req: EtcdRequest) => {
+  handle(req).then(
+    (value) => post({ kind: 'reply', id: req.id, ok: true, value }),
+    (e: Error & { code?: number }) => post({ kind: 'reply', id: req.id, ok: false, error: { name: e.name ?? 'Error', message: e.message ?? String(e) } }),
+  );
+});
