@@ -3,7 +3,6 @@
 import type { ResourceInfo } from '../api/resources.js';
 import { qualifiedPlural } from '../api/resources.js';
 import type { Status, StatusCause } from '../api/types.js';
-import type { StoreErrorCode } from '../store/store.js';
 import { type FieldError, causeReason, formatFieldError } from '../api/validation/index.js';
 
 /** A failure that is answered with a `kind: Status` body. */
@@ -104,7 +103,7 @@ export const notFoundPath = () => make(404, 'NotFound', 'the server could not fi
  * A store failure no handler turned into a Status itself: over etcd a write can fail when it
  * commits, because another daemon wrote the object first (409) or etcd did not answer (503).
  */
-export function storeFailure(code: StoreErrorCode, message: string): StatusError {
+export function storeFailure(code: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Compacted' | 'Unavailable', message: string): StatusError {
   switch (code) {
     case 'Conflict':
       return make(409, 'Conflict', 'Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again');

@@ -19,6 +19,10 @@ import { validateCreate, validateUpdate } from '../api/validation/index.js';
 import { validateObjectMeta } from '../api/validation/meta.js';
 import type { ObjectStore, Unchanged } from '../store/backend.js';
 import { type Change, StoreError } from '../store/store.js';
+
+// What the layers above may know of the store: its errors (a write over etcd can fail as it
+// commits) and the fence a transaction can carry.
+export { StoreError, type Unchanged };
 import { ServiceAllocator } from './allocators.js';
 import * as E from './errors.js';
 import * as admission from './admission/index.js';

@@ -16,12 +16,11 @@ import { openapiV2, openapiV3Index, openapiV3GroupVersion } from './openapi.js';
 import { encodeWatchEvent } from '../api/protobuf/encode.js';
 import { groupVersion } from '../api/resources.js';
 import { encodeOpenAPIv2 } from '../api/protobuf/openapi-v2.js';
-import type { ListOptions, Registry } from './registry.js';
+import { type ListOptions, type Registry, StoreError } from './registry.js';
 import { parsePath } from './routes.js';
 import { ADMIN, checkAuthorized, requestAttributes, requestUser, serveReview } from './authorization.js';
 import { checkPathNames, intParam, parseTarget } from './request.js';
 import { type IncludeObject, toTable } from './table.js';
-import { StoreError } from '../store/store.js';
 
 export { MAX_BODY_BYTES } from './request.js';
 

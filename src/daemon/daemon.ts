@@ -6,7 +6,12 @@ import fs from 'node:fs';
 import { type Clock, realClock } from '../api/clock.js';
 import { ApiServer } from '../apiserver/server.js';
 import { Registry } from '../apiserver/registry.js';
-import { Store } from '../store/store.js';
+import type { ObjectStore } from '../store/backend.js';
+import { EtcdStore } from '../store/etcd-store.js';
+import { Store, StoreError } from '../store/store.js';
+import { StatusError } from '../apiserver/errors.js';
+import { LeaderElector, newIdentity } from './leader-election.js';
+import { type StoreSetting, resolveStoreSetting } from '../state/store-setting.js';
 import { bootstrap } from './bootstrap.js';
 import { acquireLock } from './lock.js';
 import { controlPlane } from './components.js';
@@ -29,6 +34,8 @@ export interface DaemonOptions {
   tickMs?: number;
   /** Simulated nodes of a new cluster (default 3 x 4 CPU / 8Gi / 110 pods). */
   nodes?: NodePool;
+  /** The store: `etcd://HOST:PORT,...` or `sqlite`; kept in the state dir for later starts (see store-setting.ts). */
+  store?: string;
 }
 
 /** A running daemon. */
@@ -36,6 +43,8 @@ export interface Daemon {
   port: number;
   registry: Registry;
   loop: ControlLoop;
+  /** Over etcd: the leader election (only the leader runs the loop). */
+  elector?: LeaderElector;
   stop(): Promise<void>;
 }
 
@@ -54,6 +63,45 @@ function readOrCreateToken(file: string): string {
   return token;
 }
 
+/** Where daemons on one etcd keep the cluster's identity (outside the objects' keys). */
+const IDENTITY_KEY = '/registry/minik.dev/identity';
+
+/**
+ * Daemons on one etcd are one cluster: the first to start stores its API token and CA there, and
+ * every other daemon takes them (written into its own state dir), so one kubeconfig's credentials
+ * work against any of them. Whoever can read etcd can read every Secret anyway.
+ */
+function shareIdentity(store: EtcdStore, paths: ReturnType<typeof statePaths>): void {
+  const token = readOrCreateToken(paths.token);
+  const ca = loadOrCreateCA(paths.caCert, paths.caKey, CA_NAME);
+  const mine = { token, caCert: ca.certPem, caKey: ca.key.export({ type: 'pkcs8', format: 'pem' }) as string };
+  const shared = JSON.parse(store.createKeyIfAbsent(IDENTITY_KEY, JSON.stringify(mine))) as typeof mine;
+  if (shared.token !== token) writePrivateFile(paths.token, shared.token + '\n');
+  if (shared.caCert !== mine.caCert) {
+    writePrivateFile(paths.caKey, shared.caKey);
+    writePrivateFile(paths.caCert, shared.caCert);
+  }
+}
+
+/** Creates the bootstrap objects; over etcd another daemon starting at once may write some first (then again). */
+function bootstrapShared(registry: Registry, nodes: NodePool): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return bootstrap(registry, nodes);
+    } catch (e) {
+      const lostRace = (e instanceof StoreError && (e.code === 'Conflict' || e.code === 'AlreadyExists')) || (e instanceof StatusError && e.code === 409);
+      if (!lostRace || attempt >= 5) throw e;
+    }
+  }
+}
+
+function openStore(setting: StoreSetting, db: string): ObjectStore {
+  if (setting.kind === 'etcd') return new EtcdStore({ endpoints: setting.endpoints });
+  // SQLite gives the -wal and -shm files the database file's mode: 0600 for all three.
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) if (f === db || fs.existsSync(f)) privateFile(f);
+  return new Store(db);
+}
+
 /** The pid daemon.json names, to say who holds the lock. */
 function readHolder(file: string): number | undefined {
   try {
@@ -70,15 +118,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const wideDir = prepareStateDir(paths.home);
   const release = acquireLock(paths.lock, () => readHolder(paths.daemon));
   if (wideDir) log(wideDir);
-  let store: Store | undefined;
+  let store: ObjectStore | undefined;
   try {
     const clock = opts.clock ?? realClock;
-    // SQLite gives the -wal and -shm files the database file's mode: 0600 for all three.
-    for (const f of [paths.db, `${paths.db}-wal`, `${paths.db}-shm`]) if (f === paths.db || fs.existsSync(f)) privateFile(f);
-    store = new Store(paths.db);
+    const setting = resolveStoreSetting(opts.store, paths.store);
+    store = openStore(setting, paths.db);
+    if (store instanceof EtcdStore) shareIdentity(store, paths);
     const registry = new Registry(store, clock);
     const nodes = opts.nodes ?? DEFAULT_NODES;
-    bootstrap(registry, nodes);
+    bootstrapShared(registry, nodes);
     const token = readOrCreateToken(paths.token);
     const ca = loadOrCreateCA(paths.caCert, paths.caKey, CA_NAME);
     // kube-apiserver's serving names: where clients reach it, and its in-cluster Service.
@@ -92,36 +140,70 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       existing = undefined; // not a kubeconfig: written anew
     }
     writeKubeconfig(paths.kubeconfig, withMinikEntries(existing, port, token, ca.certPem));
-    const info: DaemonInfo = { pid: process.pid, port, startedAt: new Date(clock.now()).toISOString() };
+    const info: DaemonInfo = { pid: process.pid, port, startedAt: new Date(clock.now()).toISOString(), ...(setting.kind === 'etcd' ? { store: setting.url } : {}) };
     writePrivateFile(paths.daemon, JSON.stringify(info) + '\n');
-    log(`minik daemon listening on 127.0.0.1:${port} (pid ${process.pid}, state ${paths.home})`);
+    log(`minik daemon listening on 127.0.0.1:${port} (pid ${process.pid}, state ${paths.home}, store ${setting.kind === 'etcd' ? setting.url : paths.db})`);
 
-    // Compaction: remember the revision each minute; drop history older than HISTORY_MS.
+    // Compaction: remember the revision each minute; drop history older than HISTORY_MS (over
+    // etcd, the leader also compacts etcd's history, as kube-apiserver does every 5 minutes).
     const marks: { at: number; rev: number }[] = [];
+    let elector: LeaderElector | undefined;
     const compactor = setInterval(() => {
       const now = clock.now();
       marks.push({ at: now, rev: store!.revision });
-      while (marks.length > 0 && now - marks[0].at > HISTORY_MS) store!.compact(marks.shift()!.rev);
+      while (marks.length > 0 && now - marks[0].at > HISTORY_MS) {
+        const rev = marks.shift()!.rev;
+        store!.compact(rev);
+        if (store instanceof EtcdStore && elector?.isLeader) {
+          try {
+            store.compactHistory(rev);
+          } catch (e) {
+            log(`etcd compaction to ${rev} failed: ${(e as Error).message}`);
+          }
+        }
+      }
     }, 60_000);
     compactor.unref();
 
-    const loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem), log);
-    loop.tick();
     const tickMs = opts.tickMs ?? 100;
-    if (tickMs > 0) loop.start(tickMs);
+    const startLoop = () => {
+      loop.tick();
+      if (tickMs > 0) loop.start(tickMs);
+    };
+    let loop: ControlLoop;
+    if (store instanceof EtcdStore) {
+      // Daemons on one etcd: only the elected leader runs the control loop.
+      elector = new LeaderElector(registry, newIdentity(), {
+        onStartedLeading: () => {
+          log(`${elector!.identity} became the leader: running the control loop`);
+          startLoop();
+        },
+        onStoppedLeading: (why) => {
+          log(`${elector!.identity} stopped leading (${why}): control loop stopped`);
+          loop.stop();
+        },
+      });
+      loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem), log, elector);
+      elector.start();
+    } else {
+      loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem), log);
+      startLoop();
+    }
 
     let stopped = false;
     return {
       port,
       registry,
       loop,
+      elector,
       async stop() {
         if (stopped) return;
         stopped = true;
+        elector?.stop();
         loop.stop();
         clearInterval(compactor);
         await server.close();
-        store!.close();
+        await store!.close();
         try {
           const cur = JSON.parse(fs.readFileSync(paths.daemon, 'utf8')) as DaemonInfo;
           if (cur.pid === process.pid) fs.unlinkSync(paths.daemon);
@@ -133,7 +215,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       },
     };
   } catch (e) {
-    store?.close();
+    await store?.close();
     release();
     throw e;
   }

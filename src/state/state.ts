@@ -17,6 +17,8 @@ export interface StatePaths {
   /** The cluster CA's certificate and key (pki.ts). */
   caCert: string;
   caKey: string;
+  /** The store setting a daemon was started with (`etcd://...`), kept for later starts. */
+  store: string;
 }
 
 /** The state dir from the environment: $MINIK_HOME, else ~/.minik. */
@@ -36,6 +38,7 @@ export function statePaths(home: string): StatePaths {
     log: path.join(home, 'daemon.log'),
     caCert: path.join(home, 'ca.crt'),
     caKey: path.join(home, 'ca.key'),
+    store: path.join(home, 'store'),
   };
 }
 
@@ -44,6 +47,8 @@ export interface DaemonInfo {
   pid: number;
   port: number;
   startedAt: string;
+  /** `etcd://...` when the daemon's store is etcd (absent: SQLite in the state dir). */
+  store?: string;
 }
 
 /** True when a process with this pid exists and has not exited (a zombie counts as gone). */

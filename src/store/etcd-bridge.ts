@@ -59,7 +59,7 @@ export class EtcdBridge {
   }
 
   /** Sends a request and waits for its reply; events that come first are handed over first. */
-  call<T>(req: Request, timeoutMs = this.opts.callTimeoutMs * 2 + 1000): T {
+  call<T>(req: Request, timeoutMs = this.opts.callTimeoutMs * 4 + 1000): T {
     if (this.closed) throw new EtcdUnavailable('the etcd client is closed');
     const id = ++this.ids;
     const deadline = Date.now() + timeoutMs;

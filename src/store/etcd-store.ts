@@ -34,7 +34,7 @@ export interface EtcdStoreOptions {
   endpoints: string[];
   /** Where objects live (kube-apiserver's --etcd-prefix): `/registry/` by default. */
   prefix?: string;
-  /** How long one etcd call may take (default 5 s): then the write fails with Unavailable. */
+  /** How long one etcd call may take (default 3 s): then the write fails with Unavailable. */
   callTimeoutMs?: number;
   maxChangeLog?: number;
   /** etcd's --max-txn-ops (default 128). */
@@ -112,7 +112,7 @@ export class EtcdStore implements ObjectStore {
     this.bridge = new EtcdBridge({
       hosts: opts.endpoints,
       prefix: this.root,
-      callTimeoutMs: opts.callTimeoutMs ?? 5000,
+      callTimeoutMs: opts.callTimeoutMs ?? 3000,
       onEvents: (events) => {
         for (const e of events) this.inbox.push(e);
         if (this.busy === 0 && this.depth === 0) this.applyInbox();
@@ -356,7 +356,7 @@ export class EtcdStore implements ObjectStore {
         res = this.call({ op: 'txn', compares: compares.concat(guardCompares), ops: chunk.map((w) => [w.key, values.get(w)!]) });
       } catch (e) {
         this.abandon(chunks.slice(i));
-        if (e instanceof EtcdUnavailable) throw new StoreError('Unavailable', `etcd: ${e.message}`);
+        if (e instanceof EtcdUnavailable) throw new StoreError('Unavailable', e.message);
         throw e;
       }
       if (!res.succeeded) {

@@ -28,6 +28,34 @@ const client = new Etcd3({
   grpcOptions: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 },
 });
 
+// ---- availability ----
+
+/**
+ * Why etcd is taken to be unavailable (no quorum, no member answers), or undefined. Until a probe
+ * succeeds again, requests fail at once instead of each waiting out its deadline: the main thread
+ * waits for every call, and a daemon must keep serving reads from memory while etcd is away.
+ */
+let unavailable: string | undefined;
+const PROBE_MS = 500;
+
+/** Errors that say etcd could not be reached or could not commit, rather than refused a request. */
+const isUnavailability = (e: Error) => /UNAVAILABLE|DEADLINE_EXCEEDED|circuit breaker|timed out|no leader|proposal dropped|ECONNREFUSED|ECONNRESET|not connected/i.test(`${e.name} ${e.message}`);
+
+/** gRPC's message without its code and details: `No connection established`, `Deadline exceeded after 3.000s`. */
+const shortly = (e: Error) => e.message.replace(/^\d+ [A-Z_]+: /, '').split(/\. |, /)[0];
+
+function markUnavailable(e: Error): void {
+  if (!isUnavailability(e) || unavailable !== undefined) return;
+  unavailable = shortly(e);
+  const probe = () => {
+    client.kv.range({ key: prefix, limit: 1 }, { deadline: Date.now() + 1000 }).then(
+      () => (unavailable = undefined),
+      () => setTimeout(probe, PROBE_MS).unref(),
+    );
+  };
+  setTimeout(probe, PROBE_MS).unref();
+}
+
 function post(message: BridgeReply): void {
   port.postMessage(message);
   Atomics.add(signal, 0, 1);
@@ -153,8 +181,16 @@ async function handle(req: EtcdRequest): Promise<unknown> {
 }
 
 port.on('message', (req: EtcdRequest) => {
+  if (unavailable !== undefined && req.op !== 'close') {
+    post({ kind: 'reply', id: req.id, ok: false, error: { name: 'Unavailable', message: `etcd did not answer: ${unavailable}` } });
+    return;
+  }
   handle(req).then(
     (value) => post({ kind: 'reply', id: req.id, ok: true, value }),
-    (e: Error & { code?: number }) => post({ kind: 'reply', id: req.id, ok: false, error: { name: e.name ?? 'Error', message: e.message ?? String(e) } }),
+    (e: Error) => {
+      markUnavailable(e);
+      const message = isUnavailability(e) ? `etcd did not answer: ${shortly(e)}` : (e.message ?? String(e));
+      post({ kind: 'reply', id: req.id, ok: false, error: { name: e.name ?? 'Error', message } });
+    },
   );
 });

@@ -3,18 +3,26 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { runningDaemon, spawnDaemon } from '../../client/connect.js';
 import { processAlive, statePaths } from '../../state/state.js';
+import { parseStoreSetting } from '../../state/store-setting.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function start(ctx: Context): Promise<number> {
+async function start(ctx: Context, opts: { store?: string }): Promise<number> {
+  if (opts.store !== undefined) {
+    try {
+      parseStoreSetting(opts.store);
+    } catch (e) {
+      throw new CliError(`error: ${(e as Error).message}`);
+    }
+  }
   const info = await runningDaemon(ctx.home);
   if (info) {
     ctx.out(`minik daemon is already running (pid ${info.pid}, listening on 127.0.0.1:${info.port})\n`);
     return 0;
   }
-  const started = await spawnDaemon(ctx.home, ctx.io.env);
+  const started = await spawnDaemon(ctx.home, opts.store !== undefined ? { ...ctx.io.env, MINIK_STORE: opts.store } : ctx.io.env);
   // Another `daemon start` (or command) started it first.
   if (!started.ours) ctx.out(`minik daemon is already running (pid ${started.pid}, listening on 127.0.0.1:${started.port})\n`);
   else ctx.out(`minik daemon started (pid ${started.pid}, listening on 127.0.0.1:${started.port}, state in ${ctx.home})\n`);
@@ -47,7 +55,7 @@ async function status(ctx: Context): Promise<number> {
     ctx.out(`minik daemon is not running (state in ${ctx.home})\n`);
     return 1;
   }
-  ctx.out(`minik daemon is running (pid ${info.pid}, listening on 127.0.0.1:${info.port}, since ${info.startedAt}, state in ${ctx.home})\n`);
+  ctx.out(`minik daemon is running (pid ${info.pid}, listening on 127.0.0.1:${info.port}, since ${info.startedAt}, state in ${ctx.home}${info.store ? `, store ${info.store}` : ''})\n`);
   return 0;
 }
 
@@ -66,7 +74,10 @@ function logs(ctx: Context, opts: { tail?: string }): number {
 /** Registers `daemon`. */
 export function registerDaemon(program: Command, ctx: () => Context, done: (p: Promise<number>) => void): void {
   const d = program.command('daemon').description('Start, stop and inspect the minik daemon (the cluster)');
-  d.command('start').description('Start the daemon in the background').action(() => done(start(ctx())));
+  d.command('start')
+    .description('Start the daemon in the background')
+    .option('--store <store>', 'The store: sqlite (default, in the state dir) or etcd://HOST:PORT[,HOST:PORT...] (kept for later starts)')
+    .action((o) => done(start(ctx(), o)));
   d.command('stop').description('Stop the daemon (SIGTERM, clean shutdown)').action(() => done(stop(ctx())));
   d.command('status').description('Say whether the daemon runs, and where').action(() => done(status(ctx())));
   d.command('logs')
