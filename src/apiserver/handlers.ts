@@ -11,13 +11,13 @@ import { Path } from '../api/validation/field-errors.js';
 import { serverSideApply } from './apply.js';
 import { ConvertedResource } from './converted.js';
 import * as E from './errors.js';
-import type { StatusError } from './errors.js';
+import { StatusError } from './errors.js';
 import { encodeProtobuf, hasProtobuf } from '../api/protobuf/encode.js';
 import { evict } from './eviction.js';
 import { requestToken } from './tokens.js';
 import { containerLog } from './logs.js';
 import { listMetrics, readMetrics } from './metrics.js';
-import type { DeleteOptions, FieldValidation, ListOptions, PatchType, Registry, WriteOptions } from './registry.js';
+import { type DeleteOptions, type FieldValidation, type ListOptions, type PatchType, type Registry, StoreError, type WriteOptions } from './registry.js';
 import { boolParam, checkObjectMediaType, decodeBody, intParam, mediaType, readBody } from './request.js';
 import { getScale, updateScale } from './scale.js';
 import { type IncludeObject, toTable } from './table.js';
@@ -122,8 +122,22 @@ export class ApiCall {
     };
   }
 
+  /**
+   * Runs `answer` once the writes so far are committed (a store that commits in batches: nothing
+   * is acknowledged before etcd has it); if their commit failed, answers with that failure.
+   */
+  private whenCommitted(answer: () => void): void {
+    const settled = this.reg.settled();
+    if (!settled) return answer();
+    settled.then(answer, (e) => sendError(this.res, e instanceof StatusError ? e : e instanceof StoreError ? E.storeFailure(e.code, e.message) : E.internal(String((e as Error)?.message ?? e)), this.accept));
+  }
+
   /** Answers with an object (as a Table when asked for one), and the warnings. */
   reply(code: number, obj: KubeObject | object): void {
+    this.whenCommitted(() => this.replyNow(code, obj));
+  }
+
+  private replyNow(code: number, obj: KubeObject | object): void {
     const headers = this.warningHeaders();
     // An object of the resource asked for (not a Status or a Scale): in the version asked for, or as a Table row.
     if ((obj as KubeObject).metadata && (obj as KubeObject).kind === this.r.kind) {
@@ -135,7 +149,7 @@ export class ApiCall {
   }
 
   send(code: number, body: unknown): void {
-    send(this.res, code, body, this.warningHeaders(), this.accept);
+    this.whenCommitted(() => send(this.res, code, body, this.warningHeaders(), this.accept));
   }
 
   refuse(e: StatusError): void {

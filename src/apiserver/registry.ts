@@ -185,6 +185,16 @@ export class Registry {
     return this.store.transaction(fn, opts);
   }
 
+  /** Sends writes that wait for a batch to the store now (etcd with group commit; see ObjectStore.flush). */
+  flush(): void {
+    this.store.flush();
+  }
+
+  /** Resolves when the writes so far are committed; undefined when nothing waits (an answer to a client waits for it). */
+  settled(): Promise<void> | undefined {
+    return this.store.settled();
+  }
+
   /**
    * Inside a transaction: runs `fn` so that if it throws only its own writes are undone and the
    * transaction goes on (a savepoint). The control loop runs each component as one.

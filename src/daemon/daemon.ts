@@ -87,7 +87,8 @@ function shareIdentity(store: EtcdStore, paths: ReturnType<typeof statePaths>): 
 function bootstrapShared(registry: Registry, nodes: NodePool): void {
   for (let attempt = 1; ; attempt++) {
     try {
-      return bootstrap(registry, nodes);
+      bootstrap(registry, nodes);
+      return registry.flush();
     } catch (e) {
       const lostRace = (e instanceof StoreError && (e.code === 'Conflict' || e.code === 'AlreadyExists')) || (e instanceof StatusError && e.code === 409);
       if (!lostRace || attempt >= 5) throw e;
@@ -96,7 +97,8 @@ function bootstrapShared(registry: Registry, nodes: NodePool): void {
 }
 
 function openStore(setting: StoreSetting, db: string): ObjectStore {
-  if (setting.kind === 'etcd') return new EtcdStore({ endpoints: setting.endpoints });
+  // Group commit: requests that arrive together share one etcd commit (see etcd-store.ts).
+  if (setting.kind === 'etcd') return new EtcdStore({ endpoints: setting.endpoints, groupCommit: true });
   // SQLite gives the -wal and -shm files the database file's mode: 0600 for all three.
   for (const f of [db, `${db}-wal`, `${db}-shm`]) if (f === db || fs.existsSync(f)) privateFile(f);
   return new Store(db);

@@ -89,6 +89,7 @@ export class LeaderElector {
       const written = lease
         ? this.reg.update(leasesR, 'kube-system', this.name, { ...lease, spec })
         : this.reg.create(leasesR, 'kube-system', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.name, namespace: 'kube-system' }, spec });
+      this.reg.flush(); // committed now: its resourceVersion is etcd's from here on
       this.heldRv = written.metadata.resourceVersion;
       this.observedRv = this.heldRv;
       this.observedAt = now;
@@ -131,6 +132,7 @@ export class LeaderElector {
     if (!lease || lease.spec?.holderIdentity !== this.identity) return;
     try {
       this.reg.update(leasesR, 'kube-system', this.name, { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now()) } });
+      this.reg.flush();
     } catch {
       // the others wait for it to expire
     }

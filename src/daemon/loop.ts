@@ -46,6 +46,8 @@ export class ControlLoop {
         },
         this.guard ? { unchanged: this.guard.fence() } : undefined,
       );
+      // A store that batches commits (etcd): the pass goes to it now, not with later requests.
+      reg.flush();
     } catch (e) {
       if (!(e instanceof StoreError)) throw e;
       this.log(`control loop pass not committed (${e.code}): ${e.message}`);

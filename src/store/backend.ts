@@ -55,6 +55,13 @@ export interface ObjectStore {
    * Unavailable (etcd did not answer).
    */
   transaction<T>(fn: () => T, opts?: { unchanged?: Unchanged[] }): T;
+  /**
+   * A store that commits in batches (etcd with group commit): sends what waits now; throws what
+   * the commit threw. A no-op for a store whose transactions commit as they end.
+   */
+  flush(): void;
+  /** Resolves when the writes so far are committed (rejects if they failed); undefined when nothing waits. */
+  settled(): Promise<void> | undefined;
   /** Inside a transaction: `fn`'s writes are undone alone if it throws. */
   savepoint<T>(fn: () => T): T;
 

@@ -17,6 +17,13 @@
 //   (control-loop components read by it); one transaction's writes share a revision but each has
 //   its own place.
 //
+// Group commit (the daemon turns it on): a top-level transaction does not go to etcd when it
+// ends; it joins a batch that is sent, as one etcd transaction, once the event loop has run
+// whatever else was ready (the other requests that arrived together), or when flush() is called.
+// Whoever answers a client waits for settled() first, so nothing is acknowledged before etcd has
+// it; a batch that fails fails all its transactions. etcd fsyncs each commit: one commit for
+// eight concurrent requests instead of eight is most of what makes etcd-backed writes fast.
+//
 // Values are JSON without resourceVersion (the revision says it), under kube-apiserver's keys
 // (etcd-keys.ts). Events live in etcd like other objects (kube-apiserver gives them a 1 h lease;
 // here they stay until deleted).
@@ -41,6 +48,14 @@ export interface EtcdStoreOptions {
   maxTxnOps?: number;
   /** Bytes of values per etcd transaction (etcd's --max-request-bytes is 1.5 MiB by default). */
   maxTxnBytes?: number;
+  /** Batch transactions until the event loop is free (see above); callers wait for settled(). */
+  groupCommit?: boolean;
+}
+
+/** Transactions waiting to go to etcd together, and who waits for them. */
+interface Batch {
+  guards: Unchanged[];
+  waiters: { resolve: () => void; reject: (e: unknown) => void }[];
 }
 
 /**
@@ -60,8 +75,10 @@ interface Written {
   base: KubeObject | undefined;
   /** The latest version (undefined: deleted). */
   obj: KubeObject | undefined;
-  /** The latest stored object, a deletion's too: its resourceVersion becomes the commit's. */
+  /** The latest stored object, a deletion's too. */
   last: KubeObject;
+  /** Every version stored (returned to a caller) before the commit: each gets the commit's resourceVersion. */
+  versions: KubeObject[];
   /** The place of the latest write. */
   seq: number;
 }
@@ -102,11 +119,14 @@ export class EtcdStore implements ObjectStore {
   private maxBytes: number;
   private reset?: string;
   private root: string;
+  private groupCommit: boolean;
+  private batch?: Batch;
 
   constructor(opts: EtcdStoreOptions) {
     this.log = new ChangeLog(opts.maxChangeLog ?? MAX_CHANGE_LOG);
     this.maxOps = opts.maxTxnOps ?? 128;
     this.maxBytes = opts.maxTxnBytes ?? 1024 * 1024;
+    this.groupCommit = opts.groupCommit ?? false;
     this.root = opts.prefix ?? REGISTRY_PREFIX;
     if (!this.root.endsWith('/')) this.root += '/';
     this.bridge = new EtcdBridge({
@@ -115,11 +135,11 @@ export class EtcdStore implements ObjectStore {
       callTimeoutMs: opts.callTimeoutMs ?? 3000,
       onEvents: (events) => {
         for (const e of events) this.inbox.push(e);
-        if (this.busy === 0 && this.depth === 0) this.applyInbox();
+        if (this.busy === 0 && this.depth === 0 && !this.batch) this.applyInbox();
       },
       onReset: (why) => {
         this.reset = why;
-        if (this.busy === 0 && this.depth === 0) this.reload();
+        if (this.busy === 0 && this.depth === 0 && !this.batch) this.reload();
       },
     });
     try {
@@ -242,9 +262,10 @@ export class EtcdStore implements ObjectStore {
       const prev = this.objects.get(resource, ns, name);
       let w = this.dirty.get(key);
       this.undo.push({ resource, ns, name, key, prev, before: w && { obj: w.obj, last: w.last, seq: w.seq } });
-      if (!w) this.dirty.set(key, (w = { resource, ns, name, key, base: prev, obj: undefined, last: stored, seq }));
+      if (!w) this.dirty.set(key, (w = { resource, ns, name, key, base: prev, obj: undefined, last: stored, versions: [], seq }));
       w.obj = type === 'DELETED' ? undefined : stored;
       w.last = stored;
+      w.versions.push(stored);
       w.seq = seq;
       if (type === 'DELETED') this.objects.delete(resource, ns, name);
       else this.objects.set(resource, ns, name, stored);
@@ -262,11 +283,12 @@ export class EtcdStore implements ObjectStore {
         this.depth--;
       }
     }
-    if (this.reset !== undefined) this.reload();
+    if (this.reset !== undefined && !this.batch) this.reload();
     const guards = opts.unchanged ?? [];
     for (const g of guards) {
       if (this.get(g.resource, g.namespace, g.name)?.metadata.resourceVersion !== g.resourceVersion) throw new StoreError('Conflict', `${g.resource} ${g.namespace}/${g.name} has changed`);
     }
+    if (this.groupCommit) return this.joinBatch(fn, guards);
     this.depth = 1;
     this.provisional = this.committed + PROVISIONAL;
     let result: T;
@@ -283,6 +305,60 @@ export class EtcdStore implements ObjectStore {
       this.endTransaction();
     }
     return result;
+  }
+
+  /** Runs a top-level transaction into the open batch (opening one): its writes wait for the flush. */
+  private joinBatch<T>(fn: () => T, guards: Unchanged[]): T {
+    if (!this.batch) {
+      this.batch = { guards: [], waiters: [] };
+      this.provisional = this.committed + PROVISIONAL;
+      setImmediate(() => {
+        try {
+          this.flush();
+        } catch {
+          // its waiters were told
+        }
+      });
+    }
+    this.batch.guards.push(...guards);
+    const undoMark = this.undo.length;
+    const pendingMark = this.pending.length;
+    const revMark = this.provisional;
+    this.depth = 1;
+    try {
+      return fn();
+    } catch (e) {
+      this.undoFrom(undoMark);
+      this.pending.length = pendingMark;
+      this.provisional = revMark;
+      throw e;
+    } finally {
+      this.depth = 0;
+    }
+  }
+
+  /** Sends the open batch to etcd now (nothing to do without one); throws what its commit threw. */
+  flush(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    this.depth = 1;
+    try {
+      this.commit(batch.guards);
+    } catch (e) {
+      for (const w of batch.waiters) w.reject(e);
+      throw e;
+    } finally {
+      this.endTransaction();
+    }
+    for (const w of batch.waiters) w.resolve();
+  }
+
+  /** Resolves once the writes made so far are in etcd (rejects if their batch failed); undefined when none wait. */
+  settled(): Promise<void> | undefined {
+    const batch = this.batch;
+    if (!batch) return undefined;
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
   }
 
   private endTransaction(): void {
@@ -371,7 +447,7 @@ export class EtcdStore implements ObjectStore {
       if (this.applyInbox(res.revision)) renumber = true;
       const rv = String(res.revision);
       const changes: Change[] = chunk.map((w) => {
-        w.last.metadata.resourceVersion = rv;
+        for (const v of w.versions) v.metadata.resourceVersion = rv;
         const type: Change['type'] = !w.base ? 'ADDED' : w.obj ? 'MODIFIED' : 'DELETED';
         return { rev: res.revision, seq: renumber ? ++this.seq : w.seq, type, resource: w.resource, namespace: w.ns, name: w.name, object: w.last, prev: w.base };
       });
@@ -491,6 +567,11 @@ export class EtcdStore implements ObjectStore {
   }
 
   async close(): Promise<void> {
+    try {
+      this.flush();
+    } catch {
+      // its waiters were told
+    }
     await this.bridge.close();
   }
 }

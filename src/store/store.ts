@@ -480,6 +480,13 @@ export class Store implements ObjectStore {
     return this.log.subscribe(listener);
   }
 
+  /** Every transaction commits as it ends: nothing waits for a flush. */
+  flush(): void {}
+
+  settled(): Promise<void> | undefined {
+    return undefined;
+  }
+
   /** Resolves when the background checkpointer has nothing running or pending. */
   checkpointed(): Promise<void> {
     return this.checkpointer?.idle() ?? Promise.resolve();

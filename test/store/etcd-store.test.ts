@@ -115,6 +115,32 @@ describe.skipIf(!ETCD_BIN)('the etcd store shared by two daemons', () => {
     expect(codeOf(() => a.transaction(() => a.create('configmaps', cm('later')), { unchanged: fence }))).toBe('Conflict');
   });
 
+  it('with group commit, sends the transactions that come together as one etcd commit, and answers their waiters after it', async () => {
+    const prefix = `/t${randomBytes(4).toString('hex')}/`;
+    const s = new EtcdStore({ endpoints: etcd.endpoints, prefix, groupCommit: true });
+    opened.push(s);
+    const heard: string[][] = [];
+    s.subscribe((cs) => heard.push(cs.map((c) => c.name)));
+    const start = s.revision;
+    const a = s.create('configmaps', cm('a'));
+    const b = s.create('configmaps', cm('b'));
+    expect(s.get('configmaps', 'default', 'b')).toBe(b); // read back before the commit
+    expect(heard).toEqual([]);
+    await s.settled();
+    expect([a.metadata.resourceVersion, b.metadata.resourceVersion]).toEqual([String(start + 1), String(start + 1)]);
+    expect(heard).toEqual([['a', 'b']]);
+    expect(s.settled()).toBeUndefined();
+
+    // A batch that fails fails every transaction in it, and memory returns to what etcd holds.
+    const stale = new EtcdStore({ endpoints: etcd.endpoints, prefix });
+    opened.push(stale);
+    s.create('configmaps', cm('c'));
+    stale.create('configmaps', cm('c', { by: 'the other daemon' }));
+    const waited = s.settled()!;
+    await expect(waited).rejects.toMatchObject({ code: 'AlreadyExists' });
+    expect(s.get('configmaps', 'default', 'c')?.data).toEqual({ by: 'the other daemon' });
+  });
+
   it('fails writes with Unavailable while etcd is down and keeps serving reads; writes again when it is back', async () => {
     const solo = await startEtcd(1);
     try {
