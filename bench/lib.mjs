@@ -47,6 +47,11 @@ export async function startEtcd() {
   const exited = new Promise((r) => proc.once('exit', r));
   return {
     store: `etcd://127.0.0.1:${client}`,
+    /** CPU seconds etcd has used (user + system, from /proc). */
+    cpuSeconds() {
+      const fields = fs.readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     async stop() {
       proc.kill('SIGKILL');
       await exited;

@@ -4,6 +4,8 @@
 // anti-affinity on hostname (even ones) or a DoNotSchedule topology spread constraint on zone
 // (odd ones):
 //   node bench/scale.mjs --nodes 5000 --pods 30000 --zones 3 --workload affinity
+// and on etcd instead of SQLite (issue 17's): add --etcd (a fresh one-member etcd), e.g.
+//   node bench/scale.mjs --nodes 200 --pods 10000 --etcd
 // One daemon (store on disk, as users run it) with N nodes; pods come from Deployments of 100
 // replicas. The control loop is ticked as fast as it goes while the cluster clock moves 100 ms per
 // tick, so the simulated delays (container start, readiness) cost no wall time. Reports pods
@@ -20,7 +22,7 @@ import { FakeClock } from '../dist/api/clock.js';
 import { DAEMON_NODE_FLAGS } from '../dist/state/daemon-flags.js';
 import { resolveResource } from '../dist/api/resources.js';
 import { startDaemon } from '../dist/daemon/daemon.js';
-import { numberArg } from './lib.mjs';
+import { numberArg, startEtcd } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The daemon runs in this process: give it the Node.js flags a daemon started by minikctl has.
@@ -36,12 +38,14 @@ if (!['plain', 'affinity'].includes(WORKLOAD)) throw new Error(`--workload must 
 const REPLICAS = 100;
 const DEPLOYS = Math.ceil(PODS / REPLICAS);
 
+// --etcd: the daemon's store is a fresh one-member etcd (issue 17's comparison with SQLite).
+const etcd = process.argv.includes('--etcd') ? await startEtcd() : undefined;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'minik-scale-'));
 const clock = new FakeClock();
 let peak = 0;
 const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
 const t0 = Date.now();
-const daemon = await startDaemon({ home, clock, tickMs: 0, nodes: { count: NODES, cpu: '32', memory: '256Gi', pods: 110, zones: ZONES ? Array.from({ length: ZONES }, (_, i) => `zone-${String.fromCharCode(97 + i)}`) : undefined } });
+const daemon = await startDaemon({ home, clock, tickMs: 0, store: etcd?.store, nodes: { count: NODES, cpu: '32', memory: '256Gi', pods: 110, zones: ZONES ? Array.from({ length: ZONES }, (_, i) => `zone-${String.fromCharCode(97 + i)}`) : undefined } });
 const reg = daemon.registry;
 // Time spent inside each component (the scheduler's is its throughput); the rest of a tick is
 // the commit (serialising and storing what changed) and the loop itself.
@@ -91,6 +95,8 @@ for (;;) {
   daemon.loop.tick();
   tickMs += performance.now() - t;
   ticks++;
+  // Over etcd the leader election renews its Lease on a timer: let it run between ticks.
+  if (etcd) await new Promise((r) => setImmediate(r));
   sample();
   let bound = 0;
   let running = 0;
@@ -118,14 +124,23 @@ for (let i = 0; i < 5; i++) {
   lat.push(Date.now() - t);
 }
 lat.sort((a, b) => a - b);
+// Over etcd: what went to etcd, the time waiting for it, and etcd's own CPU time.
+const etcdStats = etcd && daemon.store.stats;
+const etcdCpu = etcd?.cpuSeconds();
 await daemon.stop();
 fs.rmSync(home, { recursive: true, force: true });
+await etcd?.stop();
 
 console.log(`\n| measure | value | target |\n|---|---|---|`);
 const affinity = WORKLOAD === 'affinity';
+console.log(`| store | ${etcd ? 'etcd (one member)' : 'SQLite'} | |`);
 console.log(`| nodes / pods | ${NODES}${ZONES ? ` in ${ZONES} zones` : ''} / ${PODS}${affinity ? ' (anti-affinity or zone spread)' : ''} | ${affinity ? '5,000 in 3 zones / 30,000' : '5,000 / 150,000'} |`);
 console.log(`| pods scheduled per second (time inside the scheduler) | ${Math.round(PODS / schedSeconds)} (${schedSeconds.toFixed(1)} s in all) | >= ${affinity ? '500' : '10,000'} |`);
 console.log(`| wall time until all Running | ${(allRunning / 1000).toFixed(1)} s (${ticks} ticks) | < 60 s |`);
 console.log(`| peak RSS | ${(peak / 2 ** 20).toFixed(0)} MiB | < 2 GiB |`);
 console.log(`| \`minikctl get pods -A\` | ${lat[2]} ms median of 5 | |`);
 console.log(`\nwhere the wall time went: ${breakdown.join(', ')}`);
+if (etcdStats) {
+  console.log(`etcd: ${etcdStats.commits} commits in ${etcdStats.txns} etcd transactions, ${etcdStats.ops} keys written, ${(etcdStats.bytes / 2 ** 20).toFixed(0)} MiB sent; ` +
+    `${(etcdStats.waitMs / 1000).toFixed(1)} s waiting for etcd; etcd used ${etcdCpu.toFixed(1)} s of CPU`);
+}

@@ -45,6 +45,8 @@ export interface Daemon {
   loop: ControlLoop;
   /** Over etcd: the leader election (only the leader runs the loop). */
   elector?: LeaderElector;
+  /** The store (benchmarks read the etcd store's stats). */
+  store: ObjectStore;
   stop(): Promise<void>;
 }
 
@@ -198,6 +200,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       registry,
       loop,
       elector,
+      store,
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -3,13 +3,22 @@
 /** A request to the worker; `id` pairs it with its reply. */
 export type EtcdRequest = { id: number } & (
   | { op: 'load' }
-  /** Compare each key's mod revision (0: absent), then put (value) or delete (null) every key. */
-  | { op: 'txn'; compares: [key: string, mod: number][]; ops: [key: string, value: string | null][] }
+  /**
+   * etcd transactions sent together (a few in flight at once), each answered on its own: each
+   * compares its keys' mod revisions (0: absent), then puts (value) or deletes (null) every key.
+   */
+  | { op: 'txns'; txns: Txn[] }
   | { op: 'get'; key: string }
   | { op: 'createIfAbsent'; key: string; value: string }
   | { op: 'compact'; revision: number }
   | { op: 'close' }
 );
+
+/** One etcd transaction of a commit. */
+export interface Txn {
+  compares: [key: string, mod: number][];
+  ops: [key: string, value: string | null][];
+}
 
 /** One change the watch reported. */
 export interface EtcdEvent {

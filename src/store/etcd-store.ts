@@ -96,6 +96,28 @@ interface Undo {
 
 const byPlace = (a: Written, b: Written) => a.seq - b.seq;
 
+/** What the store has sent to etcd, and how long it waited for it (benchmarks report it). */
+export interface EtcdStats {
+  /** Store commits (a transaction, or a batch of them). */
+  commits: number;
+  /** etcd transactions (a commit over etcd's limits is several). */
+  txns: number;
+  /** Keys put or deleted. */
+  ops: number;
+  /** Bytes of keys and values sent. */
+  bytes: number;
+  /** Time the main thread waited for etcd's answers to commits. */
+  waitMs: number;
+}
+
+/** The outcome of one etcd transaction of a commit (see the worker's `txns`). */
+interface TxnResult {
+  succeeded: boolean;
+  revision: number;
+  /** etcd did not answer it. */
+  error?: string;
+}
+
 /** Kubernetes objects in etcd, with every object also in memory. */
 export class EtcdStore implements ObjectStore {
   private bridge: EtcdBridge;
@@ -105,6 +127,8 @@ export class EtcdStore implements ObjectStore {
   private committed = 0;
   private provisional = 0;
   private seq = 0;
+  /** The place of the newest change in the log. */
+  private logSeq = 0;
   private depth = 0;
   private dirty = new Map<string, Written>();
   private undo: Undo[] = [];
@@ -121,6 +145,7 @@ export class EtcdStore implements ObjectStore {
   private root: string;
   private groupCommit: boolean;
   private batch?: Batch;
+  readonly stats: EtcdStats = { commits: 0, txns: 0, ops: 0, bytes: 0, waitMs: 0 };
 
   constructor(opts: EtcdStoreOptions) {
     this.log = new ChangeLog(opts.maxChangeLog ?? MAX_CHANGE_LOG);
@@ -161,6 +186,7 @@ export class EtcdStore implements ObjectStore {
     this.inbox = [];
     this.committed = res.revision;
     this.log.startAt(res.revision, this.seq);
+    this.logSeq = this.seq;
   }
 
   /** The watch was canceled (its history compacted): load again; readers of changes start over. */
@@ -405,9 +431,15 @@ export class EtcdStore implements ObjectStore {
     this.rewinds++;
   }
 
-  /** Sends the transaction's writes to etcd, in etcd transactions of at most maxOps operations. */
+  /**
+   * Sends the transaction's writes to etcd: one etcd transaction, or several (etcd's limits) sent
+   * together so etcd commits them in as few fsyncs as it can. Each is atomic and gets its own
+   * revision; they are published in revision order. If one fails, the others stand (as separate
+   * kube-apiserver writes would) and the failure is thrown.
+   */
   private commit(guards: Unchanged[]): void {
     const writes = [...this.dirty.values()].filter((w) => w.base || w.obj).sort(byPlace);
+    if (writes.length === 0) return;
     const chunks: Written[][] = [];
     let bytes = Infinity;
     const values = new Map<Written, string | null>();
@@ -423,37 +455,54 @@ export class EtcdStore implements ObjectStore {
       bytes += size;
     }
     const guardCompares: [string, number][] = guards.map((g) => [etcdKey(this.root, g.resource, g.namespace, g.name), Number(g.resourceVersion)]);
+    const txns = chunks.map((chunk) => ({
+      compares: chunk.map((w): [string, number] => [w.key, w.base ? Number(w.base.metadata.resourceVersion) : 0]).concat(guardCompares),
+      ops: chunk.map((w): [string, string | null] => [w.key, values.get(w)!]),
+    }));
+    let results: TxnResult[];
+    const started = performance.now();
+    try {
+      this.stats.commits++;
+      this.stats.txns += txns.length;
+      this.stats.ops += writes.length;
+      for (const w of writes) this.stats.bytes += w.key.length + (values.get(w)?.length ?? 0);
+      results = this.call<TxnResult[]>({ op: 'txns', txns });
+      this.stats.waitMs += performance.now() - started;
+    } catch (e) {
+      // No answer: whether etcd has the writes is unknown; if it does, the watch brings them back.
+      this.abandon(chunks);
+      if (e instanceof EtcdUnavailable) throw new StoreError('Unavailable', e.message);
+      throw e;
+    }
+    const done = chunks.map((chunk, i) => ({ chunk, res: results[i] })).filter((d) => d.res.succeeded);
+    const failed = chunks.filter((_, i) => !results[i].succeeded);
+    if (failed.length > 0) this.abandon(failed);
+    done.sort((a, b) => a.res.revision - b.res.revision);
+    // A chunk keeps its writes' places in the sequence only while they still come after everything
+    // published before it (no other daemon's write in between, no chunk overtaken).
     let renumber = false;
-    for (let i = 0; i < chunks.length; i++) {
-      const chunk = chunks[i];
-      const compares: [string, number][] = chunk.map((w) => [w.key, w.base ? Number(w.base.metadata.resourceVersion) : 0]);
-      let res: { succeeded: boolean; revision: number };
-      try {
-        res = this.call({ op: 'txn', compares: compares.concat(guardCompares), ops: chunk.map((w) => [w.key, values.get(w)!]) });
-      } catch (e) {
-        this.abandon(chunks.slice(i));
-        if (e instanceof EtcdUnavailable) throw new StoreError('Unavailable', e.message);
-        throw e;
-      }
-      if (!res.succeeded) {
-        this.abandon(chunks.slice(i));
-        // Now current: a key this transaction meant to create exists, or one it changed moved on.
-        this.applyInbox();
-        const exists = chunk.find((w) => !w.base && this.objects.get(w.resource, w.ns, w.name));
-        if (exists) throw new StoreError('AlreadyExists', 'already exists');
-        throw new StoreError('Conflict', 'the object has been modified');
-      }
+    for (const { chunk, res } of done) {
       // Other daemons' writes before this one, then this one.
       if (this.applyInbox(res.revision)) renumber = true;
+      if (chunk.some((w) => w.seq <= this.logSeq)) renumber = true;
       const rv = String(res.revision);
       const changes: Change[] = chunk.map((w) => {
         for (const v of w.versions) v.metadata.resourceVersion = rv;
         const type: Change['type'] = !w.base ? 'ADDED' : w.obj ? 'MODIFIED' : 'DELETED';
-        return { rev: res.revision, seq: renumber ? ++this.seq : w.seq, type, resource: w.resource, namespace: w.ns, name: w.name, object: w.last, prev: w.base };
+        const seq = renumber ? ++this.seq : w.seq;
+        this.logSeq = Math.max(this.logSeq, seq);
+        return { rev: res.revision, seq, type, resource: w.resource, namespace: w.ns, name: w.name, object: w.last, prev: w.base };
       });
       this.committed = res.revision;
       this.log.append(changes);
     }
+    if (failed.length === 0) return;
+    // Now current: a key this transaction meant to create exists, or one it changed moved on.
+    this.applyInbox();
+    const error = results.find((r) => r.error)?.error;
+    if (error) throw new StoreError('Unavailable', error);
+    if (failed.some((chunk) => chunk.some((w) => !w.base && this.objects.get(w.resource, w.ns, w.name)))) throw new StoreError('AlreadyExists', 'already exists');
+    throw new StoreError('Conflict', 'the object has been modified');
   }
 
   /** Takes back writes that did not reach etcd: memory returns to what etcd holds. */
@@ -496,6 +545,7 @@ export class EtcdStore implements ObjectStore {
 
   private publish(batch: Change[]): void {
     this.committed = Math.max(this.committed, batch[0].rev);
+    this.logSeq = batch[batch.length - 1].seq!;
     this.log.append(batch);
   }
 

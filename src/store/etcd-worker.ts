@@ -9,7 +9,7 @@
 // daemons' writes before its own, in revision order.
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
-import type { BridgeReply, EtcdEvent, EtcdRequest } from './etcd-protocol.js';
+import type { BridgeReply, EtcdEvent, EtcdRequest, Txn } from './etcd-protocol.js';
 
 const data = workerData as { port: MessagePort; signal: SharedArrayBuffer; hosts: string[]; prefix: string; callTimeoutMs: number };
 const port = data.port;
@@ -133,7 +133,37 @@ async function load(): Promise<{ revision: number; kvs: [string, string, number]
   return { revision, kvs };
 }
 
-async function txn(req: Extract<EtcdRequest, { op: 'txn' }>): Promise<{ succeeded: boolean; revision: number }> {
+/**
+ * How many transactions of one commit are in flight at once. More lets etcd commit several in one
+ * fsync, but on this 2-core machine etcd is CPU-bound at scale and 8 measured no faster than 1
+ * (bench/README.md), while one at a time keeps revisions in the order of the writes.
+ */
+const IN_FLIGHT = 1;
+
+/** Sends a commit's transactions, several at a time; answers once the watch has passed them all. */
+async function txns(list: Txn[]): Promise<{ succeeded: boolean; revision: number; error?: string }[]> {
+  const results: { succeeded: boolean; revision: number; error?: string }[] = new Array(list.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < list.length) {
+      const i = next++;
+      try {
+        results[i] = await send(list[i]);
+      } catch (e) {
+        markUnavailable(e as Error);
+        results[i] = { succeeded: false, revision: 0, error: isUnavailability(e as Error) ? `etcd did not answer: ${shortly(e as Error)}` : (e as Error).message };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, list.length) }, lane));
+  // The reply waits for the watch to report the newest revision: every other daemon's write
+  // before these reaches the main thread first.
+  const newest = Math.max(0, ...results.map((r) => r.revision));
+  await watchReaches(newest, data.callTimeoutMs);
+  return results;
+}
+
+async function send(req: Txn): Promise<{ succeeded: boolean; revision: number }> {
   const res = await client.kv.txn({
     compare: req.compares.map(([key, mod]) => ({ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: mod })),
     success: req.ops.map(([key, value]) =>
@@ -141,19 +171,16 @@ async function txn(req: Extract<EtcdRequest, { op: 'txn' }>): Promise<{ succeede
     ),
     failure: [],
   });
-  const revision = Number(res.header.revision);
-  // The reply waits for the watch to report the revision: every other daemon's write before it
-  // reaches the main thread first.
-  await watchReaches(revision, data.callTimeoutMs);
-  return { succeeded: res.succeeded, revision };
+  return { succeeded: res.succeeded, revision: Number(res.header.revision) };
 }
+
 
 async function handle(req: EtcdRequest): Promise<unknown> {
   switch (req.op) {
     case 'load':
       return load();
-    case 'txn':
-      return txn(req);
+    case 'txns':
+      return txns(req.txns);
     case 'get': {
       const res = await client.kv.range({ key: Buffer.from(req.key) });
       return res.kvs.length ? kvOf(res.kvs[0]) : null;
