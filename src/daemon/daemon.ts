@@ -11,6 +11,7 @@ import { EtcdStore } from '../store/etcd-store.js';
 import { Store, StoreError } from '../store/store.js';
 import { StatusError } from '../apiserver/errors.js';
 import { LeaderElector, newIdentity } from './leader-election.js';
+import { ApiServerIdentity } from './apiserver-identity.js';
 import { type StoreSetting, resolveStoreSetting } from '../state/store-setting.js';
 import { bootstrap } from './bootstrap.js';
 import { acquireLock } from './lock.js';
@@ -175,9 +176,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (tickMs > 0) loop.start(tickMs);
     };
     let loop: ControlLoop;
+    let identity: ApiServerIdentity | undefined;
     if (store instanceof EtcdStore) {
-      // Daemons on one etcd: only the elected leader runs the control loop.
-      elector = new LeaderElector(registry, newIdentity(), {
+      // Daemons on one etcd: each says where it serves (its identity Lease); only the elected
+      // leader runs the control loop.
+      const id = newIdentity();
+      identity = new ApiServerIdentity(registry, id, `https://127.0.0.1:${port}`);
+      identity.start();
+      elector = new LeaderElector(registry, id, {
         onStartedLeading: () => {
           log(`${elector!.identity} became the leader: running the control loop`);
           startLoop();
@@ -205,6 +211,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         if (stopped) return;
         stopped = true;
         elector?.stop();
+        identity?.stop();
         loop.stop();
         clearInterval(compactor);
         await server.close();

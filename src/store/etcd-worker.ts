@@ -108,6 +108,7 @@ async function startWatch(from: number): Promise<void> {
   w.on('error', (err: Error) => {
     // Canceled by etcd (its history was compacted past where the watch stood): the main thread
     // loads everything again and the watch starts over from there.
+    if (watcher === w) watcher = undefined;
     post({ kind: 'reset', message: err.message });
   });
 }

@@ -83,6 +83,10 @@ describe.skipIf(!ETCD_BIN)('three daemons on a three-member etcd', () => {
     const tokens = new Set(homes.map((h) => fs.readFileSync(path.join(h, 'token'), 'utf8')));
     const cas = new Set(homes.map((h) => fs.readFileSync(path.join(h, 'ca.crt'), 'utf8')));
     expect([tokens.size, cas.size]).toEqual([1, 1]);
+    // Each daemon says where it serves; any of them lists them all.
+    const status = await kubectl(homes[2], 'daemon', 'status');
+    const servers = homes.map((h) => `https://127.0.0.1:${daemonInfo(h).port}`).sort();
+    expect(status.stdout).toContain(`API servers of this cluster:\n${servers.map((s) => `  ${s}${s.endsWith(`:${daemonInfo(homes[2]).port}`) ? ' (this daemon)' : ''}\n`).join('')}`);
   }, 30_000);
 
   it.skipIf(!KUBECTL)('lets real kubectl use one kubeconfig against any daemon (--server)', async () => {

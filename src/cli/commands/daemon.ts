@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { runningDaemon, spawnDaemon } from '../../client/connect.js';
 import { processAlive, statePaths } from '../../state/state.js';
 import { parseStoreSetting } from '../../state/store-setting.js';
+import { IDENTITY_LABEL, liveApiServers } from '../../api/apiserver-identity.js';
+import type { KubeList, Lease } from '../../api/types.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 
@@ -56,6 +58,14 @@ async function status(ctx: Context): Promise<number> {
     return 1;
   }
   ctx.out(`minik daemon is running (pid ${info.pid}, listening on 127.0.0.1:${info.port}, since ${info.startedAt}, state in ${ctx.home}${info.store ? `, store ${info.store}` : ''})\n`);
+  if (info.store) {
+    // Daemons on one etcd: every API server of the cluster, from their identity Leases.
+    const client = await ctx.client();
+    const res = await client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-system/leases?labelSelector=${encodeURIComponent(IDENTITY_LABEL)}`);
+    const servers = liveApiServers((res.body as unknown as KubeList<Lease>).items, Date.now());
+    const own = `https://127.0.0.1:${info.port}`;
+    ctx.out(`API servers of this cluster:\n${servers.map((s) => `  ${s.server}${s.server === own ? ' (this daemon)' : ''}\n`).join('')}`);
+  }
   return 0;
 }
 
