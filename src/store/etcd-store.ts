@@ -29,12 +29,12 @@
 // here they stay until deleted).
 import type { KubeObject } from '../api/types.js';
 import type { Change, ObjectStore, Unchanged } from './backend.js';
-import { ChangeLog, CompactedError } from './change-log.js';
+import { ChangeLog } from './change-log.js';
 import { EtcdBridge, EtcdUnavailable } from './etcd-bridge.js';
 import { REGISTRY_PREFIX, etcdKey, parseEtcdKey } from './etcd-keys.js';
 import type { EtcdEvent } from './etcd-protocol.js';
 import { ObjectIndex } from './object-index.js';
-import { MAX_CHANGE_LOG, StoreError } from './store.js';
+import { MAX_CHANGE_LOG, StoreError, checkUnchanged, fromLog, inKeyOrder, replaced } from './store.js';
 
 export interface EtcdStoreOptions {
   /** etcd client URLs (`http://127.0.0.1:2379`). */
@@ -232,12 +232,7 @@ export class EtcdStore implements ObjectStore {
   }
 
   list(resource: string, namespace?: string): KubeObject[] {
-    return [...this.objects.values(resource, namespace)].sort((a, c) => {
-      const an = a.metadata.namespace ?? '';
-      const cn = c.metadata.namespace ?? '';
-      if (an !== cn) return an < cn ? -1 : 1;
-      return a.metadata.name! < c.metadata.name! ? -1 : a.metadata.name! > c.metadata.name! ? 1 : 0;
-    });
+    return [...this.objects.values(resource, namespace)].sort(inKeyOrder);
   }
 
   values(resource: string, namespace?: string): IterableIterator<KubeObject> {
@@ -262,17 +257,12 @@ export class EtcdStore implements ObjectStore {
   }
 
   update(resource: string, obj: KubeObject, expectedRv?: string): KubeObject {
-    const cur = this.get(resource, obj.metadata.namespace ?? '', obj.metadata.name!);
-    if (!cur) throw new StoreError('NotFound', 'not found');
-    if (expectedRv !== undefined && expectedRv !== cur.metadata.resourceVersion) throw new StoreError('Conflict', 'the object has been modified');
+    replaced(this.get(resource, obj.metadata.namespace ?? '', obj.metadata.name!), expectedRv);
     return this.write('MODIFIED', resource, obj);
   }
 
   delete(resource: string, namespace: string, name: string, expectedRv?: string): KubeObject {
-    const cur = this.get(resource, namespace, name);
-    if (!cur) throw new StoreError('NotFound', 'not found');
-    if (expectedRv !== undefined && expectedRv !== cur.metadata.resourceVersion) throw new StoreError('Conflict', 'the object has been modified');
-    return this.write('DELETED', resource, cur);
+    return this.write('DELETED', resource, replaced(this.get(resource, namespace, name), expectedRv));
   }
 
   private write(type: Change['type'], resource: string, obj: KubeObject): KubeObject {
@@ -311,9 +301,7 @@ export class EtcdStore implements ObjectStore {
     }
     if (this.reset !== undefined && !this.batch) this.reload();
     const guards = opts.unchanged ?? [];
-    for (const g of guards) {
-      if (this.get(g.resource, g.namespace, g.name)?.metadata.resourceVersion !== g.resourceVersion) throw new StoreError('Conflict', `${g.resource} ${g.namespace}/${g.name} has changed`);
-    }
+    checkUnchanged((r, ns, n) => this.get(r, ns, n), guards);
     if (this.groupCommit) return this.joinBatch(fn, guards);
     this.depth = 1;
     this.provisional = this.committed + PROVISIONAL;
@@ -570,22 +558,11 @@ export class EtcdStore implements ObjectStore {
   }
 
   changesSince(rev: number): Change[] {
-    try {
-      return this.log.since(rev);
-    } catch (e) {
-      if (e instanceof CompactedError) throw new StoreError('Compacted', e.message);
-      throw e;
-    }
+    return fromLog(() => this.log.since(rev));
   }
 
   changesAfter(cursor: number): Change[] {
-    let committed: Change[];
-    try {
-      committed = this.log.after(cursor);
-    } catch (e) {
-      if (e instanceof CompactedError) throw new StoreError('Compacted', e.message);
-      throw e;
-    }
+    const committed = fromLog(() => this.log.after(cursor));
     if (this.pending.length === 0) return committed;
     let i = 0;
     while (i < this.pending.length && this.pending[i].seq! <= cursor) i++;

@@ -34,6 +34,40 @@ export class StoreError extends Error {
   }
 }
 
+// ---- what both backends check the same way ----
+
+/** The stored object a write replaces: NotFound when there is none, Conflict when `expectedRv` is given and differs. */
+export function replaced(cur: KubeObject | undefined, expectedRv: string | undefined): KubeObject {
+  if (!cur) throw new StoreError('NotFound', 'not found');
+  if (expectedRv !== undefined && expectedRv !== cur.metadata.resourceVersion) throw new StoreError('Conflict', 'the object has been modified');
+  return cur;
+}
+
+/** Conflict unless every object a transaction requires unchanged is still at its resourceVersion. */
+export function checkUnchanged(get: (resource: string, namespace: string, name: string) => KubeObject | undefined, guards: readonly Unchanged[]): void {
+  for (const g of guards) {
+    if (get(g.resource, g.namespace, g.name)?.metadata.resourceVersion !== g.resourceVersion) throw new StoreError('Conflict', `${g.resource} ${g.namespace}/${g.name} has changed`);
+  }
+}
+
+/** Key order: namespace, then name (a list's order). */
+export function inKeyOrder(a: KubeObject, c: KubeObject): number {
+  const an = a.metadata.namespace ?? '';
+  const cn = c.metadata.namespace ?? '';
+  if (an !== cn) return an < cn ? -1 : 1;
+  return a.metadata.name! < c.metadata.name! ? -1 : a.metadata.name! > c.metadata.name! ? 1 : 0;
+}
+
+/** A read of the change log, with history it no longer has as StoreError Compacted. */
+export function fromLog<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof CompactedError) throw new StoreError('Compacted', e.message);
+    throw e;
+  }
+}
+
 /**
  * How to undo one write of a failed transaction. Objects are read back from SQLite (whose
  * transaction rolled back), so a big transaction does not keep every object's previous version
@@ -240,12 +274,7 @@ export class Store implements ObjectStore {
     const out: KubeObject[] = [];
     if (this.cold.has(resource)) out.push(...this.coldObjects(resource, namespace));
     else for (const o of this.objects.values(resource, namespace)) out.push(o);
-    return out.sort((a, c) => {
-      const an = a.metadata.namespace ?? '';
-      const cn = c.metadata.namespace ?? '';
-      if (an !== cn) return an < cn ? -1 : 1;
-      return a.metadata.name! < c.metadata.name! ? -1 : a.metadata.name! > c.metadata.name! ? 1 : 0;
-    });
+    return out.sort(inKeyOrder);
   }
 
   /** Objects of a resource (all namespaces, or one) in creation order (cheap: for controllers that scan). */
@@ -288,9 +317,7 @@ export class Store implements ObjectStore {
         this.depth--;
       }
     }
-    for (const g of opts.unchanged ?? []) {
-      if (this.get(g.resource, g.namespace, g.name)?.metadata.resourceVersion !== g.resourceVersion) throw new StoreError('Conflict', `${g.resource} ${g.namespace}/${g.name} has changed`);
-    }
+    checkUnchanged((r, ns, n) => this.get(r, ns, n), opts.unchanged ?? []);
     this.depth = 1;
     this.revBefore = this.rev;
     this.db.exec('BEGIN');
@@ -433,28 +460,18 @@ export class Store implements ObjectStore {
    * (compare-and-swap), else Conflict.
    */
   update(resource: string, obj: KubeObject, expectedRv?: string): KubeObject {
-    const cur = this.get(resource, obj.metadata.namespace ?? '', obj.metadata.name!);
-    if (!cur) throw new StoreError('NotFound', 'not found');
-    if (expectedRv !== undefined && expectedRv !== cur.metadata.resourceVersion) throw new StoreError('Conflict', 'the object has been modified');
+    replaced(this.get(resource, obj.metadata.namespace ?? '', obj.metadata.name!), expectedRv);
     return this.write('MODIFIED', resource, obj);
   }
 
   /** Removes an object and returns its final state (with the deletion's revision). */
   delete(resource: string, namespace: string, name: string, expectedRv?: string): KubeObject {
-    const cur = this.get(resource, namespace, name);
-    if (!cur) throw new StoreError('NotFound', 'not found');
-    if (expectedRv !== undefined && expectedRv !== cur.metadata.resourceVersion) throw new StoreError('Conflict', 'the object has been modified');
-    return this.write('DELETED', resource, cur);
+    return this.write('DELETED', resource, replaced(this.get(resource, namespace, name), expectedRv));
   }
 
   /** Committed changes after `rev`, oldest first; Compacted if the log no longer reaches back that far. */
   changesSince(rev: number): Change[] {
-    try {
-      return this.log.since(rev);
-    } catch (e) {
-      if (e instanceof CompactedError) throw new StoreError('Compacted', e.message);
-      throw e;
-    }
+    return fromLog(() => this.log.since(rev));
   }
 
   /**

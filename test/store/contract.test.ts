@@ -1,42 +1,17 @@
 // The store contract (src/store/backend.ts) as tests every backend must pass: SQLite's Store and
 // the etcd store (against a real etcd member this file starts; skipped where etcd is absent).
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import type { Change, ObjectStore } from '../../src/store/backend.js';
-import { EtcdStore } from '../../src/store/etcd-store.js';
-import { Store, StoreError } from '../../src/store/store.js';
-import { ETCD_BIN, type EtcdCluster, startEtcd } from '../etcd.js';
+import { Store } from '../../src/store/store.js';
+import { ETCD_BIN } from '../etcd.js';
+import { codeOf, etcdForFile } from './helpers.js';
 
-let etcd: EtcdCluster | undefined;
-const opened: ObjectStore[] = [];
-beforeAll(async () => {
-  if (ETCD_BIN) etcd = await startEtcd(1);
-}, 30_000);
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  await etcd?.stop();
-});
-
-/** Each test gets its own store: a fresh key prefix in the one etcd (as kube-apiserver's --etcd-prefix). */
-const etcdStore = () => {
-  const s = new EtcdStore({ endpoints: etcd!.endpoints, prefix: `/t${randomBytes(4).toString('hex')}/` });
-  opened.push(s);
-  return s;
-};
-
-const BACKENDS: [string, () => ObjectStore][] = [['sqlite (memory)', () => new Store(':memory:')], ...(ETCD_BIN ? [['etcd', etcdStore] as [string, () => ObjectStore]] : [])];
+// Each etcd test gets its own store: a fresh key prefix in the one etcd (as kube-apiserver's --etcd-prefix).
+const etcd = etcdForFile();
+const BACKENDS: [string, () => ObjectStore][] = [['sqlite (memory)', () => new Store(':memory:')], ...(ETCD_BIN ? [['etcd', () => etcd.open()] as [string, () => ObjectStore]] : [])];
 
 const cm = (name: string, namespace = 'default', data: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StoreError) return e.code;
-    throw e;
-  }
-  return 'ok';
-};
 const names = (objs: Iterable<KubeObject>) => [...objs].map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
 
 describe.each(BACKENDS)('the store contract: %s', (_name, make) => {

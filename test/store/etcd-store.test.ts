@@ -2,42 +2,21 @@
 // daemons. What the contract does not cover: another writer's changes arriving by watch, a write
 // from a stale cache failing at commit, revision order across writers, etcd's per-transaction
 // limits, the control loop's fence and etcd going away. Skipped where etcd is not installed.
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import { EtcdStore, type EtcdStoreOptions } from '../../src/store/etcd-store.js';
-import { StoreError } from '../../src/store/store.js';
-import { ETCD_BIN, type EtcdCluster, startEtcd } from '../etcd.js';
+import { ETCD_BIN, startEtcd } from '../etcd.js';
+import { codeOf, etcdForFile } from './helpers.js';
 
-let etcd: EtcdCluster;
-const opened: EtcdStore[] = [];
-beforeAll(async () => {
-  if (ETCD_BIN) etcd = await startEtcd(1);
-}, 30_000);
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  await etcd?.stop();
-});
+const etcd = etcdForFile();
 
 /** Two stores ("daemons") sharing one fresh prefix. */
 function pair(opts: Partial<EtcdStoreOptions> = {}): [EtcdStore, EtcdStore] {
-  const prefix = `/t${randomBytes(4).toString('hex')}/`;
-  const a = new EtcdStore({ endpoints: etcd.endpoints, prefix, ...opts });
-  const b = new EtcdStore({ endpoints: etcd.endpoints, prefix, ...opts });
-  opened.push(a, b);
-  return [a, b];
+  const prefix = etcd.freshPrefix();
+  return [etcd.open({ prefix, ...opts }), etcd.open({ prefix, ...opts })];
 }
 
 const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StoreError) return e.code;
-    throw e;
-  }
-  return 'ok';
-};
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -116,9 +95,8 @@ describe.skipIf(!ETCD_BIN)('the etcd store shared by two daemons', () => {
   });
 
   it('with group commit, sends the transactions that come together as one etcd commit, and answers their waiters after it', async () => {
-    const prefix = `/t${randomBytes(4).toString('hex')}/`;
-    const s = new EtcdStore({ endpoints: etcd.endpoints, prefix, groupCommit: true });
-    opened.push(s);
+    const prefix = etcd.freshPrefix();
+    const s = etcd.open({ prefix, groupCommit: true });
     const heard: string[][] = [];
     s.subscribe((cs) => heard.push(cs.map((c) => c.name)));
     const start = s.revision;
@@ -132,8 +110,7 @@ describe.skipIf(!ETCD_BIN)('the etcd store shared by two daemons', () => {
     expect(s.settled()).toBeUndefined();
 
     // A batch that fails fails every transaction in it, and memory returns to what etcd holds.
-    const stale = new EtcdStore({ endpoints: etcd.endpoints, prefix });
-    opened.push(stale);
+    const stale = etcd.open({ prefix });
     s.create('configmaps', cm('c'));
     stale.create('configmaps', cm('c', { by: 'the other daemon' }));
     const waited = s.settled()!;
@@ -144,8 +121,7 @@ describe.skipIf(!ETCD_BIN)('the etcd store shared by two daemons', () => {
   it('fails writes with Unavailable while etcd is down and keeps serving reads; writes again when it is back', async () => {
     const solo = await startEtcd(1);
     try {
-      const s = new EtcdStore({ endpoints: solo.endpoints, callTimeoutMs: 1000 });
-      opened.push(s);
+      const s = etcd.open({ endpoints: solo.endpoints, callTimeoutMs: 1000 });
       s.create('configmaps', cm('before'));
       await solo.members[0].kill();
       expect(codeOf(() => s.create('configmaps', cm('during')))).toBe('Unavailable');
