@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FakeClock } from '../src/api/clock.js';
 import { StatusError } from '../src/apiserver/errors.js';
-import { type Daemon, startDaemon } from '../src/daemon/daemon.js';
+import { type Daemon, type DaemonOptions, startDaemon } from '../src/daemon/daemon.js';
 import { run } from '../src/cli/main.js';
 import type { IO } from '../src/cli/io.js';
 import type { NodePool } from '../src/sim/node-pool.js';
@@ -20,10 +20,10 @@ export function tempHome(prefix = 'minik-test-'): string {
 }
 
 /** An in-process daemon with a fake clock and no automatic ticks. */
-export async function testDaemon(nodes?: NodePool): Promise<{ daemon: Daemon; home: string; clock: FakeClock; stop: () => Promise<void> }> {
+export async function testDaemon(nodes?: NodePool, opts: Partial<DaemonOptions> = {}): Promise<{ daemon: Daemon; home: string; clock: FakeClock; stop: () => Promise<void> }> {
   const home = tempHome();
   const clock = new FakeClock(Date.parse('2026-11-23T10:00:00Z'));
-  const daemon = await startDaemon({ home, clock, tickMs: 0, nodes });
+  const daemon = await startDaemon({ home, clock, tickMs: 0, nodes, ...opts });
   return {
     daemon,
     home,

@@ -11,6 +11,9 @@ import type { KubeObject } from '../api/types.js';
 import { AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from './discovery.js';
 import * as E from './errors.js';
 import { StatusError } from './errors.js';
+import { WebSocketServer } from 'ws';
+import type { Pod } from '../api/types.js';
+import { CHANNEL_PROTOCOLS, type CommandRunner, type RemoteCommand, serveRemoteCommand } from './remote-command.js';
 import { ApiCall, SUBRESOURCES, type ServerHooks, protobufOnly, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, wantsTable } from './handlers.js';
 import { openapiV2, openapiV3Index, openapiV3GroupVersion } from './openapi.js';
 import { encodeWatchEvent } from '../api/protobuf/encode.js';
@@ -19,7 +22,7 @@ import { encodeOpenAPIv2 } from '../api/protobuf/openapi-v2.js';
 import { type ListOptions, type Registry, StoreError } from './registry.js';
 import { parsePath } from './routes.js';
 import { ADMIN, checkAuthorized, requestAttributes, requestUser, serveReview } from './authorization.js';
-import { checkPathNames, intParam, parseTarget } from './request.js';
+import { boolParam, checkPathNames, intParam, parseTarget } from './request.js';
 import { type IncludeObject, toTable } from './table.js';
 
 export { MAX_BODY_BYTES } from './request.js';
@@ -54,7 +57,18 @@ export interface ServerOptions {
    * connection's first byte, so kubeconfig clients use HTTPS while minikctl stays on plain HTTP.
    */
   tls?: { cert: string; key: string };
+  /**
+   * Runs `exec` and `attach` commands (the daemon's kubelet exec, following the operator's runtime
+   * config). Without one, every exec is answered with an error saying nothing runs.
+   */
+  runCommand?: CommandRunner;
 }
+
+/** Without a runner: nothing runs on the host, and the client is told why. */
+const NOTHING_RUNS: CommandRunner = (cmd, _out, done) => {
+  done({ error: `container "${cmd.container}" of pod "${cmd.pod.metadata.name}" is simulated: nothing runs in it` });
+  return { stdin: () => {}, endStdin: () => {}, kill: () => {} };
+};
 
 /** Bytes of events a watch may have queued for a client that does not read, beyond its initial burst. */
 export const WATCH_BUFFER_BYTES = 16 * 1024 * 1024;
@@ -137,12 +151,14 @@ export class ApiServer {
     this.server = http.createServer(onRequest);
     this.server.keepAliveTimeout = 30_000;
     this.server.on('clientError', onClientError);
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     if (opts.tls) {
       this.secure = https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest);
       this.secure.keepAliveTimeout = 30_000;
       this.secure.on('clientError', onClientError);
       // A failed handshake (a client that does not trust the CA) closes that connection only.
       this.secure.on('tlsClientError', (_err, socket) => socket.destroy());
+      this.secure.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     }
     // One port for both: a TLS connection starts with a handshake record (0x16), HTTP with a method.
     this.listener = net.createServer((socket) => {
@@ -158,6 +174,46 @@ export class ApiServer {
     });
   }
 
+  /**
+   * A request to upgrade the connection: `exec` and `attach` over WebSocket (remote-command.ts).
+   * Checked as any request (token, RBAC, the pod and its container) before the upgrade; a refusal
+   * is an HTTP answer with a Status, as kube-apiserver gives.
+   */
+  private upgrade(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const refuse = (e: StatusError) => {
+      const body = JSON.stringify(e.status);
+      socket.end(`HTTP/1.1 ${e.code} ${http.STATUS_CODES[e.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    try {
+      const line = requestLine(req.method ?? 'GET', req.url ?? '/');
+      this.opts.log?.(line);
+      const target = parseTarget(req.url ?? '/');
+      const q = target.query;
+      let segments = target.segments;
+      let prefixOk = false;
+      if (segments[0] === 't' && segments.length >= 2) {
+        prefixOk = this.tokenMatches(segments[1]);
+        segments = segments.slice(2);
+      }
+      if (!prefixOk && !this.authorized(req)) return refuse(E.unauthorized());
+      const route = parsePath(segments, this.registry.resources);
+      const user = requestUser(req);
+      if (user !== ADMIN) checkAuthorized(this.registry, user, requestAttributes(route, req.method ?? 'GET', '/' + segments.join('/'), false));
+      if (route.type !== 'resource' || route.r.kind !== 'Pod' || !route.name || route.namespace === undefined) return refuse(E.notFoundPath());
+      const sub = route.subresource;
+      if (sub !== 'exec' && sub !== 'attach') return refuse(E.badRequest(`${sub ?? 'pods'} does not upgrade connections`));
+      if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return refuse(E.badRequest(`unsupported upgrade "${req.headers.upgrade}": minik serves ${sub} over WebSocket (${CHANNEL_PROTOCOLS.join(', ')})`));
+      const cmd = remoteCommand(this.registry.get(route.r, route.namespace, route.name) as Pod, sub, q);
+      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      const protocol = CHANNEL_PROTOCOLS.find((p) => offered.includes(p));
+      if (!protocol) return refuse(E.badRequest(`none of the offered stream protocols is supported: [${offered.join(', ')}]; supported: ${CHANNEL_PROTOCOLS.join(', ')}`));
+      this.websockets.handleUpgrade(req, socket, head, (ws) => serveRemoteCommand(ws, protocol, cmd, this.opts.runCommand ?? NOTHING_RUNS));
+    } catch (e) {
+      refuse(e instanceof StatusError ? e : E.internal(e instanceof Error ? e.message : String(e)));
+    }
+  }
+
   /** Starts listening on 127.0.0.1 (port 0 picks a free one); resolves with the port. */
   listen(port = 0): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -165,6 +221,8 @@ export class ApiServer {
       this.listener.listen(port, '127.0.0.1', () => resolve((this.listener.address() as AddressInfo).port));
     });
   }
+
+  private websockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false });
 
   /** How many watch streams are open (for tests and the daemon's log). */
   get openWatches(): number {
@@ -342,4 +400,28 @@ export class ApiServer {
     res.on('close', end);
     res.on('error', end);
   }
+}
+
+/**
+ * PodExecOptions / PodAttachOptions from the query, checked against the pod as kube-apiserver and
+ * the kubelet check them: a command for exec, a container that exists (or the only one), a pod
+ * that runs on a node.
+ */
+function remoteCommand(pod: Pod, sub: 'exec' | 'attach', q: URLSearchParams): RemoteCommand {
+  const name = pod.metadata.name!;
+  const command = q.getAll('command');
+  if (sub === 'exec' && command.length === 0) throw E.badRequest('you must specify at least 1 command');
+  const containers = pod.spec?.containers ?? [];
+  const all = [...(pod.spec?.initContainers ?? []), ...containers].map((c) => c.name);
+  let container = q.get('container') ?? '';
+  if (!container) {
+    if (containers.length !== 1) throw E.badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
+    container = containers[0].name;
+  } else if (!all.includes(container)) throw E.badRequest(`container ${container} is not valid for pod ${name}`);
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') throw E.badRequest(`cannot ${sub} into a container in a completed pod; current phase is ${phase}`);
+  if (!pod.spec?.nodeName) throw E.badRequest(`pod ${name} does not have a host assigned`);
+  const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container);
+  if (!status?.state?.running) throw E.badRequest(`unable to upgrade connection: container not found ("${container}")`);
+  return { pod, container, command, stdin: boolParam(q, 'stdin'), stdout: q.get('stdout') === null ? sub === 'attach' : boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'), tty: boolParam(q, 'tty') };
 }

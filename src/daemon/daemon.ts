@@ -13,6 +13,8 @@ import { StatusError } from '../apiserver/errors.js';
 import { LeaderElector, newIdentity } from './leader-election.js';
 import { ApiServerIdentity } from './apiserver-identity.js';
 import { type StoreSetting, resolveStoreSetting } from '../state/store-setting.js';
+import { loadRuntimeConfig } from '../state/runtime-config.js';
+import { execRunner } from '../kubelet/exec.js';
 import { bootstrap } from './bootstrap.js';
 import { acquireLock } from './lock.js';
 import { controlPlane } from './components.js';
@@ -37,6 +39,8 @@ export interface DaemonOptions {
   nodes?: NodePool;
   /** The store: `etcd://HOST:PORT,...` or `sqlite`; kept in the state dir for later starts (see store-setting.ts). */
   store?: string;
+  /** The operator's runtime config file (state/runtime-config.ts): what may run on this machine. None: nothing. */
+  runtimeConfig?: string;
 }
 
 /** A running daemon. */
@@ -136,7 +140,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const ca = loadOrCreateCA(paths.caCert, paths.caKey, CA_NAME);
     // kube-apiserver's serving names: where clients reach it, and its in-cluster Service.
     const serving = issueServingCertificate(ca, 'kube-apiserver', ['127.0.0.1', 'localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', '10.96.0.1']);
-    const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined, errorLog: log, tls: { cert: serving.certPem, key: serving.keyPem } });
+    const runtime = loadRuntimeConfig(opts.runtimeConfig);
+    const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined, errorLog: log, tls: { cert: serving.certPem, key: serving.keyPem }, runCommand: execRunner(runtime, paths.home) });
     const port = await server.listen(opts.port ?? 0);
     let existing: KubeConfig | undefined;
     try {

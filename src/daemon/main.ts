@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   };
   let daemon;
   try {
-    daemon = await startDaemon({ home: stateHome(), port, log, logRequests: process.env.MINIK_LOG_REQUESTS === '1', tickMs: process.env.MINIK_TICK_MS ? Number(process.env.MINIK_TICK_MS) : undefined, nodes, store: env.MINIK_STORE });
+    daemon = await startDaemon({ home: stateHome(), port, log, logRequests: process.env.MINIK_LOG_REQUESTS === '1', tickMs: process.env.MINIK_TICK_MS ? Number(process.env.MINIK_TICK_MS) : undefined, nodes, store: env.MINIK_STORE, runtimeConfig: env.MINIK_RUNTIME_CONFIG || undefined });
   } catch (e) {
     if (e instanceof LockHeld) {
       process.stderr.write(`error: ${e.message}\n`);

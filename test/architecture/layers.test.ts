@@ -18,7 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   runtime: ['api', 'apiserver'],
   controllers: ['api', 'apiserver', 'runtime', 'sim'],
   scheduler: ['api', 'apiserver', 'runtime'],
-  kubelet: ['api', 'apiserver', 'runtime', 'sim'],
+  kubelet: ['api', 'apiserver', 'runtime', 'sim', 'state'],
   daemon: ['api', 'store', 'sim', 'state', 'apiserver', 'runtime', 'controllers', 'scheduler', 'kubelet'],
   check: ['api', 'store', 'sim', 'manifests', 'apiserver', 'daemon'],
   client: ['api', 'state'],

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { runningDaemon, spawnDaemon } from '../../client/connect.js';
 import { processAlive, statePaths } from '../../state/state.js';
 import { parseStoreSetting } from '../../state/store-setting.js';
+import path from 'node:path';
 import { IDENTITY_LABEL, liveApiServers } from '../../api/apiserver-identity.js';
 import type { KubeList, Lease } from '../../api/types.js';
 import type { Context } from '../context.js';
@@ -11,20 +12,25 @@ import { CliError } from '../errors.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function start(ctx: Context, opts: { store?: string }): Promise<number> {
-  if (opts.store !== undefined) {
-    try {
-      parseStoreSetting(opts.store);
-    } catch (e) {
-      throw new CliError(`error: ${(e as Error).message}`);
+async function start(ctx: Context, opts: { store?: string; runtimeConfig?: string }): Promise<number> {
+  let runtimeConfig: string | undefined;
+  try {
+    if (opts.store !== undefined) parseStoreSetting(opts.store);
+    if (opts.runtimeConfig !== undefined) {
+      runtimeConfig = path.resolve(opts.runtimeConfig);
+      const { loadRuntimeConfig } = await import('../../state/runtime-config.js');
+      loadRuntimeConfig(runtimeConfig);
     }
+  } catch (e) {
+    throw new CliError(`error: ${(e as Error).message}`);
   }
   const info = await runningDaemon(ctx.home);
   if (info) {
     ctx.out(`minik daemon is already running (pid ${info.pid}, listening on 127.0.0.1:${info.port})\n`);
     return 0;
   }
-  const started = await spawnDaemon(ctx.home, opts.store !== undefined ? { ...ctx.io.env, MINIK_STORE: opts.store } : ctx.io.env);
+  const env = { ...ctx.io.env, ...(opts.store !== undefined ? { MINIK_STORE: opts.store } : {}), ...(runtimeConfig ? { MINIK_RUNTIME_CONFIG: runtimeConfig } : {}) };
+  const started = await spawnDaemon(ctx.home, env);
   // Another `daemon start` (or command) started it first.
   if (!started.ours) ctx.out(`minik daemon is already running (pid ${started.pid}, listening on 127.0.0.1:${started.port})\n`);
   else ctx.out(`minik daemon started (pid ${started.pid}, listening on 127.0.0.1:${started.port}, state in ${ctx.home})\n`);
@@ -87,6 +93,7 @@ export function registerDaemon(program: Command, ctx: () => Context, done: (p: P
   d.command('start')
     .description('Start the daemon in the background')
     .option('--store <store>', 'The store: sqlite (default, in the state dir) or etcd://HOST:PORT[,HOST:PORT...] (kept for later starts)')
+    .option('--runtime-config <file>', 'What may run on this machine (exec rules; see docs/runtime.md). Without it nothing a pod asks for runs on the host')
     .action((o) => done(start(ctx(), o)));
   d.command('stop').description('Stop the daemon (SIGTERM, clean shutdown)').action(() => done(stop(ctx())));
   d.command('status').description('Say whether the daemon runs, and where').action(() => done(status(ctx())));
