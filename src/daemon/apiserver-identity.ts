@@ -24,6 +24,8 @@ export class ApiServerIdentity {
     /** The daemon's identity (the leader election's too). */
     private holder: string,
     private server: string,
+    /** Called after each renewal (the daemon refreshes what it derives from the other servers' Leases). */
+    private renewed: () => void = () => {},
     private now: () => number = Date.now,
   ) {
     this.name = `apiserver-${holder.slice(holder.lastIndexOf('_') + 1).replace(/-/g, '').slice(0, 26)}`;
@@ -46,6 +48,7 @@ export class ApiServerIdentity {
     } catch {
       // etcd away or a race with a restart: the next renewal tries again
     }
+    this.renewed();
   }
 
   start(): void {

@@ -12,6 +12,8 @@ import { Store, StoreError } from '../store/store.js';
 import { StatusError } from '../apiserver/errors.js';
 import { LeaderElector, newIdentity } from './leader-election.js';
 import { ApiServerIdentity } from './apiserver-identity.js';
+import { IDENTITY_LABEL, liveApiServers } from '../api/apiserver-identity.js';
+import { resourceNamed } from '../api/resources.js';
 import { type StoreSetting, resolveStoreSetting } from '../state/store-setting.js';
 import { loadRuntimeConfig } from '../state/runtime-config.js';
 import { execRunner } from '../kubelet/exec.js';
@@ -22,7 +24,7 @@ import { ControlLoop } from './loop.js';
 import { DEFAULT_NODES, type NodePool } from '../sim/node-pool.js';
 import { CA_NAME, issueServingCertificate, loadOrCreateCA } from './pki.js';
 import { type DaemonInfo, prepareStateDir, privateFile, statePaths, writePrivateFile } from '../state/state.js';
-import { type KubeConfig, readKubeconfig, withMinikEntries, writeKubeconfig } from '../state/kubeconfig.js';
+import { type KubeConfig, readKubeconfig, withMinikEntries, withPeerEntries, writeKubeconfig } from '../state/kubeconfig.js';
 
 /** How to run a daemon. */
 export interface DaemonOptions {
@@ -182,12 +184,30 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     };
     let loop: ControlLoop;
     let identity: ApiServerIdentity | undefined;
+    let unsubscribePeers: (() => void) | undefined;
     if (store instanceof EtcdStore) {
       // Daemons on one etcd: each says where it serves (its identity Lease); only the elected
       // leader runs the control loop.
       const id = newIdentity();
-      identity = new ApiServerIdentity(registry, id, `https://127.0.0.1:${port}`);
+      const own = `https://127.0.0.1:${port}`;
+      // The kubeconfig lists the cluster's other API servers as contexts (minik-<port>), kept current.
+      let listed = '';
+      const listPeers = () => {
+        const leases = registry.list(resourceNamed('leases'), 'kube-system', { labelSelector: IDENTITY_LABEL }).items;
+        const peers = liveApiServers(leases, Date.now()).map((s) => s.server).filter((s) => s !== own);
+        if (peers.join() === listed) return;
+        listed = peers.join();
+        try {
+          writeKubeconfig(paths.kubeconfig, withPeerEntries(readKubeconfig(paths.kubeconfig) ?? withMinikEntries(undefined, port, token, ca.certPem), peers, ca.certPem));
+        } catch (e) {
+          log(`could not list the other API servers in ${paths.kubeconfig}: ${(e as Error).message}`);
+        }
+      };
+      identity = new ApiServerIdentity(registry, id, own, listPeers);
       identity.start();
+      unsubscribePeers = registry.subscribe((changes) => {
+        if (changes.some((c) => c.namespace === 'kube-system' && c.name.startsWith('apiserver-'))) setImmediate(listPeers);
+      });
       elector = new LeaderElector(registry, id, {
         onStartedLeading: () => {
           log(`${elector!.identity} became the leader: running the control loop`);
@@ -217,6 +237,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         stopped = true;
         elector?.stop();
         identity?.stop();
+        unsubscribePeers?.();
         loop.stop();
         clearInterval(compactor);
         await server.close();

@@ -91,6 +91,28 @@ export function withMinikEntries(cfg: KubeConfig | undefined, port: number, toke
   return out;
 }
 
+/** The prefix of the entries for the other API servers of a cluster on a shared etcd (`minik-<port>`). */
+const PEER_PREFIX = `${MINIK}-`;
+
+/**
+ * The kubeconfig with one cluster and context per other API server of the cluster (daemons on
+ * the same etcd: same CA, same token, so the `minik` user works for all), named `minik-<port>`;
+ * entries for servers no longer listed are removed. Everything else is kept.
+ */
+export function withPeerEntries(cfg: KubeConfig, peers: string[], caPem: string): KubeConfig {
+  const isPeer = (name: string | undefined) => !!name && name.startsWith(PEER_PREFIX) && /^\d+$/.test(name.slice(PEER_PREFIX.length));
+  let clusters = (cfg.clusters ?? []).filter((c) => !isPeer(c?.name));
+  let contexts = (cfg.contexts ?? []).filter((c) => !isPeer(c?.name));
+  for (const server of peers) {
+    const name = `${PEER_PREFIX}${new URL(server).port}`;
+    clusters = upsert(clusters, { name, cluster: { 'certificate-authority-data': Buffer.from(caPem).toString('base64'), server } });
+    contexts = upsert(contexts, { name, context: { cluster: name, user: MINIK, namespace: 'default' } });
+  }
+  const out = { ...cfg, clusters, contexts };
+  if (out['current-context'] && !contexts.some((c) => c.name === out['current-context'])) out['current-context'] = MINIK;
+  return out;
+}
+
 /** The namespace of the current context ('default' when it names none, or there is no file). */
 export function currentNamespace(file: string): string {
   try {

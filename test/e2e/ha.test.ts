@@ -89,14 +89,24 @@ describe.skipIf(!ETCD_BIN)('three daemons on a three-member etcd', () => {
     expect(status.stdout).toContain(`API servers of this cluster:\n${servers.map((s) => `  ${s}${s.endsWith(`:${daemonInfo(homes[2]).port}`) ? ' (this daemon)' : ''}\n`).join('')}`);
   }, 30_000);
 
-  it.skipIf(!KUBECTL)('lets real kubectl use one kubeconfig against any daemon (--server)', async () => {
+  it.skipIf(!KUBECTL)('lets real kubectl use one kubeconfig against any daemon: its contexts list them all', async () => {
     const kubeHome = tempHome('minik-ha-kubectl-');
     try {
-      for (const home of homes) {
-        const server = `https://127.0.0.1:${daemonInfo(home).port}`;
-        const r = await runKubectl(KUBECTL!, homes[0], kubeHome, ['--server', server, 'get', 'configmap', 'shared', '-o', 'jsonpath={.data.k}']);
-        expect(r, server).toMatchObject({ code: 0, stdout: 'v' });
+      const others = homes.slice(1).map((h) => `minik-${daemonInfo(h).port}`);
+      await untilOk(
+        "the other daemons in the first daemon's kubeconfig",
+        async () => {
+          const r = await runKubectl(KUBECTL!, homes[0], kubeHome, ['config', 'get-contexts', '-o', 'name']);
+          return others.every((c) => r.stdout.split('\n').includes(c));
+        },
+        15_000,
+      );
+      for (const context of ['minik', ...others]) {
+        const r = await runKubectl(KUBECTL!, homes[0], kubeHome, ['--context', context, 'get', 'configmap', 'shared', '-o', 'jsonpath={.data.k}']);
+        expect(r, context).toMatchObject({ code: 0, stdout: 'v' });
       }
+      const server = `https://127.0.0.1:${daemonInfo(homes[2]).port}`;
+      expect(await runKubectl(KUBECTL!, homes[1], kubeHome, ['--server', server, 'get', 'configmap', 'shared', '-o', 'jsonpath={.data.k}'])).toMatchObject({ code: 0, stdout: 'v' });
     } finally {
       fs.rmSync(kubeHome, { recursive: true, force: true });
     }
