@@ -188,14 +188,7 @@ export class ApiServer {
     try {
       const line = requestLine(req.method ?? 'GET', req.url ?? '/');
       this.opts.log?.(line);
-      const target = parseTarget(req.url ?? '/');
-      const q = target.query;
-      let segments = target.segments;
-      let prefixOk = false;
-      if (segments[0] === 't' && segments.length >= 2) {
-        prefixOk = this.tokenMatches(segments[1]);
-        segments = segments.slice(2);
-      }
+      const { q, segments, prefixOk } = this.target(req);
       if (!prefixOk && !this.authorized(req)) return refuse(E.unauthorized());
       const route = parsePath(segments, this.registry.resources);
       const user = requestUser(req);
@@ -250,20 +243,27 @@ export class ApiServer {
     return !!m && this.tokenMatches(m[1].trim());
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse, line: string): Promise<void> {
-    // Clients compute ages from the server's time: it comes from the cluster clock (fake in tests).
-    res.setHeader('Date', new Date(this.registry.clock.now()).toUTCString());
-    // Decoded before authentication, as the apiserver does: a malformed escape is a 400 for anyone.
+  /**
+   * A request's path segments and query. client-go sends no bearer token over plain HTTP, so the
+   * kubeconfig's server URL may carry the token as a path prefix (`/t/<token>`): `prefixOk` says it
+   * did and matched, and the segments are those after it.
+   */
+  private target(req: http.IncomingMessage): { q: URLSearchParams; segments: string[]; prefixOk: boolean } {
     const target = parseTarget(req.url ?? '/');
-    const q = target.query;
-    // client-go sends no bearer token over plain HTTP, so the kubeconfig's server URL carries the
-    // token as a path prefix (`/t/<token>`).
     let segments = target.segments;
     let prefixOk = false;
     if (segments[0] === 't' && segments.length >= 2) {
       prefixOk = this.tokenMatches(segments[1]);
       segments = segments.slice(2);
     }
+    return { q: target.query, segments, prefixOk };
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, line: string): Promise<void> {
+    // Clients compute ages from the server's time: it comes from the cluster clock (fake in tests).
+    res.setHeader('Date', new Date(this.registry.clock.now()).toUTCString());
+    // Decoded before authentication, as the apiserver does: a malformed escape is a 400 for anyone.
+    const { q, segments, prefixOk } = this.target(req);
     const resources = this.registry.resources;
     const route = parsePath(segments, resources);
     this.opts.log?.(line);
