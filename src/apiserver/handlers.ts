@@ -15,7 +15,7 @@ import { StatusError } from './errors.js';
 import { encodeProtobuf, hasProtobuf } from '../api/protobuf/encode.js';
 import { evict } from './eviction.js';
 import { requestToken } from './tokens.js';
-import { containerLog } from './logs.js';
+import { type LogOptions, containerLog, formatLogLine, logLines } from './logs.js';
 import { listMetrics, readMetrics } from './metrics.js';
 import { type DeleteOptions, type FieldValidation, type ListOptions, type PatchType, type Registry, StoreError, type WriteOptions } from './registry.js';
 import { boolParam, checkObjectMediaType, decodeBody, intParam, mediaType, readBody } from './request.js';
@@ -283,25 +283,48 @@ export const SUBRESOURCES: Record<string, (call: ApiCall) => Promise<void> | voi
     const { reg, r, ns, q, res } = call;
     const name = call.name!;
     if (call.method !== 'GET') return call.notSupported();
-    const logOpts = { container: q.get('container') ?? undefined, timestamps: boolParam(q, 'timestamps'), tailLines: q.get('tailLines') !== null ? Number(q.get('tailLines')) : undefined, previous: boolParam(q, 'previous') };
+    const logOpts = logOptions(q, reg.clock.now());
     // Only pods have a log subresource.
-    const text = containerLog(reg.get(r, ns, name) as Pod, logOpts);
+    const pod = reg.get(r, ns, name) as Pod;
+    const text = containerLog(pod, logOpts);
     res.writeHead(200, { 'Content-Type': 'text/plain' });
-    if (!boolParam(q, 'follow')) {
+    const first = logLines(pod, logOpts);
+    if (!boolParam(q, 'follow') || first.ended) {
       res.end(text);
       return;
     }
-    // Follow: the (simulated) log gains no lines; the stream ends when the pod goes away.
+    // Follow: the lines the container's next steps add, until this run of it ends (or the pod
+    // goes), within limitBytes.
     res.write(text);
     res.flushHeaders();
+    // Lines already sent (a step can also take a line back, as readiness once the run ends).
+    const sent = new Set(first.lines.map((l) => `${l.time} ${l.text}`));
+    let bytes = Buffer.byteLength(text);
     let stop: (() => void) | undefined;
+    const end = () => {
+      stop?.();
+      stop = undefined;
+      res.end();
+    };
     stop = reg.watch(r, ns, { fieldSelector: nameSelector(name) }, (e) => {
-      const phase = (e.object as Pod).status?.phase;
-      if (e.type === 'DELETED' || phase === 'Succeeded' || phase === 'Failed') {
-        stop?.();
-        stop = undefined;
-        res.end();
+      if (e.type === 'DELETED') return end();
+      let now: ReturnType<typeof logLines>;
+      try {
+        now = logLines(e.object as Pod, logOpts);
+      } catch {
+        return end(); // waiting again: this run is over
       }
+      if (now.run !== first.run) return end();
+      for (const line of now.lines) {
+        const key = `${line.time} ${line.text}`;
+        if (sent.has(key)) continue;
+        sent.add(key);
+        let out = formatLogLine(line, logOpts.timestamps);
+        if (logOpts.limitBytes !== undefined && bytes + Buffer.byteLength(out) > logOpts.limitBytes) out = Buffer.from(out).subarray(0, logOpts.limitBytes - bytes).toString();
+        res.write(out);
+        bytes += Buffer.byteLength(out);
+      }
+      if (now.ended || (logOpts.limitBytes !== undefined && bytes >= logOpts.limitBytes)) end();
     });
     res.on('close', () => stop?.());
   },
@@ -317,6 +340,25 @@ export const SUBRESOURCES: Record<string, (call: ApiCall) => Promise<void> | voi
     return call.send(201, E.success());
   },
 };
+
+/** PodLogOptions from the query (sinceSeconds and sinceTime exclusive, as the apiserver checks). */
+function logOptions(q: URLSearchParams, now: number): LogOptions {
+  const int = (n: string) => {
+    const v = intParam(q, n);
+    if (v !== undefined && v < (n === 'tailLines' ? 0 : 1)) throw E.unprocessable(`${n}: Invalid value: ${v}: must be ${n === 'tailLines' ? 'greater than or equal to 0' : 'greater than 0'}`);
+    return v;
+  };
+  const sinceSeconds = int('sinceSeconds');
+  const sinceTime = q.get('sinceTime');
+  if (sinceSeconds !== undefined && sinceTime) throw E.unprocessable('at most one of `sinceTime` or `sinceSeconds` may be specified');
+  let since: number | undefined;
+  if (sinceSeconds !== undefined) since = now - sinceSeconds * 1000;
+  else if (sinceTime) {
+    since = Date.parse(sinceTime);
+    if (Number.isNaN(since)) throw E.badRequest(`parsing time "${sinceTime}" as "2006-01-02T15:04:05Z07:00": cannot parse "${sinceTime}"`);
+  }
+  return { container: q.get('container') ?? undefined, timestamps: boolParam(q, 'timestamps'), tailLines: int('tailLines'), previous: boolParam(q, 'previous'), since, limitBytes: int('limitBytes') };
+}
 
 /** A subresource written through the kind's strategy (Registry.writeSubresource). */
 function strategyWrite(method: 'POST' | 'PUT'): (call: ApiCall) => Promise<void> {

@@ -1,6 +1,7 @@
 // pods/NAME/log for simulated containers: there is no real process, so the log is the
 // container's lifecycle as the kubelet recorded it in its status (started, ready, stopped), one
-// line per step, with RFC 3339 timestamps on request.
+// line per step, with RFC 3339 timestamps on request. `follow` streams the lines the container's
+// next steps add, until that run of the container ends (as the kubelet's follow does).
 import type { Container, Pod } from '../api/types.js';
 import { programOf } from '../sim/program.js';
 import * as E from './errors.js';
@@ -11,11 +12,37 @@ export interface LogOptions {
   timestamps?: boolean;
   tailLines?: number;
   previous?: boolean;
+  /** Only lines from this clock time (ms) on: sinceSeconds / sinceTime. */
+  since?: number;
+  /** At most this many bytes of log. */
+  limitBytes?: number;
 }
 
+/** One line of a container's log: when, and what. */
+export interface LogLine {
+  time: string | undefined;
+  text: string;
+}
 
-/** The log lines of a pod's container, or a Status error worded as the apiserver's. */
+/** A line as served: with its RFC 3339 nanosecond timestamp first when asked for. */
+export function formatLogLine(l: LogLine, timestamps: boolean | undefined): string {
+  return (timestamps ? `${new Date(l.time ?? '').toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ` : '') + l.text + '\n';
+}
+
+/** The log of a pod's container as served: since, tail and byte limit applied; a Status error worded as the apiserver's. */
 export function containerLog(pod: Pod, opts: LogOptions): string {
+  let lines = logLines(pod, opts).lines;
+  if (opts.since !== undefined) lines = lines.filter((l) => l.time === undefined || Date.parse(l.time) >= opts.since!);
+  if (opts.tailLines !== undefined && opts.tailLines >= 0) lines = lines.slice(Math.max(0, lines.length - opts.tailLines));
+  const text = lines.map((l) => formatLogLine(l, opts.timestamps)).join('');
+  return opts.limitBytes !== undefined && opts.limitBytes > 0 ? Buffer.from(text).subarray(0, opts.limitBytes).toString() : text;
+}
+
+/**
+ * Every line of the log of a pod's container (of its current run, or its previous one), and
+ * whether that run has ended (a following stream then ends). Errors as containerLog's.
+ */
+export function logLines(pod: Pod, opts: Pick<LogOptions, 'container' | 'previous'>): { lines: LogLine[]; ended: boolean; run: string | undefined } {
   const name = pod.metadata.name!;
   const containers: Container[] = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
   let cname = opts.container;
@@ -32,21 +59,24 @@ export function containerLog(pod: Pod, opts: LogOptions): string {
   if (!opts.previous && state?.waiting && st?.lastState?.terminated) state = st.lastState;
   if (opts.previous && !state?.terminated) throw E.badRequest(`previous terminated container "${cname}" in pod "${name}" not found`);
   if (!state || state.waiting) throw E.badRequest(`container "${cname}" in pod "${name}" is waiting to start: ${state?.waiting?.reason ?? 'ContainerCreating'}`);
-  const lines: [string | undefined, string][] = [];
+  const lines: LogLine[] = [];
+  const line = (time: string | undefined, text: string) => lines.push({ time, text });
   const started = state.running?.startedAt ?? state.terminated?.startedAt;
   if (started) {
-    lines.push([started, `minik: container ${cname} started (image ${c.image ?? ''}, simulated: no process runs)`]);
+    line(started, `minik: container ${cname} started (image ${c.image ?? ''}, simulated: no process runs)`);
     // What its command echoes, as far as a reading of it tells.
     const kind = (pod.spec?.containers ?? []).some((x) => x.name === cname) ? 'app' : c.restartPolicy === 'Always' ? 'sidecar' : 'init';
-    for (const line of programOf(pod, c, kind).output) lines.push([started, line]);
+    for (const out of programOf(pod, c, kind).output) line(started, out);
   }
   if (!opts.previous && st?.ready) {
     const ready = (pod.status?.conditions ?? []).find((x) => x.type === 'ContainersReady' && x.status === 'True');
-    lines.push([ready?.lastTransitionTime ?? started, `minik: container ${cname} is ready`]);
+    line(ready?.lastTransitionTime ?? started, `minik: container ${cname} is ready`);
   }
-  if (state.terminated) lines.push([state.terminated.finishedAt, `minik: container ${cname} exited with code ${state.terminated.exitCode}${state.terminated.reason ? ` (${state.terminated.reason})` : ''}`]);
-  else if (pod.metadata.deletionTimestamp) lines.push([pod.metadata.deletionTimestamp, `minik: container ${cname} received SIGTERM`]);
-  let out = lines.map(([t, l]) => (opts.timestamps ? `${new Date(t ?? '').toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z')} ${l}` : l));
-  if (opts.tailLines !== undefined && opts.tailLines >= 0) out = out.slice(Math.max(0, out.length - opts.tailLines));
-  return out.map((l) => l + '\n').join('');
+  // Deleted while this run was running: it got SIGTERM (the line stays once it has exited, so a
+  // following reader's lines only ever grow).
+  const deletion = pod.metadata.deletionTimestamp;
+  const deletedAt = deletion && Date.parse(deletion) - (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+  if (deletion && !opts.previous && (!state.terminated || Date.parse(state.terminated.finishedAt ?? '') >= (deletedAt as number))) line(deletion, `minik: container ${cname} received SIGTERM`);
+  if (state.terminated) line(state.terminated.finishedAt, `minik: container ${cname} exited with code ${state.terminated.exitCode}${state.terminated.reason ? ` (${state.terminated.reason})` : ''}`);
+  return { lines, ended: !!state.terminated, run: started };
 }
