@@ -2,6 +2,7 @@
 // commands, flags, resource types and live object names; a stopped daemon is never started by it.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDaemonInfo } from '../../src/client/connect.js';
 import { cliProcess, commandOnPath, stopProcessDaemon, tempHome } from '../helpers.js';
@@ -45,9 +46,13 @@ describe('completion', () => {
 
   it('never starts a daemon, and says which shells it knows', async () => {
     const cold = tempHome();
-    expect((await cliProcess(cold, ['__complete', 'get', 'pods', ''])).stdout).toBe('');
-    expect(readDaemonInfo(cold)).toBeUndefined();
-    expect((await cliProcess(cold, ['completion', 'tcsh'])).stderr).toBe('error: Unsupported shell type "tcsh".\n');
-    expect((await cliProcess(cold, ['completion', 'zsh'])).stdout).toMatch(/^#compdef minikctl\n/);
+    try {
+      expect((await cliProcess(cold, ['__complete', 'get', 'pods', ''])).stdout).toBe('');
+      expect(readDaemonInfo(cold)).toBeUndefined();
+      expect((await cliProcess(cold, ['completion', 'tcsh'])).stderr).toBe('error: Unsupported shell type "tcsh".\n');
+      expect((await cliProcess(cold, ['completion', 'zsh'])).stdout).toMatch(/^#compdef minikctl\n/);
+    } finally {
+      fs.rmSync(cold, { recursive: true, force: true });
+    }
   });
 });
