@@ -53,5 +53,10 @@ export function rfc3339(ms: number): string {
   }
   return lastText;
 }
+/** metav1.MicroTime: RFC 3339 with microseconds, as Leases' acquire and renew times are written. */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '000Z');
+}
+
 let lastSecond = NaN;
 let lastText = '';

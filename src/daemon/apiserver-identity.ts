@@ -5,12 +5,12 @@
 // anyone can list the cluster's API servers (`kubectl get leases -n kube-system -l
 // apiserver.kubernetes.io/identity`, `minikctl daemon status`). A daemon deletes its Lease when it
 // stops cleanly; one killed leaves it, no longer renewed.
+import { microTime } from '../api/duration.js';
 import { resourceNamed } from '../api/resources.js';
 import type { Registry } from '../apiserver/registry.js';
 import { IDENTITY_LABEL, IDENTITY_RENEW_MS, SERVER_ANNOTATION } from '../api/apiserver-identity.js';
 
 const IDENTITY_DURATION_S = 3600;
-const microTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
 
 const leasesR = resourceNamed('leases');
 

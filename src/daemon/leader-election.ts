@@ -13,6 +13,7 @@
 //   need not wait out the 15 s.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { microTime } from '../api/duration.js';
 import { resourceNamed } from '../api/resources.js';
 import type { Lease } from '../api/types.js';
 import { type Registry, type Unchanged, storeKey } from '../apiserver/registry.js';
@@ -26,9 +27,6 @@ export const CONTROL_PLANE_LEASE = 'minik-control-plane';
 
 /** client-go's identity: the host name and a unique suffix. */
 export const newIdentity = (): string => `${hostname()}_${randomUUID()}`;
-
-/** metav1.MicroTime: RFC 3339 with microseconds. */
-const microTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
 
 export interface ElectionHooks {
   onStartedLeading(): void;

@@ -1,6 +1,6 @@
 // The kubelets: one agent per Node object. Each keeps its node's status and Lease fresh
 // (heartbeats) and runs the pods bound to it through the lifecycle stages.
-import { rfc3339 } from '../api/duration.js';
+import { microTime, rfc3339 } from '../api/duration.js';
 import { jsonEqual } from '../api/equal.js';
 import { resourceNamed } from '../api/resources.js';
 import type { Condition, Container, Node, Pod } from '../api/types.js';
@@ -105,7 +105,7 @@ export class Kubelets implements Controller {
     const updated = reg.writeStatus(nodesR, '', node.metadata.name!, status);
     if (ready?.status !== 'True') recordEvent(reg, { component: 'kubelet', host: node.metadata.name }, updated, 'Normal', 'NodeReady', `Node ${node.metadata.name} status is now: NodeReady`);
     const lease = reg.find(leasesR, 'kube-node-lease', node.metadata.name!);
-    const leaseSpec = { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: new Date(now).toISOString().replace('Z', '000Z') };
+    const leaseSpec = { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: microTime(now) };
     if (!lease) {
       reg.create(leasesR, 'kube-node-lease', {
         apiVersion: 'coordination.k8s.io/v1',
