@@ -2,9 +2,10 @@
 // container's lifecycle as the kubelet recorded it in its status (started, ready, stopped), one
 // line per step, with RFC 3339 timestamps on request. `follow` streams the lines the container's
 // next steps add, until that run of the container ends (as the kubelet's follow does).
-import type { Container, Pod } from '../api/types.js';
+import type { Pod } from '../api/types.js';
 import { programOf } from '../sim/program.js';
 import * as E from './errors.js';
+import { requestedContainer } from './pod-container.js';
 
 /** Options of a log request (the query parameters kubectl sends). */
 export interface LogOptions {
@@ -44,15 +45,8 @@ export function containerLog(pod: Pod, opts: LogOptions): string {
  */
 export function logLines(pod: Pod, opts: Pick<LogOptions, 'container' | 'previous'>): { lines: LogLine[]; ended: boolean; run: string | undefined } {
   const name = pod.metadata.name!;
-  const containers: Container[] = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
-  let cname = opts.container;
-  if (!cname) {
-    if ((pod.spec?.containers ?? []).length !== 1) throw E.badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
-    cname = pod.spec.containers[0].name;
-  }
-  const c = containers.find((x) => x.name === cname);
-  if (!c) throw E.badRequest(`container ${cname} is not valid for pod ${name}`);
-  const st = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === cname);
+  const { container: c, status: st } = requestedContainer(pod, opts.container);
+  const cname = c.name;
   let state = opts.previous ? st?.lastState : st?.state;
   // A container waiting to restart (CrashLoopBackOff) still has its last run: its log is that
   // run's, as the kubelet serves it.

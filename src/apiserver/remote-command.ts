@@ -7,7 +7,7 @@
 // What runs is not decided here: the daemon passes a runner (the kubelet's exec, which follows the
 // operator's runtime config). The apiserver only checks the request and carries the bytes.
 import type { WebSocket } from 'ws';
-import type { Pod, Status } from '../api/types.js';
+import type { Container, Pod, Status } from '../api/types.js';
 
 /** The channel protocols served, best first. */
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
@@ -17,13 +17,14 @@ const STDIN = 0;
 const STDOUT = 1;
 const STDERR = 2;
 const ERROR = 3;
-const RESIZE = 4;
 const CLOSE = 255;
 
 /** What a client asked to run (PodExecOptions), checked. */
 export interface RemoteCommand {
   pod: Pod;
   container: string;
+  /** The container's spec. */
+  spec: Container;
   /** exec: the command; attach: empty (the container's own process). */
   command: string[];
   stdin: boolean;
@@ -85,8 +86,7 @@ export function serveRemoteCommand(ws: WebSocket, protocol: ChannelProtocol, cmd
     const channel = msg[0];
     if (channel === STDIN && cmd.stdin) session.stdin(msg.subarray(1));
     else if (channel === CLOSE && protocol === 'v5.channel.k8s.io' && msg[1] === STDIN) session.endStdin();
-    // RESIZE: no terminal is emulated; sizes are accepted and ignored.
-    else if (channel !== RESIZE && channel !== STDIN) return;
+    // Channel 4, resize (and anything else): no terminal is emulated; sizes are accepted and ignored.
   });
   ws.on('close', () => {
     if (!finished) {

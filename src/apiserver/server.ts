@@ -13,6 +13,7 @@ import * as E from './errors.js';
 import { StatusError } from './errors.js';
 import { WebSocketServer } from 'ws';
 import type { Pod } from '../api/types.js';
+import { requestedContainer } from './pod-container.js';
 import { CHANNEL_PROTOCOLS, type CommandRunner, type RemoteCommand, serveRemoteCommand } from './remote-command.js';
 import { ApiCall, SUBRESOURCES, type ServerHooks, protobufOnly, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, wantsTable } from './handlers.js';
 import { openapiV2, openapiV3Index, openapiV3GroupVersion } from './openapi.js';
@@ -404,24 +405,18 @@ export class ApiServer {
 
 /**
  * PodExecOptions / PodAttachOptions from the query, checked against the pod as kube-apiserver and
- * the kubelet check them: a command for exec, a container that exists (or the only one), a pod
- * that runs on a node.
+ * the kubelet check them: a command for exec, a container that exists (or the only one: the same
+ * choice as a log's), a pod that runs on a node.
  */
 function remoteCommand(pod: Pod, sub: 'exec' | 'attach', q: URLSearchParams): RemoteCommand {
   const name = pod.metadata.name!;
   const command = q.getAll('command');
   if (sub === 'exec' && command.length === 0) throw E.badRequest('you must specify at least 1 command');
-  const containers = pod.spec?.containers ?? [];
-  const all = [...(pod.spec?.initContainers ?? []), ...containers].map((c) => c.name);
-  let container = q.get('container') ?? '';
-  if (!container) {
-    if (containers.length !== 1) throw E.badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
-    container = containers[0].name;
-  } else if (!all.includes(container)) throw E.badRequest(`container ${container} is not valid for pod ${name}`);
+  const { container: spec, status } = requestedContainer(pod, q.get('container') ?? undefined);
+  const container = spec.name;
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') throw E.badRequest(`cannot ${sub} into a container in a completed pod; current phase is ${phase}`);
   if (!pod.spec?.nodeName) throw E.badRequest(`pod ${name} does not have a host assigned`);
-  const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container);
   if (!status?.state?.running) throw E.badRequest(`unable to upgrade connection: container not found ("${container}")`);
-  return { pod, container, command, stdin: boolParam(q, 'stdin'), stdout: q.get('stdout') === null ? sub === 'attach' : boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'), tty: boolParam(q, 'tty') };
+  return { pod, container, spec, command, stdin: boolParam(q, 'stdin'), stdout: q.get('stdout') === null ? sub === 'attach' : boolParam(q, 'stdout'), stderr: boolParam(q, 'stderr'), tty: boolParam(q, 'tty') };
 }

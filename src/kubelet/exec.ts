@@ -40,9 +40,8 @@ export function execRunner(config: RuntimeConfig, stateDir: string): CommandRunn
     }
     const cwd = rule.workDir ?? path.join(stateDir, 'exec', pod.metadata.namespace ?? 'default', pod.metadata.name!);
     fs.mkdirSync(cwd, { recursive: true, mode: 0o700 });
-    const container = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === cmd.container);
     const env: Record<string, string> = { PATH: EXEC_PATH, HOME: cwd, HOSTNAME: pod.metadata.name! };
-    for (const e of container?.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
+    for (const e of cmd.spec.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
     for (const e of rule.env) env[e.name] = e.value;
     const child = spawn(cmd.command[0], cmd.command.slice(1), { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout.on('data', (d: Buffer) => out.stdout(d));

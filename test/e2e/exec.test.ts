@@ -5,6 +5,7 @@
 // request without an upgrade is refused as kube-apiserver refuses it.
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -36,6 +37,13 @@ kind: Pod
 metadata: {name: other, labels: {app: other}}
 spec:
   containers: [{name: app, image: busybox}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: multi, labels: {app: demo}}
+spec:
+  initContainers: [{name: setup, image: busybox, command: [sh, -c, "echo set up"]}]
+  containers: [{name: a, image: busybox}, {name: b, image: busybox}]
 `;
 
 let env: Awaited<ReturnType<typeof testDaemon>>;
@@ -52,7 +60,7 @@ beforeAll(async () => {
   kubeHome = tempHome('minik-exec-kubectl-');
   const r = await cli(env.home, ['apply', '-f', '-'], PODS);
   expect(r.code, r.stderr).toBe(0);
-  const w = await cli(env.home, ['wait', '--for=condition=Ready', 'pod/allowed', 'pod/other', '--timeout=30s']);
+  const w = await cli(env.home, ['wait', '--for=condition=Ready', 'pod/allowed', 'pod/other', 'pod/multi', '--timeout=30s']);
   expect(w.code, w.stderr).toBe(0);
 }, 60_000);
 
@@ -117,6 +125,45 @@ describe('the exec subresource without kubectl', () => {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/default/pods/allowed/exec?command=ls`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toBe('Upgrade request required');
+  });
+
+  /** An upgrade the server refuses: its status and Status message. */
+  const refusedUpgrade = (pathAndQuery: string, headers: Record<string, string>) => {
+    const { port, token } = base();
+    return new Promise<{ status: number; message: string }>((resolve, reject) => {
+      const req = http.request({ port, path: pathAndQuery, headers: { Authorization: `Bearer ${token}`, Connection: 'Upgrade', ...headers } });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, message: (JSON.parse(body) as { message: string }).message }));
+      });
+      req.on('upgrade', () => reject(new Error('upgraded')));
+      req.on('error', reject);
+      req.end();
+    });
+  };
+
+  it("refuses an upgrade that is not WebSocket (older kubectls' SPDY fallback)", async () => {
+    const r = await refusedUpgrade('/api/v1/namespaces/default/pods/allowed/exec?command=ls&stdout=true', { Upgrade: 'SPDY/3.1' });
+    expect(r).toEqual({ status: 400, message: 'unsupported upgrade "SPDY/3.1": minik serves exec over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io)' });
+  });
+
+  it('asks for a container of a pod that has several, naming them all, init containers too (as for logs)', async () => {
+    const ws = { Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io' };
+    const r = await refusedUpgrade('/api/v1/namespaces/default/pods/multi/exec?command=ls&stdout=true', ws);
+    expect(r).toEqual({ status: 400, message: 'a container name must be specified for pod multi, choose one of: [setup a b]' });
+    const log = await cli(env.home, ['logs', 'multi']);
+    expect(log.stderr).toBe('Error from server (BadRequest): a container name must be specified for pod multi, choose one of: [setup a b]\n');
+  });
+
+  it('answers attach with an error on the error channel: a simulated container has no process', async () => {
+    const { port, token } = base();
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/namespaces/default/pods/allowed/attach?stdout=true&stderr=true`, ['v5.channel.k8s.io'], { headers: { Authorization: `Bearer ${token}` } });
+    const errors: string[] = [];
+    ws.on('message', (d: Buffer) => d[0] === 3 && errors.push(d.subarray(1).toString()));
+    const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+    expect(code).toBe(1000);
+    expect(errors.map((e) => JSON.parse(e))).toEqual([{ metadata: {}, status: 'Failure', message: 'container "app" of pod "allowed" is simulated: it has no process to attach to', reason: 'InternalError', code: 500 }]);
   });
 
   it('speaks v4.channel.k8s.io to older clients, text messages included', async () => {
