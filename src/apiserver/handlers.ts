@@ -50,6 +50,13 @@ export function send(res: http.ServerResponse, code: number, body: unknown, extr
   res.end(json);
 }
 
+/** Any failure as the Status a client gets: a StatusError as it is, a store failure as its Status, anything else a 500. */
+export function statusOf(e: unknown): StatusError {
+  if (e instanceof StatusError) return e;
+  if (e instanceof StoreError) return E.storeFailure(e.code, e.message);
+  return E.internal(e instanceof Error ? e.message : String(e));
+}
+
 export function sendError(res: http.ServerResponse, e: StatusError, accept?: string): void {
   send(res, e.code, e.status, {}, accept);
 }
@@ -129,7 +136,7 @@ export class ApiCall {
   private whenCommitted(answer: () => void): void {
     const settled = this.reg.settled();
     if (!settled) return answer();
-    settled.then(answer, (e) => sendError(this.res, e instanceof StatusError ? e : e instanceof StoreError ? E.storeFailure(e.code, e.message) : E.internal(String((e as Error)?.message ?? e)), this.accept));
+    settled.then(answer, (e) => sendError(this.res, statusOf(e), this.accept));
   }
 
   /** Answers with an object (as a Table when asked for one), and the warnings. */

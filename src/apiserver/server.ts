@@ -15,12 +15,12 @@ import { WebSocketServer } from 'ws';
 import type { Pod } from '../api/types.js';
 import { requestedContainer } from './pod-container.js';
 import { CHANNEL_PROTOCOLS, type CommandRunner, type RemoteCommand, serveRemoteCommand } from './remote-command.js';
-import { ApiCall, SUBRESOURCES, type ServerHooks, protobufOnly, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, wantsTable } from './handlers.js';
+import { ApiCall, SUBRESOURCES, type ServerHooks, protobufOnly, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, statusOf, wantsTable } from './handlers.js';
 import { openapiV2, openapiV3Index, openapiV3GroupVersion } from './openapi.js';
 import { encodeWatchEvent } from '../api/protobuf/encode.js';
 import { groupVersion } from '../api/resources.js';
 import { encodeOpenAPIv2 } from '../api/protobuf/openapi-v2.js';
-import { type ListOptions, type Registry, StoreError } from './registry.js';
+import type { ListOptions, Registry } from './registry.js';
 import { parsePath } from './routes.js';
 import { ADMIN, checkAuthorized, requestAttributes, requestUser, serveReview } from './authorization.js';
 import { boolParam, checkPathNames, intParam, parseTarget } from './request.js';
@@ -134,7 +134,7 @@ export class ApiServer {
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
       const line = requestLine(req.method ?? 'GET', req.url ?? '/');
       this.handle(req, res, line).catch((e) => {
-        const err = e instanceof StatusError ? e : e instanceof StoreError ? E.storeFailure(e.code, e.message) : E.internal(e instanceof Error ? e.message : String(e));
+        const err = statusOf(e);
         if (err.code >= 500) this.opts.errorLog?.(`${err.code} ${line}: ${e instanceof StatusError ? err.message : ((e as Error)?.stack ?? String(e))}`);
         if (!res.headersSent) sendError(res, err, req.headers.accept);
         else res.destroy();
@@ -204,7 +204,7 @@ export class ApiServer {
       if (!protocol) return refuse(E.badRequest(`none of the offered stream protocols is supported: [${offered.join(', ')}]; supported: ${CHANNEL_PROTOCOLS.join(', ')}`));
       this.websockets.handleUpgrade(req, socket, head, (ws) => serveRemoteCommand(ws, protocol, cmd, this.opts.runCommand ?? NOTHING_RUNS));
     } catch (e) {
-      refuse(e instanceof StatusError ? e : E.internal(e instanceof Error ? e.message : String(e)));
+      refuse(statusOf(e));
     }
   }
 
