@@ -15,7 +15,7 @@ import { StatusError } from './errors.js';
 import { encodeProtobuf, hasProtobuf } from '../api/protobuf/encode.js';
 import { evict } from './eviction.js';
 import { requestToken } from './tokens.js';
-import { type LogOptions, containerLog, formatLogLine, logLines } from './logs.js';
+import { type LogOptions, formatLogLine, logLines, renderLog } from './logs.js';
 import { listMetrics, readMetrics } from './metrics.js';
 import { type DeleteOptions, type FieldValidation, type ListOptions, type PatchType, type Registry, StoreError, type WriteOptions } from './registry.js';
 import { boolParam, checkObjectMediaType, decodeBody, intParam, mediaType, readBody } from './request.js';
@@ -292,10 +292,9 @@ export const SUBRESOURCES: Record<string, (call: ApiCall) => Promise<void> | voi
     if (call.method !== 'GET') return call.notSupported();
     const logOpts = logOptions(q, reg.clock.now());
     // Only pods have a log subresource.
-    const pod = reg.get(r, ns, name) as Pod;
-    const text = containerLog(pod, logOpts);
+    const first = logLines(reg.get(r, ns, name) as Pod, logOpts);
+    const text = renderLog(first.lines, logOpts);
     res.writeHead(200, { 'Content-Type': 'text/plain' });
-    const first = logLines(pod, logOpts);
     if (!boolParam(q, 'follow') || first.ended) {
       res.end(text);
       return;

@@ -32,7 +32,12 @@ export function formatLogLine(l: LogLine, timestamps: boolean | undefined): stri
 
 /** The log of a pod's container as served: since, tail and byte limit applied; a Status error worded as the apiserver's. */
 export function containerLog(pod: Pod, opts: LogOptions): string {
-  let lines = logLines(pod, opts).lines;
+  return renderLog(logLines(pod, opts).lines, opts);
+}
+
+/** Lines as served: since, tail and byte limit applied. */
+export function renderLog(all: LogLine[], opts: LogOptions): string {
+  let lines = all;
   if (opts.since !== undefined) lines = lines.filter((l) => l.time === undefined || Date.parse(l.time) >= opts.since!);
   if (opts.tailLines !== undefined && opts.tailLines >= 0) lines = lines.slice(Math.max(0, lines.length - opts.tailLines));
   const text = lines.map((l) => formatLogLine(l, opts.timestamps)).join('');

@@ -52,5 +52,7 @@ describe('logs of a simulated container', () => {
     expect((await api('sinceTime=2000-01-01T00:00:00Z')).text.trim().split('\n')).toHaveLength(3);
     expect((await api('sinceSeconds=5&sinceTime=2000-01-01T00:00:00Z')).status).toBe(422);
     expect((await api('limitBytes=0')).status).toBe(422);
+    expect((await api('tailLines=-1')).status).toBe(422);
+    expect(await api('sinceTime=yesterday')).toMatchObject({ status: 400 });
   });
 });
