@@ -75,9 +75,10 @@ interface Written {
   base: KubeObject | undefined;
   /** The latest version (undefined: deleted). */
   obj: KubeObject | undefined;
-  /** The latest stored object, a deletion's too. */
-  last: KubeObject;
-  /** Every version stored (returned to a caller) before the commit: each gets the commit's resourceVersion. */
+  /**
+   * Every version stored (returned to a caller) before the commit, the latest (a deletion's too)
+   * last: each gets the commit's resourceVersion.
+   */
   versions: KubeObject[];
   /** The place of the latest write. */
   seq: number;
@@ -90,8 +91,8 @@ interface Undo {
   name: string;
   key: string;
   prev: KubeObject | undefined;
-  /** The transaction's record of the object before this write (undefined: there was none). */
-  before: Pick<Written, 'obj' | 'last' | 'seq'> | undefined;
+  /** The transaction's record of the object before this write (undefined: there was none), with how many versions it had. */
+  before: { obj: KubeObject | undefined; seq: number; versions: number } | undefined;
 }
 
 const byPlace = (a: Written, b: Written) => a.seq - b.seq;
@@ -277,10 +278,9 @@ export class EtcdStore implements ObjectStore {
       if (type === 'DELETED' || obj.metadata.deletionTimestamp || (type === 'ADDED' && obj.metadata.ownerReferences?.length)) this.ownership++;
       const prev = this.objects.get(resource, ns, name);
       let w = this.dirty.get(key);
-      this.undo.push({ resource, ns, name, key, prev, before: w && { obj: w.obj, last: w.last, seq: w.seq } });
-      if (!w) this.dirty.set(key, (w = { resource, ns, name, key, base: prev, obj: undefined, last: stored, versions: [], seq }));
+      this.undo.push({ resource, ns, name, key, prev, before: w && { obj: w.obj, seq: w.seq, versions: w.versions.length } });
+      if (!w) this.dirty.set(key, (w = { resource, ns, name, key, base: prev, obj: undefined, versions: [], seq }));
       w.obj = type === 'DELETED' ? undefined : stored;
-      w.last = stored;
       w.versions.push(stored);
       w.seq = seq;
       if (type === 'DELETED') this.objects.delete(resource, ns, name);
@@ -413,7 +413,11 @@ export class EtcdStore implements ObjectStore {
       else this.objects.delete(u.resource, u.ns, u.name);
       const w = this.dirty.get(u.key);
       if (!u.before) this.dirty.delete(u.key);
-      else if (w) Object.assign(w, u.before);
+      else if (w) {
+        w.obj = u.before.obj;
+        w.seq = u.before.seq;
+        w.versions.length = u.before.versions;
+      }
     }
     this.undo.length = mark;
     this.rewinds++;
@@ -479,7 +483,7 @@ export class EtcdStore implements ObjectStore {
         const type: Change['type'] = !w.base ? 'ADDED' : w.obj ? 'MODIFIED' : 'DELETED';
         const seq = renumber ? ++this.seq : w.seq;
         this.logSeq = Math.max(this.logSeq, seq);
-        return { rev: res.revision, seq, type, resource: w.resource, namespace: w.ns, name: w.name, object: w.last, prev: w.base };
+        return { rev: res.revision, seq, type, resource: w.resource, namespace: w.ns, name: w.name, object: w.versions[w.versions.length - 1], prev: w.base };
       });
       this.committed = res.revision;
       this.log.append(changes);

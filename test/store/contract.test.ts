@@ -94,6 +94,26 @@ describe.each(BACKENDS)('the store contract: %s', (_name, make) => {
     expect(names(s.list('configmaps'))).toEqual(['default/kept']);
   });
 
+  it('undoes a failed savepoint over an object the transaction wrote before it, keeping that earlier write', () => {
+    const s = make();
+    const heard: string[] = [];
+    s.subscribe((cs) => heard.push(...cs.map((c) => `${c.type} ${c.name} ${JSON.stringify(c.object.data)} ${c.object.metadata.resourceVersion}`)));
+    const a = s.transaction(() => {
+      const created = s.create('configmaps', cm('a', 'default', { v: '1' }));
+      expect(() =>
+        s.savepoint(() => {
+          s.update('configmaps', { ...created, data: { v: '2' } });
+          throw new Error('component failed');
+        }),
+      ).toThrow('component failed');
+      return created;
+    });
+    const stored = s.get('configmaps', 'default', 'a')!;
+    expect(stored.data).toEqual({ v: '1' });
+    expect(stored.metadata.resourceVersion).toBe(a.metadata.resourceVersion);
+    expect(heard).toEqual([`ADDED a {"v":"1"} ${stored.metadata.resourceVersion}`]);
+  });
+
   it('serves changes since a revision, with the open transaction through changesAfter, until compacted', () => {
     const s = make();
     const from = s.revision;
