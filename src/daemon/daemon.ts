@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { type Clock, realClock } from '../api/clock.js';
 import { ApiServer } from '../apiserver/server.js';
-import { Registry } from '../apiserver/registry.js';
+import { Registry, storeKey } from '../apiserver/registry.js';
 import type { ObjectStore } from '../store/backend.js';
 import { EtcdStore } from '../store/etcd-store.js';
 import { Store, StoreError } from '../store/store.js';
@@ -71,6 +71,9 @@ function readOrCreateToken(file: string): string {
   writePrivateFile(file, token + '\n');
   return token;
 }
+
+const leasesR = resourceNamed('leases');
+const LEASES_KEY = storeKey(leasesR);
 
 /** Where daemons on one etcd keep the cluster's identity (outside the objects' keys). */
 const IDENTITY_KEY = '/registry/minik.dev/identity';
@@ -193,7 +196,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       // The kubeconfig lists the cluster's other API servers as contexts (minik-<port>), kept current.
       let listed = '';
       const listPeers = () => {
-        const leases = registry.list(resourceNamed('leases'), 'kube-system', { labelSelector: IDENTITY_LABEL }).items;
+        const leases = registry.list(leasesR, 'kube-system', { labelSelector: IDENTITY_LABEL }).items;
         const peers = liveApiServers(leases, Date.now()).map((s) => s.server).filter((s) => s !== own);
         if (peers.join() === listed) return;
         listed = peers.join();
@@ -206,7 +209,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       identity = new ApiServerIdentity(registry, id, own, listPeers);
       identity.start();
       unsubscribePeers = registry.subscribe((changes) => {
-        if (changes.some((c) => c.namespace === 'kube-system' && c.name.startsWith('apiserver-'))) setImmediate(listPeers);
+        if (changes.some((c) => c.resource === LEASES_KEY && c.namespace === 'kube-system' && c.name.startsWith('apiserver-'))) setImmediate(listPeers);
       });
       elector = new LeaderElector(registry, id, {
         onStartedLeading: () => {

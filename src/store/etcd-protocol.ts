@@ -8,7 +8,6 @@ export type EtcdRequest = { id: number } & (
    * compares its keys' mod revisions (0: absent), then puts (value) or deletes (null) every key.
    */
   | { op: 'txns'; txns: Txn[] }
-  | { op: 'get'; key: string }
   | { op: 'createIfAbsent'; key: string; value: string }
   | { op: 'compact'; revision: number }
   | { op: 'close' }
@@ -32,7 +31,7 @@ export interface EtcdEvent {
 export type BridgeReply =
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; error: { name: string; message: string } }
-  /** Watch events, in revision order; `rev` is the revision the watch response was at. */
-  | { kind: 'events'; events: EtcdEvent[]; rev: number }
+  /** Watch events, in revision order (a delete's value is not sent: the store has the object). */
+  | { kind: 'events'; events: EtcdEvent[] }
   /** The watch was canceled (compacted history): everything must be loaded again. */
   | { kind: 'reset'; message: string };

@@ -586,12 +586,6 @@ export class EtcdStore implements ObjectStore {
     return this.log.subscribe(listener);
   }
 
-  /** Reads a key outside `/registry/` objects (the cluster's identity). */
-  readKey(key: string): string | undefined {
-    const kv = this.call<[string, string, number] | null>({ op: 'get', key });
-    return kv ? kv[1] : undefined;
-  }
-
   /** Stores `value` at `key` unless the key exists; returns what the key holds. */
   createKeyIfAbsent(key: string, value: string): string {
     return this.call<string>({ op: 'createIfAbsent', key, value });

@@ -1,8 +1,9 @@
 // The etcd store's worker thread: the only code that talks to etcd. It holds the etcd3 client
-// (gRPC), answers the main thread's requests (load everything, a transaction, a compaction, a
-// read of one key) and streams the watch of the `/registry/` prefix to it. Each message it posts
-// bumps a shared counter, so the main thread can wait for an answer synchronously (see
-// etcd-bridge.ts): the registry above the store is synchronous, as it is over SQLite.
+// (gRPC), answers the main thread's requests (load everything, a commit's transactions, a
+// compaction, the cluster identity's create-if-absent) and streams the watch of the `/registry/`
+// prefix to it. Each message it posts bumps a shared counter, so the main thread can wait for an
+// answer synchronously (see etcd-bridge.ts): the registry above the store is synchronous, as it
+// is over SQLite.
 //
 // Messages arrive on one port in the order they were posted, so a reply to a transaction comes
 // after every watch event up to the transaction's revision: the main thread applies the other
@@ -92,7 +93,7 @@ function watchReaches(rev: number, ms: number): Promise<void> {
 
 async function startWatch(from: number): Promise<void> {
   watchRev = from - 1;
-  const w = await client.watch().prefix(data.prefix).startRevision(String(from)).withPreviousKV().create();
+  const w = await client.watch().prefix(data.prefix).startRevision(String(from)).create();
   watcher = w;
   w.on('data', (res) => {
     const events: EtcdEvent[] = res.events.map((e) => ({
@@ -102,7 +103,7 @@ async function startWatch(from: number): Promise<void> {
       mod: Number(e.kv.mod_revision),
     }));
     const rev = Number(res.header.revision);
-    if (events.length > 0) post({ kind: 'events', events, rev });
+    if (events.length > 0) post({ kind: 'events', events });
     watched(rev);
   });
   w.on('error', (err: Error) => {
@@ -182,10 +183,6 @@ async function handle(req: EtcdRequest): Promise<unknown> {
       return load();
     case 'txns':
       return txns(req.txns);
-    case 'get': {
-      const res = await client.kv.range({ key: Buffer.from(req.key) });
-      return res.kvs.length ? kvOf(res.kvs[0]) : null;
-    }
     case 'createIfAbsent': {
       // Puts the value unless the key exists; either way answers with what the key holds.
       const key = Buffer.from(req.key);
