@@ -15,7 +15,7 @@ import { StatusError } from './errors.js';
 import { encodeProtobuf, hasProtobuf } from '../api/protobuf/encode.js';
 import { evict } from './eviction.js';
 import { requestToken } from './tokens.js';
-import { type LogOptions, formatLogLine, logLines, renderLog } from './logs.js';
+import { type LogOptions, type ProcessLogs, formatLogLine, logLines, renderLog } from './logs.js';
 import { listMetrics, readMetrics } from './metrics.js';
 import { type DeleteOptions, type FieldValidation, type ListOptions, type PatchType, type Registry, StoreError, type WriteOptions } from './registry.js';
 import { boolParam, checkObjectMediaType, decodeBody, intParam, mediaType, readBody } from './request.js';
@@ -84,6 +84,8 @@ export interface ServerHooks {
   waitFresh(req: http.IncomingMessage, rv: string): Promise<void>;
   /** Serves a watch stream. */
   watch(call: ApiCall, namespace: string | undefined, opts: ListOptions & { resourceVersion?: string }): Promise<void>;
+  /** The logs of containers that run as processes, when the daemon runs any. */
+  processLogs?: ProcessLogs;
 }
 
 /** One request for a resource: what it names, and helpers to read its body and answer it. */
@@ -292,11 +294,34 @@ export const SUBRESOURCES: Record<string, (call: ApiCall) => Promise<void> | voi
     if (call.method !== 'GET') return call.notSupported();
     const logOpts = logOptions(q, reg.clock.now());
     // Only pods have a log subresource.
-    const first = logLines(reg.get(r, ns, name) as Pod, logOpts);
+    const processes = call.hooks.processLogs;
+    const first = logLines(reg.get(r, ns, name) as Pod, logOpts, processes);
     const text = renderLog(first.lines, logOpts);
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     if (!boolParam(q, 'follow') || first.ended) {
       res.end(text);
+      return;
+    }
+    if (first.process && processes) {
+      // A process: each line as it is written, until the run exits (or limitBytes is reached).
+      res.write(text);
+      res.flushHeaders();
+      let bytes = Buffer.byteLength(text);
+      const stop = processes.followLog(
+        first.process,
+        (line) => {
+          let out = formatLogLine(line, logOpts.timestamps);
+          if (logOpts.limitBytes !== undefined && bytes + Buffer.byteLength(out) > logOpts.limitBytes) out = Buffer.from(out).subarray(0, logOpts.limitBytes - bytes).toString();
+          res.write(out);
+          bytes += Buffer.byteLength(out);
+          if (logOpts.limitBytes !== undefined && bytes >= logOpts.limitBytes) {
+            stop();
+            res.end();
+          }
+        },
+        () => res.end(),
+      );
+      res.on('close', () => stop());
       return;
     }
     // Follow: the lines the container's next steps add, until this run of it ends (or the pod

@@ -19,6 +19,17 @@ export interface LogOptions {
   limitBytes?: number;
 }
 
+/**
+ * The logs of containers that run as real processes (the kubelet's process runtime keeps them;
+ * the daemon passes them in, so the API server needs no kubelet): by container ID, one per run.
+ */
+export interface ProcessLogs {
+  /** Every line of a run so far; undefined when that run was not a process. */
+  logRecords(containerID: string | undefined): LogLine[] | undefined;
+  /** Each new line of a run as it is written, then `ended` once the run has exited; returns a stop function. */
+  followLog(containerID: string, onLine: (l: LogLine) => void, ended: () => void): () => void;
+}
+
 /** One line of a container's log: when, and what. */
 export interface LogLine {
   time: string | undefined;
@@ -31,8 +42,8 @@ export function formatLogLine(l: LogLine, timestamps: boolean | undefined): stri
 }
 
 /** The log of a pod's container as served: since, tail and byte limit applied; a Status error worded as the apiserver's. */
-export function containerLog(pod: Pod, opts: LogOptions): string {
-  return renderLog(logLines(pod, opts).lines, opts);
+export function containerLog(pod: Pod, opts: LogOptions, processes?: ProcessLogs): string {
+  return renderLog(logLines(pod, opts, processes).lines, opts);
 }
 
 /** Lines as served: since, tail and byte limit applied. */
@@ -48,7 +59,7 @@ export function renderLog(all: LogLine[], opts: LogOptions): string {
  * Every line of the log of a pod's container (of its current run, or its previous one), and
  * whether that run has ended (a following stream then ends). Errors as containerLog's.
  */
-export function logLines(pod: Pod, opts: Pick<LogOptions, 'container' | 'previous'>): { lines: LogLine[]; ended: boolean; run: string | undefined } {
+export function logLines(pod: Pod, opts: Pick<LogOptions, 'container' | 'previous'>, processes?: ProcessLogs): { lines: LogLine[]; ended: boolean; run: string | undefined; process?: string } {
   const name = pod.metadata.name!;
   const { container: c, status: st } = requestedContainer(pod, opts.container);
   const cname = c.name;
@@ -58,6 +69,10 @@ export function logLines(pod: Pod, opts: Pick<LogOptions, 'container' | 'previou
   if (!opts.previous && state?.waiting && st?.lastState?.terminated) state = st.lastState;
   if (opts.previous && !state?.terminated) throw E.badRequest(`previous terminated container "${cname}" in pod "${name}" not found`);
   if (!state || state.waiting) throw E.badRequest(`container "${cname}" in pod "${name}" is waiting to start: ${state?.waiting?.reason ?? 'ContainerCreating'}`);
+  // A run that was a real process: what it wrote.
+  const containerID = state.running ? st?.containerID : state.terminated?.containerID;
+  const written = processes?.logRecords(containerID);
+  if (written) return { lines: written, ended: !!state.terminated, run: containerID, process: containerID };
   const lines: LogLine[] = [];
   const line = (time: string | undefined, text: string) => lines.push({ time, text });
   const started = state.running?.startedAt ?? state.terminated?.startedAt;

@@ -14,6 +14,7 @@ import { StatusError } from './errors.js';
 import { WebSocketServer } from 'ws';
 import type { Pod } from '../api/types.js';
 import { requestedContainer } from './pod-container.js';
+import type { ProcessLogs } from './logs.js';
 import { CHANNEL_PROTOCOLS, type CommandRunner, type RemoteCommand, serveRemoteCommand } from './remote-command.js';
 import { ApiCall, SUBRESOURCES, type ServerHooks, protobufOnly, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, statusOf, wantsTable } from './handlers.js';
 import { openapiV2, openapiV3Index, openapiV3GroupVersion } from './openapi.js';
@@ -63,6 +64,8 @@ export interface ServerOptions {
    * config). Without one, every exec is answered with an error saying nothing runs.
    */
   runCommand?: CommandRunner;
+  /** The logs of containers that run as processes (the kubelet's process runtime), if any run. */
+  processLogs?: ProcessLogs;
 }
 
 /** Without a runner: nothing runs on the host, and the client is told why. */
@@ -131,6 +134,7 @@ export class ApiServer {
     readonly registry: Registry,
     private opts: ServerOptions = {},
   ) {
+    this.hooks.processLogs = opts.processLogs;
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
       const line = requestLine(req.method ?? 'GET', req.url ?? '/');
       this.handle(req, res, line).catch((e) => {

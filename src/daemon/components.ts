@@ -21,11 +21,12 @@ import { ResourceQuotaController } from '../controllers/resource-quota.js';
 import { CustomResourceDefinitionController } from '../controllers/customresourcedefinition.js';
 import { RootCACertPublisher } from '../controllers/root-ca-cert-publisher.js';
 import { Kubelets } from '../kubelet/kubelet.js';
+import type { ProcessRuntime } from '../kubelet/process/runtime.js';
 import type { NodePool } from '../sim/node-pool.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 
-/** A fresh set of control-plane components; `caPem` is the cluster CA's certificate. */
-export function controlPlane(nodes: NodePool, caPem: string): Controller[] {
+/** A fresh set of control-plane components; `caPem` is the cluster CA's certificate; `processes` the kubelets' process runtime, if the operator enabled one. */
+export function controlPlane(nodes: NodePool, caPem: string, processes?: ProcessRuntime): Controller[] {
   return [
     new Scheduler(),
     new DeploymentController(),
@@ -48,6 +49,6 @@ export function controlPlane(nodes: NodePool, caPem: string): Controller[] {
     new ServiceAccountController(),
     new RootCACertPublisher(caPem),
     new ResourceQuotaController(),
-    new Kubelets(nodes),
+    new Kubelets(nodes, processes),
   ];
 }

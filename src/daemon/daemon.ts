@@ -17,6 +17,7 @@ import { resourceNamed } from '../api/resources.js';
 import { type StoreSetting, resolveStoreSetting } from '../state/store-setting.js';
 import { loadRuntimeConfig } from '../state/runtime-config.js';
 import { execRunner } from '../kubelet/exec.js';
+import { ProcessRuntime } from '../kubelet/process/runtime.js';
 import { bootstrap } from './bootstrap.js';
 import { acquireLock } from './lock.js';
 import { controlPlane } from './components.js';
@@ -133,6 +134,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const release = acquireLock(paths.lock, () => readHolder(paths.daemon));
   if (wideDir) log(wideDir);
   let store: ObjectStore | undefined;
+  let processes: ProcessRuntime | undefined;
   try {
     const clock = opts.clock ?? realClock;
     const setting = resolveStoreSetting(opts.store, paths.store);
@@ -146,7 +148,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // kube-apiserver's serving names: where clients reach it, and its in-cluster Service.
     const serving = issueServingCertificate(ca, 'kube-apiserver', ['127.0.0.1', 'localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', '10.96.0.1']);
     const runtime = loadRuntimeConfig(opts.runtimeConfig);
-    const server = new ApiServer(registry, { token, log: opts.logRequests ? log : undefined, errorLog: log, tls: { cert: serving.certPem, key: serving.keyPem }, runCommand: execRunner(runtime, paths.home) });
+    // Only the operator's runtime config makes anything run on this machine (docs/runtime.md).
+    processes = runtime.processes ? new ProcessRuntime(runtime.processes, paths.home, log, () => clock.now()) : undefined;
+    const server = new ApiServer(registry, {
+      token,
+      log: opts.logRequests ? log : undefined,
+      errorLog: log,
+      tls: { cert: serving.certPem, key: serving.keyPem },
+      runCommand: execRunner(runtime, paths.home, processes),
+      processLogs: processes,
+    });
     const port = await server.listen(opts.port ?? 0);
     let existing: KubeConfig | undefined;
     try {
@@ -221,10 +232,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           loop.stop();
         },
       });
-      loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem), log, elector);
+      loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem, processes), log, elector);
       elector.start();
     } else {
-      loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem), log);
+      loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem, processes), log);
       startLoop();
     }
 
@@ -244,6 +255,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         loop.stop();
         clearInterval(compactor);
         await server.close();
+        // Every process the runtime started is gone before the daemon says it stopped.
+        await processes?.shutdown();
         await store!.close();
         try {
           const cur = JSON.parse(fs.readFileSync(paths.daemon, 'utf8')) as DaemonInfo;
@@ -256,6 +269,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       },
     };
   } catch (e) {
+    await processes?.shutdown();
     await store?.close();
     release();
     throw e;

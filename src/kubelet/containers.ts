@@ -6,6 +6,7 @@ import type { Container, ContainerStatus, Pod, Probe } from '../api/types.js';
 import { OOM_AFTER_SECONDS, exceedsMemoryLimit, programOf } from '../sim/program.js';
 import { invalidImage, pullAttempt, pullError } from './images.js';
 import { TIMINGS } from './timings.js';
+import type { ProcessObservation } from './process/runtime.js';
 
 /** What the kubelet needs from the node to start a container. */
 export interface ContainerContext {
@@ -14,6 +15,18 @@ export interface ContainerContext {
   configProblem: (c: Container) => string | undefined;
   /** Whether the node must pull the image (imagePullPolicy, and what it pulled before); records the pull. */
   pull?: (c: Container) => boolean;
+  /** The process runtime, for containers whose image the operator's runtime config runs as processes. */
+  processes?: ContainerProcesses;
+}
+
+/** What the kubelet asks of the process runtime for one pod (process/runtime.ts does it). */
+export interface ContainerProcesses {
+  /** Whether the container runs as a process. */
+  runs(c: Container): boolean;
+  /** Starts a run of it; an error message (containerd's words) when it cannot start. */
+  start(pod: Pod, c: Container, containerID: string, restartCount: number): string | undefined;
+  /** What a run has done so far. */
+  observe(containerID: string | undefined): ProcessObservation | undefined;
 }
 
 export interface ContainerEvent {
@@ -71,6 +84,8 @@ interface Run {
   kind: 'init' | 'sidecar' | 'app';
   ctx: ContainerContext;
   program: ReturnType<typeof programOf>;
+  /** The process runtime, when this container runs as a process (then its rows decide from what the process did). */
+  proc?: ContainerProcesses;
   ev(type: 'Normal' | 'Warning', reason: string, message: string): ContainerEvent;
 }
 
@@ -103,8 +118,8 @@ const pullStart = (run: Run) => Date.parse(run.pod.status?.startTime ?? '') || r
 const startedAtOf = (run: Run, st: ContainerStatus) => Date.parse(st.state?.running?.startedAt ?? rfc3339(run.ctx.now));
 
 /** A running container ends: the status it has after exiting with `exitCode`. */
-function exit(run: Run, st: ContainerStatus, at: number, exitCode: number, reason: string): ContainerStatus {
-  const terminated = { exitCode, reason, startedAt: st.state?.running?.startedAt, finishedAt: rfc3339(at), containerID: st.containerID };
+function exit(run: Run, st: ContainerStatus, at: number, exitCode: number, reason: string, message?: string): ContainerStatus {
+  const terminated = { exitCode, reason, ...(message ? { message } : {}), startedAt: st.state?.running?.startedAt, finishedAt: rfc3339(at), containerID: st.containerID };
   // A finished init container counts as ready once it has succeeded.
   return { ...st, ready: run.kind === 'init' && exitCode === 0, started: false, state: { terminated } };
 }
@@ -117,7 +132,9 @@ function exited(run: Run, st: ContainerStatus) {
   if (!restarts) return undefined;
   const ts = rfc3339(run.ctx.now);
   const finishedAt = Date.parse(last.finishedAt ?? ts);
-  const delay = backoffDelay(st.restartCount, finishedAt - Date.parse(last.startedAt ?? last.finishedAt ?? ts));
+  // A run that never started (StartError) ran for no time at all.
+  const ranMs = last.reason === 'StartError' ? 0 : finishedAt - Date.parse(last.startedAt ?? last.finishedAt ?? ts);
+  const delay = backoffDelay(st.restartCount, ranMs);
   return { last, finishedAt, restartAt: finishedAt + delay, delay };
 }
 
@@ -131,12 +148,31 @@ function running(run: Run, restartCount: number, lastState: ContainerStatus['las
     // Each run of a container has its own ID (the restart count tells them apart).
     containerID: `minik://${(pod.metadata.uid ?? '').replace(/-/g, '').slice(0, 12)}${c.name}${restartCount ? `-${restartCount}` : ''}`,
     ready: false,
-    started: true,
+    // A process with a startup probe has started once the probe passes.
+    started: !(run.proc && c.startupProbe),
     restartCount,
     state: { running: { startedAt: rfc3339(ctx.now) } },
     lastState: lastState ?? {},
   };
 }
+
+/**
+ * A new run (`running`'s status) and its events; a process container's process is started here,
+ * and when it cannot start the run ends at once as containerd's StartError (exit code 128).
+ */
+function launch(run: Run, status: ContainerStatus, events: ContainerEvent[]): { status: ContainerStatus; events: ContainerEvent[] } {
+  if (!run.proc) return { status, events };
+  const error = run.proc.start(run.pod, run.c, status.containerID!, status.restartCount);
+  if (!error) return { status, events };
+  const now = rfc3339(run.ctx.now);
+  return {
+    status: { ...status, started: false, state: { terminated: { exitCode: 128, reason: 'StartError', message: error, startedAt: '1970-01-01T00:00:00Z', finishedAt: now, containerID: status.containerID } } },
+    events: [...events.filter((e) => e.reason !== 'Started'), run.ev('Warning', 'Failed', `Error: ${error}`)],
+  };
+}
+
+/** What the container's process has done (process containers only). */
+const observed = (run: Run, st: ContainerStatus) => run.proc?.observe(st.containerID);
 
 /** Every transition of a simulated container, by phase; the delays come from TIMINGS and the container's program. */
 const TRANSITIONS: Transition[] = [
@@ -208,36 +244,58 @@ const TRANSITIONS: Transition[] = [
       const pulled = run.ctx.pull?.(c) ?? true
         ? [ev('Normal', 'Pulling', `Pulling image "${c.image}"`), ev('Normal', 'Pulled', `Successfully pulled image "${c.image}" in 412ms (412ms including waiting). Image size: 72188133 bytes.`)]
         : [ev('Normal', 'Pulled', `Container image "${c.image}" already present on machine`)];
-      return {
-        status: running(run, 0, {}),
-        events: [
-          ...pulled,
-          ev('Normal', 'Created', `Created container ${c.name}`),
-          ev('Normal', 'Started', `Started container ${c.name}`),
-          ...(run.program.readinessFails ? [ev('Warning', 'Unhealthy', `Readiness probe failed: ${probeFailure(c.readinessProbe!)}`)] : []),
-        ],
-      };
+      return launch(run, running(run, 0, {}), [
+        ...pulled,
+        ev('Normal', 'Created', `Created container ${c.name}`),
+        ev('Normal', 'Started', `Started container ${c.name}`),
+        ...(run.program.readinessFails && !run.proc ? [ev('Warning', 'Unhealthy', `Readiness probe failed: ${probeFailure(c.readinessProbe!)}`)] : []),
+      ]);
     },
   },
   {
     // Its program exits by itself (simulated run time and exit code).
     name: 'exit',
     from: 'running',
-    at: (run, st) => (run.program.runSeconds === Infinity ? undefined : startedAtOf(run, st) + run.program.runSeconds * 1000),
-    apply: (run, st, at) => ({ status: exit(run, st, at, run.program.exitCode, run.program.exitCode === 0 ? 'Completed' : 'Error'), events: [] }),
+    at: (run, st) => {
+      if (run.proc) {
+        const o = observed(run, st);
+        // No such process (the daemon restarted since): the run is over.
+        return !o || o.exit ? run.ctx.now : undefined;
+      }
+      return run.program.runSeconds === Infinity ? undefined : startedAtOf(run, st) + run.program.runSeconds * 1000;
+    },
+    apply: (run, st, at) => {
+      const o = observed(run, st);
+      if (run.proc && !o) return { status: exit(run, st, at, 137, 'ContainerStatusUnknown', 'The container could not be located when the kubelet restarted'), events: [] };
+      if (!o?.exit) return { status: exit(run, st, at, run.program.exitCode, run.program.exitCode === 0 ? 'Completed' : 'Error'), events: [] };
+      // A process: its own exit code; killed for a failing probe, the kubelet said why first.
+      const events = o.killedFor
+        ? [run.ev('Warning', 'Unhealthy', `${o.killedFor.probe} probe failed: ${o.killedFor.message}`), run.ev('Normal', 'Killing', `Container ${run.c.name} failed ${o.killedFor.probe.toLowerCase()} probe, will be restarted`)]
+        : o.exit.reason === 'StartError'
+          ? [run.ev('Warning', 'Failed', `Error: ${o.exit.message}`)]
+          : [];
+      return { status: exit(run, st, at, o.exit.code, o.exit.reason, o.exit.message), events };
+    },
+  },
+  {
+    // A process whose startup probe has passed has started.
+    name: 'started',
+    from: 'running',
+    at: (run, st) => (!st.started && observed(run, st)?.started ? run.ctx.now : undefined),
+    apply: (_run, st) => ({ status: { ...st, started: true }, events: [] }),
   },
   {
     // It uses more memory than its limit allows.
     name: 'OOM kill',
     from: 'running',
-    at: (run, st) => (exceedsMemoryLimit(run.pod, run.c) ? startedAtOf(run, st) + OOM_AFTER_SECONDS * 1000 : undefined),
+    at: (run, st) => (!run.proc && exceedsMemoryLimit(run.pod, run.c) ? startedAtOf(run, st) + OOM_AFTER_SECONDS * 1000 : undefined),
     apply: (run, st, at) => ({ status: exit(run, st, at, 137, 'OOMKilled'), events: [] }),
   },
   {
     // Its liveness probe has failed failureThreshold times.
     name: 'liveness kill',
     from: 'running',
-    at: (run, st) => (run.program.livenessFails && run.c.livenessProbe ? startedAtOf(run, st) + livenessKillAfterMs(run.c.livenessProbe) : undefined),
+    at: (run, st) => (!run.proc && run.program.livenessFails && run.c.livenessProbe ? startedAtOf(run, st) + livenessKillAfterMs(run.c.livenessProbe) : undefined),
     apply: (run, st, at) => ({
       status: exit(run, st, at, 143, 'Error'),
       events: [run.ev('Warning', 'Unhealthy', `Liveness probe failed: ${probeFailure(run.c.livenessProbe!)}`), run.ev('Normal', 'Killing', `Container ${run.c.name} failed liveness probe, will be restarted`)],
@@ -248,22 +306,34 @@ const TRANSITIONS: Transition[] = [
     // the failure was reported when it started). Init containers are never ready while running.
     name: 'ready',
     from: 'running',
-    at: (run, st) => (!st.ready && !run.program.readinessFails && run.kind !== 'init' ? startedAtOf(run, st) + (run.c.readinessProbe?.initialDelaySeconds ?? 0) * 1000 : undefined),
+    at: (run, st) => {
+      if (st.ready || run.kind === 'init') return undefined;
+      if (run.proc) return observed(run, st)?.ready ? run.ctx.now : undefined;
+      return !run.program.readinessFails ? startedAtOf(run, st) + (run.c.readinessProbe?.initialDelaySeconds ?? 0) * 1000 : undefined;
+    },
     apply: (_run, st) => ({ status: { ...st, ready: true }, events: [] }),
+  },
+  {
+    // A process's readiness probe fails again: not ready.
+    name: 'unready',
+    from: 'running',
+    at: (run, st) => {
+      const o = st.ready ? observed(run, st) : undefined;
+      return o && !o.ready && !o.exit ? run.ctx.now : undefined;
+    },
+    apply: (run, st) => ({ status: { ...st, ready: false }, events: [run.ev('Warning', 'Unhealthy', `Readiness probe failed: ${observed(run, st)?.readinessFailure ?? ''}`)] }),
   },
   {
     // Restarted per policy once the back-off has passed (at once for a first crash).
     name: 'restart',
     from: 'exited',
     at: (run, st) => exited(run, st)?.restartAt,
-    apply: (run, st) => ({
-      status: running(run, st.restartCount + 1, { terminated: exited(run, st)!.last }),
-      events: [
+    apply: (run, st) =>
+      launch(run, running(run, st.restartCount + 1, { terminated: exited(run, st)!.last }), [
         run.ev('Normal', 'Pulled', `Container image "${run.c.image}" already present on machine`),
         run.ev('Normal', 'Created', `Created container ${run.c.name}`),
         run.ev('Normal', 'Started', `Started container ${run.c.name}`),
-      ],
-    }),
+      ]),
   },
   {
     // Meanwhile CrashLoopBackOff, from the moment it exited (entered once, and not when the restart is already due).
@@ -291,7 +361,8 @@ const TRANSITIONS: Transition[] = [
  */
 export function stepContainer(pod: Pod, c: Container, prev: ContainerStatus | undefined, restartPolicy: string, kind: 'init' | 'sidecar' | 'app', ctx: ContainerContext): ContainerStep {
   const fieldPath = kind === 'app' ? `spec.containers{${c.name}}` : `spec.initContainers{${c.name}}`;
-  const run: Run = { pod, c, restartPolicy, kind, ctx, program: programOf(pod, c, kind), ev: (type, reason, message) => ({ type, reason, message, fieldPath }) };
+  const proc = ctx.processes?.runs(c) ? ctx.processes : undefined;
+  const run: Run = { pod, c, restartPolicy, kind, ctx, program: programOf(pod, c, kind), proc, ev: (type, reason, message) => ({ type, reason, message, fieldPath }) };
   let status: ContainerStatus = prev ?? waitingStatus(c, 'ContainerCreating');
   const events: ContainerEvent[] = [];
   // Each transition moves the container on; a handful per step at most (start, ready, exit, back-off, restart, ...).

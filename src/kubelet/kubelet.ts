@@ -11,6 +11,8 @@ import { recordEvent } from '../runtime/events.js';
 import { STAGES, type StageContext } from './lifecycle.js';
 import { type NodePool, nodeStatus } from '../sim/node-pool.js';
 import { TIMINGS } from './timings.js';
+import { type ProcessRuntime, loopbackAddress } from './process/runtime.js';
+import { containerEnv, type EnvSources } from './process/env.js';
 
 const podsR = resourceNamed('pods'), nodesR = resourceNamed('nodes'), leasesR = resourceNamed('leases'), cmR = resourceNamed('configmaps'), secretR = resourceNamed('secrets');
 
@@ -32,7 +34,20 @@ export class Kubelets implements Controller {
   /** The earliest wake-up the pods of the current pass asked for. */
   private podWake = Infinity;
 
-  constructor(private spec: NodePool) {}
+  /** `processes`: the process runtime, when the operator's runtime config runs some images as processes. */
+  constructor(
+    private spec: NodePool,
+    private processes?: ProcessRuntime,
+  ) {
+    if (processes) {
+      // A process exited or a probe changed its mind: that pod needs a pass now.
+      processes.onChange = (uid) => {
+        this.settled.delete(uid);
+        this.quiet = undefined;
+        this.gate.wakeAt(0);
+      };
+    }
+  }
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
@@ -62,9 +77,15 @@ export class Kubelets implements Controller {
       if (this.isStopped(fresh)) return;
       const pods = byNode.get(node.metadata.name!) ?? [];
       const usedIPs = new PodIPs(node);
-      for (const p of pods) if (p.status?.podIP) usedIPs.used.add(p.status.podIP);
+      for (const p of pods) if (p.status?.podIP) usedIPs.use(p.status.podIP);
       for (const pod of pods) if (!this.syncPod(reg, fresh, pod, now, usedIPs)) allSettled = false;
     });
+    if (this.processes) {
+      // Processes of pods that are gone (removed, force-deleted, on a deleted node) are stopped.
+      const live = new Set<string>();
+      for (const p of reg.scan(podsR)) if (p.spec?.nodeName && nodes.some((n) => n.metadata.name === p.spec!.nodeName && !n.metadata.deletionTimestamp)) live.add(p.metadata.uid!);
+      this.processes.reconcile(live);
+    }
     this.quiet = allSettled ? { pods: reg.writeCount('pods'), nodes: reg.writeCount('nodes'), podWake: this.podWake } : undefined;
   }
 
@@ -121,11 +142,29 @@ export class Kubelets implements Controller {
   private context(reg: Registry, node: Node, pod: Pod, now: number, usedIPs: PodIPs): StageContext {
     const ns = pod.metadata.namespace!;
     const hostIP = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '';
+    const rt = this.processes;
+    const processPod = !!rt && [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].some((c) => rt.entryFor(c));
+    const sources: EnvSources = {
+      configMap: (name) => reg.find(cmR, ns, name)?.data as Record<string, string> | undefined,
+      secret: (name) => reg.find(secretR, ns, name)?.data as Record<string, string> | undefined,
+      allocatable: (node.status?.allocatable ?? {}) as Record<string, string>,
+    };
     return {
       now,
       hostIP,
-      podIP: () => usedIPs.allocate(),
-      configProblem: (c: Container) => configProblem(reg, ns, c),
+      // A pod with processes is reached on its own loopback address (docs/runtime.md).
+      podIP: () => (processPod ? loopbackAddress(usedIPs.allocate()) : usedIPs.allocate()),
+      configProblem: (c: Container) => configProblem(reg, ns, c) ?? (rt?.entryFor(c) ? rt.refusal(pod, c) : undefined),
+      ...(rt && processPod
+        ? {
+            processes: {
+              runs: (c: Container) => !!rt.entryFor(c),
+              start: (p: Pod, c: Container, containerID: string, restartCount: number) => rt.start({ pod: p, c, containerID, restartCount, env: containerEnv(p, c, sources), sources }),
+              observe: (id: string | undefined) => rt.observe(id),
+            },
+          }
+        : {}),
+      ...(rt?.hasPod(pod.metadata.uid!) ? { processesRunning: () => rt.podRunning(pod.metadata.uid!) } : {}),
       pull: (c: Container) => {
         // IfNotPresent pulls once per node; Always pulls every time (imagePullPolicy is defaulted).
         let have = this.images.get(node.metadata.name!);
@@ -164,6 +203,12 @@ export class Kubelets implements Controller {
       return true;
     }
     const ctx = this.context(reg, node, pod, now, usedIPs);
+    const rt = this.processes;
+    if (rt?.hasPod(pod.metadata.uid!)) {
+      // Deleted: SIGTERM now, SIGKILL when the grace period ends. Finished: its sidecars stop.
+      if (pod.metadata.deletionTimestamp) rt.terminatePod(pod.metadata.uid!, pod.metadata.deletionGracePeriodSeconds ?? 30);
+      else if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') rt.terminatePod(pod.metadata.uid!, pod.spec?.terminationGracePeriodSeconds ?? 30);
+    }
     const source = { component: 'kubelet', host: node.metadata.name };
     let cur = pod;
     let settledNow = true;
@@ -216,10 +261,17 @@ function nodeIndex(node: Node, position: number): number {
 class PodIPs {
   readonly used = new Set<string>();
   private base: string;
+  private first: string;
   private next = 2;
   constructor(node: Node) {
     const cidr: string = node.spec?.podCIDR ?? '10.244.0.0/24';
     this.base = cidr.split('/')[0].split('.').slice(0, 3).join('.');
+    this.first = this.base.split('.')[0];
+  }
+
+  /** An address a pod has (a process pod's loopback twin stands for its node address). */
+  use(ip: string): void {
+    this.used.add(ip.startsWith('127.') ? `${this.first}.${ip.split('.').slice(1).join('.')}` : ip);
   }
 
   allocate(): string {

@@ -3,7 +3,7 @@
 // a small engine that runs the first stage due for each pod.
 import { rfc3339 } from '../api/duration.js';
 import type { Condition, Container, ContainerStatus, Pod, PodPhase, PodStatus } from '../api/types.js';
-import { isFinished, stepContainer, waitingStatus } from './containers.js';
+import { type ContainerProcesses, isFinished, stepContainer, waitingStatus } from './containers.js';
 import { TIMINGS } from './timings.js';
 
 /** What a stage sees about the cluster. */
@@ -17,6 +17,10 @@ export interface StageContext {
   mountProblem: () => string | undefined;
   /** Whether the node must pull a container's image (and records that it has it). */
   pull?: (c: Container) => boolean;
+  /** The process runtime, when the operator's runtime config runs some images as processes. */
+  processes?: ContainerProcesses;
+  /** For a pod that has run processes: whether any still runs (its removal waits for them). */
+  processesRunning?: () => boolean;
 }
 
 /** An event a stage asks the kubelet to record. */
@@ -136,7 +140,12 @@ export const STAGES: Stage[] = [
     // period): the pod object is removed.
     name: 'remove',
     applies: (p) => !!p.metadata.deletionTimestamp,
-    dueAt: (p, ctx) => (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? ctx.now : stoppedAt(p)),
+    dueAt: (p, ctx) => {
+      if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') return ctx.now;
+      // Real processes: once they have exited (the runtime says when; SIGKILL ends the grace period).
+      if (ctx.processesRunning) return ctx.processesRunning() ? Infinity : ctx.now;
+      return stoppedAt(p);
+    },
     run: (p, ctx) => ({ status: p.metadata.finalizers?.length ? terminalStatus(p, ctx.now) : p.status, events: [], remove: true }),
   },
   {
@@ -195,13 +204,20 @@ export const STAGES: Stage[] = [
 ];
 
 /** One pass of every container of a running pod; the pod's status that follows from them. */
-export function runContainers(p: Pod, ctx: StageContext): StageResult {
+export function runContainers(pod: Pod, ctx: StageContext): StageResult {
   const now = rfc3339(ctx.now);
+  // A pod with processes has its address before its containers start (they may read it).
+  let p = pod;
+  const procs = ctx.processes;
+  if (!p.status?.podIP && procs && [...(p.spec?.initContainers ?? []), ...containers(p)].some((c) => procs.runs(c))) {
+    const ip = ctx.podIP();
+    p = { ...p, status: { ...p.status, podIP: ip, podIPs: [{ ip }] } };
+  }
   const policy = p.spec?.restartPolicy ?? 'Always';
   const inits: Container[] = p.spec?.initContainers ?? [];
   const events: StageEvent[] = [];
   let wakeAt = Infinity;
-  const cctx = { now: ctx.now, configProblem: ctx.configProblem, pull: ctx.pull };
+  const cctx = { now: ctx.now, configProblem: ctx.configProblem, pull: ctx.pull, processes: ctx.processes };
   const step: Step = (c, prev, restartPolicy, kind) => {
     const r = stepContainer(p, c, prev, restartPolicy, kind, cctx);
     events.push(...r.events);

@@ -21,7 +21,28 @@ describe('runtime config', () => {
   });
 
   it('is empty for an empty file', () => {
-    expect(parseRuntimeConfig('', 'rt.yaml')).toEqual({ exec: [] });
+    expect(parseRuntimeConfig('', 'rt.yaml')).toEqual({ exec: [], portForward: [] });
+  });
+
+  it('reads the process allowlist: program names found on the PATH, or given paths', () => {
+    const config = parseRuntimeConfig(
+      'processes:\n  user: {uid: 65534, gid: 65533}\n  images:\n  - image: busybox\n    programs: [sh]\n  - image: python:3*\n    programs: {python3: /usr/bin/python3}\n    entrypoint: [python3]\n',
+      'rt.yaml',
+    );
+    expect(config.processes).toEqual({
+      user: { uid: 65534, gid: 65533 },
+      allowRoot: false,
+      images: [
+        { image: 'busybox', programs: { sh: expect.stringMatching(/\/sh$/) }, entrypoint: undefined },
+        { image: 'python:3*', programs: { python3: '/usr/bin/python3' }, entrypoint: ['python3'] },
+      ],
+    });
+    expect(parseRuntimeConfig('exec: []', 'rt.yaml').processes).toBeUndefined();
+  });
+
+  it('reads port-forward rules', () => {
+    const config = parseRuntimeConfig('portForward:\n- podSelector: {matchLabels: {app: db}}\n  address: 127.0.0.1\n  ports: {5432: 15432}\n', 'rt.yaml');
+    expect(config.portForward).toEqual([{ namespace: undefined, matchLabels: { app: 'db' }, address: '127.0.0.1', ports: { 5432: 15432 } }]);
   });
 
   it.each([
@@ -32,6 +53,15 @@ describe('runtime config', () => {
     ['exec: [{env: [{value: x}]}]', 'rt.yaml: exec[0].env[0]: expected {name: string, value: string}'],
     ['exec: [{podSelector: {matchLabels: {app: 1}}}]', 'rt.yaml: exec[0].podSelector.matchLabels.app: expected a string'],
     ['exec: [\n  - a: [', 'rt.yaml:2:'],
+    ['processes: {images: [{image: busybox, programs: [no-such-program-here]}]}', 'rt.yaml: processes.images[0].programs[0]: "no-such-program-here" is not on this machine\'s PATH'],
+    ['processes: {images: [{image: busybox, programs: [/bin/sh]}]}', 'rt.yaml: processes.images[0].programs[0]: expected a program name (no path)'],
+    ['processes: {images: [{image: busybox, programs: {sh: bin/sh}}]}', 'rt.yaml: processes.images[0].programs.sh: expected an absolute path'],
+    ['processes: {images: [{image: busybox}]}', 'rt.yaml: processes.images[0]: names no programs and no entrypoint'],
+    ['processes: {images: [{image: x, programs: [sh], entrypoint: [node]}]}', 'rt.yaml: processes.images[0].entrypoint[0]: "node" is not one of this image\'s programs'],
+    ['processes: {user: {uid: root}}', 'rt.yaml: processes.user: expected {uid: number, gid: number}'],
+    ['processes: {root: true}', 'rt.yaml: processes.root: unknown field'],
+    ['portForward: [{ports: {80: 8080}}]', 'rt.yaml: portForward[0].address: expected a host name or address'],
+    ['portForward: [{address: x, ports: {80: 70000}}]', 'rt.yaml: portForward[0].ports.80: expected a port number'],
   ])('refuses %j', (text, message) => {
     expect(() => parseRuntimeConfig(text, 'rt.yaml')).toThrow(message);
   });

@@ -1,0 +1,465 @@
+// The process runtime: containers whose image the operator's allowlist names run as real
+// processes on this machine (docs/runtime.md). Each pod has a directory of its own (its volumes as
+// files, its containers' working directories) and a loopback address; each container run is a
+// process in its own process group, with an environment built from the pod only, as the user the
+// runtime config says (never root unless it allows it). Its output goes to a log file per run;
+// its probes run against it. Stopping follows Kubernetes: SIGTERM to the container's process,
+// SIGKILL to its whole group when the grace period ends; when the main process exits, what is left
+// of its group is killed. The kubelet decides (containers.ts); this file does and observes.
+import { type ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Container, Pod } from '../../api/types.js';
+import type { ImageEntry, ProcessSettings } from '../../state/runtime-config.js';
+import { containerArgv, imageEntryFor, programPath, startFailure } from './programs.js';
+import { LogWriter, type LogRecord, parseLog } from './logs.js';
+import { ProbeState, probeOnce, type ProbeExec } from './probes.js';
+import { materializeVolumes, workingDirectory } from './volumes.js';
+import type { EnvSources } from './env.js';
+
+/** What the kubelet sees of a container run. */
+export interface ProcessObservation {
+  /** It has exited: its exit code, and the kubelet's reason. */
+  exit?: { code: number; reason: string; message?: string };
+  /** The kubelet killed it because a probe failed: which, and the probe's last failure. */
+  killedFor?: { probe: 'Liveness' | 'Startup'; message: string };
+  /** Its startup probe has passed (or it has none). */
+  started: boolean;
+  /** Its readiness probe passes (or it has none and it has started). */
+  ready: boolean;
+  /** The readiness probe's last failure while not ready. */
+  readinessFailure?: string;
+}
+
+/** A run the kubelet asks for. */
+export interface Launch {
+  pod: Pod;
+  c: Container;
+  containerID: string;
+  restartCount: number;
+  env: Record<string, string>;
+  sources: EnvSources;
+}
+
+/** What commands run inside a container use: its directory, environment, user and programs. */
+export interface ContainerContext {
+  cwd: string;
+  env: Record<string, string>;
+  uid?: number;
+  gid?: number;
+  entry: ImageEntry;
+  address: string;
+}
+
+interface Run {
+  id: string;
+  podUid: string;
+  container: Container;
+  child: ChildProcess;
+  pgid: number | undefined;
+  context: ContainerContext;
+  log: LogWriter;
+  exit?: ProcessObservation['exit'];
+  killedFor?: ProcessObservation['killedFor'];
+  startup?: ProbeState;
+  liveness?: ProbeState;
+  readiness?: ProbeState;
+  timers: NodeJS.Timeout[];
+  killTimer?: NodeJS.Timeout;
+  exited: Promise<void>;
+  output: Set<(stream: 'stdout' | 'stderr', data: Buffer) => void>;
+}
+
+interface PodState {
+  uid: string;
+  dir: string;
+  runs: Map<string, Run>;
+  terminating: boolean;
+}
+
+const signalNumber = (s: NodeJS.Signals) => os.constants.signals[s] ?? 0;
+
+/** The runtime of one daemon; `stateDir` is its state dir. */
+export class ProcessRuntime {
+  private pods = new Map<string, PodState>();
+  private runs = new Map<string, Run>();
+  /** Log files of runs (kept while their pod exists), by container ID. */
+  private logs = new Map<string, LogWriter>();
+  private readonly podsDir: string;
+  private readonly logsDir: string;
+  private readonly claimsDir: string;
+  private readonly pidsFile: string;
+  /** Called when something a kubelet decides on changed for a pod (a run exited, a probe flipped). */
+  onChange: (podUid: string) => void = () => {};
+
+  constructor(
+    readonly settings: ProcessSettings,
+    stateDir: string,
+    private log: (line: string) => void = () => {},
+    /** The cluster's clock: log lines are stamped with it (as `since` and the statuses read it). */
+    private now: () => number = Date.now,
+  ) {
+    const own = process.getuid?.() ?? 0;
+    const runtimeDir = path.join(stateDir, 'runtime');
+    fs.mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+    this.logsDir = path.join(runtimeDir, 'logs');
+    this.pidsFile = path.join(runtimeDir, 'pids');
+    // Processes of another user cannot reach into the (private) state dir: their pods' directories
+    // are then under the system's temporary directory, one per state dir.
+    const switching = own === 0 && settings.user !== undefined && settings.user.uid !== 0;
+    const base = switching ? path.join(os.tmpdir(), `minik-pods-${crypto.createHash('sha256').update(path.resolve(stateDir)).digest('hex').slice(0, 12)}`) : runtimeDir;
+    fs.mkdirSync(base, { recursive: true, mode: switching ? 0o711 : 0o700 });
+    if (switching) fs.chmodSync(base, 0o711);
+    this.podsDir = path.join(base, 'pods');
+    this.claimsDir = path.join(base, 'claims');
+    fs.mkdirSync(this.podsDir, { recursive: true, mode: switching ? 0o711 : 0o700 });
+    if (switching) fs.chmodSync(this.podsDir, 0o711);
+    this.killLeftovers();
+  }
+
+  /** The allowlist entry a container's image runs as, if any. */
+  entryFor(c: Container): ImageEntry | undefined {
+    return imageEntryFor(this.settings, c.image);
+  }
+
+  /** Who a container's process runs as: the container's or pod's runAsUser (when the daemon can switch), the config's user, or the daemon's. */
+  userFor(pod: Pod, c: Container): { uid: number; gid: number } {
+    const own = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+    if (own.uid !== 0) return own;
+    const sc = (c.securityContext ?? {}) as { runAsUser?: number; runAsGroup?: number };
+    const psc = (pod.spec?.securityContext ?? {}) as { runAsUser?: number; runAsGroup?: number };
+    const uid = sc.runAsUser ?? psc.runAsUser ?? this.settings.user?.uid ?? 0;
+    const gid = sc.runAsGroup ?? psc.runAsGroup ?? this.settings.user?.gid ?? uid;
+    return { uid, gid };
+  }
+
+  /** Why a container may not run as a process (it would run as root), if so: kept waiting, as CreateContainerConfigError. */
+  refusal(pod: Pod, c: Container): string | undefined {
+    const { uid } = this.userFor(pod, c);
+    if (uid !== 0) return undefined;
+    const nonRoot = ((c.securityContext as { runAsNonRoot?: boolean } | undefined)?.runAsNonRoot ?? (pod.spec?.securityContext as { runAsNonRoot?: boolean } | undefined)?.runAsNonRoot) === true;
+    if (nonRoot) return `container has runAsNonRoot and image will run as root (pod: "${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})", container: ${c.name})`;
+    if (!this.settings.allowRoot) return `minik runs no process as root: the runtime config's processes.user names the user to run as (or processes.allowRoot allows root); see docs/runtime.md`;
+    return undefined;
+  }
+
+  private podState(pod: Pod): PodState {
+    const uid = pod.metadata.uid!;
+    let st = this.pods.get(uid);
+    if (!st) {
+      st = { uid, dir: path.join(this.podsDir, uid), runs: new Map(), terminating: false };
+      this.pods.set(uid, st);
+    }
+    return st;
+  }
+
+  /** Starts a run; an error message (containerd's words) when it cannot start. */
+  start(l: Launch): string | undefined {
+    const { pod, c } = l;
+    const entry = this.entryFor(c);
+    if (!entry) return startFailure(`image ${JSON.stringify(c.image)} is not one the runtime config runs`);
+    const argv = containerArgv(entry, c, l.env);
+    if ('error' in argv) return argv.error;
+    const st = this.podState(pod);
+    if (st.terminating) return startFailure('the pod is being stopped');
+    const user = this.userFor(pod, c);
+    const own = process.getuid?.() ?? 0;
+    const switching = own === 0 && user.uid !== own;
+    let cwd: string;
+    try {
+      fs.mkdirSync(st.dir, { recursive: true, mode: 0o700 });
+      const chown = (p: string) => {
+        if (switching) fs.chownSync(p, user.uid, user.gid);
+      };
+      chown(st.dir);
+      materializeVolumes(pod, st.dir, this.claimsDir, l.sources, chown);
+      cwd = workingDirectory(st.dir, c);
+      fs.mkdirSync(cwd, { recursive: true });
+      chown(cwd);
+    } catch (e) {
+      return startFailure(`error mounting the pod's volumes: ${(e as Error).message}`);
+    }
+    const env = { HOME: cwd, ...l.env };
+    const address = pod.status?.podIP ?? '127.0.0.1';
+    const context: ContainerContext = { cwd, env, ...(switching ? { uid: user.uid, gid: user.gid } : {}), entry, address };
+    const logFile = path.join(this.logsDir, `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`, c.name, `${l.restartCount}.log`);
+    const log = new LogWriter(logFile, this.now);
+    const child = spawn(argv.argv[0], argv.argv.slice(1), { cwd, env, detached: true, stdio: [c.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...(switching ? { uid: user.uid, gid: user.gid } : {}) });
+    let settle!: () => void;
+    const run: Run = { id: l.containerID, podUid: st.uid, container: c, child, pgid: child.pid, context, log, timers: [], exited: new Promise((r) => (settle = r)), output: new Set() };
+    this.runs.set(run.id, run);
+    this.logs.set(run.id, log);
+    st.runs.set(c.name, run);
+    if (child.pid !== undefined) fs.appendFileSync(this.pidsFile, `${child.pid}\n`);
+    const out = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
+      log.write(stream, d);
+      for (const fn of run.output) fn(stream, d);
+    };
+    child.stdout!.on('data', out('stdout'));
+    child.stderr!.on('data', out('stderr'));
+    child.stdin?.on('error', () => {});
+    const finish = (exit: ProcessObservation['exit']) => {
+      if (run.exit) return;
+      run.exit = exit;
+      log.end();
+      for (const t of run.timers) clearTimeout(t);
+      if (run.killTimer) clearTimeout(run.killTimer);
+      // What is left of the container's process group goes with it, as with its cgroup.
+      this.signalGroup(run, 'SIGKILL');
+      settle();
+      this.onChange(st.uid);
+    };
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      this.log(`process runtime: ${pod.metadata.namespace}/${pod.metadata.name} container ${c.name}: ${argv.argv[0]}: ${e.message}`);
+      finish({ code: 128, reason: 'StartError', message: startFailure(`exec: ${e.code === 'ENOENT' ? `"${argv.argv[0]}": no such file or directory` : e.message}`) });
+    });
+    child.on('close', (code, signal) => {
+      if (code === null && signal === null) return;
+      const exitCode = code ?? 128 + signalNumber(signal!);
+      finish({ code: exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' });
+    });
+    this.startProbes(run, pod);
+    return undefined;
+  }
+
+  private startProbes(run: Run, pod: Pod): void {
+    const c = run.container;
+    const probeExec: ProbeExec = (command, timeoutMs) => this.runCommand(run.context, command, timeoutMs);
+    const schedule = (probe: NonNullable<Container['livenessProbe']>, state: ProbeState, onFlip: () => void, gate: () => boolean) => {
+      const attempt = async () => {
+        if (run.exit) return;
+        if (gate()) {
+          const outcome = await probeOnce(probe, c, run.context.address, probeExec);
+          if (run.exit) return;
+          if (state.record(outcome)) onFlip();
+        }
+        run.timers.push(setTimeout(attempt, (probe.periodSeconds ?? 10) * 1000).unref());
+      };
+      run.timers.push(setTimeout(attempt, (probe.initialDelaySeconds ?? 0) * 1000).unref());
+    };
+    const started = () => !run.startup || run.startup.passing;
+    if (c.startupProbe) {
+      run.startup = new ProbeState(c.startupProbe, false);
+      let attempts = 0;
+      const probe = c.startupProbe;
+      const attempt = async () => {
+        if (run.exit || run.startup!.passing) return;
+        const outcome = await probeOnce(probe, c, run.context.address, probeExec);
+        if (run.exit) return;
+        attempts = outcome.ok ? 0 : attempts + 1;
+        if (run.startup!.record(outcome)) this.onChange(run.podUid);
+        else if (!outcome.ok && attempts >= (probe.failureThreshold ?? 3)) return this.killFor(run, pod, 'Startup', outcome.message);
+        if (!run.startup!.passing) run.timers.push(setTimeout(attempt, (probe.periodSeconds ?? 10) * 1000).unref());
+      };
+      run.timers.push(setTimeout(attempt, (probe.initialDelaySeconds ?? 0) * 1000).unref());
+    }
+    if (c.livenessProbe) {
+      run.liveness = new ProbeState(c.livenessProbe, true);
+      schedule(c.livenessProbe, run.liveness, () => !run.liveness!.passing && this.killFor(run, pod, 'Liveness', run.liveness!.lastFailure), started);
+    }
+    if (c.readinessProbe) {
+      run.readiness = new ProbeState(c.readinessProbe, false);
+      schedule(c.readinessProbe, run.readiness, () => this.onChange(run.podUid), started);
+    }
+  }
+
+  /** A failing liveness or startup probe: the container is stopped (its grace period) and restarted per policy. */
+  private killFor(run: Run, pod: Pod, probe: 'Liveness' | 'Startup', message: string): void {
+    if (run.exit || run.killedFor) return;
+    run.killedFor = { probe, message };
+    this.onChange(run.podUid);
+    this.stop(run, pod.spec?.terminationGracePeriodSeconds ?? 30);
+  }
+
+  private signalGroup(run: Run, signal: NodeJS.Signals): void {
+    try {
+      if (run.pgid !== undefined) process.kill(-run.pgid, signal);
+    } catch {
+      // the group is gone
+    }
+  }
+
+  /** SIGTERM to the container's process; SIGKILL to its group when `graceSeconds` have passed. */
+  private stop(run: Run, graceSeconds: number): void {
+    if (run.exit || run.killTimer) return;
+    try {
+      if (run.child.pid !== undefined) process.kill(run.child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    run.killTimer = setTimeout(() => this.signalGroup(run, 'SIGKILL'), Math.max(0, graceSeconds) * 1000);
+    run.killTimer.unref();
+  }
+
+  /** What a run has done so far (undefined: not a run of this runtime). */
+  observe(containerID: string | undefined): ProcessObservation | undefined {
+    const run = containerID ? this.runs.get(containerID) : undefined;
+    if (!run) return undefined;
+    const started = !run.startup || run.startup.passing;
+    const ready = started && (!run.readiness || run.readiness.passing);
+    return { exit: run.exit, killedFor: run.killedFor, started, ready, ...(run.readiness && !run.readiness.passing && run.readiness.lastFailure ? { readinessFailure: run.readiness.lastFailure } : {}) };
+  }
+
+  /** The pod is being deleted: each running container gets SIGTERM, then SIGKILL after the grace period. */
+  terminatePod(uid: string, graceSeconds: number): void {
+    const st = this.pods.get(uid);
+    if (!st || st.terminating) return;
+    st.terminating = true;
+    for (const run of st.runs.values()) this.stop(run, graceSeconds);
+  }
+
+  /** Stops one container's run (a finished pod's sidecars). */
+  stopContainer(uid: string, container: string, graceSeconds: number): void {
+    const run = this.pods.get(uid)?.runs.get(container);
+    if (run) this.stop(run, graceSeconds);
+  }
+
+  /** Whether any process of the pod still runs. */
+  podRunning(uid: string): boolean {
+    const st = this.pods.get(uid);
+    return !!st && [...st.runs.values()].some((r) => !r.exit);
+  }
+
+  /** Whether the runtime has anything of the pod. */
+  hasPod(uid: string): boolean {
+    return this.pods.has(uid);
+  }
+
+  /**
+   * Pods the kubelets no longer have (removed, force-deleted): their processes are stopped (1 s of
+   * grace), then their directories and logs are removed.
+   */
+  reconcile(live: Set<string>): void {
+    for (const st of this.pods.values()) {
+      if (live.has(st.uid)) continue;
+      this.terminatePod(st.uid, 1);
+      if (this.podRunning(st.uid)) continue;
+      this.pods.delete(st.uid);
+      for (const run of st.runs.values()) {
+        this.runs.delete(run.id);
+      }
+      for (const [id, w] of this.logs) if (w.file.includes(`_${st.uid}${path.sep}`)) this.logs.delete(id);
+      fs.rmSync(st.dir, { recursive: true, force: true });
+      for (const d of fs.readdirSync(this.logsDir, { withFileTypes: true })) if (d.name.endsWith(`_${st.uid}`)) fs.rmSync(path.join(this.logsDir, d.name), { recursive: true, force: true });
+    }
+  }
+
+  /** Stops every process: SIGTERM, then SIGKILL to what is left after `graceMs`. Resolves when all have exited. */
+  async shutdown(graceMs = 1500): Promise<void> {
+    const live = [...this.runs.values()].filter((r) => !r.exit);
+    for (const run of live) {
+      try {
+        if (run.child.pid !== undefined) process.kill(run.child.pid, 'SIGTERM');
+      } catch {
+        // gone
+      }
+    }
+    const timer = new Promise<void>((r) => setTimeout(r, graceMs).unref());
+    await Promise.race([Promise.all(live.map((r) => r.exited)), timer]);
+    for (const run of live) this.signalGroup(run, 'SIGKILL');
+    await Promise.race([Promise.all(live.map((r) => r.exited)), new Promise<void>((r) => setTimeout(r, 500).unref())]);
+    fs.rmSync(this.pidsFile, { force: true });
+  }
+
+  /** Process groups a daemon that died left behind (their directory is one of this runtime's pods): killed. */
+  private killLeftovers(): void {
+    let pids: string[] = [];
+    try {
+      pids = fs.readFileSync(this.pidsFile, 'utf8').split('\n').filter(Boolean);
+    } catch {
+      return;
+    }
+    for (const pid of pids) {
+      try {
+        const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+        if (cwd.startsWith(this.podsDir + path.sep)) {
+          process.kill(-Number(pid), 'SIGKILL');
+          this.log(`process runtime: killed process group ${pid}, left by a daemon that stopped without stopping it`);
+        }
+      } catch {
+        // gone, or not ours
+      }
+    }
+    fs.rmSync(this.pidsFile, { force: true });
+  }
+
+  // What the API server's streams use.
+
+  /** The log records of a run, if it ran as a process. */
+  logRecords(containerID: string | undefined): LogRecord[] | undefined {
+    const w = containerID ? this.logs.get(containerID) : undefined;
+    if (!w) return undefined;
+    try {
+      return parseLog(fs.readFileSync(w.file, 'utf8'));
+    } catch {
+      return [];
+    }
+  }
+
+  /** Follows a run's log: each new record, then `ended` once the run has exited. */
+  followLog(containerID: string, onRecord: (r: LogRecord) => void, ended: () => void): () => void {
+    const w = this.logs.get(containerID);
+    const run = this.runs.get(containerID);
+    if (!w || !run || run.exit) {
+      queueMicrotask(ended);
+      return () => {};
+    }
+    const unsubscribe = w.subscribe(onRecord);
+    let done = false;
+    void run.exited.then(() => {
+      if (!done) ended();
+    });
+    return () => {
+      done = true;
+      unsubscribe();
+    };
+  }
+
+  /** The context commands in a running container use, if it runs as a process. */
+  contextOf(podUid: string, container: string): ContainerContext | undefined {
+    const run = this.pods.get(podUid)?.runs.get(container);
+    return run && !run.exit ? run.context : undefined;
+  }
+
+  /** The running process of a container (attach), if any. */
+  processOf(podUid: string, container: string): { stdin?: NodeJS.WritableStream; output: Set<(stream: 'stdout' | 'stderr', data: Buffer) => void>; exited: Promise<void>; exitCode(): number | undefined } | undefined {
+    const run = this.pods.get(podUid)?.runs.get(container);
+    if (!run || run.exit) return undefined;
+    return { stdin: run.child.stdin ?? undefined, output: run.output, exited: run.exited, exitCode: () => run.exit?.code };
+  }
+
+  /** Runs a command in a container's context (exec probes). */
+  runCommand(ctx: ContainerContext, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string } | { error: string }> {
+    const program = command.length ? programPath(ctx.entry, command[0]) : undefined;
+    if (!program) return Promise.resolve({ error: command.length ? `exec: "${command[0]}": executable file not found in $PATH` : 'no command' });
+    return new Promise((resolve) => {
+      const child = spawn(program, command.slice(1), { cwd: ctx.cwd, env: ctx.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(ctx.uid !== undefined ? { uid: ctx.uid, gid: ctx.gid } : {}) });
+      let output = '';
+      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // gone
+        }
+        resolve({ error: `command ${JSON.stringify(command.join(' '))} timed out` });
+      }, timeoutMs);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        resolve({ error: e.message });
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ exitCode: code ?? 128 + signalNumber(signal!), output });
+      });
+    });
+  }
+}
+
+/** A process pod's address: its loopback twin of the pod IP the node gave it (10.244.1.5 -> 127.244.1.5). */
+export function loopbackAddress(podIP: string): string {
+  return `127.${podIP.split('.').slice(1).join('.')}`;
+}

@@ -1,0 +1,284 @@
+// The process runtime: with the operator's runtime config allowing an image, its pods run as real
+// processes (own directory, env from the spec, volumes as files, not root, SIGTERM then SIGKILL,
+// restarts with back-off, probes); without it nothing a manifest asks for runs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, commandOnPath, fastForward, runKubectl, tempHome, testDaemon } from '../helpers.js';
+
+const KUBECTL = commandOnPath('kubectl');
+const AS_ROOT = process.getuid?.() === 0;
+
+/** Polls `fn` until it returns a truthy value (or throws after `ms`). */
+async function until<T>(fn: () => T | Promise<T>, ms = 15_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Processes whose command line holds `marker` (any user's). */
+function processesWith(marker: string): number[] {
+  const out: number[] = [];
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) out.push(Number(pid));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+const touchPod = (dir: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: toucher}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, "touch ${dir}/x; echo touched ${dir}/x"]
+`;
+
+/** A directory any user may write (processes run as nobody when the tests run as root). */
+function openDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o777);
+  return dir;
+}
+
+describe('with no runtime config', () => {
+  it('spawns no process for a pod whose command would touch a file', async () => {
+    const env = await testDaemon();
+    const stop = fastForward(env);
+    const dir = openDir('minik-off-');
+    try {
+      expect((await cli(env.home, ['apply', '-f', '-'], touchPod(dir))).code).toBe(0);
+      await until(async () => (await cli(env.home, ['get', 'pod', 'toucher', '-o', 'jsonpath={.status.phase}'])).stdout === 'Succeeded', 15_000, 'the simulated pod to finish');
+      expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
+      expect(processesWith(`touch ${dir}/x`)).toEqual([]);
+      expect((await cli(env.home, ['logs', 'toucher'])).stdout).toContain('simulated: no process runs');
+    } finally {
+      stop();
+      await env.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+describe('with busybox allowed', () => {
+  let env: Awaited<ReturnType<typeof testDaemon>>;
+  let stopTicking: () => void;
+  let work: string;
+  let kubeHome: string;
+  const kubectl = (args: string[], stdin?: string) => runKubectl(KUBECTL!, env.home, kubeHome, args, stdin);
+
+  beforeAll(async () => {
+    work = openDir('minik-proc-');
+    kubeHome = tempHome('minik-proc-kubectl-');
+    const config = path.join(work, 'runtime.yaml');
+    fs.writeFileSync(config, `processes:\n${AS_ROOT ? '  user: {uid: 65534, gid: 65534}\n' : ''}  images:\n  - image: busybox\n    programs: [sh, cat, echo, sleep, touch, env, ls, id]\n`);
+    env = await testDaemon(undefined, { runtimeConfig: config });
+    stopTicking = fastForward(env);
+  }, 30_000);
+
+  afterAll(async () => {
+    stopTicking?.();
+    await env?.stop();
+    for (const d of [work, kubeHome]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  const phase = async (pod: string) => (await cli(env.home, ['get', 'pod', pod, '-o', 'jsonpath={.status.phase}'])).stdout;
+
+  it('runs the same pod: the file appears and its logs show the output', async () => {
+    expect((await cli(env.home, ['apply', '-f', '-'], touchPod(work))).code).toBe(0);
+    await until(async () => (await phase('toucher')) === 'Succeeded', 15_000, 'the pod to succeed');
+    expect(fs.existsSync(path.join(work, 'x'))).toBe(true);
+    expect((await cli(env.home, ['logs', 'toucher'])).stdout).toBe(`touched ${work}/x\n`);
+    const status = JSON.parse((await cli(env.home, ['get', 'pod', 'toucher', '-o', 'json'])).stdout);
+    expect(status.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+  }, 30_000);
+
+  it('builds the environment from the spec only, runs as a user that is not root, in a directory of its own', async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: envcheck, labels: {app: env}}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sh, -c, 'env | sort; echo uid=$(id -u); echo cwd=$PWD; cat /etc/hostname >/dev/null; ls etc/config']
+    env:
+    - {name: GREETING, value: hi}
+    - name: MY_IP
+      valueFrom: {fieldRef: {fieldPath: status.podIP}}
+    volumeMounts: [{name: config, mountPath: /etc/config}]
+  volumes:
+  - name: config
+    configMap: {name: envcheck}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: envcheck}
+data: {app.properties: "a=1"}
+`;
+    process.env.MINIK_SECRET_OF_THE_DAEMON = 'leaked';
+    try {
+      expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+      await until(async () => (await phase('envcheck')) === 'Succeeded', 15_000, 'the pod to succeed');
+    } finally {
+      delete process.env.MINIK_SECRET_OF_THE_DAEMON;
+    }
+    const log = (await cli(env.home, ['logs', 'envcheck'])).stdout;
+    expect(log).toContain('GREETING=hi\n');
+    expect(log).toContain('HOSTNAME=envcheck\n');
+    expect(log).toMatch(/MY_IP=127\.\d+\.\d+\.\d+\n/);
+    expect(log).not.toContain('MINIK_SECRET_OF_THE_DAEMON');
+    expect(log).not.toContain('VITEST');
+    expect(log).toContain('app.properties');
+    expect(log).toMatch(/uid=(\d+)/);
+    const uid = Number(/uid=(\d+)/.exec(log)![1]);
+    if (AS_ROOT) expect(uid).toBe(65534);
+    else expect(uid).toBe(process.getuid!());
+    expect(log).toMatch(/cwd=\/.*\/root\n/);
+  }, 30_000);
+
+  it('restarts a crashing container with back-off and keeps the previous run\'s log', async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: crasher}
+spec:
+  containers:
+  - {name: app, image: busybox, command: [sh, -c, 'echo run; exit 2']}
+`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    const st = await until(async () => {
+      const o = JSON.parse((await cli(env.home, ['get', 'pod', 'crasher', '-o', 'json'])).stdout);
+      const s = o.status.containerStatuses?.[0];
+      return s?.restartCount >= 2 && s.state.waiting?.reason === 'CrashLoopBackOff' ? s : undefined;
+    }, 20_000, 'CrashLoopBackOff');
+    expect(st.lastState.terminated).toMatchObject({ exitCode: 2, reason: 'Error' });
+    expect((await cli(env.home, ['logs', 'crasher', '--previous'])).stdout).toBe('run\n');
+    expect((await cli(env.home, ['get', 'pod', 'crasher'])).stdout).toMatch(/crasher\s+0\/1\s+CrashLoopBackOff\s+\d+ \(/);
+  }, 30_000);
+
+  it('reports a command the image does not provide as StartError, and runs nothing', async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: noprog}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: app, image: busybox, command: [/usr/bin/python3, -c, 'print(1)']}
+`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    const st = await until(async () => JSON.parse((await cli(env.home, ['get', 'pod', 'noprog', '-o', 'json'])).stdout).status.containerStatuses?.[0]?.state?.terminated, 15_000, 'StartError');
+    expect(st).toMatchObject({ exitCode: 128, reason: 'StartError', message: expect.stringContaining('exec: "/usr/bin/python3": executable file not found in $PATH') });
+  }, 30_000);
+
+  describe.skipIf(!KUBECTL)('kubectl against a process container', () => {
+    beforeAll(async () => {
+      const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: talker}
+spec:
+  containers:
+  - {name: app, image: busybox, command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo line $i; sleep 0.3; done']}
+`;
+      expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+      expect((await cli(env.home, ['wait', '--for=condition=Ready', 'pod/talker', '--timeout=20s'])).code).toBe(0);
+    }, 30_000);
+
+    it('echo hi | kubectl exec -i POD -- cat prints hi', async () => {
+      expect(await kubectl(['exec', '-i', 'talker', '--', 'cat'], 'hi\n')).toMatchObject({ code: 0, stdout: 'hi\n' });
+    });
+
+    it("kubectl exec POD -- sh -c 'exit 3' exits 3", async () => {
+      const r = await kubectl(['exec', 'talker', '--', 'sh', '-c', 'exit 3']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('command terminated with exit code 3');
+    });
+
+    it('kubectl exec runs in the container: its directory and environment', async () => {
+      const r = await kubectl(['exec', 'talker', '--', 'sh', '-c', 'echo $HOSTNAME; pwd']);
+      expect(r.stdout).toMatch(/^talker\n\/.*\/root\n$/);
+    });
+
+    it('kubectl logs -f shows a line within 1 s of it being written', async () => {
+      const { spawn } = await import('node:child_process');
+      const child = spawn(KUBECTL!, ['logs', '-f', 'talker', '--tail=0', '--timestamps'], { env: { ...process.env, KUBECONFIG: path.join(env.home, 'kubeconfig'), HOME: kubeHome } });
+      const lags: number[] = [];
+      await new Promise<void>((resolve) => {
+        child.stdout.on('data', (d: Buffer) => {
+          for (const line of d.toString().split('\n').filter(Boolean)) {
+            // The line's timestamp is the (fast-forwarded) cluster clock's; its arrival is measured in real time.
+            lags.push(Date.now());
+            if (lags.length >= 3) resolve();
+            void line;
+          }
+        });
+      });
+      child.kill();
+      // Written every 0.3 s: consecutive lines arrive well within 1 s of each other.
+      expect(lags[2] - lags[1]).toBeLessThan(1000);
+    }, 20_000);
+
+    it('kubectl logs --tail and --limit-bytes apply to the real log', async () => {
+      const r = await kubectl(['logs', 'talker', '--tail=2']);
+      expect(r.stdout.trim().split('\n')).toHaveLength(2);
+      expect((await kubectl(['logs', 'talker', '--limit-bytes=4'])).stdout).toBe('line');
+    });
+  });
+
+  it('delete: SIGTERM first, SIGKILL when the grace period ends, and nothing of the pod is left', async () => {
+    const marker = `minik-grace-${process.pid}`;
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: stubborn}
+spec:
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, 'trap "touch ${work}/got-sigterm" TERM; sleep 1000 & echo started; while true; do sleep 0.1; done; : ${marker}']
+`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    await until(async () => (await cli(env.home, ['logs', 'stubborn'])).stdout.includes('started'), 15_000, 'the pod to start');
+    expect(processesWith(marker).length).toBeGreaterThan(0);
+    const t0 = Date.now();
+    const del = cli(env.home, ['delete', 'pod', 'stubborn', '--wait=false']);
+    expect((await del).code).toBe(0);
+    await until(async () => (await cli(env.home, ['get', 'pod', 'stubborn'])).code !== 0, 10_000, 'the pod to go');
+    const took = Date.now() - t0;
+    // It got SIGTERM and carried on, so SIGKILL came when the 2 s had passed.
+    expect(fs.existsSync(path.join(work, 'got-sigterm'))).toBe(true);
+    expect(took).toBeGreaterThanOrEqual(1900);
+    expect(took).toBeLessThan(6000);
+    await until(() => processesWith(marker).length === 0 && processesWith('sleep 1000').every((pid) => !fs.readlinkSync(`/proc/${pid}/cwd`).includes('minik')), 2000, 'no process of the pod to be left');
+  }, 30_000);
+
+  it('stops every process when the daemon stops', async () => {
+    const marker = `minik-daemon-stop-${process.pid}`;
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: lasting}
+spec:
+  containers:
+  - {name: app, image: busybox, command: [sh, -c, 'trap "" TERM; while true; do sleep 0.1; done; : ${marker}']}
+`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    await until(() => processesWith(marker).length > 0, 15_000, 'the process');
+    stopTicking();
+    const t0 = Date.now();
+    await env.daemon.stop();
+    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(processesWith(marker)).toEqual([]);
+  }, 30_000);
+});
