@@ -105,7 +105,7 @@ describe.skipIf(!KUBECTL)('kubectl exec into simulated pods', () => {
   it('says why nothing runs in a pod no exec rule names, and for a command that does not exist', async () => {
     const other = await kubectl(['exec', 'other', '--', 'touch', path.join(workDir, 'never')]);
     expect(other.code).toBe(1);
-    expect(other.stderr).toBe('error: container "app" of pod "other" is simulated: exec runs commands only for pods an exec rule of the daemon\'s runtime config names (see docs/runtime.md)\n');
+    expect(other.stderr).toBe('error: container "app" of pod "other" is simulated: exec runs commands only for pods an exec rule of the daemon\'s runtime config names, or containers it runs as processes (see docs/runtime.md)\n');
     expect(fs.existsSync(path.join(workDir, 'never'))).toBe(false);
     const missing = await kubectl(['exec', 'allowed', '--', 'no-such-command-here']);
     expect(missing.code).toBe(1);
