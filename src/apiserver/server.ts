@@ -15,6 +15,7 @@ import { WebSocketServer } from 'ws';
 import type { Pod } from '../api/types.js';
 import { requestedContainer } from './pod-container.js';
 import type { ProcessLogs } from './logs.js';
+import { PORT_FORWARD_PROTOCOLS, type PortDialer, SPDY_PORT_FORWARD, servePortForwardChannels, servePortForwardSpdy, servePortForwardTunnel } from './port-forward.js';
 import { CHANNEL_PROTOCOLS, type CommandRunner, type RemoteCommand, serveRemoteCommand } from './remote-command.js';
 import { ApiCall, SUBRESOURCES, type ServerHooks, protobufOnly, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, statusOf, wantsTable } from './handlers.js';
 import { openapiV2, openapiV3Index, openapiV3GroupVersion } from './openapi.js';
@@ -66,6 +67,8 @@ export interface ServerOptions {
   runCommand?: CommandRunner;
   /** The logs of containers that run as processes (the kubelet's process runtime), if any run. */
   processLogs?: ProcessLogs;
+  /** Where port-forward connections go (the kubelet's dialer); without one, every port is refused. */
+  portForward?: PortDialer;
 }
 
 /** Without a runner: nothing runs on the host, and the client is told why. */
@@ -90,6 +93,9 @@ let openapiV2Protobuf: Uint8Array | undefined;
 
 /** A watch without timeoutSeconds ends after 30 to 60 minutes, as the apiserver's --min-request-timeout spreads them. */
 const MIN_REQUEST_TIMEOUT_S = 1800;
+
+/** What the WebSocket library is shown instead of `SPDY/3.1+portforward.k8s.io` (see portForward). */
+const TUNNEL_STAND_IN = 'minik-spdy-tunnel';
 
 /** The request line for logs, with the token of a `/t/<token>` prefix hidden. */
 function requestLine(method: string, url: string): string {
@@ -200,6 +206,7 @@ export class ApiServer {
       if (user !== ADMIN) checkAuthorized(this.registry, user, requestAttributes(route, req.method ?? 'GET', '/' + segments.join('/'), false));
       if (route.type !== 'resource' || route.r.kind !== 'Pod' || !route.name || route.namespace === undefined) return refuse(E.notFoundPath());
       const sub = route.subresource;
+      if (sub === 'portforward') return this.portForward(req, socket, head, this.registry.get(route.r, route.namespace, route.name) as Pod, q, refuse);
       if (sub !== 'exec' && sub !== 'attach') return refuse(E.badRequest(`${sub ?? 'pods'} does not upgrade connections`));
       if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return refuse(E.badRequest(`unsupported upgrade "${req.headers.upgrade}": minik serves ${sub} over WebSocket (${CHANNEL_PROTOCOLS.join(', ')})`));
       const cmd = remoteCommand(this.registry.get(route.r, route.namespace, route.name) as Pod, sub, q);
@@ -211,6 +218,44 @@ export class ApiServer {
       refuse(statusOf(e));
     }
   }
+
+  /**
+   * port-forward (port-forward.ts): SPDY tunnelled through a WebSocket (kubectl 1.31+), the v4
+   * channel protocol (the Python client), or a plain SPDY/3.1 upgrade (older kubectl, and
+   * kubectl's fallback).
+   */
+  private portForward(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer, pod: Pod, q: URLSearchParams, refuse: (e: StatusError) => void): void {
+    if (!pod.spec?.nodeName) return refuse(E.badRequest(`pod ${pod.metadata.name} does not have a host assigned`));
+    const dial: PortDialer = this.opts.portForward ?? (() => Promise.reject(new Error('this API server forwards no ports')));
+    const upgrade = (req.headers.upgrade ?? '').toLowerCase();
+    if (upgrade === 'websocket') {
+      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      const protocol = PORT_FORWARD_PROTOCOLS.find((p) => offered.includes(p));
+      if (!protocol) return refuse(E.badRequest(`none of the offered stream protocols is supported: [${offered.join(', ')}]; supported: ${PORT_FORWARD_PROTOCOLS.join(', ')}`));
+      if (protocol === 'v4.channel.k8s.io') {
+        const ports = q.getAll('ports').flatMap((p) => p.split(',')).filter(Boolean).map(Number);
+        if (ports.length === 0) return refuse(E.badRequest('query parameter "port" is required'));
+        if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) return refuse(E.badRequest(`invalid port in ${JSON.stringify(q.getAll('ports').join(','))}: ports must be between 1 and 65535`));
+        this.portForwardSockets.handleUpgrade(req, socket, head, (ws) => servePortForwardChannels(ws, ports, pod, dial));
+        return;
+      }
+      // `SPDY/3.1+portforward.k8s.io` is not an RFC 6455 token (it has a `/`), which the WebSocket
+      // library refuses: it sees a stand-in, and answers with the protocol kubectl asked for.
+      req.headers['sec-websocket-protocol'] = TUNNEL_STAND_IN;
+      this.portForwardSockets.handleUpgrade(req, socket, head, (ws) => servePortForwardTunnel(ws, pod, dial));
+      return;
+    }
+    if (upgrade !== 'spdy/3.1') return refuse(E.badRequest(`unsupported upgrade "${req.headers.upgrade}": port-forward is served over WebSocket (${PORT_FORWARD_PROTOCOLS.join(', ')}) and SPDY/3.1`));
+    const versions = [req.headers['x-stream-protocol-version'] ?? []].flat().flatMap((v) => v.split(',')).map((v) => v.trim());
+    if (!versions.includes(SPDY_PORT_FORWARD)) return refuse(E.forbiddenRequest(`unable to upgrade: unable to negotiate protocol: client supports [${versions.join(' ')}], server supports [${SPDY_PORT_FORWARD}]`));
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${SPDY_PORT_FORWARD}\r\n\r\n`);
+    const session = servePortForwardSpdy({ write: (b) => socket.write(b), close: () => socket.end() }, pod, dial);
+    if (head.length) session.receive(head);
+    socket.on('data', (b: Buffer) => session.receive(b));
+    socket.on('close', () => session.close());
+  }
+
+  private portForwardSockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(TUNNEL_STAND_IN) ? 'SPDY/3.1+portforward.k8s.io' : (PORT_FORWARD_PROTOCOLS.find((p) => offered.has(p)) ?? false)) });
 
   /** Starts listening on 127.0.0.1 (port 0 picks a free one); resolves with the port. */
   listen(port = 0): Promise<number> {

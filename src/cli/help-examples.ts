@@ -114,6 +114,7 @@ const EXAMPLES: Record<string, string[]> = {
   'rollout restart': ['# New pods for a deployment, one batch at a time', 'minikctl rollout restart deployment/web'],
   'rollout pause': ['# Stop rolling out changes to the template until resumed', 'minikctl rollout pause deployment/web'],
   'rollout resume': ['# Roll out the changes made while paused', 'minikctl rollout resume deployment/web'],
+  service: ['# A loopback URL for each NodePort of service web (a daemon that runs processes serves them)', 'minikctl service web --url', '# With https://', 'minikctl service web --url --https'],
   scale: ['# Three replicas of deployment web', 'minikctl scale deployment/web --replicas=3', '# Only if it has 2 now', 'minikctl scale deployment/web --current-replicas=2 --replicas=3'],
   set: ['# Change the image of a container', 'minikctl set image deployment/web app=nginx:1.27'],
   'set image': ['# The app container of deployment web runs nginx:1.27', 'minikctl set image deployment/web app=nginx:1.27', '# Every container of a daemon set', 'minikctl set image daemonset/agent *=agent:2'],

@@ -18,6 +18,7 @@ import { registerNodeCommands } from './commands/node.js';
 import { registerReplace } from './commands/replace.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerScale } from './commands/scale.js';
+import { registerService } from './commands/service.js';
 import { registerPatch } from './commands/patch.js';
 import { registerRun } from './commands/run.js';
 import { registerExpose } from './commands/expose.js';
@@ -78,6 +79,7 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerDelete(program, ctx, done);
   registerLabelAndAnnotate(program, ctx, done);
   registerScale(program, ctx, done);
+  registerService(program, ctx, done);
   registerPatch(program, ctx, done);
   registerEdit(program, ctx, done);
   registerRun(program, ctx, done);

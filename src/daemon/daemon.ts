@@ -18,6 +18,8 @@ import { type StoreSetting, resolveStoreSetting } from '../state/store-setting.j
 import { loadRuntimeConfig } from '../state/runtime-config.js';
 import { execRunner } from '../kubelet/exec.js';
 import { ProcessRuntime } from '../kubelet/process/runtime.js';
+import { portDialer } from '../kubelet/port-forward.js';
+import { ServiceProxy } from '../proxy/service-proxy.js';
 import { bootstrap } from './bootstrap.js';
 import { acquireLock } from './lock.js';
 import { controlPlane } from './components.js';
@@ -157,6 +159,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       tls: { cert: serving.certPem, key: serving.keyPem },
       runCommand: execRunner(runtime, paths.home, processes),
       processLogs: processes,
+      portForward: portDialer(runtime, processes),
     });
     const port = await server.listen(opts.port ?? 0);
     let existing: KubeConfig | undefined;
@@ -197,6 +200,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (tickMs > 0) loop.start(tickMs);
     };
     let loop: ControlLoop;
+    // With processes, a userspace kube-proxy serves NodePorts on loopback (src/proxy).
+    const proxy = processes ? new ServiceProxy((uid) => processes!.hasPod(uid), log) : undefined;
+    const components = [...controlPlane(nodes, ca.certPem, processes), ...(proxy ? [proxy] : [])];
     let identity: ApiServerIdentity | undefined;
     let unsubscribePeers: (() => void) | undefined;
     if (store instanceof EtcdStore) {
@@ -232,10 +238,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           loop.stop();
         },
       });
-      loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem, processes), log, elector);
+      loop = new ControlLoop(registry, components, log, elector);
       elector.start();
     } else {
-      loop = new ControlLoop(registry, controlPlane(nodes, ca.certPem, processes), log);
+      loop = new ControlLoop(registry, components, log);
       startLoop();
     }
 
@@ -255,6 +261,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         loop.stop();
         clearInterval(compactor);
         await server.close();
+        proxy?.close();
         // Every process the runtime started is gone before the daemon says it stopped.
         await processes?.shutdown();
         await store!.close();

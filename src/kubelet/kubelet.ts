@@ -11,7 +11,7 @@ import { recordEvent } from '../runtime/events.js';
 import { STAGES, type StageContext } from './lifecycle.js';
 import { type NodePool, nodeStatus } from '../sim/node-pool.js';
 import { TIMINGS } from './timings.js';
-import { type ProcessRuntime, loopbackAddress } from './process/runtime.js';
+import type { ProcessRuntime } from './process/runtime.js';
 import { containerEnv, type EnvSources } from './process/env.js';
 
 const podsR = resourceNamed('pods'), nodesR = resourceNamed('nodes'), leasesR = resourceNamed('leases'), cmR = resourceNamed('configmaps'), secretR = resourceNamed('secrets');
@@ -153,7 +153,7 @@ export class Kubelets implements Controller {
       now,
       hostIP,
       // A pod with processes is reached on its own loopback address (docs/runtime.md).
-      podIP: () => (processPod ? loopbackAddress(usedIPs.allocate()) : usedIPs.allocate()),
+      podIP: () => (processPod ? rt!.address(usedIPs.allocate()) : usedIPs.allocate()),
       configProblem: (c: Container) => configProblem(reg, ns, c) ?? (rt?.entryFor(c) ? rt.refusal(pod, c) : undefined),
       ...(rt && processPod
         ? {
@@ -261,17 +261,16 @@ function nodeIndex(node: Node, position: number): number {
 class PodIPs {
   readonly used = new Set<string>();
   private base: string;
-  private first: string;
   private next = 2;
   constructor(node: Node) {
     const cidr: string = node.spec?.podCIDR ?? '10.244.0.0/24';
     this.base = cidr.split('/')[0].split('.').slice(0, 3).join('.');
-    this.first = this.base.split('.')[0];
   }
 
-  /** An address a pod has (a process pod's loopback twin stands for its node address). */
+  /** An address a pod has (a process pod's loopback twin, 127.n.c.d, stands for the node's a.b.c.d). */
   use(ip: string): void {
-    this.used.add(ip.startsWith('127.') ? `${this.first}.${ip.split('.').slice(1).join('.')}` : ip);
+    const [a, b] = this.base.split('.');
+    this.used.add(ip.startsWith('127.') ? `${a}.${b}.${ip.split('.').slice(2).join('.')}` : ip);
   }
 
   allocate(): string {

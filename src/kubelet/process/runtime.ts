@@ -18,6 +18,7 @@ import { LogWriter, type LogRecord, parseLog } from './logs.js';
 import { ProbeState, probeOnce, type ProbeExec } from './probes.js';
 import { materializeVolumes, workingDirectory } from './volumes.js';
 import type { EnvSources } from './env.js';
+import { type LoopbackBlock, claimLoopbackBlock } from './loopback.js';
 
 /** What the kubelet sees of a container run. */
 export interface ProcessObservation {
@@ -91,6 +92,8 @@ export class ProcessRuntime {
   private readonly logsDir: string;
   private readonly claimsDir: string;
   private readonly pidsFile: string;
+  /** This daemon's block of loopback addresses (loopback.ts). */
+  private loopback: LoopbackBlock;
   /** Called when something a kubelet decides on changed for a pod (a run exited, a probe flipped). */
   onChange: (podUid: string) => void = () => {};
 
@@ -117,6 +120,12 @@ export class ProcessRuntime {
     fs.mkdirSync(this.podsDir, { recursive: true, mode: switching ? 0o711 : 0o700 });
     if (switching) fs.chmodSync(this.podsDir, 0o711);
     this.killLeftovers();
+    this.loopback = claimLoopbackBlock(path.resolve(stateDir));
+  }
+
+  /** A process pod's address: the loopback twin, in this daemon's block, of the IP its node gave it. */
+  address(podIP: string): string {
+    return this.loopback.address(podIP);
   }
 
   /** The allowlist entry a container's image runs as, if any. */
@@ -361,6 +370,7 @@ export class ProcessRuntime {
     for (const run of live) this.signalGroup(run, 'SIGKILL');
     await Promise.race([Promise.all(live.map((r) => r.exited)), new Promise<void>((r) => setTimeout(r, 500).unref())]);
     fs.rmSync(this.pidsFile, { force: true });
+    this.loopback.release();
   }
 
   /** Process groups a daemon that died left behind (their directory is one of this runtime's pods): killed. */
@@ -459,7 +469,3 @@ export class ProcessRuntime {
   }
 }
 
-/** A process pod's address: its loopback twin of the pod IP the node gave it (10.244.1.5 -> 127.244.1.5). */
-export function loopbackAddress(podIP: string): string {
-  return `127.${podIP.split('.').slice(1).join('.')}`;
-}
