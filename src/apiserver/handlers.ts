@@ -15,6 +15,7 @@ import { StatusError } from './errors.js';
 import { encodeProtobuf, hasProtobuf } from '../api/protobuf/encode.js';
 import { evict } from './eviction.js';
 import { requestToken } from './tokens.js';
+import type { MeasuredUsage } from '../sim/usage.js';
 import { type LogOptions, type ProcessLogs, formatLogLine, logLines, renderLog } from './logs.js';
 import { listMetrics, readMetrics } from './metrics.js';
 import { type DeleteOptions, type FieldValidation, type ListOptions, type PatchType, type Registry, StoreError, type WriteOptions } from './registry.js';
@@ -86,6 +87,8 @@ export interface ServerHooks {
   watch(call: ApiCall, namespace: string | undefined, opts: ListOptions & { resourceVersion?: string }): Promise<void>;
   /** The logs of containers that run as processes, when the daemon runs any. */
   processLogs?: ProcessLogs;
+  /** What containers that run as processes use, when the daemon runs any. */
+  measuredUsage?: MeasuredUsage;
 }
 
 /** One request for a resource: what it names, and helpers to read its body and answer it. */
@@ -264,8 +267,8 @@ export async function serveConverted(call: ApiCall, conversion: Conversion): Pro
 /** metrics.k8s.io: computed on read, get and list only. */
 export function serveMetrics(call: ApiCall): void {
   if (call.method !== 'GET' || call.subresource) return call.notSupported();
-  if (call.name !== undefined) return call.reply(200, readMetrics(call.reg, call.r, call.ns, call.name));
-  return call.send(200, listMetrics(call.reg, call.r, call.namespace, call.q.get('labelSelector') ?? undefined));
+  if (call.name !== undefined) return call.reply(200, readMetrics(call.reg, call.r, call.ns, call.name, call.hooks.measuredUsage));
+  return call.send(200, listMetrics(call.reg, call.r, call.namespace, call.q.get('labelSelector') ?? undefined, call.hooks.measuredUsage));
 }
 
 /** The subresources other than status, by name. */

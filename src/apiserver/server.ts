@@ -15,6 +15,7 @@ import { WebSocketServer } from 'ws';
 import type { Pod } from '../api/types.js';
 import { requestedContainer } from './pod-container.js';
 import type { ProcessLogs } from './logs.js';
+import type { MeasuredUsage } from '../sim/usage.js';
 import { PORT_FORWARD_PROTOCOLS, type PortDialer, SPDY_PORT_FORWARD, servePortForwardChannels, servePortForwardSpdy, servePortForwardTunnel } from './port-forward.js';
 import { CHANNEL_PROTOCOLS, type CommandRunner, type RemoteCommand, serveRemoteCommand } from './remote-command.js';
 import { ApiCall, SUBRESOURCES, type ServerHooks, protobufOnly, send, sendError, serveCollection, serveConverted, serveMetrics, serveObject, statusOf, wantsTable } from './handlers.js';
@@ -69,6 +70,8 @@ export interface ServerOptions {
   processLogs?: ProcessLogs;
   /** Where port-forward connections go (the kubelet's dialer); without one, every port is refused. */
   portForward?: PortDialer;
+  /** What containers that run as processes use (the kubelet measures it), for the metrics API. */
+  measuredUsage?: MeasuredUsage;
 }
 
 /** Without a runner: nothing runs on the host, and the client is told why. */
@@ -141,6 +144,7 @@ export class ApiServer {
     private opts: ServerOptions = {},
   ) {
     this.hooks.processLogs = opts.processLogs;
+    this.hooks.measuredUsage = opts.measuredUsage;
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
       const line = requestLine(req.method ?? 'GET', req.url ?? '/');
       this.handle(req, res, line).catch((e) => {

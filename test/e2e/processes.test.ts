@@ -5,9 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findOnPath } from '../../src/state/runtime-config.js';
 import { cli, commandOnPath, fastForward, runKubectl, tempHome, testDaemon } from '../helpers.js';
 
 const KUBECTL = commandOnPath('kubectl');
+/** python3 where the runtime config finds program names (the memory tests need one). */
+const PYTHON3 = findOnPath('python3');
 const AS_ROOT = process.getuid?.() === 0;
 
 /** Polls `fn` until it returns a truthy value (or throws after `ms`). */
@@ -83,7 +86,7 @@ describe('with busybox allowed', () => {
     work = openDir('minik-proc-');
     kubeHome = tempHome('minik-proc-kubectl-');
     const config = path.join(work, 'runtime.yaml');
-    fs.writeFileSync(config, `processes:\n${AS_ROOT ? '  user: {uid: 65534, gid: 65534}\n' : ''}  images:\n  - image: busybox\n    programs: [sh, cat, echo, sleep, touch, env, ls, id]\n`);
+    fs.writeFileSync(config, `processes:\n${AS_ROOT ? '  user: {uid: 65534, gid: 65534}\n' : ''}  images:\n  - image: busybox\n    programs: [sh, cat, echo, sleep, touch, env, ls, id, rm]\n${PYTHON3 ? '  - image: python:3*\n    programs: [python3]\n' : ''}`);
     env = await testDaemon(undefined, { runtimeConfig: config });
     stopTicking = fastForward(env);
   }, 30_000);
@@ -94,6 +97,11 @@ describe('with busybox allowed', () => {
     for (const d of [work, kubeHome]) if (d) fs.rmSync(d, { recursive: true, force: true });
   });
 
+  /** Runs a command in a container (kubectl exec when there is kubectl); its exit code. */
+  const kubectlOrCliExec = async (pod: string, container: string, command: string[]) => {
+    if (!KUBECTL) return 0;
+    return (await kubectl(['exec', pod, '-c', container, '--', ...command])).code;
+  };
   const phase = async (pod: string) => (await cli(env.home, ['get', 'pod', pod, '-o', 'jsonpath={.status.phase}'])).stdout;
 
   it('runs the same pod: the file appears and its logs show the output', async () => {
@@ -183,6 +191,90 @@ spec:
     expect(st).toMatchObject({ exitCode: 128, reason: 'StartError', message: expect.stringContaining('exec: "/usr/bin/python3": executable file not found in $PATH') });
   }, 30_000);
 
+  const statusOf = async (pod: string) => JSON.parse((await cli(env.home, ['get', 'pod', pod, '-o', 'json'])).stdout).status;
+
+  it('runs init containers first; they share an emptyDir with the app', async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: initialized}
+spec:
+  restartPolicy: Never
+  initContainers:
+  - {name: prepare, image: busybox, command: [sh, -c, 'echo prepared > data/state'], volumeMounts: [{name: shared, mountPath: /data}]}
+  containers:
+  - {name: app, image: busybox, command: [sh, -c, 'cat data/state'], volumeMounts: [{name: shared, mountPath: /data}]}
+  volumes: [{name: shared, emptyDir: {}}]
+`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    await until(async () => (await phase('initialized')) === 'Succeeded', 15_000, 'the pod to succeed');
+    expect((await cli(env.home, ['logs', 'initialized', '-c', 'app'])).stdout).toBe('prepared\n');
+  }, 30_000);
+
+  it('probes the process: readiness (exec) comes and goes; a failing liveness probe restarts it', async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, 'sleep 1; touch ready; while true; do sleep 0.2; done']
+    readinessProbe: {exec: {command: [cat, ready]}, periodSeconds: 1}
+  - name: doomed
+    image: busybox
+    command: [sh, -c, 'while true; do sleep 0.2; done']
+    livenessProbe: {exec: {command: [cat, /nonexistent/healthy]}, periodSeconds: 1, failureThreshold: 2}
+`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    const ready = await until(async () => (await statusOf('probed')).containerStatuses?.find((c: { name: string }) => c.name === 'app')?.ready === true, 15_000, 'readiness');
+    expect(ready).toBe(true);
+    // Not ready again once the file is gone.
+    expect(await kubectlOrCliExec('probed', 'app', ['rm', 'ready'])).toBe(0);
+    await until(async () => (await statusOf('probed')).containerStatuses?.find((c: { name: string }) => c.name === 'app')?.ready === false, 15_000, 'unreadiness');
+    const doomed = await until(async () => {
+      const c = (await statusOf('probed')).containerStatuses?.find((x: { name: string }) => x.name === 'doomed');
+      return c?.restartCount >= 1 ? c : undefined;
+    }, 20_000, 'the liveness restart');
+    expect(doomed.lastState.terminated.exitCode).toBe(143);
+    const events = (await cli(env.home, ['get', 'events', '--field-selector', 'involvedObject.name=probed', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}'])).stdout;
+    expect(events).toContain('Unhealthy: Liveness probe failed:');
+    expect(events).toContain('Killing: Container doomed failed liveness probe, will be restarted');
+    expect(events).toContain('Unhealthy: Readiness probe failed:');
+  }, 40_000);
+
+  describe.skipIf(!PYTHON3 || process.platform !== 'linux')('resources', () => {
+    it('a process over its memory limit is OOMKilled (137); what processes use shows in top', async () => {
+      const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: hog}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: python:3.12
+    command: [python3, -c, 'import time; b = bytearray(200 * 1024 * 1024); b[::4096] = b"x" * len(b[::4096]); time.sleep(60)']
+    resources: {limits: {memory: 64Mi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: holder}
+spec:
+  containers:
+  - name: app
+    image: python:3.12
+    command: [python3, -c, 'import time; b = bytearray(96 * 1024 * 1024); b[::4096] = b"x" * len(b[::4096]); time.sleep(600)']
+`;
+      expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+      const t = await until(async () => (await statusOf('hog')).containerStatuses?.[0]?.state?.terminated, 20_000, 'the OOM kill');
+      expect(t).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
+      const mem = await until(async () => {
+        const m = /holder\s+\S+\s+(\d+)Mi/.exec((await cli(env.home, ['top', 'pod', 'holder'])).stdout);
+        return m && Number(m[1]) >= 96 ? Number(m[1]) : undefined;
+      }, 20_000, 'the measured memory');
+      expect(mem).toBeLessThan(200);
+    }, 60_000);
+  });
+
   describe.skipIf(!KUBECTL)('kubectl against a process container', () => {
     beforeAll(async () => {
       const pod = `apiVersion: v1
@@ -229,6 +321,28 @@ spec:
       // Written every 0.3 s: consecutive lines arrive well within 1 s of each other.
       expect(lags[2] - lags[1]).toBeLessThan(1000);
     }, 20_000);
+
+    it('kubectl attach joins the process: its stdin and its output', async () => {
+      const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: listener}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: app, image: busybox, command: [cat], stdin: true, stdinOnce: true}
+`;
+      expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+      expect((await cli(env.home, ['wait', '--for=condition=Ready', 'pod/listener', '--timeout=20s'])).code).toBe(0);
+      const r = await kubectl(['attach', '-i', 'listener'], 'through attach\n');
+      expect(r.stdout).toContain('through attach');
+      // stdinOnce: the end of the client's stdin closes the container's; cat exits 0.
+      await until(async () => (await phase('listener')) === 'Succeeded', 15_000, 'cat to exit');
+    }, 30_000);
+
+    it('kubectl logs --since and --timestamps read the real log', async () => {
+      const r = await kubectl(['logs', 'talker', '--since=1h', '--timestamps', '--tail=1']);
+      expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z line \d+\n$/);
+    });
 
     it('kubectl logs --tail and --limit-bytes apply to the real log', async () => {
       const r = await kubectl(['logs', 'talker', '--tail=2']);

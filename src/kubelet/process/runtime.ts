@@ -19,6 +19,8 @@ import { ProbeState, probeOnce, type ProbeExec } from './probes.js';
 import { materializeVolumes, workingDirectory } from './volumes.js';
 import type { EnvSources } from './env.js';
 import { type LoopbackBlock, claimLoopbackBlock } from './loopback.js';
+import { sampleGroups, usageBetween } from './usage.js';
+import { parseQuantity } from '../../api/quantity.js';
 
 /** What the kubelet sees of a container run. */
 export interface ProcessObservation {
@@ -64,6 +66,12 @@ interface Run {
   log: LogWriter;
   exit?: ProcessObservation['exit'];
   killedFor?: ProcessObservation['killedFor'];
+  /** The memory limit (bytes), if the container has one: above it the group is OOM-killed. */
+  memoryLimit?: number;
+  /** What it used at the last sample. */
+  usage?: { milliCPU: number; memory: number };
+  lastSample?: { ticks: number; at: number };
+  oomKilled?: boolean;
   startup?: ProbeState;
   liveness?: ProbeState;
   readiness?: ProbeState;
@@ -118,7 +126,13 @@ export class ProcessRuntime {
     this.podsDir = path.join(base, 'pods');
     this.claimsDir = path.join(base, 'claims');
     fs.mkdirSync(this.podsDir, { recursive: true, mode: switching ? 0o711 : 0o700 });
-    if (switching) fs.chmodSync(this.podsDir, 0o711);
+    if (switching) {
+      fs.chmodSync(this.podsDir, 0o711);
+      // Found from the state dir all the same: <state dir>/runtime/pods leads there.
+      const link = path.join(runtimeDir, 'pods');
+      fs.rmSync(link, { force: true });
+      fs.symlinkSync(this.podsDir, link);
+    }
     this.killLeftovers();
     this.loopback = claimLoopbackBlock(path.resolve(stateDir));
   }
@@ -227,9 +241,12 @@ export class ProcessRuntime {
     child.on('close', (code, signal) => {
       if (code === null && signal === null) return;
       const exitCode = code ?? 128 + signalNumber(signal!);
-      finish({ code: exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' });
+      finish(run.oomKilled ? { code: 137, reason: 'OOMKilled' } : { code: exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' });
     });
+    const limit = (c.resources?.limits as Record<string, string | number> | undefined)?.memory;
+    if (limit !== undefined) run.memoryLimit = parseQuantity(limit);
     this.startProbes(run, pod);
+    this.startSampling();
     return undefined;
   }
 
@@ -355,6 +372,41 @@ export class ProcessRuntime {
     }
   }
 
+  private sampler?: NodeJS.Timeout;
+
+  /** Samples what the running processes use every second (while any runs); kills a group over its memory limit, as the OOM killer would. */
+  private startSampling(): void {
+    if (this.sampler || process.platform !== 'linux') return;
+    this.sampler = setInterval(() => {
+      const live = [...this.runs.values()].filter((r) => !r.exit && r.pgid !== undefined);
+      if (live.length === 0) {
+        clearInterval(this.sampler);
+        this.sampler = undefined;
+        return;
+      }
+      const now = Date.now();
+      const groups = sampleGroups(new Set(live.map((r) => r.pgid!)));
+      for (const run of live) {
+        const g = groups.get(run.pgid!);
+        if (!g) continue;
+        run.usage = usageBetween(run.lastSample, g, run.lastSample ? now - run.lastSample.at : 0);
+        run.lastSample = { ticks: g.ticks, at: now };
+        if (run.memoryLimit !== undefined && g.rss > run.memoryLimit && !run.oomKilled) {
+          run.oomKilled = true;
+          this.log(`process runtime: container ${run.container.name} (${run.id}) uses ${g.rss} bytes, over its limit of ${run.memoryLimit}: killed`);
+          this.signalGroup(run, 'SIGKILL');
+        }
+      }
+    }, 1000);
+    this.sampler.unref();
+  }
+
+  /** What a running container used at the last sample (undefined: not a process, or not sampled yet). */
+  usageOf(podUid: string, container: string): { milliCPU: number; memory: number } | undefined {
+    const run = this.pods.get(podUid)?.runs.get(container);
+    return run && !run.exit ? run.usage : undefined;
+  }
+
   /** Stops every process: SIGTERM, then SIGKILL to what is left after `graceMs`. Resolves when all have exited. */
   async shutdown(graceMs = 1500): Promise<void> {
     const live = [...this.runs.values()].filter((r) => !r.exit);
@@ -370,6 +422,7 @@ export class ProcessRuntime {
     for (const run of live) this.signalGroup(run, 'SIGKILL');
     await Promise.race([Promise.all(live.map((r) => r.exited)), new Promise<void>((r) => setTimeout(r, 500).unref())]);
     fs.rmSync(this.pidsFile, { force: true });
+    if (this.sampler) clearInterval(this.sampler);
     this.loopback.release();
   }
 
