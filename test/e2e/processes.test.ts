@@ -396,3 +396,37 @@ spec:
     expect(processesWith(marker)).toEqual([]);
   }, 30_000);
 });
+
+describe('a daemon killed with SIGKILL', () => {
+  it('leaves processes behind only until it starts again: the next start kills them', async () => {
+    const { cliProcess, stopProcessDaemon } = await import('../helpers.js');
+    const home = tempHome('minik-proc-kill-');
+    const marker = `minik-orphan-${process.pid}`;
+    const config = path.join(home, 'runtime.yaml');
+    fs.writeFileSync(config, `processes:\n${AS_ROOT ? '  user: {uid: 65534, gid: 65534}\n' : ''}  images:\n  - image: busybox\n    programs: [sh, sleep]\n`);
+    try {
+      expect((await cliProcess(home, ['daemon', 'start', '--runtime-config', config])).code).toBe(0);
+      const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: orphan}\nspec:\n  containers:\n  - {name: app, image: busybox, command: [sh, -c, 'while true; do sleep 0.2; done; : ${marker}']}\n`;
+      expect((await cliProcess(home, ['apply', '-f', '-'], { stdin: pod })).code).toBe(0);
+      await until(() => processesWith(marker).length > 0, 20_000, 'the process');
+      const { pid } = JSON.parse(fs.readFileSync(path.join(home, 'daemon.json'), 'utf8')) as { pid: number };
+      process.kill(pid, 'SIGKILL');
+      await until(() => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }, 5000, 'the daemon to die');
+      expect(processesWith(marker).length).toBeGreaterThan(0);
+      expect((await cliProcess(home, ['daemon', 'start', '--runtime-config', config])).code).toBe(0);
+      // The new daemon killed what the old one left, then started the pod's container again.
+      await until(async () => (await cliProcess(home, ['get', 'pod', 'orphan', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])).stdout === '1', 20_000, 'the restart');
+      expect(processesWith(marker)).toHaveLength(1);
+    } finally {
+      await stopProcessDaemon(home);
+    }
+    expect(processesWith(marker)).toEqual([]);
+  }, 60_000);
+});
