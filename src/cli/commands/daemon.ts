@@ -93,7 +93,7 @@ export function registerDaemon(program: Command, ctx: () => Context, done: (p: P
   d.command('start')
     .description('Start the daemon in the background')
     .option('--store <store>', 'The store: sqlite (default, in the state dir) or etcd://HOST:PORT[,HOST:PORT...] (kept for later starts)')
-    .option('--runtime-config <file>', 'What may run on this machine (exec rules; see docs/runtime.md). Without it nothing a pod asks for runs on the host')
+    .option('--runtime-config <file>', 'What may run on this machine: images that run as processes, exec and port-forward rules (docs/runtime.md). Without it nothing a pod asks for runs on the host')
     .action((o) => done(start(ctx(), o)));
   d.command('stop').description('Stop the daemon (SIGTERM, clean shutdown)').action(() => done(stop(ctx())));
   d.command('status').description('Say whether the daemon runs, and where').action(() => done(status(ctx())));
