@@ -144,11 +144,12 @@ export class Kubelets implements Controller {
     const hostIP = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '';
     const rt = this.processes;
     const processPod = !!rt && [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].some((c) => rt.entryFor(c));
-    const sources: EnvSources = {
+    // What a process's environment and volumes read (built only for pods that have processes).
+    const sources = (): EnvSources => ({
       configMap: (name) => reg.find(cmR, ns, name)?.data as Record<string, string> | undefined,
       secret: (name) => reg.find(secretR, ns, name)?.data as Record<string, string> | undefined,
       allocatable: (node.status?.allocatable ?? {}) as Record<string, string>,
-    };
+    });
     return {
       now,
       hostIP,
@@ -159,7 +160,10 @@ export class Kubelets implements Controller {
         ? {
             processes: {
               runs: (c: Container) => !!rt.entryFor(c),
-              start: (p: Pod, c: Container, containerID: string, restartCount: number) => rt.start({ pod: p, c, containerID, restartCount, env: containerEnv(p, c, sources), sources }),
+              start: (p: Pod, c: Container, containerID: string, restartCount: number) => {
+                const src = sources();
+                return rt.start({ pod: p, c, containerID, restartCount, env: containerEnv(p, c, src), sources: src });
+              },
               observe: (id: string | undefined) => rt.observe(id),
             },
           }
