@@ -70,10 +70,14 @@ export function servePortForwardSpdy(transport: { write(b: Buffer): void; close(
     const { error, data } = pair as { error: SpdyStream; data: SpdyStream };
     const early: Buffer[] = [];
     let ended = false;
+    let gone = false;
     data.onData = (b) => early.push(b);
     data.onEnd = () => (ended = true);
+    data.onReset = error.onReset = () => (gone = true);
     dial(pod, port).then(
       (socket) => {
+        // The client went away while the connection was being opened.
+        if (gone) return socket.destroy();
         const link = join(socket, data, () => error.end());
         for (const b of early) link.fromClient(b);
         if (ended) link.clientEnded();
@@ -100,6 +104,7 @@ export function servePortForwardChannels(ws: WebSocket, ports: number[], pod: Po
   const links: ({ fromClient(b: Buffer): void; clientGone(): void } | undefined)[] = [];
   const early: Buffer[][] = ports.map(() => []);
   let open = ports.length;
+  let closed = false;
   const oneDone = () => {
     if (--open === 0) ws.close(1000);
   };
@@ -110,6 +115,7 @@ export function servePortForwardChannels(ws: WebSocket, ports: number[], pod: Po
     send(2 * i + 1, first);
     dial(pod, port).then(
       (socket) => {
+        if (closed) return socket.destroy();
         links[i] = join(socket, { write: (b) => send(2 * i, b), end: () => {} }, oneDone);
         for (const b of early[i]) links[i]!.fromClient(b);
         early[i] = [];
@@ -131,6 +137,7 @@ export function servePortForwardChannels(ws: WebSocket, ports: number[], pod: Po
     else early[i]?.push(body);
   });
   ws.on('close', () => {
+    closed = true;
     for (const l of links) l?.clientGone();
   });
   ws.on('error', () => ws.terminate());

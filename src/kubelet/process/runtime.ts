@@ -368,7 +368,13 @@ export class ProcessRuntime {
       }
       for (const [id, w] of this.logs) if (w.file.includes(`_${st.uid}${path.sep}`)) this.logs.delete(id);
       fs.rmSync(st.dir, { recursive: true, force: true });
-      for (const d of fs.readdirSync(this.logsDir, { withFileTypes: true })) if (d.name.endsWith(`_${st.uid}`)) fs.rmSync(path.join(this.logsDir, d.name), { recursive: true, force: true });
+      let logDirs: string[] = [];
+      try {
+        logDirs = fs.readdirSync(this.logsDir);
+      } catch {
+        // no container of any pod has logged yet
+      }
+      for (const d of logDirs) if (d.endsWith(`_${st.uid}`)) fs.rmSync(path.join(this.logsDir, d), { recursive: true, force: true });
     }
   }
 
