@@ -126,6 +126,19 @@ export function refusal(fn: () => unknown): { code: number; message: string } {
   return { code: e.code, message: e.message };
 }
 
+/** A python3 that imports Debian's python3-kubernetes (MINIK_PYTHON, python3, /usr/bin/python3), or undefined. */
+export function pythonWithKubernetesClient(): string | undefined {
+  return [process.env.MINIK_PYTHON, 'python3', '/usr/bin/python3'].find((p) => {
+    if (!p) return false;
+    try {
+      execFileSync(p, ['-c', 'import kubernetes'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The path of a command on PATH, or undefined (tests of real clients skip without them). */
 export function commandOnPath(name: string): string | undefined {
   try {

@@ -3,25 +3,16 @@
 // command on this machine (stdin, stdout, stderr, exit codes as kubectl reports them, an
 // environment from the pod spec only); any other pod gets a clear error and nothing runs; a
 // request without an upgrade is refused as kube-apiserver refuses it.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { cli, commandOnPath, fastForward, runKubectl, tempHome, testDaemon } from '../helpers.js';
+import { cli, commandOnPath, pythonWithKubernetesClient, fastForward, runKubectl, tempHome, testDaemon } from '../helpers.js';
 
 const KUBECTL = commandOnPath('kubectl');
-/** A python3 that imports Debian's python3-kubernetes (MINIK_PYTHON, python3, /usr/bin/python3). */
-const PYTHON = [process.env.MINIK_PYTHON, 'python3', '/usr/bin/python3'].find((p) => {
-  if (!p) return false;
-  try {
-    execFileSync(p, ['-c', 'import kubernetes'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const PYTHON = pythonWithKubernetesClient();
 
 const PODS = `apiVersion: v1
 kind: Pod

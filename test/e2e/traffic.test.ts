@@ -9,22 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOnPath } from '../../src/state/runtime-config.js';
-import { cli, commandOnPath, fastForward, runKubectl, tempHome, testDaemon } from '../helpers.js';
+import { cli, commandOnPath, pythonWithKubernetesClient, fastForward, runKubectl, tempHome, testDaemon } from '../helpers.js';
 
 const KUBECTL = commandOnPath('kubectl');
 /** python3 on the standard PATH the runtime config resolves program names in (processes run as another user: not a per-user shim). */
 const PYTHON3 = findOnPath('python3');
 const AS_ROOT = process.getuid?.() === 0;
-/** A python3 that imports Debian's python3-kubernetes. */
-const PYTHON_CLIENT = [process.env.MINIK_PYTHON, 'python3', '/usr/bin/python3'].find((p) => {
-  if (!p) return false;
-  try {
-    require('node:child_process').execFileSync(p, ['-c', 'import kubernetes'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const PYTHON_CLIENT = pythonWithKubernetesClient();
 /** NodePorts unlikely to be taken by another test run on this machine. */
 const NODE_PORT = 30000 + (process.pid % 2700);
 
