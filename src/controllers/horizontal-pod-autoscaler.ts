@@ -1,8 +1,8 @@
 // The HorizontalPodAutoscaler controller (autoscaling/v2, Resource metrics): every 15 s it reads
-// the simulated usage of the target's pods, computes desired = ceil(current * usage / target)
-// (no change within the 10 % tolerance), limits scale-up to max(2x, +4) per period, keeps the
-// highest recommendation of the scale-down stabilization window (300 s by default), clamps to
-// min/max, and writes the target's /scale.
+// the usage of the target's pods (simulated, or measured for processes), computes desired =
+// ceil(current * usage / target) (no change within the 10 % tolerance), limits scale-up to
+// max(2x, +4) per period, keeps the highest recommendation of the scale-down stabilization window
+// (300 s by default), clamps to min/max, and writes the target's /scale.
 import { milliCPU, parseQuantity } from '../api/quantity.js';
 import { matches, parseSelector } from '../api/labels.js';
 import { isPodActive, isPodReady } from '../api/pods.js';
@@ -13,6 +13,7 @@ import type { Registry } from '../apiserver/registry.js';
 import { getScale, updateScale } from '../apiserver/scale.js';
 import { rfc3339 } from '../api/duration.js';
 import { containerUsage } from '../sim/program.js';
+import type { MeasuredUsage } from '../sim/usage.js';
 import { type Controller, RevisionGate } from '../runtime/controller.js';
 import { recordEvent } from '../runtime/events.js';
 
@@ -54,6 +55,9 @@ export class HorizontalPodAutoscalerController implements Controller {
   /** Recommendations per HPA uid: [time, replicas], for the stabilization windows. */
   private history = new Map<string, [number, number][]>();
   private lastRun = new Map<string, number>();
+
+  /** `measured`: what containers that run as processes really use (the kubelet measures it); others are simulated. */
+  constructor(private measured?: MeasuredUsage) {}
 
   sync(reg: Registry): void {
     if (!this.gate.changed(reg)) return;
@@ -184,7 +188,7 @@ export class HorizontalPodAutoscalerController implements Controller {
     for (const p of ready) {
       for (const c of p.spec?.containers ?? []) {
         if (container && c.name !== container) continue;
-        usage += measure(containerUsage(p, c));
+        usage += measure(this.measured?.(p, c.name) ?? containerUsage(p, c));
         const req = request(c);
         if (target.type === 'Utilization' && req === undefined) return `failed to get ${resource} utilization: missing request for ${resource} in container ${c.name} of Pod ${p.metadata.name}`;
         requests += req ?? 0;

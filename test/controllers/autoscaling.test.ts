@@ -2,7 +2,7 @@
 // simulated usage set by pod annotations.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
-import { limitReplicas, replicasForRatio, scaleUpLimit, stabilize } from '../../src/controllers/horizontal-pod-autoscaler.js';
+import { HorizontalPodAutoscalerController, limitReplicas, replicasForRatio, scaleUpLimit, stabilize } from '../../src/controllers/horizontal-pod-autoscaler.js';
 import { TestCluster } from '../cluster.js';
 
 describe('the autoscaling formula', () => {
@@ -83,6 +83,19 @@ describe('HorizontalPodAutoscaler', () => {
     k.run(260_000, 1000);
     expect(k.get('deployments', 'quiet')!.spec.replicas).toBe(1);
     expect(k.events('SuccessfulRescale')[0].message).toBe('New size: 1; reason: All metrics below target');
+  });
+
+  it('reads what processes measurably use, where the kubelet measures it', () => {
+    const k = new TestCluster();
+    // The kubelet's process runtime measured 400m for each of web's containers (twice the request).
+    const i = k.loop.controllers.findIndex((c) => c.name === 'horizontal-pod-autoscaler');
+    k.loop.controllers[i] = new HorizontalPodAutoscalerController((pod) => (pod.metadata.labels?.app === 'web' ? { milliCPU: 400, memory: 64 * 1024 * 1024 } : undefined));
+    k.create(deployment('web', 2));
+    k.create(hpa('web', 1, 10, 100));
+    k.run(2000);
+    k.run(16_000);
+    expect(k.get('horizontalpodautoscalers', 'web')!.status.currentMetrics[0].resource.current.averageUtilization).toBe(200);
+    expect(k.get('deployments', 'web')!.spec.replicas).toBe(4);
   });
 
   it('reports a missing CPU request', () => {

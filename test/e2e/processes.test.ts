@@ -86,7 +86,10 @@ describe('with busybox allowed', () => {
     work = openDir('minik-proc-');
     kubeHome = tempHome('minik-proc-kubectl-');
     const config = path.join(work, 'runtime.yaml');
-    fs.writeFileSync(config, `processes:\n${AS_ROOT ? '  user: {uid: 65534, gid: 65534}\n' : ''}  images:\n  - image: busybox\n    programs: [sh, cat, echo, sleep, touch, env, ls, id, rm]\n${PYTHON3 ? '  - image: python:3*\n    programs: [python3]\n' : ''}`);
+    // A program the processes' user may not run (root's, mode 0700): only meaningful as root.
+    const locked = path.join(kubeHome, 'locked.sh');
+    fs.writeFileSync(locked, '#!/bin/sh\necho never\n', { mode: 0o700 });
+    fs.writeFileSync(config, `processes:\n${AS_ROOT ? '  user: {uid: 65534, gid: 65534}\n' : ''}  images:\n  - image: busybox\n    programs: [sh, cat, echo, sleep, touch, env, ls, id, rm]\n${PYTHON3 ? '  - image: python:3*\n    programs: [python3]\n' : ''}  - image: locked\n    entrypoint: [${locked}]\n`);
     env = await testDaemon(undefined, { runtimeConfig: config });
     stopTicking = fastForward(env);
   }, 30_000);
@@ -275,6 +278,16 @@ spec:
     }, 60_000);
   });
 
+  it.skipIf(!AS_ROOT)('a program its user may not run is a StartError, with no Started event', async () => {
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: locked}\nspec:\n  restartPolicy: Never\n  containers: [{name: app, image: locked}]\n`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    const t = await until(async () => (await statusOf('locked')).containerStatuses?.[0]?.state?.terminated, 15_000, 'StartError');
+    expect(t).toMatchObject({ exitCode: 128, reason: 'StartError', message: expect.stringContaining('permission denied') });
+    const reasons = (await cli(env.home, ['get', 'events', '--field-selector', 'involvedObject.name=locked', '-o', 'jsonpath={.items[*].reason}'])).stdout.split(' ');
+    expect(reasons).toContain('Failed');
+    expect(reasons).not.toContain('Started');
+  }, 30_000);
+
   describe.skipIf(!KUBECTL)('kubectl against a process container', () => {
     beforeAll(async () => {
       const pod = `apiVersion: v1
@@ -409,6 +422,8 @@ describe('a daemon killed with SIGKILL', () => {
       const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: orphan}\nspec:\n  containers:\n  - {name: app, image: busybox, command: [sh, -c, 'while true; do sleep 0.2; done; : ${marker}']}\n`;
       expect((await cliProcess(home, ['apply', '-f', '-'], { stdin: pod })).code).toBe(0);
       await until(() => processesWith(marker).length > 0, 20_000, 'the process');
+      // The daemon has stored that the container runs (it spawns within a pass, then commits).
+      await until(async () => (await cliProcess(home, ['get', 'pod', 'orphan', '-o', 'jsonpath={.status.containerStatuses[0].state.running.startedAt}'])).stdout !== '', 20_000, 'the Running status');
       const { pid } = JSON.parse(fs.readFileSync(path.join(home, 'daemon.json'), 'utf8')) as { pid: number };
       process.kill(pid, 'SIGKILL');
       await until(() => {

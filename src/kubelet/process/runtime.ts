@@ -207,9 +207,14 @@ export class ProcessRuntime {
     const env = { HOME: cwd, ...l.env };
     const address = pod.status?.podIP ?? '127.0.0.1';
     const context: ContainerContext = { cwd, env, ...(switching ? { uid: user.uid, gid: user.gid } : {}), entry, address };
+    const child = spawn(argv.argv[0], argv.argv.slice(1), { cwd, env, detached: true, stdio: [c.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...(switching ? { uid: user.uid, gid: user.gid } : {}) });
+    if (child.pid === undefined) {
+      // It did not start (Node says why only later, in an 'error' event): a StartError now.
+      child.on('error', (e: NodeJS.ErrnoException) => this.log(`process runtime: ${pod.metadata.namespace}/${pod.metadata.name} container ${c.name}: ${argv.argv[0]}: ${e.message}`));
+      return startFailure(`exec: "${argv.argv[0]}": ${fs.existsSync(argv.argv[0]) ? 'permission denied' : 'no such file or directory'}`);
+    }
     const logFile = path.join(this.logsDir, `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`, c.name, `${l.restartCount}.log`);
     const log = new LogWriter(logFile, this.now);
-    const child = spawn(argv.argv[0], argv.argv.slice(1), { cwd, env, detached: true, stdio: [c.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...(switching ? { uid: user.uid, gid: user.gid } : {}) });
     let settle!: () => void;
     const run: Run = { id: l.containerID, podUid: st.uid, container: c, child, pgid: child.pid, context, log, timers: [], exited: new Promise((r) => (settle = r)), output: new Set() };
     this.runs.set(run.id, run);
