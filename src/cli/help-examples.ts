@@ -114,6 +114,8 @@ const EXAMPLES: Record<string, string[]> = {
   'rollout restart': ['# New pods for a deployment, one batch at a time', 'minikctl rollout restart deployment/web'],
   'rollout pause': ['# Stop rolling out changes to the template until resumed', 'minikctl rollout pause deployment/web'],
   'rollout resume': ['# Roll out the changes made while paused', 'minikctl rollout resume deployment/web'],
+  exec: ['# Run a command in pod web (a container the runtime config runs as a process, or one an exec rule names)', 'minikctl exec web -- sh -c "echo $HOSTNAME"', '# Pass stdin to the command, in container app', 'echo hi | minikctl exec -i web -c app -- cat'],
+  'port-forward': ['# Local port 8080 to port 80 of pod web', 'minikctl port-forward pod/web 8080:80', '# A local port chosen for port 80 of service web', 'minikctl port-forward svc/web :80'],
   service: ['# A loopback URL for each NodePort of service web (a daemon that runs processes serves them)', 'minikctl service web --url', '# With https://', 'minikctl service web --url --https'],
   scale: ['# Three replicas of deployment web', 'minikctl scale deployment/web --replicas=3', '# Only if it has 2 now', 'minikctl scale deployment/web --current-replicas=2 --replicas=3'],
   set: ['# Change the image of a container', 'minikctl set image deployment/web app=nginx:1.27'],

@@ -3,10 +3,13 @@
 
 /** Where a command reads and writes. */
 export interface IO {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  /** Text; `exec` also writes the command's bytes as they come. */
+  stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
+  stderr: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
   /** Reads all of standard input (for `-f -`). */
   readStdin(): Promise<string>;
+  /** Standard input as it comes (`exec -i`); without it, readStdin's whole text is sent. */
+  stdin?: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
 }
 
@@ -16,6 +19,7 @@ export function processIO(): IO {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
+    stdin: process.stdin,
     readStdin: () =>
       new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];

@@ -19,6 +19,8 @@ import { registerReplace } from './commands/replace.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerScale } from './commands/scale.js';
 import { registerService } from './commands/service.js';
+import { registerExec } from './commands/exec.js';
+import { registerPortForward } from './commands/port-forward.js';
 import { registerPatch } from './commands/patch.js';
 import { registerRun } from './commands/run.js';
 import { registerExpose } from './commands/expose.js';
@@ -80,6 +82,8 @@ export async function run(argv: string[], io: IO): Promise<number> {
   registerLabelAndAnnotate(program, ctx, done);
   registerScale(program, ctx, done);
   registerService(program, ctx, done);
+  registerExec(program, ctx, done);
+  registerPortForward(program, ctx, done);
   registerPatch(program, ctx, done);
   registerEdit(program, ctx, done);
   registerRun(program, ctx, done);

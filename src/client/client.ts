@@ -136,6 +136,49 @@ export class Client {
     return typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
   }
 
+  /** GET a plain-text body as it arrives (logs -f): each chunk to `onChunk`; resolves at its end. */
+  streamText(path: string, query: Record<string, string | undefined>, onChunk: (text: string) => void): Promise<void> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.append(k, v);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: this.host, port: this.port, method: 'GET', path: `${path}?${qs}`, headers: { Authorization: `Bearer ${this.token}`, ...this.defaultHeaders } }, (res) => {
+        const code = res.statusCode ?? 0;
+        if (code >= 300) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => reject(new ApiError(toStatus(code, Buffer.concat(chunks).toString('utf8')), code)));
+          return;
+        }
+        res.setEncoding('utf8');
+        res.on('data', onChunk);
+        res.on('end', () => resolve());
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /**
+   * Opens a WebSocket to the API (exec, attach, port-forward), offering `protocols`; each message
+   * goes to `onMessage`; rejects with the Status of a refusal.
+   */
+  async webSocket(path: string, query: URLSearchParams, protocols: string[], onMessage: (data: Buffer) => void): Promise<import('ws').WebSocket> {
+    const { WebSocket } = await import('ws');
+    const ws = new WebSocket(`ws://${this.host}:${this.port}${path}?${query}`, protocols, { headers: { Authorization: `Bearer ${this.token}`, ...(this.defaultHeaders as Record<string, string>) } });
+    // Attached before the socket opens: the server may write in the same packet as its answer.
+    ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => onMessage(Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw)));
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(ws));
+      ws.once('unexpected-response', (_req, res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => reject(new ApiError(toStatus(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')), res.statusCode ?? 0)));
+      });
+      ws.once('error', reject);
+    });
+  }
+
   /**
    * Opens a watch (`?watch=true`) and calls `onEvent` for each event until `stop()` is called or
    * the server ends the stream (then `onEnd`).

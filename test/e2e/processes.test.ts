@@ -288,6 +288,26 @@ spec:
     expect(reasons).not.toContain('Started');
   }, 30_000);
 
+  it('minikctl logs -f streams the lines as they are written', async () => {
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: ticker}\nspec:\n  containers:\n  - {name: app, image: busybox, command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done']}\n`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    expect((await cli(env.home, ['wait', '--for=condition=Ready', 'pod/ticker', '--timeout=20s'])).code).toBe(0);
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers.js');
+    const child = spawn(process.execPath, [BIN, 'logs', '-f', 'ticker', '--tail=1'], { env: { ...process.env, MINIK_HOME: env.home, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      // The first line (the tail), then new ones while the command still runs.
+      await until(() => out.split('\n').filter(Boolean).length >= 4, 10_000, 'streamed lines');
+      expect(child.exitCode).toBeNull();
+      const numbers = out.split('\n').filter(Boolean).map((l) => Number(l.split(' ')[1]));
+      expect(numbers.slice(1)).toEqual(numbers.slice(1).map((_, i) => numbers[1] + i));
+    } finally {
+      child.kill();
+    }
+  }, 30_000);
+
   describe.skipIf(!KUBECTL)('kubectl against a process container', () => {
     beforeAll(async () => {
       const pod = `apiVersion: v1

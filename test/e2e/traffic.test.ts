@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOnPath } from '../../src/state/runtime-config.js';
-import { cli, commandOnPath, pythonWithKubernetesClient, fastForward, runKubectl, tempHome, testDaemon } from '../helpers.js';
+import { BIN, cli, commandOnPath, pythonWithKubernetesClient, fastForward, runKubectl, tempHome, testDaemon } from '../helpers.js';
 
 const KUBECTL = commandOnPath('kubectl');
 /** python3 on the standard PATH the runtime config resolves program names in (processes run as another user: not a per-user shim). */
@@ -248,6 +248,39 @@ describe.skipIf(!PYTHON3)('traffic to process pods', () => {
       const out = await kubectl(['cp', `box:${work}/copied.txt`, back]);
       expect(out.code, out.stderr).toBe(0);
       expect(fs.readFileSync(back, 'utf8')).toBe('hello through tar\n');
+    }, 30_000);
+  });
+
+  describe('minikctl exec and port-forward', () => {
+    it('exec: the exit code, stdin, and why nothing runs in a simulated pod', async () => {
+      expect(await cli(env.home, ['exec', 'box', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'])).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\ncommand terminated with exit code 3\n' });
+      expect(await cli(env.home, ['exec', '-i', 'box', '--', 'cat'], 'hi\n')).toEqual({ code: 0, stdout: 'hi\n', stderr: '' });
+      const sim = await cli(env.home, ['exec', 'simulated', '--', 'ls']);
+      expect(sim.code).toBe(1);
+      expect(sim.stderr).toContain('error: container "app" of pod "simulated" is simulated');
+      expect((await cli(env.home, ['exec', 'nope', '--', 'ls'])).stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+    });
+
+    it('port-forward svc/NAME :PORT: a local port chosen, the Service port translated to the pod\'s', async () => {
+      const child = spawn(process.execPath, [BIN, 'port-forward', 'svc/web', ':80'], { env: { ...process.env, MINIK_HOME: env.home, NO_COLOR: '1' } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      try {
+        const end = Date.now() + 15_000;
+        let m: RegExpExecArray | null = null;
+        while (!(m = /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/.exec(out))) {
+          if (Date.now() > end || child.exitCode !== null) throw new Error(`port-forward did not start: ${out}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const local = Number(m[1]);
+        const bodies = await Promise.all(Array.from({ length: 20 }, () => get(local)));
+        expect(new Set(bodies).size).toBe(1);
+        expect(pods).toContain(bodies[0]);
+        expect(out).toContain(`Handling connection for ${local}`);
+      } finally {
+        child.kill();
+      }
     }, 30_000);
   });
 

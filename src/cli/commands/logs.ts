@@ -59,14 +59,16 @@ export async function runLogs(ctx: Context, args: string[], opts: LogsOptions): 
   for (const pod of pods) {
     const names = opts.allContainers || (opts.selector && !opts.container) ? (pod.spec?.containers ?? []).map((c) => c.name) : [opts.container ?? (pod.spec?.containers?.length === 1 ? pod.spec.containers[0].name : undefined)];
     for (const container of names) {
-      const text = await client.text(resourcePath(podsR, ns, pod.metadata.name, 'log'), {
+      const query = {
         container,
         tailLines: opts.tail ?? (opts.selector ? '10' : undefined),
         timestamps: opts.timestamps ? 'true' : undefined,
         previous: opts.previous ? 'true' : undefined,
         follow: opts.follow ? 'true' : undefined,
-      });
-      ctx.out(text);
+      };
+      // Following: each line as the server sends it.
+      if (opts.follow) await client.streamText(resourcePath(podsR, ns, pod.metadata.name, 'log'), query, (text) => ctx.out(text));
+      else ctx.out(await client.text(resourcePath(podsR, ns, pod.metadata.name, 'log'), query));
     }
   }
   return 0;
