@@ -7,6 +7,7 @@ import path from 'node:path';
 import { FakeClock } from '../src/api/clock.js';
 import { StatusError } from '../src/apiserver/errors.js';
 import { type Daemon, type DaemonOptions, startDaemon } from '../src/daemon/daemon.js';
+import { sharedPodFilesDir } from '../src/kubelet/process/runtime.js';
 import { run } from '../src/cli/main.js';
 import type { IO } from '../src/cli/io.js';
 import type { NodePool } from '../src/sim/node-pool.js';
@@ -31,6 +32,8 @@ export async function testDaemon(nodes?: NodePool, opts: Partial<DaemonOptions> 
     stop: async () => {
       await daemon.stop();
       fs.rmSync(home, { recursive: true, force: true });
+      // A daemon whose processes ran as another user kept its pods' files outside the state dir.
+      fs.rmSync(sharedPodFilesDir(home), { recursive: true, force: true });
     },
   };
 }
@@ -105,6 +108,7 @@ export function cliProcess(home: string, args: string[], opts: { stdin?: string;
 export async function stopProcessDaemon(home: string): Promise<void> {
   await cliProcess(home, ['daemon', 'stop']);
   fs.rmSync(home, { recursive: true, force: true });
+  fs.rmSync(sharedPodFilesDir(home), { recursive: true, force: true });
 }
 
 export { spawn };

@@ -22,6 +22,15 @@ import { type LoopbackBlock, claimLoopbackBlock } from './loopback.js';
 import { sampleGroups, usageBetween } from './usage.js';
 import { parseQuantity } from '../../api/quantity.js';
 
+/**
+ * Where the pods' files of a daemon whose processes run as another user live (that user cannot
+ * reach into the private state dir): one directory per state dir under the system's temporary
+ * directory. Whoever removes a state dir for good (the tests) removes this too.
+ */
+export function sharedPodFilesDir(stateDir: string): string {
+  return path.join(os.tmpdir(), `minik-pods-${crypto.createHash('sha256').update(path.resolve(stateDir)).digest('hex').slice(0, 12)}`);
+}
+
 /** What the kubelet sees of a container run. */
 export interface ProcessObservation {
   /** It has exited: its exit code, and the kubelet's reason. */
@@ -120,7 +129,7 @@ export class ProcessRuntime {
     // Processes of another user cannot reach into the (private) state dir: their pods' directories
     // are then under the system's temporary directory, one per state dir.
     const switching = own === 0 && settings.user !== undefined && settings.user.uid !== 0;
-    const base = switching ? path.join(os.tmpdir(), `minik-pods-${crypto.createHash('sha256').update(path.resolve(stateDir)).digest('hex').slice(0, 12)}`) : runtimeDir;
+    const base = switching ? sharedPodFilesDir(stateDir) : runtimeDir;
     fs.mkdirSync(base, { recursive: true, mode: switching ? 0o711 : 0o700 });
     if (switching) fs.chmodSync(base, 0o711);
     this.podsDir = path.join(base, 'pods');
@@ -135,6 +144,9 @@ export class ProcessRuntime {
     }
     this.killLeftovers();
     this.loopback = claimLoopbackBlock(path.resolve(stateDir));
+    const images = settings.images.map((e) => e.image).join(', ');
+    const who = switching ? `uid ${settings.user!.uid}` : own === 0 ? (settings.allowRoot ? 'root' : 'nobody yet: no processes.user and root not allowed') : `uid ${own}`;
+    log(`process runtime on: images ${images}; processes run as ${who}; pods' files in ${this.podsDir}; pod addresses 127.${this.loopback.octet}.0.0/16`);
   }
 
   /** A process pod's address: the loopback twin, in this daemon's block, of the IP its node gave it. */
