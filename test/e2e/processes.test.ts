@@ -411,6 +411,18 @@ spec:
     await until(() => processesWith(marker).length === 0 && processesWith('sleep 1000').every((pid) => !fs.readlinkSync(`/proc/${pid}/cwd`).includes('minik')), 2000, 'no process of the pod to be left');
   }, 30_000);
 
+  it('a force-deleted pod: its processes are gone within 2 s', async () => {
+    const marker = `minik-force-${process.pid}`;
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: forced}\nspec:\n  containers:\n  - {name: app, image: busybox, command: [sh, -c, 'trap "" TERM; while true; do sleep 0.1; done; : ${marker}']}\n`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    await until(async () => (await cli(env.home, ['get', 'pod', 'forced', '-o', 'jsonpath={.status.containerStatuses[0].state.running.startedAt}'])).stdout !== '', 15_000, 'the container to run');
+    expect(processesWith(marker).length).toBeGreaterThan(0);
+    expect((await cli(env.home, ['delete', 'pod', 'forced', '--grace-period=0', '--force'])).code).toBe(0);
+    const t0 = Date.now();
+    await until(() => processesWith(marker).length === 0, 2500, 'the processes to go');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  }, 30_000);
+
   it('stops every process when the daemon stops', async () => {
     const marker = `minik-daemon-stop-${process.pid}`;
     const pod = `apiVersion: v1
