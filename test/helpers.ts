@@ -107,7 +107,8 @@ export function cliProcess(home: string, args: string[], opts: { stdin?: string;
 /** Stops the daemon of a state dir started by a child process, and removes the dir. */
 export async function stopProcessDaemon(home: string): Promise<void> {
   await cliProcess(home, ['daemon', 'stop']);
-  fs.rmSync(home, { recursive: true, force: true });
+  // A daemon that lost a start race may still be writing its last log line as it exits: retried.
+  fs.rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   fs.rmSync(sharedPodFilesDir(home), { recursive: true, force: true });
 }
 
