@@ -180,6 +180,20 @@ spec:
     expect((await cli(env.home, ['get', 'pod', 'crasher'])).stdout).toMatch(/crasher\s+0\/1\s+CrashLoopBackOff\s+\d+ \(/);
   }, 30_000);
 
+  it('terminationMessagePolicy FallbackToLogsOnError: a failed run\'s message is the end of its log', async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: explains}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: app, image: busybox, terminationMessagePolicy: FallbackToLogsOnError, command: [sh, -c, 'echo starting; echo "bind: Address already in use" >&2; exit 1']}
+`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    const t = await until(async () => (await statusOf('explains')).containerStatuses?.[0]?.state?.terminated, 15_000, 'the exit');
+    expect(t).toMatchObject({ exitCode: 1, reason: 'Error', message: 'starting\nbind: Address already in use' });
+  }, 30_000);
+
   it('reports a command the image does not provide as StartError, and runs nothing', async () => {
     const pod = `apiVersion: v1
 kind: Pod

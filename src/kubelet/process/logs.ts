@@ -28,13 +28,23 @@ export function parseLog(text: string): LogRecord[] {
 export class LogWriter {
   private partial = { stdout: '', stderr: '' };
   private listeners = new Set<(r: LogRecord) => void>();
+  /** Open while the run runs (one open file, not one open per line). */
+  private fd: number | undefined;
+  /** The last lines written (for FallbackToLogsOnError). */
+  private recent: string[] = [];
 
   constructor(
     readonly file: string,
     private now: () => number = Date.now,
   ) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, '', { mode: 0o600 });
+    this.fd = fs.openSync(file, 'w', 0o600);
+  }
+
+  /** The end of what the run wrote, as the kubelet takes it for a termination message: at most `lines` lines and `bytes` bytes. */
+  tail(lines = 80, bytes = 2048): string {
+    const text = this.recent.slice(-lines).join('\n');
+    return Buffer.byteLength(text) <= bytes ? text : Buffer.from(text).subarray(-bytes).toString('utf8');
   }
 
   write(stream: 'stdout' | 'stderr', chunk: Buffer): void {
@@ -48,6 +58,8 @@ export class LogWriter {
   end(): void {
     for (const stream of ['stdout', 'stderr'] as const) if (this.partial[stream]) this.record(stream, this.partial[stream]);
     this.partial = { stdout: '', stderr: '' };
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
   }
 
   /** Every line written from now on. */
@@ -58,7 +70,9 @@ export class LogWriter {
 
   private record(stream: 'stdout' | 'stderr', text: string): void {
     const r: LogRecord = { time: nanoTime(this.now()), stream, text: text.replace(/\r$/, '') };
-    fs.appendFileSync(this.file, `${r.time} ${r.stream} F ${r.text}\n`);
+    if (this.fd !== undefined) fs.writeSync(this.fd, `${r.time} ${r.stream} F ${r.text}\n`);
+    this.recent.push(r.text);
+    if (this.recent.length > 160) this.recent.splice(0, 80);
     for (const fn of this.listeners) fn(r);
   }
 }

@@ -258,7 +258,10 @@ export class ProcessRuntime {
     child.on('close', (code, signal) => {
       if (code === null && signal === null) return;
       const exitCode = code ?? 128 + signalNumber(signal!);
-      finish(run.oomKilled ? { code: 137, reason: 'OOMKilled' } : { code: exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' });
+      log.end();
+      // FallbackToLogsOnError: a failed run's message is the end of its log, as the kubelet takes it.
+      const message = exitCode !== 0 && c.terminationMessagePolicy === 'FallbackToLogsOnError' ? log.tail() : '';
+      finish(run.oomKilled ? { code: 137, reason: 'OOMKilled', ...(message ? { message } : {}) } : { code: exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', ...(message ? { message } : {}) });
     });
     const limit = (c.resources?.limits as Record<string, string | number> | undefined)?.memory;
     if (limit !== undefined) run.memoryLimit = parseQuantity(limit);
