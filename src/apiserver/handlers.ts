@@ -286,8 +286,8 @@ export const SUBRESOURCES: Record<string, (call: ApiCall) => Promise<void> | voi
   // Writes the kind's strategy defines: a pod's binding (POST), a namespace's finalize (PUT).
   binding: strategyWrite('POST'),
   finalize: strategyWrite('PUT'),
-  // Streams need a connection upgrade (SPDY or WebSocket), which minik does not serve yet; a
-  // request without one gets the apiserver's answer to it.
+  // Streams need a connection upgrade (WebSocket, or SPDY for port-forward), served in
+  // server.ts's upgrade handler; a request without one gets the apiserver's answer to it.
   exec: stream,
   attach: stream,
   portforward: stream,
