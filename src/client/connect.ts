@@ -62,14 +62,21 @@ export async function spawnDaemon(home: string, env: NodeJS.ProcessEnv): Promise
   let exited: number | null = null;
   let exitedAt = 0;
   const spawned = new Set<number>();
+  /** Daemons this call started that have not exited yet. */
+  const alive = new Set<number>();
   const start = () => {
     privateFile(paths.log);
     const logFd = fs.openSync(paths.log, 'a');
     const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON_MAIN], { detached: true, stdio: ['ignore', logFd, logFd], env: { ...env, MINIK_HOME: home } });
     fs.closeSync(logFd);
-    if (child.pid !== undefined) spawned.add(child.pid);
+    const pid = child.pid;
+    if (pid !== undefined) {
+      spawned.add(pid);
+      alive.add(pid);
+    }
     exited = null;
     child.on('exit', (code) => {
+      if (pid !== undefined) alive.delete(pid);
       exited = code ?? 1;
       exitedAt = Date.now();
     });
@@ -78,7 +85,19 @@ export async function spawnDaemon(home: string, env: NodeJS.ProcessEnv): Promise
   start();
   while (Date.now() < deadline) {
     const info = await runningDaemon(home);
-    if (info) return { ...info, ours: spawned.has(info.pid) };
+    if (info) {
+      // Another starter's daemon won: ours, still starting, is not wanted. Left alone it would
+      // fail on the lock, unless it got there after the winner stopped and ran on, unasked.
+      for (const pid of alive) {
+        if (pid === info.pid) continue;
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+      return { ...info, ours: spawned.has(info.pid) };
+    }
     if (exited !== null && exited !== EXIT_LOCK_HELD) throw new Error(`the minik daemon exited (code ${exited}); see ${paths.log}`);
     // Another daemon holds the lock but does not answer after a while: it may have been shutting
     // down. Try again; the lock decides.
