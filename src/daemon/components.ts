@@ -36,7 +36,7 @@ export function controlPlane(nodes: NodePool, caPem: string, processes?: Process
     new StatefulSetController(),
     new CronJobController(),
     new JobController(),
-    new HorizontalPodAutoscalerController(processes ? (pod, container) => processes.usageOf(pod.metadata.uid!, container) : undefined),
+    new HorizontalPodAutoscalerController(processes?.measuredUsage),
     new EndpointsController(),
     new PersistentVolumeController(),
     new ServiceLoadBalancerController(),

@@ -160,7 +160,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       runCommand: execRunner(runtime, paths.home, processes),
       processLogs: processes,
       portForward: portDialer(runtime, processes),
-      measuredUsage: processes ? (pod, container) => processes!.usageOf(pod.metadata.uid!, container) : undefined,
+      measuredUsage: processes?.measuredUsage,
     });
     const port = await server.listen(opts.port ?? 0);
     let existing: KubeConfig | undefined;

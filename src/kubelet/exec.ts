@@ -10,13 +10,12 @@
 // signal ended it), and when the client goes away the whole group is killed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Pod } from '../api/types.js';
 import type { CommandResult, CommandRunner, CommandSession, RemoteCommand } from '../apiserver/remote-command.js';
 import { EXEC_PATH, type ExecRule, type RuntimeConfig, podMatches } from '../state/runtime-config.js';
 import { programPath } from './process/programs.js';
-import type { ProcessRuntime } from './process/runtime.js';
+import { type ProcessRuntime, processExitCode } from './process/runtime.js';
 
 /** The first rule of the config that names this pod (namespace and labels), if any. */
 export function execRuleFor(config: Pick<RuntimeConfig, 'exec'>, pod: Pod): ExecRule | undefined {
@@ -39,7 +38,7 @@ function run(program: string, args: string[], where: { cwd: string; env: Record<
   });
   child.on('close', (code, signal) => {
     if (code === null && signal === null) return; // it never started: 'error' said why
-    done({ exitCode: code ?? 128 + (os.constants.signals[signal!] ?? 0) });
+    done({ exitCode: processExitCode(code, signal) });
   });
   return {
     stdin: (d) => child.stdin.write(d),

@@ -82,8 +82,9 @@ export class Kubelets implements Controller {
     });
     if (this.processes) {
       // Processes of pods that are gone (removed, force-deleted, on a deleted node) are stopped.
+      const liveNodes = new Set(nodes.filter((n) => !n.metadata.deletionTimestamp).map((n) => n.metadata.name));
       const live = new Set<string>();
-      for (const p of reg.scan(podsR)) if (p.spec?.nodeName && nodes.some((n) => n.metadata.name === p.spec!.nodeName && !n.metadata.deletionTimestamp)) live.add(p.metadata.uid!);
+      for (const p of reg.scan(podsR)) if (liveNodes.has(p.spec?.nodeName)) live.add(p.metadata.uid!);
       this.processes.reconcile(live);
     }
     this.quiet = allSettled ? { pods: reg.writeCount('pods'), nodes: reg.writeCount('nodes'), podWake: this.podWake } : undefined;

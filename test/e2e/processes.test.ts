@@ -259,6 +259,37 @@ spec:
     expect(events).toContain('Unhealthy: Readiness probe failed:');
   }, 40_000);
 
+  it('a startup probe holds started and Ready until it passes; one that keeps failing restarts the container', async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: slowstart}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, 'sleep 3; touch started; while true; do sleep 0.2; done']
+    startupProbe: {exec: {command: [cat, started]}, periodSeconds: 1, failureThreshold: 10}
+  - name: never
+    image: busybox
+    command: [sh, -c, 'while true; do sleep 0.2; done']
+    startupProbe: {exec: {command: [cat, /nonexistent/started]}, periodSeconds: 1, failureThreshold: 2}
+`;
+    expect((await cli(env.home, ['apply', '-f', '-'], pod)).code).toBe(0);
+    const app = async () => (await statusOf('slowstart')).containerStatuses?.find((c: { name: string }) => c.name === 'app');
+    await until(async () => (await app())?.state?.running, 10_000, 'the app to run');
+    expect((await app()).started).toBe(false);
+    expect((await app()).ready).toBe(false);
+    await until(async () => (await app())?.ready === true, 15_000, 'the startup probe to pass');
+    expect((await app()).started).toBe(true);
+    const never = await until(async () => {
+      const c = (await statusOf('slowstart')).containerStatuses?.find((x: { name: string }) => x.name === 'never');
+      return c?.restartCount >= 1 ? c : undefined;
+    }, 20_000, 'the startup kill');
+    expect(never.started).toBe(false);
+    const events = (await cli(env.home, ['get', 'events', '--field-selector', 'involvedObject.name=slowstart', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}'])).stdout;
+    expect(events).toContain('Killing: Container never failed startup probe, will be restarted');
+  }, 40_000);
+
   describe.skipIf(!PYTHON3 || process.platform !== 'linux')('resources', () => {
     it('a process over its memory limit is OOMKilled (137); what processes use shows in top', async () => {
       const pod = `apiVersion: v1

@@ -85,6 +85,11 @@ export class ProbeState {
     this.passing = initiallyPassing;
   }
 
+  /** It has failed failureThreshold times in a row (a startup probe that never passed: the container is killed). */
+  get failedOut(): boolean {
+    return this.failures >= (this.probe.failureThreshold ?? 3);
+  }
+
   /** Records an attempt; true when the result changed. */
   record(o: ProbeOutcome): boolean {
     if (o.ok) {

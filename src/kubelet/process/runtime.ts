@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Container, Pod } from '../../api/types.js';
+import type { Container, Pod, Probe } from '../../api/types.js';
 import type { ImageEntry, ProcessSettings } from '../../state/runtime-config.js';
 import { containerArgv, imageEntryFor, programPath, startFailure } from './programs.js';
 import { LogWriter, type LogRecord, parseLog } from './logs.js';
@@ -20,6 +20,7 @@ import { materializeVolumes, workingDirectory } from './volumes.js';
 import type { EnvSources } from './env.js';
 import { type LoopbackBlock, claimLoopbackBlock } from './loopback.js';
 import { sampleGroups, usageBetween } from './usage.js';
+import type { MeasuredUsage } from '../../sim/usage.js';
 import { parseQuantity } from '../../api/quantity.js';
 
 /**
@@ -97,14 +98,15 @@ interface PodState {
   terminating: boolean;
 }
 
-const signalNumber = (s: NodeJS.Signals) => os.constants.signals[s] ?? 0;
+/** A process's exit code as a container's: its own, or 128 + the signal that ended it. */
+export function processExitCode(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0);
+}
 
 /** The runtime of one daemon; `stateDir` is its state dir. */
 export class ProcessRuntime {
   private pods = new Map<string, PodState>();
   private runs = new Map<string, Run>();
-  /** Log files of runs (kept while their pod exists), by container ID. */
-  private logs = new Map<string, LogWriter>();
   private readonly podsDir: string;
   private readonly logsDir: string;
   private readonly claimsDir: string;
@@ -220,9 +222,10 @@ export class ProcessRuntime {
     const address = pod.status?.podIP ?? '127.0.0.1';
     const context: ContainerContext = { cwd, env, ...(switching ? { uid: user.uid, gid: user.gid } : {}), entry, address };
     const child = spawn(argv.argv[0], argv.argv.slice(1), { cwd, env, detached: true, stdio: [c.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...(switching ? { uid: user.uid, gid: user.gid } : {}) });
+    const logSpawnError = (e: Error) => this.log(`process runtime: ${pod.metadata.namespace}/${pod.metadata.name} container ${c.name}: ${argv.argv[0]}: ${e.message}`);
     if (child.pid === undefined) {
       // It did not start (Node says why only later, in an 'error' event): a StartError now.
-      child.on('error', (e: NodeJS.ErrnoException) => this.log(`process runtime: ${pod.metadata.namespace}/${pod.metadata.name} container ${c.name}: ${argv.argv[0]}: ${e.message}`));
+      child.on('error', logSpawnError);
       return startFailure(`exec: "${argv.argv[0]}": ${fs.existsSync(argv.argv[0]) ? 'permission denied' : 'no such file or directory'}`);
     }
     const logFile = path.join(this.logsDir, `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`, c.name, `${l.restartCount}.log`);
@@ -230,9 +233,8 @@ export class ProcessRuntime {
     let settle!: () => void;
     const run: Run = { id: l.containerID, podUid: st.uid, container: c, child, pgid: child.pid, context, log, timers: [], exited: new Promise((r) => (settle = r)), output: new Set() };
     this.runs.set(run.id, run);
-    this.logs.set(run.id, log);
     st.runs.set(c.name, run);
-    if (child.pid !== undefined) fs.appendFileSync(this.pidsFile, `${child.pid}\n`);
+    fs.appendFileSync(this.pidsFile, `${child.pid}\n`);
     const out = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
       log.write(stream, d);
       for (const fn of run.output) fn(stream, d);
@@ -252,12 +254,12 @@ export class ProcessRuntime {
       this.onChange(st.uid);
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
-      this.log(`process runtime: ${pod.metadata.namespace}/${pod.metadata.name} container ${c.name}: ${argv.argv[0]}: ${e.message}`);
+      logSpawnError(e);
       finish({ code: 128, reason: 'StartError', message: startFailure(`exec: ${e.code === 'ENOENT' ? `"${argv.argv[0]}": no such file or directory` : e.message}`) });
     });
     child.on('close', (code, signal) => {
       if (code === null && signal === null) return;
-      const exitCode = code ?? 128 + signalNumber(signal!);
+      const exitCode = processExitCode(code, signal);
       log.end();
       // FallbackToLogsOnError: a failed run's message is the end of its log, as the kubelet takes it.
       const message = exitCode !== 0 && c.terminationMessagePolicy === 'FallbackToLogsOnError' ? log.tail() : '';
@@ -273,41 +275,37 @@ export class ProcessRuntime {
   private startProbes(run: Run, pod: Pod): void {
     const c = run.container;
     const probeExec: ProbeExec = (command, timeoutMs) => this.runCommand(run.context, command, timeoutMs);
-    const schedule = (probe: NonNullable<Container['livenessProbe']>, state: ProbeState, onFlip: () => void, gate: () => boolean) => {
+    const started = () => !run.startup || run.startup.passing;
+    // A probe on its timers: each attempt's outcome goes to `state`, then to `after` (told whether
+    // the result flipped); attempts wait while `gate()` is false and end with the run or `done()`.
+    const schedule = (probe: Probe, state: ProbeState, after: (flipped: boolean) => void, gate = () => true, done = () => false) => {
       const attempt = async () => {
-        if (run.exit) return;
+        if (run.exit || done()) return;
         if (gate()) {
           const outcome = await probeOnce(probe, c, run.context.address, probeExec);
           if (run.exit) return;
-          if (state.record(outcome)) onFlip();
+          after(state.record(outcome));
+          if (done()) return;
         }
         run.timers.push(setTimeout(attempt, (probe.periodSeconds ?? 10) * 1000).unref());
       };
       run.timers.push(setTimeout(attempt, (probe.initialDelaySeconds ?? 0) * 1000).unref());
     };
-    const started = () => !run.startup || run.startup.passing;
     if (c.startupProbe) {
-      run.startup = new ProbeState(c.startupProbe, false);
-      let attempts = 0;
-      const probe = c.startupProbe;
-      const attempt = async () => {
-        if (run.exit || run.startup!.passing) return;
-        const outcome = await probeOnce(probe, c, run.context.address, probeExec);
-        if (run.exit) return;
-        attempts = outcome.ok ? 0 : attempts + 1;
-        if (run.startup!.record(outcome)) this.onChange(run.podUid);
-        else if (!outcome.ok && attempts >= (probe.failureThreshold ?? 3)) return this.killFor(run, pod, 'Startup', outcome.message);
-        if (!run.startup!.passing) run.timers.push(setTimeout(attempt, (probe.periodSeconds ?? 10) * 1000).unref());
+      const startup = (run.startup = new ProbeState(c.startupProbe, false));
+      const after = (flipped: boolean) => {
+        if (flipped) this.onChange(run.podUid);
+        else if (startup.failedOut) this.killFor(run, pod, 'Startup', startup.lastFailure);
       };
-      run.timers.push(setTimeout(attempt, (probe.initialDelaySeconds ?? 0) * 1000).unref());
+      schedule(c.startupProbe, startup, after, undefined, () => startup.passing || !!run.killedFor);
     }
     if (c.livenessProbe) {
-      run.liveness = new ProbeState(c.livenessProbe, true);
-      schedule(c.livenessProbe, run.liveness, () => !run.liveness!.passing && this.killFor(run, pod, 'Liveness', run.liveness!.lastFailure), started);
+      const liveness = (run.liveness = new ProbeState(c.livenessProbe, true));
+      schedule(c.livenessProbe, liveness, (flipped) => flipped && !liveness.passing && this.killFor(run, pod, 'Liveness', liveness.lastFailure), started);
     }
     if (c.readinessProbe) {
       run.readiness = new ProbeState(c.readinessProbe, false);
-      schedule(c.readinessProbe, run.readiness, () => this.onChange(run.podUid), started);
+      schedule(c.readinessProbe, run.readiness, (flipped) => flipped && this.onChange(run.podUid), started);
     }
   }
 
@@ -327,14 +325,19 @@ export class ProcessRuntime {
     }
   }
 
-  /** SIGTERM to the container's process; SIGKILL to its group when `graceSeconds` have passed. */
-  private stop(run: Run, graceSeconds: number): void {
-    if (run.exit || run.killTimer) return;
+  /** SIGTERM to the container's (main) process, as the runtime sends it. */
+  private sigterm(run: Run): void {
     try {
       if (run.child.pid !== undefined) process.kill(run.child.pid, 'SIGTERM');
     } catch {
       // already gone
     }
+  }
+
+  /** SIGTERM to the container's process; SIGKILL to its group when `graceSeconds` have passed. */
+  private stop(run: Run, graceSeconds: number): void {
+    if (run.exit || run.killTimer) return;
+    this.sigterm(run);
     run.killTimer = setTimeout(() => this.signalGroup(run, 'SIGKILL'), Math.max(0, graceSeconds) * 1000);
     run.killTimer.unref();
   }
@@ -354,12 +357,6 @@ export class ProcessRuntime {
     if (!st || st.terminating) return;
     st.terminating = true;
     for (const run of st.runs.values()) this.stop(run, graceSeconds);
-  }
-
-  /** Stops one container's run (a finished pod's sidecars). */
-  stopContainer(uid: string, container: string, graceSeconds: number): void {
-    const run = this.pods.get(uid)?.runs.get(container);
-    if (run) this.stop(run, graceSeconds);
   }
 
   /** Whether any process of the pod still runs. */
@@ -383,10 +380,8 @@ export class ProcessRuntime {
       this.terminatePod(st.uid, 1);
       if (this.podRunning(st.uid)) continue;
       this.pods.delete(st.uid);
-      for (const run of st.runs.values()) {
-        this.runs.delete(run.id);
-      }
-      for (const [id, w] of this.logs) if (w.file.includes(`_${st.uid}${path.sep}`)) this.logs.delete(id);
+      // Every run of the pod (st.runs has only each container's last).
+      for (const [id, run] of this.runs) if (run.podUid === st.uid) this.runs.delete(id);
       fs.rmSync(st.dir, { recursive: true, force: true });
       let logDirs: string[] = [];
       try {
@@ -427,22 +422,16 @@ export class ProcessRuntime {
     this.sampler.unref();
   }
 
-  /** What a running container used at the last sample (undefined: not a process, or not sampled yet). */
-  usageOf(podUid: string, container: string): { milliCPU: number; memory: number } | undefined {
-    const run = this.pods.get(podUid)?.runs.get(container);
+  /** What a running container used at the last sample (undefined: not a process, or not sampled yet): for the metrics API and the HPA. */
+  readonly measuredUsage: MeasuredUsage = (pod, container) => {
+    const run = this.pods.get(pod.metadata.uid!)?.runs.get(container);
     return run && !run.exit ? run.usage : undefined;
-  }
+  };
 
   /** Stops every process: SIGTERM, then SIGKILL to what is left after `graceMs`. Resolves when all have exited. */
   async shutdown(graceMs = 1500): Promise<void> {
     const live = [...this.runs.values()].filter((r) => !r.exit);
-    for (const run of live) {
-      try {
-        if (run.child.pid !== undefined) process.kill(run.child.pid, 'SIGTERM');
-      } catch {
-        // gone
-      }
-    }
+    for (const run of live) this.sigterm(run);
     const timer = new Promise<void>((r) => setTimeout(r, graceMs).unref());
     await Promise.race([Promise.all(live.map((r) => r.exited)), timer]);
     for (const run of live) this.signalGroup(run, 'SIGKILL');
@@ -478,10 +467,10 @@ export class ProcessRuntime {
 
   /** The log records of a run, if it ran as a process. */
   logRecords(containerID: string | undefined): LogRecord[] | undefined {
-    const w = containerID ? this.logs.get(containerID) : undefined;
-    if (!w) return undefined;
+    const run = containerID ? this.runs.get(containerID) : undefined;
+    if (!run) return undefined;
     try {
-      return parseLog(fs.readFileSync(w.file, 'utf8'));
+      return parseLog(fs.readFileSync(run.log.file, 'utf8'));
     } catch {
       return [];
     }
@@ -489,13 +478,12 @@ export class ProcessRuntime {
 
   /** Follows a run's log: each new record, then `ended` once the run has exited. */
   followLog(containerID: string, onRecord: (r: LogRecord) => void, ended: () => void): () => void {
-    const w = this.logs.get(containerID);
     const run = this.runs.get(containerID);
-    if (!w || !run || run.exit) {
+    if (!run || run.exit) {
       queueMicrotask(ended);
       return () => {};
     }
-    const unsubscribe = w.subscribe(onRecord);
+    const unsubscribe = run.log.subscribe(onRecord);
     let done = false;
     void run.exited.then(() => {
       if (!done) ended();
@@ -542,7 +530,7 @@ export class ProcessRuntime {
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
-        resolve({ exitCode: code ?? 128 + signalNumber(signal!), output });
+        resolve({ exitCode: processExitCode(code, signal), output });
       });
     });
   }

@@ -62,4 +62,16 @@ describe('probe thresholds', () => {
     expect([s.record({ ok: true }), s.record({ ok: true })]).toEqual([false, true]);
     expect(s.passing).toBe(true);
   });
+
+  it('says when a probe that never passed has failed failureThreshold times in a row (a startup probe)', () => {
+    const s = new ProbeState({ failureThreshold: 2 }, false);
+    const fail = { ok: false as const, message: 'not yet' };
+    s.record(fail);
+    expect(s.failedOut).toBe(false);
+    s.record({ ok: true });
+    s.record(fail);
+    expect(s.failedOut).toBe(false);
+    s.record(fail);
+    expect([s.failedOut, s.passing, s.lastFailure]).toEqual([true, false, 'not yet']);
+  });
 });
