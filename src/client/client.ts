@@ -54,6 +54,15 @@ function toStatus(code: number, text: string): Status {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code, message: text.trim() || `the server responded with HTTP ${code}`, reason: code === 404 ? 'NotFound' : 'InternalError' };
 }
 
+/** The ApiError of an answer that refuses (its body is a Status, or text). */
+function refusal(res: http.IncomingMessage): Promise<ApiError> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(new ApiError(toStatus(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')), res.statusCode ?? 0)));
+  });
+}
+
 function parseWarnings(h: string | string[] | undefined): string[] {
   if (!h) return [];
   const all = Array.isArray(h) ? h.join(', ') : h;
@@ -143,12 +152,7 @@ export class Client {
     return new Promise((resolve, reject) => {
       const req = http.request({ host: this.host, port: this.port, method: 'GET', path: `${path}?${qs}`, headers: { Authorization: `Bearer ${this.token}`, ...this.defaultHeaders } }, (res) => {
         const code = res.statusCode ?? 0;
-        if (code >= 300) {
-          const chunks: Buffer[] = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () => reject(new ApiError(toStatus(code, Buffer.concat(chunks).toString('utf8')), code)));
-          return;
-        }
+        if (code >= 300) return void refusal(res).then(reject);
         res.setEncoding('utf8');
         res.on('data', onChunk);
         res.on('end', () => resolve());
@@ -170,11 +174,7 @@ export class Client {
     ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => onMessage(Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw)));
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(ws));
-      ws.once('unexpected-response', (_req, res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => reject(new ApiError(toStatus(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')), res.statusCode ?? 0)));
-      });
+      ws.once('unexpected-response', (_req, res) => void refusal(res).then(reject));
       ws.once('error', reject);
     });
   }
@@ -194,12 +194,7 @@ export class Client {
       }
     };
     const req = http.request({ host: this.host, port: this.port, method: 'GET', path: `${path}?${qs}`, headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/json' } }, (res) => {
-      if ((res.statusCode ?? 0) >= 300) {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => finish(new ApiError(toStatus(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')), res.statusCode ?? 0)));
-        return;
-      }
+      if ((res.statusCode ?? 0) >= 300) return void refusal(res).then(finish);
       let buf = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {

@@ -1,14 +1,12 @@
 // `minikctl logs`: a container's log (for simulated containers, its lifecycle lines), by pod name,
 // TYPE/NAME of a workload (one of its pods), or -l selector.
 import type { Command } from 'commander';
-import { mapSelectorString, selectorString } from '../../api/labels.js';
 import { resourceNamed } from '../../api/resources.js';
-import type { KubeList, KubeObject, Pod, ReplicaSet, ReplicationController } from '../../api/types.js';
-import { ApiError, resourcePath } from '../../client/client.js';
-import { deletionOrder } from '../../api/pod-ranking.js';
+import type { KubeList, Pod } from '../../api/types.js';
+import { resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
-import { parseResourceArgs } from '../resource-args.js';
+import { mostActivePod, podTarget } from '../pod-target.js';
 import { resolveNamespace } from '../flags.js';
 
 const podsR = resourceNamed('pods');
@@ -37,22 +35,13 @@ export async function runLogs(ctx: Context, args: string[], opts: LogsOptions): 
     }
   } else {
     if (args.length === 0) throw new CliError("error: expected POD or TYPE/NAME is a required argument for the logs command\nSee 'minikctl logs -h' for help and examples");
-    const [q] = await parseResourceArgs(ctx, args[0].includes('/') ? [args[0]] : ['pods', args[0]], 'logs');
-    try {
-      const obj = (await client.get(resourcePath(q.r, ns, q.names[0]))).body as KubeObject;
-      if (q.r.kind === 'Pod') pods = [obj as Pod];
-      else {
-        const sel = q.r.kind === 'ReplicationController' ? mapSelectorString((obj as ReplicationController).spec?.selector) : selectorString((obj as ReplicaSet).spec?.selector);
-        const all = (await client.get<KubeList<Pod>>(resourcePath(podsR, ns), { labelSelector: sel })).body.items;
-        if (all.length === 0) throw new CliError(`error: timed out waiting for the condition`);
-        // kubectl uses the most active pod: the last one a scale-down would delete.
-        const best = [...all].sort(deletionOrder).pop()!;
-        if (all.length > 1) ctx.err(`Found ${all.length} pods, using pod/${best.metadata.name}`);
-        pods = [best];
-      }
-    } catch (e) {
-      if (e instanceof ApiError && e.httpStatus === 404 && q.r.kind === 'Pod') throw new CliError(`error: error from server (NotFound): pods "${q.names[0]}" not found in namespace "${ns}"`);
-      throw e;
+    const target = await podTarget(ctx, client, ns, args[0], 'logs', (r, name) => (r.kind === 'Pod' ? new CliError(`error: error from server (NotFound): pods "${name}" not found in namespace "${ns}"`) : undefined));
+    if (target.r.kind === 'Pod') pods = target.pods;
+    else {
+      const best = mostActivePod(target.pods);
+      if (!best) throw new CliError(`error: timed out waiting for the condition`);
+      if (target.pods.length > 1) ctx.err(`Found ${target.pods.length} pods, using pod/${best.metadata.name}`);
+      pods = [best];
     }
     if (args[1] && !opts.container) opts.container = args[1];
   }

@@ -5,32 +5,15 @@
 // Runs until interrupted.
 import net from 'node:net';
 import type { Command } from 'commander';
-import { selectorString, mapSelectorString } from '../../api/labels.js';
 import { resourceNamed } from '../../api/resources.js';
-import type { KubeList, KubeObject, LabelSelector, Pod, Service } from '../../api/types.js';
-import { deletionOrder } from '../../api/pod-ranking.js';
+import type { Pod, Service } from '../../api/types.js';
 import { ApiError, type Client, resourcePath } from '../../client/client.js';
 import type { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { resolveNamespace } from '../flags.js';
+import { mostActivePod, podTarget } from '../pod-target.js';
 
 const podsR = resourceNamed('pods');
-
-/** Workload types whose pods a selector finds, by the names kubectl accepts. */
-const WORKLOADS: Record<string, 'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | undefined> = {
-  deploy: 'deployments',
-  deployment: 'deployments',
-  deployments: 'deployments',
-  rs: 'replicasets',
-  replicaset: 'replicasets',
-  replicasets: 'replicasets',
-  sts: 'statefulsets',
-  statefulset: 'statefulsets',
-  statefulsets: 'statefulsets',
-  ds: 'daemonsets',
-  daemonset: 'daemonsets',
-  daemonsets: 'daemonsets',
-};
 
 interface PortForwardOptions {
   namespace?: string;
@@ -61,26 +44,13 @@ export function servicePortToPod(svc: Service, port: number, pod: Pod): number {
   throw new CliError(`error: Pod '${pod.metadata.name}' does not have a named port '${target}'`);
 }
 
-/** The pod TYPE/NAME stands for (a workload's or Service's most active pod), and the Service, if one. */
-async function resolveTarget(client: Client, ns: string, target: string): Promise<{ pod: Pod; svc?: Service }> {
-  const [type, name] = target.includes('/') ? target.split('/', 2) : ['pod', target];
-  const kind = type.toLowerCase();
-  if (['pod', 'pods', 'po'].includes(kind)) return { pod: (await client.get<Pod>(resourcePath(podsR, ns, name))).body };
-  let selector: string;
-  let svc: Service | undefined;
-  if (['svc', 'service', 'services'].includes(kind)) {
-    svc = (await client.get<Service>(resourcePath(resourceNamed('services'), ns, name))).body;
-    if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) throw new CliError(`error: invalid service '${name}': Service is defined without a selector`);
-    selector = mapSelectorString(svc.spec.selector);
-  } else {
-    const r = WORKLOADS[kind];
-    if (!r) throw new CliError(`error: cannot attach to ${type}: not implemented`);
-    const obj = (await client.get<KubeObject & { spec?: { selector?: LabelSelector } }>(resourcePath(resourceNamed(r), ns, name))).body;
-    selector = selectorString(obj.spec?.selector);
-  }
-  const pods = (await client.get<KubeList<Pod>>(resourcePath(podsR, ns), { labelSelector: selector })).body.items.filter((p) => p.status?.phase === 'Running');
-  if (pods.length === 0) throw new CliError(`error: unable to forward port because pod is not running. Current status=Pending`);
-  return { pod: [...pods].sort(deletionOrder).pop()!, svc };
+/** The pod TYPE/NAME stands for (for a workload or Service: its most active running pod), and the Service, if one. */
+async function resolveTarget(ctx: Context, client: Client, ns: string, arg: string): Promise<{ pod: Pod; svc?: Service }> {
+  const target = await podTarget(ctx, client, ns, arg, 'port-forward');
+  if (target.r.kind === 'Pod') return { pod: target.obj as Pod };
+  const pod = mostActivePod(target.pods.filter((p) => p.status?.phase === 'Running'));
+  if (!pod) throw new CliError(`error: unable to forward port because pod is not running. Current status=Pending`);
+  return { pod, svc: target.r.kind === 'Service' ? (target.obj as Service) : undefined };
 }
 
 /** Forwards one local connection through its own WebSocket. */
@@ -122,7 +92,7 @@ async function runPortForward(ctx: Context, target: string, specs: string[], opt
   const ports = specs.map(parsePortSpec);
   const ns = await resolveNamespace(ctx, opts);
   const client = await ctx.client();
-  const { pod, svc } = await resolveTarget(client, ns, target);
+  const { pod, svc } = await resolveTarget(ctx, client, ns, target);
   if (pod.status?.phase !== 'Running') throw new CliError(`error: unable to forward port because pod is not running. Current status=${pod.status?.phase ?? 'Pending'}`);
   const path = resourcePath(podsR, ns, pod.metadata.name, 'portforward');
   const addresses = (opts.address ?? 'localhost').split(',').flatMap((a) => (a === 'localhost' ? ['127.0.0.1', '::1'] : [a]));
