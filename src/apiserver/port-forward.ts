@@ -13,6 +13,7 @@ import type net from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Pod } from '../api/types.js';
 import { type SpdyStream, SpdySession } from './spdy.js';
+import { type WebSocketData, messageBytes } from './remote-command.js';
 
 /** Opens a connection to a pod's port; rejects with the reason (sent to the client) when it cannot. */
 export type PortDialer = (pod: Pod, port: number) => Promise<net.Socket>;
@@ -126,9 +127,8 @@ export function servePortForwardChannels(ws: WebSocket, ports: number[], pod: Po
       },
     );
   });
-  ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-    const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-    const msg = isBinary ? data : Buffer.from(data.toString('utf8'), 'utf8');
+  ws.on('message', (raw: WebSocketData) => {
+    const msg = messageBytes(raw);
     if (msg.length === 0 || msg[0] % 2 !== 0) return; // error channels carry nothing from the client
     const i = msg[0] / 2;
     if (i >= ports.length) return;
@@ -155,7 +155,7 @@ export function servePortForwardTunnel(ws: WebSocket, pod: Pod, dial: PortDialer
     pod,
     dial,
   );
-  ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => session.receive(Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw)));
+  ws.on('message', (raw: WebSocketData) => session.receive(messageBytes(raw)));
   ws.on('close', () => session.close());
   ws.on('error', () => ws.terminate());
 }

@@ -60,6 +60,17 @@ export function resultStatus(result: CommandResult): Status {
   } as Status;
 }
 
+/** What a WebSocket message arrives as. */
+export type WebSocketData = Buffer | ArrayBuffer | Buffer[];
+
+/**
+ * A message's bytes. A text message (v4 clients, the Python client) arrives as its UTF-8 bytes,
+ * so its first character, the channel, is its first byte as in a binary one.
+ */
+export function messageBytes(raw: WebSocketData): Buffer {
+  return Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+}
+
 /** Serves one command over an open WebSocket until it ends or the client leaves. */
 export function serveRemoteCommand(ws: WebSocket, protocol: ChannelProtocol, cmd: RemoteCommand, run: CommandRunner): void {
   let finished = false;
@@ -78,10 +89,8 @@ export function serveRemoteCommand(ws: WebSocket, protocol: ChannelProtocol, cmd
       ws.close(1000);
     },
   );
-  ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-    const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-    // A text message (v4 clients): its first character is the channel.
-    const msg = isBinary ? data : Buffer.from(data.toString('utf8'), 'utf8');
+  ws.on('message', (raw: WebSocketData) => {
+    const msg = messageBytes(raw);
     if (msg.length === 0) return;
     const channel = msg[0];
     if (channel === STDIN && cmd.stdin) session.stdin(msg.subarray(1));

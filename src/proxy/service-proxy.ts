@@ -5,6 +5,7 @@
 // answer. The daemon runs it only when its runtime config runs processes: a manifest alone never
 // opens a port on the machine.
 import net from 'node:net';
+import { pushTo } from '../api/collections.js';
 import { resourceNamed } from '../api/resources.js';
 import type { EndpointSlice, Service } from '../api/types.js';
 import type { Registry } from '../apiserver/registry.js';
@@ -31,8 +32,7 @@ export function proxiedPorts(services: Service[], slices: EndpointSlice[], hasPr
   for (const s of slices) {
     const name = s.metadata.labels?.['kubernetes.io/service-name'];
     if (!name) continue;
-    const key = `${s.metadata.namespace}/${name}`;
-    byService.set(key, [...(byService.get(key) ?? []), s]);
+    pushTo(byService, `${s.metadata.namespace}/${name}`, s);
   }
   const out: ProxiedPort[] = [];
   for (const svc of services) {
@@ -111,8 +111,8 @@ export class ServiceProxy implements Controller {
     const order = l.balancer.order(l.port.endpoints, from, Date.now());
     const attempt = (i: number) => {
       if (i >= order.length || client.destroyed) return client.destroy();
-      const [host, port] = [order[i].slice(0, order[i].lastIndexOf(':')), Number(order[i].slice(order[i].lastIndexOf(':') + 1))];
-      const upstream = net.connect({ host, port });
+      const colon = order[i].lastIndexOf(':');
+      const upstream = net.connect({ host: order[i].slice(0, colon), port: Number(order[i].slice(colon + 1)) });
       upstream.once('error', () => attempt(i + 1));
       upstream.once('connect', () => {
         upstream.removeAllListeners('error');
