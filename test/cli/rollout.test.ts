@@ -153,6 +153,11 @@ describe('logs', () => {
     const byDeploy = await cli(suite.env.home, ['logs', 'deploy/web']);
     expect(byDeploy.stderr).toMatch(/^Found \d+ pods, using pod\/web-/);
     expect((await cli(suite.env.home, ['logs', 'nope'])).stderr).toBe('error: error from server (NotFound): pods "nope" not found in namespace "default"\n');
+    expect((await cli(suite.env.home, ['logs', 'pod/nope'])).stderr).toBe('error: error from server (NotFound): pods "nope" not found in namespace "default"\n');
+    // A Service stands for its pods (its selector is a map); a kind that selects no pods is refused.
+    await cli(suite.env.home, ['apply', '-f', '-'], 'apiVersion: v1\nkind: Service\nmetadata: {name: web-logs}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: no-pods}\n');
+    expect((await cli(suite.env.home, ['logs', 'svc/web-logs'])).stdout).toMatch(/^minik: container nginx started/);
+    expect(await cli(suite.env.home, ['logs', 'cm/no-pods'])).toMatchObject({ code: 1, stderr: 'error: cannot attach to ConfigMap: selector for ConfigMap not implemented\n' });
     expect((await cli(suite.env.home, ['logs', 'huge'])).stderr).toBe('Error from server (BadRequest): container "c" in pod "huge" is waiting to start: ContainerCreating\n');
   });
 });
